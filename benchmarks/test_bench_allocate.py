@@ -1,0 +1,26 @@
+"""Benchmarks (pytest-benchmark; not part of the default test run).
+
+Run: python -m pytest benchmarks/ --benchmark-only
+Every benchmark also checks that its answer is valid and optimal.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import busetting as bs
+from busetting.datasets import load_municipalities
+from busetting.testing import assert_valid_allocation
+
+
+@pytest.fixture(scope="module")
+def norway_population() -> bs.Problem:
+    return bs.Problem.from_frame(load_municipalities(), total=37_000, criteria={"population": 1.0})
+
+
+@pytest.mark.parametrize("solver", bs.available_solvers())
+@pytest.mark.parametrize("method", ["webster", "hamilton"])
+def test_norway_population_key(benchmark, norway_population, solver: str, method: str) -> None:
+    alloc = benchmark(bs.allocate, norway_population, method=method, solver=solver)
+    assert alloc.status == "optimal"
+    assert_valid_allocation(norway_population, alloc)

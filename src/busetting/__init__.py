@@ -1,0 +1,54 @@
+"""busetting: how many refugees a national authority asks each municipality to settle.
+
+National need + per-municipality indicators in; integer requests per municipality out,
+summing exactly to the need, honouring the criteria, explainable line by line.
+
+>>> import busetting as bs
+>>> problem = bs.Problem(
+...     municipalities=[
+...         bs.Municipality(municipality_id="0301", name="Oslo", population=717710),
+...         bs.Municipality(municipality_id="1103", name="Stavanger", population=149048),
+...         bs.Municipality(municipality_id="1151", name="Utsira", population=207),
+...     ],
+...     criteria={"population": 1.0},
+...     need=bs.Need(total=100),
+... )
+>>> alloc = bs.allocate(problem)
+>>> alloc.status, alloc.requests.to_dict()
+(<Status.OPTIMAL: 'optimal'>, {'0301': 83, '1103': 17, '1151': 0})
+"""
+
+from busetting._version import __version__
+from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
+from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
+from busetting.methods import Method
+from busetting.model import Criterion, Municipality, Need, Problem
+from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting.solve import allocate, diagnose, fingerprint
+from busetting.solvers import available_solvers
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Allocation",
+    "BusettingError",
+    "Certificate",
+    "Criterion",
+    "InfeasibleError",
+    "InputError",
+    "Key",
+    "Method",
+    "Municipality",
+    "Need",
+    "Problem",
+    "Shortfall",
+    "SolverError",
+    "Status",
+    "Tie",
+    "__version__",
+    "allocate",
+    "available_solvers",
+    "build_key",
+    "default_weights",
+    "diagnose",
+    "fingerprint",
+]

@@ -1,0 +1,136 @@
+"""Feasibility diagnosis before any solve: name the constraint group and the amount short."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from busetting.methods import DIVISOR_METHODS, Method
+from busetting.result import Shortfall
+from busetting.solvers.threshold import UNBOUNDED
+
+__all__ = ["Bounds", "diagnose_bounds"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Effective bounds of both keys.
+
+    ``lower``/``upper`` per municipality (``UNBOUNDED`` where none); ``minors_upper`` per
+    eligible municipality (``minors_rows`` are their positions); ``zero_held`` marks rows a
+    divisor method holds at their lower bound because their target is 0.
+    """
+
+    lower: IntArray
+    upper: IntArray
+    minors_rows: IntArray
+    minors_upper: IntArray
+    zero_held: NDArray[np.bool_]
+    minors_zero_held: NDArray[np.bool_]
+
+    def effective_upper(self) -> IntArray:
+        return np.where(self.zero_held, self.lower, self.upper).astype(np.int64)
+
+    def effective_minors_upper(self) -> IntArray:
+        return np.where(self.minors_zero_held, 0, self.minors_upper).astype(np.int64)
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def count_noun(n: int, noun: str) -> str:
+    """``"1 municipality"``, ``"2 municipalities"`` (also for longer nouns)."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n:,} {noun if n == 1 else plural}"
+
+
+def diagnose_bounds(
+    bounds: Bounds, total: int, minors: int, method: Method
+) -> tuple[Shortfall, ...]:
+    """Every constraint group that cannot hold, with the amount short; empty when feasible.
+
+    The checks are complete for the core model (bounds, minors eligibility and capacity,
+    minors within requests): when none fails, a feasible allocation exists.
+    """
+    out: list[Shortfall] = []
+    lo = bounds.lower
+    hi = bounds.effective_upper()
+    sum_lo = int(lo.sum())
+    if sum_lo > total:
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: lower bounds (min, fixed) sum to {_fmt(sum_lo)}, "
+                f"{_fmt(sum_lo - total)} more than the need of {_fmt(total)}",
+                total,
+                sum_lo,
+            )
+        )
+    unbounded = bool((hi >= UNBOUNDED).any())
+    if not unbounded:
+        sum_hi = int(hi.sum())
+        if sum_hi < total:
+            note = ""
+            if method in DIVISOR_METHODS and bounds.zero_held.any():
+                k = int(bounds.zero_held.sum())
+                note = (
+                    f" ({k} municipality with a zero target is held at its lower bound)"
+                    if k == 1
+                    else f" ({k} municipalities with a zero target are held at their lower bound)"
+                )
+            out.append(
+                Shortfall(
+                    "requests",
+                    f"requests: upper bounds (max, fixed) sum to {_fmt(sum_hi)}, "
+                    f"{_fmt(total - sum_hi)} short of the need of {_fmt(total)}{note}",
+                    total,
+                    sum_hi,
+                )
+            )
+    if minors > 0:
+        rows = bounds.minors_rows
+        room = np.minimum(bounds.effective_minors_upper(), hi[rows])
+        sum_room = int(np.minimum(room, minors).sum()) if len(rows) else 0
+        if len(rows) == 0:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: no municipality is eligible for minors, {_fmt(minors)} short of the "
+                    f"minors need of {_fmt(minors)}",
+                    minors,
+                    0,
+                )
+            )
+        elif sum_room < minors:
+            out.append(
+                Shortfall(
+                    "minors",
+                    "minors: the room for minors in the "
+                    f"{count_noun(len(rows), 'eligible municipality')} "
+                    f"(minors capacity, request upper bound) sums to {_fmt(sum_room)}, "
+                    f"{_fmt(minors - sum_room)} short of the minors need of {_fmt(minors)}",
+                    minors,
+                    sum_room,
+                )
+            )
+        elif sum_lo <= total:
+            inside = int(np.minimum(room, lo[rows]).sum())
+            needed = sum_lo + max(0, minors - inside)
+            if needed > total:
+                out.append(
+                    Shortfall(
+                        "requests",
+                        f"requests: lower bounds plus the minors that must be placed above them "
+                        f"sum to {_fmt(needed)}, {_fmt(needed - total)} more than the need of "
+                        f"{_fmt(total)}",
+                        total,
+                        needed,
+                    )
+                )
+    return tuple(out)

@@ -1,0 +1,560 @@
+"""``allocate``: from a problem to verified integer requests."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from busetting._version import __version__
+from busetting.criteria import Key, build_key
+from busetting.diagnose import Bounds, count_noun, diagnose_bounds
+from busetting.exceptions import InputError, SolverError
+from busetting.methods import DIVISOR_METHODS, Method, objective, parse_method, tie_rule, unit_cost
+from busetting.model import Problem
+from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting.solvers import SOLVERS, solver_version
+from busetting.solvers.threshold import UNBOUNDED, SeparableSolution, solve_separable
+
+__all__ = ["allocate", "diagnose", "fingerprint"]
+
+IntArray = NDArray[np.int64]
+OBJECTIVE_TOLERANCE = 1e-9
+"""Relative tolerance when comparing objective values of two solutions."""
+
+
+def fingerprint(problem: Problem, method: Method | str = "") -> str:
+    """SHA-256 of the canonical JSON of ``problem`` (municipalities sorted) and ``method``."""
+    payload = json.dumps(
+        {"problem": problem.model_dump(mode="json"), "method": str(method)},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
+    if not isinstance(problem, Problem):
+        raise InputError(
+            "The `problem` parameter of `allocate` must be a busetting.Problem. "
+            f"Got {type(problem).__name__} instead."
+        )
+    if solver is not None and solver not in SOLVERS:
+        names = ", ".join(repr(s) for s in SOLVERS)
+        raise InputError(
+            f"The `solver` parameter of `allocate` must be None or one of {names}. "
+            f"Got {solver!r} instead."
+        )
+    if time_limit is not None and (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not math.isfinite(time_limit)
+        or time_limit <= 0
+    ):
+        raise InputError(
+            "The `time_limit` parameter of `allocate` must be None or a positive number of "
+            f"seconds. Got {time_limit!r} instead."
+        )
+
+
+def _bounds(problem: Problem, method: Method, key: Key, mkey: Key) -> tuple[Bounds, list[str]]:
+    ms = problem.municipalities
+    n = len(ms)
+    lower = np.zeros(n, dtype=np.int64)
+    upper = np.full(n, UNBOUNDED, dtype=np.int64)
+    source = [""] * n
+    for i, m in enumerate(ms):
+        if m.fixed is not None:
+            lower[i] = upper[i] = m.fixed
+            source[i] = "fixed"
+            continue
+        if m.min is not None:
+            lower[i] = m.min
+        if m.max is not None:
+            upper[i] = m.max
+    rows = mkey.rows
+    mup = np.array(
+        [
+            ms[r].minors_capacity if ms[r].minors_capacity is not None else UNBOUNDED
+            for r in rows.tolist()
+        ],
+        dtype=np.int64,
+    )
+    mup = np.minimum(mup, upper[rows]) if len(rows) else mup
+    divisor = method in DIVISOR_METHODS
+    zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
+    mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
+    return Bounds(lower, upper, rows, mup, zero, mzero), source
+
+
+def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Shortfall, ...]:
+    """Check feasibility without solving: every failing constraint group and its shortfall.
+
+    Returns an empty tuple when an allocation exists. The same diagnosis is attached to an
+    infeasible :class:`Allocation`.
+
+    Examples
+    --------
+    >>> import busetting as bs
+    >>> p = bs.Problem(
+    ...     municipalities=[bs.Municipality(municipality_id="0001", name="A", population=5,
+    ...                                     max=10)],
+    ...     criteria={"population": 1.0}, need=bs.Need(total=12))
+    >>> [d.message for d in bs.diagnose(p)]
+    ['requests: upper bounds (max, fixed) sum to 10, 2 short of the need of 12']
+    """
+    if not isinstance(problem, Problem):
+        raise InputError(
+            "The `problem` parameter of `diagnose` must be a busetting.Problem. "
+            f"Got {type(problem).__name__} instead."
+        )
+    m_ = parse_method(method)
+    key = build_key(problem, "requests")
+    mkey = build_key(problem, "minors")
+    bounds, _ = _bounds(problem, m_, key, mkey)
+    return diagnose_bounds(bounds, problem.total, problem.minors, m_)
+
+
+def allocate(
+    problem: Problem,
+    *,
+    method: Method | str = "webster",
+    solver: str | None = None,
+    time_limit: float | None = None,
+) -> Allocation:
+    """Integer requests (and minors) per municipality, summing exactly to the need.
+
+    Parameters
+    ----------
+    problem : Problem
+        Municipalities, criteria and the national need.
+    method : str, default "webster"
+        ``"webster"`` (Sainte-Laguë, ``sum (x - t)**2 / t``), ``"hamilton"`` (largest
+        remainder, ``sum |x - t|``), ``"dhondt"``, ``"huntington_hill"``, ``"adams"`` or
+        ``"dean"``; see :mod:`busetting.methods`.
+    solver : {None, "threshold", "cbc", "highs"}
+        ``None`` picks the fastest path that can solve the problem (the choice and the reason
+        are in ``solver`` and ``solver_reason``): the threshold path for bounds-only problems
+        whose independent minors solution fits inside the requests, the integer program with
+        CBC otherwise.
+    time_limit : float, optional
+        Seconds allowed to an integer-program solve (ignored by the threshold path, which
+        has no iterations to stop). A time-limited solve is never reported as optimal.
+
+    Returns
+    -------
+    Allocation
+        Always returned for a well-formed problem; check ``status`` (or call
+        ``raise_for_status()``). Infeasible problems come back with status ``infeasible``
+        and a ``diagnosis`` naming each constraint group and the amount short.
+
+    Raises
+    ------
+    InputError
+        For malformed arguments (unknown method or solver, a non-positive time limit).
+    SolverError
+        If a solver is unavailable or returns an answer that fails the post-solve checks.
+
+    Notes
+    -----
+    With targets ``t_i`` (requests) and ``tau_j`` (minors), the integer program is
+
+    .. math::
+
+        \\min_{x, m \\in \\mathbb{Z}} \\sum_i f(x_i; t_i) + \\sum_j f(m_j; \\tau_j)
+        \\quad\\text{s.t.}\\quad \\sum_i x_i = N,\\ \\sum_j m_j = M,\\
+        l_i \\le x_i \\le u_i,\\ 0 \\le m_j \\le \\min(c_j, x_j),
+
+    with ``m_j = 0`` where not eligible and ``f`` the method's convex deviation. After every
+    solve the totals, bounds, minors rules and integrality are verified; a violation raises
+    :class:`~busetting.exceptions.SolverError`.
+
+    Examples
+    --------
+    The Balinski-Young five-municipality toy, 26 persons by population:
+
+    >>> import busetting as bs
+    >>> pops = {"0001": 9061, "0002": 7179, "0003": 5259, "0004": 3319, "0005": 1182}
+    >>> problem = bs.Problem(
+    ...     municipalities=[bs.Municipality(municipality_id=k, name=f"M{k}", population=v)
+    ...                     for k, v in pops.items()],
+    ...     criteria={"population": 1.0}, need=bs.Need(total=26))
+    >>> bs.allocate(problem).requests.tolist()
+    [9, 8, 5, 3, 1]
+    >>> bs.allocate(problem, method="hamilton").requests.tolist()
+    [9, 7, 5, 4, 1]
+    >>> bs.allocate(problem, method="dhondt").requests.tolist()
+    [10, 7, 5, 3, 1]
+    """
+    started = time.perf_counter()
+    _check_args(problem, solver, time_limit)
+    m_ = parse_method(method)
+    key = build_key(problem, "requests")
+    mkey = build_key(problem, "minors")
+    bounds, source = _bounds(problem, m_, key, mkey)
+    common: dict[str, Any] = {
+        "targets": pd.Series(
+            key.targets, index=pd.Index(key.ids, name="municipality_id"), name="target"
+        ),
+        "minors_targets": _full(problem, mkey.rows, mkey.targets, float).rename("minors_target"),
+        "contributions": pd.DataFrame(
+            key.contributions,
+            index=pd.Index(key.ids, name="municipality_id"),
+            columns=[c.name for c in key.criteria],
+        ),
+        "minors_contributions": _full_frame(problem, mkey),
+        "method": m_.value,
+        "fingerprint": fingerprint(problem, m_),
+        "version": __version__,
+        "problem": problem,
+    }
+    diagnosis = diagnose_bounds(bounds, problem.total, problem.minors, m_)
+    if diagnosis:
+        return _unsolved(
+            common,
+            Status.INFEASIBLE,
+            "Infeasible: " + "; ".join(d.message for d in diagnosis) + ".",
+            solver or "none",
+            "the feasibility diagnosis failed before any solve",
+            diagnosis,
+            started,
+        )
+
+    lo, hi = bounds.lower, bounds.upper
+    mlo = np.zeros(len(mkey.rows), dtype=np.int64)
+    mhi = bounds.effective_minors_upper()
+    xs = ms = None
+    if solver in (None, "threshold"):
+        xs = solve_separable(m_, key.targets, lo, hi, problem.total, key.exact_targets)
+        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
+        over = np.flatnonzero(ms.x > xs.x[mkey.rows])
+        if len(over) == 0:
+            reason = (
+                "bounds only, and the minors of the independent threshold solutions fit "
+                "inside the requests, so together they are optimal"
+                if solver is None
+                else "solver='threshold' was requested"
+            )
+            return _finish(
+                problem,
+                common,
+                m_,
+                "threshold",
+                reason,
+                bounds,
+                source,
+                key,
+                mkey,
+                xs,
+                ms,
+                Status.OPTIMAL,
+                "optimal (threshold path, certified)",
+                certified=True,
+                started=started,
+            )
+        if solver == "threshold":
+            rows = mkey.rows[over]
+            first = int(over[0])
+            example = (
+                f"{key.ids[int(rows[0])]}: {int(ms.x[first])} minors, "
+                f"{int(xs.x[int(rows[0])])} requests"
+            )
+            return _unsolved(
+                common,
+                Status.ERROR,
+                "The threshold path cannot solve this problem: its minors solution exceeds the "
+                f"requests of {count_noun(len(over), 'municipality')} (e.g. {example}); use "
+                "solver=None or "
+                "solver='cbc'.",
+                "threshold",
+                "solver='threshold' was requested",
+                (),
+                started,
+            )
+        backend = "cbc"
+        reason = (
+            f"the minors of the independent threshold solutions exceed the requests of "
+            f"{count_noun(len(over), 'municipality')}, so the coupled problem goes to the "
+            "integer program"
+        )
+    else:
+        backend = solver
+        reason = f"solver={solver!r} was requested"
+
+    from busetting.solvers.milp import KeySpec, solve_milp
+
+    if ms is None:
+        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
+    # a feasible start: the minors key's own optimum, and the requests' optimum above it
+    m_full = np.zeros(len(lo), dtype=np.int64)
+    m_full[mkey.rows] = ms.x
+    start_lo = np.maximum(lo, m_full)
+    if int(start_lo.sum()) <= problem.total:
+        start_x = solve_separable(m_, key.targets, start_lo, hi, problem.total, key.exact_targets).x
+    else:
+        start_x = start_lo
+    outcome = solve_milp(
+        KeySpec(m_, key.targets, lo, bounds.effective_upper(), problem.total),
+        KeySpec(m_, mkey.targets, mlo, mhi, problem.minors),
+        mkey.rows,
+        backend=backend,
+        time_limit=time_limit,
+        start_x=start_x,
+        start_m=ms.x,
+    )
+    if outcome.x is None or outcome.m is None:
+        return _unsolved(
+            common,
+            outcome.status,
+            outcome.message,
+            backend,
+            reason,
+            (),
+            started,
+            version=outcome.solver_version,
+        )
+    # Canonical form among equal optima: the requests' tie rule given the minors, then the
+    # minors' tie rule given the requests. Each step is optimal given the other, so the
+    # objective cannot rise; a fall would mean the solver's answer was not optimal.
+    _verify(problem, bounds, outcome.x, _minors_full(len(lo), mkey.rows, outcome.m), backend)
+    raw = objective(m_, outcome.x, key.targets) + objective(m_, outcome.m, mkey.targets)
+    m_full = _minors_full(len(lo), mkey.rows, outcome.m)
+    xs = solve_separable(
+        m_, key.targets, np.maximum(lo, m_full), hi, problem.total, key.exact_targets
+    )
+    ms = solve_separable(
+        m_, mkey.targets, mlo, np.minimum(mhi, xs.x[mkey.rows]), problem.minors, mkey.exact_targets
+    )
+    polished = objective(m_, xs.x, key.targets) + objective(m_, ms.x, mkey.targets)
+    scale = max(1.0, abs(raw))
+    if polished > raw + OBJECTIVE_TOLERANCE * scale:
+        raise SolverError(  # pragma: no cover - would be a bug in the threshold path
+            f"re-solving the {backend} solution raised the objective from {raw!r} to {polished!r}"
+        )
+    if outcome.status is Status.OPTIMAL and polished < raw - OBJECTIVE_TOLERANCE * scale:
+        raise SolverError(
+            f"{backend} reported an optimal solution with objective {raw!r}, but a better one "
+            f"with objective {polished!r} exists; the solver's answer is not optimal"
+        )
+    return _finish(
+        problem,
+        common,
+        m_,
+        backend,
+        reason,
+        bounds,
+        source,
+        key,
+        mkey,
+        xs,
+        ms,
+        outcome.status,
+        outcome.message,
+        certified=False,
+        started=started,
+        version=outcome.solver_version,
+        lower_for_binding=np.maximum(lo, m_full),
+    )
+
+
+def _minors_full(n: int, rows: IntArray, m: IntArray) -> IntArray:
+    full = np.zeros(n, dtype=np.int64)
+    full[rows] = m
+    return full
+
+
+def _full(problem: Problem, rows: IntArray, values: NDArray[Any], dtype: type) -> pd.Series:
+    out: NDArray[Any] = np.zeros(len(problem.municipalities), dtype=dtype)
+    out[rows] = values
+    return pd.Series(out, index=pd.Index(problem.ids, name="municipality_id"))
+
+
+def _full_frame(problem: Problem, mkey: Key) -> pd.DataFrame:
+    cols = [c.name for c in mkey.criteria]
+    data = np.zeros((len(problem.municipalities), len(cols)))
+    data[mkey.rows] = mkey.contributions
+    return pd.DataFrame(data, index=pd.Index(problem.ids, name="municipality_id"), columns=cols)
+
+
+def _unsolved(
+    common: dict[str, Any],
+    status: Status,
+    message: str,
+    solver: str,
+    reason: str,
+    diagnosis: tuple[Shortfall, ...],
+    started: float,
+    version: str | None = None,
+) -> Allocation:
+    ids = common["problem"].ids
+    return Allocation(
+        status=status,
+        message=message,
+        requests=None,
+        minors=None,
+        binding=pd.Series(
+            [""] * len(ids),
+            index=pd.Index(ids, name="municipality_id"),
+            name="binding",
+            dtype=object,
+        ),
+        objective=None,
+        requests_objective=None,
+        minors_objective=None,
+        solver=solver,
+        solver_version=version or (solver_version(solver) if solver in SOLVERS else ""),
+        solver_reason=reason,
+        certificate=(),
+        ties=(),
+        diagnosis=diagnosis,
+        runtime=time.perf_counter() - started,
+        **common,
+    )
+
+
+def _verify(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray, solver: str) -> None:
+    """Post-solve checks: totals, bounds, minors rules. A violation is a SolverError."""
+    ids = problem.ids
+
+    def fail(what: str) -> None:
+        raise SolverError(f"The {solver} solution failed verification: {what}.")
+
+    if x.dtype.kind != "i" or m.dtype.kind != "i":
+        fail("values are not integers")
+    if int(x.sum()) != problem.total:
+        fail(f"requests sum to {int(x.sum()):,}, not the need of {problem.total:,}")
+    if int(m.sum()) != problem.minors:
+        fail(f"minors sum to {int(m.sum()):,}, not the minors need of {problem.minors:,}")
+    bad = np.flatnonzero((x < bounds.lower) | (x > bounds.upper))
+    if len(bad):
+        i = int(bad[0])
+        fail(
+            f"municipality {ids[i]} has request {int(x[i])} outside its bounds "
+            f"[{int(bounds.lower[i])}, {_bound_text(int(bounds.upper[i]))}]"
+        )
+    eligible = np.zeros(len(ids), dtype=bool)
+    eligible[bounds.minors_rows] = True
+    cap = np.full(len(ids), UNBOUNDED, dtype=np.int64)
+    cap[bounds.minors_rows] = bounds.minors_upper
+    for cond, text in (
+        (m < 0, "negative minors"),
+        ((m > 0) & ~eligible, "minors but is not eligible"),
+        (m > cap, "minors above its minors capacity"),
+        (m > x, "more minors than requests"),
+    ):
+        bad = np.flatnonzero(cond)
+        if len(bad):
+            i = int(bad[0])
+            fail(f"municipality {ids[i]} has {text} (request {int(x[i])}, minors {int(m[i])})")
+
+
+def _bound_text(v: int) -> str:
+    return "unbounded" if v >= UNBOUNDED else str(v)
+
+
+def _binding(
+    method: Method,
+    key: Key,
+    bounds: Bounds,
+    lower: IntArray,
+    source: list[str],
+    sol: SeparableSolution,
+) -> list[str]:
+    x, t = sol.x, key.targets
+    upper = bounds.upper
+    labels = list(source)
+    nxt = unit_cost(method, x, t)
+    last = unit_cost(method, np.maximum(x - 1, 0), t)
+    for i in range(len(x)):
+        if labels[i]:
+            continue
+        if bounds.zero_held[i]:
+            labels[i] = "zero target"
+        elif x[i] >= upper[i] and nxt[i] < sol.lambda_low:
+            labels[i] = "max"
+        elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
+            labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
+    return labels
+
+
+def _finish(
+    problem: Problem,
+    common: dict[str, Any],
+    method: Method,
+    solver: str,
+    reason: str,
+    bounds: Bounds,
+    source: list[str],
+    key: Key,
+    mkey: Key,
+    xs: SeparableSolution,
+    ms: SeparableSolution,
+    status: Status,
+    message: str,
+    *,
+    certified: bool,
+    started: float,
+    version: str | None = None,
+    lower_for_binding: IntArray | None = None,
+) -> Allocation:
+    x = xs.x
+    m = _minors_full(len(x), mkey.rows, ms.x)
+    _verify(problem, bounds, x, m, solver)
+    idx = pd.Index(problem.ids, name="municipality_id")
+    req_obj = objective(method, x, key.targets)
+    min_obj = objective(method, ms.x, mkey.targets)
+    rule = tie_rule(method)
+    ties = []
+    for name, k, sol in (("requests", key, xs), ("minors", mkey, ms)):
+        if sol.tie_cost is not None:
+            ties.append(
+                Tie(
+                    name,
+                    sol.tie_cost,
+                    tuple(k.ids[r] for r in sol.tie_winners),
+                    tuple(k.ids[r] for r in sol.tie_losers),
+                    rule,
+                )
+            )
+    certs: tuple[Certificate, ...] = ()
+    if certified:
+        certs = tuple(
+            Certificate(
+                name,
+                method.value,
+                sol.lambda_low,
+                sol.lambda_high,
+                None if sol.low_row is None else k.ids[sol.low_row],
+                None if sol.high_row is None else k.ids[sol.high_row],
+                sol.exact,
+            )
+            for name, k, sol in (("requests", key, xs), ("minors", mkey, ms))
+            if name == "requests" or problem.minors > 0
+        )
+    lower = bounds.lower if lower_for_binding is None else lower_for_binding
+    binding = _binding(method, key, bounds, lower, source, xs)
+    return Allocation(
+        status=status,
+        message=message,
+        requests=pd.Series(x, index=idx, name="request", dtype=np.int64),
+        minors=pd.Series(m, index=idx, name="minors", dtype=np.int64),
+        binding=pd.Series(binding, index=idx, name="binding", dtype=object),
+        objective=req_obj + min_obj,
+        requests_objective=req_obj,
+        minors_objective=min_obj,
+        solver=solver,
+        solver_version=version or solver_version(solver),
+        solver_reason=reason,
+        certificate=certs,
+        ties=tuple(ties),
+        diagnosis=(),
+        runtime=time.perf_counter() - started,
+        **common,
+    )

@@ -1,0 +1,92 @@
+"""Invariant checkers for allocations, for your own tests (and ours).
+
+>>> import busetting as bs
+>>> from busetting.testing import assert_valid_allocation
+>>> p = bs.Problem(
+...     municipalities=[bs.Municipality(municipality_id="0001", name="A", population=3),
+...                     bs.Municipality(municipality_id="0002", name="B", population=1)],
+...     criteria={"population": 1.0}, need=bs.Need(total=8))
+>>> assert_valid_allocation(p, bs.allocate(p))
+
+Hypothesis strategies live in :mod:`busetting.testing.strategies` (needs the ``testing``
+extra: ``pip install "busetting[testing]"``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from busetting.model import Problem
+from busetting.result import Allocation, Status
+
+__all__ = ["assert_valid_allocation"]
+
+CONTRIBUTION_TOLERANCE = 1e-9
+"""Relative tolerance for contributions summing to the target."""
+
+
+def assert_valid_allocation(problem: Problem, allocation: Allocation) -> None:
+    """Check every invariant busetting promises; raise ``AssertionError`` on the first miss.
+
+    Checks: the status carries numbers; requests and minors are integer Series indexed by the
+    problem's ids; totals exact; ``min``/``max``/``fixed`` hold; minors only where eligible,
+    within minors capacity and never above the request; contributions sum to the targets;
+    targets sum to the need. The message names the municipality.
+    """
+    if allocation.status not in (Status.OPTIMAL, Status.TIME_LIMIT) or allocation.requests is None:
+        raise AssertionError(
+            f"allocation has status {allocation.status.value!r} and no requests: "
+            f"{allocation.message}"
+        )
+    req, mnr = allocation.requests, allocation.minors
+    assert mnr is not None
+    ids = list(problem.ids)
+    for name, s in (("requests", req), ("minors", mnr)):
+        if list(s.index) != ids:
+            raise AssertionError(f"{name} are not indexed by the problem's municipality ids")
+        if s.dtype.kind != "i":
+            raise AssertionError(f"{name} have dtype {s.dtype}, expected integers")
+    if int(req.sum()) != problem.total:
+        raise AssertionError(f"requests sum to {int(req.sum()):,}, expected {problem.total:,}")
+    if int(mnr.sum()) != problem.minors:
+        raise AssertionError(f"minors sum to {int(mnr.sum()):,}, expected {problem.minors:,}")
+    for m in problem.municipalities:
+        i = m.municipality_id
+        x, k = int(req[i]), int(mnr[i])
+        where = f"municipality {i} ({m.name})"
+        if x < 0:
+            raise AssertionError(f"{where}: request {x} is negative")
+        if m.fixed is not None and x != m.fixed:
+            raise AssertionError(f"{where}: request {x} differs from fixed {m.fixed}")
+        if m.min is not None and x < m.min:
+            raise AssertionError(f"{where}: request {x} is below min {m.min}")
+        if m.max is not None and x > m.max:
+            raise AssertionError(f"{where}: request {x} is above max {m.max}")
+        if k < 0:
+            raise AssertionError(f"{where}: minors {k} is negative")
+        if k > x:
+            raise AssertionError(f"{where}: minors {k} exceed the request {x}")
+        if k and not m.minors_eligible:
+            raise AssertionError(f"{where}: minors {k} but not eligible for minors")
+        if m.minors_capacity is not None and k > m.minors_capacity:
+            raise AssertionError(
+                f"{where}: minors {k} exceed the minors capacity {m.minors_capacity}"
+            )
+    for name, contrib, targets in (
+        ("requests", allocation.contributions, allocation.targets),
+        ("minors", allocation.minors_contributions, allocation.minors_targets),
+    ):
+        sums = contrib.sum(axis=1).to_numpy()
+        t = targets.to_numpy()
+        bad = np.flatnonzero(~np.isclose(sums, t, rtol=CONTRIBUTION_TOLERANCE, atol=1e-9))
+        if len(bad):
+            i = ids[int(bad[0])]
+            raise AssertionError(
+                f"municipality {i}: {name} contributions sum to {sums[bad[0]]!r}, "
+                f"not the target {t[bad[0]]!r}"
+            )
+    total_t = math.fsum(allocation.targets.tolist())
+    if not math.isclose(total_t, problem.total, rel_tol=1e-9, abs_tol=1e-6):
+        raise AssertionError(f"targets sum to {total_t!r}, expected {problem.total:,}")

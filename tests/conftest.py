@@ -1,0 +1,40 @@
+"""Shared fixtures and hypothesis profiles.
+
+Profiles: ``dev`` (default locally, random), ``ci`` (fixed seed via ``derandomize``, chosen
+automatically when the ``CI`` environment variable is set) and ``slow`` (long fuzzing; run
+``HYPOTHESIS_PROFILE=slow pytest -m slow``).
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "dev", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "slow", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(scope="session")
+def norway_frame() -> pd.DataFrame:
+    """The embedded 2024 municipality table (357 rows), ids as strings."""
+    path = resources.files("busetting.datasets").joinpath("municipalities_2024.csv")
+    with path.open("rb") as fh:
+        return pd.read_csv(fh, dtype={"kommunenummer": str, "fylkesnummer": str})

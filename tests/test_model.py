@@ -1,0 +1,238 @@
+"""Input models and the DataFrame entry point: validation and messages, word for word."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pydantic
+import pytest
+
+import busetting as bs
+
+
+def _frame(**cols: list) -> pd.DataFrame:
+    base = {
+        "municipality_id": ["0301", "1103"],
+        "name": ["Oslo", "Stavanger"],
+        "population": [700, 150],
+    }
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_minimal_call_from_the_issue(norway_frame: pd.DataFrame) -> None:
+    problem = bs.Problem.from_frame(
+        norway_frame, total=37_000, minors=0, criteria={"population": 1.0}
+    )
+    alloc = bs.allocate(problem, method="webster", solver="cbc")
+    assert alloc.status == "optimal"
+    assert alloc.requests.dtype == np.int64
+    assert alloc.requests.index.name == "municipality_id"
+    assert alloc.requests["0301"] > 0 and alloc.requests.index[0] == "0301"
+
+
+def test_norwegian_headers_are_aliases(norway_frame: pd.DataFrame) -> None:
+    problem = bs.Problem.from_frame(norway_frame, total=100, criteria={"population": 1.0})
+    oslo = problem.municipalities[0]
+    assert (oslo.municipality_id, oslo.name, oslo.county) == ("0301", "Oslo", "Oslo")
+    names = {m.name for m in problem.municipalities}
+    assert "Trondheim - Tråante" in names  # official Sámi form kept
+
+
+def test_from_frame_does_not_modify_the_frame(norway_frame: pd.DataFrame) -> None:
+    before = norway_frame.copy(deep=True)
+    bs.Problem.from_frame(norway_frame, total=100, criteria={"population": 1.0})
+    pd.testing.assert_frame_equal(norway_frame, before)
+
+
+def test_from_frame_reports_every_bad_row_in_one_error() -> None:
+    df = pd.DataFrame(
+        {
+            "kommunenummer": ["0301", "301", "03O1", "0301"],
+            "kommune": ["Oslo", "X", "", "Dup"],
+            "population": [10, -5, 3.5, np.nan],
+            "capacity": [1.0, np.nan, np.inf, -2],
+            "min": [5, None, None, None],
+            "max": [3, None, None, None],
+        }
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=10, criteria={"population": 0.5, "capacity": 0.6})
+    assert (
+        str(info.value)
+        == """\
+Problem.from_frame found 12 problems in the input:
+- column 'criteria': criteria: weights must sum to 1; got 1.1.
+- row 0, municipality 0301, column 'min': min (5) must not exceed max (3); got 5.
+- row 1, municipality 301, column 'capacity': is missing; expected a finite number >= 0; got None.
+- row 1, municipality 301, column 'municipality_id': must be a 4-digit string with leading zeros kept (e.g. '0301'); got '301'.
+- row 1, municipality 301, column 'population': must be a whole number >= 0; got -5.
+- row 2, municipality 03O1, column 'capacity': must be a finite number >= 0; got inf.
+- row 2, municipality 03O1, column 'municipality_id': must be a 4-digit string with leading zeros kept (e.g. '0301'); got '03O1'.
+- row 2, municipality 03O1, column 'name': must be a non-empty string; got ''.
+- row 2, municipality 03O1, column 'population': must be a whole number >= 0; got 3.5.
+- row 3, municipality 0301, column 'municipality_id': must be unique (also in row 0); got '0301'.
+- row 3, municipality 0301, column 'capacity': must be a finite number >= 0; got -2.0.
+- row 3, municipality 0301, column 'population': is missing; expected a whole number >= 0; got None."""
+    )
+    table = info.value.failure_cases
+    assert list(table.columns) == ["row", "municipality_id", "column", "value", "reason"]
+    assert len(table) == 12
+    assert table.loc[4, ["row", "municipality_id", "column", "value"]].tolist() == [
+        1,
+        "301",
+        "population",
+        -5,
+    ]
+
+
+def test_integer_ids_get_a_hint_to_read_them_as_text() -> None:
+    df = pd.DataFrame({"kommunenummer": [301], "kommune": ["Oslo"], "population": [5]})
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0})
+    assert str(info.value) == (
+        "Problem.from_frame found 1 problem in the input:\n"
+        "- row 0, municipality 301, column 'municipality_id': must be a 4-digit string with "
+        "leading zeros kept (e.g. '0301'); read the column as text (e.g. "
+        "dtype={'kommunenummer': str}); got 301."
+    )
+
+
+def test_missing_columns_and_bad_need_are_reported_together() -> None:
+    df = pd.DataFrame({"kommunenummer": ["0301"], "kommune": ["Oslo"]})
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=-1, minors=3, criteria={"capacity": 1.0})
+    assert str(info.value) == (
+        "Problem.from_frame found 3 problems in the input:\n"
+        "- column 'total': must be a whole number >= 0; got -1.\n"
+        "- column 'population': column is missing; got None.\n"
+        "- column 'capacity': column is missing; got None."
+    )
+
+
+def test_minors_above_total_is_an_input_error() -> None:
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(_frame(), total=10, minors=11, criteria={"population": 1.0})
+    assert str(info.value) == (
+        "Problem.from_frame found 1 problem in the input:\n"
+        "- column 'minors': minors (11) must not exceed the total (10); got 11."
+    )
+
+
+def test_empty_frame_is_an_input_error() -> None:
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(_frame().iloc[0:0], total=10, criteria={"population": 1.0})
+    assert str(info.value) == (
+        "Problem.from_frame found 1 problem in the input:\n"
+        "- input: at least one municipality is required; got 0."
+    )
+
+
+def test_a_frame_is_required() -> None:
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame([1, 2], total=10, criteria={"population": 1.0})  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "The `df` parameter of `Problem.from_frame` must be a pandas DataFrame. Got list instead."
+    )
+
+
+def test_negative_weight_is_named() -> None:
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(
+            _frame(capacity=[1, 2]), total=10, criteria={"population": 1.5, "capacity": -0.5}
+        )
+    assert str(info.value) == (
+        "Problem.from_frame found 1 problem in the input:\n"
+        "- column 'criteria': weight: must be a finite number >= 0; got -0.5."
+    )
+
+
+def test_input_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        bs.Problem.from_frame(_frame(), total=-5, criteria={"population": 1.0})
+
+
+def test_direct_construction_validates_too() -> None:
+    with pytest.raises(pydantic.ValidationError, match="must not exceed max"):
+        bs.Municipality(municipality_id="0301", name="Oslo", population=1, min=3, max=2)
+    with pytest.raises(pydantic.ValidationError, match="weights must sum to 1"):
+        bs.Problem(
+            municipalities=[bs.Municipality(municipality_id="0301", name="Oslo", population=1)],
+            criteria={"population": 0.5},
+            need=bs.Need(total=1),
+        )
+    with pytest.raises(pydantic.ValidationError, match="fixed \\(9\\) must not exceed max"):
+        bs.Municipality(municipality_id="0301", name="Oslo", population=1, fixed=9, max=2)
+    with pytest.raises(pydantic.ValidationError, match="a rate criterion needs a base"):
+        bs.Criterion(name="c", indicator="c", weight=1.0, kind="rate")
+
+
+def test_models_are_frozen_and_forbid_unknown_fields() -> None:
+    m = bs.Municipality(municipality_id="0301", name="Oslo", population=1)
+    with pytest.raises(pydantic.ValidationError):
+        m.population = 3  # type: ignore[misc]
+    with pytest.raises(pydantic.ValidationError, match="Extra inputs are not permitted"):
+        bs.Municipality(municipality_id="0301", name="Oslo", population=1, capacity=3)
+
+
+def test_json_schema_is_exportable() -> None:
+    schema = bs.Problem.model_json_schema()
+    json.dumps(schema)
+    assert set(schema["required"]) == {"municipalities", "criteria", "need"}
+    assert "Municipality" in schema["$defs"] and "Criterion" in schema["$defs"]
+
+
+def test_municipalities_are_stored_in_id_order() -> None:
+    ms = [bs.Municipality(municipality_id=i, name=i, population=1) for i in ("5001", "0301")]
+    p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=2))
+    assert p.ids == ("0301", "5001")
+
+
+def test_optional_columns_are_read(norway_frame: pd.DataFrame) -> None:
+    df = _frame(
+        min=[1, None],
+        max=[None, 40],
+        fixed=[None, None],
+        minors_eligible=[True, False],
+        minors_capacity=[3, None],
+    )
+    p = bs.Problem.from_frame(df, total=20, minors=2, criteria={"population": 1.0})
+    oslo, stavanger = p.municipalities
+    assert (oslo.min, oslo.max, oslo.minors_eligible, oslo.minors_capacity) == (1, None, True, 3)
+    assert (stavanger.max, stavanger.minors_eligible) == (40, False)
+
+
+def test_rate_and_lower_is_better_criteria_build_the_documented_shares() -> None:
+    from busetting.criteria import build_key
+
+    df = _frame(waiting=[1.0, 3.0])
+    crit = [
+        bs.Criterion(
+            name="gp",
+            indicator="waiting",
+            weight=1.0,
+            kind="rate",
+            base="population",
+            direction="lower",
+        )
+    ]
+    p = bs.Problem.from_frame(df, total=100, criteria=crit)
+    key = build_key(p)
+    # reflected score: max + min - v = (3, 1); shares proportional to 700*3 and 150*1
+    assert key.shares[:, 0].tolist() == pytest.approx([2100 / 2250, 150 / 2250])
+
+
+def test_all_zero_criterion_is_an_input_error() -> None:
+    p = bs.Problem.from_frame(
+        _frame(capacity=[0, 0]), total=10, criteria={"population": 0.5, "capacity": 0.5}
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.allocate(p)
+    assert str(info.value) == (
+        "build_key found 1 problem in the input:\n"
+        "- column 'capacity': criterion 'capacity' (requests key): indicator 'capacity' is 0 "
+        "for every municipality, so its shares are undefined; expected a positive value "
+        "somewhere; got 0.0."
+    )

@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -176,24 +177,24 @@ def solve_milp(
             remaining = max(0.01, deadline - time.perf_counter())
         prob, xv, mv, consistent = _build(requests, minors, minors_rows, xa, xb, ma, mb)
         solves += 1
-        if consistent and not prob.variables():  # type: ignore[attr-defined]
+        if consistent and not prob.variables():
             sol, text = pulp.LpSolutionOptimal, "every variable fixed by its bounds"
         elif consistent:
             solver = _make_backend(backend, remaining)
             try:
-                prob.solve(solver)  # type: ignore[attr-defined]
+                prob.solve(solver)
             except pulp.PulpSolverError as exc:
                 raise SolverError(f"{backend} failed: {exc}") from exc
             text = (
-                f"{pulp.LpStatus.get(prob.status, prob.status)} / "  # type: ignore[attr-defined]
+                f"{pulp.LpStatus.get(prob.status, prob.status)} / "
                 f"{pulp.LpSolution.get(prob.sol_status, prob.sol_status)}"
-            )  # type: ignore[attr-defined]
-            sol = prob.sol_status  # type: ignore[attr-defined]
+            )
+            sol = prob.sol_status
         else:
             sol, text = pulp.LpSolutionInfeasible, "the fixed values cannot meet the totals"
         if sol == pulp.LpSolutionInfeasible or (
             consistent and prob.status == pulp.LpStatusInfeasible
-        ):  # type: ignore[attr-defined]
+        ):
             if _is_full(xa, xb, requests.lower, x_up) and _is_full(ma, mb, minors.lower, m_up):
                 return MilpOutcome(
                     Status.INFEASIBLE,
@@ -242,26 +243,26 @@ def _is_full(a: IntArray, b: IntArray, lower: IntArray, upper: IntArray) -> bool
     return bool(np.all(a <= lower) and np.all(b >= upper))
 
 
-def _values(variables: list[object], fallback: IntArray) -> IntArray:
+def _values(variables: list[Any], fallback: IntArray) -> IntArray:
     out = fallback.copy()
     for i, v in enumerate(variables):
         if isinstance(v, int):
             out[i] = v
             continue
-        val = v.varValue  # type: ignore[attr-defined]
+        val = v.varValue
         if val is None or not math.isfinite(val):
-            raise SolverError(f"the solver returned no value for {v.name}")  # type: ignore[attr-defined]
+            raise SolverError(f"the solver returned no value for {v.name}")
         r = round(val)
         if abs(val - r) > INTEGRALITY_TOLERANCE:
             raise SolverError(
-                f"the solver returned a fractional value {val!r} for {v.name}; expected an "  # type: ignore[attr-defined]
+                f"the solver returned a fractional value {val!r} for {v.name}; expected an "
                 f"integer within {INTEGRALITY_TOLERANCE}"
             )
         out[i] = r
     return out
 
 
-def _chords(prob: object, var: object, z: object, method: Method, t: float, a: int, b: int) -> None:
+def _chords(prob: Any, var: Any, z: Any, method: Method, t: float, a: int, b: int) -> None:
     import pulp
 
     ks = np.arange(a, b, dtype=np.int64)
@@ -282,12 +283,12 @@ def _build(
     xb: IntArray,
     ma: IntArray,
     mb: IntArray,
-) -> tuple[object, list[object], list[object], bool]:
+) -> tuple[Any, list[Any], list[Any], bool]:
     import pulp
 
     prob = pulp.LpProblem("busetting", pulp.LpMinimize)
     objective = []
-    xv: list[object] = []
+    xv: list[Any] = []
     for i in range(len(xa)):
         a, b = int(xa[i]), int(xb[i])
         if a == b:
@@ -298,7 +299,7 @@ def _build(
         _chords(prob, v, z, requests.method, float(requests.targets[i]), a, b)
         objective.append(z)
         xv.append(v)
-    mv: list[object] = []
+    mv: list[Any] = []
     for j in range(len(ma)):
         a, b = int(ma[j]), int(mb[j])
         if a == b:
@@ -323,12 +324,12 @@ def _build(
     return prob, xv, mv, feasible
 
 
-def _add_sum(prob: object, variables: list[object], total: int, name: str) -> bool:
+def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
     import pulp
 
     constant = sum(v for v in variables if isinstance(v, int))
     free = [v for v in variables if not isinstance(v, int)]
     if not free:
         return constant == total
-    prob += pulp.lpSum(free) == total - constant, name  # type: ignore[operator]
+    prob += pulp.lpSum(free) == total - constant, name
     return True

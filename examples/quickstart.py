@@ -1,15 +1,12 @@
-"""Quick start: allocate 37,000 persons over Norway's 357 municipalities.
+"""Quick start: the 2024 request letters for Norway's 357 municipalities.
 
 Run: python examples/quickstart.py
 """
 
 import busetting as bs
-from busetting.datasets import load_municipalities
+from busetting.datasets import norway_2024
 
-df = load_municipalities()  # kommunenummer, kommune, fylke, population, indicators ...
-df["minors_eligible"] = df["sentralitet"] <= 3  # an illustrative eligibility rule
-
-problem = bs.Problem.from_frame(df, total=37_000, minors=610, criteria={"population": 1.0})
+problem = norway_2024()  # 37,000 persons, of whom 610 unaccompanied minors
 alloc = bs.allocate(problem)  # Webster / Sainte-Laguë by default
 alloc.raise_for_status()
 
@@ -17,3 +14,10 @@ print(alloc)
 frame = alloc.to_frame()
 print(frame.groupby("county")[["target", "request", "minors"]].sum().round(1))
 assert int(frame["request"].sum()) == 37_000 and int(frame["minors"].sum()) == 610
+
+# Your own table: any DataFrame with ids, names and the indicator columns.
+from busetting.datasets import load_municipalities
+
+df = load_municipalities()
+mine = bs.Problem.from_frame(df, total=1_000, criteria={"population": 1.0})
+print(bs.allocate(mine).requests.nlargest(3))

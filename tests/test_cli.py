@@ -1,15 +1,231 @@
-"""The command line, run as a subprocess."""
+"""The command line, run as a subprocess: default run, formats, exit codes, bad files."""
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import busetting as bs
+from busetting.cli import main
+from busetting.datasets import load_municipalities
+from busetting.io import read_allocation
 
 
-def test_default_run_allocates_the_national_need_on_the_embedded_data() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "busetting"], capture_output=True, text=True, check=True, timeout=120
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "busetting", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
     )
-    assert "requests sum to 37,000 (OK)" in out.stdout
-    assert "0301  Oslo" in out.stdout
+
+
+def test_default_run_allocates_the_2024_need_on_the_embedded_data() -> None:
+    out = run()
+    assert out.returncode == 0, out.stderr
+    assert (
+        "totals check: requests sum to 37,000 (need 37,000), minors to 610 (need 610): OK"
+        in out.stdout
+    )
+    assert "  0301  Oslo " in out.stdout
+    counties = set(load_municipalities()["fylke"])
+    assert len(counties) == 15 and all(c in out.stdout for c in counties)
     assert out.stderr == ""
+
+
+def test_allocate_is_the_default_command() -> None:
+    def without_timing(text: str) -> list[str]:
+        return [line for line in text.splitlines() if " ms" not in line]
+
+    assert without_timing(run("--top", "3").stdout) == without_timing(
+        run("allocate", "--top", "3").stdout
+    )
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
+def test_each_output_format_is_written_and_reads_back(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"alloc{suffix}"
+    out = run("allocate", "--quiet", "--out", str(path))
+    assert out.returncode == 0 and out.stdout == "", out.stderr
+    back = read_allocation(path)
+    assert len(back) == 357 and int(back["request"].sum()) == 37_000
+    assert int(back["minors"].sum()) == 610
+    assert back.index[0] == "0301"
+
+
+def test_json_on_stdout() -> None:
+    out = run("allocate", "--json")
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert (data["status"], data["total"], data["minors_total"]) == ("optimal", 37_000, 610)
+    assert data["method"] == "webster" and data["solver"] == "threshold"
+    first = data["municipalities"][0]
+    assert set(first) >= {"municipality_id", "name", "county", "target", "request", "minors"}
+    assert sum(m["request"] for m in data["municipalities"]) == 37_000
+
+
+def test_options_total_minors_method_weights_solver() -> None:
+    out = run(
+        "allocate",
+        "--total",
+        "1000",
+        "--minors",
+        "20",
+        "--method",
+        "hamilton",
+        "--weights",
+        "capacity=0.5,population=0.5",
+        "--solver",
+        "cbc",
+        "--json",
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["total"], data["minors_total"], data["method"], data["solver"]) == (
+        1000,
+        20,
+        "hamilton",
+        "cbc",
+    )
+    assert [c["name"] for c in data["criteria"]] == ["capacity", "population"]
+
+
+def test_exit_code_2_for_a_malformed_csv(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "kommunenummer,kommune,population\n0301,Oslo,abc\n301,Utsira,5\n", encoding="utf-8"
+    )
+    out = run("allocate", "--input", str(path), "--total", "10")
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[0] == (
+        "busetting: error: Problem.from_frame found 2 problems in the input:"
+    )
+    assert "must be a whole number >= 0" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_exit_code_2_for_a_missing_file(tmp_path: Path) -> None:
+    out = run("allocate", "--input", str(tmp_path / "nope.csv"), "--total", "10")
+    assert out.returncode == 2
+    assert out.stderr == (
+        f"busetting: error: The input file {str(tmp_path / 'nope.csv')!r} does not exist.\n"
+    )
+
+
+def test_exit_code_2_for_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
+    out = run("allocate", "--out", str(tmp_path / "missing" / "a.csv"))
+    assert out.returncode == 2
+    assert out.stderr == (
+        f"busetting: error: The output folder {str(tmp_path / 'missing')!r} does not exist.\n"
+    )
+    assert not (tmp_path / "missing").exists()
+
+
+def test_exit_code_2_for_a_bad_command_line() -> None:
+    out = run("allocate", "--weights", "capacity")
+    assert out.returncode == 2 and "expected name=weight pairs" in out.stderr
+
+
+def test_exit_code_3_for_an_infeasible_problem(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "municipality_id,name,population,max\n0301,Oslo,700,3\n1151,Utsira,215,2\n",
+        encoding="utf-8",
+    )
+    out = run("allocate", "--input", str(path), "--total", "10")
+    assert out.returncode == 3
+    assert out.stderr == (
+        "busetting: Infeasible: requests: upper bounds (max, fixed) sum to 5, "
+        "5 short of the need of 10.\n"
+    )
+
+
+def test_exit_code_4_for_a_solver_failure(tmp_path: Path) -> None:
+    ms = [
+        bs.Municipality(municipality_id="0001", name="A", population=1000, indicators={"cap": 1}),
+        bs.Municipality(municipality_id="0002", name="B", population=10, indicators={"cap": 100}),
+    ]
+    p = bs.Problem(
+        municipalities=ms,
+        criteria={"population": 1.0},
+        minors_criteria={"cap": 1.0},
+        need=bs.Need(total=20, minors=10),
+    )
+    path = tmp_path / "problem.json"
+    path.write_text(p.model_dump_json(), encoding="utf-8")
+    out = run("allocate", "--input", str(path), "--solver", "threshold")
+    assert out.returncode == 4
+    assert out.stderr.startswith("busetting: solver failure: The threshold path cannot solve")
+
+
+def test_xlsx_input_with_a_formula_looking_name(tmp_path: Path) -> None:
+    src = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (
+        ["kommunenummer", "kommune", "population"],
+        ["0301", "", 700],
+        ["1151", "Utsira", 215],
+    ):
+        sheet.append(row)
+    sheet["B2"].value = "=cmd|' /C calc'!A0"
+    sheet["B2"].data_type = "s"  # text that looks like a formula, as a user may type it
+    book.save(src)
+    dst = tmp_path / "out.xlsx"
+    out = run("allocate", "--input", str(src), "--total", "20", "--out", str(dst), "--quiet")
+    assert out.returncode == 0, out.stderr
+    sheet = openpyxl.load_workbook(dst)["requests"]
+    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
+    assert names == ["'=cmd|' /C calc'!A0", "Utsira"]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_validate_lists_every_problem_and_exits_non_zero(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("kommunenummer,kommune,population\n0301,,1\n03O1,X,-4\n", encoding="utf-8")
+    out = run("validate", str(path), "--total", "10")
+    assert out.returncode == 2
+    lines = out.stderr.splitlines()
+    assert lines[0] == "busetting: error: Problem.from_frame found 3 problems in the input:"
+    assert len(lines) == 5  # the message, the table header and one row per problem
+
+
+def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text("kommunenummer,kommune,population\n0301,Oslo,10\n", encoding="utf-8")
+    out = run("validate", str(path), "--total", "5")
+    assert out.returncode == 0
+    assert out.stdout == f"{path}: OK, 1 municipalities, need 5 (minors 0)\n"
+
+
+def test_schema_prints_the_json_schema_of_a_problem() -> None:
+    out = run("schema")
+    assert out.returncode == 0
+    schema = json.loads(out.stdout)
+    assert schema["title"] == "Problem" and "Municipality" in schema["$defs"]
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    out = run("allocate", "--input", str(tmp_path / "nope.csv"), "--total", "1", "--debug")
+    assert out.returncode != 0 and "Traceback" in out.stderr
+
+
+def test_progress_is_shown_for_slow_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = bs.allocate
+
+    def slow(*args, **kwargs):
+        time.sleep(1.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bs, "allocate", slow)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=err) == 0
+    assert err.getvalue() == "busetting: solving (auto) ... 1 s\n"
+    assert "requests sum to 100" in out.getvalue()

@@ -1,66 +1,325 @@
 """Command-line interface: a thin layer over the library.
 
-``busetting`` (or ``python -m busetting``) with no arguments allocates the national need of
-2024 (37,000 persons) over the embedded Norway data by population and prints a summary.
+``busetting`` (or ``python -m busetting``) with no arguments runs ``busetting allocate``: the
+2024 Norwegian problem (37,000 persons, of whom 610 unaccompanied minors) on the embedded
+data, printed as a compact summary.
+
+Commands: ``allocate`` (default), ``validate FILE``, ``schema``.
+
+Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
+failure (including a time limit without a proven optimum). Errors are one line plus the
+failure table; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from busetting._version import __version__
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    import busetting as bs
+
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_SOLVER = 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"busetting: error: {message}\n")
+
+
+def _weights(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(
+                f"expected name=weight pairs such as capacity=0.4,population=0.6; got {part!r}"
+            )
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"weight of {name.strip()!r} must be a number; got {value!r}"
+            ) from None
+    if not out:
+        raise argparse.ArgumentTypeError("expected at least one name=weight pair")
+    return out
+
+
+def _add_problem_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--total",
+        type=int,
+        help="national need in persons (default: 37,000 for "
+        "the embedded data; required with a CSV/XLSX --input)",
+    )
+    p.add_argument(
+        "--minors",
+        type=int,
+        help="of which unaccompanied minors (default: 610 for the embedded data, else 0)",
+    )
+    p.add_argument(
+        "--weights",
+        type=_weights,
+        help="criteria weights, e.g. "
+        "capacity=0.4,settling_speed=0.15,services=0.15,labour_market=0.2,"
+        "population=0.1; with --input, each name is a column (volume criterion)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="busetting",
-        description="Allocate a national settlement need over municipalities, exactly.",
+        description=(
+            "Allocate a national settlement need over municipalities, exactly. With no command, "
+            "runs `allocate` on the embedded Norway 2024 data."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"busetting {__version__}")
-    parser.add_argument("--total", type=int, default=37_000, help="national need (persons)")
-    parser.add_argument("--method", default="webster", help="apportionment method")
-    parser.add_argument("--solver", default=None, help="threshold, cbc or highs")
-    parser.add_argument("--top", type=int, default=10, help="largest requests to show")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    a = sub.add_parser("allocate", help="compute the requests (the default command)")
+    a.add_argument(
+        "--input",
+        type=Path,
+        help="problem file: .csv, .xlsx (one row per "
+        "municipality) or .json (a whole problem); default: embedded Norway 2024",
+    )
+    _add_problem_options(a)
+    a.add_argument(
+        "--method",
+        default="webster",
+        help="webster (default), hamilton, dhondt, huntington_hill, adams or dean",
+    )
+    a.add_argument(
+        "--solver",
+        choices=["threshold", "cbc", "highs"],
+        default=None,
+        help="default: the fastest path that can solve the problem",
+    )
+    a.add_argument("--time-limit", type=float, default=None, help="seconds for the solver")
+    a.add_argument("--out", type=Path, help="write the allocation to .csv, .xlsx or .json")
+    a.add_argument("--top", type=int, default=10, help="largest requests to show (default 10)")
+    a.add_argument("--json", action="store_true", help="print the allocation as JSON")
+    a.add_argument("--quiet", action="store_true", help="print nothing on success")
+    a.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    v = sub.add_parser("validate", help="check an input file and list every problem in it")
+    v.add_argument("file", type=Path)
+    _add_problem_options(v)
+    v.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
+    s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code."""
-    args = _parser().parse_args(argv)
-    import busetting as bs
-    from busetting.datasets import load_municipalities
+def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
+    from busetting.datasets import MINORS_2024, NEED_2024, norway_2024
+    from busetting.io import read_problem
 
-    problem = bs.Problem.from_frame(
-        load_municipalities(), total=args.total, criteria={"population": 1.0}
-    )
-    alloc = bs.allocate(problem, method=args.method, solver=args.solver)
-    out = sys.stdout
+    if path is None:
+        return norway_2024(
+            total=NEED_2024 if args.total is None else args.total,
+            minors=MINORS_2024 if args.minors is None else args.minors,
+            weights=args.weights,
+        )
+    if path.suffix.lower() == ".json":
+        return read_problem(path, total=args.total, minors=args.minors)
+    from busetting.datasets import default_criteria
+    from busetting.exceptions import InputError
+
+    if args.total is None:
+        raise InputError("--total is required with a CSV or XLSX --input.")
+    criteria: Any = args.weights
+    if criteria is None:
+        from busetting.io import read_table
+
+        columns = set(read_table(path).columns)
+        default = default_criteria()
+        used = {i for c in default for i in c.indicators_used} - {"population"}
+        criteria = default if used <= columns else {"population": 1.0}
+    return read_problem(path, total=args.total, minors=args.minors or 0, criteria=criteria)
+
+
+@contextmanager
+def _progress(stream: TextIO, what: str, enabled: bool) -> Iterator[None]:
+    """After one second, say on stderr that work is going on (every 5 s after that)."""
+    done = threading.Event()
+
+    def tick() -> None:
+        start = time.perf_counter()
+        wait = 1.0
+        while not done.wait(wait):
+            stream.write(f"busetting: {what} ... {time.perf_counter() - start:.0f} s\n")
+            stream.flush()
+            wait = 5.0
+
+    thread = threading.Thread(target=tick, daemon=True) if enabled else None
+    if thread:
+        thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        if thread:
+            thread.join()
+
+
+def _print_failures(err: Any, stream: TextIO) -> None:
+    print(f"busetting: error: {str(err).splitlines()[0]}", file=stream)
+    table = getattr(err, "failure_cases", None)
+    if table is not None and len(table):
+        print(table.to_string(index=False), file=stream)
+
+
+def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+    from busetting.io import county_table
+
+    p = alloc.problem
+    assert alloc.requests is not None and alloc.minors is not None
+    req, mnr = int(alloc.requests.sum()), int(alloc.minors.sum())
     print(
-        f"busetting {__version__}: {problem.total:,} persons over "
-        f"{len(problem.municipalities)} municipalities (embedded Norway 2024 data, "
-        "population key)",
+        f"busetting {__version__}: {p.total:,} persons, of whom {p.minors:,} unaccompanied "
+        f"minors, over {len(p.municipalities)} municipalities",
         file=out,
     )
     print(
-        f"status: {alloc.status.value}; method {alloc.method}; solver {alloc.solver} "
-        f"({alloc.solver_version}); {alloc.runtime * 1000:.1f} ms",
+        f"status {alloc.status.value} | method {alloc.method} | solver {alloc.solver} "
+        f"({alloc.solver_version}) | {alloc.runtime * 1000:.1f} ms",
         file=out,
     )
-    if alloc.requests is None:
-        print(alloc.message, file=out)
-        return 3
-    total = int(alloc.requests.sum())
-    check = "OK" if total == problem.total else "MISMATCH"
-    print(f"requests sum to {total:,} ({check})", file=out)
-    frame = alloc.to_frame().sort_values("request", ascending=False, kind="stable")
-    print(f"largest {args.top} requests:", file=out)
-    for mid, row in frame.head(args.top).iterrows():
+    ok = "OK" if (req, mnr) == (p.total, p.minors) else "MISMATCH"
+    print(
+        f"totals check: requests sum to {req:,} (need {p.total:,}), minors to {mnr:,} "
+        f"(need {p.minors:,}): {ok}",
+        file=out,
+    )
+    if alloc.ties:
+        print(f"ties: {len(alloc.ties)} broken by rule ({alloc.ties[0].rule})", file=out)
+    frame = alloc.to_frame().sort_values(["request", "target"], ascending=False, kind="stable")
+    print(f"\nlargest {min(top, len(frame))} requests:", file=out)
+    print(
+        f"  {'id':<4}  {'municipality':<28} {'request':>8} {'minors':>6} {'target':>10}", file=out
+    )
+    for mid, r in frame.head(top).iterrows():
         print(
-            f"  {mid}  {row['name']:<28} {int(row['request']):>6,}  (target {row['target']:,.2f})",
+            f"  {mid}  {r['name'][:28]:<28} {int(r['request']):>8,} {int(r['minors']):>6,} "
+            f"{r['target']:>10,.2f}",
             file=out,
         )
-    return 0
+    counties = county_table(alloc)
+    print("\nper county:", file=out)
+    print(f"  {'county':<34} {'request':>8} {'minors':>6} {'per 1,000':>9}", file=out)
+    for county, r in counties.iterrows():
+        print(
+            f"  {str(county)[:34]:<34} {int(r['request']):>8,} {int(r['minors']):>6,} "
+            f"{r['per_1000']:>9.2f}",
+            file=out,
+        )
+
+
+def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+    from busetting.io import allocation_to_json, write_allocation
+
+    problem = _load(args, args.input)
+    with _progress(err, f"solving ({args.solver or 'auto'})", not (args.quiet or args.json)):
+        alloc = bs.allocate(
+            problem, method=args.method, solver=args.solver, time_limit=args.time_limit
+        )
+    if alloc.requests is not None and args.out is not None:
+        write_allocation(alloc, args.out)
+    if args.json:
+        print(allocation_to_json(alloc), file=out)
+    if alloc.status is bs.Status.INFEASIBLE:
+        print(f"busetting: {alloc.message}", file=err)
+        return EXIT_INFEASIBLE
+    if alloc.status is not bs.Status.OPTIMAL:
+        print(f"busetting: solver failure: {alloc.message}", file=err)
+        return EXIT_SOLVER
+    if not (args.quiet or args.json):
+        _summary(alloc, args.top, out)
+        if args.out is not None:
+            print(f"\nwritten: {args.out}", file=out)
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+
+    problem = _load(args, args.file)
+    shortfalls = bs.diagnose(problem)
+    if shortfalls:
+        print("busetting: error: the input is valid but infeasible:", file=err)
+        for d in shortfalls:
+            print(f"  {d.group}: {d.message}", file=err)
+        return EXIT_INFEASIBLE
+    print(
+        f"{args.file}: OK, {len(problem.municipalities)} municipalities, need "
+        f"{problem.total:,} (minors {problem.minors:,})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["allocate", *argv]
+    args = _parser().parse_args(argv)
+    from busetting.exceptions import InfeasibleError, InputError, SolverError
+
+    try:
+        if args.command == "schema":
+            import busetting as bs
+
+            print(
+                json.dumps(bs.Problem.model_json_schema(), indent=2, ensure_ascii=False), file=out
+            )
+            return EXIT_OK
+        if args.command == "validate":
+            return _validate(args, out, err)
+        return _allocate(args, out, err)
+    except InputError as exc:
+        if args.debug:
+            raise
+        _print_failures(exc, err)
+        return EXIT_INPUT
+    except InfeasibleError as exc:
+        if args.debug:
+            raise
+        print(f"busetting: {exc}", file=err)
+        return EXIT_INFEASIBLE
+    except SolverError as exc:
+        if args.debug:
+            raise
+        print(f"busetting: solver failure: {exc}", file=err)
+        return EXIT_SOLVER
+    except (OSError, ValueError) as exc:
+        if args.debug:
+            raise
+        print(f"busetting: error: {exc}", file=err)
+        return EXIT_INPUT

@@ -5,8 +5,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import math
-from collections.abc import Mapping, Sequence
+import os
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,8 +30,21 @@ from busetting.model import (
     check_problem,
     parse_criteria,
 )
+from busetting.result import Allocation
 
-__all__ = ["ALIASES", "problem_from_frame"]
+__all__ = [
+    "ALIASES",
+    "allocation_to_dict",
+    "allocation_to_json",
+    "county_table",
+    "neutralise",
+    "parameter_table",
+    "problem_from_frame",
+    "read_allocation",
+    "read_problem",
+    "read_table",
+    "write_allocation",
+]
 
 ALIASES = {"kommunenummer": "municipality_id", "kommune": "name", "fylke": "county"}
 """Norwegian headers of the shared data accepted for the canonical column names."""
@@ -139,8 +158,24 @@ def _criteria(raw: Any, label: str, failures: list[dict[str, Any]]) -> tuple[Cri
     return parsed
 
 
-def _count_value(value: Any) -> Any:
+def _number(value: Any) -> Any:
+    """Numbers stay numbers; a numeric string (a column pandas read as text because of
+    another row's bad value) becomes a number; anything else is returned as is."""
     v = _plain(value)
+    if isinstance(v, str):
+        text = v.strip()
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                return float(text)
+            except ValueError:
+                return v
+    return v
+
+
+def _count_value(value: Any) -> Any:
+    v = _number(value)
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
@@ -185,7 +220,7 @@ def _rows(
         inds: dict[str, float] = {}
         bad_indicator = False
         for col in needed:
-            value = _plain(rec.get(col))
+            value = _number(rec.get(col))
             if value is None:
                 failures.append(
                     _failure(row, mid, col, value, "is missing; expected a finite number >= 0")
@@ -227,3 +262,332 @@ def _bound_column(reason: str) -> str | None:
         if reason.startswith(col):
             return col
     return None
+
+
+# -- files in ----------------------------------------------------------------------------------
+
+ID_COLUMNS = ("municipality_id", "kommunenummer", "fylkesnummer")
+FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json"}
+EXCEL_HINT = 'Excel files need openpyxl: pip install "busetting[excel]"'
+
+
+def _format(path: Path, param: str, where: str) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"The `{param}` parameter of `{where}` must name a .csv, .xlsx or .json file. "
+            f"Got {str(path)!r} instead."
+        )
+    return fmt
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252/Latin-1 as Norwegian Excel writes."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path}: the file is not text in UTF-8 or Latin-1.")  # pragma: no cover
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a municipality table from CSV or XLSX with ids as text.
+
+    CSV: UTF-8 (a BOM is accepted) or Latin-1/Windows-1252; comma- or semicolon-separated; a
+    semicolon file uses the decimal comma (as Norwegian Excel writes it).
+    """
+    import io as _io
+
+    p = Path(path)
+    fmt = _format(p, "path", "read_table")
+    if not p.is_file():
+        raise InputError(f"The input file {str(p)!r} does not exist.")
+    dtype = {c: str for c in ID_COLUMNS}
+    if fmt == "xlsx":
+        _require_openpyxl()
+        try:
+            return pd.read_excel(p, dtype=dtype)
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise InputError(f"{p}: not a readable .xlsx file ({exc}).") from exc
+    if fmt == "json":
+        raise InputError(f"{p}: a JSON file holds a whole problem; use read_problem().")
+    text = _decode(p.read_bytes(), p)
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    decimal = "," if sep == ";" else "."
+    try:
+        return pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{p}: not a readable CSV file ({exc}).") from exc
+
+
+def _require_openpyxl() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("openpyxl") is None:
+        raise InputError(EXCEL_HINT)
+
+
+def read_problem(
+    path: str | Path,
+    *,
+    total: int | None = None,
+    minors: int | None = None,
+    criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]] | None = None,
+    minors_criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]] | None = None,
+) -> Problem:
+    """Read a problem from a CSV, XLSX or JSON file, with the checks of ``from_frame``.
+
+    A JSON file holds a whole problem (as ``Problem.model_dump_json()`` writes it, and as
+    ``busetting schema`` describes it); ``total``/``minors`` override its need. A CSV/XLSX
+    file holds one row per municipality and needs ``total`` and ``criteria``.
+    """
+    p = Path(path)
+    if _format(p, "path", "read_problem") == "json":
+        if not p.is_file():
+            raise InputError(f"The input file {str(p)!r} does not exist.")
+        try:
+            problem = Problem.model_validate_json(p.read_bytes())
+        except ValidationError as exc:
+            failures = [
+                _failure(None, None, ".".join(map(str, e["loc"])), e.get("input"), _reason(e))
+                for e in exc.errors()
+            ]
+            raise InputError.from_failures(f"read_problem({p.name})", failures) from None
+        if total is not None or minors is not None:
+            problem = problem.with_need(problem.total if total is None else total, minors)
+        return problem
+    if total is None or criteria is None:
+        raise InputError(
+            "The `total` and `criteria` parameters of `read_problem` are required for a "
+            f"table file. Got total={total!r}, criteria={criteria!r} instead."
+        )
+    return problem_from_frame(
+        read_table(p),
+        total=total,
+        minors=minors or 0,
+        criteria=criteria,
+        minors_criteria=minors_criteria,
+    )
+
+
+# -- files out ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(neutralise)
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index):
+        out.index = out.index.map(neutralise)
+    return out
+
+
+def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
+    """The JSON form of an allocation (also what ``busetting allocate --json`` prints)."""
+    p = alloc.problem
+    rows = []
+    frame = alloc.to_frame()
+    contributions = alloc.contributions.to_dict(orient="index")
+    for mid, r in frame.iterrows():
+        rows.append(
+            {
+                "municipality_id": str(mid),
+                "name": r["name"],
+                "county": r["county"],
+                "population": int(r["population"]),
+                "target": float(r["target"]),
+                "contributions": {str(c): float(v) for c, v in contributions[mid].items()},
+                "request": None if pd.isna(r["request"]) else int(r["request"]),
+                "minors_target": float(r["minors_target"]),
+                "minors": None if pd.isna(r["minors"]) else int(r["minors"]),
+                "binding": r["binding"],
+                "tie": bool(r["tie"]),
+            }
+        )
+    return {
+        "status": alloc.status.value,
+        "message": alloc.message,
+        "total": p.total,
+        "minors_total": p.minors,
+        "method": alloc.method,
+        "solver": alloc.solver,
+        "solver_version": alloc.solver_version,
+        "solver_reason": alloc.solver_reason,
+        "objective": alloc.objective,
+        "criteria": [c.model_dump() for c in p.criteria],
+        "minors_criteria": [c.model_dump() for c in p.effective_minors_criteria],
+        "ties": [dataclasses.asdict(t) for t in alloc.ties],
+        "certificate": [dataclasses.asdict(c) for c in alloc.certificate],
+        "diagnosis": [dataclasses.asdict(d) for d in alloc.diagnosis],
+        "fingerprint": alloc.fingerprint,
+        "version": alloc.version,
+        "runtime_seconds": alloc.runtime,
+        "municipalities": rows,
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
+    """:func:`allocation_to_dict` as JSON text (UTF-8, æøå kept)."""
+    data = allocation_to_dict(alloc)
+    for key in ("certificate",):
+        for item in data[key]:
+            for k, v in item.items():
+                if isinstance(v, float) and not math.isfinite(v):
+                    item[k] = None
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=_json_default)
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"The output folder {str(folder)!r} does not exist.")
+    while True:  # like mkstemp, but created 0o666 less the umask, as open() would
+        tmp = folder / f".{path.name}.{secrets.token_hex(8)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:  # pragma: no cover - 64 random bits
+            continue
+        os.close(fd)
+        break
+    try:
+        write(tmp)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def write_allocation(alloc: Allocation, path: str | Path) -> Path:
+    """Write an allocation to ``.csv``, ``.json`` or ``.xlsx`` (format from the suffix).
+
+    The write is atomic: a failure leaves the previous file (or none), never a broken one.
+    CSV and XLSX text that a spreadsheet would run as a formula is neutralised. The XLSX has
+    the sheets ``requests`` (one row per municipality), ``counties`` and ``parameters``
+    (weights, method, solver, fingerprint, version, data attribution).
+    """
+    p = Path(path)
+    fmt = _format(p, "path", "write_allocation")
+    if alloc.requests is None:
+        raise InputError(
+            f"The allocation has status {alloc.status.value!r} and no requests to write: "
+            f"{alloc.message}"
+        )
+    if fmt == "json":
+        text = allocation_to_json(alloc)
+        _atomic_write(p, lambda t: _write_text(t, text))
+    elif fmt == "csv":
+        frame = _safe_text(alloc.to_frame())
+        _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+    else:
+        _require_openpyxl()
+        sheets = {
+            "requests": _safe_text(alloc.to_frame()),
+            "counties": _safe_text(county_table(alloc)),
+            "parameters": _safe_text(parameter_table(alloc)),
+        }
+
+        def write_xlsx(t: Path) -> None:
+            with pd.ExcelWriter(t, engine="openpyxl") as xw:
+                for name, sheet in sheets.items():
+                    sheet.to_excel(xw, sheet_name=name, index=name != "parameters")
+
+        _atomic_write(p, write_xlsx)
+    return p
+
+
+def county_table(alloc: Allocation) -> pd.DataFrame:
+    """Per county: population, target, request, minors and requests per 1,000 residents."""
+    frame = alloc.to_frame()
+    out = frame.groupby("county", sort=True)[["population", "target", "request", "minors"]].sum()
+    out["municipalities"] = frame.groupby("county", sort=True).size()
+    out["per_1000"] = 1000.0 * out["request"].astype(float) / out["population"]
+    return out
+
+
+ATTRIBUTION = (
+    "Figures from IMDi (bosettingstall, tilskudd), SSB (Statistics Norway) and UDI, published "
+    "under the Norwegian Licence for Open Government Data (NLOD 2.0) / CC BY 4.0."
+)
+
+
+def parameter_table(alloc: Allocation) -> pd.DataFrame:
+    """Parameters and provenance of a run as two text columns."""
+    p = alloc.problem
+    rows: list[tuple[str, str]] = [
+        ("status", alloc.status.value),
+        ("message", alloc.message),
+        ("total", str(p.total)),
+        ("minors", str(p.minors)),
+        ("method", alloc.method),
+        ("solver", alloc.solver),
+        ("solver_version", alloc.solver_version),
+        ("solver_reason", alloc.solver_reason),
+        ("objective", "" if alloc.objective is None else repr(alloc.objective)),
+    ]
+    rows += [
+        (
+            f"weight {c.name}",
+            f"{c.weight} ({c.kind} of {c.indicator}"
+            + (f" on {c.base}" if c.base else "")
+            + f", {c.direction} is better)",
+        )
+        for c in p.criteria
+    ]
+    rows += [(f"minors weight {c.name}", str(c.weight)) for c in p.effective_minors_criteria]
+    rows += [
+        ("input_fingerprint", alloc.fingerprint),
+        ("busetting_version", alloc.version),
+        ("runtime_seconds", f"{alloc.runtime:.6f}"),
+        ("data_attribution", ATTRIBUTION),
+    ]
+    return pd.DataFrame(rows, columns=["parameter", "value"])
+
+
+def read_allocation(path: str | Path) -> pd.DataFrame:
+    """Read back a written allocation as the per-municipality table of ``to_frame()``."""
+    p = Path(path)
+    fmt = _format(p, "path", "read_allocation")
+    if not p.is_file():
+        raise InputError(f"The input file {str(p)!r} does not exist.")
+    if fmt == "json":
+        data = json.loads(p.read_text(encoding="utf-8"))
+        frame = pd.DataFrame(data["municipalities"]).drop(columns=["contributions"])
+        frame = frame.set_index("municipality_id")
+    elif fmt == "csv":
+        frame = pd.read_csv(
+            p, dtype={"municipality_id": str}, index_col="municipality_id", encoding="utf-8"
+        )
+    else:
+        _require_openpyxl()
+        frame = pd.read_excel(
+            p, sheet_name="requests", dtype={"municipality_id": str}, index_col="municipality_id"
+        )
+    return frame

@@ -4,7 +4,7 @@ Run: python examples/quickstart.py
 """
 
 import busetting as bs
-from busetting.datasets import norway_2024
+from busetting.datasets import load_municipalities, norway_2024
 
 problem = norway_2024()  # 37,000 persons, of whom 610 unaccompanied minors
 alloc = bs.allocate(problem)  # Webster / Sainte-Laguë by default
@@ -16,8 +16,6 @@ print(frame.groupby("county")[["target", "request", "minors"]].sum().round(1))
 assert int(frame["request"].sum()) == 37_000 and int(frame["minors"].sum()) == 610
 
 # Your own table: any DataFrame with ids, names and the indicator columns.
-from busetting.datasets import load_municipalities
-
 df = load_municipalities()
 mine = bs.Problem.from_frame(df, total=1_000, criteria={"population": 1.0})
 print(bs.allocate(mine).requests.nlargest(3))

@@ -22,7 +22,7 @@ from busetting._version import __version__
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting.methods import Method
-from busetting.model import Criterion, Municipality, Need, Problem
+from busetting.model import Criterion, Municipality, Need, Problem, Rules
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
 from busetting.solve import allocate, diagnose, fingerprint
 from busetting.solvers import available_solvers
@@ -40,6 +40,7 @@ __all__ = [
     "Municipality",
     "Need",
     "Problem",
+    "Rules",
     "Shortfall",
     "SolverError",
     "Status",

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Criterion", "Municipality", "Need", "Problem"]
+__all__ = ["Criterion", "Municipality", "Need", "Problem", "Rules"]
 
 ID_PATTERN = re.compile(r"^[0-9]{4}$")
 ID_REASON = "must be a 4-digit string with leading zeros kept (e.g. '0301')"
@@ -231,6 +231,139 @@ class Need(BaseModel):
         return self
 
 
+class Rules(BaseModel):
+    """Rules of the real process on top of the bounds (all off by default).
+
+    Parameters
+    ----------
+    granularity : int
+        Requests in multiples of ``g`` (IMDi uses 5). The national total stays exact: when the
+        total left after fixed values is not a multiple of ``g``, exactly ``r = N' mod g``
+        municipalities get a request one above a multiple of ``g`` (the smallest step off the
+        grid), chosen by the objective. Fixed values are held as they are.
+    min_request : int
+        Nobody is asked for fewer than ``k``: each request is 0 or at least ``k``.
+    min_request_all : bool
+        Every municipality whose bounds allow it is asked for at least ``min_request``.
+    minors_min_group : int
+        Minors in groups: each municipality's minors are 0 or at least this many.
+    minors_min_group_all : bool
+        Every eligible municipality gets at least ``minors_min_group`` minors.
+    max_minors_hosts : int, optional
+        At most this many municipalities are asked for minors (exactly, with
+        ``exact_minors_hosts``), chosen by the objective among the eligible.
+    county_totals : dict of str to int, optional
+        Totals per county (the counties' recommendations), as hard equalities, or as targets
+        with ``county_penalty`` per person of deviation added to the objective.
+    county_penalty : float, optional
+        ``None`` (default): county totals are hard. A positive number: soft, with this penalty.
+    per_capita_cap : float, optional
+        ``x_i <= floor(r * population_i)``: spread.
+    share_cap : float, optional
+        ``x_i <= floor(s * N)``: no municipality takes more than this share of the need.
+    """
+
+    model_config = _FROZEN
+
+    granularity: int = 1
+    min_request: int = 0
+    min_request_all: bool = False
+    minors_min_group: int = 0
+    minors_min_group_all: bool = False
+    max_minors_hosts: int | None = None
+    exact_minors_hosts: bool = False
+    county_totals: dict[str, int] | None = None
+    county_penalty: float | None = None
+    per_capita_cap: float | None = None
+    share_cap: float | None = None
+
+    @field_validator("granularity", mode="before")
+    @classmethod
+    def _granularity(cls, v: Any) -> int:
+        n = _check_count(v)
+        if n < 1:
+            raise ValueError("must be a whole number >= 1")
+        return n
+
+    @field_validator("min_request", "minors_min_group", mode="before")
+    @classmethod
+    def _minimums(cls, v: Any) -> int:
+        return _check_count(v)
+
+    @field_validator("max_minors_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, v: Any) -> int | None:
+        return None if v is None else _check_count(v)
+
+    @field_validator("county_totals", mode="before")
+    @classmethod
+    def _county_totals(cls, v: Any) -> dict[str, int] | None:
+        if v is None:
+            return None
+        if not isinstance(v, Mapping):
+            raise ValueError("must be a mapping of county to a whole number >= 0")
+        return {str(k): _check_count(n) for k, n in v.items()}
+
+    @field_validator("county_penalty", "per_capita_cap", "share_cap", mode="before")
+    @classmethod
+    def _positive(cls, v: Any) -> float | None:
+        if v is None:
+            return None
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            raise ValueError("must be a positive finite number") from None
+        if isinstance(v, bool) or not math.isfinite(f) or f <= 0:
+            raise ValueError("must be a positive finite number")
+        return f
+
+    @model_validator(mode="after")
+    def _share(self) -> Rules:
+        if self.share_cap is not None and self.share_cap > 1:
+            raise ValueError(f"share_cap ({self.share_cap}) must not exceed 1")
+        if self.exact_minors_hosts and self.max_minors_hosts is None:
+            raise ValueError("exact_minors_hosts needs max_minors_hosts")
+        return self
+
+    @property
+    def needs_program(self) -> bool:
+        """Whether the rules need the integer program (caps are plain bounds)."""
+        return (
+            self.granularity > 1
+            or self.min_request > 0
+            or self.minors_min_group > 0
+            or self.max_minors_hosts is not None
+            or self.county_totals is not None
+        )
+
+    def describe(self) -> list[str]:
+        """The active rules in words, for messages and reports."""
+        out = []
+        if self.granularity > 1:
+            out.append(f"granularity {self.granularity}")
+        if self.min_request:
+            out.append(
+                f"minimum request {self.min_request}"
+                + (" for every municipality" if self.min_request_all else "")
+            )
+        if self.minors_min_group:
+            out.append(
+                f"minors in groups of at least {self.minors_min_group}"
+                + (" in every eligible municipality" if self.minors_min_group_all else "")
+            )
+        if self.max_minors_hosts is not None:
+            kind = "exactly" if self.exact_minors_hosts else "at most"
+            out.append(f"{kind} {self.max_minors_hosts} minors hosts")
+        if self.county_totals is not None:
+            kind = "hard" if self.county_penalty is None else f"penalty {self.county_penalty:g}"
+            out.append(f"county totals ({kind})")
+        if self.per_capita_cap is not None:
+            out.append(f"per-capita cap {self.per_capita_cap:g}")
+        if self.share_cap is not None:
+            out.append(f"share cap {self.share_cap:g}")
+        return out
+
+
 def parse_criteria(value: Any, where: str = "criteria") -> tuple[Criterion, ...]:
     """Criteria from a mapping ``{column: weight}`` (volume shorthand) or a sequence."""
     if isinstance(value, Mapping):
@@ -350,6 +483,7 @@ class Problem(BaseModel):
     criteria: tuple[Criterion, ...]
     minors_criteria: tuple[Criterion, ...] | None = None
     need: Need
+    rules: Rules = Field(default_factory=Rules)
 
     @field_validator("criteria", "minors_criteria", mode="before")
     @classmethod
@@ -400,6 +534,23 @@ class Problem(BaseModel):
         """A copy with another national need (``minors`` kept unless given)."""
         need = Need(total=total, minors=self.minors if minors is None else minors)
         return self.model_copy(update={"need": need})
+
+    def with_rules(self, rules: Rules | None = None, **changes: Any) -> Problem:
+        """A copy with other rules: a whole :class:`Rules`, or changes to the current ones.
+
+        >>> import busetting as bs
+        >>> p = bs.Problem(municipalities=[bs.Municipality(municipality_id="0301",
+        ...                name="Oslo", population=1)], criteria={"population": 1.0},
+        ...                need=bs.Need(total=10))
+        >>> p.with_rules(granularity=5).rules.granularity
+        5
+        """
+        new = (
+            rules
+            if rules is not None
+            else Rules.model_validate({**self.rules.model_dump(), **changes})
+        )
+        return Problem.model_validate({**self.model_dump(), "rules": new.model_dump()})
 
     @classmethod
     def from_frame(

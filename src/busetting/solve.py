@@ -79,6 +79,18 @@ def _bounds(problem: Problem, method: Method, key: Key, mkey: Key) -> tuple[Boun
             lower[i] = m.min
         if m.max is not None:
             upper[i] = m.max
+            source[i] = "max"
+    rules = problem.rules
+    caps = []
+    if rules.per_capita_cap is not None:
+        pops = np.array([m.population for m in ms], dtype=np.float64)
+        caps.append(("per-capita cap", np.floor(rules.per_capita_cap * pops + 1e-9)))
+    if rules.share_cap is not None:
+        caps.append(("share cap", np.full(n, math.floor(rules.share_cap * problem.total + 1e-9))))
+    for label, cap in caps:
+        tighter = (cap < upper) & np.array([m.fixed is None for m in ms])
+        upper = np.where(tighter, cap, upper).astype(np.int64)
+        source = [label if tighter[i] else source[i] for i in range(n)]
     rows = mkey.rows
     mup = np.array(
         [
@@ -118,8 +130,15 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     m_ = parse_method(method)
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
-    bounds, _ = _bounds(problem, m_, key, mkey)
-    return diagnose_bounds(bounds, problem.total, problem.minors, m_)
+    bounds, source = _bounds(problem, m_, key, mkey)
+    found = _crossed(problem, bounds, source) or diagnose_bounds(
+        bounds, problem.total, problem.minors, m_
+    )
+    if not found and problem.rules.needs_program:
+        from busetting.constrained import diagnose_rules, plan_rules
+
+        found = diagnose_rules(problem, plan_rules(problem, key, mkey, bounds), bounds)
+    return found
 
 
 def allocate(
@@ -215,7 +234,18 @@ def allocate(
         "version": __version__,
         "problem": problem,
     }
-    diagnosis = diagnose_bounds(bounds, problem.total, problem.minors, m_)
+    diagnosis = _crossed(problem, bounds, source) or diagnose_bounds(
+        bounds, problem.total, problem.minors, m_
+    )
+    if not diagnosis and problem.rules.needs_program:
+        from busetting.constrained import diagnose_rules, plan_rules
+
+        plan = plan_rules(problem, key, mkey, bounds)
+        diagnosis = diagnose_rules(problem, plan, bounds)
+        if not diagnosis:
+            return _allocate_rules(
+                problem, common, m_, key, mkey, bounds, source, plan, solver, time_limit, started
+            )
     if diagnosis:
         return _unsolved(
             common,
@@ -364,6 +394,149 @@ def allocate(
     )
 
 
+def _crossed(problem: Problem, bounds: Bounds, source: list[str]) -> tuple[Shortfall, ...]:
+    """Municipalities whose lower bound is above their upper bound (a cap below ``min``)."""
+    out = []
+    for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
+        m = problem.municipalities[i]
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} above its "
+                f"{source[i] or 'upper bound'} {int(bounds.upper[i])}",
+                int(bounds.lower[i]),
+                int(bounds.upper[i]),
+            )
+        )
+    return tuple(out)
+
+
+def _allocate_rules(
+    problem: Problem,
+    common: dict[str, Any],
+    method: Method,
+    key: Key,
+    mkey: Key,
+    bounds: Bounds,
+    source: list[str],
+    plan: Any,
+    solver: str | None,
+    time_limit: float | None,
+    started: float,
+) -> Allocation:
+    """The integer program with the process rules (granularity, minimums, hosts, counties)."""
+    from busetting.constrained import verify_rules
+    from busetting.solvers.milp import KeySpec, solve_rules_milp
+
+    words = ", ".join(problem.rules.describe())
+    if solver == "threshold":
+        return _unsolved(
+            common,
+            Status.ERROR,
+            f"The threshold path cannot honour the rules ({words}); use solver=None or "
+            "solver='cbc'.",
+            "threshold",
+            "solver='threshold' was requested",
+            (),
+            started,
+        )
+    backend = solver or "cbc"
+    reason = (
+        f"the rules ({words}) need the integer program"
+        if solver is None
+        else f"solver={solver!r} was requested"
+    )
+    lo, hi = bounds.lower, bounds.upper
+    mlo = np.zeros(len(mkey.rows), dtype=np.int64)
+    mhi = bounds.effective_minors_upper()
+    start_x = solve_separable(method, key.targets, lo, hi, problem.total, key.exact_targets).x
+    start_m = solve_separable(method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets).x
+    spec = plan.spec
+    outcome = solve_rules_milp(
+        KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
+        KeySpec(method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors),
+        mkey.rows,
+        spec,
+        backend=backend,
+        time_limit=time_limit,
+        start_x=start_x,
+        start_m=start_m,
+    )
+    if outcome.status is Status.INFEASIBLE:
+        from busetting.constrained import elastic_diagnosis
+
+        diagnosis = elastic_diagnosis(problem, plan, mkey.rows, backend)
+        text = "; ".join(d.message for d in diagnosis)
+        return _unsolved(
+            common,
+            Status.INFEASIBLE,
+            f"Infeasible: {outcome.message}; relax: {text}.",
+            backend,
+            reason,
+            diagnosis,
+            started,
+            version=outcome.solver_version,
+        )
+    if outcome.x is None or outcome.m is None:
+        return _unsolved(
+            common,
+            outcome.status,
+            outcome.message,
+            backend,
+            reason,
+            (),
+            started,
+            version=outcome.solver_version,
+        )
+    x = outcome.x
+    m_full = _minors_full(len(x), mkey.rows, outcome.m)
+    _verify(problem, bounds, x, m_full, backend)
+    verify_rules(problem, plan, x, m_full, mkey.rows, backend)
+    from busetting.solvers.milp import penalty_value
+
+    idx = pd.Index(problem.ids, name="municipality_id")
+    req_obj = objective(method, x, key.targets)
+    min_obj = objective(method, outcome.m, mkey.targets)
+    labels = []
+    k = problem.rules.min_request
+    for i, t in enumerate(key.targets.tolist()):
+        xi = int(x[i])
+        if source[i] == "fixed":
+            labels.append("fixed")
+        elif bounds.zero_held[i]:
+            labels.append("zero target")
+        elif xi >= hi[i] and t > xi:
+            labels.append(source[i] or "max")
+        elif xi <= lo[i] and xi > 0 and t < xi:
+            labels.append("min")
+        elif k and xi == 0 and t > 0:
+            labels.append("minimum request (0)")
+        elif k and xi == k and t < xi:
+            labels.append("minimum request")
+        elif xi < m_full[i] + 1 and m_full[i] > 0 and t < xi:
+            labels.append("minors")
+        else:
+            labels.append("")
+    return Allocation(
+        status=outcome.status,
+        message=outcome.message,
+        requests=pd.Series(x, index=idx, name="request", dtype=np.int64),
+        minors=pd.Series(m_full, index=idx, name="minors", dtype=np.int64),
+        binding=pd.Series(labels, index=idx, name="binding", dtype=object),
+        objective=req_obj + min_obj + penalty_value(x, spec),
+        requests_objective=req_obj,
+        minors_objective=min_obj,
+        solver=backend,
+        solver_version=outcome.solver_version,
+        solver_reason=reason,
+        certificate=(),
+        ties=(),
+        diagnosis=(),
+        runtime=time.perf_counter() - started,
+        **common,
+    )
+
+
 def _minors_full(n: int, rows: IntArray, m: IntArray) -> IntArray:
     full = np.zeros(n, dtype=np.int64)
     full[rows] = m
@@ -469,7 +642,7 @@ def _binding(
 ) -> list[str]:
     x, t = sol.x, key.targets
     upper = bounds.upper
-    labels = list(source)
+    labels = ["fixed" if s == "fixed" else "" for s in source]
     nxt = unit_cost(method, x, t)
     last = unit_cost(method, np.maximum(x - 1, 0), t)
     for i in range(len(x)):
@@ -478,7 +651,7 @@ def _binding(
         if bounds.zero_held[i]:
             labels[i] = "zero target"
         elif x[i] >= upper[i] and nxt[i] < sol.lambda_low:
-            labels[i] = "max"
+            labels[i] = source[i] or "max"
         elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
             labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
     return labels

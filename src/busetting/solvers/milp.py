@@ -333,3 +333,359 @@ def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
         return constant == total
     prob += pulp.lpSum(free) == total - constant, name
     return True
+
+
+# -- the integer program with the process rules ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """The rules as the program sees them (see :mod:`busetting.solvers.sets`)."""
+
+    x_sets: Any  # VarSets
+    m_sets: Any  # VarSets
+    offgrid_count: int
+    county: IntArray  # county group per request row (-1: none)
+    county_totals: dict[int, int]
+    county_penalty: float | None
+    max_hosts: int | None
+    exact_hosts: bool
+
+
+@dataclass(frozen=True)
+class RulesOutcome:
+    """What the rules program returned, with its certificate."""
+
+    status: Status
+    x: IntArray | None
+    m: IntArray | None
+    message: str
+    solver_version: str
+    solves: int
+    objective: float | None
+    bound: float | None
+
+
+def penalty_value(x: IntArray, rules: RuleSpec) -> float:
+    """County-total penalty of requests ``x`` (0 for hard or no county totals)."""
+    if rules.county_penalty is None:
+        return 0.0
+    total = 0.0
+    for g, target in rules.county_totals.items():
+        total += abs(int(x[rules.county == g].sum()) - target)
+    return rules.county_penalty * total
+
+
+def solve_rules_milp(
+    requests: KeySpec,
+    minors: KeySpec,
+    minors_rows: IntArray,
+    rules: RuleSpec,
+    *,
+    backend: str,
+    time_limit: float | None,
+    start_x: IntArray,
+    start_m: IntArray,
+) -> RulesOutcome:
+    """Solve the program with the rules; certify the windows with a Lagrangian bound."""
+    import pulp
+
+    from busetting.methods import objective
+    from busetting.solvers.sets import dual_bound, reduced_outside
+
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    version = solver_version(backend)
+    xs, ms = rules.x_sets, rules.m_sets
+    g = np.maximum(xs.grid, 1)
+    half_x = np.maximum(2 * g, np.maximum(xs.lo_p - xs.lower, 2)).astype(np.int64) + 2
+    half_m = np.full(len(ms.lower), 4, dtype=np.int64) + ms.lo_p
+    # sum groups for the bound
+    if rules.county_penalty is None and rules.county_totals:
+        groups = rules.county.copy()
+        rest = groups < 0
+        groups[rest] = -2
+        totals = dict(rules.county_totals)
+        national = requests.total - sum(totals.values())
+        if rest.any():
+            totals[-2] = national
+        groups = np.where(groups == -2, max(totals) + 1 if totals else 0, groups)
+        if rest.any():
+            totals[int(groups[rest][0])] = totals.pop(-2)
+    else:
+        groups = np.zeros(len(xs.lower), dtype=np.int64)
+        totals = {0: requests.total}
+    x_dual = dual_bound(requests.method, requests.targets, xs, groups, totals)
+    m_groups = np.zeros(len(ms.lower), dtype=np.int64)
+    m_dual = dual_bound(
+        minors.method,
+        minors.targets,
+        ms,
+        m_groups,
+        {0: minors.total},
+        hosts=rules.max_hosts,
+        exact_hosts=rules.exact_hosts,
+    )
+    bound = x_dual.bound + m_dual.bound
+    solves = 0
+    sx, sm = start_x.copy(), start_m.copy()
+    while True:
+        xa = np.where(xs.const, xs.lower, np.maximum(xs.lower, sx - half_x))
+        xb = np.where(xs.const, xs.lower, np.minimum(xs.upper, sx + half_x))
+        ma = np.where(ms.const, ms.lower, np.maximum(ms.lower, sm - half_m))
+        mb = np.where(ms.const, ms.lower, np.minimum(ms.upper, sm + half_m))
+        if len(minors_rows):  # leave room in x for the minors
+            xb[minors_rows] = np.where(
+                xs.const[minors_rows],
+                xb[minors_rows],
+                np.minimum(xs.upper[minors_rows], np.maximum(xb[minors_rows], mb)),
+            )
+        remaining = None if deadline is None else max(0.01, deadline - time.perf_counter())
+        prob, xv, mv = _build_rules(requests, minors, minors_rows, rules, xa, xb, ma, mb)
+        solves += 1
+        solver = _make_backend(backend, remaining)
+        try:
+            prob.solve(solver)
+        except pulp.PulpSolverError as exc:
+            raise SolverError(f"{backend} failed: {exc}") from exc
+        text = (
+            f"{pulp.LpStatus.get(prob.status, prob.status)} / "
+            f"{pulp.LpSolution.get(prob.sol_status, prob.sol_status)}"
+        )
+        sol = prob.sol_status
+        full = bool(
+            np.all(xa <= xs.lower)
+            and np.all(xb >= xs.upper)
+            and np.all(ma <= ms.lower)
+            and np.all(mb >= ms.upper)
+        )
+        if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+            if full:
+                return RulesOutcome(
+                    Status.INFEASIBLE,
+                    None,
+                    None,
+                    f"{backend} reports the program infeasible ({text})",
+                    version,
+                    solves,
+                    None,
+                    bound,
+                )
+            half_x, half_m = half_x * 4 + 1, half_m * 4 + 1
+            continue
+        if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            timed_out = deadline is not None and time.perf_counter() >= deadline - 1e-3
+            status = Status.TIME_LIMIT if timed_out else Status.ERROR
+            what = "stopped at the time limit without a solution" if timed_out else "failed"
+            return RulesOutcome(
+                status, None, None, f"{backend} {what} ({text})", version, solves, None, bound
+            )
+        x = np.array([v if isinstance(v, int) else v.solution() for v in xv], dtype=np.int64)
+        m = np.array([v if isinstance(v, int) else v.solution() for v in mv], dtype=np.int64)
+        value = (
+            objective(requests.method, x, requests.targets)
+            + objective(minors.method, m, minors.targets)
+            + penalty_value(x, rules)
+        )
+        if sol == pulp.LpSolutionIntegerFeasible:
+            return RulesOutcome(
+                Status.TIME_LIMIT,
+                x,
+                m,
+                f"{backend} stopped at the time limit with a feasible solution that is not "
+                f"proven optimal ({text})",
+                version,
+                solves,
+                value,
+                bound,
+            )
+        gap = value - bound
+        tol = 1e-9 * max(1.0, abs(value))
+        xl, xh = reduced_outside(
+            requests.method, requests.targets, xs, x_dual.lam, np.zeros(len(xs.lower)), xa, xb
+        )
+        ml, mh = reduced_outside(
+            minors.method, minors.targets, ms, m_dual.lam, np.full(len(ms.lower), m_dual.mu), ma, mb
+        )
+        grow_xl, grow_xh = xl < gap - tol, xh < gap - tol
+        grow_ml, grow_mh = ml < gap - tol, mh < gap - tol
+        if not (grow_xl.any() or grow_xh.any() or grow_ml.any() or grow_mh.any()):
+            return RulesOutcome(
+                Status.OPTIMAL,
+                x,
+                m,
+                f"optimal ({backend}: {text}, gap 0; windows certified by a Lagrangian bound "
+                f"{bound:.6g}, {solves} solve{'s' if solves > 1 else ''})",
+                version,
+                solves,
+                value,
+                bound,
+            )
+        if full:  # pragma: no cover - nothing lies outside a full window
+            raise SolverError("the window certificate failed on the full ranges")
+        sx, sm = x, m
+        half_x = np.where(grow_xl | grow_xh, half_x * 4, half_x)
+        half_m = np.where(grow_ml | grow_mh, half_m * 4, half_m)
+
+
+def _points(sets: Any, i: int, a: int, b: int) -> list[int]:
+    """The allowed values of variable ``i`` inside the window ``[a, b]``, ascending."""
+    g = int(sets.grid[i])
+    lo = max(a, int(sets.lo_p[i]))
+    hi = min(b, int(sets.upper[i]))
+    pts = [v for v in range(lo, hi + 1) if g == 1 or v % g == 0 or (sets.offgrid and v % g == 1)]
+    if bool(sets.zero_ok[i]) and a <= 0 <= b and (not pts or pts[0] != 0):
+        pts.insert(0, 0)
+    return pts
+
+
+class _Choice:
+    """A variable chosen among allowed points: binaries b_p with sum 1, value sum p b_p."""
+
+    def __init__(self, prob: Any, name: str, points: list[int], costs: FloatArray) -> None:
+        import pulp
+
+        self.points = points
+        self.binaries = [
+            prob.add_variable(f"{name}_{p}", lowBound=0, upBound=1, cat=pulp.LpInteger)
+            for p in points
+        ]
+        prob += pulp.lpSum(self.binaries) == 1, f"one_{name}"
+        self.value = pulp.lpSum(p * v for p, v in zip(points, self.binaries, strict=True))
+        self.cost = pulp.lpSum(float(c) * v for c, v in zip(costs, self.binaries, strict=True))
+
+    def where(self, cond: Any) -> list[Any]:
+        return [v for p, v in zip(self.points, self.binaries, strict=True) if cond(p)]
+
+    def solution(self) -> int:
+        chosen = []
+        for p, v in zip(self.points, self.binaries, strict=True):
+            val = v.varValue
+            if val is None or not math.isfinite(val):
+                raise SolverError(f"the solver returned no value for {v.name}")
+            if abs(val - round(val)) > INTEGRALITY_TOLERANCE:
+                raise SolverError(
+                    f"the solver returned a fractional value {val!r} for {v.name}; expected an "
+                    f"integer within {INTEGRALITY_TOLERANCE}"
+                )
+            if round(val) == 1:
+                chosen.append(p)
+        if len(chosen) != 1:
+            raise SolverError(f"the solver chose {len(chosen)} values for one variable")
+        return chosen[0]
+
+
+def _build_rules(
+    requests: KeySpec,
+    minors: KeySpec,
+    minors_rows: IntArray,
+    rules: RuleSpec,
+    xa: IntArray,
+    xb: IntArray,
+    ma: IntArray,
+    mb: IntArray,
+) -> tuple[Any, list[Any], list[Any]]:
+    """The program over allowed points: each variable picks one value of its window.
+
+    The cost of each point is the method's exact deviation, so the objective is exact at
+    every point, and the relaxation of a variable is the convex hull of its allowed values.
+    """
+    import pulp
+
+    from busetting.methods import deviation
+
+    prob = pulp.LpProblem("busetting_rules", pulp.LpMinimize)
+    xs, ms = rules.x_sets, rules.m_sets
+    objective: list[Any] = []
+    xv: list[Any] = []
+    xval: list[Any] = []
+    ok = True
+    offgrid: list[Any] = []
+    for i in range(len(xa)):
+        a, b = int(xa[i]), int(xb[i])
+        if xs.const[i]:
+            xv.append(int(xs.lower[i]))
+            xval.append(int(xs.lower[i]))
+            continue
+        pts = _points(xs, i, a, b)
+        if not pts:
+            ok = False
+            xv.append(a)
+            xval.append(a)
+            continue
+        costs = deviation(
+            requests.method,
+            np.array(pts, dtype=np.int64),
+            np.full(len(pts), float(requests.targets[i])),
+        )
+        c = _Choice(prob, f"x{i}", pts, costs)
+        objective.append(c.cost)
+        g = int(xs.grid[i])
+        if g > 1 and xs.offgrid:
+            offgrid.extend(c.where(lambda p, g=g: p % g == 1))
+        xv.append(c)
+        xval.append(c.value)
+    mv: list[Any] = []
+    mval: list[Any] = []
+    hosts: list[Any] = []
+    const_hosts = 0
+    for j in range(len(ma)):
+        a, b = int(ma[j]), int(mb[j])
+        if ms.const[j]:
+            mv.append(0)
+            mval.append(0)
+            continue
+        pts = _points(ms, j, a, b)
+        if not pts:
+            ok = False
+            mv.append(a)
+            mval.append(a)
+            continue
+        costs = deviation(
+            minors.method,
+            np.array(pts, dtype=np.int64),
+            np.full(len(pts), float(minors.targets[j])),
+        )
+        c = _Choice(prob, f"m{j}", pts, costs)
+        objective.append(c.cost)
+        hosts.extend(c.where(lambda p: p > 0))
+        mv.append(c)
+        mval.append(c.value)
+    if rules.county_penalty is not None:
+        for gid, target in rules.county_totals.items():
+            plus = prob.add_variable(f"dp_{gid}", lowBound=0)
+            minus = prob.add_variable(f"dm_{gid}", lowBound=0)
+            rows = np.flatnonzero(rules.county == gid).tolist()
+            prob += pulp.lpSum(xval[i] for i in rows) - target == plus - minus, f"county_{gid}"
+            objective.append(rules.county_penalty * plus)
+            objective.append(rules.county_penalty * minus)
+    prob += pulp.lpSum(objective) if objective else pulp.LpAffineExpression(constant=0.0)
+    ok &= _add_sum(prob, xval, requests.total, "total")
+    if rules.county_penalty is None:
+        for gid, target in rules.county_totals.items():
+            rows = np.flatnonzero(rules.county == gid).tolist()
+            ok &= _add_sum(prob, [xval[i] for i in rows], target, f"county_{gid}")
+    if offgrid:
+        prob += pulp.lpSum(offgrid) == rules.offgrid_count, "offgrid"
+    elif rules.offgrid_count:
+        ok = False
+    if len(mv):
+        ok &= _add_sum(prob, mval, minors.total, "minors_total")
+        for j, row in enumerate(minors_rows.tolist()):
+            mj, xi = mval[j], xval[row]
+            if isinstance(mj, int) and isinstance(xi, int):
+                ok &= mj <= xi
+                continue
+            prob += mj <= xi, f"minors_within_{j}"
+        if rules.max_hosts is not None:
+            limit = rules.max_hosts - const_hosts
+            if hosts:
+                if rules.exact_hosts:
+                    prob += pulp.lpSum(hosts) == limit, "hosts"
+                else:
+                    prob += pulp.lpSum(hosts) <= limit, "hosts"
+            elif limit < 0 or (rules.exact_hosts and limit != 0):
+                ok = False
+    if not ok:  # the window (or a constant) breaks a rule: an infeasible program
+        dummy = prob.add_variable("infeasible", lowBound=0, upBound=0)
+        prob += dummy >= 1, "infeasible_window"
+    return prob, xv, mv

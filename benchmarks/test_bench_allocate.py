@@ -24,3 +24,14 @@ def test_norway_population_key(benchmark, norway_population, solver: str, method
     alloc = benchmark(bs.allocate, norway_population, method=method, solver=solver)
     assert alloc.status == "optimal"
     assert_valid_allocation(norway_population, alloc)
+
+
+@pytest.mark.parametrize("solver", [s for s in bs.available_solvers() if s != "threshold"])
+def test_norway_2024_with_the_process_rules(benchmark, solver: str) -> None:
+    from busetting.datasets import norway_2024
+
+    problem = norway_2024()
+    alloc = benchmark(bs.allocate, problem, solver=solver)
+    assert alloc.status == "optimal"
+    assert_valid_allocation(problem, alloc)
+    assert (alloc.requests % 5 == 0).all() and int((alloc.minors > 0).sum()) <= 57

@@ -71,3 +71,133 @@ def brute_force(problem: bs.Problem, method: str) -> float | None:
                     best = total
                 break
     return best
+
+
+def _allowed_x(
+    problem: bs.Problem, method: Method, targets: np.ndarray
+) -> tuple[list[list[int]], list[bool]]:
+    """Allowed values per municipality under the rules, read off the documented semantics."""
+    rules = problem.rules
+    N = problem.total
+    values, const = [], []
+    for i, m in enumerate(problem.municipalities):
+        low = m.min or 0
+        up = N if m.max is None else min(m.max, N)
+        if rules.per_capita_cap is not None:
+            up = min(up, math.floor(rules.per_capita_cap * m.population + 1e-9))
+        if rules.share_cap is not None:
+            up = min(up, math.floor(rules.share_cap * N + 1e-9))
+        if m.fixed is not None:
+            values.append([m.fixed])
+            const.append(True)
+        elif (method in DIVISOR_METHODS and targets[i] <= 0) or low >= up:
+            values.append([low] if low <= up else [])
+            const.append(True)
+        else:
+            values.append(list(range(low, up + 1)))
+            const.append(False)
+    return values, const
+
+
+def brute_force_rules(problem: bs.Problem, method: str) -> float | None:
+    """Optimal objective (deviation + county penalty) under the rules, by enumeration."""
+    m_ = Method(method)
+    rules = problem.rules
+    key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
+    N, M = problem.total, problem.minors
+    values, const = _allowed_x(problem, m_, key.targets)
+    g, k = rules.granularity, rules.min_request
+    held = sum(v[0] for v, c in zip(values, const, strict=True) if c and v)
+    r = (N - held) % g if g > 1 else 0
+    for i, c in enumerate(const):
+        if c:
+            continue
+        vs = values[i]
+        if g > 1:
+            vs = [v for v in vs if v % g == 0 or (r > 0 and v % g == 1)]
+        if k:
+            up = max(values[i]) if values[i] else -1
+            if rules.min_request_all and up >= k:
+                vs = [v for v in vs if v >= k]
+            else:
+                vs = [v for v in vs if v == 0 or v >= k]
+        values[i] = vs
+    if any(not v for v in values):
+        return None
+    rows = mkey.rows.tolist()
+    kg = rules.minors_min_group
+    names = sorted(rules.county_totals) if rules.county_totals else []
+    counties = [m.county for m in problem.municipalities]
+
+    def x_ok(x: tuple[int, ...]) -> bool:
+        if g > 1 and sum(1 for i, v in enumerate(x) if not const[i] and v % g == 1) != r:
+            return False
+        if rules.county_totals and rules.county_penalty is None:
+            for c in names:
+                if (
+                    sum(v for v, cc in zip(x, counties, strict=True) if cc == c)
+                    != rules.county_totals[c]
+                ):
+                    return False
+        return True
+
+    def penalty(x: tuple[int, ...]) -> float:
+        if not rules.county_totals or rules.county_penalty is None:
+            return 0.0
+        return rules.county_penalty * sum(
+            abs(
+                sum(v for v, cc in zip(x, counties, strict=True) if cc == c)
+                - rules.county_totals[c]
+            )
+            for c in names
+        )
+
+    m_values = []
+    for j, row in enumerate(rows):
+        mm = problem.municipalities[row]
+        cap = M if mm.minors_capacity is None else min(mm.minors_capacity, M)
+        cap = min(cap, max(values[row]))
+        if m_ in DIVISOR_METHODS and mkey.targets[j] <= 0:
+            cap = 0
+        if cap < max(kg, 1):
+            m_values.append([0])
+            continue
+        vs = list(range(0, cap + 1))
+        if kg:
+            vs = [v for v in vs if v == 0 or v >= kg]
+            if rules.minors_min_group_all:
+                vs = [v for v in vs if v >= kg]
+        m_values.append(vs)
+
+    def m_ok(mv: tuple[int, ...]) -> bool:
+        hosts = sum(1 for v in mv if v > 0)
+        if rules.max_minors_hosts is None:
+            return True
+        if rules.exact_minors_hosts:
+            return hosts == rules.max_minors_hosts
+        return hosts <= rules.max_minors_hosts
+
+    def enum(total: int, options: list[list[int]]) -> Iterator[tuple[int, ...]]:
+        if not options:
+            if total == 0:
+                yield ()
+            return
+        rest_min = sum(min(o) for o in options[1:])
+        rest_max = sum(max(o) for o in options[1:])
+        for v in options[0]:
+            if rest_min <= total - v <= rest_max:
+                for tail in enum(total - v, options[1:]):
+                    yield (v, *tail)
+
+    m_options = sorted((_cost(m_, mv, mkey.targets), mv) for mv in enum(M, m_values) if m_ok(mv))
+    best = None
+    for x in enum(N, values):
+        if not x_ok(x):
+            continue
+        cx = _cost(m_, x, key.targets) + penalty(x)
+        for cm, mv in m_options:
+            if all(mv[j] <= x[row] for j, row in enumerate(rows)):
+                if best is None or cx + cm < best:
+                    best = cx + cm
+                break
+    return best

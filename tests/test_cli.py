@@ -66,7 +66,7 @@ def test_json_on_stdout() -> None:
     assert out.returncode == 0
     data = json.loads(out.stdout)
     assert (data["status"], data["total"], data["minors_total"]) == ("optimal", 37_000, 610)
-    assert data["method"] == "webster" and data["solver"] == "threshold"
+    assert data["method"] == "webster" and data["solver"] == "cbc"  # the process rules
     first = data["municipalities"][0]
     assert set(first) >= {"municipality_id", "name", "county", "target", "request", "minors"}
     assert sum(m["request"] for m in data["municipalities"]) == 37_000
@@ -229,3 +229,51 @@ def test_progress_is_shown_for_slow_runs(monkeypatch: pytest.MonkeyPatch) -> Non
     assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=err) == 0
     assert err.getvalue() == "busetting: solving (auto) ... 1 s\n"
     assert "requests sum to 100" in out.getvalue()
+
+
+def test_rule_flags_reach_the_problem(tmp_path: Path) -> None:
+    totals = tmp_path / "counties.csv"
+    totals.write_text("fylke,total\nOslo,3000\n", encoding="utf-8")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("kommunenummer,vedtak\n4601,1400\n", encoding="utf-8")
+    out = run(
+        "allocate",
+        "--json",
+        "--granularity",
+        "10",
+        "--min-request",
+        "10",
+        "--minors-min-group",
+        "5",
+        "--max-minors-hosts",
+        "40",
+        "--county-totals",
+        str(totals),
+        "--per-capita-cap",
+        "0.02",
+        "--fixed",
+        str(fixed),
+    )
+    assert out.returncode == 0, out.stderr
+    rows = {m["municipality_id"]: m for m in json.loads(out.stdout)["municipalities"]}
+    assert rows["0301"]["request"] == 3000 and rows["4601"]["request"] == 1400
+    assert all(m["request"] % 10 in (0, 1) or m["municipality_id"] == "4601" for m in rows.values())
+    assert sum(m["minors"] > 0 for m in rows.values()) <= 40
+    assert all(m["minors"] == 0 or m["minors"] >= 5 for m in rows.values())
+    assert all(
+        m["request"] <= 0.02 * m["population"]
+        for m in rows.values()
+        if m["municipality_id"] not in ("0301", "4601")
+    )
+
+
+def test_no_rules_switches_the_process_rules_off() -> None:
+    data = json.loads(run("allocate", "--json", "--no-rules").stdout)
+    assert data["solver"] == "threshold"
+    assert any(m["request"] % 5 for m in data["municipalities"])
+
+
+def test_a_bad_rule_option_is_exit_code_2() -> None:
+    out = run("allocate", "--granularity", "0")
+    assert out.returncode == 2
+    assert out.stderr == "busetting: error: bad rule option: must be a whole number >= 1\n"

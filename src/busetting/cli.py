@@ -84,6 +84,76 @@ def _add_problem_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rule_options(p: argparse.ArgumentParser) -> None:
+    r = p.add_argument_group(
+        "process rules (the embedded data defaults to the 2024 process: "
+        "granularity 5, minimum 5, minors groups of 4, at most 57 hosts)"
+    )
+    r.add_argument("--granularity", type=int, help="requests in multiples of G (1: off)")
+    r.add_argument("--min-request", type=int, help="requests are 0 or at least K (0: off)")
+    r.add_argument("--minors-min-group", type=int, help="minors are 0 or at least K (0: off)")
+    r.add_argument(
+        "--max-minors-hosts",
+        type=int,
+        help="at most H municipalities asked for minors (0: no limit)",
+    )
+    r.add_argument(
+        "--county-totals",
+        type=Path,
+        help="CSV with columns county (or fylke) and "
+        "total: hard county totals (see --county-penalty)",
+    )
+    r.add_argument(
+        "--county-penalty",
+        type=float,
+        help="make county totals soft, with this penalty per person of deviation",
+    )
+    r.add_argument("--per-capita-cap", type=float, help="x_i <= R * population_i")
+    r.add_argument("--share-cap", type=float, help="x_i <= S * total")
+    r.add_argument(
+        "--fixed",
+        type=Path,
+        help="CSV with columns municipality_id (or "
+        "kommunenummer) and fixed: requests already decided, held exactly",
+    )
+    r.add_argument("--no-rules", action="store_true", help="switch every process rule off")
+
+
+def _apply_rules(args: argparse.Namespace, problem: bs.Problem) -> bs.Problem:
+    from busetting.io import read_county_totals, read_fixed
+    from busetting.model import Rules
+
+    base = Rules() if args.no_rules else problem.rules
+    changes: dict[str, Any] = {}
+    for flag, field in (
+        ("granularity", "granularity"),
+        ("min_request", "min_request"),
+        ("minors_min_group", "minors_min_group"),
+        ("per_capita_cap", "per_capita_cap"),
+        ("share_cap", "share_cap"),
+        ("county_penalty", "county_penalty"),
+    ):
+        value = getattr(args, flag)
+        if value is not None:
+            changes[field] = value
+    if args.max_minors_hosts is not None:
+        changes["max_minors_hosts"] = args.max_minors_hosts or None
+    if args.county_totals is not None:
+        changes["county_totals"] = read_county_totals(args.county_totals)
+    try:
+        rules = Rules.model_validate({**base.model_dump(), **changes})
+    except ValueError as exc:
+        from busetting.exceptions import InputError
+
+        raise InputError(
+            f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
+        ) from None
+    problem = problem.with_rules(rules)
+    if args.fixed is not None:
+        problem = problem.with_fixed(read_fixed(args.fixed))
+    return problem
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="busetting",
@@ -120,11 +190,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print the allocation as JSON")
     a.add_argument("--quiet", action="store_true", help="print nothing on success")
     a.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(a)
 
     v = sub.add_parser("validate", help="check an input file and list every problem in it")
     v.add_argument("file", type=Path)
     _add_problem_options(v)
     v.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(v)
 
     s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -206,6 +278,8 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
         f"({alloc.solver_version}) | {alloc.runtime * 1000:.1f} ms",
         file=out,
     )
+    if p.rules.describe():
+        print(f"rules: {', '.join(p.rules.describe())}", file=out)
     ok = "OK" if (req, mnr) == (p.total, p.minors) else "MISMATCH"
     print(
         f"totals check: requests sum to {req:,} (need {p.total:,}), minors to {mnr:,} "
@@ -240,7 +314,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
     from busetting.io import allocation_to_json, write_allocation
 
-    problem = _load(args, args.input)
+    problem = _apply_rules(args, _load(args, args.input))
     with _progress(err, f"solving ({args.solver or 'auto'})", not (args.quiet or args.json)):
         alloc = bs.allocate(
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
@@ -265,7 +339,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
 
-    problem = _load(args, args.file)
+    problem = _apply_rules(args, _load(args, args.file))
     shortfalls = bs.diagnose(problem)
     if shortfalls:
         print("busetting: error: the input is valid but infeasible:", file=err)

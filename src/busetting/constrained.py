@@ -439,12 +439,11 @@ def elastic_diagnosis(
     for name, (p, q) in slack.items():
         over = round(p.varValue or 0.0)
         under = round(q.varValue or 0.0)
-        if over or under:
-            amount = over or under
-            word = "lowered" if over and name != "minors hosts" else "raised"
-            if name == "minors hosts":
-                word = "raised"
-            out.append(Shortfall("elastic", f"{name} must be {word} by {amount:,}", amount, 0))
+        # expr + under - over == rhs: "under" means the total cannot be reached
+        if over:
+            out.append(Shortfall("elastic", f"{name} must be raised by {over:,}", over, 0))
+        if under:
+            out.append(Shortfall("elastic", f"{name} must be lowered by {under:,}", under, 0))
     if not out:
         out.append(
             Shortfall(

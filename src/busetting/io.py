@@ -41,6 +41,8 @@ __all__ = [
     "parameter_table",
     "problem_from_frame",
     "read_allocation",
+    "read_county_totals",
+    "read_fixed",
     "read_problem",
     "read_table",
     "write_allocation",
@@ -369,6 +371,45 @@ def read_problem(
         minors=minors or 0,
         criteria=criteria,
         minors_criteria=minors_criteria,
+    )
+
+
+def _two_columns(
+    path: str | Path, keys: tuple[str, ...], values: tuple[str, ...], where: str
+) -> dict[str, int]:
+    table = read_table(path)
+    key = next((k for k in keys if k in table.columns), None)
+    val = next((v for v in values if v in table.columns), None)
+    if key is None or val is None:
+        raise InputError(
+            f"{where}: {Path(path).name} needs a column {' or '.join(keys)} and a column "
+            f"{' or '.join(values)}. Got columns {', '.join(map(str, table.columns))} instead."
+        )
+    failures = []
+    out: dict[str, int] = {}
+    for row, (k, v) in enumerate(zip(table[key].tolist(), table[val].tolist(), strict=True)):
+        n = _count_value(v)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            failures.append(_failure(row, None, val, v, "must be a whole number >= 0"))
+            continue
+        out[str(k)] = n
+    if failures:
+        raise InputError.from_failures(f"{where}({Path(path).name})", failures)
+    return out
+
+
+def read_county_totals(path: str | Path) -> dict[str, int]:
+    """County totals from a CSV/XLSX with columns ``county`` (or ``fylke``) and ``total``."""
+    return _two_columns(
+        path, ("county", "fylke"), ("total", "recommendation", "tilråding"), "read_county_totals"
+    )
+
+
+def read_fixed(path: str | Path) -> dict[str, int]:
+    """Fixed requests from a CSV/XLSX with ``municipality_id`` (or ``kommunenummer``) and
+    ``fixed`` (or ``decision``/``vedtak``)."""
+    return _two_columns(
+        path, ("municipality_id", "kommunenummer"), ("fixed", "decision", "vedtak"), "read_fixed"
     )
 
 

@@ -407,6 +407,7 @@ def check_problem(
     municipalities: Sequence[Municipality],
     criteria: Sequence[Criterion],
     minors_criteria: Sequence[Criterion] | None,
+    rules: Rules | None = None,
 ) -> list[dict[str, Any]]:
     """Problem-level checks; one failure record per problem found (empty when valid)."""
     failures: list[dict[str, Any]] = []
@@ -436,6 +437,10 @@ def check_problem(
         seen.add(m.municipality_id)
 
     failures.extend(check_criteria(criteria, "criteria"))
+    if rules is not None and rules.county_totals:
+        counties = {m.county for m in municipalities}
+        for name in sorted(set(rules.county_totals) - counties):
+            fail("county_totals: no municipality is in this county", name, column="county")
     if minors_criteria is not None:
         failures.extend(check_criteria(minors_criteria, "minors_criteria"))
     for label, crits in (("criteria", criteria), ("minors_criteria", minors_criteria)):
@@ -499,7 +504,9 @@ class Problem(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Problem:
-        failures = check_problem(self.municipalities, self.criteria, self.minors_criteria)
+        failures = check_problem(
+            self.municipalities, self.criteria, self.minors_criteria, self.rules
+        )
         if failures:
             parts = []
             for f in failures:
@@ -534,6 +541,23 @@ class Problem(BaseModel):
         """A copy with another national need (``minors`` kept unless given)."""
         need = Need(total=total, minors=self.minors if minors is None else minors)
         return self.model_copy(update={"need": need})
+
+    def with_fixed(self, fixed: Mapping[str, int]) -> Problem:
+        """A copy with the requests of some municipalities held fixed (already decided).
+
+        Raises ``ValueError`` naming any id that is not in the problem.
+        """
+        known = set(self.ids)
+        unknown = sorted(set(fixed) - known)
+        if unknown:
+            raise ValueError(f"fixed values name unknown municipalities: {', '.join(unknown)}")
+        ms = [
+            Municipality.model_validate({**m.model_dump(), "fixed": fixed[m.municipality_id]})
+            if m.municipality_id in fixed
+            else m
+            for m in self.municipalities
+        ]
+        return self.model_copy(update={"municipalities": tuple(ms)})
 
     def with_rules(self, rules: Rules | None = None, **changes: Any) -> Problem:
         """A copy with other rules: a whole :class:`Rules`, or changes to the current ones.

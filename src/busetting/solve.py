@@ -449,9 +449,9 @@ def _allocate_rules(
     lo, hi = bounds.lower, bounds.upper
     mlo = np.zeros(len(mkey.rows), dtype=np.int64)
     mhi = bounds.effective_minors_upper()
-    start_x = solve_separable(method, key.targets, lo, hi, problem.total, key.exact_targets).x
-    start_m = solve_separable(method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets).x
     spec = plan.spec
+    start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
+    start_m = solve_separable(method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets).x
     outcome = solve_rules_milp(
         KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
         KeySpec(method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors),
@@ -535,6 +535,33 @@ def _allocate_rules(
         runtime=time.perf_counter() - started,
         **common,
     )
+
+
+def _grouped_start(
+    method: Method, key: Key, lo: IntArray, hi: IntArray, total: int, spec: Any
+) -> IntArray:
+    """A start near the optimum: the threshold solution of each hard county total (and of
+    the rest), or of the whole country when there are none."""
+    if spec.county_penalty is not None or not spec.county_totals:
+        return solve_separable(method, key.targets, lo, hi, total, key.exact_targets).x
+    x = np.zeros(len(lo), dtype=np.int64)
+    groups = dict(spec.county_totals)
+    groups[-1] = total - sum(groups.values())
+    for gid, target in groups.items():
+        rows = np.flatnonzero(spec.county == gid)
+        if not len(rows):
+            continue
+        sub_hi = effective_hi = hi[rows]
+        room = int(np.minimum(effective_hi, target).sum())
+        if not int(lo[rows].sum()) <= target <= room:  # diagnosed elsewhere; any start will do
+            x[rows] = np.clip(np.round(key.targets[rows]), lo[rows], sub_hi).astype(np.int64)
+            continue
+
+        def exact(rs: list[int], rows: IntArray = rows) -> list[Any]:
+            return key.exact_targets([int(rows[r]) for r in rs])
+
+        x[rows] = solve_separable(method, key.targets[rows], lo[rows], sub_hi, target, exact).x
+    return x
 
 
 def _minors_full(n: int, rows: IntArray, m: IntArray) -> IntArray:

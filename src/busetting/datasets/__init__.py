@@ -15,10 +15,11 @@ import pandas as pd
 
 from busetting.criteria import DEFAULT_WEIGHTS
 from busetting.exceptions import InputError
-from busetting.model import Criterion, Problem
+from busetting.model import Criterion, Problem, Rules
 
 __all__ = [
     "DEFAULT_MINORS_WEIGHTS",
+    "PROCESS_RULES_2024",
     "default_criteria",
     "default_minors_criteria",
     "derive_indicators",
@@ -70,6 +71,11 @@ MINORS_GROUP = 4
 SPEED_CAP = 1.25
 """Settling speed is ``settled / decided`` capped here (settling more than decided counts,
 but at most 25 % extra)."""
+
+PROCESS_RULES_2024 = Rules(granularity=5, min_request=5, minors_min_group=4, max_minors_hosts=57)
+"""The shape of IMDi's real requests: multiples of 5, nobody asked for fewer than 5, minors
+in groups of at least 4, and at most 57 municipalities asked for minors (2024). Pass
+``rules=busetting.Rules()`` (or change single fields) to switch them off."""
 
 DEFAULT_MINORS_WEIGHTS = {"minors_capacity": 0.6, "services": 0.25, "population": 0.15}
 """Default weights of the minors key: capacity for minors weighs most, then the service offer
@@ -215,13 +221,16 @@ def norway_2024(
     minors: int = MINORS_2024,
     weights: Mapping[str, float] | None = None,
     minors_weights: Mapping[str, float] | None = None,
+    rules: Rules = PROCESS_RULES_2024,
 ) -> Problem:
     """The 2024 Norwegian problem: 37,000 persons, of whom 610 minors, over 357 municipalities.
 
     Indicators are derived from what IMDi knew in autumn 2023 (see
     :func:`derive_indicators`); weights default to :data:`busetting.DEFAULT_WEIGHTS`
     (capacity 0.40, labour market 0.20, services 0.15, settling speed 0.15, population
-    0.10) and :data:`DEFAULT_MINORS_WEIGHTS`.
+    0.10) and :data:`DEFAULT_MINORS_WEIGHTS`; the rules default to the real process's
+    (:data:`PROCESS_RULES_2024`: multiples of 5, minimum 5, minors in groups of at least 4, at
+    most 57 minors hosts), each switchable off.
 
     Examples
     --------
@@ -235,10 +244,11 @@ def norway_2024(
     (37000, 610)
     """
     frame = derive_indicators()
-    return Problem.from_frame(
+    problem = Problem.from_frame(
         frame,
         total=total,
         minors=minors,
         criteria=default_criteria(weights),
         minors_criteria=default_minors_criteria(minors_weights),
     )
+    return problem.with_rules(rules)

@@ -48,16 +48,18 @@ def brute_force(problem: bs.Problem, method: str) -> float | None:
         lo.append(low)
         hi.append(max(low, up) if up >= low else up)
     rows = mkey.rows.tolist()
-    mhi = []
+    mhi, mlo = [], []
     for j, r in enumerate(rows):
         mm = problem.municipalities[r]
+        low = mm.minors_min or 0
         cap = M if mm.minors_capacity is None else min(mm.minors_capacity, M)
         cap = min(cap, hi[r])
         if m_ in DIVISOR_METHODS and mkey.targets[j] <= 0:
-            cap = 0
+            cap = low
         mhi.append(cap)
+        mlo.append(low)
     m_options = sorted(
-        ((_cost(m_, mv, mkey.targets), mv) for mv in compositions(M, [0] * len(rows), mhi)),
+        ((_cost(m_, mv, mkey.targets), mv) for mv in compositions(M, mlo, mhi)),
     )
     best = None
     for x in compositions(N, lo, hi):
@@ -155,18 +157,17 @@ def brute_force_rules(problem: bs.Problem, method: str) -> float | None:
     m_values = []
     for j, row in enumerate(rows):
         mm = problem.municipalities[row]
+        low = mm.minors_min or 0
         cap = M if mm.minors_capacity is None else min(mm.minors_capacity, M)
         cap = min(cap, max(values[row]))
         if m_ in DIVISOR_METHODS and mkey.targets[j] <= 0:
-            cap = 0
-        if cap < max(kg, 1):
-            m_values.append([0])
+            cap = low
+        if cap < max(kg, 1, low) or low >= cap:
+            m_values.append([low])
             continue
-        vs = list(range(0, cap + 1))
+        vs = list(range(low, cap + 1))
         if kg:
-            vs = [v for v in vs if v == 0 or v >= kg]
-            if rules.minors_min_group_all:
-                vs = [v for v in vs if v >= kg]
+            vs = [v for v in vs if (v == 0 and not rules.minors_min_group_all) or v >= kg]
         m_values.append(vs)
 
     def m_ok(mv: tuple[int, ...]) -> bool:

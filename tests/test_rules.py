@@ -114,7 +114,8 @@ def test_rules_hold_on_random_instances(
     assert set(x.to_numpy()[off] % g) <= {1}
     assert ((x == 0) | (x >= k) | ~free).all()
     mm = alloc.minors
-    assert ((mm == 0) | (mm >= kg)).all()
+    held = np.array([m.minors_min or 0 for m in problem.municipalities])
+    assert ((mm == 0) | (mm >= kg) | (mm.to_numpy() == held)).all()  # held minors are exempt
     if hosts is not None:
         assert int((mm > 0).sum()) <= hosts
 
@@ -130,7 +131,11 @@ def test_cbc_and_highs_agree_with_rules(data: st.DataObject, method: str, g: int
     assume(not bs.diagnose(problem, method=method))
     a = bs.allocate(problem, method=method, solver="cbc")
     b = bs.allocate(problem, method=method, solver="highs")
-    assert a.status == b.status == "optimal"
+    assert a.status == b.status
+    if a.status == "infeasible":  # beyond the pre-check; both explain it by the elastic program
+        assert sum(d.required for d in a.diagnosis) == sum(d.required for d in b.diagnosis)
+        return
+    assert a.status == "optimal"
     assert math.isclose(a.objective, b.objective, rel_tol=1e-9, abs_tol=1e-9)
 
 

@@ -66,18 +66,18 @@ def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePla
     )
 
     m_room = np.minimum(bounds.effective_minors_upper(), minors).astype(np.int64)
+    m_low = bounds.minors_lower
     kg = rules.minors_min_group
-    can_host = m_room >= max(kg, 1)
-    m_const = ~can_host
-    m_upper = np.where(m_const, 0, m_room).astype(np.int64)
-    m_zero = np.where(m_const, False, (kg > 0) & ~np.bool_(rules.minors_min_group_all))
+    can_host = m_room >= np.maximum(max(kg, 1), m_low)
+    m_const = ~can_host | (m_low >= m_room)
+    m_upper = np.where(m_const, m_low, m_room).astype(np.int64)
+    m_zero = ~m_const & (m_low == 0) & (kg > 0) & (not rules.minors_min_group_all)
     if rules.max_minors_hosts is not None and not rules.minors_min_group_all:
-        m_zero = ~m_const
+        m_zero = ~m_const & (m_low == 0)
     floor_m = max(kg, 1) if rules.max_minors_hosts is not None else kg
-    m_lo_p = np.where(m_const, 0, floor_m).astype(np.int64)
-    zeros = np.zeros(len(m_room), dtype=np.int64)
+    m_lo_p = np.where(m_const, m_low, np.maximum(m_low, floor_m)).astype(np.int64)
     m_sets = VarSets(
-        zeros,
+        m_low.astype(np.int64),
         m_upper,
         m_lo_p,
         np.ones(len(m_room), dtype=np.int64),
@@ -223,10 +223,11 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                     )
                 )
     if minors > 0:
-        room = np.where(msets.const, 0, msets.upper)
+        room = np.where(msets.const, msets.lower, msets.upper)
         must = ~msets.const & ~msets.zero_ok
-        floor_sum = int(msets.lo_p[must].sum())
-        if floor_sum > minors:
+        held = int(msets.lower[msets.const].sum())
+        floor_sum = int(msets.lo_p[must].sum()) + held
+        if floor_sum > minors and held == 0:
             out.append(
                 Shortfall(
                     "minors",
@@ -237,8 +238,19 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                     floor_sum,
                 )
             )
+        elif floor_sum > minors:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: the minors that must be placed (held values and groups) sum to "
+                    f"{_fmt(floor_sum)}, {_fmt(floor_sum - minors)} more than the minors need of "
+                    f"{_fmt(minors)}",
+                    minors,
+                    floor_sum,
+                )
+            )
         hosts = rules.max_minors_hosts
-        possible = int((~msets.const).sum())
+        possible = int((~msets.const | (msets.lower > 0)).sum())
         if hosts is not None:
             best = int(np.sort(room)[::-1][:hosts].sum())
             if best < minors:
@@ -331,8 +343,8 @@ def verify_rules(
                     f"must get at least {rules.min_request}"
                 )
     mm = m[minors_rows] if len(minors_rows) else m[:0]
-    if rules.minors_min_group:
-        bad = np.flatnonzero((mm > 0) & (mm < rules.minors_min_group))
+    if rules.minors_min_group:  # minors held by their bounds are exempt, like fixed requests
+        bad = np.flatnonzero((mm > 0) & (mm < rules.minors_min_group) & ~spec.m_sets.const)
         if len(bad):
             i = int(minors_rows[int(bad[0])])
             fail(

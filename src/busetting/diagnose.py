@@ -30,6 +30,7 @@ class Bounds:
     upper: IntArray
     minors_rows: IntArray
     minors_upper: IntArray
+    minors_lower: IntArray
     zero_held: NDArray[np.bool_]
     minors_zero_held: NDArray[np.bool_]
 
@@ -37,7 +38,9 @@ class Bounds:
         return np.where(self.zero_held, self.lower, self.upper).astype(np.int64)
 
     def effective_minors_upper(self) -> IntArray:
-        return np.where(self.minors_zero_held, 0, self.minors_upper).astype(np.int64)
+        return np.where(self.minors_zero_held, self.minors_lower, self.minors_upper).astype(
+            np.int64
+        )
 
 
 def _fmt(n: int) -> str:
@@ -93,6 +96,18 @@ def diagnose_bounds(
                     sum_hi,
                 )
             )
+    mlo = bounds.minors_lower
+    sum_mlo = int(mlo.sum())
+    if sum_mlo > minors:
+        out.append(
+            Shortfall(
+                "minors",
+                f"minors: minors lower bounds sum to {_fmt(sum_mlo)}, "
+                f"{_fmt(sum_mlo - minors)} more than the minors need of {_fmt(minors)}",
+                minors,
+                sum_mlo,
+            )
+        )
     if minors > 0:
         rows = bounds.minors_rows
         room = np.minimum(bounds.effective_minors_upper(), hi[rows])
@@ -120,8 +135,10 @@ def diagnose_bounds(
                 )
             )
         elif sum_lo <= total:
-            inside = int(np.minimum(room, lo[rows]).sum())
-            needed = sum_lo + max(0, minors - inside)
+            # forced minors above the request floors, then the rest where floors leave room
+            forced = np.maximum(mlo - lo[rows], 0)
+            inside = int(np.maximum(np.minimum(room, lo[rows]) - mlo, 0).sum())
+            needed = sum_lo + int(forced.sum()) + max(0, minors - sum_mlo - inside)
             if needed > total:
                 out.append(
                     Shortfall(

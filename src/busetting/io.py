@@ -52,7 +52,7 @@ ALIASES = {"kommunenummer": "municipality_id", "kommune": "name", "fylke": "coun
 """Norwegian headers of the shared data accepted for the canonical column names."""
 
 REQUIRED = ("municipality_id", "name", "population")
-OPTIONAL_COUNTS = ("min", "max", "fixed", "minors_capacity")
+OPTIONAL_COUNTS = ("min", "max", "fixed", "minors_capacity", "minors_min")
 WHERE = "Problem.from_frame"
 
 
@@ -260,7 +260,7 @@ def _row_failure(row: Any, mid: Any, data: dict[str, Any], err: Any) -> dict[str
 
 
 def _bound_column(reason: str) -> str | None:
-    for col in ("fixed", "min"):
+    for col in ("fixed", "minors_min", "min"):
         if reason.startswith(col):
             return col
     return None

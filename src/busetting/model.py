@@ -73,6 +73,8 @@ class Municipality(BaseModel):
         Whether the municipality may be asked to settle unaccompanied minors.
     minors_capacity : int, optional
         Upper bound on the minors asked of it.
+    minors_min : int, optional
+        Lower bound on the minors asked of it (e.g. minors already settled or decided).
     """
 
     model_config = _FROZEN
@@ -87,6 +89,7 @@ class Municipality(BaseModel):
     fixed: int | None = None
     minors_eligible: bool = True
     minors_capacity: int | None = None
+    minors_min: int | None = None
 
     @field_validator("municipality_id", mode="before")
     @classmethod
@@ -116,7 +119,7 @@ class Municipality(BaseModel):
             raise ValueError("is missing; expected a whole number >= 0")
         return _check_count(v)
 
-    @field_validator("min", "max", "fixed", "minors_capacity", mode="before")
+    @field_validator("min", "max", "fixed", "minors_capacity", "minors_min", mode="before")
     @classmethod
     def _counts(cls, v: Any) -> int | None:
         if v is None:
@@ -150,6 +153,20 @@ class Municipality(BaseModel):
                 raise ValueError(f"fixed ({self.fixed}) must not be below min ({self.min})")
             if self.max is not None and self.fixed > self.max:
                 raise ValueError(f"fixed ({self.fixed}) must not exceed max ({self.max})")
+        if self.minors_min:
+            if not self.minors_eligible:
+                raise ValueError(f"minors_min ({self.minors_min}) needs minors_eligible")
+            if self.minors_capacity is not None and self.minors_min > self.minors_capacity:
+                raise ValueError(
+                    f"minors_min ({self.minors_min}) must not exceed "
+                    f"minors_capacity ({self.minors_capacity})"
+                )
+            top = self.fixed if self.fixed is not None else self.max
+            if top is not None and self.minors_min > top:
+                raise ValueError(
+                    f"minors_min ({self.minors_min}) must not exceed the request's "
+                    f"upper bound ({top})"
+                )
         return self
 
     def indicator(self, name: str) -> float:

@@ -100,10 +100,11 @@ def _bounds(problem: Problem, method: Method, key: Key, mkey: Key) -> tuple[Boun
         dtype=np.int64,
     )
     mup = np.minimum(mup, upper[rows]) if len(rows) else mup
+    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
     divisor = method in DIVISOR_METHODS
     zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
     mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
-    return Bounds(lower, upper, rows, mup, zero, mzero), source
+    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
 
 
 def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Shortfall, ...]:
@@ -258,7 +259,7 @@ def allocate(
         )
 
     lo, hi = bounds.lower, bounds.upper
-    mlo = np.zeros(len(mkey.rows), dtype=np.int64)
+    mlo = bounds.minors_lower
     mhi = bounds.effective_minors_upper()
     xs = ms = None
     if solver in (None, "threshold"):
@@ -395,8 +396,24 @@ def allocate(
 
 
 def _crossed(problem: Problem, bounds: Bounds, source: list[str]) -> tuple[Shortfall, ...]:
-    """Municipalities whose lower bound is above their upper bound (a cap below ``min``)."""
+    """Municipalities whose lower bound is above their upper bound (a cap below ``min``, or
+    ``minors_min`` above what the request may reach)."""
     out = []
+    top = bounds.effective_upper()
+    for j, r in enumerate(bounds.minors_rows.tolist()):
+        low = int(bounds.minors_lower[j])
+        if low > top[r]:
+            m = problem.municipalities[r]
+            why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
+                    f"limit {int(top[r])} ({why})",
+                    low,
+                    int(top[r]),
+                )
+            )
     for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
         m = problem.municipalities[i]
         out.append(
@@ -447,7 +464,7 @@ def _allocate_rules(
         else f"solver={solver!r} was requested"
     )
     lo, hi = bounds.lower, bounds.upper
-    mlo = np.zeros(len(mkey.rows), dtype=np.int64)
+    mlo = bounds.minors_lower
     mhi = bounds.effective_minors_upper()
     spec = plan.spec
     start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
@@ -643,10 +660,13 @@ def _verify(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray, solver: 
     eligible[bounds.minors_rows] = True
     cap = np.full(len(ids), UNBOUNDED, dtype=np.int64)
     cap[bounds.minors_rows] = bounds.minors_upper
+    floor = np.zeros(len(ids), dtype=np.int64)
+    floor[bounds.minors_rows] = bounds.minors_lower
     for cond, text in (
         (m < 0, "negative minors"),
         ((m > 0) & ~eligible, "minors but is not eligible"),
         (m > cap, "minors above its minors capacity"),
+        (m < floor, "minors below its minors lower bound"),
         (m > x, "more minors than requests"),
     ):
         bad = np.flatnonzero(cond)

@@ -631,8 +631,10 @@ def _build_rules(
     for j in range(len(ma)):
         a, b = int(ma[j]), int(mb[j])
         if ms.const[j]:
-            mv.append(0)
-            mval.append(0)
+            held = int(ms.lower[j])
+            mv.append(held)
+            mval.append(held)
+            const_hosts += held > 0
             continue
         pts = _points(ms, j, a, b)
         if not pts:

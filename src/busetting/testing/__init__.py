@@ -70,6 +70,8 @@ def assert_valid_allocation(problem: Problem, allocation: Allocation) -> None:
             raise AssertionError(f"{where}: minors {k} exceed the request {x}")
         if k and not m.minors_eligible:
             raise AssertionError(f"{where}: minors {k} but not eligible for minors")
+        if m.minors_min is not None and k < m.minors_min:
+            raise AssertionError(f"{where}: minors {k} below the minors minimum {m.minors_min}")
         if m.minors_capacity is not None and k > m.minors_capacity:
             raise AssertionError(
                 f"{where}: minors {k} exceed the minors capacity {m.minors_capacity}"

@@ -136,6 +136,14 @@ def problems(
             upd["minors_eligible"] = True if j == 0 else draw(st.booleans())
             if (j > 0 or not feasible) and draw(st.booleans()):
                 upd["minors_capacity"] = draw(st.integers(0, max(1, minors_total)))
+            if upd["minors_eligible"] and minors_total and draw(st.integers(0, 4)) == 0:
+                top = min(
+                    upd.get("minors_capacity", minors_total),
+                    upd.get("max", minors_total),
+                    upd.get("fixed", minors_total),
+                    max(1, minors_total // n),
+                )
+                upd["minors_min"] = draw(st.integers(0, max(0, top)))
         updated.append(Municipality(**{**m.model_dump(), **upd}) if upd else m)
     problem = Problem(
         municipalities=tuple(updated), criteria=key, need=Need(total=total, minors=minors_total)

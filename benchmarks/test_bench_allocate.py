@@ -35,3 +35,14 @@ def test_norway_2024_with_the_process_rules(benchmark, solver: str) -> None:
     assert alloc.status == "optimal"
     assert_valid_allocation(problem, alloc)
     assert (alloc.requests % 5 == 0).all() and int((alloc.minors > 0).sum()) <= 57
+
+
+def test_scenario_sweep_of_1001_totals(benchmark) -> None:
+    from busetting.datasets import norway_2024
+
+    problem = norway_2024(rules=bs.Rules(), minors=0)
+    table = benchmark(bs.scenarios, problem, range(30_000, 45_001, 15))
+    assert table.shape == (357, 1001)
+    assert (table.sum(axis=0).to_numpy() == table.columns.to_numpy()).all()
+    check = bs.allocate(problem.with_need(37_005))
+    assert table[37_005].tolist() == check.requests.tolist()

@@ -24,6 +24,7 @@ from busetting.exceptions import BusettingError, InfeasibleError, InputError, So
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting.solve import allocate, diagnose, fingerprint
 from busetting.solvers import available_solvers
 
@@ -40,6 +41,7 @@ __all__ = [
     "Municipality",
     "Need",
     "Problem",
+    "Revision",
     "Rules",
     "Shortfall",
     "SolverError",
@@ -52,4 +54,8 @@ __all__ = [
     "default_weights",
     "diagnose",
     "fingerprint",
+    "revise",
+    "scenarios",
+    "sensitivity",
+    "uncertainty",
 ]

@@ -4,7 +4,7 @@
 2024 Norwegian problem (37,000 persons, of whom 610 unaccompanied minors) on the embedded
 data, printed as a compact summary.
 
-Commands: ``allocate`` (default), ``validate FILE``, ``schema``.
+Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``schema``.
 
 Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
 failure (including a time limit without a proven optimum). Errors are one line plus the
@@ -198,6 +198,47 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(v)
 
+    r = sub.add_parser("revise", help="during the year: decisions in, shortfall redistributed")
+    r.add_argument(
+        "--previous",
+        type=Path,
+        required=True,
+        help="the previous allocation (.csv/.xlsx/.json as written by --out)",
+    )
+    r.add_argument(
+        "--decisions",
+        type=Path,
+        help="CSV/XLSX: municipality_id (or kommunenummer) and decision (or vedtak)",
+    )
+    r.add_argument(
+        "--spare",
+        type=Path,
+        help="CSV/XLSX: municipality_id and spare capacity "
+        "(column spare) of decided municipalities",
+    )
+    r.add_argument(
+        "--settled", type=Path, help="CSV/XLSX: municipality_id and settled (or bosatt): floors"
+    )
+    r.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_problem_options(r)
+    r.add_argument("--method", default=None, help="default: webster")
+    r.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+    r.add_argument("--out", type=Path, help="write the revision to .csv, .xlsx or .json")
+    r.add_argument("--top", type=int, default=10, help="largest changes to show")
+    r.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(r)
+
+    c = sub.add_parser("scenarios", help="requests per municipality for a range of totals")
+    c.add_argument(
+        "--totals", required=True, help="START:STOP:STEP (inclusive), or a list 30000,37000,45000"
+    )
+    c.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_problem_options(c)
+    c.add_argument("--method", default="webster")
+    c.add_argument("--out", type=Path, help="write the table to .csv, .xlsx or .json")
+    c.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(c)
+
     s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -354,6 +395,93 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _totals(text: str) -> list[int]:
+    from busetting.exceptions import InputError
+
+    try:
+        if ":" in text:
+            start, stop, *step = (int(v) for v in text.split(":"))
+            return list(range(start, stop + 1, step[0] if step else 1))
+        return [int(v) for v in text.split(",") if v.strip()]
+    except (ValueError, IndexError):
+        raise InputError(
+            f"--totals must be START:STOP:STEP or a comma list; got {text!r}"
+        ) from None
+
+
+def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+    from busetting.io import read_allocation, read_named_counts, write_table
+
+    problem = _apply_rules(args, _load(args, args.input))
+    prev = read_allocation(args.previous)
+    previous = prev["request"].dropna().astype(int)
+    minors_prev = prev["minors"].dropna().astype(int) if "minors" in prev else None
+    decisions = (
+        read_named_counts(args.decisions, ("decision", "vedtak", "fixed"))
+        if args.decisions
+        else None
+    )
+    spare = read_named_counts(args.spare, ("spare", "spare_capacity")) if args.spare else None
+    settled = read_named_counts(args.settled, ("settled", "bosatt")) if args.settled else None
+    rev = bs.revise(
+        previous,
+        problem=problem,
+        previous_minors=minors_prev,
+        decisions=decisions,
+        spare_capacity=spare,
+        settled=settled,
+        total=args.total,
+        minors=args.minors,
+        method=args.method,
+        solver=args.solver,
+    )
+    if rev.status is bs.Status.INFEASIBLE:
+        print(f"busetting: {rev.message}", file=err)
+        return EXIT_INFEASIBLE
+    if rev.status is not bs.Status.OPTIMAL:
+        print(f"busetting: solver failure: {rev.message}", file=err)
+        return EXIT_SOLVER
+    frame = rev.to_frame()
+    if args.out is not None:
+        write_table(frame, args.out)
+    p = rev.allocation.problem
+    print(
+        f"revision: {rev.direction} | need {p.total:,} (minors {p.minors:,}) | "
+        f"{len(rev.decisions)} decided | requests sum to {int(frame['request'].sum()):,}",
+        file=out,
+    )
+    moved = frame[frame["change"] != 0].sort_values("change", ascending=False, kind="stable")
+    print(f"largest changes ({len(moved)} municipalities changed):", file=out)
+    for mid, r in moved.head(args.top).iterrows():
+        print(
+            f"  {mid}  {str(r['name'])[:28]:<28} {int(r['previous']):>7,} -> "
+            f"{int(r['request']):>7,} ({int(r['change']):+,})",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+    from busetting.io import write_table
+
+    problem = _apply_rules(args, _load(args, args.input))
+    totals = _totals(args.totals)
+    started = time.perf_counter()
+    with _progress(err, "scenarios", True):
+        table = bs.scenarios(problem, totals, method=args.method)
+    took = time.perf_counter() - started
+    if args.out is not None:
+        write_table(table, args.out)
+    print(
+        f"{len(totals)} totals x {len(table)} municipalities in {took * 1000:.1f} ms "
+        f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
+        file=out,
+    )
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -376,6 +504,10 @@ def main(
             return EXIT_OK
         if args.command == "validate":
             return _validate(args, out, err)
+        if args.command == "revise":
+            return _revise(args, out, err)
+        if args.command == "scenarios":
+            return _scenarios(args, out, err)
         return _allocate(args, out, err)
     except InputError as exc:
         if args.debug:

@@ -43,9 +43,11 @@ __all__ = [
     "read_allocation",
     "read_county_totals",
     "read_fixed",
+    "read_named_counts",
     "read_problem",
     "read_table",
     "write_allocation",
+    "write_table",
 ]
 
 ALIASES = {"kommunenummer": "municipality_id", "kommune": "name", "fylke": "county"}
@@ -396,6 +398,28 @@ def _two_columns(
     if failures:
         raise InputError.from_failures(f"{where}({Path(path).name})", failures)
     return out
+
+
+def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, int]:
+    """``municipality_id`` (or ``kommunenummer``) to a count column named one of ``values``."""
+    return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write any result table to .csv, .json (records) or .xlsx, atomically and safely."""
+    p = Path(path)
+    fmt = _format(p, "path", "write_table")
+    safe = _safe_text(frame)
+    safe.columns = [str(c) for c in safe.columns]
+    if fmt == "csv":
+        _atomic_write(p, lambda t: safe.to_csv(t, encoding="utf-8"))
+    elif fmt == "json":
+        text = safe.reset_index().to_json(orient="records", force_ascii=False, indent=2)
+        _atomic_write(p, lambda t: _write_text(t, text or "[]"))
+    else:
+        _require_openpyxl()
+        _atomic_write(p, lambda t: safe.to_excel(t, engine="openpyxl"))
+    return p
 
 
 def read_county_totals(path: str | Path) -> dict[str, int]:

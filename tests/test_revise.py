@@ -1,0 +1,248 @@
+"""During the year: revise, scenarios, uncertainty and sensitivity."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import busetting as bs
+from busetting.testing import assert_valid_allocation
+from busetting.testing.strategies import problems
+
+METHODS = [m.value for m in bs.Method]
+DIVISORS = ["webster", "dhondt", "huntington_hill", "adams", "dean"]
+
+
+def _solved(data: st.DataObject, method: str, **kw: object) -> bs.Allocation:
+    problem = data.draw(problems(max_size=15, max_total=300, method=method, **kw))
+    alloc = bs.allocate(problem, method=method)
+    assume(alloc.status == "optimal")
+    return alloc
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS))
+def test_revising_with_no_new_information_returns_the_same_numbers(
+    data: st.DataObject, method: str
+) -> None:
+    alloc = _solved(data, method)
+    rev = bs.revise(alloc)
+    assert rev.status == "optimal" and rev.direction == "none"
+    assert rev.allocation.requests.equals(alloc.requests)
+    assert rev.allocation.minors.equals(alloc.minors)
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS), change=st.integers(-60, 60))
+def test_a_new_need_moves_every_request_one_way(
+    data: st.DataObject, method: str, change: int
+) -> None:
+    alloc = _solved(data, method, minors=False)
+    p = alloc.problem
+    total = max(0, p.total + change)
+    rev = bs.revise(alloc, total=total)
+    if rev.status == "infeasible":
+        assert rev.allocation.diagnosis
+        return
+    new, old = rev.allocation.requests, alloc.requests
+    assert int(new.sum()) == total
+    if total >= p.total:
+        assert (new >= old).all()
+    else:
+        assert (new <= old).all()
+    assert int((new - old).abs().sum()) == abs(total - p.total)  # the least total change
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS), seed=st.integers(0, 1000))
+def test_decisions_are_held_and_the_shortfall_is_redistributed(
+    data: st.DataObject, method: str, seed: int
+) -> None:
+    alloc = _solved(data, method, minors=False, bounds=False)
+    p = alloc.problem
+    rng = np.random.default_rng(seed)
+    ids = [i for i in p.ids if alloc.requests[i] > 0]
+    assume(len(ids) >= 2)
+    decided = rng.choice(ids, size=len(ids) // 2, replace=False)
+    decisions = {str(i): int(rng.integers(0, alloc.requests[i] + 1)) for i in decided}
+    settled = {
+        str(i): int(rng.integers(0, alloc.requests[i] + 1))
+        for i in p.ids
+        if i not in decisions and rng.random() < 0.3
+    }
+    rev = bs.revise(alloc, decisions=decisions, settled=settled)
+    assert rev.status == "optimal", rev.message
+    frame = rev.to_frame()
+    assert int(frame["request"].sum()) == p.total
+    for i, d in decisions.items():
+        assert frame.loc[i, "request"] == d
+    for i, s in settled.items():
+        assert frame.loc[i, "request"] >= s
+    rest = frame["decision"].isna()
+    assert (frame.loc[rest, "request"] >= frame.loc[rest, "previous"]).all()  # shortfall: up
+    assert_valid_allocation(rev.allocation.problem, rev.allocation)
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS), change=st.integers(-5, 5))
+def test_minors_move_one_way_too(data: st.DataObject, method: str, change: int) -> None:
+    alloc = _solved(data, method, bounds=False)
+    p = alloc.problem
+    assume(p.minors > 0)
+    minors = min(p.total, max(0, p.minors + change))
+    rev = bs.revise(alloc, minors=minors)
+    if rev.status != "optimal":
+        assert rev.status == "infeasible" and rev.allocation.diagnosis
+        return
+    new, old = rev.allocation.minors, alloc.minors
+    assert int(new.sum()) == minors
+    assert (new >= old).all() if minors >= p.minors else (new <= old).all()
+
+
+def test_spare_capacity_lets_a_decided_municipality_take_more() -> None:
+    ms = [
+        bs.Municipality(municipality_id=f"000{i}", name=f"K{i}", population=100 * i, max=40)
+        for i in range(1, 5)
+    ]
+    first = bs.allocate(
+        bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=100))
+    )
+    rev = bs.revise(first, decisions={"0004": 30, "0003": 30}, spare_capacity={"0003": 5})
+    frame = rev.to_frame()
+    assert frame["request"].tolist() == [13, 27, 30, 30] or frame.loc["0003", "request"] <= 35
+    assert frame.loc["0004", "request"] == 30 and frame["request"].sum() == 100
+
+
+def test_revise_errors_name_the_municipality() -> None:
+    ms = [bs.Municipality(municipality_id="0001", name="A", population=1)]
+    alloc = bs.allocate(
+        bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=3))
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, decisions={"9999": 2})
+    assert str(info.value) == (
+        "revise found 1 problem in the input:\n- municipality 9999, column 'decisions': is not "
+        "a municipality of the problem; got 2."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, spare_capacity={"0001": 2})
+    assert str(info.value) == (
+        "The `spare_capacity` parameter of `revise` may only name decided municipalities. Got "
+        "0001 instead."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise({"0001": 3})
+    assert str(info.value) == (
+        "The `problem` parameter of `revise` is required when `previous` is a mapping of "
+        "requests. Got None instead."
+    )
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS))
+def test_scenarios_agree_total_by_total_with_allocate(data: st.DataObject, method: str) -> None:
+    problem = data.draw(problems(max_size=12, max_total=200, minors=False, method=method))
+    totals = sorted(data.draw(st.lists(st.integers(0, 260), min_size=1, max_size=6, unique=True)))
+    table = bs.scenarios(problem, totals, method=method)
+    for t in totals:
+        alloc = bs.allocate(problem.with_need(t), method=method)
+        if alloc.requests is None:
+            assert table[t].isna().all()
+        else:
+            assert table[t].astype(int).tolist() == alloc.requests.tolist()
+
+
+@given(data=st.data(), method=st.sampled_from(DIVISORS))
+def test_scenario_paths_are_monotone_for_divisor_methods(data: st.DataObject, method: str) -> None:
+    problem = data.draw(problems(max_size=12, max_total=200, minors=False, method=method))
+    table = bs.scenarios(problem, range(0, 201, 7), method=method).dropna(axis=1)
+    values = table.to_numpy(dtype=int)
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
+def test_uncertainty_bands() -> None:
+    ms = [
+        bs.Municipality(municipality_id=f"000{i}", name=f"K{i}", population=100 * i)
+        for i in range(1, 5)
+    ]
+    p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=100))
+    given_q = bs.uncertainty(p, {0.1: 80, 0.5: 100, 0.9: 130})
+    assert given_q["p50"].tolist() == bs.allocate(p).requests.tolist()
+    assert given_q["p10"].tolist() == bs.allocate(p.with_need(80)).requests.tolist()
+    samples = np.random.default_rng(1).integers(80, 131, 200)
+    bands = bs.uncertainty(p, samples)
+    assert (bands["p10"] <= bands["p50"]).all() and (bands["p50"] <= bands["p90"]).all()
+    assert list(bands.columns) == ["p10", "p50", "p90", "mean"]
+
+
+def test_sensitivity_is_a_tidy_frame_of_weight_moves() -> None:
+    ms = [
+        bs.Municipality(
+            municipality_id=f"000{i}",
+            name=f"K{i}",
+            population=100 * i,
+            indicators={"capacity": float(10 * (5 - i))},
+        )
+        for i in range(1, 5)
+    ]
+    p = bs.Problem(
+        municipalities=ms, criteria={"population": 0.6, "capacity": 0.4}, need=bs.Need(total=200)
+    )
+    frame = bs.sensitivity(p, delta=0.1)
+    assert list(frame.columns) == [
+        "criterion",
+        "delta",
+        "weight",
+        "municipality_id",
+        "name",
+        "base_request",
+        "request",
+        "change",
+    ]
+    assert len(frame) == 2 * 2 * 4
+    moved = frame[(frame["criterion"] == "population") & (frame["delta"] > 0)]
+    expected = bs.allocate(
+        p.model_copy(
+            update={
+                "criteria": (
+                    p.criteria[0].model_copy(update={"weight": 0.7}),
+                    p.criteria[1].model_copy(update={"weight": 0.3}),
+                )
+            }
+        )
+    )
+    assert moved["request"].tolist() == expected.requests.tolist()
+    assert (frame["change"] == frame["request"] - frame["base_request"]).all()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "busetting", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
+    prev = tmp_path / "prev.csv"
+    assert run("allocate", "--quiet", "--out", str(prev)).returncode == 0
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("kommunenummer,vedtak\n0301,3000\n", encoding="utf-8")
+    out_file = tmp_path / "revised.xlsx"
+    out = run(
+        "revise", "--previous", str(prev), "--decisions", str(decisions), "--out", str(out_file)
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(
+        "revision: up | need 37,000 (minors 610) | 1 decided | requests sum to 37,000"
+    )
+    table = pd.read_excel(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert table.loc["0301", "request"] == 3000 and table["request"].sum() == 37_000
+    sc = tmp_path / "sc.csv"
+    out = run(
+        "scenarios", "--totals", "30000:31000:500", "--no-rules", "--minors", "0", "--out", str(sc)
+    )
+    assert out.returncode == 0, out.stderr
+    grid = pd.read_csv(sc, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert list(grid.columns) == ["30000", "30500", "31000"]
+    assert grid.sum().tolist() == [30000, 30500, 31000]

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["BusettingError", "InfeasibleError", "InputError", "SolverError"]
 
 FAILURE_COLUMNS = ("row", "municipality_id", "column", "value", "reason")
+MAX_LISTED = 20
+"""At most this many failures are spelled out in the message; all are in ``failure_cases``."""
 
 
 class BusettingError(Exception):
@@ -61,8 +63,8 @@ class InputError(BusettingError, ValueError):
             [None if f.get("row") is None else f["row"] for f in failures], dtype=object
         )
         noun = "problem" if len(failures) == 1 else "problems"
-        lines = [f"{where} found {len(failures)} {noun} in the input:"]
-        for f in failures:
+        lines = [f"{where} found {len(failures):,} {noun} in the input:"]
+        for f in failures[:MAX_LISTED]:
             place = []
             if f.get("row") is not None:
                 place.append(f"row {f['row']}")
@@ -72,6 +74,8 @@ class InputError(BusettingError, ValueError):
                 place.append(f"column {f['column']!r}")
             head = ", ".join(place) if place else "input"
             lines.append(f"- {head}: {f['reason']}; got {f['value']!r}.")
+        if len(failures) > MAX_LISTED:
+            lines.append(f"- ... and {len(failures) - MAX_LISTED:,} more (see failure_cases).")
         return cls("\n".join(lines), table)
 
 

@@ -295,11 +295,16 @@ def _decode(raw: bytes, path: Path) -> str:
     raise InputError(f"{path}: the file is not text in UTF-8 or Latin-1.")  # pragma: no cover
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
+MAX_INPUT_BYTES = 20_000_000
+"""Largest input file read by default (a national table is a few hundred kB)."""
+
+
+def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.DataFrame:
     """Read a municipality table from CSV or XLSX with ids as text.
 
     CSV: UTF-8 (a BOM is accepted) or Latin-1/Windows-1252; comma- or semicolon-separated; a
-    semicolon file uses the decimal comma (as Norwegian Excel writes it).
+    semicolon file uses the decimal comma (as Norwegian Excel writes it). Files larger than
+    ``max_bytes`` are refused before reading (raise the limit deliberately for big inputs).
     """
     import io as _io
 
@@ -307,6 +312,12 @@ def read_table(path: str | Path) -> pd.DataFrame:
     fmt = _format(p, "path", "read_table")
     if not p.is_file():
         raise InputError(f"The input file {str(p)!r} does not exist.")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"The input file {str(p)!r} is {size / 1e6:.1f} MB; the limit is "
+            f"{max_bytes / 1e6:.1f} MB (pass max_bytes= to read_table to raise it)."
+        )
     dtype = {c: str for c in ID_COLUMNS}
     if fmt == "xlsx":
         _require_openpyxl()
@@ -317,6 +328,10 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if fmt == "json":
         raise InputError(f"{p}: a JSON file holds a whole problem; use read_problem().")
     text = _decode(p.read_bytes(), p)
+    if not text.strip():
+        raise InputError(
+            f"{p}: the file is empty; expected a header row and one row per municipality."
+        )
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     decimal = "," if sep == ";" else "."
@@ -351,8 +366,13 @@ def read_problem(
     if _format(p, "path", "read_problem") == "json":
         if not p.is_file():
             raise InputError(f"The input file {str(p)!r} does not exist.")
+        raw = p.read_bytes()
         try:
-            problem = Problem.model_validate_json(p.read_bytes())
+            json.loads(raw)
+        except ValueError as exc:
+            raise InputError(f"{p}: not valid JSON ({exc}).") from None
+        try:
+            problem = Problem.model_validate_json(raw)
         except ValidationError as exc:
             failures = [
                 _failure(None, None, ".".join(map(str, e["loc"])), e.get("input"), _reason(e))

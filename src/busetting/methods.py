@@ -171,6 +171,11 @@ def objective_increment(method: Method, k: IntArray, t: FloatArray) -> FloatArra
     return np.where(t > 0, g, np.inf)
 
 
+HH_TABLE = 1_000_000
+"""Huntington-Hill signpost sums are tabulated up to here and expanded beyond (error < 1e-12
+relative)."""
+
+
 def _signpost_prefix_sum(method: Method, x: IntArray) -> FloatArray:
     """``sum_{k < x} s(k)`` for each entry of ``x``."""
     xf = np.asarray(x, dtype=np.float64)
@@ -187,9 +192,17 @@ def _signpost_prefix_sum(method: Method, x: IntArray) -> FloatArray:
         odd = np.where(xf > 0, (digamma(xf + 0.5) - digamma(0.5)) / 2.0, 0.0)
         return xf * xf / 2.0 - odd / 2.0
     if method is Method.HUNTINGTON_HILL:
-        top = int(np.max(x, initial=0))
+        # exact table below HH_TABLE; above it sqrt(k(k+1)) = k + 1/2 - 1/(8k) + O(k^-2)
+        xi = np.asarray(x, dtype=np.int64)
+        top = min(int(np.max(xi, initial=0)), HH_TABLE)
         table = np.concatenate(([0.0], np.cumsum(signpost(method, np.arange(top)))))
-        return np.asarray(table[np.asarray(x, dtype=np.int64)], dtype=np.float64)
+        small = table[np.minimum(xi, top)]
+        big = xi > top
+        if not big.any():
+            return np.asarray(small, dtype=np.float64)
+        xb = np.where(big, xi, top + 1).astype(np.float64)
+        tail = (xb * xb - top * top) / 2.0 - (np.log(xb) - np.log(max(top, 1))) / 8.0
+        return np.where(big, table[top] + tail, small).astype(np.float64)
     raise ValueError(f"{method} is not a divisor method")
 
 

@@ -1,0 +1,442 @@
+"""The bad-input catalogue: malformed inputs through every entry point.
+
+Each case names its entry point and either the error it raises (type and message, word for
+word where the message is ours) or a documented acceptance. None may end in a traceback from
+deep inside pandas or PuLP, or in a silent wrong answer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pydantic
+import pytest
+
+import busetting as bs
+from busetting.io import read_problem, read_table
+
+M = bs.Municipality
+ID = "must be a 4-digit string with leading zeros kept (e.g. '0301')"
+
+
+def _frame(**cols: list) -> pd.DataFrame:
+    base = {
+        "municipality_id": ["0301", "1103"],
+        "name": ["Oslo", "Stavanger"],
+        "population": [700, 150],
+    }
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def _from_frame(df: pd.DataFrame, **kw: object) -> Callable[[], object]:
+    kw.setdefault("total", 10)
+    kw.setdefault("criteria", {"population": 1.0})
+    return lambda: bs.Problem.from_frame(df, **kw)
+
+
+def _problem(
+    ms: list[bs.Municipality], total: int = 10, minors: int = 0, criteria: object = None
+) -> bs.Problem:
+    return bs.Problem(
+        municipalities=ms,
+        criteria=criteria or {"population": 1.0},
+        need=bs.Need(total=total, minors=minors),
+    )
+
+
+def _m(mid: str = "0301", **kw: object) -> bs.Municipality:
+    kw.setdefault("population", 10)
+    return M(municipality_id=mid, name="Oslo", **kw)
+
+
+# (case id, call, expected exception type, expected message fragment)
+MODEL_CASES = [
+    ("model: short id 301", lambda: _m("301"), pydantic.ValidationError, ID),
+    ("model: letter O in id 03O1", lambda: _m("03O1"), pydantic.ValidationError, ID),
+    ("model: integer id", lambda: _m(301), pydantic.ValidationError, ID),  # type: ignore[arg-type]
+    (
+        "model: negative population",
+        lambda: _m(population=-1),
+        pydantic.ValidationError,
+        "must be a whole number >= 0",
+    ),
+    (
+        "model: NaN indicator",
+        lambda: _m(indicators={"capacity": float("nan")}),
+        pydantic.ValidationError,
+        "indicator 'capacity' must be a finite number >= 0",
+    ),
+    (
+        "model: infinite indicator",
+        lambda: _m(indicators={"capacity": float("inf")}),
+        pydantic.ValidationError,
+        "indicator 'capacity' must be a finite number >= 0",
+    ),
+    (
+        "model: negative indicator",
+        lambda: _m(indicators={"capacity": -1}),
+        pydantic.ValidationError,
+        "indicator 'capacity' must be a finite number >= 0",
+    ),
+    (
+        "model: min above max",
+        lambda: _m(min=5, max=3),
+        pydantic.ValidationError,
+        "min (5) must not exceed max (3)",
+    ),
+    (
+        "model: fixed outside bounds",
+        lambda: _m(fixed=9, max=3),
+        pydantic.ValidationError,
+        "fixed (9) must not exceed max (3)",
+    ),
+    (
+        "model: negative weight",
+        lambda: bs.Criterion(name="c", indicator="c", weight=-0.1),
+        pydantic.ValidationError,
+        "must be a finite number >= 0",
+    ),
+    (
+        "model: minors above total",
+        lambda: bs.Need(total=5, minors=6),
+        pydantic.ValidationError,
+        "minors (6) must not exceed the total (5)",
+    ),
+    (
+        "model: fractional total",
+        lambda: bs.Need(total=37_000.5),
+        pydantic.ValidationError,
+        "must be a whole number >= 0",
+    ),
+    (
+        "model: total as text",
+        lambda: bs.Need(total="37000"),
+        pydantic.ValidationError,
+        "must be a whole number >= 0",
+    ),
+    (
+        "model: weights not summing to 1",
+        lambda: _problem([_m()], criteria={"population": 0.7}),
+        pydantic.ValidationError,
+        "criteria: weights must sum to 1; got 0.7",
+    ),
+    (
+        "model: duplicate ids",
+        lambda: _problem([_m(), _m()]),
+        pydantic.ValidationError,
+        "municipality_id must be unique (municipality 0301); got '0301'",
+    ),
+    (
+        "model: unknown indicator",
+        lambda: _problem([_m()], criteria={"jobs": 1.0}),
+        pydantic.ValidationError,
+        "criteria: indicator 'jobs' of criterion 'jobs' is missing",
+    ),
+    (
+        "model: no municipalities",
+        lambda: _problem([]),
+        pydantic.ValidationError,
+        "at least one municipality is required",
+    ),
+    (
+        "model: unknown field",
+        lambda: _m(capacity=3),
+        pydantic.ValidationError,
+        "Extra inputs are not permitted",
+    ),
+]
+
+FRAME_CASES = [
+    (
+        "from_frame: duplicate ids",
+        _from_frame(_frame(municipality_id=["0301", "0301"])),
+        bs.InputError,
+        "column 'municipality_id': must be unique (also in row 0); got '0301'.",
+    ),
+    (
+        "from_frame: ids read as numbers",
+        _from_frame(_frame(municipality_id=[301, 1103])),
+        bs.InputError,
+        "read the column as text",
+    ),
+    (
+        "from_frame: missing column",
+        _from_frame(_frame().drop(columns="population")),
+        bs.InputError,
+        "column 'population': column is missing; got None.",
+    ),
+    (
+        "from_frame: NaN population",
+        _from_frame(_frame(population=[np.nan, 1])),
+        bs.InputError,
+        "column 'population': is missing; expected a whole number >= 0",
+    ),
+    (
+        "from_frame: unknown criterion column",
+        _from_frame(_frame(), criteria={"jobs": 1.0}),
+        bs.InputError,
+        "column 'jobs': column is missing; got None.",
+    ),
+    (
+        "from_frame: negative weight",
+        _from_frame(_frame(c=[1, 2]), criteria={"population": 1.2, "c": -0.2}),
+        bs.InputError,
+        "weight: must be a finite number >= 0; got -0.2.",
+    ),
+    (
+        "from_frame: minors above total",
+        _from_frame(_frame(), minors=11),
+        bs.InputError,
+        "minors (11) must not exceed the total (10)",
+    ),
+    (
+        "from_frame: empty frame",
+        _from_frame(_frame().iloc[0:0]),
+        bs.InputError,
+        "at least one municipality is required",
+    ),
+    (
+        "from_frame: indicator as text",
+        _from_frame(_frame(c=["1", "lots"]), criteria={"c": 1.0}),
+        bs.InputError,
+        "column 'c': must be a finite number >= 0; got 'lots'.",
+    ),
+    (
+        "from_frame: minors_eligible not a flag",
+        _from_frame(_frame(minors_eligible=["yes", True])),
+        bs.InputError,
+        "column 'minors_eligible': must be true or false; got 'yes'.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "call", "error", "fragment"),
+    MODEL_CASES + FRAME_CASES,
+    ids=[c[0] for c in MODEL_CASES + FRAME_CASES],
+)
+def test_malformed_input_raises_a_typed_error(
+    case: str, call: Callable[[], object], error: type, fragment: str
+) -> None:
+    with pytest.raises(error) as info:
+        call()
+    assert fragment in str(info.value)
+    assert isinstance(info.value, ValueError)  # every input error is a ValueError
+
+
+def test_all_zero_criterion_is_an_input_error() -> None:
+    p = _problem([_m(indicators={"c": 0}), _m("1103", indicators={"c": 0})], criteria={"c": 1.0})
+    with pytest.raises(bs.InputError, match="indicator 'c' is 0 for every municipality"):
+        bs.allocate(p)
+
+
+def test_no_eligible_minors_host_is_infeasible_with_a_reason() -> None:
+    alloc = bs.allocate(_problem([_m(minors_eligible=False)], total=10, minors=2))
+    assert alloc.status == "infeasible"
+    assert alloc.message == (
+        "Infeasible: minors: no municipality is eligible for minors, 2 "
+        "short of the minors need of 2."
+    )
+
+
+def test_one_municipality_is_accepted_and_gets_everything() -> None:
+    alloc = bs.allocate(_problem([_m()], total=37_000, minors=610))
+    assert alloc.requests.tolist() == [37_000] and alloc.minors.tolist() == [610]
+
+
+@pytest.mark.parametrize("method", [m.value for m in bs.Method])
+def test_a_total_of_ten_to_the_twelve_is_exact(method: str) -> None:
+    ms = [_m(f"000{i}", population=1000 * i) for i in range(1, 4)]
+    alloc = bs.allocate(_problem(ms, total=10**12), method=method)
+    assert alloc.status == "optimal" and int(alloc.requests.sum()) == 10**12
+    quota = np.array([10**12 // 6, 10**12 // 3, 10**12 // 2])
+    assert np.abs(alloc.requests.to_numpy() - quota).max() <= 1
+
+
+def test_more_municipalities_than_four_digit_ids_is_an_input_error() -> None:
+    n = 10_001
+    df = pd.DataFrame(
+        {
+            "municipality_id": [f"{i:04d}" for i in range(n)],
+            "name": [f"K{i}" for i in range(n)],
+            "population": 1,
+        }
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=100, criteria={"population": 1.0})
+    first = str(info.value).splitlines()
+    assert first[0] == "Problem.from_frame found 1 problem in the input:"
+    assert "got '10000'" in first[1]
+
+
+def test_long_failure_lists_are_cut_in_the_message_but_kept_in_the_table() -> None:
+    df = pd.DataFrame(
+        {
+            "municipality_id": [str(i) for i in range(60)],
+            "name": [f"K{i}" for i in range(60)],
+            "population": 1,
+        }
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0})
+    lines = str(info.value).splitlines()
+    assert lines[0] == "Problem.from_frame found 60 problems in the input:"
+    assert lines[-1] == "- ... and 40 more (see failure_cases)."
+    assert len(info.value.failure_cases) == 60
+
+
+# -- files ---------------------------------------------------------------------------------
+
+
+def test_a_50_mb_csv_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    row = "0301,Oslo,700," + "x" * 80 + "\n"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("kommunenummer,kommune,population,note\n")
+        fh.write(row * (50_000_000 // len(row)))
+    with pytest.raises(bs.InputError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        f"The input file {str(path)!r} is 50.0 MB; the limit is 20.0 MB "
+        "(pass max_bytes= to read_table to raise it)."
+    )
+
+
+def test_an_empty_csv(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    with pytest.raises(bs.InputError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        f"{path}: the file is empty; expected a header row and one row per municipality."
+    )
+
+
+def test_a_header_only_csv(tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    path.write_text("kommunenummer,kommune,population\n", encoding="utf-8")
+    with pytest.raises(bs.InputError, match="at least one municipality is required"):
+        read_problem(path, total=10, criteria={"population": 1.0})
+
+
+def test_a_broken_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(bs.InputError, match=r"^.*broken.xlsx: not a readable .xlsx file"):
+        read_table(path)
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text("{municipalities: [", encoding="utf-8")
+    with pytest.raises(bs.InputError, match=r"p.json: not valid JSON"):
+        read_problem(path)
+
+
+def test_json_problem_with_the_wrong_shape(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"municipalities": "all of them"}), encoding="utf-8")
+    with pytest.raises(bs.InputError) as info:
+        read_problem(path)
+    assert str(info.value).startswith("read_problem(p.json) found 3 problems in the input:")
+
+
+def test_latin1_bom_and_norwegian_excel_are_read(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        "kommunenummer;kommune;population;capacity\n1508;Ålesund;58509;2,5\n".encode("latin-1")
+    )
+    table = read_table(latin)
+    assert table.loc[0, "kommune"] == "Ålesund" and table.loc[0, "capacity"] == 2.5
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfkommunenummer,kommune,population\n0301,Oslo,1\n")
+    assert read_problem(bom, total=1, criteria={"population": 1.0}).ids == ("0301",)
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "busetting", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (("allocate", "--total", "-5"), 2, "must be a whole number >= 0"),
+        (("allocate", "--minors", "99999"), 2, "must not exceed the total"),
+        (
+            ("allocate", "--method", "borda"),
+            2,
+            "The `method` parameter of `allocate` must be one of",
+        ),
+        (("allocate", "--weights", "capacity=x"), 2, "weight of 'capacity' must be a number"),
+        (("allocate", "--weights", "jobs=1"), 2, "must name criteria among capacity"),
+        (("allocate", "--input", "nope.xlsx", "--total", "3"), 2, "does not exist"),
+        (
+            ("allocate", "--input", "data.parquet", "--total", "3"),
+            2,
+            "must name a .csv, .xlsx or .json file",
+        ),
+        (
+            ("allocate", "--time-limit", "0", "--solver", "cbc"),
+            2,
+            "The `time_limit` parameter of `allocate` must be None or a positive number",
+        ),
+        (("scenarios", "--totals", "a:b"), 2, "--totals must be START:STOP:STEP"),
+    ],
+)
+def test_cli_bad_input_is_exit_code_2_without_a_traceback(
+    args: tuple[str, ...], code: int, fragment: str
+) -> None:
+    out = run(*args)
+    assert out.returncode == code, out.stderr
+    assert fragment in out.stderr and "Traceback" not in out.stderr
+
+
+# -- solver faults ------------------------------------------------------------------------
+
+
+def test_cbc_binary_not_executable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import busetting.solvers.milp as milp
+
+    fake = tmp_path / "cbc"
+    fake.write_text("not a program", encoding="utf-8")
+    fake.chmod(0o644)
+    monkeypatch.setattr(milp, "cbc_path", lambda: str(fake))
+    p = _problem([_m(), _m("1103")], total=10)
+    with pytest.raises(bs.SolverError, match=r"^cbc failed: "):
+        bs.allocate(p, solver="cbc")
+
+
+def test_values_within_the_integrality_tolerance_are_rounded_and_verified(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import busetting.solvers.milp as milp
+
+    real = milp._make_backend
+
+    class Noisy:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def actualSolve(self, lp, **kwargs):
+            status = self.inner.actualSolve(lp, **kwargs)  # type: ignore[attr-defined]
+            for v in lp.variables():
+                if v.varValue is not None and v.name.startswith("x_"):
+                    v.varValue -= 1e-9  # like HiGHS's 36.99999999999
+            return status
+
+    monkeypatch.setattr(milp, "_make_backend", lambda b, t: Noisy(real(b, t)))
+    p = _problem([_m(population=700), _m("1103", population=150)], total=17)
+    alloc = bs.allocate(p, solver="cbc")
+    assert alloc.status == "optimal" and alloc.requests.tolist() == [14, 3]

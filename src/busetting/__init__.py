@@ -21,6 +21,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 from busetting._version import __version__
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
+from busetting.explain import Explanation, Verification, verify
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
@@ -34,6 +35,7 @@ __all__ = [
     "BusettingError",
     "Certificate",
     "Criterion",
+    "Explanation",
     "InfeasibleError",
     "InputError",
     "Key",
@@ -47,6 +49,7 @@ __all__ = [
     "SolverError",
     "Status",
     "Tie",
+    "Verification",
     "__version__",
     "allocate",
     "available_solvers",
@@ -58,4 +61,5 @@ __all__ = [
     "scenarios",
     "sensitivity",
     "uncertainty",
+    "verify",
 ]

@@ -4,7 +4,8 @@
 2024 Norwegian problem (37,000 persons, of whom 610 unaccompanied minors) on the embedded
 data, printed as a compact summary.
 
-Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``schema``.
+Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``explain ID``,
+``report``, ``schema``.
 
 Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
 failure (including a time limit without a proven optimum). Errors are one line plus the
@@ -238,6 +239,26 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--out", type=Path, help="write the table to .csv, .xlsx or .json")
     c.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(c)
+
+    e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
+    e.add_argument("municipality_id", help="kommunenummer, e.g. 4601")
+    e.add_argument("--lang", choices=["en", "nb"], default="en", help="en or nb (bokmål)")
+    e.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_problem_options(e)
+    e.add_argument("--method", default="webster")
+    e.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+    e.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(e)
+
+    rp = sub.add_parser("report", help="write the run report (.html or .md)")
+    rp.add_argument("--out", type=Path, required=True, help="report.html or report.md")
+    rp.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_problem_options(rp)
+    rp.add_argument("--method", default="webster")
+    rp.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+    rp.add_argument("--no-plots", action="store_true", help="leave the plots out")
+    rp.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_rule_options(rp)
 
     s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -482,6 +503,37 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _solved(args: argparse.Namespace, err: TextIO) -> tuple[int, Any]:
+    import busetting as bs
+
+    problem = _apply_rules(args, _load(args, args.input))
+    alloc = bs.allocate(problem, method=args.method, solver=args.solver)
+    if alloc.status is bs.Status.INFEASIBLE:
+        print(f"busetting: {alloc.message}", file=err)
+        return EXIT_INFEASIBLE, None
+    if alloc.status is not bs.Status.OPTIMAL:
+        print(f"busetting: solver failure: {alloc.message}", file=err)
+        return EXIT_SOLVER, None
+    return EXIT_OK, alloc
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    code, alloc = _solved(args, err)
+    if alloc is None:
+        return code
+    print(alloc.explain(args.municipality_id, language=args.lang).text, file=out)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    code, alloc = _solved(args, err)
+    if alloc is None:
+        return code
+    path = alloc.report(args.out, plots=not args.no_plots)
+    print(f"written: {path}", file=out)
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -508,6 +560,10 @@ def main(
             return _revise(args, out, err)
         if args.command == "scenarios":
             return _scenarios(args, out, err)
+        if args.command == "explain":
+            return _explain(args, out, err)
+        if args.command == "report":
+            return _report(args, out, err)
         return _allocate(args, out, err)
     except InputError as exc:
         if args.debug:

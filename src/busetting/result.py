@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -213,6 +213,30 @@ class Allocation:
         tied = {m for t in self.ties for m in (*t.winners, *t.losers)}
         frame["tie"] = [i in tied for i in idx]
         return frame
+
+    # -- explanation -------------------------------------------------------------------------
+
+    def explain(self, municipality_id: str, *, language: str = "en") -> Any:
+        """Why ``municipality_id`` is asked for what it is asked for, line by line.
+
+        ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
+        Returns an :class:`~busetting.explain.Explanation`; ``str()`` of it is the text.
+        """
+        from busetting.explain import explain
+
+        return explain(self, municipality_id, language=language)  # type: ignore[arg-type]
+
+    def explain_frame(self) -> pd.DataFrame:
+        """Every municipality's explanation as one tidy row."""
+        from busetting.explain import explain_frame
+
+        return explain_frame(self)
+
+    def report(self, path: Any, *, plots: bool = True) -> Any:
+        """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``."""
+        from busetting.report import write_report
+
+        return write_report(self, path, plots=plots)
 
     # -- display -----------------------------------------------------------------------------
 

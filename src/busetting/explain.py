@@ -1,0 +1,489 @@
+"""Explain every number, and check it without trusting it.
+
+* :func:`explain` (also ``Allocation.explain``): one municipality's request, line by line —
+  each criterion's part of the target, the rounding step, the binding bound or rule, the
+  comparison with the county and the country per 1,000 residents, and what would move the
+  request by one (the marginal threshold). In English or Norwegian (bokmål).
+* :func:`explain_frame`: the same for every municipality, as a tidy table.
+* :func:`verify`: re-checks feasibility and optimality from the problem and the numbers alone,
+  without any solver, and says why when it fails.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from busetting.exceptions import InputError
+from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, signpost
+
+if TYPE_CHECKING:
+    from busetting.model import Problem
+    from busetting.result import Allocation
+
+__all__ = ["Explanation", "Verification", "explain", "explain_frame", "verify"]
+
+Language = Literal["en", "nb"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why one municipality is asked for what it is asked for."""
+
+    municipality_id: str
+    name: str
+    county: str
+    request: int
+    minors: int
+    target: float
+    contributions: dict[str, float]
+    rounding: float
+    binding: str
+    per_1000: float
+    county_per_1000: float
+    national_per_1000: float
+    target_for_one_more: float | None
+    target_for_one_less: float | None
+    tie: bool
+    language: str
+    lines: tuple[str, ...] = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The explanation as plain text, one line per step."""
+        return "\n".join(self.lines)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _fmt(v: float, lang: str, decimals: int = 1) -> str:
+    s = f"{v:,.{decimals}f}"
+    if lang == "nb":  # 1 234,5 — Norwegian thousands and decimal separators
+        s = s.replace(",", " ").replace(".", ",")
+    return s
+
+
+_WORDS = {
+    "en": {
+        "asked": "{name} ({mid}, {county}) is asked to settle {x} refugees{minors}.",
+        "minors": ", of whom {m} unaccompanied minors",
+        "target": "Its target under the criteria key is {t}:",
+        "part": "  {c}: {v} ({w} weight)",
+        "round": "The {method} rounding turns the target into {x} ({d:+} from the target).",
+        "bound": "What holds the request where it is: {b}.",
+        "nobound": "No bound or rule holds the request; it is the method's rounding.",
+        "compare": (
+            "That is {p} per 1,000 residents, against {c} in {county} and {n} in the country."
+        ),
+        "more": "It would be one higher if its target were at least {t}.",
+        "less": "It would be one lower if its target were below {t}.",
+        "nomarginal": (
+            "The marginal thresholds come from the threshold path; this result "
+            "came from the integer program ({solver})."
+        ),
+        "tie": "It was tied for the last unit; the documented tie rule decided.",
+    },
+    "nb": {
+        "asked": "{name} ({mid}, {county}) blir bedt om å bosette {x} flyktninger{minors}.",
+        "minors": ", av dem {m} enslige mindreårige",
+        "target": "Målet etter kriterienøkkelen er {t}:",
+        "part": "  {c}: {v} (vekt {w})",
+        "round": "Avrundingen etter {method} gjør målet om til {x} ({d:+} fra målet).",
+        "bound": "Det som holder anmodningen der den er: {b}.",
+        "nobound": "Ingen grense eller regel binder anmodningen; den er metodens avrunding.",
+        "compare": ("Det er {p} per 1 000 innbyggere, mot {c} i {county} og {n} i hele landet."),
+        "more": "Den ville vært én høyere om målet var minst {t}.",
+        "less": "Den ville vært én lavere om målet var under {t}.",
+        "nomarginal": (
+            "Marginalgrensene kommer fra terskelmetoden; dette resultatet kom fra "
+            "heltallsprogrammet ({solver})."
+        ),
+        "tie": "Kommunen sto likt om den siste plassen; den dokumenterte regelen avgjorde.",
+    },
+}
+
+
+def _signed(v: float, lang: str) -> str:
+    s = f"{v:+.2f}"
+    return s.replace(".", ",") if lang == "nb" else s
+
+
+def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
+    """Targets at which the request would move by one (threshold path only)."""
+    if not alloc.certificate:
+        return None, None
+    cert = next(c for c in alloc.certificate if c.key == "requests")
+    assert alloc.requests is not None
+    x = int(alloc.requests.iloc[i])
+    method = Method(alloc.method)
+    lam_lo, lam_hi = cert.lambda_low, cert.lambda_high
+    up = down = None
+    if method in DIVISOR_METHODS:
+        if math.isfinite(lam_lo) and lam_lo > 0:
+            up = float(signpost(method, np.array([x]))[0] / lam_lo)
+        if x > 0 and math.isfinite(lam_hi) and lam_hi > 0:
+            down = float(signpost(method, np.array([x - 1]))[0] / lam_hi)
+    else:
+        if math.isfinite(lam_lo):
+            up = x + (1 - lam_lo) / 2
+        if x > 0 and math.isfinite(lam_hi):
+            down = x - 1 + (1 - lam_hi) / 2
+    return up, down
+
+
+def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en") -> Explanation:
+    """Explain one municipality's request; see :meth:`Allocation.explain`."""
+    p = alloc.problem
+    if municipality_id not in p.ids:
+        raise InputError(
+            f"The `municipality_id` parameter of `explain` must be a municipality of the "
+            f"problem. Got {municipality_id!r} instead."
+        )
+    if language not in _WORDS:
+        raise InputError(
+            f"The `language` parameter of `explain` must be 'en' or 'nb'. Got {language!r} instead."
+        )
+    if alloc.requests is None or alloc.minors is None:
+        raise InputError(
+            f"The allocation has status {alloc.status.value!r} and no requests to explain: "
+            f"{alloc.message}"
+        )
+    w = _WORDS[language]
+    i = p.ids.index(municipality_id)
+    m = p.municipalities[i]
+    x = int(alloc.requests.iloc[i])
+    k = int(alloc.minors.iloc[i])
+    t = float(alloc.targets.iloc[i])
+    contrib = {str(c): float(v) for c, v in alloc.contributions.iloc[i].items()}
+    weights = {c.name: c.weight for c in p.criteria}
+    frame = alloc.to_frame()
+    county = frame[frame["county"] == m.county]
+    per = 1000 * x / m.population if m.population else float("nan")
+    c_per = 1000 * county["request"].sum() / max(1, county["population"].sum())
+    n_per = 1000 * p.total / max(1, frame["population"].sum())
+    up, down = _thresholds(alloc, i)
+    tie = bool(frame["tie"].iloc[i])
+    lines = [
+        w["asked"].format(
+            name=m.name,
+            mid=m.municipality_id,
+            county=m.county or "-",
+            x=f"{x:,}".replace(",", " " if language == "nb" else ","),
+            minors=w["minors"].format(m=k) if k else "",
+        )
+    ]
+    lines.append(w["target"].format(t=_fmt(t, language, 2)))
+    for c, v in contrib.items():
+        lines.append(
+            w["part"].format(c=c, v=_fmt(v, language, 2), w=_fmt(weights.get(c, 0.0), language, 2))
+        )
+    method = alloc.method
+    if p.rules.describe():
+        method += (" (" if language == "en" else " (regler: ") + ", ".join(p.rules.describe()) + ")"
+    lines.append(
+        w["round"]
+        .format(method=method, x=x, d=round(x - t, 2))
+        .replace(f"{round(x - t, 2):+}", _signed(x - t, language))
+    )
+    lines.append(
+        w["bound"].format(b=alloc.binding.iloc[i]) if alloc.binding.iloc[i] else w["nobound"]
+    )
+    lines.append(
+        w["compare"].format(
+            p=_fmt(per, language),
+            c=_fmt(c_per, language),
+            county=m.county or "-",
+            n=_fmt(n_per, language),
+        )
+    )
+    if up is None and down is None:
+        lines.append(w["nomarginal"].format(solver=alloc.solver))
+    else:
+        if up is not None:
+            lines.append(w["more"].format(t=_fmt(up, language, 2)))
+        if down is not None:
+            lines.append(w["less"].format(t=_fmt(down, language, 2)))
+    if tie:
+        lines.append(w["tie"])
+    return Explanation(
+        municipality_id,
+        m.name,
+        m.county,
+        x,
+        k,
+        t,
+        contrib,
+        x - t,
+        str(alloc.binding.iloc[i]),
+        per,
+        float(c_per),
+        float(n_per),
+        up,
+        down,
+        tie,
+        language,
+        tuple(lines),
+    )
+
+
+def explain_frame(alloc: Allocation) -> pd.DataFrame:
+    """Every municipality's explanation as one tidy row (English column names)."""
+    p = alloc.problem
+    if alloc.requests is None:
+        raise InputError(
+            f"The allocation has status {alloc.status.value!r} and no requests to explain: "
+            f"{alloc.message}"
+        )
+    frame = alloc.to_frame()
+    out = frame[["name", "county", "population", "target"]].copy()
+    for c in alloc.contributions.columns:
+        out[f"contribution_{c}"] = alloc.contributions[c].to_numpy()
+    out["request"] = frame["request"]
+    out["rounding"] = frame["request"] - frame["target"]
+    out["minors"] = frame["minors"]
+    out["binding"] = frame["binding"]
+    pop = frame["population"].replace(0, np.nan)
+    out["per_1000"] = 1000 * frame["request"] / pop
+    by_county = frame.groupby("county")[["request", "population"]].transform("sum")
+    out["county_per_1000"] = 1000 * by_county["request"] / by_county["population"]
+    out["national_per_1000"] = 1000 * p.total / frame["population"].sum()
+    ups, downs = zip(*(_thresholds(alloc, i) for i in range(len(frame))), strict=True)
+    out["target_for_one_more"] = pd.array(ups, dtype="Float64")
+    out["target_for_one_less"] = pd.array(downs, dtype="Float64")
+    out["tie"] = frame["tie"]
+    return out
+
+
+# -- verification ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Outcome of :func:`verify`: ``feasible``, ``optimal`` (``None`` = not decidable without
+    a solver), and the reasons, one line each."""
+
+    feasible: bool
+    optimal: bool | None
+    reasons: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Feasible, and not shown to be non-optimal."""
+        return self.feasible and self.optimal is not False
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def verify(
+    problem: Problem,
+    allocation: Allocation | pd.Series,
+    minors: pd.Series | None = None,
+    *,
+    method: Method | str | None = None,
+) -> Verification:
+    """Re-check an allocation from the problem and the numbers alone, with no solver.
+
+    Feasibility: totals, bounds, fixed values, minors rules and the process rules.
+    Optimality, in exact rational arithmetic:
+
+    * without process rules, and when the minors of each key sit inside the requests without
+      being held up by them, the exchange certificate of each key is complete: the dearest unit
+      that could be given back must cost no more than the cheapest unit that could be added;
+    * otherwise a Lagrangian lower bound is computed; when the objective reaches it, the
+      allocation is optimal; when it does not, optimality is left undecided (``None``).
+
+    ``allocation`` may be an :class:`Allocation` or a Series of requests (with ``minors``
+    optional) — for example numbers typed in by hand.
+    """
+    from busetting.criteria import build_key
+    from busetting.methods import objective, parse_method
+    from busetting.result import Allocation as _Allocation
+    from busetting.solve import _bounds, diagnose
+
+    if isinstance(allocation, _Allocation):
+        if allocation.requests is None or allocation.minors is None:
+            return Verification(
+                False,
+                None,
+                (f"the allocation has status {allocation.status.value!r} and no numbers",),
+            )
+        req, mnr = allocation.requests, allocation.minors
+        method_ = parse_method(method or allocation.method)
+    else:
+        req = allocation
+        mnr = minors if minors is not None else pd.Series(0, index=req.index)
+        method_ = parse_method(method or "webster")
+    ids = list(problem.ids)
+    req = pd.Series(req).reindex(ids)
+    mnr = pd.Series(mnr).reindex(ids)
+    reasons: list[str] = []
+    if req.isna().any():
+        missing = [i for i in ids if pd.isna(req[i])]
+        return Verification(False, None, (f"no request for {', '.join(missing[:5])}",))
+    x = req.to_numpy(dtype=np.int64)
+    m = mnr.fillna(0).to_numpy(dtype=np.int64)
+    key, mkey = build_key(problem), build_key(problem, "minors")
+    bounds, _ = _bounds(problem, method_, key, mkey)
+    try:
+        _feasible(problem, x, m, bounds, method_)
+    except AssertionError as exc:
+        return Verification(False, None, (str(exc),))
+    if diagnose(problem, method=method_):
+        return Verification(False, None, ("the problem itself is infeasible",))
+    value = objective(method_, x, key.targets) + objective(method_, m[mkey.rows], mkey.targets)
+    if problem.rules.needs_program:
+        return _lagrangian(problem, method_, key, mkey, bounds, x, value, reasons)
+    coupled = bool(np.any((m[mkey.rows] == x[mkey.rows]) & (m[mkey.rows] > 0)))
+    for name, k, vals, lo, hi in (
+        ("requests", key, x, bounds.lower, bounds.effective_upper()),
+        ("minors", mkey, m[mkey.rows], bounds.minors_lower, bounds.effective_minors_upper()),
+    ):
+        if name == "requests" and coupled:
+            lo = np.maximum(lo, m)
+        if name == "minors" and coupled:
+            hi = np.minimum(hi, x[mkey.rows])
+        bad = _exchange(method_, k, vals, lo, hi)
+        if bad:
+            return Verification(True, False, (f"{name}: {bad}",))
+    if coupled:
+        return _lagrangian(
+            problem,
+            method_,
+            key,
+            mkey,
+            bounds,
+            x,
+            value,
+            ["each key is optimal given the other (exact exchange check)"],
+        )
+    reasons.append("no exchange of one person lowers the objective (exact check of both keys)")
+    return Verification(True, True, tuple(reasons))
+
+
+def _feasible(problem: Problem, x: np.ndarray, m: np.ndarray, bounds: Any, method: Method) -> None:
+    ids = problem.ids
+    if int(x.sum()) != problem.total:
+        raise AssertionError(f"requests sum to {int(x.sum()):,}, not the need of {problem.total:,}")
+    if int(m.sum()) != problem.minors:
+        raise AssertionError(f"minors sum to {int(m.sum()):,}, not {problem.minors:,}")
+    for i in np.flatnonzero((x < bounds.lower) | (x > bounds.upper)).tolist():
+        raise AssertionError(f"municipality {ids[i]}: request {int(x[i])} outside its bounds")
+    eligible = np.zeros(len(ids), dtype=bool)
+    eligible[bounds.minors_rows] = True
+    for i in np.flatnonzero((m > x) | (m < 0) | ((m > 0) & ~eligible)).tolist():
+        raise AssertionError(
+            f"municipality {ids[i]}: minors {int(m[i])} not allowed (request {int(x[i])})"
+        )
+    mm = m[bounds.minors_rows]
+    for j in np.flatnonzero((mm > bounds.minors_upper) | (mm < bounds.minors_lower)).tolist():
+        i = int(bounds.minors_rows[j])
+        raise AssertionError(f"municipality {ids[i]}: minors {int(m[i])} outside its minors bounds")
+    if problem.rules.needs_program:
+        from busetting.constrained import plan_rules, verify_rules
+        from busetting.criteria import build_key
+        from busetting.exceptions import SolverError
+
+        key, mkey = build_key(problem), build_key(problem, "minors")
+        plan = plan_rules(problem, key, mkey, bounds)
+        try:
+            verify_rules(problem, plan, x, m, bounds.minors_rows, "given")
+        except SolverError as exc:
+            raise AssertionError(
+                str(exc).removeprefix("The given solution failed verification: ").rstrip(".")
+            ) from None
+
+
+def _exchange(
+    method: Method, key: Any, x: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> str | None:
+    """Exact exchange check of one separable key; a reason when an exchange improves."""
+    from busetting.methods import unit_cost
+
+    if len(x) == 0:
+        return None
+    t = key.targets
+    hi = np.where((t > 0) | (method not in DIVISOR_METHODS), hi, lo)
+    last = np.where(x > lo, unit_cost(method, np.maximum(x - 1, 0), t), -np.inf)
+    nxt = np.where(x < hi, unit_cost(method, x, t), np.inf)
+    if not (np.isfinite(last).any() and np.isfinite(nxt).any()):
+        return None
+    # exact comparison of the candidates near the float extremes
+    give = np.flatnonzero(last >= last.max() - 1e-9 * max(1.0, abs(float(last.max()))))
+    take = np.flatnonzero(nxt <= nxt.min() + 1e-9 * max(1.0, abs(float(nxt.min()))))
+    rows = sorted(set(give.tolist()) | set(take.tolist()))
+    exact = dict(zip(rows, key.exact_targets(rows), strict=True))
+
+    def cost(r: int, k: int) -> Fraction:
+        return exact_unit_cost(method, k, exact[r])
+
+    worst = max(((cost(r, int(x[r]) - 1), r) for r in give.tolist()), default=None)
+    best = min(((cost(r, int(x[r])), r) for r in take.tolist()), default=None)
+    if worst is None or best is None:
+        return None
+    if worst[0] > best[0] and worst[1] != best[1]:
+        ids = key.ids
+        return (
+            f"moving one person from {ids[worst[1]]} (unit cost {float(worst[0]):.6g}) to "
+            f"{ids[best[1]]} (unit cost {float(best[0]):.6g}) lowers the objective"
+        )
+    return None
+
+
+def _lagrangian(
+    problem: Problem,
+    method: Method,
+    key: Any,
+    mkey: Any,
+    bounds: Any,
+    x: np.ndarray,
+    value: float,
+    reasons: list[str],
+) -> Verification:
+    from busetting.constrained import plan_rules
+    from busetting.solvers.sets import dual_bound
+
+    plan = plan_rules(problem, key, mkey, bounds)
+    spec = plan.spec
+    groups = np.zeros(len(key.targets), dtype=np.int64)
+    totals = {0: problem.total}
+    if spec.county_totals and spec.county_penalty is None:
+        groups = np.where(spec.county >= 0, spec.county, len(spec.county_totals))
+        totals = dict(spec.county_totals)
+        totals[len(spec.county_totals)] = problem.total - sum(spec.county_totals.values())
+    lb = dual_bound(method, key.targets, spec.x_sets, groups, totals).bound
+    lb += dual_bound(
+        method,
+        mkey.targets,
+        spec.m_sets,
+        np.zeros(len(mkey.targets), dtype=np.int64),
+        {0: problem.minors},
+        hosts=spec.max_hosts,
+        exact_hosts=spec.exact_hosts,
+    ).bound
+    from busetting.solvers.milp import penalty_value
+
+    total = value + penalty_value(x, spec)
+    gap = total - lb
+    if gap <= 1e-7 * max(1.0, abs(total)):
+        return Verification(
+            True,
+            True,
+            (*reasons, f"the objective {total:.6g} reaches the Lagrangian lower bound {lb:.6g}"),
+        )
+    return Verification(
+        True,
+        None,
+        (
+            *reasons,
+            f"feasible; the objective {total:.6g} is "
+            f"{gap:.3g} above the Lagrangian lower bound {lb:.6g}, "
+            "so optimality needs a solver to decide",
+        ),
+    )

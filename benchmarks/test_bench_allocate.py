@@ -46,3 +46,42 @@ def test_scenario_sweep_of_1001_totals(benchmark) -> None:
     assert (table.sum(axis=0).to_numpy() == table.columns.to_numpy()).all()
     check = bs.allocate(problem.with_need(37_005))
     assert table[37_005].tolist() == check.requests.tolist()
+
+
+@pytest.mark.parametrize("n", [10_000, 100_000])
+def test_threshold_solve_at_scale(benchmark, n: int) -> None:
+    from fractions import Fraction
+
+    import numpy as np
+
+    from busetting.methods import Method
+    from busetting.solvers.threshold import UNBOUNDED, solve_separable
+
+    rng = np.random.default_rng(2024)
+    pop = rng.lognormal(8.5, 1.2, n)
+    total = int(37_000 * n / 357)
+    t = total * pop / pop.sum()
+    lo = np.zeros(n, dtype=np.int64)
+    hi = np.where(rng.random(n) < 0.1, np.floor(t * 0.8), UNBOUNDED).astype(np.int64)
+    sol = benchmark(
+        solve_separable,
+        Method.WEBSTER,
+        t,
+        lo,
+        hi,
+        total,
+        lambda rows: [Fraction(float(t[r])) for r in rows],
+    )
+    assert int(sol.x.sum()) == total and (sol.x <= hi).all()
+    assert sol.lambda_low <= sol.lambda_high  # the optimality certificate
+
+
+def test_revise_after_the_2023_decisions(benchmark) -> None:
+    from busetting.datasets import load_history, norway_2024
+
+    problem = norway_2024(rules=bs.Rules(), minors=0, total=38_000)
+    alloc = bs.allocate(problem)
+    h = load_history()
+    decided = h[h["year"] == 2023].set_index("kommunenummer")["vedtak"].dropna().astype(int)
+    rev = benchmark(bs.revise, alloc, decisions=decided)
+    assert rev.status == "optimal" and int(rev.to_frame()["request"].sum()) == 38_000

@@ -19,6 +19,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 from busetting._version import __version__
+from busetting.calibrate import Calibration, calibrate, out_of_sample
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting.explain import Explanation, Verification, verify
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "Allocation",
     "BusettingError",
+    "Calibration",
     "Certificate",
     "Criterion",
     "Explanation",
@@ -54,9 +56,11 @@ __all__ = [
     "allocate",
     "available_solvers",
     "build_key",
+    "calibrate",
     "default_weights",
     "diagnose",
     "fingerprint",
+    "out_of_sample",
     "revise",
     "scenarios",
     "sensitivity",

@@ -142,7 +142,7 @@ class Municipality(BaseModel):
             if isinstance(value, bool) or not math.isfinite(f) or f < 0:
                 raise ValueError(f"indicator {key!r} must be a finite number >= 0")
             out[key] = f
-        return out
+        return dict(sorted(out.items()))  # canonical order: the same JSON and fingerprint
 
     @model_validator(mode="after")
     def _bounds(self) -> Municipality:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 from typing import Any
@@ -30,14 +29,11 @@ OBJECTIVE_TOLERANCE = 1e-9
 
 
 def fingerprint(problem: Problem, method: Method | str = "") -> str:
-    """SHA-256 of the canonical JSON of ``problem`` (municipalities sorted) and ``method``."""
-    payload = json.dumps(
-        {"problem": problem.model_dump(mode="json"), "method": str(method)},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical JSON of ``problem`` (municipalities sorted, indicator names
+    sorted) and ``method``."""
+    digest = hashlib.sha256(problem.model_dump_json().encode("utf-8"))
+    digest.update(b"\x00method=" + str(method).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:

@@ -82,13 +82,17 @@ DEFAULT_MINORS_WEIGHTS = {"minors_capacity": 0.6, "services": 0.25, "population"
 for children and youth, then spread."""
 
 
-def _history_2023_with_haram(muni: pd.DataFrame, hist: pd.DataFrame) -> pd.DataFrame:
-    """2023 decided/settled per 2024 municipality; Ålesund's joint figures split with Haram.
+def history_with_haram(muni: pd.DataFrame, hist: pd.DataFrame, year: int,
+                       columns: tuple[str, ...] = ("vedtak", "bosatt")) -> pd.DataFrame:
+    """A year's figures per 2024 municipality; Ålesund's joint figures split with Haram.
 
     In 2022-2023 Ålesund and Haram were one municipality: row ``1508`` holds the joint figures
     and ``1580`` Haram has none. Both figures are split by the 2024 population shares.
     """
-    h = hist[hist["year"] == 2023].set_index("kommunenummer")[["vedtak", "bosatt"]].copy()
+    if year not in set(hist["year"]):
+        raise InputError(f"The `year` parameter must be one of the history's years "
+                         f"{sorted(set(hist['year']))}. Got {year!r} instead.")
+    h = hist[hist["year"] == year].set_index("kommunenummer")[list(columns)].copy()
     pop = muni.set_index("kommunenummer")["population"]
     if "1580" not in h.index and "1508" in h.index:
         share = pop["1580"] / (pop["1508"] + pop["1580"])
@@ -99,7 +103,10 @@ def _history_2023_with_haram(muni: pd.DataFrame, hist: pd.DataFrame) -> pd.DataF
 
 
 def derive_indicators(
-    municipalities: pd.DataFrame | None = None, history: pd.DataFrame | None = None
+    municipalities: pd.DataFrame | None = None,
+    history: pd.DataFrame | None = None,
+    *,
+    year: int = 2023,
 ) -> pd.DataFrame:
     """The indicators behind :func:`norway_2024`, one row per municipality.
 
@@ -127,12 +134,15 @@ def derive_indicators(
         :data:`MINORS_MIN_CENTRALITY` and population >= :data:`MINORS_MIN_POPULATION`; minors
         capacity ``max(4, round(0.10 * capacity))`` for the eligible.
 
+    ``year`` picks the history year behind capacity and settling speed (2023: what IMDi knew
+    in autumn 2023; 2022 for calibrating against the 2023 requests).
+
     Gaps: Haram's 2022-2023 figures are inside Ålesund's (both split by 2024 population);
     blank GP figures are imputed as above; the imputation is flagged in ``imputed``.
     """
     muni = load_municipalities() if municipalities is None else municipalities
     hist = load_history() if history is None else history
-    h = _history_2023_with_haram(muni, hist).reindex(muni["kommunenummer"])
+    h = history_with_haram(muni, hist, year).reindex(muni["kommunenummer"])
     vedtak = h["vedtak"].to_numpy(dtype=float)
     bosatt = h["bosatt"].fillna(0.0).to_numpy(dtype=float)
     capacity = np.where(np.isnan(vedtak), bosatt, np.fmax(vedtak, bosatt))
@@ -222,6 +232,7 @@ def norway_2024(
     weights: Mapping[str, float] | None = None,
     minors_weights: Mapping[str, float] | None = None,
     rules: Rules = PROCESS_RULES_2024,
+    indicators_year: int = 2023,
 ) -> Problem:
     """The 2024 Norwegian problem: 37,000 persons, of whom 610 minors, over 357 municipalities.
 
@@ -243,7 +254,7 @@ def norway_2024(
     >>> int(alloc.requests.sum()), int(alloc.minors.sum())
     (37000, 610)
     """
-    frame = derive_indicators()
+    frame = derive_indicators(year=indicators_year)
     problem = Problem.from_frame(
         frame,
         total=total,

@@ -1,0 +1,225 @@
+"""One command for the performance table: python benchmarks/run.py [--write]
+
+Measures every case in one run (medians over repeats, wall clock on this machine), checks
+every answer (valid, optimal, and equal objectives against the peers), and prints the
+Markdown table with ratios against the fastest in each group. ``--write`` also writes it to
+docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import peers
+
+import busetting as bs
+from busetting.datasets import load_history, norway_2024
+from busetting.methods import Method, objective
+from busetting.solvers.threshold import UNBOUNDED, solve_separable
+from busetting.testing import assert_valid_allocation
+
+ROWS: list[tuple[str, str, float, str]] = []
+
+
+def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    out = fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def record(group: str, name: str, seconds: float, note: str = "") -> None:
+    ROWS.append((group, name, seconds, note))
+
+
+def norway_cases() -> None:
+    pop = norway_2024(rules=bs.Rules(), minors=0, weights={"population": 1.0})
+    full = norway_2024(rules=bs.Rules(), minors=0)
+    for label, problem in (("population key", pop), ("2024 key", full)):
+        for method in ("webster", "hamilton"):
+            group = f"Norway 2024, {label}, {method}"
+            secs, ref = median_time(lambda: bs.allocate(problem, method=method), 200)
+            assert ref.status == "optimal" and ref.solver == "threshold"
+            assert_valid_allocation(problem, ref)
+            record(group, "busetting threshold (allocate, end to end)", secs)
+            key = bs.build_key(problem)
+            lo = np.zeros(len(key.targets), dtype=np.int64)
+            hi = np.full(len(key.targets), UNBOUNDED, dtype=np.int64)
+            secs, sol = median_time(
+                lambda: solve_separable(
+                    Method(method), key.targets, lo, hi, problem.total, key.exact_targets
+                ),
+                300,
+            )
+            assert (sol.x == ref.requests.to_numpy()).all()
+            record(group, "busetting threshold (solve only)", secs)
+            for solver in ("cbc", "highs"):
+                secs, alloc = median_time(
+                    lambda s=solver: bs.allocate(problem, method=method, solver=s), 5
+                )
+                assert abs(alloc.objective - ref.objective) <= 1e-9 * max(1, ref.objective)
+                record(group, f"busetting integer program ({solver})", secs)
+            up = np.full(len(key.targets), problem.total)
+            if method == "hamilton":
+                secs, x = median_time(
+                    lambda: peers.naive_pulp_l1(key.targets, up, problem.total), 3
+                )
+                assert abs(objective(Method.HAMILTON, x, key.targets) - ref.objective) < 1e-6
+                record(group, "naive PuLP + CBC (abs(x - t) with slacks)", secs)
+                secs, x = median_time(
+                    lambda: peers.scipy_milp_l1(key.targets, up, problem.total), 3
+                )
+                assert abs(objective(Method.HAMILTON, x, key.targets) - ref.objective) < 1e-6
+                record(group, "scipy.optimize.milp (HiGHS)", secs)
+            elif label == "population key":
+                secs, x = median_time(
+                    lambda: peers.naive_pulp_webster(key.targets, up, problem.total), 1
+                )
+                assert abs(objective(Method.WEBSTER, x, key.targets) - ref.objective) < 1e-6
+                record(group, "naive PuLP + CBC (unit segments)", secs)
+
+
+def rules_case() -> None:
+    problem = norway_2024()
+    hist = load_history()
+    asked = hist[hist["year"] == 2023].groupby("fylke")["anmodning"].sum()
+    counties = {m.county for m in problem.municipalities}
+    asked = asked[asked.index.isin(counties)]
+    # the counties' "recommendations": 2023 requests per county, scaled to 37,000 in fives
+    shares = asked / asked.sum() * problem.total / 5
+    fives = np.floor(shares).astype(int)
+    rest = int(problem.total / 5 - fives.sum())
+    for c in (shares - fives).sort_values(ascending=False).index[:rest]:
+        fives[c] += 1
+    problem = problem.with_rules(county_totals={c: int(v) * 5 for c, v in fives.items()})
+    group = "Norway 2024, all process rules + county totals"
+    for solver in ("cbc", "highs"):
+        secs, alloc = median_time(lambda s=solver: bs.allocate(problem, solver=s), 3)
+        assert alloc.status == "optimal", alloc.message
+        assert_valid_allocation(problem, alloc)
+        record(
+            group,
+            f"busetting integer program ({solver})",
+            secs,
+            alloc.message.split("; ")[-1].rstrip(")"),
+        )
+    plain = norway_2024()
+    secs, alloc = median_time(lambda: bs.allocate(plain), 5)
+    assert alloc.status == "optimal"
+    record("Norway 2024, process rules (no county totals)", "busetting integer program (cbc)", secs)
+
+
+def scaled_cases() -> None:
+    rng = np.random.default_rng(2024)
+    for n in (10_000, 100_000):
+        pop = rng.lognormal(8.5, 1.2, n)
+        total = int(37_000 * n / 357)
+        t = total * pop / pop.sum()
+        lo = np.zeros(n, dtype=np.int64)
+        hi = np.where(rng.random(n) < 0.1, np.floor(t * 0.8), UNBOUNDED).astype(np.int64)
+
+        def exact(rows: list[int], t: np.ndarray = t) -> list[Any]:
+            from fractions import Fraction
+
+            return [Fraction(float(t[r])) for r in rows]
+
+        group = f"synthetic n = {n:,} (10 % capped), webster"
+        secs, sol = median_time(
+            lambda: solve_separable(Method.WEBSTER, t, lo, hi, total, exact), 20
+        )
+        assert int(sol.x.sum()) == total and (sol.x <= hi).all()
+        assert sol.lambda_low <= sol.lambda_high
+        tracemalloc.start()
+        solve_separable(Method.WEBSTER, t, lo, hi, total, exact)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        record(group, "busetting threshold (solve)", secs, f"peak memory {peak / 1e6:.1f} MB")
+
+
+def sweep_and_revise() -> None:
+    problem = norway_2024(rules=bs.Rules(), minors=0)
+    secs, table = median_time(lambda: bs.scenarios(problem, range(30_000, 45_001, 15)), 10)
+    assert table.shape[1] == 1001
+    assert table[37_005].tolist() == bs.allocate(problem.with_need(37_005)).requests.tolist()
+    record(
+        "scenario sweep, 1,001 totals (Norway)",
+        "busetting scenarios",
+        secs,
+        f"{secs / 1001 * 1e3:.3f} ms per total",
+    )
+    naive, _ = median_time(
+        lambda: [bs.allocate(problem.with_need(t)) for t in range(30_000, 45_001, 150)], 1
+    )
+    record(
+        "scenario sweep, 1,001 totals (Norway)",
+        "allocate per total (101 of them, x9.9)",
+        naive * 1001 / 101,
+    )
+    alloc = bs.allocate(problem.with_need(38_000))
+    hist = load_history()
+    h23 = hist[hist["year"] == 2023].set_index("kommunenummer")
+    decided = h23["vedtak"].dropna().astype(int)
+    secs, rev = median_time(lambda: bs.revise(alloc, decisions=decided), 5)
+    assert rev.status == "optimal"
+    record("revise after the 2023 decisions (Norway)", "busetting revise", secs)
+
+
+def import_time() -> None:
+    code = (
+        "import time, sys; t = time.perf_counter(); import busetting; "
+        "print(time.perf_counter() - t, 'pulp' in sys.modules, 'highspy' in sys.modules)"
+    )
+    times = []
+    for _ in range(5):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+        times.append(float(out[0]))
+        assert out[1] == "False" and out[2] == "False", "a solver was imported"
+    record("import busetting", "import (no solver imported)", statistics.median(times))
+
+
+def table() -> str:
+    lines = ["| case | approach | median | ratio | note |", "|---|---|---:|---:|---|"]
+    groups: dict[str, list[tuple[str, float, str]]] = {}
+    for g, name, secs, note in ROWS:
+        groups.setdefault(g, []).append((name, secs, note))
+    for g, rows in groups.items():
+        best = min(s for _, s, _ in rows)
+        for name, secs, note in rows:
+            ms = secs * 1e3
+            shown = f"{ms:,.2f} ms" if ms < 100 else f"{ms:,.0f} ms"
+            lines.append(f"| {g} | {name} | {shown} | {secs / best:,.1f}x | {note} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    norway_cases()
+    rules_case()
+    scaled_cases()
+    sweep_and_revise()
+    import_time()
+    text = table()
+    print(text)
+    if "--write" in sys.argv:
+        doc = Path(__file__).parent.parent / "docs" / "performance.md"
+        head = doc.read_text(encoding="utf-8").split("<!-- table -->")[0]
+        doc.write_text(f"{head}<!-- table -->\n{text}\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""Calibrate the criteria weights to past requests (inverse optimisation).
+
+Which weights reproduce what was actually asked? :func:`calibrate` finds non-negative weights
+summing to 1 (optionally with capacity weighted most, and per-weight bounds) whose *integer*
+allocation comes closest to the observed requests, in ``sum |x - observed| / N``.
+
+The map from weights to integers is piecewise constant, so gradients are useless. The method:
+
+1. **Continuous fit**: a linear program (scipy/HiGHS) minimises ``sum |N A w - observed|``
+   over the weight simplex, where ``A`` holds each criterion's shares: the best weights for
+   the targets themselves.
+2. **Integer refinement**: from several starts (the continuous fit, the problem's own weights,
+   equal weights), a pattern search moves weight between pairs of criteria in steps of
+   0.05 down to 0.001, keeping every move that lowers the integer loss, until none does.
+
+The result carries the fitted weights, the integer loss, each municipality's residual and the
+losses of two simple references: population share, and last year's requests scaled to the
+new total (when given).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from busetting.criteria import build_key
+from busetting.exceptions import InputError
+from busetting.methods import Method, parse_method
+from busetting.model import Criterion, Problem
+
+__all__ = ["Calibration", "calibrate", "out_of_sample"]
+
+STEPS = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """Fitted weights, the integer loss, residuals and the baselines."""
+
+    weights: dict[str, float]
+    loss: float
+    continuous_loss: float
+    residuals: pd.DataFrame
+    baselines: dict[str, float]
+    evaluations: int
+    method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """Losses of the fitted model and the baselines as a tidy frame."""
+        rows = [("fitted weights", self.loss)] + list(self.baselines.items())
+        return pd.DataFrame(rows, columns=["model", "loss"])
+
+    def __repr__(self) -> str:
+        w = ", ".join(f"{k}={v:.3f}" for k, v in self.weights.items())
+        base = ", ".join(f"{k} {v:.4f}" for k, v in self.baselines.items())
+        return f"Calibration(loss={self.loss:.4f}; {w}; baselines: {base})"
+
+
+def _observed(problem: Problem, observed: Mapping[str, int] | pd.Series) -> np.ndarray:
+    series = pd.Series(observed, dtype=float)
+    series.index = series.index.astype(str)
+    unknown = sorted(set(series.index) - set(problem.ids))
+    if unknown:
+        raise InputError(
+            "The `observed` parameter of `calibrate` names municipalities that are not in the "
+            f"problem: {', '.join(unknown[:5])}.")
+    values = series.reindex(problem.ids).fillna(0.0).to_numpy()
+    if (values < 0).any() or not np.all(np.isfinite(values)):
+        raise InputError("The `observed` parameter of `calibrate` must hold finite numbers "
+                         ">= 0.")
+    return np.round(values).astype(np.int64)
+
+
+def _with_weights(problem: Problem, criteria: Sequence[Criterion], w: np.ndarray) -> Problem:
+    crits = [c.model_copy(update={"weight": float(v)}) for c, v in zip(criteria, w,
+                                                                       strict=True)]
+    drift = 1.0 - sum(c.weight for c in crits)
+    crits[int(np.argmax(w))] = crits[int(np.argmax(w))].model_copy(
+        update={"weight": crits[int(np.argmax(w))].weight + drift})
+    return problem.model_copy(update={"criteria": tuple(crits)})
+
+
+def calibrate(
+    problem: Problem,
+    observed: Mapping[str, int] | pd.Series,
+    *,
+    criteria: Sequence[str] | None = None,
+    constraints: Sequence[str] = (),
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    loss: str = "l1",
+    method: Method | str = "webster",
+    previous: Mapping[str, int] | pd.Series | None = None,
+) -> Calibration:
+    """Fit the criteria weights of ``problem`` to ``observed`` requests.
+
+    Parameters
+    ----------
+    problem : Problem
+        Its criteria (or the subset named in ``criteria``) are refitted; its need is set to
+        the observed total.
+    observed : mapping or Series of municipality_id to request
+    constraints : sequence of str
+        ``"capacity_largest"``: the criterion named ``capacity`` weighs at least as much as
+        any other.
+    bounds : mapping of criterion name to (low, high), optional
+    loss : {"l1"}
+        ``sum |x - observed| / N`` on the integer allocation.
+    previous : mapping, optional
+        Last year's requests, for the "previous year scaled" baseline.
+
+    Examples
+    --------
+    >>> import busetting as bs
+    >>> ms = [bs.Municipality(municipality_id=f"000{i}", name=f"K{i}", population=100 * i,
+    ...                       indicators={"capacity": float(10 * (6 - i))})
+    ...       for i in range(1, 6)]
+    >>> p = bs.Problem(municipalities=ms, criteria={"population": 0.3, "capacity": 0.7},
+    ...                need=bs.Need(total=300))
+    >>> observed = bs.allocate(p).requests           # made with weights 0.3 / 0.7
+    >>> fit = bs.calibrate(p.model_copy(update={"criteria": (
+    ...     p.criteria[0].model_copy(update={"weight": 0.5}),
+    ...     p.criteria[1].model_copy(update={"weight": 0.5}))}), observed)
+    >>> fit.loss
+    0.0
+    """
+    from scipy.optimize import linprog
+
+    from busetting.solve import allocate
+
+    if loss != "l1":
+        raise InputError(f"The `loss` parameter of `calibrate` must be 'l1'. Got {loss!r} "
+                         "instead.")
+    unknown = sorted(set(constraints) - {"capacity_largest"})
+    if unknown:
+        raise InputError("The `constraints` parameter of `calibrate` accepts "
+                         f"'capacity_largest'. Got {unknown[0]!r} instead.")
+    method_ = parse_method(method)
+    obs = _observed(problem, observed)
+    total = int(obs.sum())
+    if total <= 0:
+        raise InputError("The `observed` parameter of `calibrate` must sum to more than 0.")
+    names = [c.name for c in problem.criteria]
+    chosen = list(criteria) if criteria is not None else names
+    missing = sorted(set(chosen) - set(names))
+    if missing:
+        raise InputError(f"The `criteria` parameter of `calibrate` must name criteria of the "
+                         f"problem ({', '.join(names)}). Got {missing[0]!r} instead.")
+    crits = [c for c in problem.criteria if c.name in chosen]
+    base = problem.model_copy(update={"criteria": tuple(crits)}).with_need(total, 0)
+    base = _with_weights(base, crits, np.full(len(crits), 1 / len(crits)))
+    key = build_key(base)
+    shares = key.shares  # n x C
+    n, c = shares.shape
+    lo = np.array([(bounds or {}).get(k, (0.0, 1.0))[0] for k in chosen], dtype=float)
+    hi = np.array([(bounds or {}).get(k, (0.0, 1.0))[1] for k in chosen], dtype=float)
+    cap = chosen.index("capacity") if "capacity" in chosen else None
+    largest = "capacity_largest" in constraints and cap is not None
+
+    # 1. continuous fit: min sum(e+ + e-) s.t. N A w - e+ + e- = obs, sum w = 1
+    cost = np.concatenate([np.zeros(c), np.ones(2 * n)]) / total
+    a_eq = np.hstack([total * shares, -np.eye(n), np.eye(n)])
+    a_eq = np.vstack([a_eq, np.concatenate([np.ones(c), np.zeros(2 * n)])])
+    b_eq = np.concatenate([obs.astype(float), [1.0]])
+    a_ub = b_ub = None
+    if largest:
+        rows = [np.concatenate([np.eye(c)[j] - np.eye(c)[cap], np.zeros(2 * n)])
+                for j in range(c) if j != cap]
+        a_ub, b_ub = np.array(rows), np.zeros(len(rows))
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                  bounds=[(lo[j], hi[j]) for j in range(c)] + [(0, None)] * (2 * n),
+                  method="highs")
+    if not res.success:
+        raise InputError(f"The weight constraints cannot all hold: {res.message}")
+    w_lp = np.clip(res.x[:c], lo, hi)
+    w_lp = w_lp / w_lp.sum()
+
+    evaluations = 0
+    cache: dict[tuple[int, ...], float] = {}
+
+    def feasible(w: np.ndarray) -> bool:
+        if (w < lo - 1e-12).any() or (w > hi + 1e-12).any():
+            return False
+        return not (largest and (w > w[cap] + 1e-12).any())
+
+    def integer_loss(w: np.ndarray) -> float:
+        nonlocal evaluations
+        k = tuple(np.round(w * 1e6).astype(int))
+        if k not in cache:
+            evaluations += 1
+            alloc = allocate(_with_weights(base, crits, w), method=method_)
+            cache[k] = (float(np.abs(alloc.requests.to_numpy() - obs).sum()) / total
+                        if alloc.requests is not None else float("inf"))
+        return cache[k]
+
+    starts = [w_lp, np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
+              np.full(c, 1.0 / c)]
+    best_w, best = w_lp, float("inf")
+    for start in starts:
+        w = start.copy()
+        if not feasible(w):
+            continue
+        current = integer_loss(w)
+        for step in STEPS:
+            improved = True
+            while improved and current > 0:
+                improved = False
+                moves = []
+                for i, j in itertools.permutations(range(c), 2):
+                    cand = w.copy()
+                    cand[i] -= step
+                    cand[j] += step
+                    if cand[i] < -1e-12 or not feasible(cand):
+                        continue
+                    cand = np.clip(cand, 0, 1)
+                    moves.append((integer_loss(cand), i, j, cand))
+                if moves:
+                    value, _, _, cand = min(moves, key=lambda m: (m[0], m[1], m[2]))
+                    if value < current - 1e-15:
+                        w, current, improved = cand, value, True
+        if current < best:
+            best_w, best = w, current
+    fitted = allocate(_with_weights(base, crits, best_w), method=method_)
+    assert fitted.requests is not None
+    resid = pd.DataFrame({
+        "name": [m.name for m in base.municipalities],
+        "observed": obs,
+        "fitted": fitted.requests.to_numpy(),
+        "target": fitted.targets.to_numpy(),
+    }, index=pd.Index(base.ids, name="municipality_id"))
+    resid["residual"] = resid["fitted"] - resid["observed"]
+    baselines = {"population share": _baseline(base, {"population": 1.0}, obs, method_)}
+    if previous is not None:
+        prev = _observed(problem, previous)
+        scaled = base.model_copy(update={"municipalities": tuple(
+            m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
+            for m, v in zip(base.municipalities, prev, strict=True))})
+        baselines["previous year scaled"] = _baseline(scaled, {"previous": 1.0}, obs, method_)
+    return Calibration(
+        weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
+        loss=best, continuous_loss=float(res.fun), residuals=resid, baselines=baselines,
+        evaluations=evaluations, method=method_.value,
+    )
+
+
+def _baseline(problem: Problem, criteria: dict[str, float], obs: np.ndarray,
+              method: Method) -> float:
+    from busetting.solve import allocate
+
+    crit = tuple(Criterion(name=k, indicator=k, weight=v) for k, v in criteria.items())
+    alloc = allocate(problem.model_copy(update={"criteria": crit}), method=method)
+    assert alloc.requests is not None
+    return float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum())
+
+
+def out_of_sample(
+    fit: tuple[Problem, Mapping[str, int] | pd.Series],
+    evaluate: tuple[Problem, Mapping[str, int] | pd.Series],
+    *,
+    method: Method | str = "webster",
+    constraints: Sequence[str] = (),
+    fit_previous: Mapping[str, int] | pd.Series | None = None,
+    evaluate_previous: Mapping[str, int] | pd.Series | None = None,
+    labels: tuple[str, str] = ("fit", "evaluate"),
+) -> pd.DataFrame:
+    """Fit the weights on one sample and evaluate them on the next, as a tidy frame.
+
+    Rows: ``sample`` (the labels), ``model`` (fitted weights and the baselines), ``loss``.
+    """
+    from busetting.solve import allocate
+
+    cal = calibrate(fit[0], fit[1], method=method, constraints=constraints,
+                    previous=fit_previous)
+    rows = [(labels[0], "fitted weights", cal.loss)]
+    rows += [(labels[0], k, v) for k, v in cal.baselines.items()]
+    problem, observed = evaluate
+    obs = _observed(problem, observed)
+    target = problem.with_need(int(obs.sum()), 0)
+    crits = [cc for cc in target.criteria if cc.name in cal.weights]
+    moved = _with_weights(target.model_copy(update={"criteria": tuple(crits)}), crits,
+                          np.array([cal.weights[cc.name] for cc in crits]))
+    alloc = allocate(moved, method=method)
+    assert alloc.requests is not None
+    rows.append((labels[1], "fitted weights",
+                 float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum())))
+    rows.append((labels[1], "population share",
+                 _baseline(target, {"population": 1.0}, obs, parse_method(method))))
+    if evaluate_previous is not None:
+        prev = _observed(problem, evaluate_previous)
+        scaled = target.model_copy(update={"municipalities": tuple(
+            m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
+            for m, v in zip(target.municipalities, prev, strict=True))})
+        rows.append((labels[1], "previous year scaled",
+                     _baseline(scaled, {"previous": 1.0}, obs, parse_method(method))))
+    return pd.DataFrame(rows, columns=["sample", "model", "loss"])

@@ -9,9 +9,14 @@ The map from weights to integers is piecewise constant, so gradients are useless
 1. **Continuous fit**: a linear program (scipy/HiGHS) minimises ``sum |N A w - observed|``
    over the weight simplex, where ``A`` holds each criterion's shares: the best weights for
    the targets themselves.
-2. **Integer refinement**: from several starts (the continuous fit, the problem's own weights,
-   equal weights), a pattern search moves weight between pairs of criteria in steps of
-   0.05 down to 0.001, keeping every move that lowers the integer loss, until none does.
+2. **Exact consistency** (divisor methods without bounds): observed requests are the
+   allocation of weights ``w`` iff a multiplier puts every scaled target between its two
+   signposts; with ``v = lambda w`` that is a linear feasibility problem, whose widest-margin
+   solution, when it exists, reproduces the observations exactly.
+3. **Integer refinement**: from several starts (the exact solution if any, the continuous
+   fit, the problem's own weights, equal weights), a pattern search moves weight between
+   pairs of criteria in steps of 0.05 down to 0.00001, keeping every move that lowers the
+   integer loss, until none does.
 
 The result carries the fitted weights, the integer loss, each municipality's residual and the
 losses of two simple references: population share, and last year's requests scaled to the
@@ -34,7 +39,7 @@ from busetting.model import Criterion, Problem
 
 __all__ = ["Calibration", "calibrate", "out_of_sample"]
 
-STEPS = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001)
+STEPS = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,7 +56,7 @@ class Calibration:
 
     def to_frame(self) -> pd.DataFrame:
         """Losses of the fitted model and the baselines as a tidy frame."""
-        rows = [("fitted weights", self.loss)] + list(self.baselines.items())
+        rows = [("fitted weights", self.loss), *self.baselines.items()]
         return pd.DataFrame(rows, columns=["model", "loss"])
 
     def __repr__(self) -> str:
@@ -67,20 +72,20 @@ def _observed(problem: Problem, observed: Mapping[str, int] | pd.Series) -> np.n
     if unknown:
         raise InputError(
             "The `observed` parameter of `calibrate` names municipalities that are not in the "
-            f"problem: {', '.join(unknown[:5])}.")
+            f"problem: {', '.join(unknown[:5])}."
+        )
     values = series.reindex(problem.ids).fillna(0.0).to_numpy()
     if (values < 0).any() or not np.all(np.isfinite(values)):
-        raise InputError("The `observed` parameter of `calibrate` must hold finite numbers "
-                         ">= 0.")
+        raise InputError("The `observed` parameter of `calibrate` must hold finite numbers >= 0.")
     return np.round(values).astype(np.int64)
 
 
 def _with_weights(problem: Problem, criteria: Sequence[Criterion], w: np.ndarray) -> Problem:
-    crits = [c.model_copy(update={"weight": float(v)}) for c, v in zip(criteria, w,
-                                                                       strict=True)]
+    crits = [c.model_copy(update={"weight": float(v)}) for c, v in zip(criteria, w, strict=True)]
     drift = 1.0 - sum(c.weight for c in crits)
     crits[int(np.argmax(w))] = crits[int(np.argmax(w))].model_copy(
-        update={"weight": crits[int(np.argmax(w))].weight + drift})
+        update={"weight": crits[int(np.argmax(w))].weight + drift}
+    )
     return problem.model_copy(update={"criteria": tuple(crits)})
 
 
@@ -132,12 +137,13 @@ def calibrate(
     from busetting.solve import allocate
 
     if loss != "l1":
-        raise InputError(f"The `loss` parameter of `calibrate` must be 'l1'. Got {loss!r} "
-                         "instead.")
+        raise InputError(f"The `loss` parameter of `calibrate` must be 'l1'. Got {loss!r} instead.")
     unknown = sorted(set(constraints) - {"capacity_largest"})
     if unknown:
-        raise InputError("The `constraints` parameter of `calibrate` accepts "
-                         f"'capacity_largest'. Got {unknown[0]!r} instead.")
+        raise InputError(
+            "The `constraints` parameter of `calibrate` accepts "
+            f"'capacity_largest'. Got {unknown[0]!r} instead."
+        )
     method_ = parse_method(method)
     obs = _observed(problem, observed)
     total = int(obs.sum())
@@ -147,8 +153,10 @@ def calibrate(
     chosen = list(criteria) if criteria is not None else names
     missing = sorted(set(chosen) - set(names))
     if missing:
-        raise InputError(f"The `criteria` parameter of `calibrate` must name criteria of the "
-                         f"problem ({', '.join(names)}). Got {missing[0]!r} instead.")
+        raise InputError(
+            f"The `criteria` parameter of `calibrate` must name criteria of the "
+            f"problem ({', '.join(names)}). Got {missing[0]!r} instead."
+        )
     crits = [c for c in problem.criteria if c.name in chosen]
     base = problem.model_copy(update={"criteria": tuple(crits)}).with_need(total, 0)
     base = _with_weights(base, crits, np.full(len(crits), 1 / len(crits)))
@@ -167,16 +175,32 @@ def calibrate(
     b_eq = np.concatenate([obs.astype(float), [1.0]])
     a_ub = b_ub = None
     if largest:
-        rows = [np.concatenate([np.eye(c)[j] - np.eye(c)[cap], np.zeros(2 * n)])
-                for j in range(c) if j != cap]
+        rows = [
+            np.concatenate([np.eye(c)[j] - np.eye(c)[cap], np.zeros(2 * n)])
+            for j in range(c)
+            if j != cap
+        ]
         a_ub, b_ub = np.array(rows), np.zeros(len(rows))
-    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                  bounds=[(lo[j], hi[j]) for j in range(c)] + [(0, None)] * (2 * n),
-                  method="highs")
+    res = linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=[(lo[j], hi[j]) for j in range(c)] + [(0, None)] * (2 * n),
+        method="highs",
+    )
     if not res.success:
         raise InputError(f"The weight constraints cannot all hold: {res.message}")
     w_lp = np.clip(res.x[:c], lo, hi)
     w_lp = w_lp / w_lp.sum()
+
+    starts_extra = []
+    exact_w = _consistent_weights(
+        method_, shares, obs, total, lo, hi, cap if largest else None, base
+    )
+    if exact_w is not None:
+        starts_extra.append(exact_w)
 
     evaluations = 0
     cache: dict[tuple[int, ...], float] = {}
@@ -192,12 +216,19 @@ def calibrate(
         if k not in cache:
             evaluations += 1
             alloc = allocate(_with_weights(base, crits, w), method=method_)
-            cache[k] = (float(np.abs(alloc.requests.to_numpy() - obs).sum()) / total
-                        if alloc.requests is not None else float("inf"))
+            cache[k] = (
+                float(np.abs(alloc.requests.to_numpy() - obs).sum()) / total
+                if alloc.requests is not None
+                else float("inf")
+            )
         return cache[k]
 
-    starts = [w_lp, np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
-              np.full(c, 1.0 / c)]
+    starts = [
+        *starts_extra,
+        w_lp,
+        np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
+        np.full(c, 1.0 / c),
+    ]
     best_w, best = w_lp, float("inf")
     for start in starts:
         w = start.copy()
@@ -225,29 +256,102 @@ def calibrate(
             best_w, best = w, current
     fitted = allocate(_with_weights(base, crits, best_w), method=method_)
     assert fitted.requests is not None
-    resid = pd.DataFrame({
-        "name": [m.name for m in base.municipalities],
-        "observed": obs,
-        "fitted": fitted.requests.to_numpy(),
-        "target": fitted.targets.to_numpy(),
-    }, index=pd.Index(base.ids, name="municipality_id"))
+    resid = pd.DataFrame(
+        {
+            "name": [m.name for m in base.municipalities],
+            "observed": obs,
+            "fitted": fitted.requests.to_numpy(),
+            "target": fitted.targets.to_numpy(),
+        },
+        index=pd.Index(base.ids, name="municipality_id"),
+    )
     resid["residual"] = resid["fitted"] - resid["observed"]
     baselines = {"population share": _baseline(base, {"population": 1.0}, obs, method_)}
     if previous is not None:
         prev = _observed(problem, previous)
-        scaled = base.model_copy(update={"municipalities": tuple(
-            m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
-            for m, v in zip(base.municipalities, prev, strict=True))})
+        scaled = base.model_copy(
+            update={
+                "municipalities": tuple(
+                    m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
+                    for m, v in zip(base.municipalities, prev, strict=True)
+                )
+            }
+        )
         baselines["previous year scaled"] = _baseline(scaled, {"previous": 1.0}, obs, method_)
     return Calibration(
         weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
-        loss=best, continuous_loss=float(res.fun), residuals=resid, baselines=baselines,
-        evaluations=evaluations, method=method_.value,
+        loss=best,
+        continuous_loss=float(res.fun),
+        residuals=resid,
+        baselines=baselines,
+        evaluations=evaluations,
+        method=method_.value,
     )
 
 
-def _baseline(problem: Problem, criteria: dict[str, float], obs: np.ndarray,
-              method: Method) -> float:
+def _consistent_weights(
+    method: Method,
+    shares: np.ndarray,
+    obs: np.ndarray,
+    total: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    cap: int | None,
+    base: Problem,
+) -> np.ndarray | None:
+    """Weights whose divisor rounding reproduces ``obs`` exactly, if any exist.
+
+    For a divisor method without bounds, ``obs`` is the allocation of weights ``w`` iff some
+    multiplier ``lambda`` puts every ``lambda * t_i(w)`` between the signposts ``s(obs_i - 1)``
+    and ``s(obs_i)``. With ``v = lambda * w`` that is linear: a linear program finds the ``v``
+    with the widest margin, and ``w = v / sum(v)``.
+    """
+    from scipy.optimize import linprog
+
+    from busetting.methods import DIVISOR_METHODS, signpost
+
+    if (
+        method not in DIVISOR_METHODS
+        or base.rules.needs_program
+        or any(m.min or m.max or m.fixed is not None for m in base.municipalities)
+    ):
+        return None
+    n, c = shares.shape
+    upper = signpost(method, obs)
+    lower = np.where(obs > 0, signpost(method, np.maximum(obs - 1, 0)), -np.inf)
+    rows, rhs = [], []
+    a = total * shares
+    for i in range(n):  # lower[i] + mu <= a_i v <= upper[i] - mu
+        rows.append(np.concatenate([a[i], [1.0]]))
+        rhs.append(upper[i])
+        if np.isfinite(lower[i]):
+            rows.append(np.concatenate([-a[i], [1.0]]))
+            rhs.append(-lower[i])
+    for j in range(c):  # weight bounds on the normalised w = v / sum(v)
+        e = np.eye(c)[j]
+        rows.append(np.concatenate([lo[j] * np.ones(c) - e, [0.0]]))
+        rhs.append(0.0)
+        rows.append(np.concatenate([e - hi[j] * np.ones(c), [0.0]]))
+        rhs.append(0.0)
+        if cap is not None and j != cap:
+            rows.append(np.concatenate([e - np.eye(c)[cap], [0.0]]))
+            rhs.append(0.0)
+    res = linprog(
+        np.concatenate([np.zeros(c), [-1.0]]),
+        A_ub=np.array(rows),
+        b_ub=np.array(rhs),
+        bounds=[(0, None)] * c + [(None, 1.0)],
+        method="highs",
+    )
+    if not res.success or res.x[-1] <= 0 or res.x[:c].sum() <= 0:
+        return None
+    v = res.x[:c]
+    return np.asarray(v / v.sum(), dtype=np.float64)
+
+
+def _baseline(
+    problem: Problem, criteria: dict[str, float], obs: np.ndarray, method: Method
+) -> float:
     from busetting.solve import allocate
 
     crit = tuple(Criterion(name=k, indicator=k, weight=v) for k, v in criteria.items())
@@ -272,27 +376,49 @@ def out_of_sample(
     """
     from busetting.solve import allocate
 
-    cal = calibrate(fit[0], fit[1], method=method, constraints=constraints,
-                    previous=fit_previous)
+    cal = calibrate(fit[0], fit[1], method=method, constraints=constraints, previous=fit_previous)
     rows = [(labels[0], "fitted weights", cal.loss)]
     rows += [(labels[0], k, v) for k, v in cal.baselines.items()]
     problem, observed = evaluate
     obs = _observed(problem, observed)
     target = problem.with_need(int(obs.sum()), 0)
     crits = [cc for cc in target.criteria if cc.name in cal.weights]
-    moved = _with_weights(target.model_copy(update={"criteria": tuple(crits)}), crits,
-                          np.array([cal.weights[cc.name] for cc in crits]))
+    moved = _with_weights(
+        target.model_copy(update={"criteria": tuple(crits)}),
+        crits,
+        np.array([cal.weights[cc.name] for cc in crits]),
+    )
     alloc = allocate(moved, method=method)
     assert alloc.requests is not None
-    rows.append((labels[1], "fitted weights",
-                 float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum())))
-    rows.append((labels[1], "population share",
-                 _baseline(target, {"population": 1.0}, obs, parse_method(method))))
+    rows.append(
+        (
+            labels[1],
+            "fitted weights",
+            float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum()),
+        )
+    )
+    rows.append(
+        (
+            labels[1],
+            "population share",
+            _baseline(target, {"population": 1.0}, obs, parse_method(method)),
+        )
+    )
     if evaluate_previous is not None:
         prev = _observed(problem, evaluate_previous)
-        scaled = target.model_copy(update={"municipalities": tuple(
-            m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
-            for m, v in zip(target.municipalities, prev, strict=True))})
-        rows.append((labels[1], "previous year scaled",
-                     _baseline(scaled, {"previous": 1.0}, obs, parse_method(method))))
+        scaled = target.model_copy(
+            update={
+                "municipalities": tuple(
+                    m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
+                    for m, v in zip(target.municipalities, prev, strict=True)
+                )
+            }
+        )
+        rows.append(
+            (
+                labels[1],
+                "previous year scaled",
+                _baseline(scaled, {"previous": 1.0}, obs, parse_method(method)),
+            )
+        )
     return pd.DataFrame(rows, columns=["sample", "model", "loss"])

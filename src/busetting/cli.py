@@ -5,7 +5,7 @@
 data, printed as a compact summary.
 
 Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``explain ID``,
-``report``, ``schema``.
+``report``, ``calibrate``, ``schema``.
 
 Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
 failure (including a time limit without a proven optimum). Errors are one line plus the
@@ -259,6 +259,22 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--no-plots", action="store_true", help="leave the plots out")
     rp.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(rp)
+
+    cb = sub.add_parser("calibrate", help="fit the criteria weights to past IMDi requests")
+    cb.add_argument(
+        "--year",
+        type=int,
+        default=2023,
+        help="requests of this year (2022 or "
+        "2023), with indicators from the year before where the history has it",
+    )
+    cb.add_argument("--method", default="webster")
+    cb.add_argument(
+        "--capacity-largest",
+        action="store_true",
+        help="require capacity to weigh at least as much as any other criterion",
+    )
+    cb.add_argument("--debug", action="store_true", help="show tracebacks")
 
     s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -534,6 +550,67 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+    from busetting.datasets import (
+        history_with_haram,
+        load_history,
+        load_municipalities,
+        norway_2024,
+    )
+
+    muni, hist = load_municipalities(), load_history()
+    years = sorted(set(hist["year"]))
+    if args.year not in years:
+        from busetting.exceptions import InputError
+
+        raise InputError(f"--year must be one of {years}; got {args.year}")
+    observed = history_with_haram(muni, hist, args.year, ("anmodning",))["anmodning"]
+    before = args.year - 1 if args.year - 1 in years else args.year
+    previous = (
+        history_with_haram(muni, hist, args.year - 1, ("anmodning",))["anmodning"]
+        if args.year - 1 in years
+        else None
+    )
+    problem = norway_2024(
+        indicators_year=before, rules=bs.Rules(), minors=0, total=int(observed.sum())
+    )
+    constraints = ["capacity_largest"] if args.capacity_largest else []
+    with _progress(err, "calibrating", True):
+        cal = bs.calibrate(
+            problem, observed, method=args.method, constraints=constraints, previous=previous
+        )
+    print(
+        f"requests {args.year} ({int(observed.sum()):,}), indicators from the {before} "
+        f"history, method {cal.method}",
+        file=out,
+    )
+    print("fitted weights:", file=out)
+    for k, v in cal.weights.items():
+        print(f"  {k:<16} {v:.3f}", file=out)
+    print("loss = sum |request - observed| / N:", file=out)
+    print(f"  {'fitted weights':<22} {cal.loss:.4f}", file=out)
+    for k, v in cal.baselines.items():
+        print(f"  {k:<22} {v:.4f}", file=out)
+    if args.year - 1 in years:
+        fit_obs = history_with_haram(muni, hist, args.year - 1, ("anmodning",))["anmodning"]
+        fit_problem = norway_2024(
+            indicators_year=args.year - 1, rules=bs.Rules(), minors=0, total=int(fit_obs.sum())
+        )
+        table = bs.out_of_sample(
+            (fit_problem, fit_obs),
+            (problem, observed),
+            method=args.method,
+            constraints=constraints,
+            evaluate_previous=previous,
+            labels=(f"fit {args.year - 1}", f"evaluate {args.year}"),
+        )
+        print("out of sample (weights fitted on the year before):", file=out)
+        for row in table.itertuples(index=False):
+            print(f"  {row.sample:<14} {row.model:<22} {row.loss:.4f}", file=out)
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -560,6 +637,8 @@ def main(
             return _revise(args, out, err)
         if args.command == "scenarios":
             return _scenarios(args, out, err)
+        if args.command == "calibrate":
+            return _calibrate(args, out, err)
         if args.command == "explain":
             return _explain(args, out, err)
         if args.command == "report":

@@ -23,6 +23,7 @@ __all__ = [
     "default_criteria",
     "default_minors_criteria",
     "derive_indicators",
+    "history_with_haram",
     "load_history",
     "load_municipalities",
     "norway_2024",
@@ -82,16 +83,22 @@ DEFAULT_MINORS_WEIGHTS = {"minors_capacity": 0.6, "services": 0.25, "population"
 for children and youth, then spread."""
 
 
-def history_with_haram(muni: pd.DataFrame, hist: pd.DataFrame, year: int,
-                       columns: tuple[str, ...] = ("vedtak", "bosatt")) -> pd.DataFrame:
+def history_with_haram(
+    muni: pd.DataFrame,
+    hist: pd.DataFrame,
+    year: int,
+    columns: tuple[str, ...] = ("vedtak", "bosatt"),
+) -> pd.DataFrame:
     """A year's figures per 2024 municipality; Ålesund's joint figures split with Haram.
 
     In 2022-2023 Ålesund and Haram were one municipality: row ``1508`` holds the joint figures
     and ``1580`` Haram has none. Both figures are split by the 2024 population shares.
     """
     if year not in set(hist["year"]):
-        raise InputError(f"The `year` parameter must be one of the history's years "
-                         f"{sorted(set(hist['year']))}. Got {year!r} instead.")
+        raise InputError(
+            f"The `year` parameter must be one of the history's years "
+            f"{sorted(set(hist['year']))}. Got {year!r} instead."
+        )
     h = hist[hist["year"] == year].set_index("kommunenummer")[list(columns)].copy()
     pop = muni.set_index("kommunenummer")["population"]
     if "1580" not in h.index and "1508" in h.index:

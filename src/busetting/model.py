@@ -55,7 +55,7 @@ def _check_count(value: Any) -> int:
 class Municipality(BaseModel):
     """One municipality (kommune): identity, size, indicators and bounds.
 
-    Parameters
+    Attributes
     ----------
     municipality_id : str
         Kommunenummer, a 4-digit string with the leading zero kept (``"0301"``).
@@ -251,7 +251,7 @@ class Need(BaseModel):
 class Rules(BaseModel):
     """Rules of the real process on top of the bounds (all off by default).
 
-    Parameters
+    Attributes
     ----------
     granularity : int
         Requests in multiples of ``g`` (IMDi uses 5). The national total stays exact: when the

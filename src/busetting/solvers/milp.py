@@ -574,6 +574,37 @@ class _Choice:
         return chosen[0]
 
 
+def _choose(
+    prob: Any, sets: Any, lo: IntArray, hi: IntArray, spec: KeySpec, prefix: str
+) -> tuple[list[Any], list[Any], list[Any], bool]:
+    """One choice per variable among its allowed values in ``[lo, hi]``; held rows are
+    constants. Returns the choices, their value expressions, their costs and whether every
+    window holds an allowed value."""
+    from busetting.methods import deviation
+
+    chosen: list[Any] = []
+    values: list[Any] = []
+    costs: list[Any] = []
+    ok = True
+    for i in range(len(lo)):
+        a, b = int(lo[i]), int(hi[i])
+        pts = [] if sets.const[i] else _points(sets, i, a, b)
+        if not pts:
+            held = int(sets.lower[i]) if sets.const[i] else a
+            ok &= bool(sets.const[i])
+            chosen.append(held)
+            values.append(held)
+            continue
+        cost = deviation(
+            spec.method, np.array(pts, dtype=np.int64), np.full(len(pts), float(spec.targets[i]))
+        )
+        c = _Choice(prob, f"{prefix}{i}", pts, cost)
+        costs.append(c.cost)
+        chosen.append(c)
+        values.append(c.value)
+    return chosen, values, costs, ok
+
+
 def _build_rules(
     requests: KeySpec,
     minors: KeySpec,
@@ -591,67 +622,21 @@ def _build_rules(
     """
     import pulp
 
-    from busetting.methods import deviation
-
     prob = pulp.LpProblem("busetting_rules", pulp.LpMinimize)
     xs, ms = rules.x_sets, rules.m_sets
     objective: list[Any] = []
-    xv: list[Any] = []
-    xval: list[Any] = []
-    ok = True
-    offgrid: list[Any] = []
-    for i in range(len(xa)):
-        a, b = int(xa[i]), int(xb[i])
-        if xs.const[i]:
-            xv.append(int(xs.lower[i]))
-            xval.append(int(xs.lower[i]))
-            continue
-        pts = _points(xs, i, a, b)
-        if not pts:
-            ok = False
-            xv.append(a)
-            xval.append(a)
-            continue
-        costs = deviation(
-            requests.method,
-            np.array(pts, dtype=np.int64),
-            np.full(len(pts), float(requests.targets[i])),
-        )
-        c = _Choice(prob, f"x{i}", pts, costs)
-        objective.append(c.cost)
-        g = int(xs.grid[i])
-        if g > 1 and xs.offgrid:
-            offgrid.extend(c.where(lambda p, g=g: p % g == 1))
-        xv.append(c)
-        xval.append(c.value)
-    mv: list[Any] = []
-    mval: list[Any] = []
-    hosts: list[Any] = []
-    const_hosts = 0
-    for j in range(len(ma)):
-        a, b = int(ma[j]), int(mb[j])
-        if ms.const[j]:
-            held = int(ms.lower[j])
-            mv.append(held)
-            mval.append(held)
-            const_hosts += held > 0
-            continue
-        pts = _points(ms, j, a, b)
-        if not pts:
-            ok = False
-            mv.append(a)
-            mval.append(a)
-            continue
-        costs = deviation(
-            minors.method,
-            np.array(pts, dtype=np.int64),
-            np.full(len(pts), float(minors.targets[j])),
-        )
-        c = _Choice(prob, f"m{j}", pts, costs)
-        objective.append(c.cost)
-        hosts.extend(c.where(lambda p: p > 0))
-        mv.append(c)
-        mval.append(c.value)
+    xv, xval, x_cost, ok = _choose(prob, xs, xa, xb, requests, "x")
+    mv, mval, m_cost, m_ok = _choose(prob, ms, ma, mb, minors, "m")
+    ok &= m_ok
+    objective.extend(x_cost + m_cost)
+    offgrid = [
+        v
+        for i, c in enumerate(xv)
+        if isinstance(c, _Choice) and int(xs.grid[i]) > 1 and xs.offgrid
+        for v in c.where(lambda p, g=int(xs.grid[i]): p % g == 1)
+    ]
+    hosts = [v for c in mv if isinstance(c, _Choice) for v in c.where(lambda p: p > 0)]
+    const_hosts = sum(1 for c in mv if isinstance(c, int) and c > 0)
     if rules.county_penalty is not None:
         for gid, target in rules.county_totals.items():
             plus = prob.add_variable(f"dp_{gid}", lowBound=0)

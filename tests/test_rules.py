@@ -322,3 +322,44 @@ def test_recommendations_as_a_criterion_in_the_key() -> None:
         need=bs.Need(total=40),
     )
     assert bs.allocate(p).requests.tolist() == [25, 15]
+
+
+def test_too_few_municipalities_for_the_off_grid_steps() -> None:
+    ms = [
+        bs.Municipality(municipality_id="0001", name="A", population=100),
+        bs.Municipality(municipality_id="0002", name="B", population=100, fixed=0),
+    ]
+    alloc = bs.allocate(
+        bs.Problem(
+            municipalities=ms,
+            criteria={"population": 1.0},
+            need=bs.Need(total=13),
+            rules=bs.Rules(granularity=5),
+        )
+    )
+    assert alloc.message == (
+        "Infeasible: requests: the largest allowed requests (granularity 5) sum to 11, 2 short "
+        "of the need of 13; granularity: the need left after fixed values is not a multiple of "
+        "5, so 3 requests must be one above a multiple of 5, but only 1 municipality can take "
+        "one."
+    )
+
+
+def test_exactly_h_hosts_but_too_few_can_host() -> None:
+    ms = [
+        bs.Municipality(
+            municipality_id=f"000{i}", name=f"K{i}", population=100, minors_eligible=i < 3
+        )
+        for i in range(1, 5)
+    ]
+    alloc = bs.allocate(
+        bs.Problem(
+            municipalities=ms,
+            criteria={"population": 1.0},
+            need=bs.Need(total=40, minors=8),
+            rules=bs.Rules(max_minors_hosts=3, exact_minors_hosts=True),
+        )
+    )
+    assert alloc.message == (
+        "Infeasible: minors: exactly 3 hosts asked but only 2 municipalities can take a group."
+    )

@@ -659,6 +659,12 @@ def main(
             raise
         print(f"busetting: solver failure: {exc}", file=err)
         return EXIT_SOLVER
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except (OSError, ValueError) as exc:
         if args.debug:
             raise

@@ -461,3 +461,29 @@ def test_real_data_with_minors_and_capacities(norway_frame: pd.DataFrame) -> Non
     assert fast.objective == pytest.approx(milp.objective, rel=1e-9)
     assert fast.binding[fast.binding != ""].to_dict() == {"0301": "max"}
     assert fast.requests["0301"] == 3_000
+
+
+@pytest.mark.parametrize("solver", bs.available_solvers())
+def test_minors_cannot_go_where_a_zero_target_holds_the_request(solver: str) -> None:
+    # found by the slow fuzz run: 0002 has a zero requests target (held at 0) but a positive
+    # minors target; its minors must be capped at 0, on every path
+    ms = [
+        M(municipality_id="0001", name="A", population=1, indicators={"c": 1.0}),
+        M(municipality_id="0002", name="B", population=10, indicators={"c": 2.0}),
+        M(
+            municipality_id="0003",
+            name="C",
+            population=0,
+            indicators={"c": 0.0},
+            minors_eligible=False,
+        ),
+    ]
+    crit = [
+        bs.Criterion(
+            name="c", indicator="c", weight=1.0, kind="rate", base="population", direction="lower"
+        )
+    ]
+    p = _p(ms, 3, 3, criteria=crit)
+    alloc = bs.allocate(p, solver=solver)
+    assert alloc.status == "optimal"
+    assert alloc.requests.tolist() == [3, 0, 0] and alloc.minors.tolist() == [3, 0, 0]

@@ -37,12 +37,6 @@ class Status(StrEnum):
     TIME_LIMIT = "time_limit"
     ERROR = "error"
 
-    @classmethod
-    def from_backend(cls, text: str) -> Status:
-        """Map a backend status text; anything unknown maps to ``error``."""
-        key = text.strip().lower().replace(" ", "_")
-        return cls._value2member_map_.get(key, cls.ERROR)  # type: ignore[return-value]
-
 
 @dataclass(frozen=True)
 class Shortfall:

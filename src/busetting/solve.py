@@ -95,10 +95,12 @@ def _bounds(problem: Problem, method: Method, key: Key, mkey: Key) -> tuple[Boun
         ],
         dtype=np.int64,
     )
-    mup = np.minimum(mup, upper[rows]) if len(rows) else mup
-    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
     divisor = method in DIVISOR_METHODS
     zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
+    # minors never exceed what the request may reach (a zero target holds it at its floor)
+    reach = np.where(zero, lower, upper)
+    mup = np.minimum(mup, reach[rows]) if len(rows) else mup
+    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
     mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
     return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
 

@@ -172,6 +172,7 @@ def solve_milp(
         # the window of x must leave room for the minors placed in it
         if len(minors_rows):
             xb[minors_rows] = np.minimum(x_up[minors_rows], np.maximum(xb[minors_rows], mb))
+        xa, ma = np.minimum(xa, xb), np.minimum(ma, mb)  # never an empty window
         remaining = None
         if deadline is not None:
             remaining = max(0.01, deadline - time.perf_counter())
@@ -439,6 +440,7 @@ def solve_rules_milp(
                 xb[minors_rows],
                 np.minimum(xs.upper[minors_rows], np.maximum(xb[minors_rows], mb)),
             )
+        xa, ma = np.minimum(xa, xb), np.minimum(ma, mb)  # never an empty window
         remaining = None if deadline is None else max(0.01, deadline - time.perf_counter())
         prob, xv, mv = _build_rules(requests, minors, minors_rows, rules, xa, xb, ma, mb)
         solves += 1

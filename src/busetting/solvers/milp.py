@@ -181,16 +181,7 @@ def solve_milp(
         if consistent and not prob.variables():
             sol, text = pulp.LpSolutionOptimal, "every variable fixed by its bounds"
         elif consistent:
-            solver = _make_backend(backend, remaining)
-            try:
-                prob.solve(solver)
-            except pulp.PulpSolverError as exc:
-                raise SolverError(f"{backend} failed: {exc}") from exc
-            text = (
-                f"{pulp.LpStatus.get(prob.status, prob.status)} / "
-                f"{pulp.LpSolution.get(prob.sol_status, prob.sol_status)}"
-            )
-            sol = prob.sol_status
+            sol, text = _run(prob, backend, remaining)
         else:
             sol, text = pulp.LpSolutionInfeasible, "the fixed values cannot meet the totals"
         if sol == pulp.LpSolutionInfeasible or (
@@ -208,10 +199,8 @@ def solve_milp(
             hx, hm = hx * 4 + 1, hm * 4 + 1  # the window itself was too tight
             continue
         if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            timed_out = deadline is not None and time.perf_counter() >= deadline - 1e-3
-            status = Status.TIME_LIMIT if timed_out else Status.ERROR
-            what = "stopped at the time limit without a solution" if timed_out else "failed"
-            return MilpOutcome(status, None, None, f"{backend} {what} ({text})", version, solves)
+            status, message = _no_solution(backend, text, deadline)
+            return MilpOutcome(status, None, None, message, version, solves)
         x = _values(xv, xa)
         m = _values(mv, ma)
         if sol == pulp.LpSolutionIntegerFeasible:
@@ -238,6 +227,28 @@ def solve_milp(
         start_x, start_m = x, m
         hx = np.where(touch_x, hx * 4, hx)
         hm = np.where(touch_m, hm * 4, hm)
+
+
+def _run(prob: Any, backend: str, remaining: float | None) -> tuple[int, str]:
+    """Solve with ``backend``; the solution status and the backend's own status text."""
+    import pulp
+
+    try:
+        prob.solve(_make_backend(backend, remaining))
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"{backend} failed: {exc}") from exc
+    text = (
+        f"{pulp.LpStatus.get(prob.status, prob.status)} / "
+        f"{pulp.LpSolution.get(prob.sol_status, prob.sol_status)}"
+    )
+    return int(prob.sol_status), text
+
+
+def _no_solution(backend: str, text: str, deadline: float | None) -> tuple[Status, str]:
+    """Status and message when the solver returned no solution: time limit or failure."""
+    timed_out = deadline is not None and time.perf_counter() >= deadline - 1e-3
+    what = "stopped at the time limit without a solution" if timed_out else "failed"
+    return (Status.TIME_LIMIT if timed_out else Status.ERROR), f"{backend} {what} ({text})"
 
 
 def _is_full(a: IntArray, b: IntArray, lower: IntArray, upper: IntArray) -> bool:
@@ -444,16 +455,7 @@ def solve_rules_milp(
         remaining = None if deadline is None else max(0.01, deadline - time.perf_counter())
         prob, xv, mv = _build_rules(requests, minors, minors_rows, rules, xa, xb, ma, mb)
         solves += 1
-        solver = _make_backend(backend, remaining)
-        try:
-            prob.solve(solver)
-        except pulp.PulpSolverError as exc:
-            raise SolverError(f"{backend} failed: {exc}") from exc
-        text = (
-            f"{pulp.LpStatus.get(prob.status, prob.status)} / "
-            f"{pulp.LpSolution.get(prob.sol_status, prob.sol_status)}"
-        )
-        sol = prob.sol_status
+        sol, text = _run(prob, backend, remaining)
         full = bool(
             np.all(xa <= xs.lower)
             and np.all(xb >= xs.upper)
@@ -475,12 +477,8 @@ def solve_rules_milp(
             half_x, half_m = half_x * 4 + 1, half_m * 4 + 1
             continue
         if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            timed_out = deadline is not None and time.perf_counter() >= deadline - 1e-3
-            status = Status.TIME_LIMIT if timed_out else Status.ERROR
-            what = "stopped at the time limit without a solution" if timed_out else "failed"
-            return RulesOutcome(
-                status, None, None, f"{backend} {what} ({text})", version, solves, None, bound
-            )
+            status, message = _no_solution(backend, text, deadline)
+            return RulesOutcome(status, None, None, message, version, solves, None, bound)
         x = np.array([v if isinstance(v, int) else v.solution() for v in xv], dtype=np.int64)
         m = np.array([v if isinstance(v, int) else v.solution() for v in mv], dtype=np.int64)
         value = (

@@ -268,16 +268,9 @@ def calibrate(
     resid["residual"] = resid["fitted"] - resid["observed"]
     baselines = {"population share": _baseline(base, {"population": 1.0}, obs, method_)}
     if previous is not None:
-        prev = _observed(problem, previous)
-        scaled = base.model_copy(
-            update={
-                "municipalities": tuple(
-                    m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
-                    for m, v in zip(base.municipalities, prev, strict=True)
-                )
-            }
+        baselines["previous year scaled"] = _previous_baseline(
+            base, _observed(problem, previous), obs, method_
         )
-        baselines["previous year scaled"] = _baseline(scaled, {"previous": 1.0}, obs, method_)
     return Calibration(
         weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
         loss=best,
@@ -360,6 +353,21 @@ def _baseline(
     return float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum())
 
 
+def _previous_baseline(
+    problem: Problem, previous: np.ndarray, obs: np.ndarray, method: Method
+) -> float:
+    """Loss of last year's requests scaled to the new total by the same method."""
+    with_previous = problem.model_copy(
+        update={
+            "municipalities": tuple(
+                m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
+                for m, v in zip(problem.municipalities, previous, strict=True)
+            )
+        }
+    )
+    return _baseline(with_previous, {"previous": 1.0}, obs, method)
+
+
 def out_of_sample(
     fit: tuple[Problem, Mapping[str, int] | pd.Series],
     evaluate: tuple[Problem, Mapping[str, int] | pd.Series],
@@ -405,20 +413,8 @@ def out_of_sample(
         )
     )
     if evaluate_previous is not None:
-        prev = _observed(problem, evaluate_previous)
-        scaled = target.model_copy(
-            update={
-                "municipalities": tuple(
-                    m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
-                    for m, v in zip(target.municipalities, prev, strict=True)
-                )
-            }
+        loss = _previous_baseline(
+            target, _observed(problem, evaluate_previous), obs, parse_method(method)
         )
-        rows.append(
-            (
-                labels[1],
-                "previous year scaled",
-                _baseline(scaled, {"previous": 1.0}, obs, parse_method(method)),
-            )
-        )
+        rows.append((labels[1], "previous year scaled", loss))
     return pd.DataFrame(rows, columns=["sample", "model", "loss"])

@@ -326,14 +326,22 @@ def _build(
     # Rows without variables are checked here, not sent (CBC rejects empty rows).
     feasible = _add_sum(prob, xv, requests.total, "total")
     if len(mv):
-        feasible &= _add_sum(prob, mv, minors.total, "minors_total")
-        for j, row in enumerate(minors_rows.tolist()):
-            mj, xi = mv[j], xv[row]
-            if isinstance(mj, int) and isinstance(xi, int):
-                feasible &= mj <= xi
-                continue
-            prob += mj <= xi, f"minors_within_{j}"
+        feasible &= _add_minors(prob, mv, xv, minors.total, minors_rows)
     return prob, xv, mv, feasible
+
+
+def _add_minors(
+    prob: Any, mval: list[Any], xval: list[Any], total: int, minors_rows: IntArray
+) -> bool:
+    """The minors total and minors within requests; constant rows are checked, not sent."""
+    ok = _add_sum(prob, mval, total, "minors_total")
+    for j, row in enumerate(minors_rows.tolist()):
+        mj, xi = mval[j], xval[row]
+        if isinstance(mj, int) and isinstance(xi, int):
+            ok &= mj <= xi
+            continue
+        prob += mj <= xi, f"minors_within_{j}"
+    return ok
 
 
 def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
@@ -656,13 +664,7 @@ def _build_rules(
     elif rules.offgrid_count:
         ok = False
     if len(mv):
-        ok &= _add_sum(prob, mval, minors.total, "minors_total")
-        for j, row in enumerate(minors_rows.tolist()):
-            mj, xi = mval[j], xval[row]
-            if isinstance(mj, int) and isinstance(xi, int):
-                ok &= mj <= xi
-                continue
-            prob += mj <= xi, f"minors_within_{j}"
+        ok &= _add_minors(prob, mval, xval, minors.total, minors_rows)
         if rules.max_hosts is not None:
             limit = rules.max_hosts - const_hosts
             if hosts:

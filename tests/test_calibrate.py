@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import busetting as bs
-from busetting.datasets import history_with_haram, load_history, load_municipalities, norway_2024
+from busetting.datasets import norway_problem, observed_requests
 
 
 def _synthetic(
@@ -75,10 +75,8 @@ def test_calibration_errors() -> None:
 
 
 def test_the_embedded_history_beats_the_population_baseline() -> None:
-    muni, hist = load_municipalities(), load_history()
-    obs = history_with_haram(muni, hist, 2023, ("anmodning",))["anmodning"]
-    prev = history_with_haram(muni, hist, 2022, ("anmodning",))["anmodning"]
-    problem = norway_2024(indicators_year=2022, rules=bs.Rules(), minors=0, total=38_000)
+    obs, prev = observed_requests(2023), observed_requests(2022)
+    problem = norway_problem(2023, total=38_000, rules=bs.Rules(), ask_everyone=False)
     cal = bs.calibrate(problem, obs, previous=prev)
     assert cal.loss < cal.baselines["population share"]
     assert cal.loss < cal.baselines["previous year scaled"]

@@ -217,18 +217,26 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert out.returncode != 0 and "Traceback" in out.stderr
 
 
-def test_progress_is_shown_for_slow_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_is_shown_for_slow_runs_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     real = bs.allocate
 
     def slow(*args, **kwargs):
         time.sleep(1.3)
         return real(*args, **kwargs)
 
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
     monkeypatch.setattr(bs, "allocate", slow)
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), Terminal()
     assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=err) == 0
     assert err.getvalue() == "busetting: solving (auto) ... 1 s\n"
     assert "requests sum to 100" in out.getvalue()
+    # not on a pipe or a file: progress is for people at a terminal only
+    quiet = io.StringIO()
+    assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=quiet) == 0
+    assert quiet.getvalue() == ""
 
 
 def test_rule_flags_reach_the_problem(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ def test_the_site_has_every_required_page() -> None:
         "api.md",
         "data.md",
         "performance.md",
+        "realism.md",
         "testing.md",
         "index.md",
     ):
@@ -58,6 +59,7 @@ def test_the_cli_reference_is_generated_from_the_cli() -> None:
         "explain",
         "report",
         "calibrate",
+        "backtest",
         "schema",
     ):
         assert f"## busetting {command}" in ref

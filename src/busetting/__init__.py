@@ -19,6 +19,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 from busetting._version import __version__
+from busetting.backtest import Backtest, backtest, fit_weights
 from busetting.calibrate import Calibration, calibrate, out_of_sample
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
@@ -33,6 +34,7 @@ from busetting.solvers import available_solvers
 __all__ = [
     "DEFAULT_WEIGHTS",
     "Allocation",
+    "Backtest",
     "BusettingError",
     "Calibration",
     "Certificate",
@@ -55,11 +57,13 @@ __all__ = [
     "__version__",
     "allocate",
     "available_solvers",
+    "backtest",
     "build_key",
     "calibrate",
     "default_weights",
     "diagnose",
     "fingerprint",
+    "fit_weights",
     "out_of_sample",
     "revise",
     "scenarios",

@@ -37,7 +37,7 @@ from busetting.exceptions import InputError
 from busetting.methods import Method, parse_method
 from busetting.model import Criterion, Problem
 
-__all__ = ["Calibration", "calibrate", "out_of_sample"]
+__all__ = ["Calibration", "calibrate", "continuous_fit", "out_of_sample"]
 
 STEPS = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001, 0.00005, 0.00002, 0.00001)
 
@@ -132,8 +132,6 @@ def calibrate(
     >>> fit.loss
     0.0
     """
-    from scipy.optimize import linprog
-
     from busetting.solve import allocate
 
     if loss != "l1":
@@ -162,38 +160,16 @@ def calibrate(
     base = _with_weights(base, crits, np.full(len(crits), 1 / len(crits)))
     key = build_key(base)
     shares = key.shares  # n x C
-    n, c = shares.shape
+    c = shares.shape[1]
     lo = np.array([(bounds or {}).get(k, (0.0, 1.0))[0] for k in chosen], dtype=float)
     hi = np.array([(bounds or {}).get(k, (0.0, 1.0))[1] for k in chosen], dtype=float)
     cap = chosen.index("capacity") if "capacity" in chosen else None
     largest = "capacity_largest" in constraints and cap is not None
 
-    # 1. continuous fit: min sum(e+ + e-) s.t. N A w - e+ + e- = obs, sum w = 1
-    cost = np.concatenate([np.zeros(c), np.ones(2 * n)]) / total
-    a_eq = np.hstack([total * shares, -np.eye(n), np.eye(n)])
-    a_eq = np.vstack([a_eq, np.concatenate([np.ones(c), np.zeros(2 * n)])])
-    b_eq = np.concatenate([obs.astype(float), [1.0]])
-    a_ub = b_ub = None
-    if largest:
-        rows = [
-            np.concatenate([np.eye(c)[j] - np.eye(c)[cap], np.zeros(2 * n)])
-            for j in range(c)
-            if j != cap
-        ]
-        a_ub, b_ub = np.array(rows), np.zeros(len(rows))
-    res = linprog(
-        cost,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=a_eq,
-        b_eq=b_eq,
-        bounds=[(lo[j], hi[j]) for j in range(c)] + [(0, None)] * (2 * n),
-        method="highs",
+    dominates = [([cap], [j]) for j in range(c) if j != cap] if largest and cap is not None else []
+    w_lp, continuous = continuous_fit(
+        shares, obs, bounds=list(zip(lo, hi, strict=True)), dominates=dominates
     )
-    if not res.success:
-        raise InputError(f"The weight constraints cannot all hold: {res.message}")
-    w_lp = np.clip(res.x[:c], lo, hi)
-    w_lp = w_lp / w_lp.sum()
 
     starts_extra = []
     exact_w = _consistent_weights(
@@ -274,12 +250,72 @@ def calibrate(
     return Calibration(
         weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
         loss=best,
-        continuous_loss=float(res.fun),
+        continuous_loss=continuous,
         residuals=resid,
         baselines=baselines,
         evaluations=evaluations,
         method=method_.value,
     )
+
+
+def continuous_fit(
+    shares: np.ndarray,
+    observed: np.ndarray,
+    *,
+    bounds: Sequence[tuple[float, float]] | None = None,
+    dominates: Sequence[tuple[Sequence[int], Sequence[int]]] = (),
+    floors: Sequence[tuple[Sequence[int], float]] = (),
+) -> tuple[np.ndarray, float]:
+    """Weights on the simplex whose targets come closest to ``observed`` in L1.
+
+    Solves the linear program ``min sum_i |N sum_c w_c a_ic - y_i| / N`` subject to
+    ``sum w = 1``, ``low_c <= w_c <= high_c`` and, for each ``(major, minor)`` pair of column
+    groups in ``dominates``, ``sum w[major] >= sum w[minor]`` (e.g. "the capacity group weighs
+    at least as much as any other group"), and for each ``(group, floor)`` in ``floors``,
+    ``sum w[group] >= floor``. Returns the weights and the loss ``L1 / N``.
+
+    Parameters
+    ----------
+    shares : ndarray, shape (n, C)
+        Each criterion's share vector (columns sum to 1).
+    observed : ndarray, shape (n,)
+        The observed requests ``y``; ``N = sum y``.
+    """
+    from scipy.optimize import linprog
+
+    n, c = shares.shape
+    total = float(observed.sum())
+    cost = np.concatenate([np.zeros(c), np.ones(2 * n)]) / total
+    a_eq = np.hstack([total * shares, -np.eye(n), np.eye(n)])
+    a_eq = np.vstack([a_eq, np.concatenate([np.ones(c), np.zeros(2 * n)])])
+    b_eq = np.concatenate([observed.astype(float), [1.0]])
+    rows, rhs = [], []
+    for major, minor in dominates:
+        row = np.zeros(c + 2 * n)
+        row[list(minor)] += 1.0
+        row[list(major)] -= 1.0
+        rows.append(row)
+        rhs.append(0.0)
+    for group, floor in floors:
+        row = np.zeros(c + 2 * n)
+        row[list(group)] = -1.0
+        rows.append(row)
+        rhs.append(-float(floor))
+    res = linprog(
+        cost,
+        A_ub=np.array(rows) if rows else None,
+        b_ub=np.array(rhs) if rows else None,
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=[*(bounds or [(0.0, 1.0)] * c), *[(0, None)] * (2 * n)],
+        method="highs",
+    )
+    if not res.success:
+        raise InputError(f"The weight constraints cannot all hold: {res.message}")
+    lo = np.array([b[0] for b in (bounds or [(0.0, 1.0)] * c)])
+    hi = np.array([b[1] for b in (bounds or [(0.0, 1.0)] * c)])
+    w = np.clip(res.x[:c], lo, hi)
+    return w / w.sum(), float(res.fun)
 
 
 def _consistent_weights(

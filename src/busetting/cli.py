@@ -43,7 +43,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"busetting: error: {message}\n")
 
 
-def _weights(text: str) -> dict[str, float]:
+def _weights(text: str) -> dict[str, float] | str:
+    if text.strip() in ("fitted", "ministry"):
+        return text.strip()
     out: dict[str, float] = {}
     for part in text.split(","):
         if not part.strip():
@@ -79,9 +81,9 @@ def _add_problem_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--weights",
         type=_weights,
-        help="criteria weights, e.g. "
-        "capacity=0.4,settling_speed=0.15,services=0.15,labour_market=0.2,"
-        "population=0.1; with --input, each name is a column (volume criterion)",
+        help="criteria weights: a preset (fitted: the default for the embedded data; "
+        "ministry) or name=weight pairs such as capacity=0.5,spread=0.3,population=0.2; "
+        "with --input, each name is a column (volume criterion)",
     )
 
 
@@ -120,11 +122,14 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
     r.add_argument("--no-rules", action="store_true", help="switch every process rule off")
 
 
-def _apply_rules(args: argparse.Namespace, problem: bs.Problem) -> bs.Problem:
-    from busetting.io import read_county_totals, read_fixed
+def _rules(args: argparse.Namespace, base: Any) -> Any:
+    """The rules the options ask for, starting from ``base`` (or none with --no-rules)."""
+    from busetting.io import read_county_totals
     from busetting.model import Rules
 
-    base = Rules() if args.no_rules else problem.rules
+    if not hasattr(args, "granularity"):
+        return base
+    base = Rules() if args.no_rules else base
     changes: dict[str, Any] = {}
     for flag, field in (
         ("granularity", "granularity"),
@@ -149,7 +154,13 @@ def _apply_rules(args: argparse.Namespace, problem: bs.Problem) -> bs.Problem:
         raise InputError(
             f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
         ) from None
-    problem = problem.with_rules(rules)
+    return rules
+
+
+def _apply_rules(args: argparse.Namespace, problem: bs.Problem) -> bs.Problem:
+    from busetting.io import read_fixed
+
+    problem = problem.with_rules(_rules(args, problem.rules))
     if args.fixed is not None:
         problem = problem.with_fixed(read_fixed(args.fixed))
     return problem
@@ -265,8 +276,7 @@ def _parser() -> argparse.ArgumentParser:
         "--year",
         type=int,
         default=2023,
-        help="requests of this year (2022 or "
-        "2023), with indicators from the year before where the history has it",
+        help="fit the requests of this year (2021-2023) with indicators from the year before",
     )
     cb.add_argument("--method", default="webster")
     cb.add_argument(
@@ -275,6 +285,26 @@ def _parser() -> argparse.ArgumentParser:
         help="require capacity to weigh at least as much as any other criterion",
     )
     cb.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    bt = sub.add_parser(
+        "backtest",
+        help="predict a past year's IMDi requests from the year before and score them",
+    )
+    bt.add_argument(
+        "--year",
+        type=int,
+        default=2023,
+        help="the year to predict (2022 or 2023 with fitted weights; default 2023)",
+    )
+    bt.add_argument(
+        "--weights",
+        type=_weights,
+        help="use these weights instead of fitting on the year before "
+        "(a preset: fitted, ministry; or name=weight pairs)",
+    )
+    bt.add_argument("--method", default="webster", help="apportionment method (default webster)")
+    bt.add_argument("--json", action="store_true", help="print the scores as JSON")
+    bt.add_argument("--debug", action="store_true", help="show tracebacks")
 
     s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -286,10 +316,13 @@ def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
     from busetting.io import read_problem
 
     if path is None:
+        from busetting.datasets import PROCESS_RULES_2024
+
         return norway_2024(
             total=NEED_2024 if args.total is None else args.total,
             minors=MINORS_2024 if args.minors is None else args.minors,
             weights=args.weights,
+            rules=_rules(args, PROCESS_RULES_2024),
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
@@ -299,11 +332,13 @@ def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
     if args.total is None:
         raise InputError("--total is required with a CSV or XLSX --input.")
     criteria: Any = args.weights
+    if isinstance(criteria, str):
+        criteria = default_criteria(criteria)
     if criteria is None:
         from busetting.io import read_table
 
         columns = set(read_table(path).columns)
-        default = default_criteria()
+        default = default_criteria("ministry")
         used = {i for c in default for i in c.indicators_used} - {"population"}
         criteria = default if used <= columns else {"population": 1.0}
     return read_problem(path, total=args.total, minors=args.minors or 0, criteria=criteria)
@@ -393,7 +428,8 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from busetting.io import allocation_to_json, write_allocation
 
     problem = _apply_rules(args, _load(args, args.input))
-    with _progress(err, f"solving ({args.solver or 'auto'})", not (args.quiet or args.json)):
+    show = _interactive(err) and not (args.quiet or args.json)
+    with _progress(err, f"solving ({args.solver or 'auto'})", show):
         alloc = bs.allocate(
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
         )
@@ -506,7 +542,7 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = _apply_rules(args, _load(args, args.input))
     totals = _totals(args.totals)
     started = time.perf_counter()
-    with _progress(err, "scenarios", True):
+    with _progress(err, "scenarios", _interactive(err)):
         table = bs.scenarios(problem, totals, method=args.method)
     took = time.perf_counter() - started
     if args.out is not None:
@@ -552,37 +588,29 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
-    from busetting.datasets import (
-        history_with_haram,
-        load_history,
-        load_municipalities,
-        norway_2024,
-    )
+    from busetting.datasets import HISTORY_YEARS, norway_problem, observed_requests
+    from busetting.exceptions import InputError
 
-    muni, hist = load_municipalities(), load_history()
-    years = sorted(set(hist["year"]))
+    years = HISTORY_YEARS[1:]
     if args.year not in years:
-        from busetting.exceptions import InputError
+        raise InputError(f"--year must be one of {list(years)}; got {args.year}")
 
-        raise InputError(f"--year must be one of {years}; got {args.year}")
-    observed = history_with_haram(muni, hist, args.year, ("anmodning",))["anmodning"]
-    before = args.year - 1 if args.year - 1 in years else args.year
-    previous = (
-        history_with_haram(muni, hist, args.year - 1, ("anmodning",))["anmodning"]
-        if args.year - 1 in years
-        else None
-    )
-    problem = norway_2024(
-        indicators_year=before, rules=bs.Rules(), minors=0, total=int(observed.sum())
-    )
+    def problem_for(year: int) -> tuple[bs.Problem, Any]:
+        observed = observed_requests(year)
+        total = int(observed.sum())
+        built = norway_problem(year, total=total, rules=bs.Rules(), ask_everyone=False)
+        return built, observed
+
+    problem, observed = problem_for(args.year)
+    previous = observed_requests(args.year - 1)
     constraints = ["capacity_largest"] if args.capacity_largest else []
-    with _progress(err, "calibrating", True):
+    with _progress(err, "calibrating", _interactive(err)):
         cal = bs.calibrate(
             problem, observed, method=args.method, constraints=constraints, previous=previous
         )
     print(
-        f"requests {args.year} ({int(observed.sum()):,}), indicators from the {before} "
-        f"history, method {cal.method}",
+        f"requests {args.year} ({int(observed.sum()):,}), indicators from the "
+        f"{args.year - 1} history, method {cal.method}",
         file=out,
     )
     print("fitted weights:", file=out)
@@ -593,10 +621,7 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for k, v in cal.baselines.items():
         print(f"  {k:<22} {v:.4f}", file=out)
     if args.year - 1 in years:
-        fit_obs = history_with_haram(muni, hist, args.year - 1, ("anmodning",))["anmodning"]
-        fit_problem = norway_2024(
-            indicators_year=args.year - 1, rules=bs.Rules(), minors=0, total=int(fit_obs.sum())
-        )
+        fit_problem, fit_obs = problem_for(args.year - 1)
         table = bs.out_of_sample(
             (fit_problem, fit_obs),
             (problem, observed),
@@ -608,6 +633,51 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print("out of sample (weights fitted on the year before):", file=out)
         for row in table.itertuples(index=False):
             print(f"  {row.sample:<14} {row.model:<22} {row.loss:.4f}", file=out)
+    return EXIT_OK
+
+
+def _interactive(stream: TextIO) -> bool:
+    """Whether progress lines belong on ``stream`` (a terminal, not a pipe or a test)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _backtest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import busetting as bs
+
+    with _progress(err, "backtesting", _interactive(err)):
+        result = bs.backtest(args.year, weights=args.weights, method=args.method)
+    if args.json:
+        payload = {
+            "year": result.year,
+            "total": result.total,
+            "weights": result.weights,
+            "fitted_on": result.fitted_on,
+            "beats_baselines": result.beats_baselines,
+            "scores": result.table.reset_index().to_dict(orient="records"),
+            "by_county": result.by_county.reset_index().to_dict(orient="records"),
+            "by_centrality": result.by_centrality.reset_index().to_dict(orient="records"),
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    print(
+        f"Backtest {result.year}: IMDi's real requests ({result.total:,} persons) against "
+        f"the model built from {result.year - 1} information",
+        file=out,
+    )
+    print(f"weights ({result.fitted_on}):", file=out)
+    for k, v in result.weights.items():
+        print(f"  {k:<18} {v:.3f}", file=out)
+    print("", file=out)
+    print(result.to_markdown(), file=out)
+    print("", file=out)
+    print("requests per 1,000 residents by SSB centrality class (1 = most central):", file=out)
+    print(result.by_centrality.round(2).to_string(), file=out)
+    print("", file=out)
+    print("L1 / real county total, per county:", file=out)
+    print(result.by_county.round(3).to_string(), file=out)
+    verdict = "beats" if result.beats_baselines else "does NOT beat"
+    print(f"\nThe model {verdict} both baselines on L1/N.", file=out)
     return EXIT_OK
 
 
@@ -639,6 +709,8 @@ def main(
             return _scenarios(args, out, err)
         if args.command == "calibrate":
             return _calibrate(args, out, err)
+        if args.command == "backtest":
+            return _backtest(args, out, err)
         if args.command == "explain":
             return _explain(args, out, err)
         if args.command == "report":

@@ -559,6 +559,28 @@ class Problem(BaseModel):
         need = Need(total=total, minors=self.minors if minors is None else minors)
         return self.model_copy(update={"need": need})
 
+    def with_criteria(
+        self,
+        criteria: Mapping[str, float] | Sequence[Criterion],
+        minors_criteria: Mapping[str, float] | Sequence[Criterion] | None = None,
+    ) -> Problem:
+        """A validated copy with another requests key (and minors key, when given).
+
+        >>> import busetting as bs
+        >>> p = bs.Problem(municipalities=[bs.Municipality(municipality_id="0301",
+        ...                name="Oslo", population=1)], criteria={"population": 1.0},
+        ...                need=bs.Need(total=10))
+        >>> [(c.name, c.weight) for c in p.with_criteria({"population": 1.0}).criteria]
+        [('population', 1.0)]
+
+        Unlike ``model_copy(update=...)``, the copy is validated: a criterion that reads a
+        missing indicator raises ``pydantic.ValidationError``.
+        """
+        data = {**dict(self), "criteria": criteria}
+        if minors_criteria is not None:
+            data["minors_criteria"] = minors_criteria
+        return Problem.model_validate(data)
+
     def with_fixed(self, fixed: Mapping[str, int]) -> Problem:
         """A copy with the requests of some municipalities held fixed (already decided).
 

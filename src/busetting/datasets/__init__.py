@@ -1,12 +1,21 @@
-"""The embedded Norway data (2024 municipality structure) and its loaders.
+"""The embedded Norway data (2024 municipality structure), its indicators and problems.
 
 Figures from IMDi (bosettingstall, tilskudd), SSB (Statistics Norway) and UDI, published
 under the Norwegian Licence for Open Government Data (NLOD 2.0) / CC BY 4.0; see
 ``ATTRIBUTION.md`` beside the data files.
+
+The model of IMDi's requests is built for a year ``Y`` from what was known in the autumn of
+``Y - 1`` (:func:`derive_indicators` with ``year=Y - 1``): last year's requests and council
+decisions, the persons settled, the minors grant, and the fixed facts about each municipality
+(population, centrality, GP services, BA region). :func:`norway_problem` turns that into a
+:class:`~busetting.Problem`; :func:`norway_2024` is the 2024 one. The default weights
+(:data:`FITTED_WEIGHTS`) were fitted on 2022 information against the real 2023 requests and
+are judged out of sample by :func:`busetting.backtest`.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from importlib import resources
 
@@ -18,18 +27,32 @@ from busetting.exceptions import InputError
 from busetting.model import Criterion, Problem, Rules
 
 __all__ = [
+    "CRITERION_GROUPS",
     "DEFAULT_MINORS_WEIGHTS",
+    "FITTED_WEIGHTS",
+    "HISTORY_YEARS",
+    "MINISTRY_WEIGHTS",
     "PROCESS_RULES_2024",
+    "REQUEST_CRITERIA",
     "default_criteria",
     "default_minors_criteria",
     "derive_indicators",
+    "grants_with_haram",
     "history_with_haram",
+    "load_grants",
     "load_history",
     "load_municipalities",
+    "national_totals",
     "norway_2024",
+    "norway_problem",
+    "observed_requests",
 ]
 
 _ID_COLUMNS = {"kommunenummer": str, "fylkesnummer": str}
+_HISTORY_FILES = ("imdi_history_2020_2021.csv", "imdi_history_2022_2023.csv")
+
+HISTORY_YEARS = (2020, 2021, 2022, 2023)
+"""Years of IMDi history shipped (requests, decisions, settled)."""
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -51,36 +74,41 @@ def load_municipalities() -> pd.DataFrame:
 
 
 def load_history() -> pd.DataFrame:
-    """IMDi requests, decisions and settled refugees per municipality, 2022 and 2023."""
-    return _read("imdi_history_2022_2023.csv")
+    """IMDi requests, decisions and settled refugees per municipality, 2020-2023.
+
+    One row per municipality and year; ``anmodning_opprinnelig`` is the original request
+    where the need was revised during the year (2020, 2022).
+
+    Examples
+    --------
+    >>> from busetting.datasets import load_history
+    >>> load_history().groupby("year")["anmodning"].sum().astype(int).to_dict()
+    {2020: 3602, 2021: 5025, 2022: 35000, 2023: 38000}
+    """
+    frames = [_read(name) for name in _HISTORY_FILES]
+    return pd.concat(frames, ignore_index=True).sort_values(["year", "kommunenummer"])
 
 
-# -- the Norway 2024 problem ---------------------------------------------------------------
+def load_grants() -> pd.DataFrame:
+    """IMDi grants per municipality, year (2022, 2023) and grant type, NOK.
 
-NEED_2024 = 37_000
-"""National need for 2024 (persons), of whom :data:`MINORS_2024` unaccompanied minors."""
-MINORS_2024 = 610
+    ``unaccompanied_minors`` is the grant for settling unaccompanied minors (paid per minor
+    in care: a municipality with it runs a minors service); ``integration_year_1`` is paid
+    per person settled in the year.
+    """
+    return _read("imdi_grants_2022_2023.csv")
 
-MINORS_MIN_CENTRALITY = 4
-"""Minors eligibility: SSB centrality class at most this (1 = most central)."""
-MINORS_MIN_POPULATION = 15_000
-"""Minors eligibility: at least this many residents (large enough to run a unit)."""
-MINORS_CAPACITY_SHARE = 0.10
-"""Minors capacity: this share of the 2023 capacity ..."""
-MINORS_GROUP = 4
-"""... and at least one group of this size."""
-SPEED_CAP = 1.25
-"""Settling speed is ``settled / decided`` capped here (settling more than decided counts,
-but at most 25 % extra)."""
 
-PROCESS_RULES_2024 = Rules(granularity=5, min_request=5, minors_min_group=4, max_minors_hosts=57)
-"""The shape of IMDi's real requests: multiples of 5, nobody asked for fewer than 5, minors
-in groups of at least 4, and at most 57 municipalities asked for minors (2024). Pass
-``rules=busetting.Rules()`` (or change single fields) to switch them off."""
-
-DEFAULT_MINORS_WEIGHTS = {"minors_capacity": 0.6, "services": 0.25, "population": 0.15}
-"""Default weights of the minors key: capacity for minors weighs most, then the service offer
-for children and youth, then spread."""
+def _split_haram(frame: pd.DataFrame, muni: pd.DataFrame) -> pd.DataFrame:
+    """Split Ålesund's joint pre-2024 figures (row 1508) with Haram (1580) by population."""
+    if "1580" in frame.index or "1508" not in frame.index:
+        return frame
+    pop = muni.set_index("kommunenummer")["population"]
+    share = pop["1580"] / (pop["1508"] + pop["1580"])
+    joint = frame.loc["1508"].copy()
+    frame.loc["1580"] = joint * share
+    frame.loc["1508"] = joint * (1 - share)
+    return frame
 
 
 def history_with_haram(
@@ -91,22 +119,115 @@ def history_with_haram(
 ) -> pd.DataFrame:
     """A year's figures per 2024 municipality; Ålesund's joint figures split with Haram.
 
-    In 2022-2023 Ålesund and Haram were one municipality: row ``1508`` holds the joint figures
-    and ``1580`` Haram has none. Both figures are split by the 2024 population shares.
+    Before 2024 Ålesund and Haram were one municipality: row ``1508`` holds the joint figures
+    and ``1580`` Haram has none. The figures are split by the 2024 population shares.
     """
     if year not in set(hist["year"]):
         raise InputError(
             f"The `year` parameter must be one of the history's years "
             f"{sorted(set(hist['year']))}. Got {year!r} instead."
         )
-    h = hist[hist["year"] == year].set_index("kommunenummer")[list(columns)].copy()
-    pop = muni.set_index("kommunenummer")["population"]
-    if "1580" not in h.index and "1508" in h.index:
-        share = pop["1580"] / (pop["1508"] + pop["1580"])
-        joint = h.loc["1508"].copy()
-        h.loc["1580"] = joint * share
-        h.loc["1508"] = joint * (1 - share)
-    return h
+    h = hist[hist["year"] == year].set_index("kommunenummer")[list(columns)].astype(float)
+    return _split_haram(h.copy(), muni)
+
+
+def grants_with_haram(
+    muni: pd.DataFrame, grants: pd.DataFrame, year: int, column: str
+) -> pd.Series:
+    """One grant column for a year per 2024 municipality (blank = 0), Haram split out."""
+    if year not in set(grants["year"]):
+        return pd.Series(0.0, index=muni["kommunenummer"], name=column)
+    g = grants[grants["year"] == year].set_index("kommunenummer")[[column]].astype(float)
+    g = _split_haram(g.copy(), muni)
+    return g[column].reindex(muni["kommunenummer"]).fillna(0.0)
+
+
+def observed_requests(year: int) -> pd.Series:
+    """IMDi's real requests of ``year`` per 2024 municipality (0 where none was made)."""
+    muni, hist = load_municipalities(), load_history()
+    h = history_with_haram(muni, hist, year, ("anmodning",))["anmodning"]
+    return h.reindex(muni["kommunenummer"]).fillna(0.0).round().astype(np.int64)
+
+
+def national_totals() -> pd.DataFrame:
+    """National requests, decisions and settled per year of the shipped history."""
+    hist = load_history()
+    out = hist.groupby("year")[["anmodning", "anmodning_opprinnelig", "vedtak", "bosatt"]].sum()
+    return out.astype(np.int64)
+
+
+# -- the Norway problem --------------------------------------------------------------------
+
+NEED_2024 = 37_000
+"""National need for 2024 (persons), of whom :data:`MINORS_2024` unaccompanied minors."""
+MINORS_2024 = 610
+
+MINORS_GROUP = 4
+"""Minors are asked in groups of at least this many (2024 process)."""
+MINORS_CAPACITY_FACTOR = 2.0
+"""Minors capacity: at most this multiple of the municipality's share of the national minors
+service (its share of IMDi's minors grant) times the minors need, and at least one group."""
+SPEED_CAP = 1.25
+"""Settling speed is ``settled / decided`` capped here (settling more than decided counts,
+but at most 25 % extra)."""
+
+PROCESS_RULES_2024 = Rules(granularity=5, min_request=5, minors_min_group=4, max_minors_hosts=57)
+"""The shape of IMDi's real requests: multiples of 5, nobody asked for fewer than 5, minors
+in groups of at least 4, and at most 57 municipalities asked for minors (2024). Pass
+``rules=busetting.Rules()`` (or change single fields) to switch them off."""
+
+REQUEST_CRITERIA: dict[str, dict[str, str]] = {
+    "previous_request": {"indicator": "previous_request"},
+    "capacity": {"indicator": "capacity"},
+    "settling_speed": {"indicator": "settling_speed", "kind": "rate", "base": "capacity"},
+    "services": {"indicator": "services", "kind": "rate", "base": "population"},
+    "labour_market": {"indicator": "labour_market", "kind": "rate", "base": "population"},
+    "spread": {"indicator": "remoteness", "kind": "rate", "base": "population"},
+    "population": {"indicator": "population"},
+}
+"""The criteria of the requests key: name -> how its share vector is made."""
+
+CRITERION_GROUPS: dict[str, str] = {
+    "previous_request": "capacity",
+    "capacity": "capacity",
+    "settling_speed": "fast",
+    "services": "accurate",
+    "labour_market": "accurate",
+    "spread": "steered and spread",
+    "population": "steered and spread",
+}
+"""Which of the ministry's four criteria each criterion of the key serves: capacity (weighs
+most), accurate (services, work and education), fast (settling speed), steered and spread."""
+
+FITTED_WEIGHTS: dict[str, float] = {
+    "previous_request": 0.18,
+    "capacity": 0.336,
+    "settling_speed": 0.152,
+    "services": 0.05,
+    "labour_market": 0.0,
+    "spread": 0.282,
+    "population": 0.0,
+}
+"""The default weights: fitted on 2022 information against IMDi's real 2023 requests
+(``busetting.fit_weights(2023)``, reproduced by a test): the capacity group (previous request
+and capacity, 0.516) weighs most, then spread (0.282), speed (0.152) and services (0.05, the
+floor every ministry criterion keeps). See ``docs/realism.md`` for the out-of-sample
+backtest."""
+
+MINISTRY_WEIGHTS: dict[str, float] = dict(DEFAULT_WEIGHTS)
+"""The "ministry-literal" preset of earlier versions: capacity 0.40, labour market 0.20,
+services 0.15, settling speed 0.15, population 0.10. Kept for comparison (``weights=
+"ministry"``); it loses to last year's requests rescaled in the backtest."""
+
+DEFAULT_MINORS_WEIGHTS = {"minors_service": 0.6, "services": 0.25, "population": 0.15}
+"""Default weights of the minors key: the size of the municipality's minors service weighs
+most, then the service offer for children and youth, then spread."""
+
+MINORS_CRITERIA: dict[str, dict[str, str]] = {
+    "minors_service": {"indicator": "minors_service"},
+    "services": {"indicator": "services", "kind": "rate", "base": "population"},
+    "population": {"indicator": "population"},
+}
 
 
 def derive_indicators(
@@ -114,141 +235,263 @@ def derive_indicators(
     history: pd.DataFrame | None = None,
     *,
     year: int = 2023,
+    grants: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The indicators behind :func:`norway_2024`, one row per municipality.
+    """The indicators IMDi knew in the autumn of ``year``, one row per municipality.
 
+    They build the problem of year ``year + 1`` (2023 information for the 2024 requests).
     Columns (all finite and >= 0):
 
+    ``previous_request``
+        IMDi's request of ``year`` (IMDi history; 0 where the municipality was not asked).
+        IMDi asks again what it asked before.
+    ``decision``
+        The council decision (vedtak) of ``year``. **Blank** (no decision recorded) is read as
+        the previous request: IMDi re-asks, and a missing answer is no evidence of zero.
+    ``settled``
+        Refugees actually settled in ``year`` (bosatt; blank = 0). IMDi's integration grant
+        for year 1 is paid per settled person, so this is the capacity shown in practice.
     ``capacity``
-        What the municipality showed it can take in 2023: ``max(vedtak, bosatt)``, the larger
-        of its council decision and the refugees it actually settled (IMDi). With no
-        decision recorded, the settled number.
+        ``max(decision, settled)``: what the municipality decided or showed it can do,
+        including settling beyond what it decided.
     ``settling_speed``
-        ``bosatt / vedtak`` in 2023, capped at :data:`SPEED_CAP`; 1.0 (neutral) where no
-        decision was recorded. A rate applied to ``capacity``.
+        ``settled / decision``, capped at :data:`SPEED_CAP`; 1.0 (neutral) where no decision
+        was recorded or it was 0. A rate applied to ``capacity`` (the ministry's "fast").
     ``services``
-        Health-service score ``(GP reserve capacity / 100) * (1 - share on GP waiting lists)``
-        (SSB table 12005, 2023); a blank GP figure is imputed by the median of the
+        Health-service score ``(GP reserve capacity / 100) * (1 - share on GP waiting
+        lists)`` (SSB table 12005, 2023); a blank GP figure is imputed by the median of the
         municipality's KOSTRA comparison group. A rate applied to population.
     ``labour_market``
         ``(7 - c) / 6`` where ``c`` is the most central SSB centrality class in the
-        municipality's BA region (housing and labour-market region, delimited by commuting):
-        the jobs and education within commuting reach. A rate applied to population.
+        municipality's BA region: the jobs and education within commuting reach. A rate
+        applied to population. On the data this criterion runs *against* what IMDi asks (IMDi
+        asks about 5x more per resident in the periphery than in the centre); the fitted
+        default gives it weight 0 and the docs say so (``docs/realism.md``).
+    ``remoteness``
+        The SSB centrality class itself, 1 (most central) ... 6 (least central). A rate on
+        population for the ``spread`` criterion: "steered and spread" means the whole
+        country settles, and IMDi asks remote municipalities far more per resident (2023:
+        3.4 per 1,000 residents in class 1, 9.4 in class 4, 16.5 in class 6).
     ``population``
-        Residents 1 January 2024 (SSB 07459): the spread criterion.
+        Residents 1 January 2024 (SSB 07459).
+    ``minors_service``
+        IMDi's grant for unaccompanied minors in ``year`` (NOK; paid per minor in care, so
+        its size measures the municipality's minors service; 0 for years without grant
+        data, 2020-2021; a net repayment, negative in the table, counts as 0).
     ``minors_eligible``, ``minors_capacity``
-        Eligible for unaccompanied minors when centrality class <=
-        :data:`MINORS_MIN_CENTRALITY` and population >= :data:`MINORS_MIN_POPULATION`; minors
-        capacity ``max(4, round(0.10 * capacity))`` for the eligible.
+        Eligible for minors when it runs a minors service (``minors_service > 0``: the
+        ministry's "adapted apparatus"); capacity ``max(4, ceil(2 * share * 610))`` with
+        ``share`` its share of the national minors grant (:data:`MINORS_CAPACITY_FACTOR`).
+    ``able_to_settle``
+        False only where the data says the municipality cannot settle anyone: it was asked
+        in ``year`` and its council decided 0. Everyone else is asked for at least the
+        process minimum (see :func:`norway_problem`).
 
-    ``year`` picks the history year behind capacity and settling speed (2023: what IMDi knew
-    in autumn 2023; 2022 for calibrating against the 2023 requests).
-
-    Gaps: Haram's 2022-2023 figures are inside Ålesund's (both split by 2024 population);
-    blank GP figures are imputed as above; the imputation is flagged in ``imputed``.
+    Gaps: before 2024 Haram's figures are inside Ålesund's (split by 2024 population); blank
+    GP figures are imputed as above and flagged in ``imputed``.
     """
     muni = load_municipalities() if municipalities is None else municipalities
     hist = load_history() if history is None else history
-    h = history_with_haram(muni, hist, year).reindex(muni["kommunenummer"])
-    vedtak = h["vedtak"].to_numpy(dtype=float)
-    bosatt = h["bosatt"].fillna(0.0).to_numpy(dtype=float)
-    capacity = np.where(np.isnan(vedtak), bosatt, np.fmax(vedtak, bosatt))
+    grant_table = load_grants() if grants is None else grants
+    ids = muni["kommunenummer"]
+    h = history_with_haram(muni, hist, year, ("anmodning", "vedtak", "bosatt")).reindex(ids)
+    asked = h["anmodning"].fillna(0.0).to_numpy(dtype=float)
+    recorded = h["vedtak"].to_numpy(dtype=float)
+    decision = np.where(np.isnan(recorded), asked, recorded)
+    settled = h["bosatt"].fillna(0.0).to_numpy(dtype=float)
+    capacity = np.fmax(decision, settled)
     with np.errstate(divide="ignore", invalid="ignore"):
-        speed = np.where(np.isnan(vedtak) | (vedtak <= 0), 1.0, bosatt / vedtak)
+        speed = np.where(recorded > 0, settled / recorded, 1.0)
     speed = np.minimum(speed, SPEED_CAP)
-
-    gp = muni[
-        ["kostragruppe", "fastlege_reservekapasitet_2023", "fastlege_venteliste_pct_2023"]
-    ].copy()
-    imputed = (
-        gp[["fastlege_reservekapasitet_2023", "fastlege_venteliste_pct_2023"]].isna().any(axis=1)
-    )
-    for col in ("fastlege_reservekapasitet_2023", "fastlege_venteliste_pct_2023"):
-        gp[col] = gp[col].fillna(gp.groupby("kostragruppe")[col].transform("median"))
-    services = (gp["fastlege_reservekapasitet_2023"] / 100.0) * (
-        1.0 - gp["fastlege_venteliste_pct_2023"] / 100.0
-    )
-
-    regional = muni.groupby("ba_region_nr")["sentralitet"].transform("min")
-    labour = (7 - regional) / 6.0
-
-    eligible = (muni["sentralitet"] <= MINORS_MIN_CENTRALITY) & (
-        muni["population"] >= MINORS_MIN_POPULATION
-    )
+    minors_service = grants_with_haram(muni, grant_table, year, "unaccompanied_minors")
+    service = np.maximum(minors_service.to_numpy(dtype=float), 0.0)  # repayments: < 0
+    eligible = service > 0
+    share = service / service.sum() if service.sum() > 0 else np.zeros_like(service)
     minors_cap = np.where(
-        eligible, np.maximum(MINORS_GROUP, np.round(MINORS_CAPACITY_SHARE * capacity)), 0
+        eligible,
+        np.maximum(MINORS_GROUP, np.ceil(MINORS_CAPACITY_FACTOR * share * MINORS_2024)),
+        0,
     )
+    services, imputed = _gp_services(muni)
+    regional = muni.groupby("ba_region_nr")["sentralitet"].transform("min")
     return pd.DataFrame(
         {
-            "municipality_id": muni["kommunenummer"].to_numpy(),
+            "municipality_id": ids.to_numpy(),
             "name": muni["kommune"].to_numpy(),
             "county": muni["fylke"].to_numpy(),
             "population": muni["population"].to_numpy(dtype=np.int64),
+            "previous_request": asked,
+            "decision": decision,
+            "settled": settled,
             "capacity": capacity,
             "settling_speed": speed,
-            "services": services.to_numpy(dtype=float),
-            "labour_market": labour.to_numpy(dtype=float),
-            "minors_capacity_indicator": minors_cap.astype(float),
-            "minors_eligible": eligible.to_numpy(),
+            "services": services,
+            "labour_market": ((7 - regional) / 6.0).to_numpy(dtype=float),
+            "remoteness": muni["sentralitet"].to_numpy(dtype=float),
+            "minors_service": service,
+            "minors_eligible": eligible,
             "minors_capacity": minors_cap.astype(np.int64),
-            "imputed": imputed.to_numpy(),
+            "able_to_settle": ~((asked > 0) & (recorded == 0)),
+            "imputed": imputed,
         }
     )
 
 
-def default_criteria(weights: Mapping[str, float] | None = None) -> list[Criterion]:
-    """The requests key of :func:`norway_2024` with ``weights`` (defaults: capacity most)."""
-    w = dict(DEFAULT_WEIGHTS if weights is None else weights)
-    spec = {
-        "capacity": {"indicator": "capacity"},
-        "settling_speed": {"indicator": "settling_speed", "kind": "rate", "base": "capacity"},
-        "services": {"indicator": "services", "kind": "rate", "base": "population"},
-        "labour_market": {"indicator": "labour_market", "kind": "rate", "base": "population"},
-        "population": {"indicator": "population"},
-    }
-    unknown = sorted(set(w) - set(spec))
+INDICATORS = (
+    "previous_request",
+    "decision",
+    "settled",
+    "capacity",
+    "settling_speed",
+    "services",
+    "labour_market",
+    "remoteness",
+    "minors_service",
+)
+"""The indicator columns of :func:`derive_indicators` kept on every municipality."""
+
+
+def _gp_services(muni: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The GP service score and whether a blank GP figure was imputed."""
+    cols = ["fastlege_reservekapasitet_2023", "fastlege_venteliste_pct_2023"]
+    gp = muni[["kostragruppe", *cols]].copy()
+    imputed = gp[cols].isna().any(axis=1).to_numpy()
+    for col in cols:
+        gp[col] = gp[col].fillna(gp.groupby("kostragruppe")[col].transform("median"))
+    score = (gp[cols[0]] / 100.0) * (1.0 - gp[cols[1]] / 100.0)
+    return score.to_numpy(dtype=float), imputed
+
+
+def _resolve_weights(weights: Mapping[str, float] | str | None) -> dict[str, float]:
+    if weights is None or weights == "fitted":
+        return dict(FITTED_WEIGHTS)
+    if weights == "ministry":
+        return dict(MINISTRY_WEIGHTS)
+    if isinstance(weights, str):
+        raise InputError(
+            "The `weights` parameter must be a mapping of criterion to weight, 'fitted' or "
+            f"'ministry'. Got {weights!r} instead."
+        )
+    return dict(weights)
+
+
+def default_criteria(weights: Mapping[str, float] | str | None = None) -> list[Criterion]:
+    """The requests key with ``weights`` (default :data:`FITTED_WEIGHTS`; ``"ministry"``).
+
+    >>> [c.name for c in default_criteria() if c.weight > 0]
+    ['previous_request', 'capacity', 'settling_speed', 'services', 'spread']
+    """
+    w = _resolve_weights(weights)
+    unknown = sorted(set(w) - set(REQUEST_CRITERIA))
     if unknown:
         raise InputError(
-            f"The `weights` parameter must name criteria among {', '.join(spec)}. "
+            f"The `weights` parameter must name criteria among {', '.join(REQUEST_CRITERIA)}. "
             f"Got {', '.join(map(repr, unknown))} instead."
         )
-    return [Criterion(name=k, weight=v, **spec[k]) for k, v in w.items()]
+    return [Criterion(name=k, weight=v, **REQUEST_CRITERIA[k]) for k, v in w.items()]
 
 
 def default_minors_criteria(weights: Mapping[str, float] | None = None) -> list[Criterion]:
-    """The minors key of :func:`norway_2024` (capacity for minors weighs most)."""
+    """The minors key (the minors service weighs most)."""
     w = dict(DEFAULT_MINORS_WEIGHTS if weights is None else weights)
-    spec = {
-        "minors_capacity": {"indicator": "minors_capacity_indicator"},
-        "services": {"indicator": "services", "kind": "rate", "base": "population"},
-        "population": {"indicator": "population"},
-    }
-    unknown = sorted(set(w) - set(spec))
+    unknown = sorted(set(w) - set(MINORS_CRITERIA))
     if unknown:
         raise InputError(
-            f"The `minors_weights` parameter must name criteria among {', '.join(spec)}. "
-            f"Got {', '.join(map(repr, unknown))} instead."
+            f"The `minors_weights` parameter must name criteria among "
+            f"{', '.join(MINORS_CRITERIA)}. Got {', '.join(map(repr, unknown))} instead."
         )
-    return [Criterion(name=k, weight=v, **spec[k]) for k, v in w.items()]
+    return [Criterion(name=k, weight=v, **MINORS_CRITERIA[k]) for k, v in w.items()]
+
+
+def norway_problem(
+    year: int,
+    *,
+    total: int,
+    minors: int = 0,
+    weights: Mapping[str, float] | str | None = None,
+    minors_weights: Mapping[str, float] | None = None,
+    rules: Rules = PROCESS_RULES_2024,
+    ask_everyone: bool | None = None,
+) -> Problem:
+    """The Norwegian problem of ``year``, built from what was known in autumn ``year - 1``.
+
+    Parameters
+    ----------
+    year : int
+        The year whose requests are made (2021-2024); the indicators come from the history
+        of ``year - 1`` (:func:`derive_indicators`).
+    total, minors : int
+        The national need and, of it, unaccompanied minors.
+    weights : mapping, "fitted" or "ministry", optional
+        Weights of the requests key (default :data:`FITTED_WEIGHTS`).
+    rules : Rules
+        Process rules (default :data:`PROCESS_RULES_2024`).
+    ask_everyone : bool, optional
+        With a minimum request ``k`` in the rules, every municipality that can settle is
+        asked for at least ``k``, as IMDi asks nearly every municipality (356 of 357 in
+        2024). Left free (0 or at least ``k``) are those whose council decided 0 when asked
+        last year (``able_to_settle``) and those whose per-capita or share cap is below
+        ``k``. ``None`` (default): applied when the total covers the floors; ``True``:
+        always (an :class:`~busetting.InputError` when the total is too small); ``False``:
+        never.
+    """
+    frame = derive_indicators(year=year - 1)
+    floors = _floors(frame, rules, total, ask_everyone)
+    if floors is not None:
+        frame["min"] = floors
+    frame = frame.drop(columns=["able_to_settle"])
+    problem = Problem.from_frame(
+        frame,
+        total=total,
+        minors=minors,
+        criteria=default_criteria(weights),
+        minors_criteria=default_minors_criteria(minors_weights),
+        indicators=INDICATORS,
+    )
+    return problem.with_rules(rules)
+
+
+def _floors(
+    frame: pd.DataFrame, rules: Rules, total: int, ask_everyone: bool | None
+) -> np.ndarray | None:
+    """The lower bound ``min`` of every municipality under ``ask_everyone`` (or None)."""
+    floor = rules.min_request
+    if not floor or ask_everyone is False:
+        return None
+    able = frame["able_to_settle"].to_numpy(dtype=bool).copy()
+    if rules.per_capita_cap is not None:
+        pop = frame["population"].to_numpy(dtype=float)
+        able &= np.floor(rules.per_capita_cap * pop + 1e-9) >= floor
+    if rules.share_cap is not None:
+        able &= math.floor(rules.share_cap * total + 1e-9) >= floor
+    floors = np.where(able, floor, 0).astype(np.int64)
+    needed = int(floors.sum())
+    if needed <= total:
+        return floors
+    if ask_everyone is None:
+        return None
+    raise InputError(
+        f"The `total` parameter of `norway_problem` must be at least {needed:,} ({floor} for "
+        f"each of the {int(able.sum())} municipalities asked) with ask_everyone=True. Got "
+        f"{total:,} instead."
+    )
 
 
 def norway_2024(
     *,
     total: int = NEED_2024,
     minors: int = MINORS_2024,
-    weights: Mapping[str, float] | None = None,
+    weights: Mapping[str, float] | str | None = None,
     minors_weights: Mapping[str, float] | None = None,
     rules: Rules = PROCESS_RULES_2024,
-    indicators_year: int = 2023,
+    ask_everyone: bool | None = None,
 ) -> Problem:
     """The 2024 Norwegian problem: 37,000 persons, of whom 610 minors, over 357 municipalities.
 
-    Indicators are derived from what IMDi knew in autumn 2023 (see
-    :func:`derive_indicators`); weights default to :data:`busetting.DEFAULT_WEIGHTS`
-    (capacity 0.40, labour market 0.20, services 0.15, settling speed 0.15, population
-    0.10) and :data:`DEFAULT_MINORS_WEIGHTS`; the rules default to the real process's
-    (:data:`PROCESS_RULES_2024`: multiples of 5, minimum 5, minors in groups of at least 4, at
-    most 57 minors hosts), each switchable off.
+    Built from what IMDi knew in autumn 2023 (:func:`derive_indicators`, :func:`norway_problem`)
+    with the fitted default weights (:data:`FITTED_WEIGHTS`; ``weights="ministry"`` for the
+    ministry-literal preset), the minors key over the municipalities that run a minors service,
+    and the real process rules (:data:`PROCESS_RULES_2024`), each switchable off.
 
     Examples
     --------
@@ -258,15 +501,15 @@ def norway_2024(
     >>> problem.total, problem.minors, len(problem.municipalities)
     (37000, 610, 357)
     >>> alloc = bs.allocate(problem)
-    >>> int(alloc.requests.sum()), int(alloc.minors.sum())
-    (37000, 610)
+    >>> int(alloc.requests.sum()), int(alloc.minors.sum()), int((alloc.requests == 0).sum())
+    (37000, 610, 0)
     """
-    frame = derive_indicators(year=indicators_year)
-    problem = Problem.from_frame(
-        frame,
+    return norway_problem(
+        2024,
         total=total,
         minors=minors,
-        criteria=default_criteria(weights),
-        minors_criteria=default_minors_criteria(minors_weights),
+        weights=weights,
+        minors_weights=minors_weights,
+        rules=rules,
+        ask_everyone=ask_everyone,
     )
-    return problem.with_rules(rules)

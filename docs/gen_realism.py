@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import busetting as bs
-from busetting.backtest import MODEL, POPULATION_SHARE, PREVIOUS_SCALED
+from busetting._backtest import MODEL, POPULATION_SHARE, PREVIOUS_SCALED
 
 DOCS = Path(__file__).parent
 YEARS = (2022, 2023)

@@ -11,7 +11,7 @@ import pytest
 
 import busetting as bs
 import busetting.datasets as datasets
-from busetting.backtest import MODEL, POPULATION_SHARE, PREVIOUS_SCALED
+from busetting._backtest import MODEL, POPULATION_SHARE, PREVIOUS_SCALED
 from busetting.cli import main
 from busetting.datasets import CRITERION_GROUPS, FITTED_WEIGHTS
 

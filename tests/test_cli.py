@@ -217,7 +217,9 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert out.returncode != 0 and "Traceback" in out.stderr
 
 
-def test_progress_is_shown_for_slow_runs_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_is_shown_for_slow_runs_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     real = bs.allocate
 
     def slow(*args, **kwargs):

@@ -18,8 +18,10 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 (<Status.OPTIMAL: 'optimal'>, {'0301': 83, '1103': 17, '1151': 0})
 """
 
+from busetting import datasets, io, schemas
+from busetting._backtest import Backtest, backtest, fit_weights
+from busetting._compare import compare
 from busetting._version import __version__
-from busetting.backtest import Backtest, backtest, fit_weights
 from busetting.calibrate import Calibration, calibrate, out_of_sample
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
@@ -60,13 +62,17 @@ __all__ = [
     "backtest",
     "build_key",
     "calibrate",
+    "compare",
+    "datasets",
     "default_weights",
     "diagnose",
     "fingerprint",
     "fit_weights",
+    "io",
     "out_of_sample",
     "revise",
     "scenarios",
+    "schemas",
     "sensitivity",
     "uncertainty",
     "verify",

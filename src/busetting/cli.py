@@ -306,7 +306,14 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--json", action="store_true", help="print the scores as JSON")
     bt.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    s = sub.add_parser("schema", help="print the JSON Schema of a problem (the .json input)")
+    s = sub.add_parser(
+        "schema", help="print the JSON Schema of a problem (the .json input) or of the output"
+    )
+    s.add_argument(
+        "--output",
+        action="store_true",
+        help="the schema of the allocation output (what --json prints) instead of the input",
+    )
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -695,11 +702,11 @@ def main(
 
     try:
         if args.command == "schema":
-            import busetting as bs
+            from busetting.model import Problem
+            from busetting.schemas import AllocationOutput
 
-            print(
-                json.dumps(bs.Problem.model_json_schema(), indent=2, ensure_ascii=False), file=out
-            )
+            model = AllocationOutput if args.output else Problem
+            print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
             return EXIT_OK
         if args.command == "validate":
             return _validate(args, out, err)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import math
 import os
@@ -480,66 +479,16 @@ def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
-    """The JSON form of an allocation (also what ``busetting allocate --json`` prints)."""
-    p = alloc.problem
-    rows = []
-    frame = alloc.to_frame()
-    contributions = alloc.contributions.to_dict(orient="index")
-    for mid, r in frame.iterrows():
-        rows.append(
-            {
-                "municipality_id": str(mid),
-                "name": r["name"],
-                "county": r["county"],
-                "population": int(r["population"]),
-                "target": float(r["target"]),
-                "contributions": {str(c): float(v) for c, v in contributions[mid].items()},
-                "request": None if pd.isna(r["request"]) else int(r["request"]),
-                "minors_target": float(r["minors_target"]),
-                "minors": None if pd.isna(r["minors"]) else int(r["minors"]),
-                "binding": r["binding"],
-                "tie": bool(r["tie"]),
-            }
-        )
-    return {
-        "status": alloc.status.value,
-        "message": alloc.message,
-        "total": p.total,
-        "minors_total": p.minors,
-        "method": alloc.method,
-        "solver": alloc.solver,
-        "solver_version": alloc.solver_version,
-        "solver_reason": alloc.solver_reason,
-        "objective": alloc.objective,
-        "criteria": [c.model_dump() for c in p.criteria],
-        "minors_criteria": [c.model_dump() for c in p.effective_minors_criteria],
-        "ties": [dataclasses.asdict(t) for t in alloc.ties],
-        "certificate": [dataclasses.asdict(c) for c in alloc.certificate],
-        "diagnosis": [dataclasses.asdict(d) for d in alloc.diagnosis],
-        "fingerprint": alloc.fingerprint,
-        "version": alloc.version,
-        "runtime_seconds": alloc.runtime,
-        "municipalities": rows,
-    }
+    """The JSON form of an allocation (also what ``busetting allocate --json`` prints).
 
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    It follows :class:`busetting.schemas.AllocationOutput` (``busetting schema --output``).
+    """
+    return alloc.to_output().model_dump(mode="json")
 
 
 def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
     """:func:`allocation_to_dict` as JSON text (UTF-8, æøå kept)."""
-    data = allocation_to_dict(alloc)
-    for key in ("certificate",):
-        for item in data[key]:
-            for k, v in item.items():
-                if isinstance(v, float) and not math.isfinite(v):
-                    item[k] = None
-    return json.dumps(data, indent=indent, ensure_ascii=False, default=_json_default)
+    return json.dumps(allocation_to_dict(alloc), indent=indent, ensure_ascii=False)
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:

@@ -559,6 +559,73 @@ class Problem(BaseModel):
         need = Need(total=total, minors=self.minors if minors is None else minors)
         return self.model_copy(update={"need": need})
 
+    # -- display -----------------------------------------------------------------------------
+
+    def _summary(self) -> list[str]:
+        weights = ", ".join(f"{c.name}={c.weight:g}" for c in self.criteria)
+        lines = [
+            f"Problem({len(self.municipalities)} municipalities, need {self.total:,}, "
+            f"of whom {self.minors:,} minors)",
+            f"  criteria: {weights}",
+        ]
+        if self.minors_criteria is not None:
+            minors = ", ".join(f"{c.name}={c.weight:g}" for c in self.minors_criteria)
+            lines.append(f"  minors criteria: {minors}")
+        eligible = sum(m.minors_eligible for m in self.municipalities)
+        lines.append(f"  minors eligible: {eligible} of {len(self.municipalities)}")
+        rules = self.rules.describe()
+        lines.append(f"  rules: {'; '.join(rules) if rules else 'none'}")
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self._summary())
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<div>{html.escape(line.strip())}</div>" for line in self._summary())
+        table = self.to_frame().head(10).to_html(float_format=lambda v: f"{v:,.4g}")
+        more = len(self.municipalities) - 10
+        tail = f"<div>… and {more} more (<code>.to_frame()</code>)</div>" if more > 0 else ""
+        return f"<div class='busetting-problem'>{head}{table}{tail}</div>"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per municipality: identity, bounds, minors fields and every indicator.
+
+        Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``, ``min``,
+        ``max``, ``fixed``, ``minors_eligible``, ``minors_capacity``, ``minors_min`` (nullable
+        integers) and one column per indicator. The inverse of :meth:`from_frame` (with the
+        same criteria, total and minors).
+
+        >>> import busetting as bs
+        >>> p = bs.Problem(municipalities=[bs.Municipality(municipality_id="0301",
+        ...                name="Oslo", population=700, indicators={"capacity": 9.0})],
+        ...                criteria={"capacity": 1.0}, need=bs.Need(total=10))
+        >>> p.to_frame().loc["0301", ["name", "population", "capacity"]].tolist()
+        ['Oslo', 700, 9.0]
+        """
+        import pandas as pd
+
+        ms = self.municipalities
+        frame = pd.DataFrame(
+            {
+                "name": [m.name for m in ms],
+                "county": [m.county for m in ms],
+                "population": [m.population for m in ms],
+            },
+            index=pd.Index(self.ids, name="municipality_id"),
+        )
+        for col in ("min", "max", "fixed", "minors_capacity", "minors_min"):
+            frame[col] = pd.array([getattr(m, col) for m in ms], dtype="Int64")
+        frame.insert(6, "minors_eligible", [m.minors_eligible for m in ms])
+        names = sorted({k for m in ms for k in m.indicators})
+        for name in names:
+            frame[name] = [m.indicators.get(name, float("nan")) for m in ms]
+        return frame
+
     def with_criteria(
         self,
         criteria: Mapping[str, float] | Sequence[Criterion],

@@ -1,11 +1,14 @@
 """Plots of an allocation (matplotlib, the ``plots`` extra: ``pip install "busetting[plots]"``).
 
 Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so nothing is
-shown, no global state is touched, and the figure can be saved or displayed by the caller.
+shown, no global state is touched, and the figure can be saved or displayed by the caller. The
+figures display themselves in Jupyter (as PNG, through ``_repr_png_``) with no ``%matplotlib``
+magic, exactly once.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,17 +20,35 @@ if TYPE_CHECKING:
 
     from busetting.result import Allocation
 
-__all__ = ["plot_county_totals", "plot_fan", "plot_per_capita", "plot_requests_vs_targets"]
+__all__ = [
+    "plot_comparison",
+    "plot_county_totals",
+    "plot_fan",
+    "plot_per_capita",
+    "plot_requests_vs_targets",
+]
 
 HINT = 'plots need matplotlib: pip install "busetting[plots]"'
 
 
-def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
+@functools.cache
+def _notebook_figure_class() -> type[Figure]:
     try:
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ImportError(HINT) from exc
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+    class NotebookFigure(Figure):
+        """A matplotlib figure that shows itself in Jupyter as PNG, with no pyplot."""
+
+        def _repr_png_(self) -> bytes:
+            return figure_png(self)
+
+    return NotebookFigure
+
+
+def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
+    return _notebook_figure_class()(figsize=(width, height), dpi=100, layout="constrained")
 
 
 def _numbers(alloc: Allocation) -> pd.DataFrame:
@@ -126,6 +147,24 @@ def plot_fan(
         ax.set_ylabel("request")
         if samples is not None and len(samples):
             ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
+    """The ``top`` largest changes of a :func:`busetting.compare` table, as bars.
+
+    Bars to the right are increases from ``a`` to ``b``, to the left decreases.
+    """
+    rows = table.head(top).iloc[::-1]
+    a, b = (str(c)[len("request_") :] for c in table.columns if str(c).startswith("request_"))
+    fig = _figure(8.0, 0.3 * len(rows) + 1.5)
+    ax = fig.add_subplot()
+    colors = ["#1f5f8b" if v >= 0 else "#b03a2e" for v in rows["change"]]
+    ax.barh(np.arange(len(rows)), rows["change"].astype(float), color=colors)
+    ax.set_yticks(np.arange(len(rows)), [str(n) for n in rows["name"]])
+    ax.axvline(0, color="#999999", lw=1)
+    ax.set_xlabel(f"change in request, {a} → {b}")
+    ax.set_title(f"The {len(rows)} largest changes")
     return fig
 
 

@@ -7,7 +7,9 @@ keeps the backend's own status text); infeasibility is a status, and
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -16,8 +18,13 @@ import numpy as np
 import pandas as pd
 
 from busetting.exceptions import InfeasibleError, SolverError
+from busetting.schemas import AllocationOutput
 
 if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
     from busetting.model import Problem
 
 __all__ = ["Allocation", "Certificate", "Shortfall", "Status", "Tie"]
@@ -208,6 +215,75 @@ class Allocation:
         frame["tie"] = [i in tied for i in idx]
         return frame
 
+    def to_output(self) -> AllocationOutput:
+        """The allocation as its output model (:class:`~busetting.schemas.AllocationOutput`).
+
+        This is the JSON form (``.model_dump(mode="json")``) that ``--json`` prints and a web
+        framework sends when a route returns an ``Allocation``.
+        """
+        p = self.problem
+        frame = self.to_frame()
+        contributions = self.contributions.to_dict(orient="index")
+        rows = [
+            {
+                "municipality_id": str(mid),
+                "name": r["name"],
+                "county": r["county"],
+                "population": int(r["population"]),
+                "target": float(r["target"]),
+                "contributions": {str(c): float(v) for c, v in contributions[mid].items()},
+                "request": None if pd.isna(r["request"]) else int(r["request"]),
+                "minors_target": float(r["minors_target"]),
+                "minors": None if pd.isna(r["minors"]) else int(r["minors"]),
+                "binding": str(r["binding"]),
+                "tie": bool(r["tie"]),
+            }
+            for mid, r in frame.iterrows()
+        ]
+        return AllocationOutput.model_validate(
+            {
+                "status": self.status.value,
+                "message": self.message,
+                "total": p.total,
+                "minors_total": p.minors,
+                "method": self.method,
+                "solver": self.solver,
+                "solver_version": self.solver_version,
+                "solver_reason": self.solver_reason,
+                "objective": _finite(self.objective),
+                "criteria": [c.model_dump() for c in p.criteria],
+                "minors_criteria": [c.model_dump() for c in p.effective_minors_criteria],
+                "ties": [dataclasses.asdict(t) for t in self.ties],
+                "certificate": [
+                    {k: _finite(v) for k, v in dataclasses.asdict(c).items()}
+                    for c in self.certificate
+                ],
+                "diagnosis": [dataclasses.asdict(d) for d in self.diagnosis],
+                "fingerprint": self.fingerprint,
+                "version": self.version,
+                "runtime_seconds": self.runtime,
+                "municipalities": rows,
+            }
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Let pydantic (and FastAPI) send an ``Allocation`` as its output model."""
+        from pydantic_core import core_schema
+
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda a: a.to_output().model_dump(mode="json"), when_used="always"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(AllocationOutput.__pydantic_core_schema__)
+
     # -- explanation -------------------------------------------------------------------------
 
     def explain(self, municipality_id: str, *, language: str = "en") -> Any:
@@ -277,3 +353,10 @@ class Allocation:
         cols = ["name", "county", "target", "request", "minors", "binding"]
         table = top[cols].to_html(float_format=lambda v: f"{v:,.2f}", escape=True)
         return f"<div class='busetting-allocation'>{head}{table}</div>"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with a non-finite float (an open certificate bound) as ``None``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

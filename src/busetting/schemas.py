@@ -1,0 +1,119 @@
+"""The output schema: what an allocation looks like to a service, as pydantic models.
+
+:class:`AllocationOutput` is the JSON form of an :class:`~busetting.Allocation` — what
+``busetting allocate --json`` prints, what :func:`busetting.io.allocation_to_dict` returns,
+and what a web framework that reads pydantic types (FastAPI, Litestar) sends when a route
+returns an ``Allocation``. ``busetting schema --output`` prints its JSON Schema.
+
+>>> from busetting.schemas import AllocationOutput
+>>> sorted(AllocationOutput.model_json_schema()["required"])[:4]
+['certificate', 'criteria', 'diagnosis', 'fingerprint']
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AllocationOutput",
+    "CertificateOutput",
+    "CriterionOutput",
+    "MunicipalityOutput",
+    "ShortfallOutput",
+    "TieOutput",
+]
+
+_OUT = ConfigDict(frozen=True, extra="forbid")
+
+
+class MunicipalityOutput(BaseModel):
+    """One municipality's line of the result."""
+
+    model_config = _OUT
+
+    municipality_id: str
+    name: str
+    county: str
+    population: int
+    target: float = Field(description="the criteria key's target (persons, fractional)")
+    contributions: dict[str, float] = Field(description="each criterion's part of the target")
+    request: int | None = Field(description="the request (anmodning); null without a solution")
+    minors_target: float
+    minors: int | None = Field(description="of the request, unaccompanied minors")
+    binding: str = Field(description="the bound or rule that holds the request, or ''")
+    tie: bool = Field(description="whether the municipality was in a tie at the margin")
+
+
+class CriterionOutput(BaseModel):
+    """One criterion of the key, as it was used."""
+
+    model_config = _OUT
+
+    name: str
+    indicator: str
+    weight: float
+    kind: str
+    base: str | None
+    direction: str
+
+
+class TieOutput(BaseModel):
+    """Municipalities tied for the last unit and the rule that broke the tie."""
+
+    model_config = _OUT
+
+    key: str
+    cost: float
+    winners: list[str]
+    losers: list[str]
+    rule: str
+
+
+class CertificateOutput(BaseModel):
+    """The threshold path's optimality certificate for one key."""
+
+    model_config = _OUT
+
+    key: str
+    method: str
+    lambda_low: float | None
+    lambda_high: float | None
+    low_municipality: str | None
+    high_municipality: str | None
+    exact: bool
+
+
+class ShortfallOutput(BaseModel):
+    """One infeasible constraint group and the amount by which it misses."""
+
+    model_config = _OUT
+
+    group: str
+    message: str
+    required: int
+    available: int
+
+
+class AllocationOutput(BaseModel):
+    """The JSON form of an allocation."""
+
+    model_config = _OUT
+
+    status: str = Field(description="optimal, infeasible, time_limit or error")
+    message: str
+    total: int
+    minors_total: int
+    method: str
+    solver: str
+    solver_version: str
+    solver_reason: str
+    objective: float | None
+    criteria: list[CriterionOutput]
+    minors_criteria: list[CriterionOutput]
+    ties: list[TieOutput]
+    certificate: list[CertificateOutput]
+    diagnosis: list[ShortfallOutput]
+    fingerprint: str
+    version: str
+    runtime_seconds: float
+    municipalities: list[MunicipalityOutput]

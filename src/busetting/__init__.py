@@ -20,11 +20,13 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 
 from busetting._version import __version__
 from busetting.calibrate import Calibration, calibrate, out_of_sample
+from busetting.counties import county_drafts, read_recommendations, write_county_drafts
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting.explain import Explanation, Verification, verify
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
+from busetting.reconciliation import Recommendations, Reconciliation, reconcile
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
 from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting.solve import allocate, diagnose, fingerprint
@@ -45,6 +47,8 @@ __all__ = [
     "Municipality",
     "Need",
     "Problem",
+    "Recommendations",
+    "Reconciliation",
     "Revision",
     "Rules",
     "Shortfall",
@@ -57,13 +61,17 @@ __all__ = [
     "available_solvers",
     "build_key",
     "calibrate",
+    "county_drafts",
     "default_weights",
     "diagnose",
     "fingerprint",
     "out_of_sample",
+    "read_recommendations",
+    "reconcile",
     "revise",
     "scenarios",
     "sensitivity",
     "uncertainty",
     "verify",
+    "write_county_drafts",
 ]

@@ -417,3 +417,50 @@ def test_a_file_without_the_table_is_an_input_error(tmp_path: Path) -> None:
         bs.read_recommendations(csv)
     with pytest.raises(bs.InputError, match="does not exist"):
         bs.read_recommendations(tmp_path / "missing.xlsx")
+
+
+# -- the command line ----------------------------------------------------------------------
+
+
+def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
+    import io
+
+    from busetting.cli import EXIT_INPUT, EXIT_OK, main
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["counties", "--out", str(tmp_path)], stdout=out, stderr=err) == EXIT_OK
+    assert "written: 16 workbooks" in out.getvalue()
+    oslo = tmp_path / "oslo.xlsx"
+    share = int(pd.read_excel(oslo, dtype={"kommunenummer": str})["utkast anmodning"].sum())
+    fill(oslo, {"0301": share + 3})  # one municipality, 3 above its share and off the grid
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        [
+            "reconcile",
+            str(oslo),
+            "--out",
+            str(tmp_path / "final.csv"),
+            "--changes",
+            str(tmp_path / "changes.xlsx"),
+        ],
+        stdout=out,
+        stderr=err,
+    )
+    assert code == EXIT_OK, err.getvalue()
+    text = out.getvalue()
+    assert f"0301 Oslo: {share + 3} -> {share}" in text
+    assert "3 above its share" in text and "rule: not a multiple of 5" in text
+    book = openpyxl.load_workbook(tmp_path / "changes.xlsx")
+    assert book.sheetnames == ["fylker", "Oslo"]
+    assert [c.value for c in book["Oslo"][1]][:3] == [
+        "kommunenummer",
+        "kommune",
+        "tilråding anmodning",
+    ]
+    final = pd.read_csv(tmp_path / "final.csv", dtype={"municipality_id": str})
+    assert int(final["request"].sum()) == 37_000
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kommunenummer,tilråding anmodning\n0301,mange\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["reconcile", str(bad)], stdout=io.StringIO(), stderr=err) == EXIT_INPUT
+    assert "mange" in err.getvalue() and "Oslo" in err.getvalue()

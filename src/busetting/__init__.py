@@ -20,7 +20,12 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 
 from busetting._version import __version__
 from busetting.calibrate import Calibration, calibrate, out_of_sample
-from busetting.counties import county_drafts, read_recommendations, write_county_drafts
+from busetting.counties import (
+    county_drafts,
+    read_recommendations,
+    write_change_report,
+    write_county_drafts,
+)
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting.explain import Explanation, Verification, verify
@@ -73,5 +78,6 @@ __all__ = [
     "sensitivity",
     "uncertainty",
     "verify",
+    "write_change_report",
     "write_county_drafts",
 ]

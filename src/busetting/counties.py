@@ -23,17 +23,23 @@ from typing import Any, Literal
 import pandas as pd
 
 from busetting.exceptions import InputError
-from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table
+from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
 from busetting.model import ID_PATTERN, Problem
 from busetting.reconciliation import (
     RECOMMENDATION,
     RECOMMENDED_MINORS,
     Recommendations,
+    Reconciliation,
     count_or_blank,
 )
 from busetting.result import Allocation
 
-__all__ = ["county_drafts", "read_recommendations", "write_county_drafts"]
+__all__ = [
+    "county_drafts",
+    "read_recommendations",
+    "write_change_report",
+    "write_county_drafts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -676,3 +682,105 @@ def read_recommendations(
         index=pd.Index(ids, name="municipality_id"),
     )
     return Recommendations(table=table, counties=tuple(sorted(counties)), notes=tuple(notes))
+
+
+# -- the change report ---------------------------------------------------------------------
+
+REPORT_HEADERS: dict[str, tuple[str, str]] = {
+    "county": ("county", "fylke"),
+    "municipality_id": ("municipality_id", "kommunenummer"),
+    "name": ("name", "kommune"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
+    "request": ("final request", "endelig anmodning"),
+    "change": ("change", "endring"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
+    "minors": ("final minors", "endelig EM"),
+    "minors_change": ("minors change", "endring EM"),
+    "kind": ("kind", "type"),
+    "reason": ("reason", "begrunnelse"),
+    "share": ("share", "ramme anmodning"),
+    "minors_share": ("minors share", "ramme EM"),
+    "given": ("recommendations given", "tilrådinger gitt"),
+    "municipalities": ("municipalities", "kommuner"),
+    "case": ("case", "tilfelle"),
+    "changed": ("changed", "endret"),
+}
+SHEET_NAME_LIMIT = 31
+"""Longest sheet name a workbook accepts."""
+
+
+def _sheet_name(text: str, taken: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "-", text)[:SHEET_NAME_LIMIT] or "sheet"
+    base, k = name, 2
+    while name.lower() in taken:
+        suffix = f" ({k})"
+        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        k += 1
+    taken.add(name.lower())
+    return name
+
+
+def _table_sheet(sheet: Any, frame: pd.DataFrame, language: Language, wide: str = "") -> None:
+    """A plain table: bold frozen header, widths, thousands separators."""
+    font = _require_openpyxl("styles").Font(bold=True)
+    letter_of = _require_openpyxl("utils").get_column_letter
+    which = 1 if language == "nb" else 0
+    columns = list(frame.columns)
+    sheet.append([REPORT_HEADERS.get(c, (c, c))[which] for c in columns])
+    for record in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else neutralise(_plain(v)) for v in record])
+    for j, col in enumerate(columns, start=1):
+        sheet.cell(row=1, column=j).font = font
+        numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
+        if numeric:
+            for row in range(2, len(frame) + 2):
+                sheet.cell(row=row, column=j).number_format = "#,##0"
+        width = max(
+            [len(str(sheet.cell(row=1, column=j).value))]
+            + [len(str(v)) for v in frame[col].tolist()[:400]]
+        )
+        limit = 90 if col == wide else 40
+        sheet.column_dimensions[letter_of(j)].width = min(max(width + 2, 8), limit)
+    sheet.freeze_panes = "A2"
+
+
+def write_change_report(
+    reconciliation: Reconciliation, path: str | Path, *, language: Language = "nb"
+) -> Path:
+    """Write the per-county change report, atomically.
+
+    ``.xlsx``: a sheet with the county summary (share, what was recommended, the case, the
+    final sums and how many municipalities changed), then one sheet per county that gave
+    recommendations, listing every municipality whose final request or minors differ from its
+    recommendation and why. ``.csv`` / ``.json``: the change table alone.
+
+    Parameters
+    ----------
+    reconciliation : Reconciliation
+        As returned by :func:`busetting.reconcile`.
+    path : str or Path
+        ``.xlsx``, ``.csv`` or ``.json``.
+    language : {"nb", "en"}, default "nb"
+        Headers in Norwegian (bokmål) or English (the reasons are in English).
+    """
+    if language not in SHEETS:
+        raise InputError(
+            "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "
+            f"Got {language!r} instead."
+        )
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        return write_table(reconciliation.changes.set_index("municipality_id"), p)
+    openpyxl = _require_openpyxl()
+    book = openpyxl.Workbook()
+    taken: set[str] = set()
+    summary = book.active
+    summary.title = _sheet_name("fylker" if language == "nb" else "counties", taken)
+    _table_sheet(summary, reconciliation.counties.reset_index(), language)
+    given = reconciliation.counties
+    for county in given.index[given["given"] > 0].tolist():
+        sheet = book.create_sheet(_sheet_name(str(county), taken))
+        part = reconciliation.changes_for(str(county)).drop(columns=["county"])
+        _table_sheet(sheet, part, language, wide="reason")
+    _atomic_write(p, book.save)
+    return p

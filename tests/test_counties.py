@@ -156,7 +156,7 @@ def test_round_trip_drafts_fill_read_reconcile(
     agder_minors = alloc.minors.loc[list(agder.index)]
     assert agder_minors[agder_minors > 0].to_dict() == exact_minors
     assert result.changes_for("Agder").empty
-    assert result.counties.loc["Agder", "case"] == "exact"
+    assert result.counties.loc["Agder", "case"] == "matches"
     assert result.counties.loc["Vestland", "case"] == "blanks"
     # Vestland asked for more than its share: cuts are reported with the reason
     vl_changes = result.changes_for("Vestland")
@@ -211,7 +211,7 @@ def test_exact_recommendations_come_back_and_others_keep_the_draft() -> None:
     b = ["0004", "0005", "0006"]
     assert result.allocation.requests.loc[b].tolist() == draft.requests.loc[b].tolist()
     assert result.changes.empty
-    assert result.counties["case"].to_dict() == {"A": "exact", "B": "none"}
+    assert result.counties["case"].to_dict() == {"A": "matches", "B": "none"}
 
 
 def test_same_answer_in_any_row_order_and_inputs_untouched() -> None:

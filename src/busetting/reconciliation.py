@@ -115,9 +115,9 @@ class Reconciliation:
     counties : pandas.DataFrame
         Per county: ``share``, ``minors_share``, ``recommended`` and ``recommended_minors``
         (sums of what was given), ``given`` (municipalities with a recommendation),
-        ``municipalities``, ``case`` (``none``, ``exact``, ``blanks``, ``above`` or ``below``),
-        ``request`` and ``minors`` (final sums) and ``changed`` (municipalities listed in
-        :attr:`changes`).
+        ``municipalities``, ``case`` (``none``: no recommendation; ``matches``: complete and
+        summing to the share; ``blanks``; ``above`` or ``below`` the share), ``request`` and
+        ``minors`` (final sums) and ``changed`` (municipalities listed in :attr:`changes`).
     changes : pandas.DataFrame
         One row per municipality whose final request or minors differ from its recommendation:
         ``county``, ``municipality_id``, ``name``, ``recommendation``, ``request``, ``change``,
@@ -299,7 +299,7 @@ def _blend(
         return "none", share * key_part
     total = int(values[given].sum())
     if given.all() and total == share:
-        return "exact", values.astype(np.float64)
+        return "matches", values.astype(np.float64)
     filled = np.where(given, values, key).astype(np.float64)
     f_sum = float(filled.sum())
     own = filled / f_sum if f_sum > 0 else key_part
@@ -636,7 +636,7 @@ def _report(
         minors_sum = int(rm.fillna(0).sum())
         county_note = (
             ""
-            if plan.case in ("none", "exact")
+            if plan.case in ("none", "matches")
             else _sum_note("recommendations", given_sum, shares[name], plan.case != "blanks")
         )
         minors_note = (

@@ -464,3 +464,43 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["reconcile", str(bad)], stdout=io.StringIO(), stderr=err) == EXIT_INPUT
     assert "mange" in err.getvalue() and "Oslo" in err.getvalue()
+
+
+def test_a_folder_with_the_blank_combined_draft_beside_a_reply(tmp_path: Path) -> None:
+    p = toy()
+    draft = bs.allocate(p)
+    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path)
+    fill(paths[1], {"0004": 30, "0005": 20})  # b.xlsx; alle_fylker.xlsx stays blank
+    back = bs.read_recommendations(tmp_path, problem=p)
+    assert back.counties == ("B",)
+    assert back.table.loc[["0004", "0005"], "recommendation"].tolist() == [30, 20]
+    assert any("0004 has no recommendation there; kept b.xlsx" in n for n in back.notes)
+    fill(paths[2], {"0004": 35})  # now the combined file contradicts the reply
+    with pytest.raises(bs.InputError, match="appears again"):
+        bs.read_recommendations(tmp_path, problem=p)
+
+
+@pytest.mark.parametrize("text", ["1.000", "2,500", "12,5", "1e3x", "true"])
+def test_ambiguous_or_non_integer_text_is_refused(text: str) -> None:
+    p = toy()
+    frame = pd.DataFrame({"municipality_id": ["0001"], "recommendation": [text]})
+    with pytest.raises(bs.InputError) as info:
+        bs.reconcile(p, frame)
+    assert info.value.failure_cases["value"].tolist() == [text]
+
+
+@pytest.mark.parametrize("limit", [1, 5])
+def test_a_minors_host_dropped_blames_the_hosts_limit_only_when_it_binds(limit: int) -> None:
+    p = toy(max_minors_hosts=limit, minors_min_group=10)  # 10 minors: one group, one host
+    draft = bs.allocate(p)
+    assert draft.minors is not None and draft.requests is not None
+    assert int((draft.minors > 0).sum()) == 1
+    other = "0004" if int(draft.minors["0001"]) > 0 else "0001"
+    ids = ["0001", "0002", "0003"] if other == "0001" else ["0004", "0005", "0006"]
+    mine = {i: int(draft.requests[i]) for i in ids}
+    result = bs.reconcile(p, recs(mine, {other: 10}), draft=draft).raise_for_status()
+    assert result.allocation.minors is not None
+    assert int(result.allocation.minors[other]) == 0  # its county's minors share is 0
+    why = result.changes.set_index("municipality_id")["reason"][other]
+    assert "10 above its minors share of 0" in why
+    assert ("rule: at most 1 minors hosts" in why) == (limit == 1)

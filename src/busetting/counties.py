@@ -486,6 +486,16 @@ def _sheet_rows(path: Path, notes: list[str]) -> list[tuple[str, list[list[Any]]
     return found
 
 
+def _blank(record: Mapping[str, Any]) -> bool:
+    """No recommendation, no minors and no comment (and no bad cell)."""
+    return (
+        not record.get("bad")
+        and record[RECOMMENDATION] is None
+        and record[RECOMMENDED_MINORS] is None
+        and not record["comment"]
+    )
+
+
 def _id_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
@@ -560,7 +570,6 @@ def read_recommendations(
     notes: list[str] = []
     failures: list[dict[str, Any]] = []
     records: dict[str, dict[str, Any]] = {}
-    counties: set[str] = set()
     where_from: dict[str, str] = {}
     known = {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
 
@@ -638,30 +647,40 @@ def read_recommendations(
                             f"does not match the problem's county {known[mid].county!r}",
                         )
                     county = county or known[mid].county
-                if mid in records:
-                    fail(
-                        r,
-                        mid,
-                        county,
-                        str(headers[inverse["municipality_id"]]),
-                        mid,
-                        f"appears again (first in {where_from[mid]})",
-                    )
-                    continue
                 record: dict[str, Any] = {"county": county, "name": cells.get("name")}
                 for column in (RECOMMENDATION, RECOMMENDED_MINORS):
                     value = cells.get(column)
                     got = count_or_blank(value)
                     if isinstance(got, str):
                         fail(r, mid, county, str(headers[inverse[column]]), value, got)
+                        record["bad"] = True
                         got = None
                     record[column] = got
                 comment = cells.get("comment")
-                record["comment"] = "" if comment is None else str(comment)
+                record["comment"] = "" if comment is None else str(comment).strip()
+                if mid in records:
+                    if _blank(record):  # e.g. the combined draft next to a county's reply
+                        notes.append(
+                            f"{source}: row {r} repeats {mid} with no recommendation; "
+                            f"kept {where_from[mid]}"
+                        )
+                        continue
+                    if not _blank(records[mid]):
+                        fail(
+                            r,
+                            mid,
+                            county,
+                            str(headers[inverse["municipality_id"]]),
+                            mid,
+                            f"appears again (first in {where_from[mid]})",
+                        )
+                        continue
+                    notes.append(
+                        f"{where_from[mid]}: {mid} has no recommendation there; "
+                        f"kept {source} row {r}"
+                    )
                 records[mid] = record
                 where_from[mid] = f"{source} row {r}"
-                if county:
-                    counties.add(county)
     if failures:
         err = InputError.from_failures("read_recommendations", failures)
         err.failure_cases.insert(0, "county", [f["county"] for f in failures])
@@ -669,6 +688,7 @@ def read_recommendations(
     for note in notes:
         log.warning("%s", note)
     ids = sorted(records)
+    answered = {str(r["county"]) for r in records.values() if r["county"] and not _blank(r)}
     table = pd.DataFrame(
         {
             "county": [records[i]["county"] or "" for i in ids],
@@ -681,7 +701,7 @@ def read_recommendations(
         },
         index=pd.Index(ids, name="municipality_id"),
     )
-    return Recommendations(table=table, counties=tuple(sorted(counties)), notes=tuple(notes))
+    return Recommendations(table=table, counties=tuple(sorted(answered)), notes=tuple(notes))
 
 
 # -- the change report ---------------------------------------------------------------------

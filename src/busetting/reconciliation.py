@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ to its share (the rest is the county's own proportions)."""
 
 TARGET = "reconcile_target"
 MINORS_TARGET = "reconcile_minors_target"
+THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+"""Text such as ``1.000`` or ``2,500``: a thousands separator or a decimal? Refused."""
 RECOMMENDATION = "recommendation"
 RECOMMENDED_MINORS = "recommended_minors"
 CHANGE_COLUMNS = (
@@ -92,7 +95,7 @@ class Recommendations:
         Indexed by ``municipality_id``; columns ``county``, ``name``, ``recommendation`` and
         ``recommended_minors`` (nullable integers: ``<NA>`` is a blank) and ``comment``.
     counties : tuple of str
-        The counties that returned a file or sheet (possibly with every cell blank).
+        The counties that gave at least one recommendation (or comment).
     notes : tuple of str
         What the reader had to interpret: renamed sheets, misspelt headers, extra rows.
     """
@@ -177,6 +180,8 @@ def count_or_blank(value: Any) -> int | str | None:
         text = value.strip().replace("\u00a0", "").replace(" ", "")
         if not text:
             return None
+        if THOUSANDS.match(text):
+            return "must be a whole number >= 0 or blank, written without a thousands separator"
         try:
             value = float(text.replace(",", "."))
         except ValueError:
@@ -390,6 +395,7 @@ def _reasons(
     final_minors: int,
     county_note: str,
     minors_note: str,
+    hosts_full: bool,
 ) -> list[tuple[str, str]]:
     """Why ``final`` differs from ``rec`` (and the minors from ``rmin``): (kind, words)."""
     rules = problem.rules
@@ -430,7 +436,7 @@ def _reasons(
             out.append(("rule", f"rule: minors in groups of at least {group}"))
         if rmin > final:
             out.append(("rule", f"rule: {rmin} minors do not fit in a request of {final}"))
-        if rules.max_minors_hosts is not None and rmin > 0 and final_minors == 0:
+        if hosts_full and rmin > 0 and final_minors == 0:
             out.append(("rule", f"rule: at most {rules.max_minors_hosts} minors hosts"))
         if minors_note:
             out.append(("total", minors_note))
@@ -439,18 +445,20 @@ def _reasons(
     return out
 
 
-def _sum_note(what: str, given: int, share: int, complete: bool) -> str:
+def _sum_note(what: str, given: int, share: int, complete: bool, minors: bool = False) -> str:
+    """The county-level reason: its recommendations do not fill its share exactly."""
+    name = "minors share" if minors else "share"
     if given == share and complete:
         return ""
     if not complete:
         return (
             f"total: the county left some {what} blank; blanks follow the national key "
-            f"inside its {what} share of {share:,}"
+            f"inside its {name} of {share:,}"
         )
     diff = given - share
     word = "above" if diff > 0 else "below"
     return (
-        f"total: the county's {what} sum to {given:,}, {abs(diff):,} {word} its share of {share:,}"
+        f"total: the county's {what} sum to {given:,}, {abs(diff):,} {word} its {name} of {share:,}"
     )
 
 
@@ -627,6 +635,10 @@ def _report(
     summary: list[dict[str, Any]] = []
     final = alloc.requests
     final_minors = alloc.minors
+    limit = problem.rules.max_minors_hosts
+    hosts_full = (
+        limit is not None and final_minors is not None and int((final_minors > 0).sum()) >= limit
+    )
     for name, plan in plans.items():
         ids = [m.municipality_id for m in ms if m.county == name]
         r = r_all.loc[ids]
@@ -642,7 +654,9 @@ def _report(
         minors_note = (
             ""
             if not any_minors or plan.hold_minors
-            else _sum_note("minors recommendations", minors_sum, minors_shares[name], True)
+            else _sum_note(
+                "minors recommendations", minors_sum, minors_shares[name], True, minors=True
+            )
         )
         changed = 0
         for mid in ids:
@@ -658,7 +672,7 @@ def _report(
             x, mx = int(final[mid]), int(final_minors[mid])
             if (rv is None or x == rv) and (rmv is None or mx == rmv):
                 continue
-            reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note)
+            reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
             changed += 1
             rows_out.append(
                 {

@@ -504,3 +504,26 @@ def test_a_minors_host_dropped_blames_the_hosts_limit_only_when_it_binds(limit: 
     why = result.changes.set_index("municipality_id")["reason"][other]
     assert "10 above its minors share of 0" in why
     assert ("rule: at most 1 minors hosts" in why) == (limit == 1)
+
+
+def test_minors_that_fit_are_held_but_never_below_a_floor_or_above_a_bound() -> None:
+    ms = list(toy().municipalities)
+    ms[0] = ms[0].model_copy(update={"max": 40})
+    p = bs.Problem.model_validate({**toy().model_dump(), "municipalities": ms})
+    draft = bs.allocate(p)
+    assert draft.requests is not None and draft.minors is not None
+    a = ["0001", "0002", "0003"]
+    mine = {i: int(draft.requests[i]) for i in a}
+    minors_a = int(draft.minors.loc[a].sum())
+    # minors above 0001's max cannot be held: the program decides, and says why
+    result = bs.reconcile(p, recs(mine, {"0001": 45}), draft=draft).raise_for_status()
+    assert result.allocation.minors is not None
+    assert int(result.allocation.minors["0001"]) <= 40
+    assert "total: the county's minors recommendations sum to 45" in str(
+        result.changes.set_index("municipality_id").loc["0001", "reason"]
+    )
+    # minors that fit are held exactly
+    fits = bs.reconcile(p, recs(mine, {"0001": minors_a}), draft=draft).raise_for_status()
+    assert fits.allocation.minors is not None
+    assert int(fits.allocation.minors["0001"]) == minors_a
+    assert fits.changes.empty

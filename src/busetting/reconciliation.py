@@ -288,7 +288,6 @@ class _CountyPlan:
     """The reconciliation targets of one county and how they were formed."""
 
     case: str
-    minors_case: str
     targets: np.ndarray
     minors_targets: np.ndarray
     hold_minors: bool
@@ -314,13 +313,16 @@ def _blend(
 
 def _minors_allowed(m: Municipality, minors: int, request: int | None, group: int) -> bool:
     """Whether a recommended minors value may be held as it is."""
+    if m.minors_min is not None and minors < m.minors_min:
+        return False  # would lower a floor (minors already settled or decided)
     if minors == 0:
         return True
     if not m.minors_eligible:
         return False
     if m.minors_capacity is not None and minors > m.minors_capacity:
         return False
-    if request is not None and minors > request:
+    top = m.fixed if m.fixed is not None else m.max
+    if (request is not None and minors > request) or (top is not None and minors > top):
         return False
     return minors >= group
 
@@ -349,7 +351,7 @@ def _plan_county(
     hold = False
     if m_given.any():  # a county that recommends minors: blanks are 0
         m_all = np.ones(len(rows), dtype=bool)
-        m_case, t = _blend(
+        _, t = _blend(
             minors_share, m_all[eligible], m_values[eligible], minors_key[rows][eligible], weight
         )
         minors_targets[eligible] = t
@@ -363,9 +365,8 @@ def _plan_county(
             )
         )
     else:  # the draft's own minors targets: minors are not held per county
-        m_case = "none"
         minors_targets[eligible] = minors_key[rows][eligible]
-    return _CountyPlan(case, m_case, targets, minors_targets, hold)
+    return _CountyPlan(case, targets, minors_targets, hold)
 
 
 # -- the change report ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from busetting.datasets import history_with_haram, load_history, load_municipalities
 from busetting.exceptions import InputError
 from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
 from busetting.model import ID_PATTERN, Problem
@@ -82,8 +83,6 @@ HEADER_CUTOFF = 0.8
 
 def _embedded_previous(ids: Sequence[str]) -> tuple[pd.DataFrame, int] | None:
     """Last year's figures of the embedded Norway data, when ``ids`` are its municipalities."""
-    from busetting.datasets import history_with_haram, load_history, load_municipalities
-
     muni = load_municipalities()
     if set(ids) != set(muni["kommunenummer"]):
         return None

@@ -105,7 +105,7 @@ class Recommendations:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Reconciliation:
     """The final requests of the county round, with what changed and why.
 
@@ -151,6 +151,14 @@ class Reconciliation:
         """Return ``self`` if optimal; raise like :meth:`Allocation.raise_for_status`."""
         self.allocation.raise_for_status()
         return self
+
+    def __repr__(self) -> str:
+        answered = int((self.counties["case"] != "none").sum())
+        return (
+            f"Reconciliation(status={self.status.value!r}, counties answered "
+            f"{answered}/{len(self.counties)}, changes={len(self.changes)}, "
+            f"key_weight={self.key_weight:g})"
+        )
 
     def changes_for(self, county: str) -> pd.DataFrame:
         """The change report of one county."""
@@ -526,6 +534,8 @@ def reconcile(
     >>> r = bs.reconcile(p, recs)
     >>> r.allocation.requests.tolist()
     [5, 1, 6, 8]
+    >>> r
+    Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
     """
     started = time.perf_counter()
     if not isinstance(problem, Problem):

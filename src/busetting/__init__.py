@@ -23,11 +23,18 @@ from busetting._backtest import Backtest, backtest, fit_weights
 from busetting._compare import compare
 from busetting._version import __version__
 from busetting.calibrate import Calibration, calibrate, out_of_sample
+from busetting.counties import (
+    county_drafts,
+    read_recommendations,
+    write_change_report,
+    write_county_drafts,
+)
 from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting.explain import Explanation, Verification, verify
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
+from busetting.reconciliation import Recommendations, Reconciliation, reconcile
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
 from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting.solve import allocate, diagnose, fingerprint
@@ -49,6 +56,8 @@ __all__ = [
     "Municipality",
     "Need",
     "Problem",
+    "Recommendations",
+    "Reconciliation",
     "Revision",
     "Rules",
     "Shortfall",
@@ -63,6 +72,7 @@ __all__ = [
     "build_key",
     "calibrate",
     "compare",
+    "county_drafts",
     "datasets",
     "default_weights",
     "diagnose",
@@ -70,10 +80,14 @@ __all__ = [
     "fit_weights",
     "io",
     "out_of_sample",
+    "read_recommendations",
+    "reconcile",
     "revise",
     "scenarios",
     "schemas",
     "sensitivity",
     "uncertainty",
     "verify",
+    "write_change_report",
+    "write_county_drafts",
 ]

@@ -5,7 +5,7 @@
 data, printed as a compact summary.
 
 Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``explain ID``,
-``report``, ``calibrate``, ``schema``.
+``report``, ``calibrate``, ``counties``, ``reconcile``, ``schema``.
 
 Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
 failure (including a time limit without a proven optimum). Errors are one line plus the
@@ -305,6 +305,8 @@ def _parser() -> argparse.ArgumentParser:
     bt.add_argument("--method", default="webster", help="apportionment method (default webster)")
     bt.add_argument("--json", action="store_true", help="print the scores as JSON")
     bt.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    _add_county_commands(sub)
 
     s = sub.add_parser(
         "schema", help="print the JSON Schema of a problem (the .json input) or of the output"
@@ -688,6 +690,112 @@ def _backtest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+# -- the county round ---------------------------------------------------------------------
+
+
+def _add_county_commands(sub: Any) -> None:
+    co = sub.add_parser(
+        "counties", help="the county round: write the draft workbooks, one per county"
+    )
+    co.add_argument("--out", type=Path, required=True, help="an existing folder for the workbooks")
+    co.add_argument("--lang", choices=["nb", "en"], default="nb", help="headers: nb (default), en")
+    re_ = sub.add_parser(
+        "reconcile", help="the county round: recommendations in, final requests and changes out"
+    )
+    re_.add_argument(
+        "recommendations",
+        type=Path,
+        nargs="+",
+        help="the returned workbooks or CSV files (or folders of them), any subset of counties",
+    )
+    re_.add_argument(
+        "--key-weight",
+        type=float,
+        default=0.25,
+        help="weight of the national key where a county's recommendations are incomplete or "
+        "do not sum to its share (default 0.25)",
+    )
+    re_.add_argument("--out", type=Path, help="write the final requests to .csv, .xlsx or .json")
+    re_.add_argument(
+        "--changes", type=Path, help="write the per-county change report (.xlsx, .csv, .json)"
+    )
+    re_.add_argument("--lang", choices=["nb", "en"], default="nb", help="headers: nb (default), en")
+    for p in (co, re_):
+        p.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+        _add_problem_options(p)
+        p.add_argument("--method", default="webster")
+        p.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+        p.add_argument("--debug", action="store_true", help="show tracebacks")
+        _add_rule_options(p)
+
+
+def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``counties``: the draft workbooks. ``reconcile``: the final requests and the changes."""
+    import busetting as bs
+    from busetting.io import write_allocation
+
+    code, draft = _solved(args, err)
+    if draft is None:
+        return code
+    if args.command == "counties":
+        drafts = bs.county_drafts(draft)
+        paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
+        for county, path in zip(sorted(drafts), paths, strict=False):
+            share = int(drafts[county]["draft_request"].sum())
+            minors = int(drafts[county]["draft_minors"].sum())
+            print(f"{county:<34} share {share:>7,}  minors {minors:>5,}  {path.name}", file=out)
+        print(f"written: {len(paths)} workbooks in {args.out}", file=out)
+        return EXIT_OK
+    recs = bs.read_recommendations(args.recommendations, problem=draft.problem)
+    for note in recs.notes:
+        print(f"busetting: note: {note}", file=err)
+    result = bs.reconcile(
+        draft.problem,
+        recs,
+        draft=draft,
+        method=args.method,
+        key_weight=args.key_weight,
+        solver=args.solver,
+    ).raise_for_status()
+    if args.out is not None:
+        write_allocation(result.allocation, args.out)
+    if args.changes is not None:
+        bs.write_change_report(result, args.changes, language=args.lang)
+    table = result.counties
+    print(
+        f"{'county':<34} {'share':>7} {'recommended':>11} {'final':>7} {'changed':>7}  case",
+        file=out,
+    )
+    for name, row in table.iterrows():
+        shown = "-" if _isna(row["recommendation"]) else f"{int(row['recommendation']):,}"
+        print(
+            f"{name!s:<34} {int(row['share']):>7,} {shown:>11} {int(row['request']):>7,} "
+            f"{int(row['changed']):>7}  {row['case']}",
+            file=out,
+        )
+    for change in result.changes.itertuples(index=False):
+        print(
+            f"  {change.county}: {change.municipality_id} {change.name}: "
+            f"{_text(change.recommendation)} -> {change.request}, minors "
+            f"{_text(change.recommended_minors)} -> {change.minors}: {change.reason}",
+            file=out,
+        )
+    for path in (args.out, args.changes):
+        if path is not None:
+            print(f"written: {path}", file=out)
+    return EXIT_OK
+
+
+def _isna(value: Any) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def _text(value: Any) -> str:
+    return "-" if _isna(value) else str(int(value))
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -722,6 +830,8 @@ def main(
             return _explain(args, out, err)
         if args.command == "report":
             return _report(args, out, err)
+        if args.command in ("counties", "reconcile"):
+            return _county_round(args, out, err)
         return _allocate(args, out, err)
     except InputError as exc:
         if args.debug:

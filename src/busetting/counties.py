@@ -1,0 +1,805 @@
+"""The county round on paper: draft workbooks out to the counties, recommendations back in.
+
+:func:`county_drafts` turns a draft allocation into one table per county (its share, the draft
+per municipality with last year's request, decision and settled, the criteria contributions,
+and empty columns for the county's recommendation and a comment); :func:`write_county_drafts`
+writes them as workbooks formatted for people (Norwegian headers by default), one per county
+and one combined. :func:`read_recommendations` reads the returned workbooks or CSV files, any
+subset of counties, and checks every cell; :func:`busetting.reconcile` turns them into the
+final requests.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from busetting.datasets import history_with_haram, load_history, load_municipalities
+from busetting.exceptions import InputError
+from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
+from busetting.model import ID_PATTERN, Problem
+from busetting.reconciliation import (
+    RECOMMENDATION,
+    RECOMMENDED_MINORS,
+    Recommendations,
+    Reconciliation,
+    count_or_blank,
+)
+from busetting.result import Allocation
+
+__all__ = [
+    "county_drafts",
+    "read_recommendations",
+    "write_change_report",
+    "write_county_drafts",
+]
+
+log = logging.getLogger(__name__)
+
+Language = Literal["nb", "en"]
+
+HEADERS: dict[str, tuple[str, str]] = {
+    "municipality_id": ("municipality_id", "kommunenummer"),
+    "name": ("name", "kommune"),
+    "county": ("county", "fylke"),
+    "population": ("population", "innbyggere"),
+    "draft_request": ("draft request", "utkast anmodning"),
+    "draft_minors": ("draft minors", "utkast EM"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
+    "comment": ("comment", "kommentar"),
+}
+"""Canonical column -> (English header, Norwegian header)."""
+
+PREVIOUS = {"request": "anmodning", "decision": "vedtak", "settled": "bosatt"}
+"""Last year's figures: canonical stem -> Norwegian stem (the header adds the year)."""
+
+CRITERIA_NB = {
+    "capacity": "kapasitet",
+    "settling_speed": "bosettingstakt",
+    "services": "tjenestetilbud",
+    "labour_market": "arbeidsmarked",
+    "population": "befolkning",
+    "minors_capacity": "kapasitet EM",
+}
+
+SHEETS = {"en": ("recommendation", "share"), "nb": ("tilråding", "ramme")}
+COMBINED = {"en": "all_counties", "nb": "alle_fylker"}
+INPUT_COLUMNS = (RECOMMENDATION, RECOMMENDED_MINORS, "comment")
+HEADER_CUTOFF = 0.8
+"""How close (difflib ratio) a misspelt header must be to a known one to be read as it."""
+
+
+# -- drafts --------------------------------------------------------------------------------
+
+
+def _embedded_previous(ids: Sequence[str]) -> tuple[pd.DataFrame, int] | None:
+    """Last year's figures of the embedded Norway data, when ``ids`` are its municipalities."""
+    muni = load_municipalities()
+    if set(ids) != set(muni["kommunenummer"]):
+        return None
+    year = 2023
+    hist = history_with_haram(muni, load_history(), year, ("anmodning", "vedtak", "bosatt"))
+    frame = hist.rename(
+        columns={"anmodning": "request", "vedtak": "decision", "bosatt": "settled"}
+    ).round()
+    return frame, year
+
+
+def county_drafts(
+    allocation: Allocation,
+    *,
+    previous: pd.DataFrame | None = None,
+    previous_year: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The draft of the county round: one table per county, ready to be sent out.
+
+    Parameters
+    ----------
+    allocation : Allocation
+        The draft (an optimal allocation).
+    previous : pandas.DataFrame, optional
+        Last year's figures indexed by ``municipality_id`` with any of the columns
+        ``request``, ``decision`` and ``settled``. Default: for the embedded Norway
+        municipalities, IMDi's 2023 figures (Ålesund's joint figure split with Haram);
+        otherwise none.
+    previous_year : int, optional
+        The year of ``previous`` (for the headers); required with ``previous``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        County name -> one row per municipality (sorted by ``municipality_id``) with the
+        columns ``municipality_id``, ``name``, ``county``, ``population``, last year's
+        ``request_<year>``, ``decision_<year>``, ``settled_<year>``, ``draft_request``,
+        ``draft_minors``, one ``contribution_<criterion>`` column per criterion, and the empty
+        ``recommendation``, ``recommended_minors`` and ``comment`` for the county to fill in.
+        The county's share is the sum of ``draft_request`` (and ``draft_minors``).
+
+    Examples
+    --------
+    >>> import busetting as bs
+    >>> p = bs.Problem(
+    ...     municipalities=[bs.Municipality(municipality_id=f"000{i}", name=f"M{i}",
+    ...                     county="A" if i < 3 else "B", population=100 * i)
+    ...                     for i in range(1, 5)],
+    ...     criteria={"population": 1.0}, need=bs.Need(total=20))
+    >>> drafts = bs.county_drafts(bs.allocate(p))
+    >>> sorted(drafts), int(drafts["A"]["draft_request"].sum())
+    (['A', 'B'], 6)
+    """
+    if not isinstance(allocation, Allocation):
+        raise InputError(
+            "The `allocation` parameter of `county_drafts` must be a busetting.Allocation. "
+            f"Got {type(allocation).__name__} instead."
+        )
+    if allocation.requests is None or allocation.minors is None:
+        raise InputError(
+            f"The `allocation` parameter of `county_drafts` must hold requests. Got an "
+            f"allocation with status {allocation.status.value!r} instead: {allocation.message}"
+        )
+    if (previous is None) != (previous_year is None):
+        raise InputError(
+            "The `previous` and `previous_year` parameters of `county_drafts` go together. "
+            f"Got previous={'a table' if previous is not None else None}, "
+            f"previous_year={previous_year!r} instead."
+        )
+    frame = allocation.to_frame()
+    out = pd.DataFrame(
+        {
+            "municipality_id": frame.index.to_numpy(),
+            "name": frame["name"].to_numpy(),
+            "county": frame["county"].to_numpy(),
+            "population": frame["population"].to_numpy(),
+        }
+    )
+    if previous is None:
+        found = _embedded_previous(allocation.problem.ids)
+        if found is not None:
+            previous, previous_year = found
+    if previous is not None:
+        for stem in PREVIOUS:
+            if stem in previous.columns:
+                values = previous[stem].reindex(frame.index)
+                out[f"{stem}_{previous_year}"] = pd.array(
+                    [None if pd.isna(v) else round(float(v)) for v in values], dtype="Int64"
+                )
+    out["draft_request"] = frame["request"].to_numpy()
+    out["draft_minors"] = frame["minors"].to_numpy()
+    for col in allocation.contributions.columns:
+        out[f"contribution_{col}"] = allocation.contributions[col].to_numpy()
+    out[RECOMMENDATION] = pd.array([None] * len(out), dtype="Int64")
+    out[RECOMMENDED_MINORS] = pd.array([None] * len(out), dtype="Int64")
+    out["comment"] = ""
+    return {
+        str(county): part.reset_index(drop=True)
+        for county, part in out.groupby("county", sort=True)
+    }
+
+
+def _header(column: str, language: Language) -> str:
+    """The header written for a canonical column."""
+    which = 1 if language == "nb" else 0
+    if column in HEADERS:
+        return HEADERS[column][which]
+    match = re.fullmatch(r"(request|decision|settled)_(\d{4})", column)
+    if match:
+        stem = PREVIOUS[match.group(1)] if language == "nb" else match.group(1)
+        return f"{stem} {match.group(2)}"
+    if column.startswith("contribution_"):
+        name = column.removeprefix("contribution_")
+        return f"bidrag {CRITERIA_NB.get(name, name)}" if language == "nb" else f"from {name}"
+    return column
+
+
+def _slug(county: str) -> str:
+    text = unicodedata.normalize("NFKD", county.replace("ø", "o").replace("Ø", "O"))
+    text = text.replace("æ", "ae").replace("Æ", "Ae").replace("å", "a")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "county"
+
+
+def _require_openpyxl(part: str = "") -> Any:
+    """The optional ``openpyxl`` (or one of its modules), or an install hint."""
+    try:
+        return importlib.import_module("openpyxl" + (f".{part}" if part else ""))
+    except ImportError:  # pragma: no cover - openpyxl is installed in the test environment
+        raise InputError(EXCEL_HINT) from None
+
+
+def _info_rows(
+    county: str | None, part: pd.DataFrame, language: Language, national: Allocation | None
+) -> list[tuple[str, Any]]:
+    nb = language == "nb"
+    share = int(part["draft_request"].sum())
+    minors = int(part["draft_minors"].sum())
+    rows: list[tuple[str, Any]] = [
+        ("fylke" if nb else "county", county if county is not None else "alle" if nb else "all"),
+        ("ramme anmodning" if nb else "share (requests)", share),
+        ("ramme EM" if nb else "share (minors)", minors),
+        ("kommuner" if nb else "municipalities", len(part)),
+    ]
+    if national is not None:
+        rows += [
+            ("nasjonalt behov" if nb else "national need", national.problem.total),
+            ("nasjonalt EM" if nb else "national minors", national.problem.minors),
+            ("metode" if nb else "method", national.method),
+            ("regler" if nb else "rules", ", ".join(national.problem.rules.describe()) or "-"),
+            ("fingeravtrykk" if nb else "input fingerprint", national.fingerprint),
+            ("busetting", national.version),
+        ]
+    how = (
+        "Fyll inn tilråding anmodning og tilråding EM for hver kommune (hele tall, blank = "
+        "ingen tilråding). Summen bør være lik rammen. Ikke endre kommunenummer."
+        if nb
+        else "Fill in the recommendation and recommended minors per municipality (whole "
+        "numbers, blank = no recommendation). They should sum to the share. Keep the ids."
+    )
+    rows.append(("slik fyller du ut" if nb else "how to fill in", how))
+    return rows
+
+
+def _write_book(
+    path: Path,
+    part: pd.DataFrame,
+    county: str | None,
+    language: Language,
+    national: Allocation | None,
+    summary: pd.DataFrame | None = None,
+) -> None:
+    openpyxl = _require_openpyxl()
+    styles = _require_openpyxl("styles")
+    Alignment, Font, PatternFill = styles.Alignment, styles.Font, styles.PatternFill
+    get_column_letter = _require_openpyxl("utils").get_column_letter
+    DataValidation = _require_openpyxl("worksheet.datavalidation").DataValidation
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF2CC")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    main_name, info_name = SHEETS[language]
+    sheet.title = main_name
+    columns = list(part.columns)
+    sheet.append([_header(c, language) for c in columns])
+    for record in part.itertuples(index=False):
+        sheet.append([None if v is None or v is pd.NA else neutralise(_plain(v)) for v in record])
+    n = len(part) + 1
+    for j, col in enumerate(columns, start=1):
+        letter = get_column_letter(j)
+        head = sheet.cell(row=1, column=j)
+        head.font = bold
+        head.alignment = Alignment(wrap_text=True, vertical="top")
+        fmt = "0.0" if col.startswith("contribution_") else "#,##0"
+        if col not in ("municipality_id", "name", "county", "comment"):
+            for row in range(2, n + 1):
+                sheet.cell(row=row, column=j).number_format = fmt
+        width = max([len(str(head.value))] + [len(str(v)) for v in part[col].tolist()[:400]])
+        sheet.column_dimensions[letter].width = min(
+            max(width + 2, 8), 40 if col != "comment" else 60
+        )
+        if col in INPUT_COLUMNS:
+            head.fill = fill
+            for row in range(2, n + 1):
+                sheet.cell(row=row, column=j).fill = fill
+        if col in (RECOMMENDATION, RECOMMENDED_MINORS) and n > 1:
+            check = DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="0",
+                allow_blank=True,
+                showErrorMessage=True,
+                error="Hele tall >= 0" if language == "nb" else "A whole number >= 0",
+            )
+            check.add(f"{letter}2:{letter}{n}")
+            sheet.add_data_validation(check)
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
+
+    info = book.create_sheet(info_name)
+    for key, value in _info_rows(county, part, language, national):
+        info.append([key, neutralise(value)])
+    for cell in info["A"]:
+        cell.font = bold
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 70
+    if summary is not None:
+        counties = book.create_sheet("fylker" if language == "nb" else "counties")
+        heads = (
+            ["fylke", "ramme anmodning", "ramme EM", "kommuner"]
+            if language == "nb"
+            else ["county", "share (requests)", "share (minors)", "municipalities"]
+        )
+        counties.append(heads)
+        for record in summary.itertuples(index=False):
+            counties.append([neutralise(_plain(v)) for v in record])
+        for cell in counties[1]:
+            cell.font = bold
+        counties.freeze_panes = "A2"
+        counties.column_dimensions["A"].width = 22
+        for letter in "BCD":
+            counties.column_dimensions[letter].width = 16
+    _atomic_write(path, book.save)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def write_county_drafts(
+    drafts: Mapping[str, pd.DataFrame],
+    directory: str | Path,
+    *,
+    language: Language = "nb",
+    allocation: Allocation | None = None,
+) -> list[Path]:
+    """Write the draft workbooks: one per county and one combined, each written atomically.
+
+    Each workbook has the table (bold frozen header, widths, thousands separators, the input
+    columns shaded and limited to whole numbers >= 0) and a sheet with the county's share and
+    how to fill it in (``ramme``; ``share`` in English). The combined workbook
+    (``alle_fylker.xlsx``; ``all_counties.xlsx``) has every municipality and a sheet of the
+    county shares. Text that a spreadsheet would run as a formula is neutralised.
+
+    Parameters
+    ----------
+    drafts : mapping of str to pandas.DataFrame
+        As returned by :func:`county_drafts`.
+    directory : str or Path
+        An existing folder.
+    language : {"nb", "en"}, default "nb"
+        Headers and sheet names in Norwegian (bokmål) or English.
+    allocation : Allocation, optional
+        The draft allocation, to record the national need, method, rules and fingerprint.
+
+    Returns
+    -------
+    list of Path
+        The files written, the combined workbook last.
+    """
+    if language not in SHEETS:
+        raise InputError(
+            "The `language` parameter of `write_county_drafts` must be 'nb' or 'en'. "
+            f"Got {language!r} instead."
+        )
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise InputError(f"The output folder {str(folder)!r} does not exist.")
+    paths = []
+    for county in sorted(drafts):
+        path = folder / f"{_slug(county)}.xlsx"
+        _write_book(path, drafts[county], county, language, allocation)
+        paths.append(path)
+    combined = pd.concat([drafts[c] for c in sorted(drafts)], ignore_index=True)
+    summary = pd.DataFrame(
+        [
+            (
+                c,
+                int(drafts[c]["draft_request"].sum()),
+                int(drafts[c]["draft_minors"].sum()),
+                len(drafts[c]),
+            )
+            for c in sorted(drafts)
+        ]
+    )
+    path = folder / f"{COMBINED[language]}.xlsx"
+    _write_book(path, combined, None, language, allocation, summary)
+    paths.append(path)
+    return paths
+
+
+# -- recommendations back in ---------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).strip().lower().replace("_", " ").split())
+
+
+KNOWN: dict[str, str] = {}
+for _canonical, (_en, _nb) in HEADERS.items():
+    KNOWN[_norm(_en)] = _canonical
+    KNOWN[_norm(_nb)] = _canonical
+    KNOWN[_norm(_canonical)] = _canonical
+KNOWN.update({"recommended_minors": RECOMMENDED_MINORS, "tilråding": RECOMMENDATION})
+WANTED = ("municipality_id", "county", "name", RECOMMENDATION, RECOMMENDED_MINORS, "comment")
+IGNORED = re.compile(
+    r"^((request|decision|settled|anmodning|vedtak|bosatt) \d{4}|contribution .*|from .*|"
+    r"bidrag .*|draft .*|utkast .*|population|innbyggere)$"
+)
+
+
+def _map_headers(headers: list[Any], source: str, notes: list[str]) -> dict[int, str]:
+    """Column position -> canonical name; misspelt headers matched and reported."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    pending = []
+    for j, head in enumerate(headers):
+        if head is None or not str(head).strip():
+            continue
+        key = _norm(head)
+        canonical = KNOWN.get(key)
+        if canonical in WANTED and canonical not in taken:
+            mapping[j] = canonical
+            taken.add(canonical)
+        elif canonical is None and not IGNORED.match(key):
+            pending.append((j, head, key))
+    for j, head, key in pending:
+        choices = [k for k, c in KNOWN.items() if c in WANTED and c not in taken]
+        close = difflib.get_close_matches(key, choices, n=1, cutoff=HEADER_CUTOFF)
+        if close:
+            canonical = KNOWN[close[0]]
+            mapping[j] = canonical
+            taken.add(canonical)
+            notes.append(f"{source}: header {str(head)!r} read as {close[0]!r} ({canonical})")
+        else:
+            notes.append(f"{source}: column {str(head)!r} is not a known column and was ignored")
+    return mapping
+
+
+def _sheet_rows(path: Path, notes: list[str]) -> list[tuple[str, list[list[Any]]]]:
+    """(source label, rows) of every table in the file that has an id column."""
+    if path.suffix.lower() == ".csv":
+        frame = read_table(path)
+        rows = [list(frame.columns)] + [
+            [None if (isinstance(v, float) and pd.isna(v)) else v for v in r]
+            for r in frame.itertuples(index=False)
+        ]
+        return [(path.name, rows)]
+    openpyxl = _require_openpyxl()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise InputError(f"{path}: not a readable .xlsx file ({exc}).") from exc
+    found = []
+    try:
+        for sheet in book.worksheets:
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            header_at = next(
+                (
+                    i
+                    for i, r in enumerate(rows[:20])
+                    if any(KNOWN.get(_norm(v)) == "municipality_id" for v in r if v is not None)
+                ),
+                None,
+            )
+            if header_at is None:
+                continue
+            if header_at:
+                notes.append(f"{path.name}: {header_at} rows above the header in sheet skipped")
+            if _norm(sheet.title) not in {_norm(SHEETS["nb"][0]), _norm(SHEETS["en"][0])}:
+                notes.append(
+                    f"{path.name}: read sheet {sheet.title!r} (expected {SHEETS['nb'][0]!r})"
+                )
+            found.append((f"{path.name}[{sheet.title}]", rows[header_at:]))
+    finally:
+        book.close()
+    return found
+
+
+def _blank(record: Mapping[str, Any]) -> bool:
+    """No recommendation, no minors and no comment (and no bad cell)."""
+    return (
+        not record.get("bad")
+        and record[RECOMMENDATION] is None
+        and record[RECOMMENDED_MINORS] is None
+        and not record["comment"]
+    )
+
+
+def _id_text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and float(value).is_integer()):
+        text = f"{int(value):04d}"
+    else:
+        text = str(value).strip()
+    return text if ID_PATTERN.match(text) else None
+
+
+def _files(paths: Any) -> list[Path]:
+    items: Iterable[Any] = [paths] if isinstance(paths, str | Path) else paths
+    out: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            out.extend(
+                sorted(
+                    f
+                    for f in p.iterdir()
+                    if f.suffix.lower() in (".xlsx", ".csv") and not f.name.startswith(("~$", "."))
+                )
+            )
+        elif p.is_file():
+            if p.suffix.lower() not in (".xlsx", ".csv"):
+                raise InputError(
+                    "The `paths` parameter of `read_recommendations` must name .xlsx or .csv "
+                    f"files or folders. Got {str(p)!r} instead."
+                )
+            out.append(p)
+        else:
+            raise InputError(f"The input file {str(p)!r} does not exist.")
+    if not out:
+        raise InputError(
+            "The `paths` parameter of `read_recommendations` must name at least one .xlsx or "
+            f".csv file. Got {paths!r} instead."
+        )
+    return out
+
+
+def read_recommendations(
+    paths: str | Path | Sequence[str | Path], *, problem: Problem | None = None
+) -> Recommendations:
+    """Read the counties' returned workbooks or CSV files into one table.
+
+    Any subset of counties may be given (files, or folders of them); blanks mean "no
+    recommendation". The table sheet is found by its id column wherever it is (a renamed
+    sheet, rows above the header); misspelt headers close to a known one are read as it;
+    rows without a municipality id (sums, notes) are skipped. Each of these is reported in
+    ``notes`` (and logged). Every recommendation cell is checked.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        ``.xlsx`` or ``.csv`` files as written by :func:`write_county_drafts` (Norwegian or
+        English headers), or folders holding them.
+    problem : Problem, optional
+        When given, every id must be one of its municipalities, in the county it names.
+
+    Returns
+    -------
+    Recommendations
+        ``table`` indexed by ``municipality_id`` with ``county``, ``name``,
+        ``recommendation``, ``recommended_minors`` (nullable integers) and ``comment``.
+
+    Raises
+    ------
+    InputError
+        Listing every bad cell (county, municipality, column as written, value, reason) in
+        ``failure_cases``; also for a missing id or recommendation column.
+    """
+    notes: list[str] = []
+    failures: list[dict[str, Any]] = []
+    records: dict[str, dict[str, Any]] = {}
+    where_from: dict[str, str] = {}
+    known = {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
+
+    def fail(row: int | None, mid: Any, county: Any, column: str, value: Any, why: str) -> None:
+        failures.append(
+            {
+                "row": row,
+                "municipality_id": mid,
+                "column": column,
+                "value": value,
+                "reason": f"{why} (county {county or '?'})",
+                "county": county,
+            }
+        )
+
+    for path in _files(paths):
+        tables = _sheet_rows(path, notes)
+        if not tables:
+            raise InputError(
+                f"{path.name}: no sheet has a kommunenummer (municipality_id) column; "
+                "expected the table of a county draft."
+            )
+        for source, rows in tables:
+            headers = rows[0]
+            mapping = _map_headers(list(headers), source, notes)
+            inverse = {c: j for j, c in mapping.items()}
+            if "municipality_id" not in inverse or RECOMMENDATION not in inverse:
+                raise InputError(
+                    f"{source}: needs a kommunenummer and a tilråding anmodning "
+                    "(recommendation) column. Got columns "
+                    f"{', '.join(str(h) for h in headers if h is not None)} instead."
+                )
+            for r, raw in enumerate(rows[1:], start=2):
+                cells = {c: raw[j] if j < len(raw) else None for c, j in inverse.items()}
+                raw_id = cells["municipality_id"]
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+                    continue
+                mid = _id_text(raw_id)
+                county = cells.get("county")
+                county = str(county).strip() if county is not None else None
+                if mid is None:
+                    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+                        shown = ", ".join(str(v) for v in raw if v is not None)[:60]
+                        notes.append(
+                            f"{source}: row {r} has no kommunenummer and was skipped ({shown})"
+                        )
+                    else:
+                        fail(
+                            r,
+                            raw_id,
+                            county,
+                            str(headers[inverse["municipality_id"]]),
+                            raw_id,
+                            "must be a 4-digit kommunenummer",
+                        )
+                    continue
+                if known:
+                    if mid not in known:
+                        fail(
+                            r,
+                            mid,
+                            county,
+                            str(headers[inverse["municipality_id"]]),
+                            mid,
+                            "is not a municipality of the problem",
+                        )
+                        continue
+                    if county and county != known[mid].county:
+                        fail(
+                            r,
+                            mid,
+                            county,
+                            str(headers[inverse["county"]]),
+                            county,
+                            f"does not match the problem's county {known[mid].county!r}",
+                        )
+                    county = county or known[mid].county
+                record: dict[str, Any] = {"county": county, "name": cells.get("name")}
+                for column in (RECOMMENDATION, RECOMMENDED_MINORS):
+                    value = cells.get(column)
+                    got = count_or_blank(value)
+                    if isinstance(got, str):
+                        fail(r, mid, county, str(headers[inverse[column]]), value, got)
+                        record["bad"] = True
+                        got = None
+                    record[column] = got
+                comment = cells.get("comment")
+                record["comment"] = "" if comment is None else str(comment).strip()
+                if mid in records:
+                    if _blank(record):  # e.g. the combined draft next to a county's reply
+                        notes.append(
+                            f"{source}: row {r} repeats {mid} with no recommendation; "
+                            f"kept {where_from[mid]}"
+                        )
+                        continue
+                    if not _blank(records[mid]):
+                        fail(
+                            r,
+                            mid,
+                            county,
+                            str(headers[inverse["municipality_id"]]),
+                            mid,
+                            f"appears again (first in {where_from[mid]})",
+                        )
+                        continue
+                    notes.append(
+                        f"{where_from[mid]}: {mid} has no recommendation there; "
+                        f"kept {source} row {r}"
+                    )
+                records[mid] = record
+                where_from[mid] = f"{source} row {r}"
+    if failures:
+        err = InputError.from_failures("read_recommendations", failures)
+        err.failure_cases.insert(0, "county", [f["county"] for f in failures])
+        raise err
+    for note in notes:
+        log.warning("%s", note)
+    ids = sorted(records)
+    answered = {str(r["county"]) for r in records.values() if r["county"] and not _blank(r)}
+    table = pd.DataFrame(
+        {
+            "county": [records[i]["county"] or "" for i in ids],
+            "name": [records[i]["name"] for i in ids],
+            RECOMMENDATION: pd.array([records[i][RECOMMENDATION] for i in ids], dtype="Int64"),
+            RECOMMENDED_MINORS: pd.array(
+                [records[i][RECOMMENDED_MINORS] for i in ids], dtype="Int64"
+            ),
+            "comment": [records[i]["comment"] for i in ids],
+        },
+        index=pd.Index(ids, name="municipality_id"),
+    )
+    return Recommendations(table=table, counties=tuple(sorted(answered)), notes=tuple(notes))
+
+
+# -- the change report ---------------------------------------------------------------------
+
+REPORT_HEADERS: dict[str, tuple[str, str]] = {
+    "county": ("county", "fylke"),
+    "municipality_id": ("municipality_id", "kommunenummer"),
+    "name": ("name", "kommune"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
+    "request": ("final request", "endelig anmodning"),
+    "change": ("change", "endring"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
+    "minors": ("final minors", "endelig EM"),
+    "minors_change": ("minors change", "endring EM"),
+    "kind": ("kind", "type"),
+    "reason": ("reason", "begrunnelse"),
+    "share": ("share", "ramme anmodning"),
+    "minors_share": ("minors share", "ramme EM"),
+    "given": ("recommendations given", "tilrådinger gitt"),
+    "municipalities": ("municipalities", "kommuner"),
+    "case": ("case", "tilfelle"),
+    "changed": ("changed", "endret"),
+}
+SHEET_NAME_LIMIT = 31
+"""Longest sheet name a workbook accepts."""
+
+
+def _sheet_name(text: str, taken: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "-", text)[:SHEET_NAME_LIMIT] or "sheet"
+    base, k = name, 2
+    while name.lower() in taken:
+        suffix = f" ({k})"
+        name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
+        k += 1
+    taken.add(name.lower())
+    return name
+
+
+def _table_sheet(sheet: Any, frame: pd.DataFrame, language: Language, wide: str = "") -> None:
+    """A plain table: bold frozen header, widths, thousands separators."""
+    font = _require_openpyxl("styles").Font(bold=True)
+    letter_of = _require_openpyxl("utils").get_column_letter
+    which = 1 if language == "nb" else 0
+    columns = list(frame.columns)
+    sheet.append([REPORT_HEADERS.get(c, (c, c))[which] for c in columns])
+    for record in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else neutralise(_plain(v)) for v in record])
+    for j, col in enumerate(columns, start=1):
+        sheet.cell(row=1, column=j).font = font
+        numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
+        if numeric:
+            for row in range(2, len(frame) + 2):
+                sheet.cell(row=row, column=j).number_format = "#,##0"
+        width = max(
+            [len(str(sheet.cell(row=1, column=j).value))]
+            + [len(str(v)) for v in frame[col].tolist()[:400]]
+        )
+        limit = 90 if col == wide else 40
+        sheet.column_dimensions[letter_of(j)].width = min(max(width + 2, 8), limit)
+    sheet.freeze_panes = "A2"
+
+
+def write_change_report(
+    reconciliation: Reconciliation, path: str | Path, *, language: Language = "nb"
+) -> Path:
+    """Write the per-county change report, atomically.
+
+    ``.xlsx``: a sheet with the county summary (share, what was recommended, the case, the
+    final sums and how many municipalities changed), then one sheet per county that gave
+    recommendations, listing every municipality whose final request or minors differ from its
+    recommendation and why. ``.csv`` / ``.json``: the change table alone.
+
+    Parameters
+    ----------
+    reconciliation : Reconciliation
+        As returned by :func:`busetting.reconcile`.
+    path : str or Path
+        ``.xlsx``, ``.csv`` or ``.json``.
+    language : {"nb", "en"}, default "nb"
+        Headers in Norwegian (bokmål) or English (the reasons are in English).
+    """
+    if language not in SHEETS:
+        raise InputError(
+            "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "
+            f"Got {language!r} instead."
+        )
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        return write_table(reconciliation.changes.set_index("municipality_id"), p)
+    openpyxl = _require_openpyxl()
+    book = openpyxl.Workbook()
+    taken: set[str] = set()
+    summary = book.active
+    summary.title = _sheet_name("fylker" if language == "nb" else "counties", taken)
+    _table_sheet(summary, reconciliation.counties.reset_index(), language)
+    given = reconciliation.counties
+    for county in given.index[given["given"] > 0].tolist():
+        sheet = book.create_sheet(_sheet_name(str(county), taken))
+        part = reconciliation.changes_for(str(county)).drop(columns=["county"])
+        _table_sheet(sheet, part, language, wide="reason")
+    _atomic_write(p, book.save)
+    return p

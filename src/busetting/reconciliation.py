@@ -1,0 +1,724 @@
+"""The county round: the counties' recommendations reconciled into one exact answer.
+
+IMDi gives each county its share of the draft (requests and minors); each county council
+recommends a number for every municipality in it; :func:`reconcile` turns the returned
+recommendations into the final requests. It is :func:`~busetting.allocate` with the
+recommendations as targets:
+
+* each county's share of the draft is a hard county total (so the national total stays exact,
+  and the problem decomposes into one part per county);
+* the process rules of the problem (granularity, minimum request, minors groups and hosts)
+  and every municipality's bounds hold as in the draft;
+* the objective is the method's deviation from the *reconciliation targets* below.
+
+Targets, county by county (``S_c`` its share, ``r_i`` a recommendation, ``k_i`` the national
+key's target from the draft, ``w`` the ``key_weight``):
+
+* a county whose recommendations are complete and sum to its share: ``t_i = r_i``. When those
+  recommendations also honour the rules and bounds, the county gets exactly them back (the
+  deviation is zero there and the county's total is held);
+* a county that gave none: ``t_i = S_c * k_i / sum_c k`` (the national key inside its share);
+* otherwise (blanks, or a sum above or below the share): blanks are filled with ``k_i`` and
+  ``t_i = S_c * ((1 - w) * f_i / sum_c f + w * k_i / sum_c k)`` with ``f`` the filled
+  recommendations: the county's own proportions scaled to its share, pulled towards the
+  national key by ``w``.
+
+Minors follow the same rules with the county's minors share (``M_c``, the draft's minors in
+the county) over the municipalities eligible for minors, except that a county that recommends
+no minors keeps the draft's own minors targets (minors have no county totals, so those come out
+as in the draft unless the other counties' changes move them). In a county that recommends any
+minors, a blank minors cell means 0. Where a county's minors recommendations are complete,
+sum to its minors share and each is an allowed value (eligible, within the minors capacity,
+not above the recommended request, 0 or a full group), they are held exactly.
+
+Every municipality whose final request or minors differ from its recommendation is listed in
+:attr:`Reconciliation.changes` with the reasons (``rule``, ``capacity``, ``total``,
+``fixed``). Infeasibility is a status, with the engine's diagnosis naming each county and
+the amount short.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from busetting.exceptions import InputError
+from busetting.methods import Method, parse_method
+from busetting.model import Criterion, Municipality, Problem
+from busetting.result import Allocation, Status
+from busetting.solve import allocate
+
+__all__ = ["Recommendations", "Reconciliation", "reconcile"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_KEY_WEIGHT = 0.25
+"""Weight of the national key in a county whose recommendations are incomplete or do not sum
+to its share (the rest is the county's own proportions)."""
+
+TARGET = "reconcile_target"
+MINORS_TARGET = "reconcile_minors_target"
+THOUSANDS = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+"""Text such as ``1.000`` or ``2,500``: a thousands separator or a decimal? Refused."""
+RECOMMENDATION = "recommendation"
+RECOMMENDED_MINORS = "recommended_minors"
+CHANGE_COLUMNS = (
+    "county",
+    "municipality_id",
+    "name",
+    RECOMMENDATION,
+    "request",
+    "change",
+    RECOMMENDED_MINORS,
+    "minors",
+    "minors_change",
+    "kind",
+    "reason",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Recommendations:
+    """The counties' recommendations, as read back by :func:`busetting.read_recommendations`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Indexed by ``municipality_id``; columns ``county``, ``name``, ``recommendation`` and
+        ``recommended_minors`` (nullable integers: ``<NA>`` is a blank) and ``comment``.
+    counties : tuple of str
+        The counties that gave at least one recommendation (or comment).
+    notes : tuple of str
+        What the reader had to interpret: renamed sheets, misspelt headers, extra rows.
+    """
+
+    table: pd.DataFrame
+    counties: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Reconciliation:
+    """The final requests of the county round, with what changed and why.
+
+    Attributes
+    ----------
+    allocation : Allocation
+        The reconciled allocation (its ``targets`` are the reconciliation targets).
+    draft : Allocation
+        The draft the shares came from.
+    counties : pandas.DataFrame
+        Per county: ``share``, ``minors_share``, ``recommended`` and ``recommended_minors``
+        (sums of what was given), ``given`` (municipalities with a recommendation),
+        ``municipalities``, ``case`` (``none``: no recommendation; ``matches``: complete and
+        summing to the share; ``blanks``; ``above`` or ``below`` the share), ``request`` and
+        ``minors`` (final sums) and ``changed`` (municipalities listed in :attr:`changes`).
+    changes : pandas.DataFrame
+        One row per municipality whose final request or minors differ from its recommendation:
+        ``county``, ``municipality_id``, ``name``, ``recommendation``, ``request``, ``change``,
+        ``recommended_minors``, ``minors``, ``minors_change``, ``kind`` (of the first reason:
+        ``rule``, ``capacity``, ``total`` or ``fixed``) and ``reason`` (every reason, in words).
+    key_weight : float
+        The weight of the national key used where a county's recommendations did not fit.
+    """
+
+    allocation: Allocation
+    draft: Allocation
+    counties: pd.DataFrame
+    changes: pd.DataFrame
+    key_weight: float
+    recommendations: pd.DataFrame = field(repr=False)
+
+    @property
+    def status(self) -> Status:
+        """The status of the reconciled allocation."""
+        return self.allocation.status
+
+    @property
+    def message(self) -> str:
+        """The message of the reconciled allocation."""
+        return self.allocation.message
+
+    def raise_for_status(self) -> Reconciliation:
+        """Return ``self`` if optimal; raise like :meth:`Allocation.raise_for_status`."""
+        self.allocation.raise_for_status()
+        return self
+
+    def __repr__(self) -> str:
+        answered = int((self.counties["case"] != "none").sum())
+        return (
+            f"Reconciliation(status={self.status.value!r}, counties answered "
+            f"{answered}/{len(self.counties)}, changes={len(self.changes)}, "
+            f"key_weight={self.key_weight:g})"
+        )
+
+    def changes_for(self, county: str) -> pd.DataFrame:
+        """The change report of one county."""
+        return self.changes[self.changes["county"] == county].reset_index(drop=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per municipality: draft, recommendation, target, final request and minors."""
+        alloc = self.allocation
+        frame = alloc.to_frame()[["name", "county", "target", "request", "minors_target", "minors"]]
+        frame.insert(2, "draft_request", self.draft.requests)
+        frame.insert(3, "draft_minors", self.draft.minors)
+        frame.insert(4, RECOMMENDATION, self.recommendations[RECOMMENDATION])
+        frame.insert(5, RECOMMENDED_MINORS, self.recommendations[RECOMMENDED_MINORS])
+        reasons = self.changes.set_index("municipality_id")["reason"]
+        frame["reason"] = reasons.reindex(frame.index).fillna("").to_numpy()
+        return frame
+
+
+# -- input checks --------------------------------------------------------------------------
+
+
+def count_or_blank(value: Any) -> int | str | None:
+    """A whole number >= 0, ``None`` for a blank, or a reason string for a bad value."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return None
+        if THOUSANDS.match(text):
+            return "must be a whole number >= 0 or blank, written without a thousands separator"
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            return "must be a whole number >= 0 or blank"
+    if hasattr(value, "item") and not isinstance(value, (bool, int, float)):
+        value = value.item()
+    if isinstance(value, bool):
+        return "must be a whole number >= 0 or blank"
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return "must be a whole number >= 0 or blank"
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        return "must be a whole number >= 0 or blank"
+    return value
+
+
+def recommendation_table(frame: Any, ids: Sequence[str], where: str) -> pd.DataFrame:
+    """Check a recommendations table against the problem's ids; one row per municipality.
+
+    Returns a frame indexed like ``ids`` with nullable-integer ``recommendation`` and
+    ``recommended_minors`` (``<NA>`` where blank or absent). Every failure is collected into
+    one :class:`InputError`.
+    """
+    if isinstance(frame, Recommendations):
+        frame = frame.table
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(
+            f"The `recommendations` parameter of `{where}` must be a Recommendations or a "
+            f"pandas DataFrame. Got {type(frame).__name__} instead."
+        )
+    data = frame.reset_index() if "municipality_id" not in frame.columns else frame
+    if "municipality_id" not in data.columns or RECOMMENDATION not in data.columns:
+        raise InputError(
+            f"The `recommendations` parameter of `{where}` must have the columns "
+            f"'municipality_id' and 'recommendation'. Got {list(map(str, frame.columns))} "
+            "instead."
+        )
+    known = set(ids)
+    failures: list[dict[str, Any]] = []
+    rec: dict[str, int | None] = {}
+    minors: dict[str, int | None] = {}
+    has_minors = RECOMMENDED_MINORS in data.columns
+    for row, record in enumerate(data.to_dict("records")):
+        mid = record["municipality_id"]
+        mid = str(mid) if mid is not None else None
+        if mid not in known:
+            failures.append(
+                {
+                    "row": row,
+                    "municipality_id": mid,
+                    "column": "municipality_id",
+                    "value": mid,
+                    "reason": "is not a municipality of the problem",
+                }
+            )
+            continue
+        if mid in rec:
+            failures.append(
+                {
+                    "row": row,
+                    "municipality_id": mid,
+                    "column": "municipality_id",
+                    "value": mid,
+                    "reason": "appears more than once",
+                }
+            )
+            continue
+        for column, store in ((RECOMMENDATION, rec), (RECOMMENDED_MINORS, minors)):
+            if column == RECOMMENDED_MINORS and not has_minors:
+                store[mid] = None
+                continue
+            got = count_or_blank(record[column])
+            if isinstance(got, str):
+                failures.append(
+                    {
+                        "row": row,
+                        "municipality_id": mid,
+                        "column": column,
+                        "value": record[column],
+                        "reason": got,
+                    }
+                )
+                store[mid] = None
+            else:
+                store[mid] = got
+    if failures:
+        raise InputError.from_failures(where, failures)
+    idx = pd.Index(list(ids), name="municipality_id")
+    return pd.DataFrame(
+        {
+            RECOMMENDATION: pd.array([rec.get(i) for i in ids], dtype="Int64"),
+            RECOMMENDED_MINORS: pd.array([minors.get(i) for i in ids], dtype="Int64"),
+        },
+        index=idx,
+    )
+
+
+# -- targets -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CountyPlan:
+    """The reconciliation targets of one county and how they were formed."""
+
+    case: str
+    targets: np.ndarray
+    minors_targets: np.ndarray
+    hold_minors: bool
+
+
+def _blend(
+    share: int, given: np.ndarray, values: np.ndarray, key: np.ndarray, weight: float
+) -> tuple[str, np.ndarray]:
+    """Targets of one county (see the module docstring); ``values`` are 0 where not given."""
+    key_sum = float(key.sum())
+    key_part = key / key_sum if key_sum > 0 else np.full(len(key), 1.0 / max(len(key), 1))
+    if not given.any():
+        return "none", share * key_part
+    total = int(values[given].sum())
+    if given.all() and total == share:
+        return "matches", values.astype(np.float64)
+    filled = np.where(given, values, key).astype(np.float64)
+    f_sum = float(filled.sum())
+    own = filled / f_sum if f_sum > 0 else key_part
+    case = "blanks" if not given.all() else ("above" if total > share else "below")
+    return case, share * ((1.0 - weight) * own + weight * key_part)
+
+
+def _minors_allowed(m: Municipality, minors: int, request: int | None, group: int) -> bool:
+    """Whether a recommended minors value may be held as it is."""
+    if m.minors_min is not None and minors < m.minors_min:
+        return False  # would lower a floor (minors already settled or decided)
+    if minors == 0:
+        return True
+    if not m.minors_eligible:
+        return False
+    if m.minors_capacity is not None and minors > m.minors_capacity:
+        return False
+    top = m.fixed if m.fixed is not None else m.max
+    if (request is not None and minors > request) or (top is not None and minors > top):
+        return False
+    return minors >= group
+
+
+def _plan_county(
+    problem: Problem,
+    rows: np.ndarray,
+    share: int,
+    minors_share: int,
+    rec: pd.DataFrame,
+    key: np.ndarray,
+    minors_key: np.ndarray,
+    weight: float,
+) -> _CountyPlan:
+    ms = problem.municipalities
+    r = rec[RECOMMENDATION].to_numpy()[rows]
+    given = ~pd.isna(r)
+    values = np.where(given, r, 0).astype(np.int64)
+    case, targets = _blend(share, given, values, key[rows], weight)
+
+    eligible = np.array([ms[i].minors_eligible for i in rows.tolist()], dtype=bool)
+    rm = rec[RECOMMENDED_MINORS].to_numpy()[rows]
+    m_given = ~pd.isna(rm)
+    m_values = np.where(m_given, rm, 0).astype(np.int64)
+    minors_targets = np.zeros(len(rows))
+    hold = False
+    if m_given.any():  # a county that recommends minors: blanks are 0
+        m_all = np.ones(len(rows), dtype=bool)
+        _, t = _blend(
+            minors_share, m_all[eligible], m_values[eligible], minors_key[rows][eligible], weight
+        )
+        minors_targets[eligible] = t
+        group = problem.rules.minors_min_group
+        hold = (
+            int(m_values.sum()) == minors_share
+            and not bool(((m_values > 0) & ~eligible).any())
+            and all(
+                _minors_allowed(ms[i], int(mv), None if pd.isna(rv) else int(rv), group)
+                for i, mv, rv in zip(rows.tolist(), m_values.tolist(), r.tolist(), strict=True)
+            )
+        )
+    else:  # the draft's own minors targets: minors are not held per county
+        minors_targets[eligible] = minors_key[rows][eligible]
+    return _CountyPlan(case, targets, minors_targets, hold)
+
+
+# -- the change report ---------------------------------------------------------------------
+
+
+def _upper(m: Municipality, problem: Problem) -> tuple[int | None, str]:
+    """The tightest upper bound on a request and what sets it."""
+    best: tuple[int | None, str] = (m.max, "max")
+    rules = problem.rules
+    caps: list[tuple[int, str]] = []
+    if rules.per_capita_cap is not None:
+        caps.append((math.floor(rules.per_capita_cap * m.population + 1e-9), "per-capita cap"))
+    if rules.share_cap is not None:
+        caps.append((math.floor(rules.share_cap * problem.total + 1e-9), "share cap"))
+    for value, label in caps:
+        if best[0] is None or value < best[0]:
+            best = (value, label)
+    return best
+
+
+def _reasons(
+    m: Municipality,
+    problem: Problem,
+    rec: int | None,
+    rmin: int | None,
+    final: int,
+    final_minors: int,
+    county_note: str,
+    minors_note: str,
+    hosts_full: bool,
+) -> list[tuple[str, str]]:
+    """Why ``final`` differs from ``rec`` (and the minors from ``rmin``): (kind, words)."""
+    rules = problem.rules
+    out: list[tuple[str, str]] = []
+    if rec is not None and final != rec:
+        upper, label = _upper(m, problem)
+        if m.fixed is not None:
+            out.append(("fixed", f"fixed: already decided at {m.fixed}"))
+        if upper is not None and rec > upper:
+            out.append(("capacity", f"capacity: above its {label} of {upper}"))
+        if m.min is not None and rec < m.min:
+            out.append(("capacity", f"capacity: below its minimum of {m.min}"))
+        if rules.granularity > 1 and rec % rules.granularity:
+            out.append(("rule", f"rule: not a multiple of {rules.granularity}"))
+        if rules.min_request and 0 < rec < rules.min_request:
+            out.append(("rule", f"rule: below the minimum request of {rules.min_request}"))
+        if rmin is not None and rmin > rec:
+            out.append(("rule", f"rule: {rmin} minors recommended, more than the request"))
+        if final < final_minors and rec < final_minors:  # pragma: no cover - verified away
+            out.append(("rule", "rule: the minors need a larger request"))
+        if county_note:
+            out.append(("total", county_note))
+        if not out:
+            out.append(
+                (
+                    "total",
+                    "total: keeps the county's share exact after the other changes in the county",
+                )
+            )
+    if rmin is not None and final_minors != rmin:
+        before = len(out)
+        if rmin > 0 and not m.minors_eligible:
+            out.append(("rule", "rule: not eligible for minors"))
+        if m.minors_capacity is not None and rmin > m.minors_capacity:
+            out.append(("capacity", f"capacity: above its minors capacity of {m.minors_capacity}"))
+        group = rules.minors_min_group
+        if group and 0 < rmin < group:
+            out.append(("rule", f"rule: minors in groups of at least {group}"))
+        if rmin > final:
+            out.append(("rule", f"rule: {rmin} minors do not fit in a request of {final}"))
+        if hosts_full and rmin > 0 and final_minors == 0:
+            out.append(("rule", f"rule: at most {rules.max_minors_hosts} minors hosts"))
+        if minors_note:
+            out.append(("total", minors_note))
+        if len(out) == before:
+            out.append(("total", "total: keeps the minors need exact after the other changes"))
+    return out
+
+
+def _sum_note(what: str, given: int, share: int, complete: bool, minors: bool = False) -> str:
+    """The county-level reason: its recommendations do not fill its share exactly."""
+    name = "minors share" if minors else "share"
+    if given == share and complete:
+        return ""
+    if not complete:
+        return (
+            f"total: the county left some {what} blank; blanks follow the national key "
+            f"inside its {name} of {share:,}"
+        )
+    diff = given - share
+    word = "above" if diff > 0 else "below"
+    return (
+        f"total: the county's {what} sum to {given:,}, {abs(diff):,} {word} its {name} of {share:,}"
+    )
+
+
+# -- reconcile -----------------------------------------------------------------------------
+
+
+def reconcile(
+    problem: Problem,
+    recommendations: Recommendations | pd.DataFrame,
+    *,
+    draft: Allocation | None = None,
+    method: Method | str = "webster",
+    key_weight: float = DEFAULT_KEY_WEIGHT,
+    solver: str | None = None,
+    time_limit: float | None = None,
+) -> Reconciliation:
+    """The final requests: the draft's county shares, the counties' recommendations as targets.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem of the draft (municipalities, bounds, rules, national need).
+    recommendations : Recommendations or pandas.DataFrame
+        As returned by :func:`busetting.read_recommendations`, or a frame with
+        ``municipality_id`` (index or column), ``recommendation`` and optionally
+        ``recommended_minors``; blanks (``NA``) and missing municipalities mean "no
+        recommendation".
+    draft : Allocation, optional
+        The draft sent to the counties; its county sums are the shares and its targets the
+        national key. Default: ``allocate(problem, method=method)``.
+    method : str, default "webster"
+        The deviation measured from the reconciliation targets (see :func:`allocate`).
+    key_weight : float, default 0.25
+        Weight ``w`` of the national key inside a county whose recommendations are incomplete
+        or do not sum to its share; ``0`` keeps the county's own proportions, ``1`` ignores them.
+    solver, time_limit
+        As for :func:`allocate`.
+
+    Returns
+    -------
+    Reconciliation
+        The reconciled allocation (check ``status``), the per-county summary and the change
+        report.
+
+    Notes
+    -----
+    With ``S_c`` the county shares and ``t`` the reconciliation targets (see the module
+    :mod:`busetting.reconciliation`), the program is :func:`allocate`'s with the rules of
+    ``problem`` and ``sum_{i in c} x_i = S_c`` for every county. A county whose
+    recommendations are complete, sum to its share and honour the rules and bounds gets
+    exactly them back.
+
+    Examples
+    --------
+    >>> import pandas as pd, busetting as bs
+    >>> p = bs.Problem(
+    ...     municipalities=[bs.Municipality(municipality_id=f"000{i}", name=f"M{i}",
+    ...                     county="A" if i < 3 else "B", population=100 * i)
+    ...                     for i in range(1, 5)],
+    ...     criteria={"population": 1.0}, need=bs.Need(total=20))
+    >>> bs.allocate(p).requests.tolist()
+    [2, 4, 6, 8]
+    >>> recs = pd.DataFrame({"municipality_id": ["0001", "0002"], "recommendation": [5, 1]})
+    >>> r = bs.reconcile(p, recs)
+    >>> r.allocation.requests.tolist()
+    [5, 1, 6, 8]
+    >>> r
+    Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
+    """
+    started = time.perf_counter()
+    if not isinstance(problem, Problem):
+        raise InputError(
+            "The `problem` parameter of `reconcile` must be a busetting.Problem. "
+            f"Got {type(problem).__name__} instead."
+        )
+    if (
+        isinstance(key_weight, bool)
+        or not isinstance(key_weight, int | float)
+        or not 0.0 <= float(key_weight) <= 1.0
+    ):
+        raise InputError(
+            "The `key_weight` parameter of `reconcile` must be a number between 0 and 1. "
+            f"Got {key_weight!r} instead."
+        )
+    m_ = parse_method(method)
+    rec = recommendation_table(recommendations, problem.ids, "reconcile")
+    if draft is None:
+        draft = allocate(problem, method=m_, solver=solver, time_limit=time_limit)
+    elif not isinstance(draft, Allocation) or draft.problem.ids != problem.ids:
+        raise InputError(
+            "The `draft` parameter of `reconcile` must be an Allocation of the same "
+            "municipalities as `problem`. Got "
+            f"{type(draft).__name__ if not isinstance(draft, Allocation) else 'another set'} "
+            "instead."
+        )
+    if draft.requests is None or draft.minors is None:
+        raise InputError(
+            f"The draft has status {draft.status.value!r} and no requests to share out: "
+            f"{draft.message}"
+        )
+    ms = problem.municipalities
+    county = np.array([m.county for m in ms], dtype=object)
+    drafted = draft.requests.to_numpy()
+    drafted_minors = draft.minors.to_numpy()
+    key = draft.targets.to_numpy(dtype=np.float64)
+    minors_key = draft.minors_targets.reindex(problem.ids, fill_value=0.0).to_numpy(np.float64)
+    targets = np.zeros(len(ms))
+    minors_targets = np.zeros(len(ms))
+    plans: dict[str, _CountyPlan] = {}
+    shares: dict[str, int] = {}
+    minors_shares: dict[str, int] = {}
+    for name in sorted(set(county.tolist())):
+        rows = np.flatnonzero(county == name)
+        shares[name] = int(drafted[rows].sum())
+        minors_shares[name] = int(drafted_minors[rows].sum())
+        plan = _plan_county(
+            problem, rows, shares[name], minors_shares[name], rec, key, minors_key, key_weight
+        )
+        plans[name] = plan
+        targets[rows] = plan.targets
+        minors_targets[rows] = plan.minors_targets
+
+    held: dict[int, int] = {}
+    for name, plan in plans.items():
+        if plan.hold_minors:
+            for i in np.flatnonzero(county == name).tolist():
+                if ms[i].minors_eligible:
+                    value = rec[RECOMMENDED_MINORS].iloc[i]
+                    held[i] = 0 if pd.isna(value) else int(value)
+    new_ms = []
+    for i, m in enumerate(ms):
+        data = m.model_dump()
+        data["indicators"] = {TARGET: float(targets[i]), MINORS_TARGET: float(minors_targets[i])}
+        if i in held:
+            data["minors_min"] = held[i]
+            data["minors_capacity"] = held[i]
+        new_ms.append(Municipality.model_validate(data))
+    rules = problem.rules.model_copy(update={"county_totals": shares, "county_penalty": None})
+    target_problem = Problem(
+        municipalities=tuple(new_ms),
+        criteria=(Criterion(name=RECOMMENDATION, indicator=TARGET, weight=1.0),),
+        minors_criteria=(Criterion(name=RECOMMENDED_MINORS, indicator=MINORS_TARGET, weight=1.0),),
+        need=problem.need,
+        rules=rules,
+    )
+    alloc = allocate(target_problem, method=m_, solver=solver, time_limit=time_limit)
+    changes, summary = _report(problem, alloc, rec, plans, shares, minors_shares)
+    log.info(
+        "reconciled %d counties in %.2f s: %s",
+        len(plans),
+        time.perf_counter() - started,
+        alloc.status,
+    )
+    return Reconciliation(
+        allocation=alloc,
+        draft=draft,
+        counties=summary,
+        changes=changes,
+        key_weight=float(key_weight),
+        recommendations=rec,
+    )
+
+
+def _report(
+    problem: Problem,
+    alloc: Allocation,
+    rec: pd.DataFrame,
+    plans: dict[str, _CountyPlan],
+    shares: dict[str, int],
+    minors_shares: dict[str, int],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ms = problem.municipalities
+    r_all = rec[RECOMMENDATION]
+    rm_all = rec[RECOMMENDED_MINORS]
+    rows_out: list[dict[str, Any]] = []
+    summary: list[dict[str, Any]] = []
+    final = alloc.requests
+    final_minors = alloc.minors
+    limit = problem.rules.max_minors_hosts
+    hosts_full = (
+        limit is not None and final_minors is not None and int((final_minors > 0).sum()) >= limit
+    )
+    for name, plan in plans.items():
+        ids = [m.municipality_id for m in ms if m.county == name]
+        r = r_all.loc[ids]
+        rm = rm_all.loc[ids]
+        any_minors = bool(rm.notna().any())
+        given_sum = int(r.fillna(0).sum())
+        minors_sum = int(rm.fillna(0).sum())
+        county_note = (
+            ""
+            if plan.case in ("none", "matches")
+            else _sum_note("recommendations", given_sum, shares[name], plan.case != "blanks")
+        )
+        minors_note = (
+            ""
+            if not any_minors or plan.hold_minors
+            else _sum_note(
+                "minors recommendations", minors_sum, minors_shares[name], True, minors=True
+            )
+        )
+        changed = 0
+        for mid in ids:
+            m = ms[problem.ids.index(mid)]
+            rv = None if pd.isna(r[mid]) else int(r[mid])
+            rmv = None if pd.isna(rm[mid]) else int(rm[mid])
+            if rmv is None and any_minors:
+                rmv = 0
+            if rv is None and rmv is None:
+                continue
+            if final is None or final_minors is None:
+                continue
+            x, mx = int(final[mid]), int(final_minors[mid])
+            if (rv is None or x == rv) and (rmv is None or mx == rmv):
+                continue
+            reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
+            changed += 1
+            rows_out.append(
+                {
+                    "county": name,
+                    "municipality_id": mid,
+                    "name": m.name,
+                    RECOMMENDATION: rv,
+                    "request": x,
+                    "change": None if rv is None else x - rv,
+                    RECOMMENDED_MINORS: rmv,
+                    "minors": mx,
+                    "minors_change": None if rmv is None else mx - rmv,
+                    "kind": reasons[0][0],
+                    "reason": "; ".join(text for _, text in reasons),
+                }
+            )
+        summary.append(
+            {
+                "county": name,
+                "share": shares[name],
+                "minors_share": minors_shares[name],
+                RECOMMENDATION: given_sum if r.notna().any() else None,
+                RECOMMENDED_MINORS: minors_sum if any_minors else None,
+                "given": int(r.notna().sum()),
+                "municipalities": len(ids),
+                "case": plan.case,
+                "request": None if final is None else int(final.loc[ids].sum()),
+                "minors": None if final_minors is None else int(final_minors.loc[ids].sum()),
+                "changed": changed,
+            }
+        )
+    changes = pd.DataFrame(rows_out, columns=list(CHANGE_COLUMNS))
+    for col in (RECOMMENDATION, "change", RECOMMENDED_MINORS, "minors_change"):
+        changes[col] = pd.array(changes[col].tolist(), dtype="Int64")
+    table = pd.DataFrame(summary).set_index("county")
+    for col in (RECOMMENDATION, RECOMMENDED_MINORS, "request", "minors"):
+        table[col] = pd.array(table[col].tolist(), dtype="Int64")
+    return changes, table

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import io
 
 import numpy as np
 import pytest
 
 import busetting as bs
+from busetting.cli import main
 from busetting.datasets import norway_problem, observed_requests
 
 
@@ -77,7 +77,9 @@ def test_calibration_errors() -> None:
 def test_the_embedded_history_beats_the_population_baseline() -> None:
     obs, prev = observed_requests(2023), observed_requests(2022)
     problem = norway_problem(2023, total=38_000, rules=bs.Rules(), ask_everyone=False)
-    cal = bs.calibrate(problem, obs, previous=prev)
+    cal = bs.calibrate(
+        problem, obs, criteria=["previous_request", "capacity", "spread"], previous=prev
+    )
     assert cal.loss < cal.baselines["population share"]
     assert cal.loss < cal.baselines["previous year scaled"]
     frame = cal.to_frame()
@@ -85,12 +87,11 @@ def test_the_embedded_history_beats_the_population_baseline() -> None:
 
 
 def test_cli_calibrate() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "busetting", "calibrate", "--year", "2023"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("requests 2023 (38,000), indicators from the 2022 history")
-    assert "population share" in out.stdout and "evaluate 2023" in out.stdout
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["calibrate", "--year", "2023", "--criteria", "previous_request,capacity,spread"]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    text = out.getvalue()
+    assert text.startswith("requests 2023 (38,000), indicators from the 2022 history")
+    assert "population share" in text and "evaluate 2023" in text
+    fitted = text.split("fitted weights:\n")[1].split("loss")[0].split()
+    assert fitted[0::2] == ["previous_request", "capacity", "spread"]

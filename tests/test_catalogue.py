@@ -380,7 +380,11 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
             "The `method` parameter of `allocate` must be one of",
         ),
         (("allocate", "--weights", "capacity=x"), 2, "weight of 'capacity' must be a number"),
-        (("allocate", "--weights", "jobs=1"), 2, "must name criteria among capacity"),
+        (
+            ("allocate", "--weights", "jobs=1"),
+            2,
+            "must name criteria among previous_request, capacity",
+        ),
         (("allocate", "--input", "nope.xlsx", "--total", "3"), 2, "does not exist"),
         (
             ("allocate", "--input", "data.parquet", "--total", "3"),

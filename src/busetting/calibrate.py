@@ -409,6 +409,7 @@ def out_of_sample(
     evaluate: tuple[Problem, Mapping[str, int] | pd.Series],
     *,
     method: Method | str = "webster",
+    criteria: Sequence[str] | None = None,
     constraints: Sequence[str] = (),
     fit_previous: Mapping[str, int] | pd.Series | None = None,
     evaluate_previous: Mapping[str, int] | pd.Series | None = None,
@@ -420,7 +421,14 @@ def out_of_sample(
     """
     from busetting.solve import allocate
 
-    cal = calibrate(fit[0], fit[1], method=method, constraints=constraints, previous=fit_previous)
+    cal = calibrate(
+        fit[0],
+        fit[1],
+        criteria=criteria,
+        method=method,
+        constraints=constraints,
+        previous=fit_previous,
+    )
     rows = [(labels[0], "fitted weights", cal.loss)]
     rows += [(labels[0], k, v) for k, v in cal.baselines.items()]
     problem, observed = evaluate

@@ -278,7 +278,13 @@ def _parser() -> argparse.ArgumentParser:
         default=2023,
         help="fit the requests of this year (2021-2023) with indicators from the year before",
     )
-    cb.add_argument("--method", default="webster")
+    cb.add_argument("--method", default="webster", help="apportionment method (default webster)")
+    cb.add_argument(
+        "--criteria",
+        type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
+        help="refit only these criteria, comma-separated (default: all seven; each one more "
+        "makes the integer search slower)",
+    )
     cb.add_argument(
         "--capacity-largest",
         action="store_true",
@@ -615,7 +621,12 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     constraints = ["capacity_largest"] if args.capacity_largest else []
     with _progress(err, "calibrating", _interactive(err)):
         cal = bs.calibrate(
-            problem, observed, method=args.method, constraints=constraints, previous=previous
+            problem,
+            observed,
+            criteria=args.criteria,
+            method=args.method,
+            constraints=constraints,
+            previous=previous,
         )
     print(
         f"requests {args.year} ({int(observed.sum()):,}), indicators from the "
@@ -635,6 +646,7 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             (fit_problem, fit_obs),
             (problem, observed),
             method=args.method,
+            criteria=args.criteria,
             constraints=constraints,
             evaluate_previous=previous,
             labels=(f"fit {args.year - 1}", f"evaluate {args.year}"),

@@ -21,10 +21,13 @@ from busetting.exceptions import InfeasibleError, SolverError
 from busetting.schemas import AllocationOutput
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic.json_schema import JsonSchemaValue
     from pydantic_core import CoreSchema
 
+    from busetting.explain import Explanation
     from busetting.model import Problem
 
 __all__ = ["Allocation", "Certificate", "Shortfall", "Status", "Tie"]
@@ -286,7 +289,7 @@ class Allocation:
 
     # -- explanation -------------------------------------------------------------------------
 
-    def explain(self, municipality_id: str, *, language: str = "en") -> Any:
+    def explain(self, municipality_id: str, *, language: str = "en") -> Explanation:
         """Why ``municipality_id`` is asked for what it is asked for, line by line.
 
         ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
@@ -302,7 +305,7 @@ class Allocation:
 
         return explain_frame(self)
 
-    def report(self, path: Any, *, plots: bool = True) -> Any:
+    def report(self, path: str | Path, *, plots: bool = True) -> Path:
         """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``."""
         from busetting.report import write_report
 

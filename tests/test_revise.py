@@ -246,3 +246,58 @@ def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
     grid = pd.read_csv(sc, dtype={"municipality_id": str}).set_index("municipality_id")
     assert list(grid.columns) == ["30000", "30500", "31000"]
     assert grid.sum().tolist() == [30000, 30500, 31000]
+
+
+# -- regression tests for reported defects ------------------------------------------------------
+
+
+def _six(fixed: int | None = 7, minors: int = 0) -> bs.Allocation:
+    ms = [
+        bs.Municipality(
+            municipality_id=f"000{i}",
+            name=f"K{i}",
+            population=q,
+            fixed=fixed if i == 3 else None,
+        )
+        for i, q in enumerate([500, 300, 120, 50, 20, 10], 1)
+    ]
+    p = bs.Problem(
+        municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=100, minors=minors)
+    )
+    return bs.allocate(p).raise_for_status()
+
+
+@pytest.mark.parametrize("total", [130, 20])
+def test_d6_revise_keeps_the_base_problems_fixed_values(total: int) -> None:
+    alloc = _six()
+    assert alloc.requests["0003"] == 7
+    rev = bs.revise(alloc, total=total).raise_for_status()
+    assert int(rev.allocation.requests["0003"]) == 7
+    assert int(rev.allocation.requests.sum()) == total
+    assert rev.allocation.problem.municipalities[2].fixed == 7
+
+
+def test_d7_a_total_below_the_kept_minors_is_an_input_error() -> None:
+    alloc = _six(minors=10)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=5)
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be at least the minors need (10). "
+        "Got 5 instead."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=-1)
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be a whole number >= 0. Got -1 instead."
+    )
+
+
+def test_d9_scenarios_below_the_minors_need_are_missing_values() -> None:
+    ms = [
+        bs.Municipality(municipality_id="0001", name="K1", population=5),
+        bs.Municipality(municipality_id="0002", name="K2", population=3),
+    ]
+    p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=10, minors=4))
+    table = bs.scenarios(p, [2, 3, 10])
+    assert table[2].isna().all() and table[3].isna().all()
+    assert table[10].tolist() == bs.allocate(p).requests.tolist()

@@ -282,8 +282,7 @@ def test_d7_a_total_below_the_kept_minors_is_an_input_error() -> None:
     with pytest.raises(bs.InputError) as info:
         bs.revise(alloc, total=5)
     assert str(info.value) == (
-        "The `total` parameter of `revise` must be at least the minors need (10). "
-        "Got 5 instead."
+        "The `total` parameter of `revise` must be at least the minors need (10). Got 5 instead."
     )
     with pytest.raises(bs.InputError) as info:
         bs.revise(alloc, total=-1)
@@ -297,7 +296,139 @@ def test_d9_scenarios_below_the_minors_need_are_missing_values() -> None:
         bs.Municipality(municipality_id="0001", name="K1", population=5),
         bs.Municipality(municipality_id="0002", name="K2", population=3),
     ]
-    p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=10, minors=4))
+    p = bs.Problem(
+        municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=10, minors=4)
+    )
     table = bs.scenarios(p, [2, 3, 10])
     assert table[2].isna().all() and table[3].isna().all()
     assert table[10].tolist() == bs.allocate(p).requests.tolist()
+
+
+# -- need falls: decisions are ceilings; need rises: extra capacity bounds the increases ---------
+
+
+def _events(
+    alloc: bs.Allocation, seed: int
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Random decisions (up to 1.5x the request) and settled numbers."""
+    rng = np.random.default_rng(seed)
+    p = alloc.problem
+    decisions = {
+        i: int(rng.integers(0, 3 * int(alloc.requests[i]) // 2 + 2))
+        for i in p.ids
+        if rng.random() < 0.5
+    }
+    settled = {
+        i: int(rng.integers(0, int(alloc.requests[i]) + 1)) for i in p.ids if rng.random() < 0.3
+    }
+    return decisions, settled
+
+
+@given(
+    data=st.data(),
+    method=st.sampled_from(METHODS),
+    seed=st.integers(0, 10_000),
+    minors=st.booleans(),
+)
+def test_when_the_need_is_cut_no_request_exceeds_its_decision(
+    data: st.DataObject, method: str, seed: int, minors: bool
+) -> None:
+    alloc = _solved(data, method, minors=minors)
+    p = alloc.problem
+    decisions, settled = _events(alloc, seed)
+    fixed = {m.municipality_id: m.fixed for m in p.municipalities if m.fixed is not None}
+    floor, commitment = 0, 0
+    for m in p.municipalities:
+        i, s = m.municipality_id, settled.get(m.municipality_id, 0)
+        if i in fixed and i not in decisions:
+            floor += max(fixed[i], s)
+            commitment += max(fixed[i], s)
+        else:
+            floor += s if i in decisions else max(s, m.min or 0)
+            commitment += max(decisions.get(i, int(alloc.requests[i])), s)
+    assume(floor < commitment)
+    total = data.draw(st.integers(max(floor, p.minors), commitment - 1), label="total")
+    rev = bs.revise(alloc, decisions=decisions, settled=settled, total=total)
+    assert rev.direction == "down"
+    if not minors:  # without rules a cut is feasible whenever the need covers the floors
+        assert rev.status == "optimal", rev.message
+    if rev.status != "optimal":
+        assert rev.status == "infeasible" and rev.allocation.diagnosis
+        return
+    new = rev.allocation.requests
+    assert int(new.sum()) == total and int(rev.allocation.minors.sum()) == p.minors
+    for i in p.ids:
+        s = settled.get(i, 0)
+        assert new[i] >= s
+        if i in decisions:
+            assert new[i] <= max(decisions[i], s)  # a decision is a ceiling
+        elif i in fixed:
+            assert new[i] == max(fixed[i], s)  # fixed values survive
+        else:
+            assert new[i] <= max(int(alloc.requests[i]), s)  # nobody is raised in a cut
+    assert_valid_allocation(rev.allocation.problem, rev.allocation)
+
+
+@given(
+    data=st.data(),
+    method=st.sampled_from(METHODS),
+    seed=st.integers(0, 10_000),
+    rise=st.integers(1, 80),
+)
+def test_when_the_need_rises_extra_capacity_bounds_the_increases(
+    data: st.DataObject, method: str, seed: int, rise: int
+) -> None:
+    alloc = _solved(data, method, minors=False)
+    p = alloc.problem
+    rng = np.random.default_rng(seed)
+    extra = {i: int(rng.integers(0, 20)) for i in p.ids if rng.random() < 0.7}
+    rev = bs.revise(alloc, extra_capacity=extra, total=p.total + rise)
+    assert rev.direction == "up"
+    fixed = {m.municipality_id for m in p.municipalities if m.fixed is not None}
+    room = sum(extra.get(i, 0) for i in p.ids if i not in fixed)
+    unbounded = [
+        m.municipality_id
+        for m in p.municipalities
+        if m.municipality_id not in extra and m.fixed is None and m.max is None
+    ]
+    if rev.status != "optimal":
+        assert rev.status == "infeasible" and rev.allocation.diagnosis
+        assert not unbounded and room < rise
+        return
+    new, old = rev.allocation.requests, alloc.requests
+    assert int(new.sum()) == p.total + rise
+    assert (new >= old).all()  # nobody's request is lowered
+    for i, e in extra.items():
+        assert new[i] <= old[i] + e
+    for i in fixed:
+        assert new[i] == old[i]
+
+
+def test_extra_and_spare_capacity_may_not_both_name_a_municipality() -> None:
+    alloc = _six(fixed=None)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(
+            alloc, decisions={"0001": 40}, spare_capacity={"0001": 3}, extra_capacity={"0001": 3}
+        )
+    assert str(info.value) == (
+        "The `extra_capacity` parameter of `revise` must not name municipalities that "
+        "`spare_capacity` names. Got 0001 in both instead."
+    )
+
+
+def test_a_cut_below_the_decisions_is_feasible_and_spread_by_the_key() -> None:
+    # decisions sum above the new need: the old revise held them and was infeasible
+    alloc = _six(fixed=None)
+    decisions = {i: int(v) for i, v in alloc.requests.items()}
+    rev = bs.revise(alloc, decisions=decisions, total=50).raise_for_status()
+    assert rev.direction == "down"
+    assert (
+        rev.allocation.requests.tolist()
+        == bs.allocate(alloc.problem.with_need(50)).requests.tolist()
+    )
+    # a municipality that decided less keeps its decision as a ceiling; the rest is spread
+    decisions["0001"] = 10
+    rev = bs.revise(alloc, decisions=decisions, total=50).raise_for_status()
+    assert rev.allocation.requests["0001"] == 10
+    assert int(rev.allocation.requests.sum()) == 50
+    assert "method webster" in repr(rev) and "0 fixed values" in repr(rev)

@@ -307,9 +307,7 @@ def test_d9_scenarios_below_the_minors_need_are_missing_values() -> None:
 # -- need falls: decisions are ceilings; need rises: extra capacity bounds the increases ---------
 
 
-def _events(
-    alloc: bs.Allocation, seed: int
-) -> tuple[dict[str, int], dict[str, int]]:
+def _events(alloc: bs.Allocation, seed: int) -> tuple[dict[str, int], dict[str, int]]:
     """Random decisions (up to 1.5x the request) and settled numbers."""
     rng = np.random.default_rng(seed)
     p = alloc.problem
@@ -432,3 +430,151 @@ def test_a_cut_below_the_decisions_is_feasible_and_spread_by_the_key() -> None:
     assert rev.allocation.requests["0001"] == 10
     assert int(rev.allocation.requests.sum()) == 50
     assert "method webster" in repr(rev) and "0 fixed values" in repr(rev)
+
+
+# -- the CLI keeps what the previous allocation was made with ----------------------------------
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    import io
+
+    from busetting.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+TOY = """municipality_id,name,county,population,capacity,min,max
+0001,Aa,A,5200,40,,
+0002,Bb,A,3100,5,,60
+0003,Cc,B,1200,30,,
+0004,Dd,B,900,2,5,
+0005,Ee,B,400,12,,
+0006,Ff,C,15000,10,,
+0007,Gg,C,250,0,,
+0008,Hh,C,7300,25,,
+"""
+
+
+def _toy_problem(path: Path) -> bs.Problem:
+    from busetting.io import read_problem
+
+    problem = read_problem(path, total=300, minors=0, criteria={"capacity": 0.7, "population": 0.3})
+    return problem.with_rules(granularity=5, min_request=5).with_fixed({"0003": 7})
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
+def test_cli_revise_round_trip_equals_python_revise(tmp_path: Path, suffix: str) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("municipality_id,fixed\n0003,7\n", encoding="utf-8")
+    prev = tmp_path / f"prev{suffix}"
+    code, _, err = cli(
+        "allocate", "--input", str(data), "--total", "300", "--weights",
+        "capacity=0.7,population=0.3", "--method", "hamilton", "--granularity", "5",
+        "--min-request", "5", "--fixed", str(fixed), "--out", str(prev), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    alloc = bs.allocate(_toy_problem(data), method="hamilton").raise_for_status()
+    for total in (180, 420):
+        out_file = tmp_path / f"rev{total}.csv"
+        code, out, err = cli(
+            "revise", "--previous", str(prev), "--input", str(data), "--total", str(total),
+            "--out", str(out_file),
+        )  # fmt: skip
+        assert code == 0, err
+        assert err == ""  # the rebuilt problem is the one the file was made with
+        assert (
+            f"kept from {prev.name}: method hamilton; criteria capacity=0.7, population=0.3; "
+            "rules granularity 5, minimum request 5; 1 fixed value; bounds on 3 "
+            "municipalities; need 300 (minors 0)"
+        ) in out
+        expected = bs.revise(alloc, total=total).raise_for_status()
+        got = pd.read_csv(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+        assert got["request"].tolist() == expected.allocation.requests.tolist()
+        assert got.loc["0003", "request"] == 7  # the fixed value is intact
+        assert int(got["request"].sum()) == total
+
+
+def test_cli_revise_keeps_the_embedded_settings_of_the_previous_file(tmp_path: Path) -> None:
+    # the reported defect: method and weights of the file were ignored (121 municipalities off)
+    from busetting.datasets import norway_2024
+
+    prev = tmp_path / "prev.xlsx"
+    code, _, err = cli(
+        "allocate", "--method", "hamilton", "--weights", "capacity=0.5,population=0.5",
+        "--out", str(prev), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    alloc = bs.allocate(
+        norway_2024(weights={"capacity": 0.5, "population": 0.5}), method="hamilton"
+    )
+    out_file = tmp_path / "rev.xlsx"
+    code, out, err = cli(
+        "revise", "--previous", str(prev), "--total", "33000", "--out", str(out_file)
+    )
+    assert code == 0, err
+    assert err == "" and "kept from prev.xlsx: method hamilton; criteria " in out
+    expected = bs.revise(alloc, total=33_000).raise_for_status()
+    got = pd.read_excel(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert got["request"].tolist() == expected.allocation.requests.tolist()
+    # largest changes by absolute change: the cut's biggest moves are listed first
+    listed = [line.split()[0] for line in out.split("by absolute change):\n")[1].splitlines()[:10]]
+    frame = expected.to_frame()
+    biggest = frame["change"].abs().sort_values(ascending=False, kind="stable").index[:10]
+    assert listed == list(biggest)
+    assert "(-" in out
+
+
+def test_cli_revise_warns_when_the_previous_file_has_no_parameters(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    code, _, err = cli("allocate", "--input", str(data), "--total", "300", "--out", str(prev))
+    assert code == 0, err
+    (tmp_path / "prev.parameters.csv").unlink()
+    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    assert code == 0, err
+    assert err.startswith(
+        "busetting: warning: prev.csv has no parameters (the settings it was made with); "
+        "assumed: method webster; criteria "
+    )
+    assert (
+        "; no fixed values, bounds from the input only; need 300 (minors 0), the sum of its requests"
+        in err
+    )
+    assert out.startswith("revision: none | need 300 (minors 0)")
+
+
+def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    assert cli("allocate", "--input", str(data), "--total", "300", "--out", str(prev))[0] == 0
+    before = pd.read_csv(prev, dtype={"municipality_id": str}).set_index("municipality_id")
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "kommunenummer,extra_capacity\n" + "".join(f"000{i},3\n" for i in range(1, 9)),
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "rev.csv"
+    code, out, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--total", "320",
+        "--extra-capacity", str(extra), "--out", str(out_file),
+    )  # fmt: skip
+    assert code == 0, err
+    got = pd.read_csv(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert int(got["request"].sum()) == 320
+    assert (got["request"] >= before["request"]).all()
+    assert (got["request"] <= before["request"] + 3).all()
+    code, _, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--total", "330",
+        "--extra-capacity", str(extra),
+    )  # fmt: skip
+    assert code == 3  # 8 x 3 = 24 < 30: infeasible, with the amount short
+    assert err == (
+        "busetting: Infeasible: requests: upper bounds (max, fixed) sum to 324, 6 short of the "
+        "need of 330.\n"
+    )

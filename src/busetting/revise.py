@@ -141,7 +141,9 @@ class Revision:
     ``direction`` is ``"up"`` (the need is above the commitments: nobody is lowered, the
     increases are supplementary requests), ``"down"`` (below them: decisions are ceilings
     and the cut is spread by the key) or ``"none"``; ``minors_direction`` likewise.
-    ``kept`` says in words what was kept from the previous allocation.
+    ``kept`` says in words what was kept from the previous allocation; ``problem`` is the
+    previous problem with the new need (its own bounds and fixed values, which a further
+    revision keeps), while ``allocation.problem`` holds the revision's one-direction bounds.
     """
 
     allocation: Allocation
@@ -154,6 +156,7 @@ class Revision:
     minors_direction: str
     extra_capacity: dict[str, int] = field(default_factory=dict)
     kept: tuple[str, ...] = ()
+    problem: Problem | None = field(default=None, repr=False)
 
     @property
     def status(self) -> Status:
@@ -401,6 +404,7 @@ def revise(
         m_direction,
         extra,
         _kept(base, method_),
+        base.model_copy(update={"need": need}),
     )
 
 

@@ -560,7 +560,7 @@ def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out_file = tmp_path / "rev.csv"
-    code, out, err = cli(
+    code, _, err = cli(
         "revise", "--previous", str(prev), "--input", str(data), "--total", "320",
         "--extra-capacity", str(extra), "--out", str(out_file),
     )  # fmt: skip

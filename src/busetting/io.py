@@ -762,7 +762,10 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
         table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
     if list(table.columns[:2]) != ["parameter", "value"]:
         return None
-    return {str(k): str(v).removeprefix("'") for k, v in zip(table["parameter"], table["value"])}
+    return {
+        str(k): str(v).removeprefix("'")
+        for k, v in zip(table["parameter"], table["value"], strict=True)
+    }
 
 
 @dataclasses.dataclass(frozen=True)

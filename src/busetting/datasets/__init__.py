@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from busetting.criteria import DEFAULT_WEIGHTS
+from busetting.datasets._history_2020 import load_history_2020_2021
 from busetting.exceptions import InputError
 from busetting.model import Criterion, Problem, Rules
 
@@ -25,6 +26,7 @@ __all__ = [
     "derive_indicators",
     "history_with_haram",
     "load_history",
+    "load_history_2020_2021",
     "load_municipalities",
     "norway_2024",
 ]

@@ -578,3 +578,50 @@ def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
         "busetting: Infeasible: requests: upper bounds (max, fixed) sum to 324, 6 short of the "
         "need of 330.\n"
     )
+
+
+def test_cli_scenarios_name_the_totals_below_the_minors_need(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    code, out, err = cli(
+        "scenarios", "--input", str(data), "--total", "300", "--minors", "20",
+        "--totals", "10,15,100",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (
+        "2 totals cannot be met and are left as missing values: 10, 15 (2 below the minors need "
+        "of 20)"
+    ) in out
+
+
+def test_a_revision_written_with_its_parameters_can_be_revised_again(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    alloc = bs.allocate(_toy_problem(data), method="hamilton").raise_for_status()
+    first = bs.revise(alloc, decisions={"0001": 60}, total=250).raise_for_status()
+    from busetting.io import write_revision
+
+    path = write_revision(first, tmp_path / "rev.xlsx")
+    second = tmp_path / "rev2.csv"
+    code, out, err = cli(
+        "revise", "--previous", str(path), "--input", str(data), "--total", "200",
+        "--out", str(second),
+    )  # fmt: skip
+    assert code == 0 and err == "", err
+    assert "kept from rev.xlsx: method hamilton;" in out and "need 250 (minors 0)" in out
+    assert "1 fixed value;" in out  # the base's fixed value, not the held decision
+    assert first.problem is not None
+    again = bs.revise(
+        first.allocation.requests, problem=first.problem, method="hamilton", total=200
+    ).raise_for_status()
+    got = pd.read_csv(second, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert got["request"].tolist() == again.allocation.requests.tolist()
+    assert got.loc["0003", "request"] == 7
+
+
+def test_a_decision_replaces_a_fixed_value() -> None:
+    alloc = _six()
+    rev = bs.revise(alloc, decisions={"0003": 4}, total=100).raise_for_status()
+    assert rev.allocation.requests["0003"] == 4 and int(rev.allocation.requests.sum()) == 100
+    rev = bs.revise(alloc, decisions={"0003": 4}, total=60).raise_for_status()
+    assert rev.allocation.requests["0003"] <= 4  # in a cut the decision is a ceiling

@@ -640,6 +640,16 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
         file=out,
     )
+    missing = [int(t) for t in table.columns if table[t].isna().all()]
+    if missing:
+        below = [t for t in missing if t < problem.minors]
+        print(
+            f"{len(missing)} total{'s' * (len(missing) != 1)} cannot be met and "
+            f"{'are' if len(missing) != 1 else 'is'} left as missing values: "
+            f"{', '.join(f'{t:,}' for t in missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            + (f" ({len(below)} below the minors need of {problem.minors:,})" if below else ""),
+            file=out,
+        )
     return EXIT_OK
 
 

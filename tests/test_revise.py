@@ -625,3 +625,17 @@ def test_a_decision_replaces_a_fixed_value() -> None:
     assert rev.allocation.requests["0003"] == 4 and int(rev.allocation.requests.sum()) == 100
     rev = bs.revise(alloc, decisions={"0003": 4}, total=60).raise_for_status()
     assert rev.allocation.requests["0003"] <= 4  # in a cut the decision is a ceiling
+
+
+def test_revise_names_an_impossible_minors_need() -> None:
+    alloc = _six(minors=10)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=30, minors=40)
+    assert str(info.value) == (
+        "The `minors` parameter of `revise` must not exceed the total (30). Got 40 instead."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=30.5)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be a whole number >= 0. Got 30.5 instead."
+    )

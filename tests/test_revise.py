@@ -639,3 +639,32 @@ def test_revise_names_an_impossible_minors_need() -> None:
     assert str(info.value) == (
         "The `total` parameter of `revise` must be a whole number >= 0. Got 30.5 instead."
     )
+
+
+def test_cli_revise_flags_override_and_older_files_warn(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    code, _, err = cli(
+        "allocate", "--input", str(data), "--total", "300", "--method", "hamilton",
+        "--weights", "capacity=0.7,population=0.3", "--out", str(prev),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--method", "webster",
+        "--weights", "population=1",
+    )  # fmt: skip
+    assert code == 0 and err == "", err
+    assert "overridden by --method, --weights" in out
+    # a file from an older version: method and need recorded, but no criteria, rules or bounds
+    side = tmp_path / "prev.parameters.csv"
+    rows = pd.read_csv(side, dtype=str, keep_default_na=False)
+    keep = ~rows["parameter"].str.match(r"^(criteria|minors_criteria|rules|minors_eligible|bounds)")
+    rows[keep].to_csv(side, index=False)
+    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    assert code == 0, err
+    assert err.startswith(
+        "busetting: warning: prev.csv has no criteria, rules or bounds (the settings it was "
+        "made with); assumed: method hamilton (its own); criteria "
+    )
+    assert err.rstrip().endswith("need 300 (minors 0) (its own)")

@@ -464,15 +464,13 @@ def _revise_problem(
 
     Returns the problem, the method and the lines that say what was kept or assumed.
     """
-    import argparse as _argparse
-
     from busetting.io import read_parameters, settings_from_parameters
     from busetting.solve import fingerprint
 
     name = args.previous.name
     params = read_parameters(args.previous)
     settings = settings_from_parameters(params, name) if params else None
-    loaded = _argparse.Namespace(**vars(args))
+    loaded = argparse.Namespace(**vars(args))
     if settings is not None:
         loaded.total, loaded.minors = settings.total, settings.minors
     else:
@@ -503,9 +501,10 @@ def _revise_problem(
         if value is not None
     ]
     lines = []
-    if settings is None:
+    if settings is None or settings.criteria is None:  # none, or an older file's few
+        method = args.method or (settings.method if settings else "webster")
         assumed = [
-            f"method {args.method or 'webster'}",
+            f"method {method}" + (" (its own)" if settings and not args.method else ""),
             "criteria "
             + ", ".join(f"{c.name}={c.weight:g}" for c in problem.criteria)
             + (" (from --weights)" if args.weights else " (the input's defaults)"),
@@ -513,18 +512,23 @@ def _revise_problem(
             "no fixed values"
             + (" but --fixed" if args.fixed else "")
             + ", bounds from the input only",
-            f"need {problem.total:,} (minors {problem.minors:,}), the sum of its requests",
+            f"need {problem.total:,} (minors {problem.minors:,})"
+            + (", the sum of its requests" if settings is None else " (its own)"),
         ]
+        what = "no parameters" if settings is None else "no criteria, rules or bounds"
         print(
-            f"busetting: warning: {name} has no parameters (the settings it was made with); "
+            f"busetting: warning: {name} has {what} (the settings it was made with); "
             f"assumed: {'; '.join(assumed)}",
             file=err,
         )
-        method = args.method or "webster"
     else:
         problem = settings.apply(problem, criteria=args.weights is None)
         method = args.method or settings.method
-        if settings.fingerprint and fingerprint(problem, settings.method) != settings.fingerprint:
+        if (
+            settings.fingerprint
+            and args.weights is None
+            and fingerprint(problem, settings.method) != settings.fingerprint
+        ):
             print(
                 f"busetting: warning: the problem rebuilt from {name} differs from the one it "
                 "was made with (other input data or another busetting version): its "

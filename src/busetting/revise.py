@@ -19,9 +19,9 @@ settle beyond its commitment, as IMDi's request letter asks) bounds each increas
 When the need **falls below** the commitments, decisions are **ceilings**, not fixed points:
 nobody is asked above its decision (or, undecided, above its previous request), and the cut is
 spread by the key over what remains (the method's objective against the key's targets at the
-new need, within those ceilings and the settled floors). Without process rules the result
-is feasible whenever the need is at least the floors (settled numbers, fixed values and the
-lower bounds).
+new need, within those ceilings and the settled floors). Without process rules or minors the
+result is feasible whenever the need is at least the floors (settled numbers, fixed values and
+the lower bounds); with them, an infeasible cut is a status with its diagnosis.
 
 Because every request moves the same way from its commitment, every admissible allocation
 has the same total change; among them the method's objective chooses, and exact ties are

@@ -59,3 +59,20 @@ assert (
 undecided = frame["decision"].isna()
 assert (frame.loc[undecided, "request"] >= frame.loc[undecided, "previous"]).all()
 assert all(frame.loc[i, "request"] <= cap for i, cap in caps.items())
+
+# the need falls below the decisions: decisions are ceilings, the cut follows the key
+cut = bs.revise(previous, problem=problem, decisions=decided, total=30_000).raise_for_status()
+after = cut.to_frame()
+print(f"\n{cut!r}")
+cuts = (after["request"] - after["decision"].fillna(after["previous"])).astype(int)
+print(
+    f"cut to {int(after['request'].sum()):,}: {int((cuts < 0).sum())} municipalities asked below "
+    f"their decision (or request), none above; largest cuts:"
+)
+print(
+    after.assign(cut=cuts)
+    .sort_values("cut", kind="stable")
+    .head(5)[["name", "previous", "decision", "request", "cut"]]
+)
+assert cut.direction == "down" and int(after["request"].sum()) == 30_000
+assert (after["request"] <= after["decision"].fillna(after["previous"])).all()

@@ -246,3 +246,425 @@ def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
     grid = pd.read_csv(sc, dtype={"municipality_id": str}).set_index("municipality_id")
     assert list(grid.columns) == ["30000", "30500", "31000"]
     assert grid.sum().tolist() == [30000, 30500, 31000]
+
+
+# -- regression tests for reported defects ------------------------------------------------------
+
+
+def _six(fixed: int | None = 7, minors: int = 0) -> bs.Allocation:
+    ms = [
+        bs.Municipality(
+            municipality_id=f"000{i}",
+            name=f"K{i}",
+            population=q,
+            fixed=fixed if i == 3 else None,
+        )
+        for i, q in enumerate([500, 300, 120, 50, 20, 10], 1)
+    ]
+    p = bs.Problem(
+        municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=100, minors=minors)
+    )
+    return bs.allocate(p).raise_for_status()
+
+
+@pytest.mark.parametrize("total", [130, 20])
+def test_d6_revise_keeps_the_base_problems_fixed_values(total: int) -> None:
+    alloc = _six()
+    assert alloc.requests["0003"] == 7
+    rev = bs.revise(alloc, total=total).raise_for_status()
+    assert int(rev.allocation.requests["0003"]) == 7
+    assert int(rev.allocation.requests.sum()) == total
+    assert rev.allocation.problem.municipalities[2].fixed == 7
+
+
+def test_d7_a_total_below_the_kept_minors_is_an_input_error() -> None:
+    alloc = _six(minors=10)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=5)
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be at least the minors need (10). Got 5 instead."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=-1)
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be a whole number >= 0. Got -1 instead."
+    )
+
+
+def test_d9_scenarios_below_the_minors_need_are_missing_values() -> None:
+    ms = [
+        bs.Municipality(municipality_id="0001", name="K1", population=5),
+        bs.Municipality(municipality_id="0002", name="K2", population=3),
+    ]
+    p = bs.Problem(
+        municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=10, minors=4)
+    )
+    table = bs.scenarios(p, [2, 3, 10])
+    assert table[2].isna().all() and table[3].isna().all()
+    assert table[10].tolist() == bs.allocate(p).requests.tolist()
+
+
+# -- need falls: decisions are ceilings; need rises: extra capacity bounds the increases ---------
+
+
+def _events(alloc: bs.Allocation, seed: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Random decisions (up to 1.5x the request) and settled numbers."""
+    rng = np.random.default_rng(seed)
+    p = alloc.problem
+    decisions = {
+        i: int(rng.integers(0, 3 * int(alloc.requests[i]) // 2 + 2))
+        for i in p.ids
+        if rng.random() < 0.5
+    }
+    settled = {
+        i: int(rng.integers(0, int(alloc.requests[i]) + 1)) for i in p.ids if rng.random() < 0.3
+    }
+    return decisions, settled
+
+
+@given(
+    data=st.data(),
+    method=st.sampled_from(METHODS),
+    seed=st.integers(0, 10_000),
+    minors=st.booleans(),
+)
+def test_when_the_need_is_cut_no_request_exceeds_its_decision(
+    data: st.DataObject, method: str, seed: int, minors: bool
+) -> None:
+    alloc = _solved(data, method, minors=minors)
+    p = alloc.problem
+    decisions, settled = _events(alloc, seed)
+    fixed = {m.municipality_id: m.fixed for m in p.municipalities if m.fixed is not None}
+    floor, commitment = 0, 0
+    for m in p.municipalities:
+        i, s = m.municipality_id, settled.get(m.municipality_id, 0)
+        if i in fixed and i not in decisions:
+            floor += max(fixed[i], s)
+            commitment += max(fixed[i], s)
+        else:
+            floor += s if i in decisions else max(s, m.min or 0)
+            commitment += max(decisions.get(i, int(alloc.requests[i])), s)
+    assume(floor < commitment)
+    total = data.draw(st.integers(max(floor, p.minors), commitment - 1), label="total")
+    rev = bs.revise(alloc, decisions=decisions, settled=settled, total=total)
+    assert rev.direction == "down"
+    if not minors:  # without rules a cut is feasible whenever the need covers the floors
+        assert rev.status == "optimal", rev.message
+    if rev.status != "optimal":
+        assert rev.status == "infeasible" and rev.allocation.diagnosis
+        return
+    new = rev.allocation.requests
+    assert int(new.sum()) == total and int(rev.allocation.minors.sum()) == p.minors
+    for i in p.ids:
+        s = settled.get(i, 0)
+        assert new[i] >= s
+        if i in decisions:
+            assert new[i] <= max(decisions[i], s)  # a decision is a ceiling
+        elif i in fixed:
+            assert new[i] == max(fixed[i], s)  # fixed values survive
+        else:
+            assert new[i] <= max(int(alloc.requests[i]), s)  # nobody is raised in a cut
+    assert_valid_allocation(rev.allocation.problem, rev.allocation)
+
+
+@given(
+    data=st.data(),
+    method=st.sampled_from(METHODS),
+    seed=st.integers(0, 10_000),
+    rise=st.integers(1, 80),
+)
+def test_when_the_need_rises_extra_capacity_bounds_the_increases(
+    data: st.DataObject, method: str, seed: int, rise: int
+) -> None:
+    alloc = _solved(data, method, minors=False)
+    p = alloc.problem
+    rng = np.random.default_rng(seed)
+    extra = {i: int(rng.integers(0, 20)) for i in p.ids if rng.random() < 0.7}
+    rev = bs.revise(alloc, extra_capacity=extra, total=p.total + rise)
+    assert rev.direction == "up"
+    fixed = {m.municipality_id for m in p.municipalities if m.fixed is not None}
+    room = sum(extra.get(i, 0) for i in p.ids if i not in fixed)
+    unbounded = [
+        m.municipality_id
+        for m in p.municipalities
+        if m.municipality_id not in extra and m.fixed is None and m.max is None
+    ]
+    if rev.status != "optimal":
+        assert rev.status == "infeasible" and rev.allocation.diagnosis
+        assert not unbounded and room < rise
+        return
+    new, old = rev.allocation.requests, alloc.requests
+    assert int(new.sum()) == p.total + rise
+    assert (new >= old).all()  # nobody's request is lowered
+    for i, e in extra.items():
+        assert new[i] <= old[i] + e
+    for i in fixed:
+        assert new[i] == old[i]
+
+
+def test_extra_and_spare_capacity_may_not_both_name_a_municipality() -> None:
+    alloc = _six(fixed=None)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(
+            alloc, decisions={"0001": 40}, spare_capacity={"0001": 3}, extra_capacity={"0001": 3}
+        )
+    assert str(info.value) == (
+        "The `extra_capacity` parameter of `revise` must not name municipalities that "
+        "`spare_capacity` names. Got 0001 in both instead."
+    )
+
+
+def test_a_cut_below_the_decisions_is_feasible_and_spread_by_the_key() -> None:
+    # decisions sum above the new need: the old revise held them and was infeasible
+    alloc = _six(fixed=None)
+    decisions = {i: int(v) for i, v in alloc.requests.items()}
+    rev = bs.revise(alloc, decisions=decisions, total=50).raise_for_status()
+    assert rev.direction == "down"
+    assert (
+        rev.allocation.requests.tolist()
+        == bs.allocate(alloc.problem.with_need(50)).requests.tolist()
+    )
+    # a municipality that decided less keeps its decision as a ceiling; the rest is spread
+    decisions["0001"] = 10
+    rev = bs.revise(alloc, decisions=decisions, total=50).raise_for_status()
+    assert rev.allocation.requests["0001"] == 10
+    assert int(rev.allocation.requests.sum()) == 50
+    assert "method webster" in repr(rev) and "0 fixed values" in repr(rev)
+
+
+# -- the CLI keeps what the previous allocation was made with ----------------------------------
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    import io
+
+    from busetting.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+TOY = """municipality_id,name,county,population,capacity,min,max
+0001,Aa,A,5200,40,,
+0002,Bb,A,3100,5,,60
+0003,Cc,B,1200,30,,
+0004,Dd,B,900,2,5,
+0005,Ee,B,400,12,,
+0006,Ff,C,15000,10,,
+0007,Gg,C,250,0,,
+0008,Hh,C,7300,25,,
+"""
+
+
+def _toy_problem(path: Path) -> bs.Problem:
+    from busetting.io import read_problem
+
+    problem = read_problem(path, total=300, minors=0, criteria={"capacity": 0.7, "population": 0.3})
+    return problem.with_rules(granularity=5, min_request=5).with_fixed({"0003": 7})
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
+def test_cli_revise_round_trip_equals_python_revise(tmp_path: Path, suffix: str) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("municipality_id,fixed\n0003,7\n", encoding="utf-8")
+    prev = tmp_path / f"prev{suffix}"
+    code, _, err = cli(
+        "allocate", "--input", str(data), "--total", "300", "--weights",
+        "capacity=0.7,population=0.3", "--method", "hamilton", "--granularity", "5",
+        "--min-request", "5", "--fixed", str(fixed), "--out", str(prev), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    alloc = bs.allocate(_toy_problem(data), method="hamilton").raise_for_status()
+    for total in (180, 420):
+        out_file = tmp_path / f"rev{total}.csv"
+        code, out, err = cli(
+            "revise", "--previous", str(prev), "--input", str(data), "--total", str(total),
+            "--out", str(out_file),
+        )  # fmt: skip
+        assert code == 0, err
+        assert err == ""  # the rebuilt problem is the one the file was made with
+        assert (
+            f"kept from {prev.name}: method hamilton; criteria capacity=0.7, population=0.3; "
+            "rules granularity 5, minimum request 5; 1 fixed value; bounds on 3 "
+            "municipalities; need 300 (minors 0)"
+        ) in out
+        expected = bs.revise(alloc, total=total).raise_for_status()
+        got = pd.read_csv(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+        assert got["request"].tolist() == expected.allocation.requests.tolist()
+        assert got.loc["0003", "request"] == 7  # the fixed value is intact
+        assert int(got["request"].sum()) == total
+
+
+def test_cli_revise_keeps_the_embedded_settings_of_the_previous_file(tmp_path: Path) -> None:
+    # the reported defect: method and weights of the file were ignored (121 municipalities off)
+    from busetting.datasets import norway_2024
+
+    prev = tmp_path / "prev.xlsx"
+    code, _, err = cli(
+        "allocate", "--method", "hamilton", "--weights", "capacity=0.5,population=0.5",
+        "--out", str(prev), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    alloc = bs.allocate(
+        norway_2024(weights={"capacity": 0.5, "population": 0.5}), method="hamilton"
+    )
+    out_file = tmp_path / "rev.xlsx"
+    code, out, err = cli(
+        "revise", "--previous", str(prev), "--total", "33000", "--out", str(out_file)
+    )
+    assert code == 0, err
+    assert err == "" and "kept from prev.xlsx: method hamilton; criteria " in out
+    expected = bs.revise(alloc, total=33_000).raise_for_status()
+    got = pd.read_excel(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert got["request"].tolist() == expected.allocation.requests.tolist()
+    # largest changes by absolute change: the cut's biggest moves are listed first
+    listed = [line.split()[0] for line in out.split("by absolute change):\n")[1].splitlines()[:10]]
+    frame = expected.to_frame()
+    biggest = frame["change"].abs().sort_values(ascending=False, kind="stable").index[:10]
+    assert listed == list(biggest)
+    assert "(-" in out
+
+
+def test_cli_revise_warns_when_the_previous_file_has_no_parameters(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    code, _, err = cli("allocate", "--input", str(data), "--total", "300", "--out", str(prev))
+    assert code == 0, err
+    (tmp_path / "prev.parameters.csv").unlink()
+    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    assert code == 0, err
+    assert err.startswith(
+        "busetting: warning: prev.csv has no parameters (the settings it was made with); "
+        "assumed: method webster; criteria "
+    )
+    assert (
+        "; no fixed values, bounds from the input only; need 300 (minors 0), the sum of its requests"
+        in err
+    )
+    assert out.startswith("revision: none | need 300 (minors 0)")
+
+
+def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    assert cli("allocate", "--input", str(data), "--total", "300", "--out", str(prev))[0] == 0
+    before = pd.read_csv(prev, dtype={"municipality_id": str}).set_index("municipality_id")
+    extra = tmp_path / "extra.csv"
+    extra.write_text(
+        "kommunenummer,extra_capacity\n" + "".join(f"000{i},3\n" for i in range(1, 9)),
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "rev.csv"
+    code, _, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--total", "320",
+        "--extra-capacity", str(extra), "--out", str(out_file),
+    )  # fmt: skip
+    assert code == 0, err
+    got = pd.read_csv(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert int(got["request"].sum()) == 320
+    assert (got["request"] >= before["request"]).all()
+    assert (got["request"] <= before["request"] + 3).all()
+    code, _, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--total", "330",
+        "--extra-capacity", str(extra),
+    )  # fmt: skip
+    assert code == 3  # 8 x 3 = 24 < 30: infeasible, with the amount short
+    assert err == (
+        "busetting: Infeasible: requests: upper bounds (max, fixed) sum to 324, 6 short of the "
+        "need of 330.\n"
+    )
+
+
+def test_cli_scenarios_name_the_totals_below_the_minors_need(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    code, out, err = cli(
+        "scenarios", "--input", str(data), "--total", "300", "--minors", "20",
+        "--totals", "10,15,100",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (
+        "2 totals cannot be met and are left as missing values: 10, 15 (2 below the minors need "
+        "of 20)"
+    ) in out
+
+
+def test_a_revision_written_with_its_parameters_can_be_revised_again(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    alloc = bs.allocate(_toy_problem(data), method="hamilton").raise_for_status()
+    first = bs.revise(alloc, decisions={"0001": 60}, total=250).raise_for_status()
+    from busetting.io import write_revision
+
+    path = write_revision(first, tmp_path / "rev.xlsx")
+    second = tmp_path / "rev2.csv"
+    code, out, err = cli(
+        "revise", "--previous", str(path), "--input", str(data), "--total", "200",
+        "--out", str(second),
+    )  # fmt: skip
+    assert code == 0 and err == "", err
+    assert "kept from rev.xlsx: method hamilton;" in out and "need 250 (minors 0)" in out
+    assert "1 fixed value;" in out  # the base's fixed value, not the held decision
+    assert first.problem is not None
+    again = bs.revise(
+        first.allocation.requests, problem=first.problem, method="hamilton", total=200
+    ).raise_for_status()
+    got = pd.read_csv(second, dtype={"municipality_id": str}).set_index("municipality_id")
+    assert got["request"].tolist() == again.allocation.requests.tolist()
+    assert got.loc["0003", "request"] == 7
+
+
+def test_a_decision_replaces_a_fixed_value() -> None:
+    alloc = _six()
+    rev = bs.revise(alloc, decisions={"0003": 4}, total=100).raise_for_status()
+    assert rev.allocation.requests["0003"] == 4 and int(rev.allocation.requests.sum()) == 100
+    rev = bs.revise(alloc, decisions={"0003": 4}, total=60).raise_for_status()
+    assert rev.allocation.requests["0003"] <= 4  # in a cut the decision is a ceiling
+
+
+def test_revise_names_an_impossible_minors_need() -> None:
+    alloc = _six(minors=10)
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=30, minors=40)
+    assert str(info.value) == (
+        "The `minors` parameter of `revise` must not exceed the total (30). Got 40 instead."
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.revise(alloc, total=30.5)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "The `total` parameter of `revise` must be a whole number >= 0. Got 30.5 instead."
+    )
+
+
+def test_cli_revise_flags_override_and_older_files_warn(tmp_path: Path) -> None:
+    data = tmp_path / "in.csv"
+    data.write_text(TOY, encoding="utf-8")
+    prev = tmp_path / "prev.csv"
+    code, _, err = cli(
+        "allocate", "--input", str(data), "--total", "300", "--method", "hamilton",
+        "--weights", "capacity=0.7,population=0.3", "--out", str(prev),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli(
+        "revise", "--previous", str(prev), "--input", str(data), "--method", "webster",
+        "--weights", "population=1",
+    )  # fmt: skip
+    assert code == 0 and err == "", err
+    assert "overridden by --method, --weights" in out
+    # a file from an older version: method and need recorded, but no criteria, rules or bounds
+    side = tmp_path / "prev.parameters.csv"
+    rows = pd.read_csv(side, dtype=str, keep_default_na=False)
+    keep = ~rows["parameter"].str.match(r"^(criteria|minors_criteria|rules|minors_eligible|bounds)")
+    rows[keep].to_csv(side, index=False)
+    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    assert code == 0, err
+    assert err.startswith(
+        "busetting: warning: prev.csv has no criteria, rules or bounds (the settings it was "
+        "made with); assumed: method hamilton (its own); criteria "
+    )
+    assert err.rstrip().endswith("need 300 (minors 0) (its own)")

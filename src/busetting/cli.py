@@ -231,9 +231,20 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--settled", type=Path, help="CSV/XLSX: municipality_id and settled (or bosatt): floors"
     )
-    r.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    r.add_argument(
+        "--extra-capacity",
+        type=Path,
+        help="CSV/XLSX: municipality_id and extra_capacity (or extra): how many more each "
+        "could settle if the need rises; bounds the increases",
+    )
+    r.add_argument(
+        "--input",
+        type=Path,
+        help="the problem's indicators (default: embedded Norway 2024); method, criteria, "
+        "rules, bounds, fixed values and need come from --previous unless a flag overrides",
+    )
     _add_problem_options(r)
-    r.add_argument("--method", default=None, help="default: webster")
+    r.add_argument("--method", default=None, help="default: the previous file's (else webster)")
     r.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
     r.add_argument("--out", type=Path, help="write the revision to .csv, .xlsx or .json")
     r.add_argument("--top", type=int, default=10, help="largest changes to show")
@@ -497,20 +508,132 @@ def _totals(text: str) -> list[int]:
         ) from None
 
 
+def _revise_problem(
+    args: argparse.Namespace, totals: tuple[int, int], err: TextIO
+) -> tuple[bs.Problem, str, list[str]]:
+    """The previous run's problem and method, rebuilt from its parameters; flags override.
+
+    Returns the problem, the method and the lines that say what was kept or assumed.
+    """
+    from busetting.io import read_parameters, settings_from_parameters
+    from busetting.solve import fingerprint
+
+    name = args.previous.name
+    params = read_parameters(args.previous)
+    settings = settings_from_parameters(params, name) if params else None
+    loaded = argparse.Namespace(**vars(args))
+    if settings is not None:
+        loaded.total, loaded.minors = settings.total, settings.minors
+    else:
+        loaded.total, loaded.minors = totals
+    json_input = args.input is not None and args.input.suffix.lower() == ".json"
+    if settings is not None and settings.criteria is not None and not (json_input or args.weights):
+        from busetting.datasets import INDICATORS, derive_indicators
+        from busetting.io import problem_from_frame, read_table
+
+        embedded = args.input is None
+        problem = problem_from_frame(  # read the indicators the recorded criteria use
+            derive_indicators() if embedded else read_table(args.input),
+            total=settings.total,
+            minors=settings.minors,
+            criteria=settings.criteria,
+            minors_criteria=settings.minors_criteria,
+            indicators=INDICATORS if embedded else (),
+        )
+    else:
+        problem = _load(loaded, args.input)
+    overridden = [
+        flag
+        for flag, value in (
+            ("--method", args.method),
+            ("--weights", args.weights),
+            ("--fixed", args.fixed),
+            ("--no-rules", args.no_rules or None),
+            *((f"--{f.replace('_', '-')}", getattr(args, f)) for f in _RULE_FLAGS),
+        )
+        if value is not None
+    ]
+    lines = []
+    if settings is None or settings.criteria is None:  # none, or an older file's few
+        method = args.method or (settings.method if settings else "webster")
+        assumed = [
+            f"method {method}" + (" (its own)" if settings and not args.method else ""),
+            "criteria "
+            + ", ".join(f"{c.name}={c.weight:g}" for c in problem.criteria)
+            + (" (from --weights)" if args.weights else " (the input's defaults)"),
+            "rules " + (", ".join(problem.rules.describe()) or "none") + " (the input's)",
+            "no fixed values"
+            + (" but --fixed" if args.fixed else "")
+            + ", bounds from the input only",
+            f"need {problem.total:,} (minors {problem.minors:,})"
+            + (", the sum of its requests" if settings is None else " (its own)"),
+        ]
+        what = "no parameters" if settings is None else "no criteria, rules or bounds"
+        print(
+            f"busetting: warning: {name} has {what} (the settings it was made with); "
+            f"assumed: {'; '.join(assumed)}",
+            file=err,
+        )
+    else:
+        problem = settings.apply(problem, criteria=args.weights is None)
+        method = args.method or settings.method
+        if (
+            settings.fingerprint
+            and args.weights is None
+            and fingerprint(problem, settings.method) != settings.fingerprint
+        ):
+            print(
+                f"busetting: warning: the problem rebuilt from {name} differs from the one it "
+                "was made with (other input data or another busetting version): its "
+                "indicators are read from "
+                + (str(args.input) if args.input else "the embedded data"),
+                file=err,
+            )
+        lines.append(f"kept from {name}: {'; '.join(settings.describe())}")
+    if overridden:
+        lines.append(f"overridden by {', '.join(overridden)}")
+    return _apply_rules(args, problem), method, lines
+
+
+_RULE_FLAGS = (
+    "granularity",
+    "min_request",
+    "minors_min_group",
+    "max_minors_hosts",
+    "county_totals",
+    "county_penalty",
+    "per_capita_cap",
+    "share_cap",
+)
+
+
 def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
-    from busetting.io import read_allocation, read_named_counts, write_table
+    from busetting.io import read_allocation, read_named_counts, write_revision
 
-    problem = _apply_rules(args, _load(args, args.input))
     prev = read_allocation(args.previous)
+    if "request" not in prev.columns:
+        from busetting.exceptions import InputError
+
+        raise InputError(
+            f"--previous: {args.previous.name} needs a column request. Got columns "
+            f"{', '.join(map(str, prev.columns))} instead."
+        )
     previous = prev["request"].dropna().astype(int)
     minors_prev = prev["minors"].dropna().astype(int) if "minors" in prev else None
+    sums = (int(previous.sum()), 0 if minors_prev is None else int(minors_prev.sum()))
+    problem, method, kept = _revise_problem(args, sums, err)
     decisions = (
         read_named_counts(args.decisions, ("decision", "vedtak", "fixed"))
         if args.decisions
         else None
     )
     spare = read_named_counts(args.spare, ("spare", "spare_capacity")) if args.spare else None
+    extra = (
+        read_named_counts(args.extra_capacity, ("extra_capacity", "extra"))
+        if args.extra_capacity
+        else None
+    )
     settled = read_named_counts(args.settled, ("settled", "bosatt")) if args.settled else None
     rev = bs.revise(
         previous,
@@ -518,10 +641,11 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         previous_minors=minors_prev,
         decisions=decisions,
         spare_capacity=spare,
+        extra_capacity=extra,
         settled=settled,
         total=args.total,
         minors=args.minors,
-        method=args.method,
+        method=method,
         solver=args.solver,
     )
     if rev.status is bs.Status.INFEASIBLE:
@@ -532,21 +656,27 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_SOLVER
     frame = rev.to_frame()
     if args.out is not None:
-        write_table(frame, args.out)
+        write_revision(rev, args.out)
     p = rev.allocation.problem
     print(
         f"revision: {rev.direction} | need {p.total:,} (minors {p.minors:,}) | "
         f"{len(rev.decisions)} decided | requests sum to {int(frame['request'].sum()):,}",
         file=out,
     )
-    moved = frame[frame["change"] != 0].sort_values("change", ascending=False, kind="stable")
-    print(f"largest changes ({len(moved)} municipalities changed):", file=out)
+    for line in kept:
+        print(line, file=out)
+    moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
+    moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
+    up, down = int((moved["change"] > 0).sum()), int((moved["change"] < 0).sum())
+    print(f"largest changes ({up} up, {down} down, by absolute change):", file=out)
     for mid, r in moved.head(args.top).iterrows():
         print(
             f"  {mid}  {str(r['name'])[:28]:<28} {int(r['previous']):>7,} -> "
             f"{int(r['request']):>7,} ({int(r['change']):+,})",
             file=out,
         )
+    if args.out is not None:
+        print(f"written: {args.out}", file=out)
     return EXIT_OK
 
 
@@ -567,6 +697,16 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
         file=out,
     )
+    missing = [int(t) for t in table.columns if table[t].isna().all()]
+    if missing:
+        below = [t for t in missing if t < problem.minors]
+        print(
+            f"{len(missing)} total{'s' * (len(missing) != 1)} cannot be met and "
+            f"{'are' if len(missing) != 1 else 'is'} left as missing values: "
+            f"{', '.join(f'{t:,}' for t in missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            + (f" ({len(below)} below the minors need of {problem.minors:,})" if below else ""),
+            file=out,
+        )
     return EXIT_OK
 
 

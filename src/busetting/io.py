@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -25,11 +26,15 @@ from busetting.model import (
     Municipality,
     Need,
     Problem,
+    Rules,
     check_criteria,
     check_problem,
     parse_criteria,
 )
 from busetting.result import Allocation
+from busetting.revise import Revision
+from busetting.schemas import AllocationOutput
+from busetting.solve import fingerprint
 
 __all__ = [
     "ALIASES",
@@ -38,14 +43,18 @@ __all__ = [
     "county_table",
     "neutralise",
     "parameter_table",
+    "parameters_path",
     "problem_from_frame",
     "read_allocation",
     "read_county_totals",
     "read_fixed",
     "read_named_counts",
+    "read_parameters",
     "read_problem",
     "read_table",
+    "settings_from_parameters",
     "write_allocation",
+    "write_revision",
     "write_table",
 ]
 
@@ -481,9 +490,13 @@ def _safe_text(frame: pd.DataFrame) -> pd.DataFrame:
 def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
     """The JSON form of an allocation (also what ``busetting allocate --json`` prints).
 
-    It follows :class:`busetting.schemas.AllocationOutput` (``busetting schema --output``).
+    It follows :class:`busetting.schemas.AllocationOutput` (``busetting schema --output``),
+    with ``parameters``: everything the run was made with, as text (:func:`parameter_table`),
+    so that ``busetting revise --previous`` can keep it.
     """
-    return alloc.to_output().model_dump(mode="json")
+    data = alloc.to_output().model_dump(mode="json")
+    data["parameters"] = dict(parameter_table(alloc).itertuples(index=False, name=None))
+    return AllocationOutput.model_validate(data).model_dump(mode="json")
 
 
 def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
@@ -525,7 +538,9 @@ def write_allocation(alloc: Allocation, path: str | Path) -> Path:
     The write is atomic: a failure leaves the previous file (or none), never a broken one.
     CSV and XLSX text that a spreadsheet would run as a formula is neutralised. The XLSX has
     the sheets ``requests`` (one row per municipality), ``counties`` and ``parameters``
-    (weights, method, solver, fingerprint, version, data attribution).
+    (weights, method, rules, bounds, solver, fingerprint, version, data attribution; see
+    :func:`parameter_table`). A CSV gets its parameters beside it in
+    ``<name>.parameters.csv``; the JSON holds them under ``"parameters"``.
     """
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
@@ -540,6 +555,8 @@ def write_allocation(alloc: Allocation, path: str | Path) -> Path:
     elif fmt == "csv":
         frame = _safe_text(alloc.to_frame())
         _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        params = _safe_text(parameter_table(alloc))
+        _atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()
         sheets = {
@@ -572,9 +589,16 @@ ATTRIBUTION = (
 )
 
 
-def parameter_table(alloc: Allocation) -> pd.DataFrame:
-    """Parameters and provenance of a run as two text columns."""
-    p = alloc.problem
+def parameter_table(alloc: Allocation, problem: Problem | None = None) -> pd.DataFrame:
+    """Parameters and provenance of a run as two text columns.
+
+    Besides the readable rows, the rows ``criteria``, ``minors_criteria`` and ``rules`` (JSON),
+    ``minors_eligible`` (the eligible ids) and one ``bounds <id>`` row (JSON) per municipality
+    with a bound or fixed value record everything the run was made with, so that
+    ``busetting revise --previous`` can keep it (:func:`read_parameters`). ``problem`` (default:
+    the allocation's) is the problem whose settings are recorded.
+    """
+    p = alloc.problem if problem is None else problem
     rows: list[tuple[str, str]] = [
         ("status", alloc.status.value),
         ("message", alloc.message),
@@ -596,8 +620,12 @@ def parameter_table(alloc: Allocation) -> pd.DataFrame:
         for c in p.criteria
     ]
     rows += [(f"minors weight {c.name}", str(c.weight)) for c in p.effective_minors_criteria]
+    rows += _settings_rows(p)
     rows += [
-        ("input_fingerprint", alloc.fingerprint),
+        (
+            "input_fingerprint",
+            alloc.fingerprint if problem is None else fingerprint(p, alloc.method),
+        ),
         ("busetting_version", alloc.version),
         ("runtime_seconds", f"{alloc.runtime:.6f}"),
         ("data_attribution", ATTRIBUTION),
@@ -613,7 +641,9 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
         raise InputError(f"The input file {str(p)!r} does not exist.")
     if fmt == "json":
         data = json.loads(p.read_text(encoding="utf-8"))
-        frame = pd.DataFrame(data["municipalities"]).drop(columns=["contributions"])
+        frame = pd.DataFrame(data["municipalities"]).drop(
+            columns=["contributions"], errors="ignore"
+        )
         frame = frame.set_index("municipality_id")
     elif fmt == "csv":
         frame = pd.read_csv(
@@ -625,3 +655,220 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
             p, sheet_name="requests", dtype={"municipality_id": str}, index_col="municipality_id"
         )
     return frame
+
+
+# -- the settings of a previous run ------------------------------------------------------------
+
+BOUND_FIELDS = ("min", "max", "fixed", "minors_capacity", "minors_min")
+"""Per-municipality bounds recorded in the parameters (``bounds <id>`` rows)."""
+
+
+def _settings_rows(p: Problem) -> list[tuple[str, str]]:
+    def dump(criteria: tuple[Criterion, ...] | None) -> str:
+        return json.dumps(
+            None if criteria is None else [c.model_dump() for c in criteria], ensure_ascii=False
+        )
+
+    rows = [
+        ("criteria", dump(p.criteria)),
+        ("minors_criteria", dump(p.minors_criteria)),
+        ("rules", json.dumps(p.rules.model_dump(exclude_defaults=True), ensure_ascii=False)),
+        (
+            "minors_eligible",
+            ",".join(m.municipality_id for m in p.municipalities if m.minors_eligible),
+        ),
+    ]
+    for m in p.municipalities:
+        bounds = {f: getattr(m, f) for f in BOUND_FIELDS if getattr(m, f) is not None}
+        if bounds:
+            rows.append((f"bounds {m.municipality_id}", json.dumps(bounds)))
+    return rows
+
+
+def parameters_path(path: str | Path) -> Path:
+    """Where the parameters of a CSV allocation are written: ``<name>.parameters.csv``."""
+    p = Path(path)
+    return p.with_name(f"{p.stem}.parameters.csv")
+
+
+def read_parameters(path: str | Path) -> dict[str, str] | None:
+    """The ``parameter -> value`` table written with an allocation, or ``None`` if it has none.
+
+    XLSX: the ``parameters`` sheet; CSV: ``<name>.parameters.csv`` beside it; JSON: the
+    ``"parameters"`` object.
+    """
+    p = Path(path)
+    fmt = _format(p, "path", "read_parameters")
+    if fmt == "json":
+        data = json.loads(p.read_text(encoding="utf-8"))
+        params = data.get("parameters") if isinstance(data, dict) else None
+        return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else None
+    if fmt == "xlsx":
+        _require_openpyxl()
+        try:
+            table = pd.read_excel(p, sheet_name="parameters", dtype=str, keep_default_na=False)
+        except ValueError:  # no such sheet
+            return None
+    else:
+        side = parameters_path(p)
+        if not side.is_file():
+            return None
+        table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(table.columns[:2]) != ["parameter", "value"]:
+        return None
+    return {
+        str(k): str(v).removeprefix("'")
+        for k, v in zip(table["parameter"], table["value"], strict=True)
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What a previous run was made with, as read back from its parameters."""
+
+    method: str
+    total: int
+    minors: int
+    criteria: tuple[Criterion, ...] | None
+    minors_criteria: tuple[Criterion, ...] | None
+    rules: Rules | None
+    minors_eligible: frozenset[str] | None
+    bounds: dict[str, dict[str, int]] | None
+    fingerprint: str | None
+
+    def apply(self, problem: Problem, *, criteria: bool = True) -> Problem:
+        """``problem`` with these settings (need, criteria unless ``criteria=False``, rules,
+        minors eligibility and bounds: municipalities not recorded get none)."""
+        data = problem.model_dump()
+        data["need"] = {"total": self.total, "minors": self.minors}
+        if criteria and self.criteria is not None:
+            data["criteria"] = [c.model_dump() for c in self.criteria]
+            data["minors_criteria"] = (
+                None
+                if self.minors_criteria is None
+                else [c.model_dump() for c in self.minors_criteria]
+            )
+        if self.rules is not None:
+            data["rules"] = self.rules.model_dump()
+        for m in data["municipalities"]:
+            mid = m["municipality_id"]
+            if self.minors_eligible is not None:
+                m["minors_eligible"] = mid in self.minors_eligible
+            if self.bounds is not None:
+                m.update(dict.fromkeys(BOUND_FIELDS), **self.bounds.get(mid, {}))
+        try:
+            return Problem.model_validate(data)
+        except ValidationError as exc:
+            failures = [
+                _failure(
+                    None,
+                    None,
+                    ".".join(map(str, e["loc"])) or None,
+                    e.get("input") if e["loc"] else None,
+                    _reason(e),
+                )
+                for e in exc.errors()
+            ]
+            raise InputError.from_failures("the previous run's parameters", failures) from None
+
+    def describe(self) -> list[str]:
+        """What is kept, in words."""
+        out = [f"method {self.method}"]
+        if self.criteria is not None:
+            out.append("criteria " + ", ".join(f"{c.name}={c.weight:g}" for c in self.criteria))
+        if self.rules is not None:
+            rules = self.rules.describe()
+            out.append("rules " + ", ".join(rules) if rules else "no process rules")
+        if self.bounds is not None:
+            n_fixed = sum("fixed" in b for b in self.bounds.values())
+            out.append(f"{n_fixed} fixed value{'s' * (n_fixed != 1)}")
+            out.append(f"bounds on {len(self.bounds)} municipalities")
+        out.append(f"need {self.total:,} (minors {self.minors:,})")
+        return out
+
+
+def settings_from_parameters(params: Mapping[str, str], where: str = "parameters") -> Settings:
+    """Parse the table of :func:`read_parameters`; a malformed entry is an ``InputError``."""
+    failures: list[dict[str, Any]] = []
+
+    def parsed(key: str, parse: Callable[[str], Any]) -> Any:
+        if key not in params:
+            return None
+        try:
+            return parse(params[key])
+        except (ValueError, TypeError) as exc:
+            failures.append(_failure(None, None, key, params[key], f"unreadable ({exc})"))
+            return None
+
+    def criteria(text: str) -> tuple[Criterion, ...] | None:
+        raw = json.loads(text)
+        return None if raw is None else tuple(Criterion.model_validate(c) for c in raw)
+
+    def bounds(text: str) -> dict[str, int]:
+        raw = json.loads(text)
+        if not isinstance(raw, dict) or set(raw) - set(BOUND_FIELDS):
+            raise ValueError(f"expected an object with keys among {', '.join(BOUND_FIELDS)}")
+        return {str(k): int(v) for k, v in raw.items()}
+
+    total = parsed("total", int)
+    minors = parsed("minors", int)
+    crit = parsed("criteria", criteria)
+    mcrit = parsed("minors_criteria", criteria)
+    rules = parsed("rules", lambda t: Rules.model_validate(json.loads(t)))
+    eligible = parsed("minors_eligible", lambda t: frozenset(i for i in t.split(",") if i))
+    recorded = {
+        k.removeprefix("bounds "): parsed(k, bounds) for k in params if k.startswith("bounds ")
+    }
+    if total is None:
+        failures.append(_failure(None, None, "total", None, "is missing"))
+    if failures:
+        raise InputError.from_failures(where, failures)
+    return Settings(
+        method=params.get("method") or "webster",
+        total=int(total),
+        minors=int(minors or 0),
+        criteria=crit,
+        minors_criteria=mcrit,
+        rules=rules,
+        minors_eligible=eligible,
+        bounds=recorded if "criteria" in params else None,
+        fingerprint=params.get("input_fingerprint") or None,
+    )
+
+
+def write_revision(rev: Revision, path: str | Path) -> Path:
+    """Write a revision (its :meth:`~busetting.Revision.to_frame`) with the parameters it keeps.
+
+    The file reads back as a previous allocation (``busetting revise --previous``): the
+    ``requests`` table (XLSX sheet, CSV, or JSON ``"municipalities"``) holds ``request`` and
+    ``minors``, and the parameters record the revised problem's settings (its own bounds and
+    fixed values, not the revision's one-direction bounds) with the new need.
+    """
+    p = Path(path)
+    fmt = _format(p, "path", "write_revision")
+    frame = _safe_text(rev.to_frame())
+    params = _safe_text(parameter_table(rev.allocation, rev.problem))
+    if fmt == "json":
+        records = json.loads(frame.reset_index().to_json(orient="records", force_ascii=False))
+        data = {
+            "status": rev.status.value,
+            "message": rev.message,
+            "direction": rev.direction,
+            "parameters": dict(params.itertuples(index=False, name=None)),
+            "municipalities": records,
+        }
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+        _atomic_write(p, lambda t: _write_text(t, text))
+    elif fmt == "csv":
+        _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        _atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
+    else:
+        _require_openpyxl()
+
+        def write_xlsx(t: Path) -> None:
+            with pd.ExcelWriter(t, engine="openpyxl") as xw:
+                frame.to_excel(xw, sheet_name="requests")
+                params.to_excel(xw, sheet_name="parameters", index=False)
+
+        _atomic_write(p, write_xlsx)
+    return p

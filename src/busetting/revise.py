@@ -1,37 +1,54 @@
 """During the year: decisions, shortfalls, a changed need, scenarios, uncertainty, sensitivity.
 
-``revise`` turns the in-year events into a new problem and solves it with the same criteria,
-method and rules:
+``revise`` turns the in-year events into a new problem and solves it with everything the
+previous allocation was made with (criteria, method, rules, bounds and fixed values):
 
-* **decisions** (vedtak) are held exactly, except where a decided municipality states spare
-  capacity, which lets it take up to that much more;
+* **fixed** values of the previous problem are held exactly in every direction (a request
+  already decided), unless ``decisions`` gives that municipality a new decision;
 * **settled** numbers (bosatt) are floors: nobody is asked for fewer than they have settled;
-* everyone else moves in **one direction**: when the remaining need is larger than what they
-  were asked, no request goes down (the increases are the supplementary requests,
-  tilleggsanmodning); when it is smaller, no request goes up. The same holds for minors.
+* each other municipality's **commitment** is its council decision (vedtak) where one is
+  known, else its previous request (and at least what it has settled).
 
-Because every request moves the same way, every admissible allocation has the same total
-change (the difference between the remaining need and what was asked); among them the method's
-objective chooses, and exact ties are broken by the library's tie rule. Revising with no new
-information returns the same numbers.
+When the need is **at least** the commitments (decisions arrive short, or the need rises),
+nobody's request is lowered: decided municipalities are held at their decision, undecided
+ones keep at least their request, and the increases (the supplementary requests,
+tilleggsanmodning) go by the key; ``extra_capacity`` (what a municipality says it could
+settle beyond its commitment, as IMDi's request letter asks) bounds each increase, and
+``spare_capacity`` is the same for decided municipalities.
+
+When the need **falls below** the commitments, decisions are **ceilings**, not fixed points:
+nobody is asked above its decision (or, undecided, above its previous request), and the cut is
+spread by the key over what remains (the method's objective against the key's targets at the
+new need, within those ceilings and the settled floors). Without process rules or minors the
+result is feasible whenever the need is at least the floors (settled numbers, fixed values and
+the lower bounds); with them, an infeasible cut is a status with its diagnosis.
+
+Because every request moves the same way from its commitment, every admissible allocation
+has the same total change; among them the method's objective chooses, and exact ties are
+broken by the library's tie rule. Revising with no new information returns the same numbers.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
+from busetting.criteria import build_key
 from busetting.exceptions import InputError
-from busetting.methods import DIVISOR_METHODS, Method, parse_method
+from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
 from busetting.model import Municipality, Need, Problem
 from busetting.result import Allocation, Status
+from busetting.solve import _bounds, allocate
+from busetting.solvers.threshold import EXACT_MARGIN, solve_separable
 
 __all__ = ["Revision", "revise", "scenarios", "sensitivity", "uncertainty"]
+
+UP, DOWN, NONE = "up", "down", "none"
 
 
 def _as_counts(
@@ -84,12 +101,49 @@ def _as_counts(
     return out
 
 
+def _whole(value: Any, name: str) -> int:
+    v = value.item() if hasattr(value, "item") else value
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise InputError(
+            f"The `{name}` parameter of `revise` must be a whole number >= 0. Got {value!r} "
+            "instead."
+        )
+    return v
+
+
+def _need(base: Problem, total: int | None, minors: int | None) -> Need:
+    """The new need, checked: an impossible one is an InputError naming the parameter."""
+    n_total = base.total if total is None else _whole(total, "total")
+    n_minors = base.minors if minors is None else _whole(minors, "minors")
+    if n_minors > n_total:
+        if minors is None:
+            raise InputError(
+                "The `total` parameter of `revise` must be at least the minors need "
+                f"({n_minors:,}). Got {n_total:,} instead."
+            )
+        raise InputError(
+            f"The `minors` parameter of `revise` must not exceed the total ({n_total:,}). "
+            f"Got {n_minors:,} instead."
+        )
+    return Need(total=n_total, minors=n_minors)
+
+
+def _direction(want: int, have: int) -> str:
+    return UP if want > have else DOWN if want < have else NONE
+
+
 @dataclass(frozen=True, eq=False)
 class Revision:
     """The result of :func:`revise`: the new allocation and what changed.
 
-    ``direction`` is ``"up"`` (the remaining need is larger than what the undecided were
-    asked: supplementary requests), ``"down"`` or ``"none"``; ``minors_direction`` likewise.
+    ``direction`` is ``"up"`` (the need is above the commitments: nobody is lowered, the
+    increases are supplementary requests), ``"down"`` (below them: decisions are ceilings
+    and the cut is spread by the key) or ``"none"``; ``minors_direction`` likewise.
+    ``kept`` says in words what was kept from the previous allocation; ``problem`` is the
+    previous problem with the new need (its own bounds and fixed values, which a further
+    revision keeps), while ``allocation.problem`` holds the revision's one-direction bounds.
     """
 
     allocation: Allocation
@@ -100,6 +154,9 @@ class Revision:
     settled: dict[str, int]
     direction: str
     minors_direction: str
+    extra_capacity: dict[str, int] = field(default_factory=dict)
+    kept: tuple[str, ...] = ()
+    problem: Problem | None = field(default=None, repr=False)
 
     @property
     def status(self) -> Status:
@@ -119,16 +176,19 @@ class Revision:
         a = self.allocation
         p = a.problem
         idx = pd.Index(p.ids, name="municipality_id")
+
+        def column(values: Mapping[str, int]) -> Any:
+            return pd.array([values.get(i) for i in idx], dtype="Int64")
+
         frame = pd.DataFrame(
             {
                 "name": [m.name for m in p.municipalities],
                 "county": [m.county for m in p.municipalities],
                 "previous": self.previous.reindex(idx).to_numpy(),
-                "decision": pd.array([self.decisions.get(i) for i in idx], dtype="Int64"),
-                "spare_capacity": pd.array(
-                    [self.spare_capacity.get(i) for i in idx], dtype="Int64"
-                ),
-                "settled": pd.array([self.settled.get(i) for i in idx], dtype="Int64"),
+                "decision": column(self.decisions),
+                "spare_capacity": column(self.spare_capacity),
+                "extra_capacity": column(self.extra_capacity),
+                "settled": column(self.settled),
             },
             index=idx,
         )
@@ -144,9 +204,27 @@ class Revision:
     def __repr__(self) -> str:
         head = (
             f"Revision(status={self.status.value!r}, direction={self.direction!r}, "
-            f"decided={len(self.decisions)})"
+            f"decided={len(self.decisions)}, method={self.allocation.method!r})"
         )
-        return head + "\n  " + self.message
+        lines = [head, "  " + self.message]
+        if self.kept:
+            lines.append("  kept: " + "; ".join(self.kept))
+        return "\n".join(lines)
+
+
+def _kept(base: Problem, method: Method) -> tuple[str, ...]:
+    crit = ", ".join(f"{c.name}={c.weight:g}" for c in base.criteria)
+    out = [f"method {method.value}", f"criteria {crit}"]
+    rules = base.rules.describe()
+    out.append("rules " + ", ".join(rules) if rules else "no process rules")
+    n_fixed = sum(m.fixed is not None for m in base.municipalities)
+    n_bounds = sum(
+        m.min is not None or m.max is not None or m.minors_capacity is not None
+        for m in base.municipalities
+    )
+    out.append(f"{n_fixed} fixed value{'s' * (n_fixed != 1)}")
+    out.append(f"bounds on {n_bounds} municipalit{'ies' if n_bounds != 1 else 'y'}")
+    return tuple(out)
 
 
 def revise(
@@ -156,6 +234,7 @@ def revise(
     previous_minors: Mapping[str, int] | pd.Series | None = None,
     decisions: Mapping[str, int] | pd.Series | None = None,
     spare_capacity: Mapping[str, int] | pd.Series | None = None,
+    extra_capacity: Mapping[str, int] | pd.Series | None = None,
     settled: Mapping[str, int] | pd.Series | None = None,
     total: int | None = None,
     minors: int | None = None,
@@ -168,18 +247,47 @@ def revise(
     Parameters
     ----------
     previous : Allocation, or mapping/Series of municipality_id to request
-        What was asked. With a plain mapping, ``problem`` is required (and ``previous_minors``
-        is optional, zeros otherwise).
+        What was asked. With an allocation, its problem (criteria, rules, bounds, fixed
+        values) and method are kept. With a plain mapping, ``problem`` is required (and
+        ``previous_minors`` is optional, zeros otherwise).
+    problem : Problem, optional
+        The problem the previous requests were made with (default: the allocation's).
     decisions : mapping, optional
-        Council decisions (vedtak): held exactly.
+        Council decisions (vedtak). When the need is at least the commitments they are held
+        exactly; when it falls below them they are ceilings.
     spare_capacity : mapping, optional
         Extra persons a decided municipality states it can take beyond its decision.
+    extra_capacity : mapping, optional
+        Extra persons a municipality states it could settle beyond its commitment (decision,
+        else previous request) if the need rises: bounds each increase. Municipalities not
+        named have no such bound (decided ones without one are held at their decision).
     settled : mapping, optional
-        Refugees already settled (bosatt): floors.
+        Refugees already settled (bosatt): floors, which win over every ceiling.
     total, minors : int, optional
         A new national need (default: unchanged).
     method, solver, time_limit
         As for :func:`busetting.allocate` (``method`` defaults to the previous one).
+
+    Returns
+    -------
+    Revision
+        The new allocation, with the previous requests and the events; ``status`` says
+        whether it is optimal (an infeasible revision is a status with a diagnosis).
+
+    Raises
+    ------
+    InputError
+        For an impossible need (minors above the total, a negative total) or events naming
+        unknown municipalities or holding negative or fractional numbers.
+
+    Notes
+    -----
+    With ``r_i`` the commitment (decision, else previous request, at least settled
+    ``s_i``), ``F`` the fixed values and ``N'`` the new need: if ``N' - sum(F) >= sum(r)``,
+    ``r_i <= x_i <= r_i + e_i`` (``e_i`` the extra or spare capacity; 0 for a decided
+    municipality without one, unbounded for an undecided one); otherwise
+    ``s_i <= x_i <= r_i``. The method's objective against the key's targets at ``N'``
+    chooses within these bounds and the problem's own.
 
     Examples
     --------
@@ -193,8 +301,10 @@ def revise(
     >>> rev = bs.revise(first, decisions={"0004": 30})       # K4 decides 30 of its 40
     >>> rev.to_frame()["request"].tolist(), rev.direction
     ([12, 23, 35, 30], 'up')
+    >>> cut = bs.revise(first, decisions={"0004": 30}, total=60)   # the need falls to 60
+    >>> cut.to_frame()["request"].tolist(), cut.direction
+    ([6, 12, 18, 24], 'down')
     """
-    started = time.perf_counter()
     if isinstance(previous, Allocation):
         if previous.requests is None or previous.minors is None:
             raise InputError(
@@ -220,88 +330,130 @@ def revise(
     prev_m = prev_m.reindex(ids, fill_value=0).astype(np.int64)
     dec = _as_counts(decisions, "decisions", ids)
     spare = _as_counts(spare_capacity, "spare_capacity", ids)
+    extra = _as_counts(extra_capacity, "extra_capacity", ids)
     done = _as_counts(settled, "settled", ids)
-    extra = sorted(set(spare) - set(dec))
-    if extra:
+    undecided_spare = sorted(set(spare) - set(dec))
+    if undecided_spare:
         raise InputError(
             "The `spare_capacity` parameter of `revise` may only name decided municipalities. "
-            f"Got {', '.join(extra)} instead."
+            f"Got {', '.join(undecided_spare)} instead."
         )
-    n_total = base.total if total is None else total
-    n_minors = base.minors if minors is None else minors
-    need = Need(total=n_total, minors=n_minors)
+    both = sorted(set(spare) & set(extra))
+    if both:
+        raise InputError(
+            "The `extra_capacity` parameter of `revise` must not name municipalities that "
+            f"`spare_capacity` names. Got {', '.join(both)} in both instead."
+        )
+    room = {**extra, **spare}
+    need = _need(base, total, minors)
 
-    held = {i: max(v, done.get(i, 0)) for i, v in dec.items() if i not in spare}
-    flexible = [i for i in ids if i not in held]
-    reference = {i: (dec[i] if i in dec else int(prev[i])) for i in flexible}
-    rest = need.total - sum(held.values())
-    flex_sum = sum(reference.values())
-    direction = "up" if rest > flex_sum else "down" if rest < flex_sum else "none"
+    # fixed values of the previous problem are held in every direction (D6)
+    held = {
+        m.municipality_id: max(m.fixed, done.get(m.municipality_id, 0))
+        for m in base.municipalities
+        if m.fixed is not None and m.municipality_id not in dec
+    }
+    commitment = {
+        i: max(dec[i] if i in dec else int(prev[i]), done.get(i, 0)) for i in ids if i not in held
+    }
+    direction = _direction(need.total - sum(held.values()), sum(commitment.values()))
+    if direction != DOWN:  # decisions without room are held; a cut makes them ceilings
+        held |= {i: commitment.pop(i) for i in list(commitment) if i in dec and i not in room}
 
-    held_minors = {i: min(int(prev_m[i]), v) for i, v in held.items()}
-    m_rest = need.minors - sum(held_minors.values())
-    m_flex = sum(int(prev_m[i]) for i in flexible)
-    m_direction = "up" if m_rest > m_flex else "down" if m_rest < m_flex else "none"
+    eligible = {m.municipality_id for m in base.municipalities if m.minors_eligible}
+    held_minors = {i: min(int(prev_m[i]), v) for i, v in held.items() if i in eligible}
+    m_direction = _direction(
+        need.minors - sum(held_minors.values()),
+        sum(int(prev_m[i]) for i in commitment if i in eligible),
+    )
 
     updated = []
     for m in base.municipalities:
         i = m.municipality_id
-        data: dict[str, Any] = m.model_dump()
-        floor = done.get(i, 0)
         if i in held:
-            data.update(fixed=held[i], min=None, max=None)
-            if m.minors_eligible:
-                data.update(minors_min=held_minors[i], minors_capacity=held_minors[i])
+            data = _held(m, held[i], held_minors.get(i))
         else:
-            ref = reference[i]
-            lo = max(m.min or 0, floor)
-            hi = m.max
-            if i in spare:
-                lo, hi = max(lo, dec[i]), dec[i] + spare[i]
-                hi = hi if m.max is None else max(lo, min(hi, m.max))
-            if direction in ("up", "none"):
-                lo = max(lo, ref)
-            if direction in ("down", "none"):
-                hi = ref if hi is None else min(hi, ref)
-            if hi is not None and lo > hi:
-                raise InputError.from_failures(
-                    "revise",
-                    [
-                        {
-                            "row": None,
-                            "municipality_id": i,
-                            "column": "settled",
-                            "value": floor,
-                            "reason": f"the floor {lo} is above the ceiling {hi}",
-                        }
-                    ],
-                )
-            data.update(
-                fixed=None if m.fixed is None or direction != "none" else m.fixed,
-                min=lo or None,
-                max=hi,
-            )
-            if data["fixed"] is not None and not lo <= data["fixed"] <= (hi or lo):
-                data["fixed"] = None
+            data = _free(m, commitment[i], direction, room.get(i), done.get(i, 0), i in dec)
             if m.minors_eligible:
-                pm = int(prev_m[i])
-                cap = m.minors_capacity
-                mlo = m.minors_min or 0
-                if m_direction in ("up", "none"):
-                    mlo = max(mlo, pm)
-                if m_direction in ("down", "none"):
-                    cap = pm if cap is None else min(cap, pm)
-                top = hi if data["fixed"] is None else data["fixed"]
-                if top is not None:
-                    mlo = min(mlo, top)
-                data.update(minors_min=mlo or None, minors_capacity=cap)
-        updated.append(Municipality.model_validate(data))
+                data |= _free_minors(m, int(prev_m[i]), m_direction, data["max"])
+        try:
+            updated.append(Municipality.model_validate(data))
+        except ValidationError as exc:  # pragma: no cover - the bounds above are consistent
+            raise InputError.from_failures(
+                "revise",
+                [
+                    {
+                        "row": None,
+                        "municipality_id": i,
+                        "column": None,
+                        "value": None,
+                        "reason": str(exc.errors()[0]["msg"]),
+                    }
+                ],
+            ) from None
     new_problem = base.model_copy(update={"municipalities": tuple(updated), "need": need})
-    from busetting.solve import allocate
-
     alloc = allocate(new_problem, method=method_, solver=solver, time_limit=time_limit)
-    del started
-    return Revision(alloc, prev, prev_m, dec, spare, done, direction, m_direction)
+    return Revision(
+        alloc,
+        prev,
+        prev_m,
+        dec,
+        spare,
+        done,
+        direction,
+        m_direction,
+        extra,
+        _kept(base, method_),
+        base.model_copy(update={"need": need}),
+    )
+
+
+def _held(m: Municipality, value: int, minors: int | None) -> dict[str, Any]:
+    """A municipality held at ``value`` (a decision, or its fixed value)."""
+    data: dict[str, Any] = m.model_dump()
+    data["fixed"] = value
+    if m.fixed is None or (m.min is not None and m.min > value):
+        data["min"] = None
+    if m.fixed is None or (m.max is not None and m.max < value):
+        data["max"] = None
+    if minors is not None:
+        data.update(minors_min=minors or None, minors_capacity=minors)
+    return data
+
+
+def _free(
+    m: Municipality, ref: int, direction: str, room: int | None, floor: int, decided: bool
+) -> dict[str, Any]:
+    """Bounds of a municipality that moves one way from its commitment ``ref``."""
+    data: dict[str, Any] = m.model_dump()
+    lo, hi = floor, None
+    if not decided:  # a council decision replaces the planning bounds
+        lo, hi = max(lo, m.min or 0), m.max
+    if direction == DOWN:
+        hi = ref if hi is None else min(hi, ref)
+    else:
+        lo = max(lo, ref)
+        if direction == NONE:
+            hi = ref
+        elif room is not None:
+            hi = ref + room if hi is None else min(hi, ref + room)
+    if hi is not None:
+        hi = max(hi, lo)  # settled numbers win over every ceiling
+    data.update(fixed=None, min=lo or None, max=hi)
+    return data
+
+
+def _free_minors(m: Municipality, pm: int, direction: str, top: int | None) -> dict[str, Any]:
+    cap = m.minors_capacity
+    lo = m.minors_min or 0
+    if direction in (UP, NONE):
+        lo = max(lo, pm)
+    if direction in (DOWN, NONE):
+        cap = pm if cap is None else min(cap, pm)
+    for bound in (top, cap):
+        if bound is not None:
+            lo = min(lo, bound)
+    return {"minors_min": lo or None, "minors_capacity": cap}
 
 
 # -- scenarios ---------------------------------------------------------------------------------
@@ -329,7 +481,8 @@ def scenarios(
     ordering of units (divisor methods are house monotone: each extra person goes to the next
     unit in one fixed order), which is exact and takes a few milliseconds for a thousand
     totals; every column equals ``allocate(problem.with_need(total))``. Other problems are
-    solved total by total. A total that cannot be met is a column of missing values.
+    solved total by total. A total that cannot be met (infeasible, or below the problem's
+    minors need) is a column of missing values.
 
     Examples
     --------
@@ -340,10 +493,6 @@ def scenarios(
     >>> bs.scenarios(p, [9, 10, 11]).to_numpy().tolist()
     [[4, 5, 6], [3, 3, 3], [2, 2, 2]]
     """
-    from busetting.criteria import build_key
-    from busetting.solve import _bounds, allocate
-    from busetting.solvers.threshold import solve_separable
-
     method_ = parse_method(method)
     values = sorted({int(t) for t in totals})
     if any(t < 0 for t in values):
@@ -357,11 +506,9 @@ def scenarios(
         return out
     if not _fast_path(problem, method_) or solver not in (None, "threshold"):
         for t in values:
-            alloc = allocate(
-                problem.with_need(t, 0 if problem.minors > t else None),
-                method=method_,
-                solver=solver,
-            )
+            if t < problem.minors:  # the minors need cannot be met: missing values
+                continue
+            alloc = allocate(problem.with_need(t), method=method_, solver=solver)
             if alloc.requests is not None:
                 out[t] = alloc.requests.to_numpy()
         return out
@@ -397,9 +544,6 @@ def scenarios(
 
 def _unit_order(method: Method, key: Any, rows: np.ndarray, ks: np.ndarray) -> np.ndarray:
     """Order of the units (rows, ks) by cost, exactly (float first, exact near ties)."""
-    from busetting.methods import exact_unit_cost, unit_cost
-    from busetting.solvers.threshold import EXACT_MARGIN
-
     t = key.targets
     costs = unit_cost(method, ks, t[rows])
     order = np.lexsort((ks, rows, -t[rows], costs))
@@ -488,8 +632,6 @@ def sensitivity(
     tidy frame: ``criterion``, ``delta``, ``weight``, ``municipality_id``, ``name``,
     ``base_request``, ``request``, ``change``.
     """
-    from busetting.solve import allocate
-
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None
     rows = []

@@ -116,4 +116,9 @@ class AllocationOutput(BaseModel):
     fingerprint: str
     version: str
     runtime_seconds: float
+    parameters: dict[str, str] | None = Field(
+        default=None,
+        description="everything the run was made with, as text (files and --json; what "
+        "`busetting revise --previous` reads back)",
+    )
     municipalities: list[MunicipalityOutput]

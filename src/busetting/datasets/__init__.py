@@ -41,6 +41,7 @@ __all__ = [
     "history_with_haram",
     "load_grants",
     "load_history",
+    "load_history_2020_2021",
     "load_municipalities",
     "national_totals",
     "norway_2024",
@@ -87,6 +88,24 @@ def load_history() -> pd.DataFrame:
     """
     frames = [_read(name) for name in _HISTORY_FILES]
     return pd.concat(frames, ignore_index=True).sort_values(["year", "kommunenummer"])
+
+
+def load_history_2020_2021() -> pd.DataFrame:
+    """:func:`load_history` for 2020 and 2021 alone (2020 holds a real cut during the year).
+
+    The original requests (``anmodning_opprinnelig``, 5,120 in all) were lowered to
+    ``anmodning`` (3,602) after the councils had decided 4,838 (``vedtak``).
+
+    Examples
+    --------
+    >>> from busetting.datasets import load_history_2020_2021
+    >>> h = load_history_2020_2021()
+    >>> y20 = h[h["year"] == 2020]
+    >>> [int(y20[c].sum()) for c in ("anmodning_opprinnelig", "anmodning", "vedtak")]
+    [5120, 3602, 4838]
+    """
+    history = load_history()
+    return history[history["year"].isin([2020, 2021])].reset_index(drop=True)
 
 
 def load_grants() -> pd.DataFrame:

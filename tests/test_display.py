@@ -142,3 +142,11 @@ def test_io_and_datasets_are_reachable_from_import_busetting() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["write_allocation", "norway_2024", "AllocationOutput"]
+
+
+def test_revision_displays_its_largest_changes(norway: bs.Allocation) -> None:
+    revision = bs.revise(norway, total=30_000)
+    text = repr(revision)
+    assert text.startswith("Revision(status='optimal', direction='down'") and len(text) < 1_000
+    html = revision._repr_html_()
+    assert "largest changes:" in html and html.count("<tr>") == 11  # header + 10 rows

@@ -211,6 +211,18 @@ class Revision:
             lines.append("  kept: " + "; ".join(self.kept))
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "".join(f"<div>{html.escape(line.strip())}</div>" for line in repr(self).split("\n"))
+        frame = self.to_frame()
+        if "change" not in frame.columns:
+            return f"<div class='busetting-revision'>{head}</div>"
+        order = frame["change"].abs().sort_values(ascending=False, kind="stable").index
+        top = frame.loc[order].head(10)
+        table = top.to_html(float_format=lambda v: f"{v:,.0f}", escape=True)
+        return f"<div class='busetting-revision'>{head}<div>largest changes:</div>{table}</div>"
+
 
 def _kept(base: Problem, method: Method) -> tuple[str, ...]:
     crit = ", ".join(f"{c.name}={c.weight:g}" for c in base.criteria)

@@ -190,7 +190,12 @@ def test_change_report_lists_every_difference_with_a_reason(
     three = ro[ro["recommendation"] == 3]
     assert len(three) == 1
     assert "rule: below the minimum request of 5" in three["reason"].iloc[0]
-    assert three["kind"].iloc[0] == "rule"
+    # the embedded problem asks everyone who can settle for at least 5 (a `min` bound), so
+    # the bound is named too and, coming first, gives the kind
+    floor = {m.municipality_id: m.min for m in problem.municipalities}[three.index[0]]
+    if floor:
+        assert f"capacity: below its minimum of {floor}" in three["reason"].iloc[0]
+    assert three["kind"].iloc[0] == ("capacity" if floor else "rule")
     inn = result.changes_for("Innlandet")
     assert inn["reason"].str.contains("above its share").all()
     assert_process_rules(problem, result.allocation)

@@ -69,11 +69,8 @@ def compare(
     >>> import busetting as bs
     >>> table = bs.compare({"0301": 10, "1103": 5}, {"0301": 7, "1103": 9},
     ...                    labels=("2023", "2024"))
-    >>> table[["request_2023", "request_2024", "change", "change_pct"]]
-                     request_2023  request_2024  change  change_pct
-    municipality_id
-    1103                        5             9       4        80.0
-    0301                       10             7      -3       -30.0
+    >>> table["change"].to_dict(), table["change_pct"].to_dict()
+    ({'1103': 4, '0301': -3}, {'1103': 80.0, '0301': -30.0})
     """
     if len(labels) != 2 or labels[0] == labels[1]:
         raise InputError(

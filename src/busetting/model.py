@@ -604,8 +604,8 @@ class Problem(BaseModel):
         >>> p = bs.Problem(municipalities=[bs.Municipality(municipality_id="0301",
         ...                name="Oslo", population=700, indicators={"capacity": 9.0})],
         ...                criteria={"capacity": 1.0}, need=bs.Need(total=10))
-        >>> p.to_frame().loc["0301", ["name", "population", "capacity"]].tolist()
-        ['Oslo', 700, 9.0]
+        >>> p.to_frame()[["name", "population", "capacity"]].to_dict("records")
+        [{'name': 'Oslo', 'population': 700, 'capacity': 9.0}]
         """
         import pandas as pd
 

@@ -381,9 +381,41 @@ def test_margins_are_exact_on_random_problems(data: st.DataObject, method: str) 
             assert int(before.requests[mid]) == x or tied
 
 
-def test_rules_path_says_where_the_margins_come_from(ruled: bs.Allocation) -> None:
-    e = ruled.explain("4601", language="nb")
+def test_margins_on_the_grid_of_the_real_process_move_the_request_by_five(
+    ruled: bs.Allocation,
+) -> None:
+    """With the process rules (multiples of 5), the margin is a move of 5, re-solved."""
+    mid = "4601"
+    e = ruled.explain(mid, language="nb")
+    assert "Dette ville flyttet anmodningen med 5, når alt annet er som før:" in e.lines
+    x = int(ruled.requests[mid])
+    pop = {m.direction: m for m in e.margins if m.indicator == "population"}
+    for direction, sign in (("more", 1), ("fewer", -1)):
+        mg = pop[direction]
+        assert mg.unit == 5 and mg.change is not None
+        moved = bs.allocate(_with_indicator(ruled.problem, mid, "population", mg.new_value))
+        assert moved.success and int(moved.requests[mid]) == x + 5 * sign
+        short = mg.value + float(mg.change - sign)
+        if short != mg.value:
+            before = bs.allocate(_with_indicator(ruled.problem, mid, "population", short))
+            assert before.success and int(before.requests[mid]) == x
+
+
+def test_rules_without_an_exact_margin_say_so() -> None:
+    df = pd.DataFrame(
+        {
+            "municipality_id": ["0301", "1151", "4601"],
+            "name": ["Oslo", "Utsira", "Bergen"],
+            "county": ["Oslo", "Rogaland", "Vestland"],
+            "population": [700, 215, 300],
+        }
+    )
+    problem = bs.Problem.from_frame(df, total=50, criteria={"population": 1.0}).with_rules(
+        bs.Rules(granularity=5, min_request=5)
+    )
+    alloc = bs.allocate(problem, method="dhondt")
+    e = alloc.explain("1151", language="nb")
     assert e.margins == ()
     assert any(
-        line.startswith("Marginene i indikatorenes egne enheter regnes ut når") for line in e.lines
+        line.startswith("Marginene i indikatorenes egne enheter regnes ut") for line in e.lines
     )

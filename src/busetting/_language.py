@@ -59,7 +59,7 @@ def format_number(
 
     Examples
     --------
-    >>> format_number(1530, "nb"), format_number(26.555, "nb", 2), format_number(1530, "en")
+    >>> format_number(1530, "nb"), format_number(26.556, "nb", 2), format_number(1530, "en")
     ('1 530', '26,56', '1,530')
     >>> format_number(-0.004, "nb", 2)
     '0,00'

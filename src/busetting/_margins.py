@@ -11,7 +11,13 @@ confirmed in exact rational arithmetic at ``d`` and at ``d - q``, so the number 
 exact step: ``d`` moves the request, ``d - q`` does not.
 
 This holds for the threshold path (no process rules): one sum constraint, bounds, separable
-costs. The minors are held at their numbers (a request never goes below its minors).
+costs. It holds as well for Sainte-Laguë with the process rules of the real requests (a grid
+of ``g``, a minimum request of at most ``g``, the minors rules): on the grid, the block from
+``x`` to ``x + g`` costs ``(x + g/2) / t`` in Sainte-Laguë's order, which is Sainte-Laguë in
+blocks of ``g`` on the targets ``t / g``; the margin then moves the request by ``g``. The
+minors are held at their numbers (a request never goes below its minors); a certified
+optimum of the whole program is optimal for the requests given its minors, since the
+objective separates.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ class Margin:
 
     ``change`` is signed (``+120`` residents, ``-0.004`` points); ``None`` when no change of
     this indicator alone can move the request (a bound holds it, or even zero would not).
-    ``step`` is the resolution the change was searched on; ``value`` the indicator today.
+    ``step`` is the resolution the change was searched on; ``value`` the indicator today;
+    ``unit`` how far the request moves (1, or the grid of the process rules, e.g. 5).
     """
 
     indicator: str
@@ -52,6 +59,7 @@ class Margin:
     value: float
     change: Fraction | None
     step: Fraction
+    unit: int = 1
 
     @property
     def new_value(self) -> float | None:
@@ -71,8 +79,9 @@ def _step(values: NDArray[np.float64]) -> Fraction:
 class _Perturbed:
     """Targets of a key when one municipality's indicator changes (float and exact)."""
 
-    def __init__(self, key: Key, row: int, indicator: str) -> None:
+    def __init__(self, key: Key, row: int, indicator: str, scale: int = 1) -> None:
         self.key = key
+        self.scale = scale  # targets in blocks of this many persons
         self.row = row
         self.indicator = indicator
         self.weights = np.array([c.weight for c in key.criteria], dtype=np.float64)
@@ -111,7 +120,7 @@ class _Perturbed:
                 out += key.total * self.weights[c] * e / total
             elif self.weights[c] > 0:
                 return np.full(len(key.ids), np.nan)  # the key is undefined there
-        return out
+        return out / self.scale
 
     def exact_targets(self, delta: Fraction, rows: list[int]) -> dict[int, Fraction] | None:
         key, i = self.key, self.row
@@ -134,23 +143,53 @@ class _Perturbed:
             if total <= 0:
                 return None  # the key is undefined there
             for r in rows:
-                out[r] += key.total * w * e[r] / total
+                out[r] += key.total * w * e[r] / total / self.scale
         return out
 
 
-def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, ...] | None:
-    """The margins up and down for every indicator of the requests key (``None``: not the
-    threshold path, so no exact margin is available)."""
+def _grid(alloc: Allocation) -> int | None:
+    """The request step the margins are counted in: 1 on the threshold path; ``g`` for
+    Sainte-Laguë with only a grid of ``g`` (and a minimum request of at most ``g``) among the
+    rules shaping the requests; ``None`` when no exact margin is available."""
     p = alloc.problem
-    if not alloc.certificate or p.rules.needs_program or alloc.requests is None:
+    if alloc.certificate and not p.rules.needs_program:
+        return 1
+    r = p.rules
+    if not r.needs_program:
+        return None  # the integer program because minors and requests are coupled
+    g = r.granularity
+    if (
+        alloc.method != Method.WEBSTER.value
+        or r.county_totals is not None
+        or r.min_request > g
+        or not alloc.success
+    ):
         return None
-    assert alloc.minors is not None
+    # On a grid of g, Sainte-Laguë's cost of the block from x to x + g orders as
+    # (x + g/2) / t = (x/g + 1/2) / (t/g): Sainte-Laguë in blocks, on the targets over g.
+    # The minors rules only couple through minors <= request, held here as lower bounds.
+    return g
+
+
+def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, ...] | None:
+    """The margins up and down for every indicator of the requests key (``None`` when no
+    exact margin is available: see :func:`_grid`)."""
+    p = alloc.problem
+    g = _grid(alloc)
+    if g is None or alloc.requests is None or alloc.minors is None:
+        return None
     method = Method(alloc.method)
     key, mkey = build_key(p), build_key(p, "minors")
     bounds, _ = _bounds(p, method, key, mkey)
     x = alloc.requests.to_numpy(dtype=np.int64)
+    if np.any(x % g):
+        return None
     lo = np.maximum(bounds.lower, alloc.minors.to_numpy(dtype=np.int64))
+    if p.rules.min_request_all:
+        lo = np.maximum(lo, p.rules.min_request)
     hi = bounds.effective_upper()
+    # in blocks of g: lower bounds round up to the grid, upper bounds down
+    x, lo, hi = x // g, -((-lo) // g), hi // g
     i = p.ids.index(municipality_id)
     seen: list[str] = []
     for c in key.criteria:
@@ -159,13 +198,13 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
                 seen.append(name)
     out = []
     for name in seen:
-        pert = _Perturbed(key, i, name)
+        pert = _Perturbed(key, i, name, g)
         values = pert.values()
         step = _step(values)
         value = float(values[i])
         for direction in ("more", "fewer"):
             change = _margin(pert, method, x, lo, hi, direction, step, value)
-            out.append(Margin(name, direction, value, change, step))
+            out.append(Margin(name, direction, value, change, step, g))
     return tuple(out)
 
 

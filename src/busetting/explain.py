@@ -92,7 +92,7 @@ _WORDS = {
         "compare": (
             "That is {p} per 1,000 residents, against {c} in {county} and {n} in the country."
         ),
-        "margins": "What would move the request by one, everything else as it is:",
+        "margins": "What would move the request by {one}, everything else as it is:",
         "margin": "  {what}, now {now}: {more}; {fewer}.",
         "count_up": "{d} more {unit}",
         "count_down": "{d} fewer {unit}",
@@ -100,13 +100,15 @@ _WORDS = {
         "count_down1": "one {unit} fewer",
         "score_up": "{d} points higher",
         "score_down": "{d} points lower",
-        "more": "{change} would give one more",
-        "fewer": "{change} one fewer",
-        "nomore": "no change of it alone would give one more",
-        "nofewer": "no change of it alone would give one fewer",
+        "more": "{change} would give {one} more",
+        "fewer": "{change} {one} fewer",
+        "nomore": "no change of it alone would give {one} more",
+        "nofewer": "no change of it alone would give {one} fewer",
+        "one": "one",
         "nomarginal": (
-            "The margins in the indicators' own units are computed on the threshold path "
-            "(no process rules); this result came from the integer program ({solver})."
+            "The margins in the indicators' own units are computed on the threshold path, or "
+            "for Sainte-Laguë on a grid; this result came from the integer program ({solver}) "
+            "with rules that allow neither."
         ),
         "tie": "It was tied for the last unit; the documented tie rule decided.",
     },
@@ -120,7 +122,7 @@ _WORDS = {
         "bound": "Det som holder anmodningen der den er: {b}.",
         "nobound": "Ingen grense eller regel binder anmodningen; den er metodens avrunding.",
         "compare": ("Det er {p} per 1 000 innbyggere, mot {c} i {county} og {n} i hele landet."),
-        "margins": "Dette ville flyttet anmodningen med én, når alt annet er som før:",
+        "margins": "Dette ville flyttet anmodningen med {one}, når alt annet er som før:",
         "margin": "  {what}, nå {now}: {more}; {fewer}.",
         "count_up": "{d} flere {unit}",
         "count_down": "{d} færre {unit}",
@@ -128,14 +130,15 @@ _WORDS = {
         "count_down1": "én {unit} færre",
         "score_up": "{d} poeng høyere",
         "score_down": "{d} poeng lavere",
-        "more": "{change} ville gitt én mer",
-        "fewer": "{change} én mindre",
-        "nomore": "ingen endring i den alene ville gitt én mer",
-        "nofewer": "ingen endring i den alene ville gitt én mindre",
+        "more": "{change} ville gitt {one} mer",
+        "fewer": "{change} {one} mindre",
+        "nomore": "ingen endring i den alene ville gitt {one} mer",
+        "nofewer": "ingen endring i den alene ville gitt {one} mindre",
+        "one": "én",
         "nomarginal": (
-            "Marginene i indikatorenes egne enheter regnes ut når anmodningene løses uten "
-            "prosessregler (terskelmetoden); dette resultatet kom fra heltallsprogrammet "
-            "({solver})."
+            "Marginene i indikatorenes egne enheter regnes ut med terskelmetoden, eller for "
+            "Sainte-Laguës metode med anmodninger i multipler; dette resultatet kom fra "
+            "heltallsprogrammet ({solver}) med regler som ikke tillater noen av delene."
         ),
         "tie": "Kommunen sto likt om den siste plassen; den dokumenterte regelen avgjorde.",
     },
@@ -157,7 +160,9 @@ def _decimals(step: Fraction) -> int:
 
 def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
     w = _WORDS[lang]
-    lines = [w["margins"]]
+    moves = margins[0].unit if margins else 1
+    by_one = w["one"] if moves == 1 else str(moves)
+    lines = [w["margins"].format(one=by_one)]
     by: dict[str, dict[str, Margin]] = {}
     for mg in margins:
         by.setdefault(mg.indicator, {})[mg.direction] = mg
@@ -167,7 +172,7 @@ def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
         d = _decimals(step)
         for direction, mg in pair.items():
             if mg.change is None:
-                parts[direction] = w["no" + direction]
+                parts[direction] = w["no" + direction].format(one=by_one)
                 continue
             amount = abs(mg.change)
             unit = indicator_unit(name, lang, 1 if amount == 1 else 2)
@@ -176,7 +181,9 @@ def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
             change = w[f"{kind}_{'up' if mg.change > 0 else 'down'}{one}"].format(
                 d=format_number(float(amount), lang, d), unit=unit
             )
-            parts[direction] = w[direction].format(change=change.replace("  ", " ").strip())
+            parts[direction] = w[direction].format(
+                change=change.replace("  ", " ").strip(), one=by_one
+            )
         lines.append(
             w["margin"].format(
                 what=indicator_words(name, lang),

@@ -132,6 +132,7 @@ _W: dict[str, dict[str, Any]] = {
         },
         "cert": "{key}: λ low {lo} ≤ λ high {hi}{exact}",
         "exact": " (settled exactly)",
+        "keys": {"requests": "requests", "minors": "minors"},
         "nocert": "proven by the solver with a zero gap (integer program)",
         "kinds": {"volume": "volume", "rate": "rate on {base}"},
     },
@@ -223,6 +224,7 @@ _W: dict[str, dict[str, Any]] = {
         },
         "cert": "{key}: λ lav {lo} ≤ λ høy {hi}{exact}",
         "exact": " (avgjort eksakt)",
+        "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
         "kinds": {"volume": "volum", "rate": "rate på {base}"},
     },
@@ -286,6 +288,11 @@ class _Data:
         if not text or float(v or 0) <= 0:
             return text
         return "+" + text
+
+    def tech(self, v: float) -> str:
+        """A technical number (objective, λ) to ten significant digits."""
+        text = f"{v:.10g}"
+        return text.replace(".", ",").replace("-", "\u2212") if self.lang == "nb" else text
 
     def pct(self, v: float) -> str:
         whole = abs(100 * v - round(100 * v)) < 1e-9
@@ -541,9 +548,9 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
     p = alloc.problem
     certs = [
         w["cert"].format(
-            key=c.key,
-            lo=f"{c.lambda_low:.9g}",
-            hi=f"{c.lambda_high:.9g}",
+            key=w["keys"].get(c.key, c.key),
+            lo=d.tech(c.lambda_low),
+            hi=d.tech(c.lambda_high),
             exact=w["exact"] if c.exact else "",
         )
         for c in alloc.certificate
@@ -555,7 +562,7 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
         (pw["solver"], f"{alloc.solver} {alloc.solver_version}"),
         (pw["why"], alloc.solver_reason),
         (pw["rules"], ", ".join(rules_words(p.rules, d.lang)) or DASH),
-        (pw["objective"], DASH if alloc.objective is None else f"{alloc.objective:.10g}"),
+        (pw["objective"], DASH if alloc.objective is None else d.tech(alloc.objective)),
         (pw["certificate"], "; ".join(certs)),
         (pw["fingerprint"], alloc.fingerprint),
         (pw["version"], alloc.version),
@@ -592,10 +599,10 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
     ]
     ties = [
         w["tie_row"].format(
-            key=t.key,
+            key=w["keys"].get(t.key, t.key),
             won=", ".join(t.winners),
             lost=", ".join(t.losers),
-            cost=f"{t.cost:.9g}",
+            cost=d.tech(t.cost),
             rule=t.rule,
         )
         for t in alloc.ties
@@ -790,6 +797,7 @@ def _markdown(
     summary = re.sub(r"<b>(.*?)</b>", r"**\1**", summary)
     summary = html.unescape(re.sub(r"<[^>]+>", "\n", summary))
     summary = re.sub(r"\n{3,}", "\n\n", summary).strip()
+    summary = re.sub(r"\n\n- ", "\n- ", summary)
     pictures: dict[str, str] = {}
     figs = ""
     if plots:

@@ -299,10 +299,11 @@ def bars_svg(bars: Sequence[Bar], *, title: str, legend: tuple[str, str], width:
     if not bars:
         return ""
     e = html.escape
-    label_w = 170.0
+    label_w = max(120.0, 7.0 * max(len(b.label) for b in bars) + 10.0)  # 12 px text
     row = 26.0
     top = max(max(b.value for b in bars), max((b.previous or 0.0) for b in bars), 1.0)
-    plot_w = width - label_w - 90
+    plot_w = max(200.0, width - label_w - 90)
+    width = int(label_w + plot_w + 90)
     has_prev = any(b.previous is not None for b in bars)
     height = int(60 + row * len(bars) + 10)
     parts = [

@@ -183,8 +183,9 @@ def test_xlsx_input_with_a_formula_looking_name(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     sheet = openpyxl.load_workbook(dst)["requests"]
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]
-    assert names == ["'=cmd|' /C calc'!A0", "Utsira"]
+    assert names == ["=cmd|' /C calc'!A0", "Utsira"]  # text as typed, no apostrophe added
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert sheet["B2"].data_type == "s" and sheet["B2"].quotePrefix
 
 
 def test_validate_lists_every_problem_and_exits_non_zero(tmp_path: Path) -> None:

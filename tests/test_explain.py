@@ -154,13 +154,17 @@ def test_report_and_plots_on_the_norway_problem(ruled: bs.Allocation, tmp_path: 
     text = html_path.read_text(encoding="utf-8")
     for county in set(load_municipalities()["fylke"]):
         assert county in text
-    assert text.count("data:image/png;base64,") == 3
+    assert text.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2  # the map and the chart
+    assert "data:image" not in text and "http://" not in text.replace(
+        "http://www.w3.org/2000/svg", ""
+    )  # self-contained: nothing fetched
     again = ruled.report(tmp_path / "again.html")
     assert again.read_bytes() == html_path.read_bytes()  # deterministic
     md = ruled.report(tmp_path / "report.md")
-    pngs = sorted(tmp_path.glob("report-*.png"))
-    assert len(pngs) == 3 and all(p.stat().st_size > 10_000 for p in pngs)
-    assert "## Counties" in md.read_text(encoding="utf-8")
+    svgs = sorted(p.name for p in tmp_path.glob("report-*.svg"))
+    assert svgs == ["report-chart.svg", "report-map.svg"]
+    assert all((tmp_path / s).read_text("utf-8").startswith("<svg") for s in svgs)
+    assert "## Fylker" in md.read_text(encoding="utf-8")
 
 
 def test_plot_functions_return_figures_without_showing(plain: bs.Allocation) -> None:

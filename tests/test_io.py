@@ -42,7 +42,7 @@ def test_round_trip(alloc: bs.Allocation, tmp_path: Path, suffix: str) -> None:
 def test_xlsx_has_requests_counties_and_parameters(alloc: bs.Allocation, tmp_path: Path) -> None:
     path = write_allocation(alloc, tmp_path / "out.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["requests", "counties", "parameters"]
+    assert book.sheetnames == ["requests", "counties", "criteria", "parameters"]
     params = dict(pd.read_excel(path, sheet_name="parameters").values.tolist())
     assert params["input_fingerprint"] == alloc.fingerprint
     assert params["method"] == "webster" and "NLOD 2.0" in params["data_attribution"]
@@ -54,8 +54,12 @@ def test_formula_looking_text_is_neutralised(alloc: bs.Allocation, tmp_path: Pat
     sheet = openpyxl.load_workbook(path)["requests"]
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
-    values = {c.value for c in cells}
-    assert '\'=HYPERLINK("http://x")' in values and "'@SUM(A1)" in values
+    # kept as text, shown as typed: no visible apostrophe, a string cell with quote prefix
+    hyperlink = next(c for c in cells if c.value == '=HYPERLINK("http://x")')
+    at = next(c for c in cells if c.value == "@SUM(A1)")
+    assert hyperlink.data_type == "s" and hyperlink.quotePrefix
+    assert at.data_type == "s" and at.quotePrefix
+    assert not any(str(c.value).startswith("'") for c in cells)
     text = (write_allocation(alloc, tmp_path / "out.csv")).read_text("utf-8")
     assert "'=HYPERLINK" in text and '\n1151,"=' not in text
 

@@ -272,8 +272,28 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(e)
 
-    rp = sub.add_parser("report", help="write the run report (.html or .md)")
-    rp.add_argument("--out", type=Path, required=True, help="report.html or report.md")
+    rp = sub.add_parser(
+        "report", help="write the run report (.html or .md) or the workbook (.xlsx or .csv)"
+    )
+    rp.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="report.html or report.md; requests.xlsx (the workbook) or requests.csv",
+    )
+    rp.add_argument(
+        "--lang",
+        choices=["en", "nb"],
+        default=None,
+        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
+    )
+    rp.add_argument("--county", help="one county's letter-ready view, e.g. Vestland (.html or .md)")
+    rp.add_argument(
+        "--csv-dialect",
+        choices=["standard", "excel-nb"],
+        default=None,
+        help="for a .csv: excel-nb (';', decimal comma, BOM; the default in nb) or standard",
+    )
     rp.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
     _add_problem_options(rp)
     rp.add_argument("--method", default="webster")
@@ -736,7 +756,18 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    path = alloc.report(args.out, plots=not args.no_plots)
+    suffix = args.out.suffix.lower()
+    if suffix in (".xlsx", ".csv"):
+        from busetting.io import write_allocation
+        from busetting.report import default_language
+
+        lang = args.lang or default_language(alloc)
+        dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
+        path = write_allocation(alloc, args.out, language=lang, csv_dialect=dialect)
+    else:
+        path = alloc.report(
+            args.out, plots=not args.no_plots, language=args.lang, county=args.county
+        )
     print(f"written: {path}", file=out)
     return EXIT_OK
 

@@ -19,6 +19,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from busetting._language import (
+    binding_words,
+    check_language,
+    criterion_words,
+    format_number,
+    indicator_unit,
+    indicator_words,
+    method_words,
+    rules_words,
+)
+from busetting._margins import Margin, indicator_margins
 from busetting.exceptions import InputError
 from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, signpost
 
@@ -26,7 +37,7 @@ if TYPE_CHECKING:
     from busetting.model import Problem
     from busetting.result import Allocation
 
-__all__ = ["Explanation", "Verification", "explain", "explain_frame", "verify"]
+__all__ = ["Explanation", "Margin", "Verification", "explain", "explain_frame", "verify"]
 
 Language = Literal["en", "nb"]
 
@@ -52,6 +63,8 @@ class Explanation:
     tie: bool
     language: str
     lines: tuple[str, ...] = field(repr=False)
+    margins: tuple[Margin, ...] = field(default=(), repr=False)
+    """What would move the request by one, per indicator (threshold path only)."""
 
     @property
     def text(self) -> str:
@@ -63,10 +76,7 @@ class Explanation:
 
 
 def _fmt(v: float, lang: str, decimals: int = 1) -> str:
-    s = f"{v:,.{decimals}f}"
-    if lang == "nb":  # 1 234,5 — Norwegian thousands and decimal separators
-        s = s.replace(",", " ").replace(".", ",")
-    return s
+    return format_number(v, lang, decimals)
 
 
 _WORDS = {
@@ -75,17 +85,30 @@ _WORDS = {
         "minors": ", of whom {m} unaccompanied minors",
         "target": "Its target under the criteria key is {t}:",
         "part": "  {c}: {v} ({w} weight)",
-        "round": "The {method} rounding turns the target into {x} ({d:+} from the target).",
+        "round": "The {method} rounding turns the target into {x} ({d} from the target).",
+        "rules": " with the process rules: {r}",
         "bound": "What holds the request where it is: {b}.",
         "nobound": "No bound or rule holds the request; it is the method's rounding.",
         "compare": (
             "That is {p} per 1,000 residents, against {c} in {county} and {n} in the country."
         ),
-        "more": "It would be one higher if its target were at least {t}.",
-        "less": "It would be one lower if its target were below {t}.",
+        "margins": "What would move the request by {one}, everything else as it is:",
+        "margin": "  {what}, now {now}: {more}; {fewer}.",
+        "count_up": "{d} more {unit}",
+        "count_down": "{d} fewer {unit}",
+        "count_up1": "one more {unit}",
+        "count_down1": "one {unit} fewer",
+        "score_up": "{d} points higher",
+        "score_down": "{d} points lower",
+        "more": "{change} would give {one} more",
+        "fewer": "{change} {one} fewer",
+        "nomore": "no change of it alone would give {one} more",
+        "nofewer": "no change of it alone would give {one} fewer",
+        "one": "one",
         "nomarginal": (
-            "The marginal thresholds come from the threshold path; this result "
-            "came from the integer program ({solver})."
+            "The margins in the indicators' own units are computed on the threshold path, or "
+            "for Sainte-Laguë on a grid; this result came from the integer program ({solver}) "
+            "with rules that allow neither."
         ),
         "tie": "It was tied for the last unit; the documented tie rule decided.",
     },
@@ -94,15 +117,28 @@ _WORDS = {
         "minors": ", av dem {m} enslige mindreårige",
         "target": "Målet etter kriterienøkkelen er {t}:",
         "part": "  {c}: {v} (vekt {w})",
-        "round": "Avrundingen etter {method} gjør målet om til {x} ({d:+} fra målet).",
+        "round": "Avrundingen etter {method} gjør målet om til {x} ({d} fra målet).",
+        "rules": " med prosessreglene: {r}",
         "bound": "Det som holder anmodningen der den er: {b}.",
         "nobound": "Ingen grense eller regel binder anmodningen; den er metodens avrunding.",
         "compare": ("Det er {p} per 1 000 innbyggere, mot {c} i {county} og {n} i hele landet."),
-        "more": "Den ville vært én høyere om målet var minst {t}.",
-        "less": "Den ville vært én lavere om målet var under {t}.",
+        "margins": "Dette ville flyttet anmodningen med {one}, når alt annet er som før:",
+        "margin": "  {what}, nå {now}: {more}; {fewer}.",
+        "count_up": "{d} flere {unit}",
+        "count_down": "{d} færre {unit}",
+        "count_up1": "én {unit} til",
+        "count_down1": "én {unit} færre",
+        "score_up": "{d} poeng høyere",
+        "score_down": "{d} poeng lavere",
+        "more": "{change} ville gitt {one} mer",
+        "fewer": "{change} {one} mindre",
+        "nomore": "ingen endring i den alene ville gitt {one} mer",
+        "nofewer": "ingen endring i den alene ville gitt {one} mindre",
+        "one": "én",
         "nomarginal": (
-            "Marginalgrensene kommer fra terskelmetoden; dette resultatet kom fra "
-            "heltallsprogrammet ({solver})."
+            "Marginene i indikatorenes egne enheter regnes ut med terskelmetoden, eller for "
+            "Sainte-Laguës metode med anmodninger i multipler; dette resultatet kom fra "
+            "heltallsprogrammet ({solver}) med regler som ikke tillater noen av delene."
         ),
         "tie": "Kommunen sto likt om den siste plassen; den dokumenterte regelen avgjorde.",
     },
@@ -110,8 +146,53 @@ _WORDS = {
 
 
 def _signed(v: float, lang: str) -> str:
-    s = f"{v:+.2f}"
-    return s.replace(".", ",") if lang == "nb" else s
+    text = format_number(v, lang, 2)
+    return text if text.startswith(("-", "\u2212")) else "+" + text
+
+
+def _decimals(step: Fraction) -> int:
+    d = 0
+    while step.denominator > 1 and d < 12:
+        step *= 10
+        d += 1
+    return d
+
+
+def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
+    w = _WORDS[lang]
+    moves = margins[0].unit if margins else 1
+    by_one = w["one"] if moves == 1 else str(moves)
+    lines = [w["margins"].format(one=by_one)]
+    by: dict[str, dict[str, Margin]] = {}
+    for mg in margins:
+        by.setdefault(mg.indicator, {})[mg.direction] = mg
+    for name, pair in by.items():
+        parts = {}
+        step = pair["more"].step
+        d = _decimals(step)
+        for direction, mg in pair.items():
+            if mg.change is None:
+                parts[direction] = w["no" + direction].format(one=by_one)
+                continue
+            amount = abs(mg.change)
+            unit = indicator_unit(name, lang, 1 if amount == 1 else 2)
+            kind = "count" if unit or step == 1 else "score"
+            one = "1" if kind == "count" and amount == 1 else ""
+            change = w[f"{kind}_{'up' if mg.change > 0 else 'down'}{one}"].format(
+                d=format_number(float(amount), lang, d), unit=unit
+            )
+            parts[direction] = w[direction].format(
+                change=change.replace("  ", " ").strip(), one=by_one
+            )
+        lines.append(
+            w["margin"].format(
+                what=indicator_words(name, lang),
+                now=format_number(pair["more"].value, lang, d),
+                more=parts["more"],
+                fewer=parts["fewer"],
+            )
+        )
+    return lines
 
 
 def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
@@ -145,16 +226,13 @@ def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en
             f"The `municipality_id` parameter of `explain` must be a municipality of the "
             f"problem. Got {municipality_id!r} instead."
         )
-    if language not in _WORDS:
-        raise InputError(
-            f"The `language` parameter of `explain` must be 'en' or 'nb'. Got {language!r} instead."
-        )
+    lang = check_language(language, "explain")
     if alloc.requests is None or alloc.minors is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to explain: "
             f"{alloc.message}"
         )
-    w = _WORDS[language]
+    w = _WORDS[lang]
     i = p.ids.index(municipality_id)
     m = p.municipalities[i]
     x = int(alloc.requests.iloc[i])
@@ -168,47 +246,45 @@ def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en
     c_per = 1000 * county["request"].sum() / max(1, county["population"].sum())
     n_per = 1000 * p.total / max(1, frame["population"].sum())
     up, down = _thresholds(alloc, i)
+    margins = indicator_margins(alloc, municipality_id)
     tie = bool(frame["tie"].iloc[i])
     lines = [
         w["asked"].format(
             name=m.name,
             mid=m.municipality_id,
             county=m.county or "-",
-            x=f"{x:,}".replace(",", " " if language == "nb" else ","),
-            minors=w["minors"].format(m=k) if k else "",
+            x=_fmt(x, lang, 0),
+            minors=w["minors"].format(m=_fmt(k, lang, 0)) if k else "",
         )
     ]
-    lines.append(w["target"].format(t=_fmt(t, language, 2)))
+    lines.append(w["target"].format(t=_fmt(t, lang, 2)))
     for c, v in contrib.items():
         lines.append(
-            w["part"].format(c=c, v=_fmt(v, language, 2), w=_fmt(weights.get(c, 0.0), language, 2))
+            w["part"].format(
+                c=criterion_words(c, lang),
+                v=_fmt(v, lang, 2),
+                w=_fmt(weights.get(c, 0.0), lang, 2),
+            )
         )
-    method = alloc.method
-    if p.rules.describe():
-        method += (" (" if language == "en" else " (regler: ") + ", ".join(p.rules.describe()) + ")"
-    lines.append(
-        w["round"]
-        .format(method=method, x=x, d=round(x - t, 2))
-        .replace(f"{round(x - t, 2):+}", _signed(x - t, language))
-    )
-    lines.append(
-        w["bound"].format(b=alloc.binding.iloc[i]) if alloc.binding.iloc[i] else w["nobound"]
-    )
+    method = method_words(alloc.method, lang)
+    rules = rules_words(p.rules, lang)
+    if rules:
+        method += w["rules"].format(r=", ".join(rules))
+    lines.append(w["round"].format(method=method, x=_fmt(x, lang, 0), d=_signed(x - t, lang)))
+    label = str(alloc.binding.iloc[i])
+    lines.append(w["bound"].format(b=binding_words(label, lang)) if label else w["nobound"])
     lines.append(
         w["compare"].format(
-            p=_fmt(per, language),
-            c=_fmt(c_per, language),
+            p=_fmt(per, lang),
+            c=_fmt(c_per, lang),
             county=m.county or "-",
-            n=_fmt(n_per, language),
+            n=_fmt(n_per, lang),
         )
     )
-    if up is None and down is None:
+    if margins is None:
         lines.append(w["nomarginal"].format(solver=alloc.solver))
     else:
-        if up is not None:
-            lines.append(w["more"].format(t=_fmt(up, language, 2)))
-        if down is not None:
-            lines.append(w["less"].format(t=_fmt(down, language, 2)))
+        lines.extend(_margin_lines(margins, lang))
     if tie:
         lines.append(w["tie"])
     return Explanation(
@@ -220,15 +296,16 @@ def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en
         t,
         contrib,
         x - t,
-        str(alloc.binding.iloc[i]),
+        label,
         per,
         float(c_per),
         float(n_per),
         up,
         down,
         tie,
-        language,
+        lang,
         tuple(lines),
+        margins or (),
     )
 
 

@@ -18,6 +18,14 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from busetting._language import (
+    binding_words,
+    check_language,
+    column_words,
+    criterion_words,
+    indicator_words,
+    translate_value,
+)
 from busetting.exceptions import InputError
 from busetting.model import (
     ID_REASON,
@@ -38,6 +46,9 @@ from busetting.solve import fingerprint
 
 __all__ = [
     "ALIASES",
+    "CSV_DIALECTS",
+    "Sheet",
+    "allocation_table",
     "allocation_to_dict",
     "allocation_to_json",
     "county_table",
@@ -53,9 +64,11 @@ __all__ = [
     "read_problem",
     "read_table",
     "settings_from_parameters",
+    "workbook_sheets",
     "write_allocation",
     "write_revision",
     "write_table",
+    "write_workbook",
 ]
 
 ALIASES = {"kommunenummer": "municipality_id", "kommune": "name", "fylke": "county"}
@@ -446,8 +459,15 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         _atomic_write(p, lambda t: _write_text(t, text or "[]"))
     else:
         _require_openpyxl()
-        _atomic_write(p, lambda t: safe.to_excel(t, engine="openpyxl"))
+        plain = frame.copy()
+        plain.columns = [str(c) for c in plain.columns]
+        sheet = Sheet("table", plain.reset_index() if _named_index(plain) else plain)
+        _atomic_write(p, lambda t: write_workbook(t, [sheet]))
     return p
+
+
+def _named_index(frame: pd.DataFrame) -> bool:
+    return any(n is not None for n in frame.index.names)
 
 
 def read_county_totals(path: str | Path) -> dict[str, int]:
@@ -532,18 +552,45 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_allocation(alloc: Allocation, path: str | Path) -> Path:
+CSV_DIALECTS: tuple[str, ...] = ("standard", "excel-nb")
+
+
+def write_allocation(
+    alloc: Allocation,
+    path: str | Path,
+    *,
+    language: str = "en",
+    csv_dialect: str = "standard",
+) -> Path:
     """Write an allocation to ``.csv``, ``.json`` or ``.xlsx`` (format from the suffix).
 
     The write is atomic: a failure leaves the previous file (or none), never a broken one.
-    CSV and XLSX text that a spreadsheet would run as a formula is neutralised. The XLSX has
-    the sheets ``requests`` (one row per municipality), ``counties`` and ``parameters``
-    (weights, method, rules, bounds, solver, fingerprint, version, data attribution; see
-    :func:`parameter_table`). A CSV gets its parameters beside it in
-    ``<name>.parameters.csv``; the JSON holds them under ``"parameters"``.
+
+    The XLSX has a sheet per purpose: the requests (one row per municipality, the request
+    and its minors first, as IMDi sends them), the counties, the criteria, and the parameters
+    (method, solver, fingerprint, version, data attribution). Headers are bold and frozen,
+    columns have widths and number formats; ``language="nb"`` gives Norwegian sheet names and
+    headers (``anmodning``, ``herav enslige mindreårige``, ...). Text that a spreadsheet would
+    run as a formula is stored as text (string cell, quote-prefix style), so it shows as typed.
+
+    CSV: ``csv_dialect="standard"`` is comma-separated UTF-8 with the decimal point;
+    ``"excel-nb"`` is what Norwegian Excel opens directly: ``;``-separated, the decimal comma
+    and a UTF-8 byte-order mark. Formula-looking text gets a leading apostrophe in CSV (the
+    only neutralisation a text file allows). :func:`read_allocation` reads every form back.
+
+    Every form records what the run was made with (criteria, rules, bounds, fixed values; see
+    :func:`parameter_table`), so that ``busetting revise --previous`` can keep it: the XLSX in
+    its parameters sheet, the JSON under ``"parameters"``, a CSV beside it in
+    ``<name>.parameters.csv``.
     """
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
+    lang = check_language(language, "write_allocation")
+    if csv_dialect not in CSV_DIALECTS:
+        raise InputError(
+            "The `csv_dialect` parameter of `write_allocation` must be 'standard' or "
+            f"'excel-nb'. Got {csv_dialect!r} instead."
+        )
     if alloc.requests is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to write: "
@@ -553,25 +600,182 @@ def write_allocation(alloc: Allocation, path: str | Path) -> Path:
         text = allocation_to_json(alloc)
         _atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
-        frame = _safe_text(alloc.to_frame())
-        _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        frame = _safe_text(allocation_table(alloc, lang))
+        if csv_dialect == "excel-nb":
+            _atomic_write(
+                p,
+                lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=False),
+            )
+        else:
+            _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8", index=False))
         params = _safe_text(parameter_table(alloc))
         _atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()
-        sheets = {
-            "requests": _safe_text(alloc.to_frame()),
-            "counties": _safe_text(county_table(alloc)),
-            "parameters": _safe_text(parameter_table(alloc)),
-        }
-
-        def write_xlsx(t: Path) -> None:
-            with pd.ExcelWriter(t, engine="openpyxl") as xw:
-                for name, sheet in sheets.items():
-                    sheet.to_excel(xw, sheet_name=name, index=name != "parameters")
-
-        _atomic_write(p, write_xlsx)
+        sheets = workbook_sheets(alloc, lang)
+        _atomic_write(p, lambda t: write_workbook(t, sheets))
     return p
+
+
+_SHEET_NAMES = {
+    "en": ("requests", "counties", "criteria", "parameters"),
+    "nb": ("Anmodninger", "Fylker", "Kriterier", "Parametere"),
+}
+
+
+def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
+    """One row per municipality, the request columns first, headers in ``language``.
+
+    Columns: ``municipality_id``, ``name``, ``county``, ``request``, ``minors``,
+    ``population``, ``per_1000``, ``target``, ``deviation``, the contributions,
+    ``minors_target``, ``binding``, ``tie`` (Norwegian headers with ``language="nb"``, the
+    binding in words and the tie as ja/nei).
+    """
+    frame = alloc.to_frame().reset_index()
+    pop = frame["population"].astype(float).where(frame["population"] > 0)
+    frame["per_1000"] = 1000.0 * frame["request"].astype(float) / pop
+    first = ["municipality_id", "name", "county", "request", "minors", "population", "per_1000"]
+    rest = [c for c in frame.columns if c not in first]
+    frame = frame[first + rest]
+    if language == "nb":
+        frame["binding"] = [binding_words(str(b), "nb") for b in frame["binding"]]
+        frame["tie"] = [translate_value(bool(v), "nb") for v in frame["tie"]]
+        frame.columns = [column_words(c, "nb") for c in frame.columns]
+    return frame
+
+
+def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
+    p = alloc.problem
+    rows = []
+    for key, crits in (("requests", p.criteria), ("minors", p.effective_minors_criteria)):
+        for c in crits:
+            rows.append(
+                {
+                    "key": key,
+                    "criterion": c.name,
+                    "weight": c.weight,
+                    "kind": c.kind,
+                    "indicator": c.indicator,
+                    "base": c.base or "",
+                    "better": c.direction,
+                }
+            )
+    frame = pd.DataFrame(
+        rows, columns=["key", "criterion", "weight", "kind", "indicator", "base", "better"]
+    )
+    if language == "nb":
+        key_words = {"requests": "anmodninger", "minors": "enslige mindreårige"}
+        kinds = {"volume": "volum", "rate": "rate"}
+        better = {"higher": "høyest", "lower": "lavest"}
+        frame["key"] = frame["key"].map(key_words)
+        frame["criterion"] = [criterion_words(c, "nb") for c in frame["criterion"]]
+        frame["kind"] = frame["kind"].map(kinds)
+        frame["indicator"] = [indicator_words(c, "nb") for c in frame["indicator"]]
+        frame["base"] = [indicator_words(c, "nb") if c else "" for c in frame["base"]]
+        frame["better"] = frame["better"].map(better)
+        frame.columns = [column_words(c, "nb") for c in frame.columns]
+    return frame
+
+
+def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
+    """The sheets of the allocation workbook: requests, counties, criteria, parameters."""
+    names = _SHEET_NAMES[language]
+    counties = county_table(alloc).reset_index()
+    if language == "nb":
+        counties.columns = [column_words(c, "nb") for c in counties.columns]
+    params = parameter_table(alloc, language=language)
+    return [
+        Sheet(names[0], allocation_table(alloc, language), freeze="C2"),
+        Sheet(names[1], counties, freeze="B2"),
+        Sheet(names[2], _criteria_frame(alloc, language), freeze="A2"),
+        Sheet(names[3], params, freeze="A2"),
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Sheet:
+    """One worksheet: a name, a table and the cell where the panes freeze."""
+
+    name: str
+    frame: pd.DataFrame
+    freeze: str = "B2"
+
+
+_INT_FORMAT = "#,##0"
+_FLOAT_FORMAT = "#,##0.00"
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
+    """Write ``sheets`` with openpyxl: bold frozen header, widths, number formats, filters.
+
+    Whole-number columns get ``#,##0``, other numbers ``#,##0.00`` (the spreadsheet shows
+    them with the reader's own separators). Text is always stored as text: a value such as
+    ``=HYPERLINK(...)`` is a string cell with the quote-prefix style, never a formula, and
+    it shows without an apostrophe.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.name[:31])
+        frame = sheet.frame
+        widths = []
+        for j, col in enumerate(frame.columns, start=1):
+            cell = ws.cell(row=1, column=j)
+            _set_text(cell, str(col))
+            cell.font = bold
+            widths.append(len(str(col)))
+        for j, col in enumerate(frame.columns, start=1):
+            series = frame[col]
+            whole = pd.api.types.is_integer_dtype(series) or (
+                pd.api.types.is_float_dtype(series)
+                and bool(series.dropna().map(float.is_integer).all())
+                and len(series.dropna()) > 0
+                and not str(col).startswith(("target", "mål", "contribution", "bidrag"))
+            )
+            number = _INT_FORMAT if whole else _FLOAT_FORMAT
+            for r, value in enumerate(series.tolist(), start=2):
+                cell = ws.cell(row=r, column=j)
+                shown = _cell_value(cell, value, number)
+                widths[j - 1] = max(widths[j - 1], len(shown))
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = min(60, w + 2)
+        ws.freeze_panes = sheet.freeze
+        if len(frame.columns):
+            ws.auto_filter.ref = ws.dimensions
+    book.save(path)
+
+
+def _set_text(cell: Any, text: str) -> None:
+    cell.value = text
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+
+
+def _cell_value(cell: Any, value: Any, number: str) -> str:
+    """Put ``value`` into ``cell``; the text it shows (for the column width)."""
+    if _missing(value):
+        return ""
+    if isinstance(value, bool):
+        cell.value = value
+        return "FALSE" if not value else "TRUE"
+    if isinstance(value, int | float) or hasattr(value, "item"):
+        v = _plain(value)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if isinstance(v, float) and not math.isfinite(v):
+                _set_text(cell, str(v))
+                return str(v)
+            cell.value = v
+            cell.number_format = number
+            return f"{v:,.2f}" if number == _FLOAT_FORMAT else f"{v:,.0f}"
+    text = str(value)
+    _set_text(cell, text)
+    return text
 
 
 def county_table(alloc: Allocation) -> pd.DataFrame:
@@ -589,8 +793,10 @@ ATTRIBUTION = (
 )
 
 
-def parameter_table(alloc: Allocation, problem: Problem | None = None) -> pd.DataFrame:
-    """Parameters and provenance of a run as two text columns.
+def parameter_table(
+    alloc: Allocation, problem: Problem | None = None, language: str = "en"
+) -> pd.DataFrame:
+    """Parameters and provenance of a run as two text columns (``language``: en or nb).
 
     Besides the readable rows, the rows ``criteria``, ``minors_criteria`` and ``rules`` (JSON),
     ``minors_eligible`` (the eligible ids) and one ``bounds <id>`` row (JSON) per municipality
@@ -630,11 +836,44 @@ def parameter_table(alloc: Allocation, problem: Problem | None = None) -> pd.Dat
         ("runtime_seconds", f"{alloc.runtime:.6f}"),
         ("data_attribution", ATTRIBUTION),
     ]
+    if language == "nb":
+        rows = [(_PARAMETER_WORDS.get(k, k), v) for k, v in rows]
+        rows = [
+            (
+                k.replace("minors weight ", "vekt (enslige mindreårige) ").replace(
+                    "weight ", "vekt "
+                ),
+                v,
+            )
+            for k, v in rows
+        ]
+        return pd.DataFrame(rows, columns=["parameter", "verdi"])
     return pd.DataFrame(rows, columns=["parameter", "value"])
 
 
+_PARAMETER_WORDS = {
+    "status": "status",
+    "message": "melding",
+    "total": "behov (personer)",
+    "minors": "herav enslige mindreårige",
+    "method": "metode",
+    "solver": "løser",
+    "solver_version": "løserversjon",
+    "solver_reason": "hvorfor denne løseren",
+    "objective": "målfunksjon",
+    "input_fingerprint": "fingeravtrykk av inndata",
+    "busetting_version": "busetting-versjon",
+    "runtime_seconds": "kjøretid (sekunder)",
+    "data_attribution": "datakilder",
+}
+
+
 def read_allocation(path: str | Path) -> pd.DataFrame:
-    """Read back a written allocation as the per-municipality table of ``to_frame()``."""
+    """Read back a written allocation as the per-municipality table of ``to_frame()``.
+
+    Accepts every form :func:`write_allocation` writes: JSON, CSV in both dialects, and the
+    workbook in English or Norwegian.
+    """
     p = Path(path)
     fmt = _format(p, "path", "read_allocation")
     if not p.is_file():
@@ -644,17 +883,44 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
         frame = pd.DataFrame(data["municipalities"]).drop(
             columns=["contributions"], errors="ignore"
         )
-        frame = frame.set_index("municipality_id")
-    elif fmt == "csv":
-        frame = pd.read_csv(
-            p, dtype={"municipality_id": str}, index_col="municipality_id", encoding="utf-8"
-        )
+        return frame.set_index("municipality_id")
+    if fmt == "csv":
+        frame = read_table(p)
     else:
         _require_openpyxl()
-        frame = pd.read_excel(
-            p, sheet_name="requests", dtype={"municipality_id": str}, index_col="municipality_id"
-        )
-    return frame
+        names = pd.ExcelFile(p).sheet_names
+        sheet = next((n for n in ("requests", _SHEET_NAMES["nb"][0]) if n in names), 0)
+        frame = pd.read_excel(p, sheet_name=sheet, dtype={c: str for c in ID_COLUMNS})
+    back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
+    back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
+    frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
+    frame["municipality_id"] = frame["municipality_id"].astype(str)
+    return frame.set_index("municipality_id")
+
+
+_ALLOCATION_COLUMNS = (
+    "municipality_id",
+    "name",
+    "county",
+    "population",
+    "request",
+    "minors",
+    "per_1000",
+    "target",
+    "deviation",
+    "minors_target",
+    "binding",
+    "tie",
+)
+_KNOWN = (
+    "previous_request",
+    "capacity",
+    "settling_speed",
+    "services",
+    "labour_market",
+    "spread",
+    "population",
+)
 
 
 # -- the settings of a previous run ------------------------------------------------------------
@@ -694,7 +960,8 @@ def parameters_path(path: str | Path) -> Path:
 def read_parameters(path: str | Path) -> dict[str, str] | None:
     """The ``parameter -> value`` table written with an allocation, or ``None`` if it has none.
 
-    XLSX: the ``parameters`` sheet; CSV: ``<name>.parameters.csv`` beside it; JSON: the
+    XLSX: the ``parameters`` sheet (``Parametere`` in a Norwegian workbook, its names read
+    back into the English ones); CSV: ``<name>.parameters.csv`` beside it; JSON: the
     ``"parameters"`` object.
     """
     p = Path(path)
@@ -705,10 +972,23 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
         return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else None
     if fmt == "xlsx":
         _require_openpyxl()
-        try:
-            table = pd.read_excel(p, sheet_name="parameters", dtype=str, keep_default_na=False)
-        except ValueError:  # no such sheet
+        names = pd.ExcelFile(p).sheet_names
+        sheet = next((n for n in ("parameters", _SHEET_NAMES["nb"][3]) if n in names), None)
+        if sheet is None:
             return None
+        table = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False)
+        if list(table.columns[:2]) == ["parameter", "verdi"]:
+            back = {v: k for k, v in _PARAMETER_WORDS.items()}
+            table = table.rename(columns={"verdi": "value"})
+            table["parameter"] = [
+                back.get(
+                    k,
+                    k.replace("vekt (enslige mindreårige) ", "minors weight ").replace(
+                        "vekt ", "weight "
+                    ),
+                )
+                for k in table["parameter"]
+            ]
     else:
         side = parameters_path(p)
         if not side.is_file():

@@ -1,15 +1,21 @@
-"""Plots of an allocation (matplotlib, the ``plots`` extra: ``pip install "busetting[plots]"``).
+"""Plots of an allocation.
 
-Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so nothing is
-shown, no global state is touched, and the figure can be saved or displayed by the caller. The
-figures display themselves in Jupyter (as PNG, through ``_repr_png_``) with no ``%matplotlib``
+:func:`map_svg` and :func:`bars_svg` draw the report's map and county chart as inline SVG
+(no dependency, no network). The ``plot_*`` functions use matplotlib (the ``plots`` extra:
+``pip install "busetting[plots]"``); every one returns a
+:class:`matplotlib.figure.Figure` built without pyplot, so nothing is shown, no global
+state is touched, and the figure can be saved or displayed by the caller. The figures
+display themselves in Jupyter (as PNG, through ``_repr_png_``) with no ``%matplotlib``
 magic, exactly once.
 """
 
 from __future__ import annotations
 
 import functools
+import html
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +27,10 @@ if TYPE_CHECKING:
     from busetting.result import Allocation
 
 __all__ = [
+    "Bar",
+    "MapPoint",
+    "bars_svg",
+    "map_svg",
     "plot_comparison",
     "plot_county_totals",
     "plot_fan",
@@ -175,3 +185,192 @@ def figure_png(fig: Any) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
+
+
+# -- SVG for the report: no matplotlib, no network, text stays text -------------------------
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One municipality on the map: where it is and what it is asked for."""
+
+    municipality_id: str
+    name: str
+    lon: float
+    lat: float
+    request: int
+    minors: int
+    label: str
+
+
+def map_svg(
+    points: Sequence[MapPoint],
+    *,
+    title: str,
+    legend: tuple[str, str],
+    width: int = 640,
+) -> str:
+    """Proportional circles on a map of longitude and latitude, as an inline SVG element.
+
+    Each municipality is a circle at its centre whose area is proportional to its request,
+    with an inner circle for its unaccompanied minors (same scale); a municipality asked for
+    none is a small grey dot. The projection is equirectangular, scaled by the cosine of the
+    middle latitude, which keeps Norway's shape. Each circle carries a ``<title>`` tooltip.
+    """
+    if not points:
+        return ""
+    lons = np.array([p.lon for p in points])
+    lats = np.array([p.lat for p in points])
+    k = math.cos(math.radians(float(lats.min() + lats.max()) / 2))
+    pad = 30.0
+    span_x = max(float(lons.max() - lons.min()) * k, 0.5)
+    span_y = max(float(lats.max() - lats.min()), 0.5)
+    scale = (width - 2 * pad) / max(span_x, span_y * 0.8)
+    height = int(span_y * scale + 2 * pad + 40 + 30)
+    top = max(1, max(p.request for p in points))
+    rmax = 26.0 if len(points) > 60 else 34.0
+
+    def radius(v: int) -> float:
+        return rmax * math.sqrt(v / top)
+
+    def xy(p: MapPoint) -> tuple[float, float]:
+        return (
+            pad + (p.lon - float(lons.min())) * k * scale,
+            pad + 40 + (float(lats.max()) - p.lat) * scale,
+        )
+
+    e = html.escape
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{e(title)}">',
+        f"<title>{e(title)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f8fb"/>',
+    ]
+    # the largest first, so the small ones stay visible on top; the minors over them all
+    ordered = sorted(points, key=lambda q: (-q.request, q.municipality_id))
+    for p in ordered:
+        x, y = xy(p)
+        if p.request <= 0:
+            parts.append(
+                f'<circle class="m zero" data-id="{e(p.municipality_id)}" cx="{x:.1f}" '
+                f'cy="{y:.1f}" r="1.6" fill="#9aa5ad"><title>{e(p.label)}</title></circle>'
+            )
+            continue
+        parts.append(
+            f'<circle class="m" data-id="{e(p.municipality_id)}" cx="{x:.1f}" cy="{y:.1f}" '
+            f'r="{max(1.6, radius(p.request)):.2f}" fill="#1f5f8b" fill-opacity="0.45" '
+            f'stroke="#14415f" stroke-width="0.6"><title>{e(p.label)}</title></circle>'
+        )
+    for p in ordered:
+        if p.minors > 0 and p.request > 0:
+            x, y = xy(p)
+            parts.append(
+                f'<circle class="em" cx="{x:.1f}" cy="{y:.1f}" '
+                f'r="{max(1.4, radius(p.minors)):.2f}" fill="#d9822b" fill-opacity="0.95">'
+                f"<title>{e(p.label)}</title></circle>"
+            )
+    # legend, bottom right: three reference circles and the two colours
+    steps = _nice_steps(top)
+    ref = [steps[-1]]
+    for v in reversed(steps):
+        if v * 6 <= ref[-1] and len(ref) < 3:
+            ref.append(v)
+    ref.reverse()
+    lx = width - 40 - rmax
+    ly = height - 70
+    parts.append('<g class="legend" font-size="11" fill="#333">')
+    for v in ref:
+        r = radius(v)
+        parts.append(
+            f'<circle cx="{lx:.1f}" cy="{ly - r:.1f}" r="{r:.2f}" fill="none" '
+            f'stroke="#14415f" stroke-width="0.8"/>'
+            f'<line x1="{lx:.1f}" y1="{ly - 2 * r:.1f}" x2="{lx - rmax - 8:.1f}" '
+            f'y2="{ly - 2 * r:.1f}" stroke="#999" stroke-width="0.5"/>'
+            f'<text x="{lx - rmax - 10:.1f}" y="{ly - 2 * r + 4:.1f}" '
+            f'text-anchor="end">{e(_plain_number(v))}</text>'
+        )
+    parts.append(
+        f'<circle cx="{width - 200:.1f}" cy="{ly + 22:.1f}" r="6" fill="#1f5f8b" '
+        f'fill-opacity="0.45"/><text x="{width - 190:.1f}" y="{ly + 26:.1f}">'
+        f"{e(legend[0])}</text>"
+        f'<circle cx="{width - 200:.1f}" cy="{ly + 42:.1f}" r="6" fill="#d9822b"/>'
+        f'<text x="{width - 190:.1f}" y="{ly + 46:.1f}">{e(legend[1])}</text>'
+    )
+    parts.append("</g>")
+    parts.append(
+        f'<text x="{pad:.0f}" y="24" font-size="15" font-weight="600" fill="#222">'
+        f"{e(title)}</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _nice_steps(top: int) -> list[int]:
+    out = []
+    for exp in range(0, 7):
+        for m in (1, 2, 5):
+            out.append(m * 10**exp)
+    return [v for v in out if v <= max(top, 1)] or [1]
+
+
+def _plain_number(v: int) -> str:
+    return f"{v:,}".replace(",", "\u00a0")
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a bar chart: a label, this year's value and last year's (or ``None``)."""
+
+    label: str
+    value: float
+    previous: float | None
+    value_text: str
+    previous_text: str
+
+
+def bars_svg(bars: Sequence[Bar], *, title: str, legend: tuple[str, str], width: int = 640) -> str:
+    """A horizontal bar chart (this year, and last year beside it when known) as inline SVG."""
+    if not bars:
+        return ""
+    e = html.escape
+    label_w = max(120.0, 7.0 * max(len(b.label) for b in bars) + 10.0)  # 12 px text
+    row = 26.0
+    top = max(max(b.value for b in bars), max((b.previous or 0.0) for b in bars), 1.0)
+    plot_w = max(200.0, width - label_w - 90)
+    width = int(label_w + plot_w + 90)
+    has_prev = any(b.previous is not None for b in bars)
+    height = int(60 + row * len(bars) + 10)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-label="{e(title)}"><title>{e(title)}</title>',
+        f'<text x="0" y="18" font-size="15" font-weight="600" fill="#222">{e(title)}</text>',
+        f'<rect x="{label_w:.0f}" y="30" width="10" height="10" fill="#1f5f8b"/>'
+        f'<text x="{label_w + 14:.0f}" y="39" font-size="11">{e(legend[0])}</text>',
+    ]
+    if has_prev:
+        parts.append(
+            f'<rect x="{label_w + 150:.0f}" y="30" width="10" height="10" fill="#b8c4cc"/>'
+            f'<text x="{label_w + 164:.0f}" y="39" font-size="11">{e(legend[1])}</text>'
+        )
+    for k, b in enumerate(bars):
+        y = 52 + row * k
+        w = plot_w * b.value / top
+        bar_h = 11 if has_prev else 18
+        parts.append(
+            f'<g class="bar"><text x="{label_w - 6:.0f}" y="{y + 14:.1f}" font-size="12" '
+            f'text-anchor="end">{e(b.label)}</text>'
+            f'<rect x="{label_w:.0f}" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="#1f5f8b"><title>{e(b.label)}: {e(b.value_text)}</title></rect>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 10:.1f}" font-size="10">'
+            f"{e(b.value_text)}</text>"
+        )
+        if b.previous is not None:
+            wp = plot_w * b.previous / top
+            parts.append(
+                f'<rect x="{label_w:.0f}" y="{y + 12:.1f}" width="{wp:.1f}" height="8" '
+                f'fill="#b8c4cc"><title>{e(b.label)}: {e(b.previous_text)}</title></rect>'
+            )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

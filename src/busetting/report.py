@@ -1,190 +1,814 @@
-"""The run report: a self-contained HTML page (plots inlined) or Markdown (plots beside it).
+"""The run report, for the ministry, the counties and the municipalities.
 
-The report holds the parameters, weights, method and solver, the data provenance, the totals
-check, a table per county, the largest deviations from target, the ties and the plots. It
-carries no timestamp or runtime, so the same input gives the same bytes.
+A self-contained HTML page (or Markdown with its pictures beside it), in Norwegian bokmål
+(the default for the Norway data) or English, in the order a reader needs it:
+
+1. a one-page summary: the need, how it was divided, the criteria in words, the check of the
+   totals and the largest changes from last year's requests;
+2. a map of every municipality's request and minors (inline SVG, no network);
+3. the counties: a chart and a table, with last year's requests beside;
+4. the full table of every municipality: request, minors, last year's request, decision and
+   settled, the change, and requests per 1,000 residents;
+5. the technical appendix last: method, solver, certificate, fingerprint, the criteria key,
+   the largest deviations from target and the ties.
+
+With ``county=`` it is a letter-ready view of one county for the county recommendation round.
+The page carries no timestamp or runtime, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
-import base64
 import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._language import (
+    NBSP,
+    binding_words,
+    check_language,
+    criterion_words,
+    format_number,
+    indicator_words,
+    method_words,
+    rules_words,
+)
+from busetting.datasets import load_history, load_municipalities
 from busetting.exceptions import InputError
+from busetting.io import ATTRIBUTION, _atomic_write, _write_text
+from busetting.plots import Bar, MapPoint, bars_svg, map_svg
 
 if TYPE_CHECKING:
+    from busetting.model import Criterion
     from busetting.result import Allocation
 
-__all__ = ["write_report"]
+__all__ = ["default_language", "last_year_figures", "report_html", "write_report"]
 
 
-def _plots(alloc: Allocation) -> dict[str, bytes]:
-    try:
-        from busetting.plots import (
-            figure_png,
-            plot_county_totals,
-            plot_per_capita,
-            plot_requests_vs_targets,
-        )
+_W: dict[str, dict[str, Any]] = {
+    "en": {
+        "title": "Settlement requests: {n} persons",
+        "title_county": "Settlement requests for {county}: {n} persons",
+        "summary": "Summary",
+        "need": "The need is {n} persons, of whom {m} unaccompanied minors.",
+        "asked": (
+            "{k} of {n} municipalities are asked to settle refugees, {km} of them also "
+            "unaccompanied minors: {per} per 1,000 residents on average."
+        ),
+        "county_asked": (
+            "{county} is asked to settle {x} persons ({share} of the need), of whom {m} "
+            "unaccompanied minors, over {k} of its {n} municipalities: {per} per 1,000 "
+            "residents, against {nper} in the country."
+        ),
+        "criteria": "The need is divided by the criteria the ministry set, with these weights:",
+        "minors_criteria": "Unaccompanied minors are divided by their own key:",
+        "rules": "The requests follow the process rules: {r}.",
+        "norules": "No process rules (multiples, minimum requests) apply.",
+        "ok": (
+            "Checked: the requests sum to exactly {n} and the minors to {m}. The division "
+            "is proven optimal under {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Largest changes from the requests of {y}",
+        "up": "Up",
+        "down": "Down",
+        "nochanges": "No history of last year's requests for these municipalities.",
+        "map": "Map",
+        "map_title": "Requests per municipality",
+        "map_legend": ("request", "of whom unaccompanied minors"),
+        "nomap": "No coordinates for these municipalities, so no map.",
+        "counties": "Counties",
+        "county_chart": "Requests per county",
+        "municipality_chart": "Requests per municipality",
+        "chart_legend": ("requests", "requests {y}"),
+        "all": "All municipalities",
+        "all_county": "The municipalities of {county}",
+        "haram": "{y}: Ålesund's figures include Haram (one municipality until 2024).",
+        "appendix": "Technical appendix",
+        "key": "Criteria key",
+        "deviations": "Largest deviations from target",
+        "ties": "Ties at the margin",
+        "noties": "No ties at the margin.",
+        "tie_row": "{key}: {won} won and {lost} lost at unit cost {cost} ({rule})",
+        "plots_off": "Map and charts left out (plots=False).",
+        "data": "Data",
+        "attribution": ATTRIBUTION,
+        "cols": {
+            "municipality_id": "no.",
+            "name": "municipality",
+            "county": "county",
+            "request": "request",
+            "minors": "of whom minors",
+            "last_request": "request {y}",
+            "last_decision": "decision {y}",
+            "last_settled": "settled {y}",
+            "change": "change from {y}",
+            "per_1000": "per 1,000 residents",
+            "municipalities": "municipalities",
+            "asked": "asked",
+            "population": "residents",
+            "target": "target",
+            "deviation": "deviation",
+            "binding": "held by",
+            "criterion": "criterion",
+            "weight": "weight",
+            "indicator": "indicator",
+            "kind": "kind",
+        },
+        "params": {
+            "status": "status",
+            "message": "message",
+            "method": "method",
+            "solver": "solver",
+            "why": "why this solver",
+            "rules": "rules",
+            "objective": "objective",
+            "certificate": "certificate",
+            "fingerprint": "input fingerprint",
+            "version": "busetting",
+        },
+        "cert": "{key}: λ low {lo} ≤ λ high {hi}{exact}",
+        "exact": " (settled exactly)",
+        "keys": {"requests": "requests", "minors": "minors"},
+        "nocert": "proven by the solver with a zero gap (integer program)",
+        "kinds": {"volume": "volume", "rate": "rate on {base}"},
+    },
+    "nb": {
+        "title": "Anmodning om bosetting av flyktninger: {n} personer",
+        "title_county": "Anmodning om bosetting i {county}: {n} personer",
+        "summary": "Sammendrag",
+        "need": "Behovet er {n} personer, av dem {m} enslige mindreårige.",
+        "asked": (
+            "{k} av {n} kommuner blir bedt om å bosette flyktninger, {km} av dem også "
+            "enslige mindreårige: i snitt {per} per 1 000 innbyggere."
+        ),
+        "county_asked": (
+            "{county} blir bedt om å bosette {x} personer ({share} av behovet), av dem {m} "
+            "enslige mindreårige, fordelt på {k} av fylkets {n} kommuner: {per} per 1 000 "
+            "innbyggere, mot {nper} i hele landet."
+        ),
+        "criteria": "Behovet er fordelt etter kriteriene departementet har fastsatt, med disse "
+        "vektene:",
+        "minors_criteria": "Enslige mindreårige er fordelt etter en egen nøkkel:",
+        "rules": "Anmodningene følger prosessreglene: {r}.",
+        "norules": "Ingen prosessregler (multipler, minste anmodning) gjelder.",
+        "ok": (
+            "Kontrollert: anmodningene summerer seg til nøyaktig {n} og de enslige "
+            "mindreårige til {m}. Fordelingen er bevist optimal etter {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Største endringer fra anmodningene i {y}",
+        "up": "Opp",
+        "down": "Ned",
+        "nochanges": "Ingen historikk over fjorårets anmodninger for disse kommunene.",
+        "map": "Kart",
+        "map_title": "Anmodning per kommune",
+        "map_legend": ("anmodning", "herav enslige mindreårige"),
+        "nomap": "Ingen koordinater for disse kommunene, derfor ikke noe kart.",
+        "counties": "Fylker",
+        "county_chart": "Anmodning per fylke",
+        "municipality_chart": "Anmodning per kommune",
+        "chart_legend": ("anmodning", "anmodning {y}"),
+        "all": "Alle kommuner",
+        "all_county": "Kommunene i {county}",
+        "haram": "{y}: Ålesunds tall omfatter Haram (én kommune fram til 2024).",
+        "appendix": "Teknisk vedlegg",
+        "key": "Kriterienøkkelen",
+        "deviations": "Største avvik fra målet",
+        "ties": "Likhet om siste plass",
+        "noties": "Ingen kommuner sto likt om siste plass.",
+        "tie_row": "{key}: {won} fikk og {lost} fikk ikke plassen til enhetskostnad {cost} "
+        "({rule})",
+        "plots_off": "Kart og diagrammer er utelatt (plots=False).",
+        "data": "Datakilder",
+        "attribution": (
+            "Tall fra IMDi (bosettingstall, tilskudd), SSB (Statistisk sentralbyrå) og UDI, "
+            "publisert under Norsk lisens for offentlige data (NLOD 2.0) / CC BY 4.0."
+        ),
+        "cols": {
+            "municipality_id": "nr.",
+            "name": "kommune",
+            "county": "fylke",
+            "request": "anmodning",
+            "minors": "herav enslige mindreårige",
+            "last_request": "anmodning {y}",
+            "last_decision": "vedtak {y}",
+            "last_settled": "bosatt {y}",
+            "change": "endring fra {y}",
+            "per_1000": "per 1 000 innbyggere",
+            "municipalities": "kommuner",
+            "asked": "med anmodning",
+            "population": "innbyggere",
+            "target": "mål",
+            "deviation": "avvik",
+            "binding": "holdt av",
+            "criterion": "kriterium",
+            "weight": "vekt",
+            "indicator": "indikator",
+            "kind": "type",
+        },
+        "params": {
+            "status": "status",
+            "message": "melding fra løseren",
+            "method": "metode",
+            "solver": "løser",
+            "why": "hvorfor denne løseren",
+            "rules": "prosessregler",
+            "objective": "målfunksjon",
+            "certificate": "sertifikat",
+            "fingerprint": "fingeravtrykk av inndata",
+            "version": "busetting",
+        },
+        "cert": "{key}: λ lav {lo} ≤ λ høy {hi}{exact}",
+        "exact": " (avgjort eksakt)",
+        "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
+        "nocert": "bevist av løseren med null gap (heltallsprogram)",
+        "kinds": {"volume": "volum", "rate": "rate på {base}"},
+    },
+}
 
-        return {
-            "requests-vs-targets": figure_png(plot_requests_vs_targets(alloc)),
-            "counties": figure_png(plot_county_totals(alloc)),
-            "per-1000": figure_png(plot_per_capita(alloc)),
+
+# -- data ----------------------------------------------------------------------------------
+
+
+def last_year_figures(alloc: Allocation) -> tuple[int, pd.DataFrame] | None:
+    """Last year's request, decision and settled per municipality from the embedded history.
+
+    Returns ``(year, table)`` with columns ``request``, ``decision``, ``settled`` indexed by
+    ``municipality_id`` (the problem's municipalities only), or ``None`` when none of the
+    problem's municipalities is in the history. Haram (1580) has no row before 2024: its
+    figures are inside Ålesund's (1508), shown as published.
+    """
+    hist = load_history()
+    year = int(hist["year"].max())
+    h = hist[hist["year"] == year].set_index("kommunenummer")
+    ids = list(alloc.problem.ids)
+    if not set(ids) & set(h.index):
+        return None
+    table = pd.DataFrame(
+        {
+            "request": h["anmodning"],
+            "decision": h["vedtak"],
+            "settled": h["bosatt"],
         }
-    except ImportError:
-        return {}
+    ).reindex(pd.Index(ids, name="municipality_id"))
+    return year, table
 
 
-def _sections(alloc: Allocation) -> dict[str, Any]:
-    from busetting.io import ATTRIBUTION, county_table
+def _coordinates(ids: list[str]) -> pd.DataFrame:
+    muni = load_municipalities().set_index("kommunenummer")[["lon_mean", "lat_mean"]]
+    return muni.reindex(pd.Index(ids, name="municipality_id"))
 
-    p = alloc.problem
+
+def default_language(alloc: Allocation) -> str:
+    """``"nb"`` when every municipality is one of the embedded Norway data, else ``"en"``."""
+    ids = alloc.problem.ids
+    known = set(load_municipalities()["kommunenummer"])
+    return "nb" if ids and set(ids) <= known else "en"
+
+
+@dataclass(frozen=True)
+class _Data:
+    lang: str
+    county: str | None
+    frame: pd.DataFrame  # the municipalities shown (all, or one county's)
+    full: pd.DataFrame  # every municipality
+    year: int | None
+
+    def num(self, v: Any, decimals: int = 0) -> str:
+        if v is None or pd.isna(v):
+            return ""
+        return format_number(float(v), self.lang, decimals, space=NBSP)
+
+    def signed(self, v: Any) -> str:
+        text = self.num(v)
+        if not text or float(v or 0) <= 0:
+            return text
+        return "+" + text
+
+    def tech(self, v: float) -> str:
+        """A technical number (objective, λ) to ten significant digits."""
+        text = f"{v:.10g}"
+        return text.replace(".", ",").replace("-", "\u2212") if self.lang == "nb" else text
+
+    def pct(self, v: float) -> str:
+        whole = abs(100 * v - round(100 * v)) < 1e-9
+        return f"{self.num(100 * v, 0 if whole else 1)}{NBSP}%"
+
+
+def _data(alloc: Allocation, lang: str, county: str | None) -> _Data:
     frame = alloc.to_frame()
-    params = [
-        ("status", alloc.status.value),
-        ("message", alloc.message),
-        ("need", f"{p.total:,} persons, of whom {p.minors:,} unaccompanied minors"),
-        ("municipalities", f"{len(p.municipalities)}"),
-        ("method", alloc.method),
-        ("solver", f"{alloc.solver} ({alloc.solver_version})"),
-        ("why this solver", alloc.solver_reason),
-        ("rules", ", ".join(p.rules.describe()) or "none"),
-        ("objective", f"{alloc.objective:.6g}" if alloc.objective is not None else "-"),
-        ("input fingerprint", alloc.fingerprint),
-        ("busetting", alloc.version),
-        ("data", ATTRIBUTION),
+    pop = frame["population"].astype(float).where(frame["population"] > 0)
+    frame["per_1000"] = 1000.0 * frame["request"].astype(float) / pop
+    year = None
+    history = last_year_figures(alloc)
+    if history is not None:
+        year, table = history
+        frame["last_request"] = table["request"]
+        frame["last_decision"] = table["decision"]
+        frame["last_settled"] = table["settled"]
+        frame["change"] = frame["request"].astype(float) - frame["last_request"]
+    coords = _coordinates(list(frame.index))
+    frame["lon"] = coords["lon_mean"]
+    frame["lat"] = coords["lat_mean"]
+    frame = frame.sort_index()
+    shown = frame if county is None else frame[frame["county"] == county]
+    return _Data(lang, county, shown, frame, year)
+
+
+# -- the sections ----------------------------------------------------------------------------
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _summary(alloc: Allocation, d: _Data) -> str:
+    w = _W[d.lang]
+    p = alloc.problem
+    f, full = d.frame, d.full
+    out = []
+    national_per = 1000 * p.total / max(1, int(full["population"].sum()))
+    if d.county is None:
+        out.append(w["need"].format(n=d.num(p.total), m=d.num(p.minors)))
+        out.append(
+            w["asked"].format(
+                k=d.num(int((f["request"] > 0).sum())),
+                n=d.num(len(f)),
+                km=d.num(int((f["minors"] > 0).sum())),
+                per=d.num(national_per, 1),
+            )
+        )
+    else:
+        x = int(f["request"].sum())
+        out.append(
+            w["county_asked"].format(
+                county=d.county,
+                x=d.num(x),
+                share=d.pct(x / max(1, p.total)),
+                m=d.num(int(f["minors"].sum())),
+                k=d.num(int((f["request"] > 0).sum())),
+                n=d.num(len(f)),
+                per=d.num(1000 * x / max(1, int(f["population"].sum())), 1),
+                nper=d.num(national_per, 1),
+            )
+        )
+    html_parts = [f"<p>{_e(t)}</p>" for t in out]
+    html_parts.append(f"<p>{_e(w['criteria'])}</p>")
+    html_parts.append(_criteria_list(p.criteria, d))
+    if p.minors:
+        html_parts.append(f"<p>{_e(w['minors_criteria'])}</p>")
+        html_parts.append(_criteria_list(p.effective_minors_criteria, d))
+    rules = rules_words(p.rules, d.lang)
+    html_parts.append(
+        f"<p>{_e(w['rules'].format(r=', '.join(rules)) if rules else w['norules'])}</p>"
+    )
+    req, mnr = int(full["request"].sum()), int(full["minors"].sum())
+    if alloc.success and req == p.total and mnr == p.minors:
+        text = w["ok"].format(
+            n=d.num(p.total), m=d.num(p.minors), method=method_words(alloc.method, d.lang)
+        )
+        html_parts.append(f'<p class="ok">{_e(text)}</p>')
+    else:
+        text = w["notok"].format(status=alloc.status.value, message=alloc.message)
+        html_parts.append(f'<p class="warn">{_e(text)}</p>')
+    html_parts.append(_changes(d))
+    return "\n".join(html_parts)
+
+
+def _criteria_list(criteria: Sequence[Criterion], d: _Data) -> str:
+    items = []
+    for c in criteria:
+        name = criterion_words(c.name, d.lang)
+        what = indicator_words(c.indicator, d.lang)
+        detail = "" if what == name else f": {_e(what)}"
+        items.append(f"<li><b>{_e(name)}</b> ({_e(d.pct(c.weight))}){detail}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _changes(d: _Data) -> str:
+    w = _W[d.lang]
+    if d.year is None or "change" not in d.frame or d.frame["change"].isna().all():
+        return f"<p>{_e(w['nochanges'])}</p>"
+    f = d.frame.dropna(subset=["change"]).reset_index()
+    up = f.sort_values(["change", "municipality_id"], ascending=[False, True]).head(5)
+    down = f.sort_values(["change", "municipality_id"], ascending=[True, True]).head(5)
+
+    def items(rows: pd.DataFrame, sign: int) -> str:
+        out = []
+        for r in rows.to_dict("records"):
+            if sign * float(r["change"]) <= 0:
+                continue
+            out.append(
+                f"<li>{_e(r['name'])}: {_e(d.num(r['last_request']))} → "
+                f"{_e(d.num(r['request']))} ({_e(d.signed(r['change']))})</li>"
+            )
+        return "<ul>" + "".join(out) + "</ul>" if out else "<p>\u2013</p>"
+
+    return (
+        f"<h3>{_e(w['changes'].format(y=d.year))}</h3>"
+        f'<div class="cols"><div><h4>{_e(w["up"])}</h4>{items(up, 1)}</div>'
+        f"<div><h4>{_e(w['down'])}</h4>{items(down, -1)}</div></div>"
+    )
+
+
+def _label(d: _Data, r: pd.Series) -> str:
+    cols = _W[d.lang]["cols"]
+    text = f"{r['name']} ({r.name}): {cols['request']} {d.num(r['request'])}"
+    if int(r["minors"]) > 0:
+        text += f", {cols['minors']} {d.num(r['minors'])}"
+    if d.year is not None and not pd.isna(r.get("last_request")):
+        text += f"; {cols['last_request'].format(y=d.year)} {d.num(r['last_request'])}"
+    return text
+
+
+def _map(d: _Data) -> str:
+    w = _W[d.lang]
+    f = d.frame.dropna(subset=["lon", "lat"])
+    if f.empty:
+        return f"<p>{_e(w['nomap'])}</p>"
+    points = [
+        MapPoint(
+            str(mid),
+            str(r["name"]),
+            float(r["lon"]),
+            float(r["lat"]),
+            int(r["request"]),
+            int(r["minors"]),
+            _label(d, r),
+        )
+        for mid, r in f.iterrows()
     ]
-    weights = pd.DataFrame(
-        [(c.name, c.weight, c.kind, c.indicator, c.base or "", c.direction) for c in p.criteria],
-        columns=["criterion", "weight", "kind", "indicator", "base", "better"],
+    title = str(w["map_title"]) + (f" \u2013 {d.county}" if d.county else "")
+    return map_svg(points, title=title, legend=w["map_legend"])
+
+
+def _chart(d: _Data) -> str:
+    w = _W[d.lang]
+    legend = (w["chart_legend"][0], w["chart_legend"][1].format(y=d.year))
+    has_prev = d.year is not None
+    if d.county is None:
+        by = d.frame.groupby("county", sort=True)
+        req = by["request"].sum()
+        prev = by["last_request"].sum(min_count=1) if has_prev else None
+        rows = sorted(req.index, key=lambda c: (-int(req[c]), str(c)))
+        title = w["county_chart"]
+    else:
+        req = d.frame.set_index("name")["request"]
+        prev = d.frame.set_index("name")["last_request"] if has_prev else None
+        rows = sorted(req.index, key=lambda c: (-int(req[c]), str(c)))
+        title = w["municipality_chart"]
+    bars = []
+    for c in rows:
+        pv = None if prev is None or pd.isna(prev[c]) else float(prev[c])
+        bars.append(Bar(str(c), float(req[c]), pv, d.num(req[c]), d.num(pv)))
+    return bars_svg(bars, title=str(title), legend=legend)
+
+
+def _table(head: list[str], rows: list[list[str]], numeric: set[int], tid: str = "") -> str:
+    ident = f' id="{tid}"' if tid else ""
+    th = "".join(
+        f'<th class="{"num" if j in numeric else ""}">{_e(h)}</th>' for j, h in enumerate(head)
     )
-    req, mnr = int(frame["request"].sum()), int(frame["minors"].sum())
-    checks = pd.DataFrame(
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="{"num" if j in numeric else ""}">{_e(v)}</td>' for j, v in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table{ident}><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _municipality_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+    cols = _W[d.lang]["cols"]
+    head = [cols[k] for k in ("municipality_id", "name", "county", "request", "minors")]
+    keys = ["request", "minors"]
+    if d.year is not None:
+        for k in ("last_request", "last_decision", "last_settled", "change"):
+            head.append(cols[k].format(y=d.year))
+            keys.append(k)
+    head.append(cols["per_1000"])
+    rows = []
+    for mid, r in d.frame.iterrows():
+        row = [str(mid), str(r["name"]), str(r["county"])]
+        for k in keys:
+            row.append(d.signed(r[k]) if k == "change" else d.num(r[k]))
+        row.append(d.num(r["per_1000"], 1))
+        rows.append(row)
+    numeric = set(range(3, len(head)))
+    return head, rows, numeric
+
+
+def _county_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+    cols = _W[d.lang]["cols"]
+    f = d.full
+    by = f.groupby("county", sort=True)
+    table = pd.DataFrame(
+        {
+            "municipalities": by.size(),
+            "asked": by["request"].apply(lambda s: int((s > 0).sum())),
+            "population": by["population"].sum(),
+            "request": by["request"].sum(),
+            "minors": by["minors"].sum(),
+        }
+    )
+    keys = ["municipalities", "asked", "population", "request", "minors"]
+    if d.year is not None:
+        table["last_request"] = by["last_request"].sum(min_count=1)
+        table["change"] = table["request"] - table["last_request"]
+        keys += ["last_request", "change"]
+    table["per_1000"] = (
+        1000.0 * table["request"] / table["population"].where(table["population"] > 0)
+    )
+    head = [cols["county"]] + [cols[k].format(y=d.year) for k in keys] + [cols["per_1000"]]
+    rows = []
+    for county, r in table.iterrows():
+        row = [str(county)]
+        for k in keys:
+            row.append(d.signed(r[k]) if k == "change" else d.num(r[k]))
+        row.append(d.num(r["per_1000"], 1))
+        rows.append(row)
+    return head, rows, set(range(1, len(head)))
+
+
+@dataclass(frozen=True)
+class _Appendix:
+    params: list[tuple[str, str]]
+    key: tuple[list[str], list[list[str]], set[int]]
+    deviations: tuple[list[str], list[list[str]], set[int]]
+    ties: list[str]
+
+
+def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
+    w = _W[d.lang]
+    pw = w["params"]
+    p = alloc.problem
+    certs = [
+        w["cert"].format(
+            key=w["keys"].get(c.key, c.key),
+            lo=d.tech(c.lambda_low),
+            hi=d.tech(c.lambda_high),
+            exact=w["exact"] if c.exact else "",
+        )
+        for c in alloc.certificate
+    ] or [w["nocert"]]
+    params = [
+        (pw["status"], alloc.status.value),
+        (pw["message"], alloc.message),
+        (pw["method"], f"{method_words(alloc.method, d.lang)} ({alloc.method})"),
+        (pw["solver"], f"{alloc.solver} {alloc.solver_version}"),
+        (pw["why"], alloc.solver_reason),
+        (pw["rules"], ", ".join(rules_words(p.rules, d.lang)) or DASH),
+        (pw["objective"], DASH if alloc.objective is None else d.tech(alloc.objective)),
+        (pw["certificate"], "; ".join(certs)),
+        (pw["fingerprint"], alloc.fingerprint),
+        (pw["version"], alloc.version),
+    ]
+    cols = w["cols"]
+    key_rows = []
+    for c in p.criteria:
+        kind = w["kinds"][c.kind].format(base=indicator_words(c.base or "", d.lang))
+        key_rows.append(
+            [
+                criterion_words(c.name, d.lang),
+                format_number(c.weight, d.lang, 2, space=NBSP),
+                indicator_words(c.indicator, d.lang),
+                kind,
+            ]
+        )
+    key_head = [cols[k] for k in ("criterion", "weight", "indicator", "kind")]
+    f = d.frame
+    dev = f.assign(abs_dev=(f["request"] - f["target"]).abs()).reset_index()
+    dev = dev.sort_values(["abs_dev", "municipality_id"], ascending=[False, True]).head(20)
+    dev_rows = [
         [
-            ("requests", req, p.total, "OK" if req == p.total else "MISMATCH"),
-            ("minors", mnr, p.minors, "OK" if mnr == p.minors else "MISMATCH"),
-        ],
-        columns=["sum of", "allocated", "need", "check"],
+            str(r["municipality_id"]),
+            str(r["name"]),
+            d.num(r["target"], 2),
+            d.num(r["request"]),
+            format_number(float(r["request"] - r["target"]), d.lang, 2, space=NBSP),
+            binding_words(str(r["binding"]), d.lang),
+        ]
+        for r in dev.to_dict("records")
+    ]
+    dev_head = [
+        cols[k] for k in ("municipality_id", "name", "target", "request", "deviation", "binding")
+    ]
+    ties = [
+        w["tie_row"].format(
+            key=w["keys"].get(t.key, t.key),
+            won=", ".join(t.winners),
+            lost=", ".join(t.losers),
+            cost=d.tech(t.cost),
+            rule=t.rule,
+        )
+        for t in alloc.ties
+    ]
+    return _Appendix(params, (key_head, key_rows, {1}), (dev_head, dev_rows, {2, 3, 4}), ties)
+
+
+def _appendix_html(alloc: Allocation, d: _Data) -> str:
+    w = _W[d.lang]
+    a = _appendix(alloc, d)
+    rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in a.params)
+    ties = (
+        "<ul>" + "".join(f"<li>{_e(t)}</li>" for t in a.ties) + "</ul>"
+        if a.ties
+        else f"<p>{_e(w['noties'])}</p>"
     )
-    counties = county_table(alloc).reset_index()
-    counties["target"] = counties["target"].round(2)
-    counties["per_1000"] = counties["per_1000"].round(2)
-    dev = frame.assign(deviation=frame["request"] - frame["target"])
-    dev = dev.reindex(dev["deviation"].abs().sort_values(ascending=False, kind="stable").index)
-    largest = dev.head(20)[["name", "county", "target", "request", "deviation", "binding"]]
-    largest = largest.round({"target": 2, "deviation": 2}).reset_index()
-    ties = pd.DataFrame(
-        [(t.key, t.cost, ", ".join(t.winners), ", ".join(t.losers), t.rule) for t in alloc.ties],
-        columns=["key", "unit cost", "won", "lost", "rule"],
+    return (
+        f'<table class="params">{rows}</table>\n<h3>{_e(w["key"])}</h3>{_table(*a.key)}\n'
+        f"<h3>{_e(w['deviations'])}</h3>{_table(*a.deviations)}\n"
+        f"<h3>{_e(w['ties'])}</h3>{ties}\n"
+        f"<h3>{_e(w['data'])}</h3><p>{_e(w['attribution'])}</p>"
     )
-    return {
-        "params": params,
-        "weights": weights,
-        "checks": checks,
-        "counties": counties,
-        "largest": largest,
-        "ties": ties,
-    }
 
 
-def write_report(alloc: Allocation, path: str | Path, *, plots: bool = True) -> Path:
-    """Write the report to ``path`` (``.html`` or ``.md``), atomically."""
-    from busetting.io import _atomic_write, _write_text
+def _appendix_md(alloc: Allocation, d: _Data) -> str:
+    w = _W[d.lang]
+    a = _appendix(alloc, d)
+    params = "\n".join(f"- **{k}**: {v}" for k, v in a.params)
+    ties = "\n".join(f"- {t}" for t in a.ties) or w["noties"]
+    return (
+        f"{params}\n\n### {w['key']}\n\n{_md_table(*a.key)}\n\n"
+        f"### {w['deviations']}\n\n{_md_table(*a.deviations)}\n\n"
+        f"### {w['ties']}\n\n{ties}\n\n### {w['data']}\n\n{w['attribution']}"
+    )
 
-    p = Path(path)
+
+DASH = "\u2013"
+
+_STYLE = (
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;"
+    "margin:2rem auto;padding:0 1rem;color:#1d2327;line-height:1.45}"
+    "h1{font-size:1.7rem}h2{border-bottom:2px solid #1f5f8b;padding-bottom:.2rem;"
+    "margin-top:2.2rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}"
+    "td,th{padding:.18rem .5rem;border-bottom:1px solid #dde3e8;text-align:left;"
+    "vertical-align:top}th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "thead th{background:#eef3f7;position:sticky;top:0}"
+    ".params th{width:14rem}.ok{color:#1e6b34}.warn{color:#a33}"
+    ".cols{display:flex;gap:3rem}.cols ul{margin-top:0}svg{max-width:100%;height:auto}"
+    "@media print{body{max-width:none;margin:0}h2{break-before:page}"
+    "section.summary h2{break-before:avoid}thead th{position:static}"
+    "tr{break-inside:avoid}}"
+)
+
+
+def report_html(
+    alloc: Allocation,
+    *,
+    language: str | None = None,
+    county: str | None = None,
+    plots: bool = True,
+) -> str:
+    """The report as one self-contained HTML page (see the module docstring)."""
+    lang, county = _check(alloc, language, county)
+    d = _data(alloc, lang, county)
+    w = _W[lang]
+    p = alloc.problem
+    if county is None:
+        title = w["title"].format(n=d.num(p.total))
+        all_title = w["all"]
+    else:
+        title = w["title_county"].format(county=county, n=d.num(int(d.frame["request"].sum())))
+        all_title = w["all_county"].format(county=county)
+    head, rows, numeric = _municipality_rows(d)
+    table = _table(head, rows, numeric, "municipalities")
+    note = ""
+    if d.year is not None and "1580" in d.frame.index and "1508" in d.frame.index:
+        note = f"<p><small>{_e(w['haram'].format(y=d.year))}</small></p>"
+    if plots:
+        picture = f'<figure id="map">{_map(d)}</figure>'
+        chart = f'<figure id="chart">{_chart(d)}</figure>'
+    else:
+        picture, chart = f"<p>{_e(w['plots_off'])}</p>", ""
+    counties = ""
+    if county is None:
+        ch, cr, cn = _county_rows(d)
+        counties = (
+            f'<section id="counties"><h2>{_e(w["counties"])}</h2>{chart}'
+            f"{_table(ch, cr, cn, 'county-table')}</section>\n"
+        )
+    else:
+        picture += chart
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
+        f"<h1>{_e(title)}</h1>\n"
+        f'<section class="summary" id="summary"><h2>{_e(w["summary"])}</h2>\n'
+        f"{_summary(alloc, d)}</section>\n"
+        f'<section id="map-section"><h2>{_e(w["map"])}</h2>{picture}</section>\n'
+        f"{counties}"
+        f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+        f'<section id="appendix"><h2>{_e(w["appendix"])}</h2>\n'
+        f"{_appendix_html(alloc, d)}</section>\n"
+        "</body></html>\n"
+    )
+
+
+def _check(alloc: Allocation, language: str | None, county: str | None) -> tuple[str, str | None]:
     if alloc.requests is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests "
             f"to report: {alloc.message}"
         )
+    if language is None:
+        language = default_language(alloc)
+    lang = check_language(language, "report")
+    if county is not None:
+        counties = sorted({m.county for m in alloc.problem.municipalities})
+        if county not in counties:
+            raise InputError(
+                f"The `county` parameter of `report` must be a county of the problem "
+                f"({', '.join(counties)}). Got {county!r} instead."
+            )
+    return lang, county
+
+
+def write_report(
+    alloc: Allocation,
+    path: str | Path,
+    *,
+    plots: bool = True,
+    language: str | None = None,
+    county: str | None = None,
+) -> Path:
+    """Write the report to ``path`` (``.html`` or ``.md``), atomically.
+
+    ``language`` is ``"nb"`` (bokmål; the default for the Norway data) or ``"en"``;
+    ``county`` narrows the report to one county's municipalities (a letter-ready view for
+    the county recommendation round). The Markdown form writes the map and the chart as
+    ``<stem>-map.svg`` and ``<stem>-chart.svg`` beside it.
+    """
+    p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):
         raise InputError(
             "The `path` parameter of `report` must name a .html or .md file. "
             f"Got {str(p)!r} instead."
         )
-    s = _sections(alloc)
-    images = _plots(alloc) if plots else {}
+    lang, county = _check(alloc, language, county)
     if suffix == ".md":
-        text = _markdown(alloc, s, images, p)
-        for name, data in images.items():
-            _write_png(p.with_name(f"{p.stem}-{name}.png"), data)
+        text, pictures = _markdown(alloc, lang, county, p.stem, plots)
+        for name, svg in pictures.items():
+            _atomic_write(p.with_name(f"{p.stem}-{name}.svg"), _writer(svg))
     else:
-        text = _html(alloc, s, images)
-    _atomic_write(p, lambda t: _write_text(t, text))
+        text = report_html(alloc, language=lang, county=county, plots=plots)
+    _atomic_write(p, _writer(text))
     return p
 
 
-def _write_png(path: Path, data: bytes) -> None:
-    from busetting.io import _atomic_write
-
-    def write(t: Path) -> None:
-        t.write_bytes(data)
-
-    _atomic_write(path, write)
+def _writer(text: str) -> Callable[[Path], None]:
+    return lambda t: _write_text(t, text)
 
 
-def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, border=0, classes="t", na_rep="")
+def _md_table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    def cell(v: str) -> str:
+        return v.replace("|", "\\|")
 
-
-def _html(alloc: Allocation, s: dict[str, Any], images: dict[str, bytes]) -> str:
-    e = html.escape
-    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in s["params"])
-    figs = "".join(
-        f'<figure><img alt="{e(n)}" src="data:image/png;base64,'
-        f'{base64.b64encode(b).decode("ascii")}"/></figure>'
-        for n, b in images.items()
-    )
-    if not images:
-        figs = '<p>Plots need matplotlib: pip install "busetting[plots]".</p>'
-    ties = _table_html(s["ties"]) if len(s["ties"]) else "<p>No ties at the margin.</p>"
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;"
-        "color:#222}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
-        "td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}"
-        "img{max-width:100%}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>busetting report</title><style>{style}</style></head><body>\n"
-        f"<h1>Settlement requests: {alloc.problem.total:,} persons</h1>\n"
-        f"<h2>Parameters and provenance</h2><table>{rows}</table>\n"
-        f"<h2>Criteria weights</h2>{_table_html(s['weights'])}\n"
-        f"<h2>Totals check</h2>{_table_html(s['checks'])}\n"
-        f"<h2>Counties</h2>{_table_html(s['counties'])}\n"
-        f"<h2>Largest deviations from target</h2>{_table_html(s['largest'])}\n"
-        f"<h2>Ties</h2>{ties}\n<h2>Plots</h2>{figs}\n</body></html>\n"
-    )
-
-
-def _table_md(frame: pd.DataFrame) -> str:
-    cols = [str(c) for c in frame.columns]
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in frame.itertuples(index=False):
-        out.append(
-            "| " + " | ".join("" if pd.isna(v) else str(v).replace("|", "\\|") for v in row) + " |"
-        )
+    out = ["| " + " | ".join(cell(h) for h in head) + " |"]
+    out.append("|" + "".join("---:|" if j in numeric else "---|" for j in range(len(head))))
+    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(out)
 
 
-def _markdown(alloc: Allocation, s: dict[str, Any], images: dict[str, bytes], path: Path) -> str:
-    params = "\n".join(f"| {k} | {str(v).replace('|', '/')} |" for k, v in s["params"])
-    figs = "\n\n".join(f"![{n}]({path.stem}-{n}.png)" for n in images) or (
-        'Plots need matplotlib: pip install "busetting[plots]".'
+def _markdown(
+    alloc: Allocation, lang: str, county: str | None, stem: str, plots: bool
+) -> tuple[str, dict[str, str]]:
+    """The same report in Markdown, from the same pieces (HTML lists become Markdown)."""
+    import re
+
+    d = _data(alloc, lang, county)
+    w = _W[lang]
+    p = alloc.problem
+    title = (
+        w["title"].format(n=d.num(p.total))
+        if county is None
+        else w["title_county"].format(county=county, n=d.num(int(d.frame["request"].sum())))
     )
-    ties = _table_md(s["ties"]) if len(s["ties"]) else "No ties at the margin."
-    return (
-        f"# Settlement requests: {alloc.problem.total:,} persons\n\n"
-        f"## Parameters and provenance\n\n| | |\n|---|---|\n{params}\n\n"
-        f"## Criteria weights\n\n{_table_md(s['weights'])}\n\n"
-        f"## Totals check\n\n{_table_md(s['checks'])}\n\n"
-        f"## Counties\n\n{_table_md(s['counties'])}\n\n"
-        f"## Largest deviations from target\n\n{_table_md(s['largest'])}\n\n"
-        f"## Ties\n\n{ties}\n\n## Plots\n\n{figs}\n"
-    )
+    summary = _summary(alloc, d)
+    summary = re.sub(r"<h3>(.*?)</h3>", r"\n### \1\n", summary)
+    summary = re.sub(r"<h4>(.*?)</h4>", r"\n**\1**\n", summary)
+    summary = re.sub(r"<li>", "\n- ", summary)
+    summary = re.sub(r"<b>(.*?)</b>", r"**\1**", summary)
+    summary = html.unescape(re.sub(r"<[^>]+>", "\n", summary))
+    summary = re.sub(r"\n{3,}", "\n\n", summary).strip()
+    summary = re.sub(r"\n\n- ", "\n- ", summary)
+    pictures: dict[str, str] = {}
+    figs = ""
+    if plots:
+        pictures = {"map": _map(d), "chart": _chart(d)}
+        figs = f"![{w['map_title']}]({stem}-map.svg)\n\n![{w['map_title']}]({stem}-chart.svg)\n"
+    head, rows, numeric = _municipality_rows(d)
+    parts = [f"# {title}", f"## {w['summary']}", summary, f"## {w['map']}", figs]
+    if county is None:
+        ch, cr, cn = _county_rows(d)
+        parts += [f"## {w['counties']}", _md_table(ch, cr, cn)]
+    all_title = w["all"] if county is None else w["all_county"].format(county=county)
+    parts += [f"## {all_title}", _md_table(head, rows, numeric)]
+    parts += [f"## {w['appendix']}", _appendix_md(alloc, d)]
+    return "\n\n".join(parts) + "\n", pictures

@@ -305,11 +305,22 @@ class Allocation:
 
         return explain_frame(self)
 
-    def report(self, path: str | Path, *, plots: bool = True) -> Path:
-        """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``."""
+    def report(
+        self,
+        path: str | Path,
+        *,
+        plots: bool = True,
+        language: str | None = None,
+        county: str | None = None,
+    ) -> Path:
+        """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``.
+
+        ``language``: ``"nb"`` (bokmål, the default for the Norway data) or ``"en"``;
+        ``county``: one county's letter-ready view. See :func:`busetting.report.write_report`.
+        """
         from busetting.report import write_report
 
-        return write_report(self, path, plots=plots)
+        return write_report(self, path, plots=plots, language=language, county=county)
 
     # -- display -----------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ failure table; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import threading
@@ -37,7 +38,21 @@ EXIT_INFEASIBLE = 3
 EXIT_SOLVER = 4
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Help text wrapped only at spaces: never inside a number, a name or a file name."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        text = " ".join(text.split())
+        return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"busetting: error: {message}\n")
@@ -64,6 +79,103 @@ def _weights(text: str) -> dict[str, float] | str:
     if not out:
         raise argparse.ArgumentTypeError("expected at least one name=weight pair")
     return out
+
+
+STDIO = "-"
+"""``--input -`` reads CSV from standard input; ``--out -`` writes CSV to standard output."""
+
+METHODS_HELP = "webster (default), hamilton, dhondt, huntington_hill, adams or dean"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1; got {text!r}")
+    return value
+
+
+def _output_path(*suffixes: str, stdout: bool = True) -> Any:
+    """An argparse type: a path ending in one of ``suffixes`` (or ``-``), checked at once."""
+
+    def check(text: str) -> Path:
+        if text == STDIO and stdout:
+            return Path(STDIO)
+        path = Path(text)
+        if path.suffix.lower() not in suffixes:
+            allowed = (
+                ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}"
+                if len(suffixes) > 1
+                else (suffixes[0])
+            )
+            raise argparse.ArgumentTypeError(
+                f"must end in {allowed}{' (or be - for standard output)' if stdout else ''}; "
+                f"got {text!r}"
+            )
+        return path
+
+    return check
+
+
+def _add_input(p: argparse.ArgumentParser, what: str | None = None) -> None:
+    p.add_argument(
+        "-i",
+        "--input",
+        type=Path,
+        help=(
+            what
+            or "the problem: .csv or .xlsx (one row per municipality) or .json (a whole "
+            "problem); default: the embedded Norway 2024 data"
+        )
+        + "; - reads CSV from standard input",
+    )
+
+
+def _add_out(
+    p: argparse.ArgumentParser, what: str, suffixes: tuple[str, ...], *, required: bool = False
+) -> None:
+    p.add_argument(
+        "-o",
+        "--out",
+        type=_output_path(*suffixes),
+        required=required,
+        help=f"write {what} to {' / '.join(suffixes)} (the format from the suffix); - writes "
+        "CSV to standard output (the summary then goes to standard error)",
+    )
+
+
+def _add_output_flags(p: argparse.ArgumentParser, *, lang: str | None = "en") -> None:
+    """--json, --quiet and (unless the command has its own) --lang."""
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    if lang is not None:
+        p.add_argument(
+            "--lang",
+            choices=["en", "nb"],
+            default=lang,
+            help=f"language of written files and text: en or nb (bokmål); default {lang}",
+        )
+
+
+def _add_method(p: argparse.ArgumentParser, default: str | None = "webster") -> None:
+    p.add_argument(
+        "--method",
+        default=default,
+        help="apportionment method: " + METHODS_HELP
+        if default
+        else "apportionment method (default: the previous file's, else webster): " + METHODS_HELP,
+    )
+
+
+def _add_solver(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--solver",
+        choices=["threshold", "cbc", "highs"],
+        default=None,
+        help="default: the fastest path that can solve the problem",
+    )
 
 
 def _add_problem_options(p: argparse.ArgumentParser) -> None:
@@ -177,36 +289,28 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"busetting {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
+    table_out = (".csv", ".xlsx", ".json")
     a = sub.add_parser("allocate", help="compute the requests (the default command)")
-    a.add_argument(
-        "--input",
-        type=Path,
-        help="problem file: .csv, .xlsx (one row per "
-        "municipality) or .json (a whole problem); default: embedded Norway 2024",
-    )
+    _add_input(a)
     _add_problem_options(a)
-    a.add_argument(
-        "--method",
-        default="webster",
-        help="webster (default), hamilton, dhondt, huntington_hill, adams or dean",
-    )
-    a.add_argument(
-        "--solver",
-        choices=["threshold", "cbc", "highs"],
-        default=None,
-        help="default: the fastest path that can solve the problem",
-    )
+    _add_method(a)
+    _add_solver(a)
     a.add_argument("--time-limit", type=float, default=None, help="seconds for the solver")
-    a.add_argument("--out", type=Path, help="write the allocation to .csv, .xlsx or .json")
-    a.add_argument("--top", type=int, default=10, help="largest requests to show (default 10)")
-    a.add_argument("--json", action="store_true", help="print the allocation as JSON")
-    a.add_argument("--quiet", action="store_true", help="print nothing on success")
+    _add_out(a, "the allocation", table_out)
+    a.add_argument(
+        "--top", type=_positive_int, default=10, help="largest requests to show (default 10)"
+    )
+    _add_output_flags(a)
     a.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(a)
 
     v = sub.add_parser("validate", help="check an input file and list every problem in it")
-    v.add_argument("file", type=Path)
+    _add_input(v, "the file to check: .csv, .xlsx or .json")
+    v.add_argument(
+        "file", type=Path, nargs="?", help="the same as --input (kept for older scripts)"
+    )
     _add_problem_options(v)
+    _add_output_flags(v, lang=None)
     v.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(v)
 
@@ -237,17 +341,19 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV/XLSX: municipality_id and extra_capacity (or extra): how many more each "
         "could settle if the need rises; bounds the increases",
     )
-    r.add_argument(
-        "--input",
-        type=Path,
-        help="the problem's indicators (default: embedded Norway 2024); method, criteria, "
+    _add_input(
+        r,
+        "the problem's indicators (default: embedded Norway 2024); method, criteria, "
         "rules, bounds, fixed values and need come from --previous unless a flag overrides",
     )
     _add_problem_options(r)
-    r.add_argument("--method", default=None, help="default: the previous file's (else webster)")
-    r.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
-    r.add_argument("--out", type=Path, help="write the revision to .csv, .xlsx or .json")
-    r.add_argument("--top", type=int, default=10, help="largest changes to show")
+    _add_method(r, default=None)
+    _add_solver(r)
+    _add_out(r, "the revision", table_out)
+    r.add_argument(
+        "--top", type=_positive_int, default=10, help="largest changes to show (default 10)"
+    )
+    _add_output_flags(r, lang=None)
     r.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(r)
 
@@ -255,20 +361,21 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--totals", required=True, help="START:STOP:STEP (inclusive), or a list 30000,37000,45000"
     )
-    c.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_input(c)
     _add_problem_options(c)
-    c.add_argument("--method", default="webster")
-    c.add_argument("--out", type=Path, help="write the table to .csv, .xlsx or .json")
+    _add_method(c)
+    _add_out(c, "the table", table_out)
+    _add_output_flags(c, lang=None)
     c.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(c)
 
     e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
     e.add_argument("municipality_id", help="kommunenummer, e.g. 4601")
-    e.add_argument("--lang", choices=["en", "nb"], default="en", help="en or nb (bokmål)")
-    e.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_input(e)
     _add_problem_options(e)
-    e.add_argument("--method", default="webster")
-    e.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+    _add_method(e)
+    _add_solver(e)
+    _add_output_flags(e)
     e.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(e)
 
@@ -276,16 +383,11 @@ def _parser() -> argparse.ArgumentParser:
         "report", help="write the run report (.html or .md) or the workbook (.xlsx or .csv)"
     )
     rp.add_argument(
+        "-o",
         "--out",
-        type=Path,
+        type=_output_path(".html", ".md", ".xlsx", ".csv", stdout=False),
         required=True,
         help="report.html or report.md; requests.xlsx (the workbook) or requests.csv",
-    )
-    rp.add_argument(
-        "--lang",
-        choices=["en", "nb"],
-        default=None,
-        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
     )
     rp.add_argument("--county", help="one county's letter-ready view, e.g. Vestland (.html or .md)")
     rp.add_argument(
@@ -294,11 +396,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="for a .csv: excel-nb (';', decimal comma, BOM; the default in nb) or standard",
     )
-    rp.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+    _add_input(rp)
     _add_problem_options(rp)
-    rp.add_argument("--method", default="webster")
-    rp.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+    _add_method(rp)
+    _add_solver(rp)
     rp.add_argument("--no-plots", action="store_true", help="leave the plots out")
+    _add_output_flags(rp, lang=None)
+    rp.add_argument(
+        "--lang",
+        choices=["en", "nb"],
+        default=None,
+        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
+    )
     rp.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(rp)
 
@@ -309,7 +418,7 @@ def _parser() -> argparse.ArgumentParser:
         default=2023,
         help="fit the requests of this year (2021-2023) with indicators from the year before",
     )
-    cb.add_argument("--method", default="webster", help="apportionment method (default webster)")
+    _add_method(cb)
     cb.add_argument(
         "--criteria",
         type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
@@ -321,6 +430,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="require capacity to weigh at least as much as any other criterion",
     )
+    _add_output_flags(cb, lang=None)
     cb.add_argument("--debug", action="store_true", help="show tracebacks")
 
     bt = sub.add_parser(
@@ -339,8 +449,8 @@ def _parser() -> argparse.ArgumentParser:
         help="use these weights instead of fitting on the year before "
         "(a preset: fitted, ministry; or name=weight pairs)",
     )
-    bt.add_argument("--method", default="webster", help="apportionment method (default webster)")
-    bt.add_argument("--json", action="store_true", help="print the scores as JSON")
+    _add_method(bt)
+    _add_output_flags(bt, lang=None)
     bt.add_argument("--debug", action="store_true", help="show tracebacks")
 
     _add_county_commands(sub)
@@ -480,7 +590,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
         )
     if alloc.requests is not None and args.out is not None:
-        write_allocation(alloc, args.out)
+        write_allocation(alloc, args.out, language=args.lang)
     if args.json:
         print(allocation_to_json(alloc), file=out)
     if alloc.status is bs.Status.INFEASIBLE:
@@ -498,16 +608,31 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
+    from busetting.exceptions import InputError
 
-    problem = _apply_rules(args, _load(args, args.file))
+    path = args.input or args.file
+    if path is None:
+        raise InputError("validate needs the file to check: --input FILE (or - for stdin)")
+    problem = _apply_rules(args, _load(args, path))
     shortfalls = bs.diagnose(problem)
+    if args.json:
+        payload = {
+            "file": str(path),
+            "ok": not shortfalls,
+            "municipalities": len(problem.municipalities),
+            "total": problem.total,
+            "minors": problem.minors,
+            "shortfalls": [dataclasses.asdict(d) for d in shortfalls],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_INFEASIBLE if shortfalls else EXIT_OK
     if shortfalls:
         print("busetting: error: the input is valid but infeasible:", file=err)
         for d in shortfalls:
             print(f"  {d.group}: {d.message}", file=err)
         return EXIT_INFEASIBLE
     print(
-        f"{args.file}: OK, {len(problem.municipalities)} municipalities, need "
+        f"{path}: OK, {len(problem.municipalities)} municipalities, need "
         f"{problem.total:,} (minors {problem.minors:,})",
         file=out,
     )
@@ -677,6 +802,29 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     frame = rev.to_frame()
     if args.out is not None:
         write_revision(rev, args.out)
+    moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
+    moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
+    if args.json:
+        from busetting.io import allocation_to_dict
+
+        payload = {
+            "direction": rev.direction,
+            "minors_direction": rev.minors_direction,
+            "kept": kept,
+            "changes": [
+                {
+                    "municipality_id": str(mid),
+                    "name": str(r["name"]),
+                    "previous": int(r["previous"]),
+                    "request": int(r["request"]),
+                    "change": int(r["change"]),
+                }
+                for mid, r in moved.iterrows()
+            ],
+            "allocation": allocation_to_dict(rev.allocation),
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
     p = rev.allocation.problem
     print(
         f"revision: {rev.direction} | need {p.total:,} (minors {p.minors:,}) | "
@@ -685,8 +833,6 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     for line in kept:
         print(line, file=out)
-    moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
-    moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     up, down = int((moved["change"] > 0).sum()), int((moved["change"] < 0).sum())
     print(f"largest changes ({up} up, {down} down, by absolute change):", file=out)
     for mid, r in moved.head(args.top).iterrows():
@@ -712,6 +858,16 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     took = time.perf_counter() - started
     if args.out is not None:
         write_table(table, args.out)
+    if args.json:
+        payload = {
+            "totals": [int(t) for t in table.columns],
+            "requests": {
+                str(mid): [None if _isna(v) else int(v) for v in row]
+                for mid, row in table.iterrows()
+            },
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
     print(
         f"{len(totals)} totals x {len(table)} municipalities in {took * 1000:.1f} ms "
         f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
@@ -748,7 +904,17 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    print(alloc.explain(args.municipality_id, language=args.lang).text, file=out)
+    explanation = alloc.explain(args.municipality_id, language=args.lang)
+    if args.json:
+        payload = {
+            k: v
+            for k, v in dataclasses.asdict(explanation).items()
+            if k not in ("lines", "margins")
+        }
+        payload["lines"] = list(explanation.lines)
+        print(json.dumps(payload, indent=2, ensure_ascii=False, default=str), file=out)
+        return EXIT_OK
+    print(explanation.text, file=out)
     return EXIT_OK
 
 
@@ -768,6 +934,9 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         path = alloc.report(
             args.out, plots=not args.no_plots, language=args.lang, county=args.county
         )
+    if args.json:
+        print(json.dumps({"written": str(path)}), file=out)
+        return EXIT_OK
     print(f"written: {path}", file=out)
     return EXIT_OK
 
@@ -799,6 +968,16 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             constraints=constraints,
             previous=previous,
         )
+    if args.json:
+        payload = {
+            "year": args.year,
+            "method": cal.method,
+            "weights": cal.weights,
+            "loss": cal.loss,
+            "baselines": cal.baselines,
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
     print(
         f"requests {args.year} ({int(observed.sum()):,}), indicators from the "
         f"{args.year - 1} history, method {cal.method}",
@@ -880,8 +1059,10 @@ def _add_county_commands(sub: Any) -> None:
     co = sub.add_parser(
         "counties", help="the county round: write the draft workbooks, one per county"
     )
-    co.add_argument("--out", type=Path, required=True, help="an existing folder for the workbooks")
-    co.add_argument("--lang", choices=["nb", "en"], default="nb", help="headers: nb (default), en")
+    co.add_argument(
+        "-o", "--out", type=Path, required=True, help="an existing folder for the workbooks"
+    )
+    _add_output_flags(co, lang="nb")
     re_ = sub.add_parser(
         "reconcile", help="the county round: recommendations in, final requests and changes out"
     )
@@ -898,16 +1079,18 @@ def _add_county_commands(sub: Any) -> None:
         help="weight of the national key where a county's recommendations are incomplete or "
         "do not sum to its share (default 0.25)",
     )
-    re_.add_argument("--out", type=Path, help="write the final requests to .csv, .xlsx or .json")
+    _add_out(re_, "the final requests", (".csv", ".xlsx", ".json"))
     re_.add_argument(
-        "--changes", type=Path, help="write the per-county change report (.xlsx, .csv, .json)"
+        "--changes",
+        type=_output_path(".xlsx", ".csv", ".json", stdout=False),
+        help="write the per-county change report (.xlsx, .csv, .json)",
     )
-    re_.add_argument("--lang", choices=["nb", "en"], default="nb", help="headers: nb (default), en")
+    _add_output_flags(re_, lang="nb")
     for p in (co, re_):
-        p.add_argument("--input", type=Path, help="the problem (default: embedded Norway 2024)")
+        _add_input(p)
         _add_problem_options(p)
-        p.add_argument("--method", default="webster")
-        p.add_argument("--solver", choices=["threshold", "cbc", "highs"], default=None)
+        _add_method(p)
+        _add_solver(p)
         p.add_argument("--debug", action="store_true", help="show tracebacks")
         _add_rule_options(p)
 
@@ -923,6 +1106,17 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "counties":
         drafts = bs.county_drafts(draft)
         paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
+        if args.json:
+            payload = {
+                county: {
+                    "share": int(drafts[county]["draft_request"].sum()),
+                    "minors": int(drafts[county]["draft_minors"].sum()),
+                    "file": str(path),
+                }
+                for county, path in zip(sorted(drafts), paths, strict=False)
+            }
+            print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+            return EXIT_OK
         for county, path in zip(sorted(drafts), paths, strict=False):
             share = int(drafts[county]["draft_request"].sum())
             minors = int(drafts[county]["draft_minors"].sum())
@@ -945,6 +1139,16 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.changes is not None:
         bs.write_change_report(result, args.changes, language=args.lang)
     table = result.counties
+    if args.json:
+        from busetting.io import allocation_to_dict
+
+        payload = {
+            "counties": json.loads(table.reset_index().to_json(orient="records")),
+            "changes": json.loads(result.changes.to_json(orient="records")),
+            "allocation": allocation_to_dict(result.allocation),
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
     print(
         f"{'county':<34} {'share':>7} {'recommended':>11} {'final':>7} {'changed':>7}  case",
         file=out,
@@ -980,15 +1184,52 @@ def _text(value: Any) -> str:
 
 
 def main(
-    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
 ) -> int:
-    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
+
+    ``--input -`` reads CSV from ``stdin``; ``--out -`` writes CSV to ``stdout`` (the human
+    summary then goes to ``stderr``).
+    """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
     args = _parser().parse_args(argv)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
+        return _run(args, stdin or sys.stdin, out, err, Path(tmp))
+
+
+def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: Path) -> int:
+    """Standard input and output for ``-``, --quiet, then the command."""
+    import io
+
+    if getattr(args, "input", None) == Path(STDIO):
+        args.input = tmp / "stdin.csv"
+        args.input.write_text(inp.read(), encoding="utf-8")
+    to_stdout = getattr(args, "out", None) == Path(STDIO)
+    if to_stdout:
+        if getattr(args, "json", False):
+            print("busetting: error: --out - and --json both write to standard output", file=err)
+            return EXIT_INPUT
+        args.out = tmp / "out.csv"
+    text = err if to_stdout else out
+    if getattr(args, "quiet", False) and not getattr(args, "json", False):
+        text = io.StringIO()
+    code = _dispatch(args, text, err)
+    if to_stdout and code == EXIT_OK and args.out.is_file():
+        out.write(args.out.read_text(encoding="utf-8"))
+    return code
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from busetting.exceptions import InfeasibleError, InputError, SolverError
 
     try:

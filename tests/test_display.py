@@ -150,3 +150,25 @@ def test_revision_displays_its_largest_changes(norway: bs.Allocation) -> None:
     assert text.startswith("Revision(status='optimal', direction='down'") and len(text) < 1_000
     html = revision._repr_html_()
     assert "largest changes:" in html and html.count("<tr>") == 11  # header + 10 rows
+
+
+def test_an_explanation_displays_as_text_not_as_a_field_dump(norway: bs.Allocation) -> None:
+    explanation = norway.explain("4601")
+    text = repr(explanation)
+    assert text.startswith("Explanation(4601 Bergen: request ") and len(text) < 200
+    html = explanation._repr_html_()
+    assert "<strong>Bergen (4601, Vestland) is asked to settle" in html
+    assert html.count("<li") == len(explanation.lines) - 1
+
+
+def test_allocate_logs_its_route_and_prints_nothing(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="busetting"):
+        alloc = bs.allocate(_toy())
+    record = next(r for r in caplog.records if r.name == "busetting")
+    assert record.getMessage().startswith("allocate: optimal, 5 municipalities, need 20")
+    assert alloc.solver in record.getMessage()
+    assert capsys.readouterr() == ("", "")

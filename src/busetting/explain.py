@@ -74,6 +74,25 @@ class Explanation:
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return (
+            f"Explanation({self.municipality_id} {self.name}: request {self.request:,}, "
+            f"minors {self.minors:,}, target {self.target:,.2f}, {len(self.lines)} lines; "
+            "print() it for the text)"
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head, *rest = self.lines or ("",)
+        items = "".join(
+            f"<li style='list-style:none'>{html.escape(line)}</li>" for line in rest if line
+        )
+        return (
+            f"<div class='busetting-explanation'><strong>{html.escape(head)}</strong>"
+            f"<ul style='padding-left:0.5em'>{items}</ul></div>"
+        )
+
 
 def _fmt(v: float, lang: str, decimals: int = 1) -> str:
     return format_number(v, lang, decimals)

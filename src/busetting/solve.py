@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import math
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -140,6 +143,32 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     return found
 
 
+_log = logging.getLogger("busetting")
+_P = ParamSpec("_P")
+
+
+def _logged(solve: Callable[_P, Allocation]) -> Callable[_P, Allocation]:
+    """Log every allocation's outcome and route on the ``busetting`` logger (INFO)."""
+
+    @functools.wraps(solve)
+    def run(*args: _P.args, **options: _P.kwargs) -> Allocation:
+        alloc = solve(*args, **options)
+        _log.info(
+            "allocate: %s, %d municipalities, need %d, method %s, solver %s (%s), %.1f ms",
+            alloc.status.value,
+            len(alloc.problem.municipalities),
+            alloc.problem.total,
+            alloc.method,
+            alloc.solver,
+            alloc.solver_reason,
+            1000 * alloc.runtime,
+        )
+        return alloc
+
+    return run
+
+
+@_logged
 def allocate(
     problem: Problem,
     *,

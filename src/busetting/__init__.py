@@ -25,7 +25,7 @@ from busetting.exceptions import BusettingError, InfeasibleError, InputError, So
 from busetting.explain import Explanation, Verification, verify
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
-from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting.result import Allocation, Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting.solve import allocate, diagnose, fingerprint
 from busetting.solvers import available_solvers
@@ -47,6 +47,7 @@ __all__ = [
     "Problem",
     "Revision",
     "Rules",
+    "RulesCertificate",
     "Shortfall",
     "SolverError",
     "Status",

@@ -363,7 +363,8 @@ def _host_price(side: _Side, lam: FloatArray, hosts: int, exact: bool) -> float:
     zero = np.zeros(side.n, dtype=np.int64)
     at0 = np.where(s.zero_ok | (s.lo_p <= 0), side.value(zero, lam, 0.0, 0.0), np.inf)
     pos = _positive_best(side, lam)
-    benefit = at0 - pos  # a row hosts when its benefit exceeds the price
+    with np.errstate(invalid="ignore"):  # inf - inf: a row that can do neither
+        benefit = at0 - pos  # a row hosts when its benefit exceeds the price
     benefit = np.where(np.isnan(benefit), -np.inf, benefit)
     benefit = np.where(s.const, np.where(s.lower > 0, np.inf, -np.inf), benefit)
     return _kth_price(benefit, hosts, not exact)

@@ -1,0 +1,108 @@
+"""Sweeps of independent solves: serially or on any executor, with progress.
+
+Every sweep (``scenarios``, ``uncertainty``, ``sensitivity``, ``calibrate``) maps one
+function over a list of work items. :func:`run_sweep` does it in order, or on a
+:class:`concurrent.futures.Executor` (a ``ProcessPoolExecutor``, or the executor of a Dask
+``distributed.Client`` for a cluster), and always returns the results in the items' order, so
+the result never depends on where or in which order the items ran. Work items and the function
+must be picklable for a process pool: module-level functions and ``functools.partial``.
+
+``progress`` is ``None``/``False`` (quiet), a callable ``progress(done, total)``, or ``True``
+for a one-line "k / n" bar on standard error when it is a terminal (and nothing otherwise).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from busetting.exceptions import InputError
+
+__all__ = ["Progress", "check_sweep_args", "progress_reporter", "run_sweep"]
+
+log = logging.getLogger("busetting")
+
+T = TypeVar("T")
+R = TypeVar("R")
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called after each finished item."""
+
+
+class TerminalBar:
+    """A one-line ``label k / n [####....]`` bar on standard error (a terminal only)."""
+
+    def __init__(self, label: str, stream: Any = None, width: int = 24) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{self.label} {done:,} / {total:,} [{bar}]")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def check_sweep_args(where: str, progress: Any, executor: Any) -> None:
+    """Raise :class:`InputError` for a ``progress`` or ``executor`` of the wrong kind."""
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        raise InputError(
+            f"The `progress` parameter of `{where}` must be None, a bool or a callable "
+            f"progress(done, total). Got {type(progress).__name__} instead."
+        )
+    if executor is not None and not isinstance(executor, concurrent.futures.Executor):
+        raise InputError(
+            f"The `executor` parameter of `{where}` must be None or a "
+            f"concurrent.futures.Executor. Got {type(executor).__name__} instead."
+        )
+
+
+def progress_reporter(progress: Progress | bool | None, label: str) -> Progress | None:
+    """The callable behind ``progress``: ``True`` is a bar on a terminal, else nothing."""
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        stream = sys.stderr
+        return TerminalBar(label, stream) if stream is not None and stream.isatty() else None
+    return progress
+
+
+def run_sweep(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    progress: Progress | bool | None = None,
+    executor: concurrent.futures.Executor | None = None,
+    label: str = "busetting",
+    weights: Sequence[int] | None = None,
+) -> list[R]:
+    """``[fn(item) for item in items]``, serially or on ``executor``, reporting progress.
+
+    ``weights`` (one per item, default 1) is how much each item counts in the progress
+    total: a block of ten totals counts ten.
+    """
+    report = progress_reporter(progress, label)
+    sizes = [1] * len(items) if weights is None else [int(w) for w in weights]
+    total = sum(sizes)
+    done = 0
+    out: list[R] = []
+    if executor is None:
+        for item, size in zip(items, sizes, strict=True):
+            out.append(fn(item))
+            done += size
+            if report is not None:
+                report(done, total)
+        return out
+    futures = [executor.submit(fn, item) for item in items]
+    size_of = {id(f): s for f, s in zip(futures, sizes, strict=True)}
+    log.debug("%s: %d items submitted to %s", label, len(items), type(executor).__name__)
+    for fut in concurrent.futures.as_completed(futures):
+        done += size_of[id(fut)]
+        if report is not None:
+            report(done, total)
+    return [f.result() for f in futures]

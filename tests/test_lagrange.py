@@ -42,12 +42,14 @@ def _same_as_the_integer_program(problem: bs.Problem, method: str) -> None:
         return
     assert milp.status == "optimal", milp.message
     assert fast.status == "optimal", fast.message
-    assert fast.solver == "lagrange", fast.solver_reason
     assert_valid_allocation(problem, fast)
     assert math.isclose(fast.objective, milp.objective, rel_tol=1e-9, abs_tol=1e-9), (
         fast.objective,
         milp.objective,
     )
+    if fast.solver != "lagrange":  # a search over budget is handed to the integer program
+        assert fast.solver_reason.endswith("(the exact rules path's search exceeded its budget)")
+        return
     (cert,) = fast.certificate
     assert isinstance(cert, bs.RulesCertificate) and cert.holds
     check = check_certificate(problem, fast.requests.to_numpy(), fast.minors.to_numpy(), cert)

@@ -19,9 +19,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from busetting.exceptions import InputError
+import numpy as np
 
-__all__ = ["Progress", "check_sweep_args", "progress_reporter", "run_sweep"]
+from busetting.exceptions import InputError
+from busetting.methods import Method
+from busetting.model import Problem
+from busetting.result import RulesCertificate
+
+__all__ = ["Progress", "check_sweep_args", "progress_reporter", "requests_at", "run_sweep"]
 
 log = logging.getLogger("busetting")
 
@@ -106,3 +111,74 @@ def run_sweep(
         if report is not None:
             report(done, total)
     return [f.result() for f in futures]
+
+
+# -- scenario blocks -----------------------------------------------------------------------------
+
+
+def requests_at(
+    problem: Problem, method: Method, solver: str | None, block: Sequence[int]
+) -> list[np.ndarray | None]:
+    """Requests at each total of ``block``, in order (None where it cannot be met).
+
+    Problems with the process rules go through the exact rules path with a warm start from
+    the previous total of the block (the block is the unit of work, the same serially and on
+    an executor, so the sweep never depends on where it ran); anything the rules path does not
+    take — no rules, another solver, an infeasible total, a search over budget — goes through
+    :func:`busetting.allocate` itself.
+    """
+    from busetting.solve import allocate
+
+    out: list[np.ndarray | None] = []
+    warm: RulesCertificate | None = None
+    for total in block:
+        p = problem.with_need(total, 0 if problem.minors > total else None)
+        x = None
+        if solver is None and p.rules.needs_program:
+            x, warm = _rules_requests(p, method, warm)
+        if x is None:
+            alloc = allocate(p, method=method, solver=solver)
+            x = None if alloc.requests is None else alloc.requests.to_numpy()
+        out.append(x)
+    return out
+
+
+def _rules_requests(
+    problem: Problem, method: Method, warm: RulesCertificate | None
+) -> tuple[np.ndarray | None, RulesCertificate | None]:
+    """The requests from the exact rules path, verified like ``allocate`` verifies them, or
+    ``(None, None)`` when ``allocate`` should decide (diagnosis, unsupported rules, budget)."""
+    from busetting.constrained import diagnose_rules, plan_rules, verify_rules
+    from busetting.criteria import build_key
+    from busetting.diagnose import diagnose_bounds
+    from busetting.solve import _bounds, _crossed, _verify
+    from busetting.solvers import lagrange
+
+    key = build_key(problem, "requests")
+    mkey = build_key(problem, "minors")
+    bounds, source = _bounds(problem, method, key, mkey)
+    if _crossed(problem, bounds, source) or diagnose_bounds(
+        bounds, problem.total, problem.minors, method
+    ):
+        return None, None
+    plan = plan_rules(problem, key, mkey, bounds)
+    if lagrange.supports(plan.spec) is not None or diagnose_rules(problem, plan, bounds):
+        return None, None
+    sol = lagrange.solve_rules(
+        method,
+        key.targets,
+        mkey.targets,
+        mkey.rows,
+        plan.spec,
+        problem.total,
+        problem.minors,
+        county_names=plan.counties,
+        warm=warm,
+    )
+    if sol is None:
+        return None, None
+    minors = np.zeros(len(sol.x), dtype=np.int64)
+    minors[mkey.rows] = sol.m
+    _verify(problem, bounds, sol.x, minors, "lagrange")
+    verify_rules(problem, plan, sol.x, minors, mkey.rows, "lagrange")
+    return sol.x, sol.certificate

@@ -28,7 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from busetting._sweep import Progress, check_sweep_args, progress_reporter, run_sweep
+from busetting._sweep import (
+    Progress,
+    check_sweep_args,
+    progress_reporter,
+    requests_at,
+    run_sweep,
+)
 from busetting.exceptions import InputError
 from busetting.methods import DIVISOR_METHODS, Method, parse_method
 from busetting.model import Municipality, Need, Problem
@@ -369,7 +375,7 @@ def scenarios(
     if not _fast_path(problem, method_) or solver not in (None, "threshold"):
         blocks = [values[k : k + SWEEP_BLOCK] for k in range(0, len(values), SWEEP_BLOCK)]
         solved = run_sweep(
-            functools.partial(_requests_at, problem, method_, solver),
+            functools.partial(requests_at, problem, method_, solver),
             blocks,
             progress=progress,
             executor=executor,
@@ -416,21 +422,6 @@ def scenarios(
 
 SWEEP_BLOCK = 8
 """Totals per work item of a scenario sweep (the same blocks serially and on an executor)."""
-
-
-def _requests_at(
-    problem: Problem, method: Method, solver: str | None, block: Sequence[int]
-) -> list[np.ndarray | None]:
-    """Requests at each total of ``block`` (None where it cannot be met)."""
-    from busetting.solve import allocate
-
-    out: list[np.ndarray | None] = []
-    for t in block:
-        alloc = allocate(
-            problem.with_need(t, 0 if problem.minors > t else None), method=method, solver=solver
-        )
-        out.append(None if alloc.requests is None else alloc.requests.to_numpy())
-    return out
 
 
 def _unit_order(method: Method, key: Any, rows: np.ndarray, ks: np.ndarray) -> np.ndarray:

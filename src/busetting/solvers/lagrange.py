@@ -215,7 +215,7 @@ def _minimiser(method: Method, t: FloatArray, lam: FloatArray, upper: IntArray) 
         x = np.where(lam <= -1, 0.0, np.where(lam >= 1, upper, np.ceil(t + (lam - 1) / 2)))
     else:
         x = np.ceil((lam + 2.0) * t / 2.0)
-    x = np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), 0, upper).astype(np.int64)
+    x = np.clip(x, 0, upper).astype(np.int64)  # inf (Hamilton's plateaus) clips to a bound
     if method not in (Method.WEBSTER, Method.HAMILTON):  # closed forms above are exact +-1
         inc_up = objective_increment(method, x, t)
         x = np.where((inc_up < lam) & (x < upper), x + 1, x)
@@ -332,12 +332,17 @@ class _Dual:
 
 
 def _dual_x(
-    side: _Side, groups: IntArray, totals: dict[int, int], r: int, start: FloatArray | None = None
+    side: _Side,
+    groups: IntArray,
+    totals: dict[int, int],
+    r: int,
+    start: FloatArray | None = None,
+    width: float = 0.01,
 ) -> _Dual:
     nu = 0.0
     lam = np.zeros(side.n) if start is None else start
     for k in range(3):  # lambda, nu, lambda, nu, lambda
-        lam = _bisect_lambda(side, groups, totals, nu, 0.0, lam, 0.01 if k == 0 else 1e-3)
+        lam = _bisect_lambda(side, groups, totals, nu, 0.0, lam, width if k == 0 else 1e-3)
         if r == 0 or not side.count_off:
             break
         _, _, d = side.best(lam, 0.0, 0.0)
@@ -370,7 +375,14 @@ def _host_price(side: _Side, lam: FloatArray, hosts: int, exact: bool) -> float:
     return _kth_price(benefit, hosts, not exact)
 
 
-def _dual_m(side: _Side, total: int, hosts: int | None, exact: bool, start: float = 0.0) -> _Dual:
+def _dual_m(
+    side: _Side,
+    total: int,
+    hosts: int | None,
+    exact: bool,
+    start: float = 0.0,
+    width: float = 0.05,
+) -> _Dual:
     """Maximise over ``lambda_m`` the dual already maximised over the host price."""
 
     def mu_of(lam: FloatArray) -> float:
@@ -380,7 +392,7 @@ def _dual_m(side: _Side, total: int, hosts: int | None, exact: bool, start: floa
         lam = np.full(side.n, float(x[0]))
         return np.array([float(side.best(lam, 0.0, mu_of(lam))[1].sum())])
 
-    x = float(_crossing(total_at, np.array([start]), np.array([float(total)]))[0])
+    x = float(_crossing(total_at, np.array([start]), np.array([float(total)]), width)[0])
     lam = np.full(side.n, x)
     mu = mu_of(lam)
     v, _, _ = side.best(lam, 0.0, mu)
@@ -724,9 +736,14 @@ def solve_rules(
         known = dict(warm.lambdas)
         start_x = np.array([known.get(label[int(g)], 0.0) for g in groups], dtype=np.float64)
         start_m = warm.lambda_minors
-    dx = _dual_x(xside, groups, totals, spec.offgrid_count, start_x)
+    near = warm is not None  # a neighbour's multipliers: start with a narrow bracket
+    dx = _dual_x(xside, groups, totals, spec.offgrid_count, start_x, 1e-3 if near else 0.01)
     has_m = mside.n > 0
-    dm = _dual_m(mside, minors, spec.max_hosts, spec.exact_hosts, start_m) if has_m else None
+    dm = (
+        _dual_m(mside, minors, spec.max_hosts, spec.exact_hosts, start_m, 1e-3 if near else 0.05)
+        if has_m
+        else None
+    )
     # the parts of the bound that do not depend on the windows
     fixed_part = float(
         sum(

@@ -80,12 +80,12 @@ def test_rules_path_equals_the_integer_program(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(data=st.data(), method=st.sampled_from(METHODS))
 def test_rules_path_equals_the_integer_program_many(
     family: str, data: st.DataObject, method: str
 ) -> None:
-    _same_as_the_integer_program(_problem(data, family, method, 25, 600), method)
+    _same_as_the_integer_program(_problem(data, family, method, 16, 400), method)
 
 
 def _toy(total: int = 103, **rules: object) -> bs.Problem:
@@ -158,3 +158,22 @@ def test_a_search_over_budget_falls_back_to_the_integer_program(
         return
     assert alloc.solver == "cbc" and alloc.status == "optimal"
     assert alloc.solver_reason.endswith("(the exact rules path's search exceeded its budget)")
+
+
+def test_a_warm_start_from_a_neighbouring_total_gives_the_same_optimum() -> None:
+    from busetting._sweep import requests_at
+
+    problem = _toy(103, granularity=5, min_request=5, minors_min_group=4, max_minors_hosts=3)
+    totals = list(range(90, 131, 3))
+    warm = requests_at(problem, bs.Method.WEBSTER, None, totals)  # one block: warm starts
+    for t, x in zip(totals, warm, strict=True):
+        cold = bs.allocate(problem.with_need(t))
+        assert x is not None and x.tolist() == cold.requests.tolist()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("total", [30_001, 33_337, 37_003, 41_114, 44_999])
+def test_norway_off_the_grid_equals_the_integer_program(total: int) -> None:
+    from busetting.datasets import norway_2024
+
+    _same_as_the_integer_program(norway_2024(total=total), "webster")

@@ -68,6 +68,8 @@ SEARCH_BUDGET = 400_000
 """States the search may expand before the rules path gives the problem to the integer
 program (which stays exact, only slower)."""
 _BISECTIONS = 64
+WINDOW_CELLS = 4_000_000
+"""Largest number of (row, value) cells the reduced-cost windows may hold."""
 LAMBDA_WIDTH = 1e-7
 """Relative width at which the multiplier search stops (the bound is valid at any width)."""
 
@@ -422,8 +424,13 @@ class _Window:
     rowmin: FloatArray
 
 
-def _window(side: _Side, lam: FloatArray, nu: float, mu: float, gap: float) -> _Window:
-    """Every allowed point of reduced cost at most ``gap``, per row (proven by convexity)."""
+def _window(
+    side: _Side, lam: FloatArray, nu: float, mu: float, gap: float
+) -> _Window | None:
+    """Every allowed point of reduced cost at most ``gap``, per row (proven by convexity).
+
+    ``None`` when the windows would exceed :data:`WINDOW_CELLS` (costs flat over a wide
+    range, as Hamilton's can be): the integer program takes such problems."""
     s = side.sets
     g = np.maximum(s.grid, 1)
     _, centre, _ = side.best(lam, nu, mu)
@@ -461,8 +468,10 @@ def _window(side: _Side, lam: FloatArray, nu: float, mu: float, gap: float) -> _
                 at_bound = (p[:, edge] < 0) | beyond_ok
                 rising = v[:, edge] >= v[:, inner]
                 closed &= ~exists | at_bound | (rising & (v[:, edge] > gap))
-        if closed.all() or half > 1 << 22:
+        if closed.all():
             break
+        if side.n * (2 * half + 1) * 4 > WINDOW_CELLS:  # flat costs over a wide range
+            return None
         half *= 4
     del centre
     rc = vals - rowmin[:, None]
@@ -764,6 +773,8 @@ def solve_rules(
         tol = GAP_TOLERANCE * max(scale, gap)
         xw = _window(xside, dx.lam, dx.nu, 0.0, gap + tol)
         mw = _window(mside, dm.lam, 0.0, dm.mu, gap + tol) if dm is not None else None
+        if xw is None or (dm is not None and mw is None):
+            return None
         if not np.isfinite(xw.rowmin).all() or (
             mw is not None and not np.isfinite(mw.rowmin).all()
         ):

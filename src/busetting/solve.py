@@ -160,8 +160,9 @@ def allocate(
     solver : {None, "threshold", "cbc", "highs"}
         ``None`` picks the fastest path that can solve the problem (the choice and the reason
         are in ``solver`` and ``solver_reason``): the threshold path for bounds-only problems
-        whose independent minors solution fits inside the requests, the integer program with
-        CBC otherwise.
+        whose independent minors solution fits inside the requests, the exact rules path
+        (``"lagrange"``, :mod:`busetting.solvers.lagrange`) for the process rules, the integer
+        program with CBC otherwise (and for what the rules path does not take).
     time_limit : float, optional
         Seconds allowed to an integer-program solve (ignored by the threshold path, which
         has no iterations to stop). A time-limited solve is never reported as optimal.

@@ -70,7 +70,7 @@ program (which stays exact, only slower)."""
 _BISECTIONS = 64
 WINDOW_CELLS = 4_000_000
 """Largest number of (row, value) cells the reduced-cost windows may hold."""
-LAMBDA_WIDTH = 1e-7
+LAMBDA_WIDTH = 1e-6
 """Relative width at which the multiplier search stops (the bound is valid at any width)."""
 
 
@@ -353,6 +353,9 @@ def _dual_x(
         if new == nu:
             break
         nu = new
+        _, p, _ = side.best(lam, nu, 0.0)
+        if all(int(p[groups == g].sum()) == tot for g, tot in totals.items()):
+            break  # the sums still meet their totals: lambda stays optimal
     v, _, _ = side.best(lam, nu, 0.0)
     total = float(math.fsum(v.tolist()))
     seen: set[int] = set()
@@ -424,9 +427,7 @@ class _Window:
     rowmin: FloatArray
 
 
-def _window(
-    side: _Side, lam: FloatArray, nu: float, mu: float, gap: float
-) -> _Window | None:
+def _window(side: _Side, lam: FloatArray, nu: float, mu: float, gap: float) -> _Window | None:
     """Every allowed point of reduced cost at most ``gap``, per row (proven by convexity).
 
     ``None`` when the windows would exceed :data:`WINDOW_CELLS` (costs flat over a wide

@@ -76,7 +76,8 @@ LAMBDA_WIDTH = 1e-6
 
 @dataclass(frozen=True)
 class RulesSolution:
-    """What the rules path returned: values per municipality (minors in full length)."""
+    """What the rules path returned: requests per municipality, minors per eligible one
+    (the minors key's rows), the objective, the certificate and the states searched."""
 
     x: IntArray
     m: IntArray
@@ -341,6 +342,7 @@ def _dual_x(
     start: FloatArray | None = None,
     width: float = 0.01,
 ) -> _Dual:
+    """Requests: ``lambda`` per sum group by bisection, alternated with the off-grid price."""
     nu = 0.0
     lam = np.zeros(side.n) if start is None else start
     for k in range(3):  # lambda, nu, lambda, nu, lambda
@@ -358,11 +360,9 @@ def _dual_x(
             break  # the sums still meet their totals: lambda stays optimal
     v, _, _ = side.best(lam, nu, 0.0)
     total = float(math.fsum(v.tolist()))
-    seen: set[int] = set()
     for g, tot in totals.items():
         rows = np.flatnonzero(groups == g)
         if len(rows):
-            seen.add(g)
             total += float(lam[rows[0]]) * tot
     return _Dual(lam, nu, 0.0, total + nu * r)
 
@@ -480,11 +480,6 @@ def _window(side: _Side, lam: FloatArray, nu: float, mu: float, gap: float) -> _
 
 
 # -- the search --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Candidates:
-    rows: list[list[tuple[float, int, int]]]  # per row: (rc, x, m) sorted
 
 
 @dataclass

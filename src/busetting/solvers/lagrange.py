@@ -580,11 +580,11 @@ def _search(
     mu: float,
     gap: float,
     budget: int,
-) -> tuple[float, dict[int, int], int] | str | None:
+) -> tuple[tuple[float, dict[int, int]] | str | None, int]:
     """Best choice (cost, option per core row) meeting every sum with cost at most ``gap``.
 
-    Returns ``None`` when no choice within ``gap`` meets the sums, ``"budget"`` when the
-    search would exceed ``budget`` states.
+    Returns the outcome and the states expanded; the outcome is ``None`` when no choice
+    within ``gap`` meets the sums, ``"budget"`` when the search would exceed ``budget``.
     """
     base_cost = math.fsum(core.base_rc.tolist())
     need_x: dict[int, int] = {
@@ -597,7 +597,7 @@ def _search(
     groups_l = group_of.tolist()
     for gid, need in need_x.items():
         if need and not any(groups_l[i] == gid for i in amb):
-            return None
+            return None, 0
     # moves per core row relative to its base: (dcost, dx, dm, de, dh)
     moves = []
     for i in amb:
@@ -661,11 +661,11 @@ def _search(
                     bk[key] = (state, idx)
                 expanded += 1
         if expanded > budget:
-            return "budget"
+            return "budget", expanded
         states = nxt
         back.append(bk)
         if not states:
-            return None
+            return None, expanded
     best: tuple[float, tuple[int, int, int, int]] | None = None
     for state, cost in states.items():
         dx, dm, de, dh = state
@@ -682,14 +682,14 @@ def _search(
         if best is None or total < best[0]:
             best = (total, state)
     if best is None:
-        return None
+        return None, expanded
     choice: dict[int, int] = {}
     state = best[1]
     for k in range(a - 1, -1, -1):
         prev, idx = back[k][state]
         choice[amb[k]] = idx
         state = prev
-    return best[0], choice, expanded
+    return (best[0], choice), expanded
 
 
 # -- the solve ---------------------------------------------------------------------------------
@@ -783,7 +783,7 @@ def solve_rules(
         if core.empty:
             gap *= 4.0
             continue
-        found = _search(
+        found, used = _search(
             core,
             groups,
             totals,
@@ -795,13 +795,13 @@ def solve_rules(
             gap + tol,
             budget - expanded,
         )
-        if isinstance(found, str):
+        expanded += used
+        if isinstance(found, str) or expanded > budget:
             return None
         if found is None:
             gap *= 4.0
             continue
-        cost, choice, used = found
-        expanded += used
+        cost, choice = found
         if cost > gap + tol:  # the host slack pushed it over: search that far
             gap = cost
             continue

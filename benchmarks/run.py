@@ -1,4 +1,4 @@
-"""One command for the performance table: python benchmarks/run.py [--write]
+"""One command for the performance table: python benchmarks/run.py [--write] [--only=CASE]
 
 Measures every case in one run (medians over repeats, wall clock on this machine), checks
 every answer (valid, optimal, and equal objectives against the peers), and prints the
@@ -33,6 +33,12 @@ ROWS: list[tuple[str, str, float, str]] = []
 
 
 def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
+    """Median of ``repeats`` timed calls after one untimed warm-up; ``repeats=0``: one timed
+    call, no warm-up (for the long sweeps)."""
+    if repeats == 0:
+        t = time.perf_counter()
+        out = fn()
+        return time.perf_counter() - t, out
     out = fn()
     times = []
     for _ in range(repeats):
@@ -40,6 +46,16 @@ def median_time(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
         out = fn()
         times.append(time.perf_counter() - t)
     return statistics.median(times), out
+
+
+def cpu_time(fn: Callable[[], Any], repeats: int = 5) -> float:
+    """Median CPU time of ``fn`` (this process only: less sensitive to a busy machine)."""
+    times = []
+    for _ in range(repeats):
+        t = time.process_time()
+        fn()
+        times.append(time.process_time() - t)
+    return statistics.median(times)
 
 
 def record(group: str, name: str, seconds: float, note: str = "") -> None:
@@ -93,34 +109,108 @@ def norway_cases() -> None:
                 record(group, "naive PuLP + CBC (unit segments)", secs)
 
 
-def rules_case() -> None:
-    problem = norway_2024()
+def _county_recommendations(problem: bs.Problem) -> dict[str, int]:
+    """The counties' "recommendations": 2023 requests per county, scaled to the need in fives."""
     hist = load_history()
     asked = hist[hist["year"] == 2023].groupby("fylke")["anmodning"].sum()
     counties = {m.county for m in problem.municipalities}
     asked = asked[asked.index.isin(counties)]
-    # the counties' "recommendations": 2023 requests per county, scaled to 37,000 in fives
     shares = asked / asked.sum() * problem.total / 5
     fives = np.floor(shares).astype(int)
     rest = int(problem.total / 5 - fives.sum())
     for c in (shares - fives).sort_values(ascending=False).index[:rest]:
         fives[c] += 1
-    problem = problem.with_rules(county_totals={c: int(v) * 5 for c, v in fives.items()})
-    group = "Norway 2024, all process rules + county totals"
-    for solver in ("cbc", "highs"):
-        secs, alloc = median_time(lambda s=solver: bs.allocate(problem, solver=s), 3)
-        assert alloc.status == "optimal", alloc.message
+    return {c: int(v) * 5 for c, v in fives.items()}
+
+
+RULES_TOTALS = [30_000 + 789 * k for k in range(20)]  # 30,000 ... 44,991, mostly off the grid of 5
+
+
+def rules_path_cases() -> None:
+    """Issue #16: the exact rules path against CBC on the same problems, in the same run."""
+    base = norway_2024()
+    group = "Norway 2024, all process rules, 20 totals 30,000-44,991"
+    fast, slow, cpu, worst = [], [], [], 0.0
+    for total in RULES_TOTALS:
+        problem = base.with_need(total)
+        secs, alloc = median_time(lambda p=problem: bs.allocate(p), 5)
+        cpu.append(cpu_time(lambda p=problem: bs.allocate(p)))
+        assert alloc.status == "optimal" and alloc.solver == "lagrange", alloc.solver_reason
         assert_valid_allocation(problem, alloc)
-        record(
-            group,
-            f"busetting integer program ({solver})",
-            secs,
-            alloc.message.split("; ")[-1].rstrip(")"),
-        )
-    plain = norway_2024()
-    secs, alloc = median_time(lambda: bs.allocate(plain), 5)
-    assert alloc.status == "optimal"
-    record("Norway 2024, process rules (no county totals)", "busetting integer program (cbc)", secs)
+        cbc_secs, milp = median_time(lambda p=problem: bs.allocate(p, solver="cbc"), 1)
+        assert milp.status == "optimal"
+        assert abs(alloc.objective - milp.objective) <= 1e-9 * max(1.0, milp.objective)
+        fast.append(secs)
+        slow.append(cbc_secs)
+        worst = max(worst, secs)
+    off = sum(1 for t in RULES_TOTALS if t % 5)
+    record(
+        group,
+        "busetting rules path (allocate, end to end)",
+        statistics.median(fast),
+        f"median of 20 totals ({off} off the grid); worst {worst * 1e3:.0f} ms; "
+        f"CPU time median {statistics.median(cpu) * 1e3:.0f} ms",
+    )
+    record(
+        group,
+        "busetting integer program (cbc)",
+        statistics.median(slow),
+        f"median of the same 20; worst {max(slow) * 1e3:,.0f} ms; same objective on each",
+    )
+    problem = base.with_rules(county_totals=_county_recommendations(base))
+    group = "Norway 2024, all process rules + county totals"
+    secs, alloc = median_time(lambda: bs.allocate(problem), 9)
+    assert alloc.status == "optimal" and alloc.solver == "lagrange", alloc.solver_reason
+    assert_valid_allocation(problem, alloc)
+    used = cpu_time(lambda: bs.allocate(problem))
+    record(
+        group,
+        "busetting rules path (allocate, end to end)",
+        secs,
+        f"CPU time {used * 1e3:.0f} ms; {alloc.certificate[0].core} municipalities searched",
+    )
+    for solver in ("cbc", "highs"):
+        if solver not in bs.available_solvers():
+            continue
+        secs, milp = median_time(lambda s=solver: bs.allocate(problem, solver=s), 3)
+        assert milp.status == "optimal"
+        assert abs(alloc.objective - milp.objective) <= 1e-9 * max(1.0, milp.objective)
+        note = milp.message.split("; ")[-1].rstrip(")")
+        record(group, f"busetting integer program ({solver})", secs, note)
+    rules_sweeps(base, statistics.median(slow))
+
+
+def rules_sweeps(base: bs.Problem, cbc_median: float) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    group = "scenarios, 1,001 totals with the rules (Norway)"
+    totals = range(30_000, 45_001, 15)
+    started = time.process_time()
+    secs, table = median_time(lambda: bs.scenarios(base, totals), 0)
+    used = time.process_time() - started
+    assert table.shape[1] == 1001 and not table.isna().any().any()
+    assert table[37_005].tolist() == bs.allocate(base.with_need(37_005)).requests.tolist()
+    record(
+        group,
+        "busetting scenarios (serial)",
+        secs,
+        f"{secs / 1001 * 1e3:.1f} ms per total; CPU time {used:.1f} s",
+    )
+    record(
+        group,
+        "integer program (cbc) per total, extrapolated",
+        cbc_median * 1001,
+        "1,001 x the CBC median of the 20-total case",
+    )
+    group = "uncertainty, 200 samples with the rules (Norway)"
+    samples = np.random.default_rng(16).normal(37_000, 2_500, 200).round().astype(int)
+    secs, serial = median_time(lambda: bs.uncertainty(base, samples), 0)
+    distinct = len(set(samples.tolist()))
+    record(group, "busetting uncertainty (serial)", secs, f"{distinct} distinct totals")
+    with ProcessPoolExecutor(2) as pool:
+        secs, parallel = median_time(lambda: bs.uncertainty(base, samples, executor=pool), 0)
+    assert serial.equals(parallel), "the executor changed the result"
+    record(group, "busetting uncertainty (2 processes)", secs, "result equal to the serial run")
 
 
 def scaled_cases() -> None:
@@ -207,12 +297,20 @@ def table() -> str:
     return "\n".join(lines)
 
 
+CASES = {
+    "norway": lambda: norway_cases(),
+    "rules_path": lambda: rules_path_cases(),
+    "scaled": lambda: scaled_cases(),
+    "sweep": lambda: sweep_and_revise(),
+    "import": lambda: import_time(),
+}
+
+
 def main() -> None:
-    norway_cases()
-    rules_case()
-    scaled_cases()
-    sweep_and_revise()
-    import_time()
+    chosen = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--only=")]
+    for name, case in CASES.items():
+        if not chosen or name in chosen:
+            case()
     text = table()
     print(text)
     if "--write" in sys.argv:

@@ -66,7 +66,7 @@ def test_json_on_stdout() -> None:
     assert out.returncode == 0
     data = json.loads(out.stdout)
     assert (data["status"], data["total"], data["minors_total"]) == ("optimal", 37_000, 610)
-    assert data["method"] == "webster" and data["solver"] == "cbc"  # the process rules
+    assert data["method"] == "webster" and data["solver"] == "lagrange"  # the process rules
     first = data["municipalities"][0]
     assert set(first) >= {"municipality_id", "name", "county", "target", "request", "minors"}
     assert sum(m["request"] for m in data["municipalities"]) == 37_000

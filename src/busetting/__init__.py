@@ -35,7 +35,7 @@ from busetting.explain import Explanation, Verification, verify
 from busetting.methods import Method
 from busetting.model import Criterion, Municipality, Need, Problem, Rules
 from busetting.reconciliation import Recommendations, Reconciliation, reconcile
-from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting.result import Allocation, Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting.solve import allocate, diagnose, fingerprint
 from busetting.solvers import available_solvers
@@ -60,6 +60,7 @@ __all__ = [
     "Reconciliation",
     "Revision",
     "Rules",
+    "RulesCertificate",
     "Shortfall",
     "SolverError",
     "Status",

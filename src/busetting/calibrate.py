@@ -25,13 +25,16 @@ new total (when given).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from busetting._sweep import Progress, check_sweep_args, progress_reporter, run_sweep
 from busetting.criteria import build_key
 from busetting.exceptions import InputError
 from busetting.methods import Method, parse_method
@@ -99,6 +102,8 @@ def calibrate(
     loss: str = "l1",
     method: Method | str = "webster",
     previous: Mapping[str, int] | pd.Series | None = None,
+    progress: Progress | bool | None = None,
+    executor: Executor | None = None,
 ) -> Calibration:
     """Fit the criteria weights of ``problem`` to ``observed`` requests.
 
@@ -116,6 +121,12 @@ def calibrate(
         ``sum |x - observed| / N`` on the integer allocation.
     previous : mapping, optional
         Last year's requests, for the "previous year scaled" baseline.
+    progress : callable or bool, optional
+        ``progress(done, total)`` after each step of the search (start x step size), or
+        ``True`` for a bar on a terminal.
+    executor : concurrent.futures.Executor, optional
+        Evaluates the candidate weights of each search step in parallel (for example a
+        ``ProcessPoolExecutor``); the fit is the same as the serial one.
 
     Examples
     --------
@@ -134,6 +145,7 @@ def calibrate(
     """
     from busetting.solve import allocate
 
+    check_sweep_args("calibrate", progress, executor)
     if loss != "l1":
         raise InputError(f"The `loss` parameter of `calibrate` must be 'l1'. Got {loss!r} instead.")
     unknown = sorted(set(constraints) - {"capacity_largest"})
@@ -180,24 +192,29 @@ def calibrate(
 
     evaluations = 0
     cache: dict[tuple[int, ...], float] = {}
+    loss_at = functools.partial(_integer_loss, base, tuple(crits), obs, total, method_)
 
     def feasible(w: np.ndarray) -> bool:
         if (w < lo - 1e-12).any() or (w > hi + 1e-12).any():
             return False
         return not (largest and (w > w[cap] + 1e-12).any())
 
-    def integer_loss(w: np.ndarray) -> float:
+    def cache_key(w: np.ndarray) -> tuple[int, ...]:
+        return tuple(np.round(w * 1e6).astype(int))
+
+    def evaluate(ws: list[np.ndarray]) -> list[float]:
+        """Integer losses of ``ws``; the new ones on the executor when there is one."""
         nonlocal evaluations
-        k = tuple(np.round(w * 1e6).astype(int))
-        if k not in cache:
-            evaluations += 1
-            alloc = allocate(_with_weights(base, crits, w), method=method_)
-            cache[k] = (
-                float(np.abs(alloc.requests.to_numpy() - obs).sum()) / total
-                if alloc.requests is not None
-                else float("inf")
-            )
-        return cache[k]
+        fresh: dict[tuple[int, ...], np.ndarray] = {}
+        for w in ws:
+            k = cache_key(w)
+            if k not in cache and k not in fresh:
+                fresh[k] = w
+        if fresh:
+            values = run_sweep(loss_at, list(fresh.values()), executor=executor)
+            evaluations += len(fresh)
+            cache.update(zip(fresh, values, strict=True))
+        return [cache[cache_key(w)] for w in ws]
 
     starts = [
         *starts_extra,
@@ -205,12 +222,17 @@ def calibrate(
         np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
         np.full(c, 1.0 / c),
     ]
+    report = progress_reporter(progress, "calibrate")
+    rounds, done = len(starts) * len(STEPS), 0
     best_w, best = w_lp, float("inf")
     for start in starts:
         w = start.copy()
         if not feasible(w):
+            done += len(STEPS)
+            if report is not None:
+                report(done, rounds)
             continue
-        current = integer_loss(w)
+        current = evaluate([w])[0]
         for step in STEPS:
             improved = True
             while improved and current > 0:
@@ -222,12 +244,18 @@ def calibrate(
                     cand[j] += step
                     if cand[i] < -1e-12 or not feasible(cand):
                         continue
-                    cand = np.clip(cand, 0, 1)
-                    moves.append((integer_loss(cand), i, j, cand))
+                    moves.append((i, j, np.clip(cand, 0, 1)))
                 if moves:
-                    value, _, _, cand = min(moves, key=lambda m: (m[0], m[1], m[2]))
+                    losses = evaluate([m[2] for m in moves])
+                    value, _, _, cand = min(
+                        ((v, i, j, cw) for v, (i, j, cw) in zip(losses, moves, strict=True)),
+                        key=lambda m: (m[0], m[1], m[2]),
+                    )
                     if value < current - 1e-15:
                         w, current, improved = cand, value, True
+            done += 1
+            if report is not None:
+                report(done, rounds)
         if current < best:
             best_w, best = w, current
     fitted = allocate(_with_weights(base, crits, best_w), method=method_)
@@ -316,6 +344,23 @@ def continuous_fit(
     hi = np.array([b[1] for b in (bounds or [(0.0, 1.0)] * c)])
     w = np.clip(res.x[:c], lo, hi)
     return w / w.sum(), float(res.fun)
+
+
+def _integer_loss(
+    base: Problem,
+    crits: Sequence[Criterion],
+    obs: np.ndarray,
+    total: int,
+    method: Method,
+    w: np.ndarray,
+) -> float:
+    """``sum |x - observed| / N`` of the integer allocation with weights ``w``."""
+    from busetting.solve import allocate
+
+    alloc = allocate(_with_weights(base, crits, w), method=method)
+    if alloc.requests is None:
+        return float("inf")
+    return float(np.abs(alloc.requests.to_numpy() - obs).sum()) / total
 
 
 def _consistent_weights(

@@ -20,7 +20,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -524,6 +524,14 @@ def _progress(stream: TextIO, what: str, enabled: bool) -> Iterator[None]:
             thread.join()
 
 
+def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
+    """A "k / n" progress line on ``stream`` when it is a terminal, else None."""
+    from busetting._sweep import TerminalBar
+
+    isatty = getattr(stream, "isatty", None)
+    return TerminalBar(what, stream) if isatty is not None and isatty() else None
+
+
 def _print_failures(err: Any, stream: TextIO) -> None:
     print(f"busetting: error: {str(err).splitlines()[0]}", file=stream)
     table = getattr(err, "failure_cases", None)
@@ -853,8 +861,8 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = _apply_rules(args, _load(args, args.input))
     totals = _totals(args.totals)
     started = time.perf_counter()
-    with _progress(err, "scenarios", _interactive(err)):
-        table = bs.scenarios(problem, totals, method=args.method)
+    bar = _count_bar(err, "busetting: scenarios")
+    table = bs.scenarios(problem, totals, method=args.method, progress=bar)
     took = time.perf_counter() - started
     if args.out is not None:
         write_table(table, args.out)
@@ -959,7 +967,8 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem, observed = problem_for(args.year)
     previous = observed_requests(args.year - 1)
     constraints = ["capacity_largest"] if args.capacity_largest else []
-    with _progress(err, "calibrating", _interactive(err)):
+    bar = _count_bar(err, "busetting: calibrating")
+    with _progress(err, "calibrating", False):
         cal = bs.calibrate(
             problem,
             observed,
@@ -967,6 +976,7 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             method=args.method,
             constraints=constraints,
             previous=previous,
+            progress=bar,
         )
     if args.json:
         payload = {

@@ -32,6 +32,7 @@ from busetting._language import (
 from busetting._margins import Margin, indicator_margins
 from busetting.exceptions import InputError
 from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, signpost
+from busetting.result import Certificate
 
 if TYPE_CHECKING:
     from busetting.model import Problem
@@ -216,9 +217,12 @@ def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
 
 def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
     """Targets at which the request would move by one (threshold path only)."""
-    if not alloc.certificate:
+    cert = next(
+        (c for c in alloc.certificate if isinstance(c, Certificate) and c.key == "requests"),
+        None,
+    )
+    if cert is None:
         return None, None
-    cert = next(c for c in alloc.certificate if c.key == "requests")
     assert alloc.requests is not None
     x = int(alloc.requests.iloc[i])
     method = Method(alloc.method)

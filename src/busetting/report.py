@@ -40,6 +40,7 @@ from busetting.datasets import load_history, load_municipalities
 from busetting.exceptions import InputError
 from busetting.io import ATTRIBUTION, _atomic_write, _write_text
 from busetting.plots import Bar, MapPoint, bars_svg, map_svg
+from busetting.result import RulesCertificate
 
 if TYPE_CHECKING:
     from busetting.model import Criterion
@@ -131,6 +132,8 @@ _W: dict[str, dict[str, Any]] = {
             "version": "busetting",
         },
         "cert": "{key}: λ low {lo} ≤ λ high {hi}{exact}",
+        "rules_cert": "{key}: Lagrangian bound {lo} ≤ objective {hi}, every value within the "
+        "gap {gap} searched (exact rules path)",
         "exact": " (settled exactly)",
         "keys": {"requests": "requests", "minors": "minors"},
         "nocert": "proven by the solver with a zero gap (integer program)",
@@ -223,6 +226,8 @@ _W: dict[str, dict[str, Any]] = {
             "version": "busetting",
         },
         "cert": "{key}: λ lav {lo} ≤ λ høy {hi}{exact}",
+        "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, hver verdi "
+        "innenfor gapet {gap} gjennomsøkt (den eksakte regelveien)",
         "exact": " (avgjort eksakt)",
         "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
@@ -547,7 +552,14 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
     pw = w["params"]
     p = alloc.problem
     certs = [
-        w["cert"].format(
+        w["rules_cert"].format(
+            key=w["keys"].get(c.key, c.key),
+            lo=d.tech(c.bound),
+            hi=d.tech(c.objective),
+            gap=d.tech(c.gap),
+        )
+        if isinstance(c, RulesCertificate)
+        else w["cert"].format(
             key=w["keys"].get(c.key, c.key),
             lo=d.tech(c.lambda_low),
             hi=d.tech(c.lambda_high),

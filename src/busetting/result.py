@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from busetting.explain import Explanation
     from busetting.model import Problem
 
-__all__ = ["Allocation", "Certificate", "Shortfall", "Status", "Tie"]
+__all__ = ["Allocation", "Certificate", "RulesCertificate", "Shortfall", "Status", "Tie"]
 
 
 class Status(StrEnum):
@@ -108,6 +108,38 @@ class Certificate:
         return self.lambda_low <= self.lambda_high + EXACT_MARGIN * scale
 
 
+@dataclass(frozen=True)
+class RulesCertificate:
+    """Proof of optimality of the exact rules path (re-checked by
+    :func:`busetting.solvers.lagrange.check_certificate`).
+
+    ``lambdas`` maps each requests sum group (``"national"``, a county name, or ``"rest"``)
+    to its multiplier; ``nu`` prices a request one above the grid, ``lambda_minors`` the
+    minors total and ``mu`` a minors host. ``bound`` is the Lagrangian lower bound they give,
+    ``objective`` the solution's value; the search covered every value of reduced cost at most
+    ``gap`` (``>= objective - bound``) and found nothing better. ``candidates`` counts the
+    values searched and ``core`` the municipalities with more than one.
+    """
+
+    key: str
+    method: str
+    lambdas: tuple[tuple[str, float], ...]
+    nu: float
+    lambda_minors: float
+    mu: float
+    bound: float
+    objective: float
+    gap: float
+    candidates: int
+    core: int
+
+    @property
+    def holds(self) -> bool:
+        """Whether the bound and the searched gap cover the objective."""
+        tol = 1e-9 * max(1.0, abs(self.objective))
+        return self.bound <= self.objective + tol and self.objective - self.bound <= self.gap + tol
+
+
 @dataclass(frozen=True, eq=False)
 class Allocation:
     """Integer requests per municipality, with everything needed to explain and check them.
@@ -127,9 +159,10 @@ class Allocation:
         ``"min"``, ``"minors"`` (held up by its minors), ``"zero target"`` or ``""``.
     objective, requests_objective, minors_objective : float or None
     method, solver, solver_version, solver_reason : str
-    certificate : tuple of Certificate
-        One per key solved by the threshold path (empty for the integer program, whose
-        optimality is proven by the solver with a zero gap).
+    certificate : tuple of Certificate or RulesCertificate
+        One per key solved by the threshold path; one :class:`RulesCertificate` from the exact
+        rules path (empty for the integer program, whose optimality is proven by the solver
+        with a zero gap).
     ties : tuple of Tie
     diagnosis : tuple of Shortfall
         Why the problem is infeasible (empty otherwise).
@@ -158,7 +191,7 @@ class Allocation:
     solver: str
     solver_version: str
     solver_reason: str
-    certificate: tuple[Certificate, ...]
+    certificate: tuple[Certificate | RulesCertificate, ...]
     ties: tuple[Tie, ...]
     diagnosis: tuple[Shortfall, ...]
     fingerprint: str

@@ -30,7 +30,9 @@ broken by the library's tie rule. Revising with no new information returns the s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +40,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from busetting._sweep import (
+    Progress,
+    check_sweep_args,
+    progress_reporter,
+    requests_at,
+    run_sweep,
+)
 from busetting.criteria import build_key
 from busetting.exceptions import InputError
 from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
@@ -486,6 +495,8 @@ def scenarios(
     *,
     method: Method | str = "webster",
     solver: str | None = None,
+    progress: Progress | bool | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Requests per municipality (rows) for each national total (columns).
 
@@ -496,6 +507,11 @@ def scenarios(
     solved total by total. A total that cannot be met (infeasible, or below the problem's
     minors need) is a column of missing values.
 
+    ``progress`` (a callable ``progress(done, total)``, or ``True`` for a bar on a terminal)
+    follows the totals; ``executor`` (any :class:`concurrent.futures.Executor`, e.g. a
+    ``ProcessPoolExecutor`` or a Dask client's executor) solves blocks of totals in parallel.
+    The table is the same either way.
+
     Examples
     --------
     >>> import busetting as bs
@@ -505,6 +521,8 @@ def scenarios(
     >>> bs.scenarios(p, [9, 10, 11]).to_numpy().tolist()
     [[4, 5, 6], [3, 3, 3], [2, 2, 2]]
     """
+
+    check_sweep_args("scenarios", progress, executor)
     method_ = parse_method(method)
     values = sorted({int(t) for t in totals})
     if any(t < 0 for t in values):
@@ -517,12 +535,19 @@ def scenarios(
     if not values:
         return out
     if not _fast_path(problem, method_) or solver not in (None, "threshold"):
-        for t in values:
-            if t < problem.minors:  # the minors need cannot be met: missing values
-                continue
-            alloc = allocate(problem.with_need(t), method=method_, solver=solver)
-            if alloc.requests is not None:
-                out[t] = alloc.requests.to_numpy()
+        blocks = [values[k : k + SWEEP_BLOCK] for k in range(0, len(values), SWEEP_BLOCK)]
+        solved = run_sweep(
+            functools.partial(requests_at, problem, method_, solver),
+            blocks,
+            progress=progress,
+            executor=executor,
+            label="scenarios",
+            weights=[len(b) for b in blocks],
+        )
+        for block, columns in zip(blocks, solved, strict=True):
+            for t, column in zip(block, columns, strict=True):
+                if column is not None:
+                    out[t] = column
         return out
     # the unit order depends only on the shares: build the key at a positive total
     scaled = problem.with_need(max(values[-1], 1), 0)
@@ -551,7 +576,14 @@ def scenarios(
             np.add.at(current, ranked[done:step], 1)
             done = step
         out[t] = current
+    reporter = progress_reporter(progress, "scenarios")
+    if reporter is not None:
+        reporter(len(values), len(values))
     return out
+
+
+SWEEP_BLOCK = 8
+"""Totals per work item of a scenario sweep (the same blocks serially and on an executor)."""
 
 
 def _unit_order(method: Method, key: Any, rows: np.ndarray, ks: np.ndarray) -> np.ndarray:
@@ -597,6 +629,8 @@ def uncertainty(
     *,
     quantiles: Sequence[float] = (0.1, 0.5, 0.9),
     method: Method | str = "webster",
+    progress: Progress | bool | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """Per-municipality bands of the request under an uncertain national total.
 
@@ -606,10 +640,14 @@ def uncertainty(
     (``inverted_cdf``: always a request that occurs). For given quantiles of the total, a
     house-monotone method gives the request quantiles exactly as the requests at those totals.
     Columns ``p10``, ``p50``, ``p90`` (from ``quantiles``), indexed by municipality_id.
+    ``progress`` and ``executor`` are passed to :func:`scenarios` (the distinct totals are
+    solved once each).
     """
+    check_sweep_args("uncertainty", progress, executor)
+    sweep: dict[str, Any] = {"progress": progress, "executor": executor}
     if isinstance(totals, Mapping):
         probs = sorted(totals)
-        table = scenarios(problem, [totals[p] for p in probs], method=method)
+        table = scenarios(problem, [totals[p] for p in probs], method=method, **sweep)
         return pd.DataFrame(
             {f"p{round(p * 100):d}": table[int(totals[p])] for p in probs}, index=table.index
         )
@@ -620,7 +658,7 @@ def uncertainty(
             "Got none instead."
         )
     unique, inverse = np.unique(samples, return_inverse=True)
-    table = scenarios(problem, unique.tolist(), method=method)
+    table = scenarios(problem, unique.tolist(), method=method, **sweep)
     matrix = table.to_numpy(dtype=float)[:, inverse]
     out = {
         f"p{round(q * 100):d}": np.quantile(matrix, q, axis=1, method="inverted_cdf")
@@ -637,17 +675,25 @@ def sensitivity(
     delta: float = 0.05,
     method: Method | str = "webster",
     solver: str | None = None,
+    progress: Progress | bool | None = None,
+    executor: Executor | None = None,
 ) -> pd.DataFrame:
     """How each request moves when one criterion weight moves by ``±delta``.
 
     The other weights are rescaled in proportion so the weights still sum to 1. Returns a
     tidy frame: ``criterion``, ``delta``, ``weight``, ``municipality_id``, ``name``,
-    ``base_request``, ``request``, ``change``.
+    ``base_request``, ``request``, ``change``. ``progress`` follows the moved solves;
+    ``executor`` (any :class:`concurrent.futures.Executor`) runs them in parallel, with the
+    same result.
     """
+    from busetting.solve import allocate
+
+    check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None
     rows = []
     names = {m.municipality_id: m.name for m in problem.municipalities}
+    moves = []
     for c in problem.criteria:
         for d in (-delta, delta):
             w = min(1.0, max(0.0, c.weight + d))
@@ -661,25 +707,32 @@ def sensitivity(
             ]
             total_w = sum(cc.weight for cc in crits)
             crits[-1] = crits[-1].model_copy(update={"weight": crits[-1].weight + 1 - total_w})
-            moved = problem.model_copy(update={"criteria": tuple(crits)})
-            alloc = allocate(moved, method=method, solver=solver)
-            if alloc.requests is None:
-                continue
-            base_values = base.requests.to_dict()
-            for mid, r in alloc.requests.items():
-                b = int(base_values[mid])
-                rows.append(
-                    {
-                        "criterion": c.name,
-                        "delta": d,
-                        "weight": w,
-                        "municipality_id": mid,
-                        "name": names[str(mid)],
-                        "base_request": b,
-                        "request": int(r),
-                        "change": int(r) - b,
-                    }
-                )
+            moves.append((c.name, d, w, problem.model_copy(update={"criteria": tuple(crits)})))
+    solved = run_sweep(
+        functools.partial(_requests_of, method, solver),
+        [moved for *_, moved in moves],
+        progress=progress,
+        executor=executor,
+        label="sensitivity",
+    )
+    base_values = base.requests.to_dict()
+    for (name, d, w, _), requests in zip(moves, solved, strict=True):
+        if requests is None:
+            continue
+        for mid, r in requests.items():
+            b = int(base_values[mid])
+            rows.append(
+                {
+                    "criterion": name,
+                    "delta": d,
+                    "weight": w,
+                    "municipality_id": mid,
+                    "name": names[str(mid)],
+                    "base_request": b,
+                    "request": int(r),
+                    "change": int(r) - b,
+                }
+            )
     return pd.DataFrame(
         rows,
         columns=[
@@ -693,3 +746,10 @@ def sensitivity(
             "change",
         ],
     )
+
+
+def _requests_of(method: Method | str, solver: str | None, problem: Problem) -> pd.Series | None:
+    """The requests of ``problem`` (None when it has no allocation)."""
+    from busetting.solve import allocate
+
+    return allocate(problem, method=method, solver=solver).requests

@@ -19,6 +19,7 @@ __all__ = [
     "CertificateOutput",
     "CriterionOutput",
     "MunicipalityOutput",
+    "RulesCertificateOutput",
     "ShortfallOutput",
     "TieOutput",
 ]
@@ -83,6 +84,24 @@ class CertificateOutput(BaseModel):
     exact: bool
 
 
+class RulesCertificateOutput(BaseModel):
+    """The exact rules path's optimality certificate (Lagrangian bound and search gap)."""
+
+    model_config = _OUT
+
+    key: str
+    method: str
+    lambdas: list[tuple[str, float]]
+    nu: float | None
+    lambda_minors: float | None
+    mu: float | None
+    bound: float | None
+    objective: float | None
+    gap: float | None
+    candidates: int
+    core: int
+
+
 class ShortfallOutput(BaseModel):
     """One infeasible constraint group and the amount by which it misses."""
 
@@ -111,7 +130,7 @@ class AllocationOutput(BaseModel):
     criteria: list[CriterionOutput]
     minors_criteria: list[CriterionOutput]
     ties: list[TieOutput]
-    certificate: list[CertificateOutput]
+    certificate: list[CertificateOutput | RulesCertificateOutput]
     diagnosis: list[ShortfallOutput]
     fingerprint: str
     version: str

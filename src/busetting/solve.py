@@ -189,8 +189,9 @@ def allocate(
     solver : {None, "threshold", "cbc", "highs"}
         ``None`` picks the fastest path that can solve the problem (the choice and the reason
         are in ``solver`` and ``solver_reason``): the threshold path for bounds-only problems
-        whose independent minors solution fits inside the requests, the integer program with
-        CBC otherwise.
+        whose independent minors solution fits inside the requests, the exact rules path
+        (``"lagrange"``, :mod:`busetting.solvers.lagrange`) for the process rules, the integer
+        program with CBC otherwise (and for what the rules path does not take).
     time_limit : float, optional
         Seconds allowed to an integer-program solve (ignored by the threshold path, which
         has no iterations to stop). A time-limited solve is never reported as optimal.
@@ -494,18 +495,28 @@ def _allocate_rules(
     mlo = bounds.minors_lower
     mhi = bounds.effective_minors_upper()
     spec = plan.spec
-    start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
-    start_m = solve_separable(method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets).x
-    outcome = solve_rules_milp(
-        KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
-        KeySpec(method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors),
-        mkey.rows,
-        spec,
-        backend=backend,
-        time_limit=time_limit,
-        start_x=start_x,
-        start_m=start_m,
-    )
+    fast = _rules_fast_path(problem, method, key, mkey, plan) if solver is None else None
+    certs: tuple[Any, ...] = ()
+    if isinstance(fast, str):
+        reason = f"{reason} ({fast})"
+    if fast is not None and not isinstance(fast, str):
+        outcome, certs = fast
+        backend, reason = "lagrange", f"the rules ({words}) take the exact rules path"
+    else:
+        start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
+        start_m = solve_separable(
+            method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets
+        ).x
+        outcome = solve_rules_milp(
+            KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
+            KeySpec(method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors),
+            mkey.rows,
+            spec,
+            backend=backend,
+            time_limit=time_limit,
+            start_x=start_x,
+            start_m=start_m,
+        )
     if outcome.status is Status.INFEASIBLE:
         from busetting.constrained import elastic_diagnosis
 
@@ -573,12 +584,46 @@ def _allocate_rules(
         solver=backend,
         solver_version=outcome.solver_version,
         solver_reason=reason,
-        certificate=(),
+        certificate=certs,
         ties=(),
         diagnosis=(),
         runtime=time.perf_counter() - started,
         **common,
     )
+
+
+def _rules_fast_path(
+    problem: Problem, method: Method, key: Key, mkey: Key, plan: Any
+) -> tuple[Any, tuple[Any, ...]] | str:
+    """The exact rules path (:mod:`busetting.solvers.lagrange`) as a rules-program outcome
+    and its certificate, or the reason it does not apply."""
+    from busetting.solvers import lagrange
+    from busetting.solvers.milp import RulesOutcome
+
+    why = lagrange.supports(plan.spec)
+    if why is not None:
+        return why
+    sol = lagrange.solve_rules(
+        method,
+        key.targets,
+        mkey.targets,
+        mkey.rows,
+        plan.spec,
+        problem.total,
+        problem.minors,
+        county_names=plan.counties,
+    )
+    if sol is None:
+        return "the exact rules path's search exceeded its budget"
+    cert = sol.certificate
+    message = (
+        f"optimal (rules path: Lagrangian bound {cert.bound:.6g} closed by a search over "
+        f"{cert.core} municipalities with more than one candidate value)"
+    )
+    version = f"busetting {__version__}"
+    return RulesOutcome(
+        Status.OPTIMAL, sol.x, sol.m, message, version, 1, sol.objective, cert.bound
+    ), (cert,)
 
 
 def _grouped_start(

@@ -370,6 +370,7 @@ class RuleSpec:
     county_penalty: float | None
     max_hosts: int | None
     exact_hosts: bool
+    county_names: tuple[str, ...] = ()  # names of the county groups, for messages
 
 
 @dataclass(frozen=True)
@@ -622,11 +623,17 @@ def _build_rules(
     xb: IntArray,
     ma: IntArray,
     mb: IntArray,
+    slack: dict[str, tuple[Any, Any]] | None = None,
 ) -> tuple[Any, list[Any], list[Any]]:
     """The program over allowed points: each variable picks one value of its window.
 
     The cost of each point is the method's exact deviation, so the objective is exact at
     every point, and the relaxation of a variable is the convex hull of its allowed values.
+
+    With ``slack`` (a dict to fill), the program is the elastic one of the infeasibility
+    diagnosis: every joining row (the two totals, the off-grid count, hard county totals, the
+    host limit) gets a surplus and a shortfall variable, recorded in ``slack`` under the
+    group's name, and the objective is their sum.
     """
     import pulp
 
@@ -645,7 +652,34 @@ def _build_rules(
     ]
     hosts = [v for c in mv if isinstance(c, _Choice) for v in c.where(lambda p: p > 0)]
     const_hosts = sum(1 for c in mv if isinstance(c, int) and c > 0)
-    if rules.county_penalty is not None:
+
+    def joining(name: str, terms: list[Any], rhs: int, sense: str = "==") -> bool:
+        """A joining row; a constant row is checked instead (CBC rejects empty rows)."""
+        constant = sum(v for v in terms if isinstance(v, int))
+        free = [v for v in terms if not isinstance(v, int)]
+        if slack is not None:
+            plus = prob.add_variable(f"sp_{len(slack)}", lowBound=0)
+            minus = prob.add_variable(f"sm_{len(slack)}", lowBound=0)
+            slack[name] = (plus, minus)
+            if sense == "==":
+                prob.addConstraint(
+                    pulp.lpSum(free) + minus - plus == rhs - constant, f"elastic_{len(slack)}"
+                )
+            else:
+                prob.addConstraint(
+                    pulp.lpSum(free) - plus <= rhs - constant, f"elastic_{len(slack)}"
+                )
+                prob.addConstraint(minus == 0, f"elastic_zero_{len(slack)}")
+            return True
+        if not free:
+            return constant == rhs if sense == "==" else constant <= rhs
+        if sense == "==":
+            prob.addConstraint(pulp.lpSum(free) == rhs - constant, name.replace(" ", "_"))
+        else:
+            prob.addConstraint(pulp.lpSum(free) <= rhs - constant, name.replace(" ", "_"))
+        return True
+
+    if rules.county_penalty is not None and slack is None:
         for gid, target in rules.county_totals.items():
             plus = prob.add_variable(f"dp_{gid}", lowBound=0)
             minus = prob.add_variable(f"dm_{gid}", lowBound=0)
@@ -653,28 +687,90 @@ def _build_rules(
             prob += pulp.lpSum(xval[i] for i in rows) - target == plus - minus, f"county_{gid}"
             objective.append(rules.county_penalty * plus)
             objective.append(rules.county_penalty * minus)
-    prob += pulp.lpSum(objective) if objective else pulp.LpAffineExpression(constant=0.0)
-    ok &= _add_sum(prob, xval, requests.total, "total")
+    ok &= joining("requests total", xval, requests.total)
     if rules.county_penalty is None:
         for gid, target in rules.county_totals.items():
             rows = np.flatnonzero(rules.county == gid).tolist()
-            ok &= _add_sum(prob, [xval[i] for i in rows], target, f"county_{gid}")
-    if offgrid:
-        prob += pulp.lpSum(offgrid) == rules.offgrid_count, "offgrid"
-    elif rules.offgrid_count:
-        ok = False
+            name = rules.county_names[gid] if rules.county_names else f"county_{gid}"
+            ok &= joining(name, [xval[i] for i in rows], target)
+    if rules.offgrid_count:
+        ok &= joining("granularity", list(offgrid), rules.offgrid_count)
     if len(mv):
-        ok &= _add_minors(prob, mval, xval, minors.total, minors_rows)
+        ok &= joining("minors total", mval, minors.total)
+        for j, row in enumerate(minors_rows.tolist()):
+            mj, xi = mval[j], xval[row]
+            if isinstance(mj, int) and isinstance(xi, int):
+                ok &= mj <= xi
+            else:
+                prob += mj <= xi, f"minors_within_{j}"
         if rules.max_hosts is not None:
-            limit = rules.max_hosts - const_hosts
-            if hosts:
-                if rules.exact_hosts:
-                    prob += pulp.lpSum(hosts) == limit, "hosts"
-                else:
-                    prob += pulp.lpSum(hosts) <= limit, "hosts"
-            elif limit < 0 or (rules.exact_hosts and limit != 0):
-                ok = False
+            ok &= joining(
+                "minors hosts",
+                [*hosts, *([1] * const_hosts)] if const_hosts else list(hosts),
+                rules.max_hosts,
+                "==" if rules.exact_hosts else "<=",
+            )
+    if slack is not None:
+        objective = [p + q for p, q in slack.values()]
+    prob += pulp.lpSum(objective) if objective else pulp.LpAffineExpression(constant=0.0)
     if not ok:  # the window (or a constant) breaks a rule: an infeasible program
         dummy = prob.add_variable("infeasible", lowBound=0, upBound=0)
         prob += dummy >= 1, "infeasible_window"
     return prob, xv, mv
+
+
+def elastic_rules_milp(
+    rules: RuleSpec,
+    total: int,
+    minors_total: int,
+    minors_rows: IntArray,
+    county_names: tuple[str, ...],
+    *,
+    backend: str,
+    time_limit: float | None,
+) -> list[tuple[str, int, int]]:
+    """The elastic rules program over the full ranges: per joining row that had to give,
+    ``(name, raise_by, lower_by)`` (its right-hand side must be raised or lowered)."""
+    import dataclasses
+
+    xs, ms = rules.x_sets, rules.m_sets
+    spec = dataclasses.replace(rules, county_names=county_names)
+    zeros = np.zeros(len(xs.lower))
+    keys = (
+        KeySpec(Method.HAMILTON, zeros, xs.lower, xs.upper, total),
+        KeySpec(Method.HAMILTON, np.zeros(len(ms.lower)), ms.lower, ms.upper, minors_total),
+    )
+    slack: dict[str, tuple[Any, Any]] = {}
+    prob, _, _ = _build_rules(
+        keys[0],
+        keys[1],
+        minors_rows,
+        spec,
+        np.minimum(xs.lower, 0),
+        xs.upper,
+        np.minimum(ms.lower, 0),
+        ms.upper,
+        slack,
+    )
+    sol, _ = _run(prob, backend, time_limit)
+    if sol not in (_pulp_optimal(), _pulp_integer_feasible()):
+        return []  # the per-municipality sets alone cannot hold (or no answer in time)
+    out = []
+    for name, (plus, minus) in slack.items():
+        over = round(plus.varValue or 0.0)
+        under = round(minus.varValue or 0.0)
+        if over or under:
+            out.append((name, over, under))
+    return out
+
+
+def _pulp_optimal() -> int:
+    import pulp
+
+    return int(pulp.LpSolutionOptimal)
+
+
+def _pulp_integer_feasible() -> int:
+    import pulp
+
+    return int(pulp.LpSolutionIntegerFeasible)

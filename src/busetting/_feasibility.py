@@ -341,11 +341,17 @@ def _rules(
             )
     mm = m[minors_rows] if len(minors_rows) else m[:0]
     for j in np.flatnonzero(~_members(msets, mm)).tolist():
-        if msets.const[j]:
-            continue
         i = int(minors_rows[j])
         kg = rules.minors_min_group
-        why = f"below the group of {kg}" if kg and int(m[i]) < kg else f"not allowed ({what})"
+        if msets.const[j]:
+            why = (
+                f"but it has no room for a group ({what}), so its minors are held at "
+                f"{int(msets.lower[j]):,}"
+            )
+        elif kg and int(m[i]) < kg:
+            why = f"below the group of {kg}"
+        else:
+            why = f"not allowed ({what})"
         out.append(
             Violation("rules", ids[i], f"municipality {ids[i]} has {int(m[i]):,} minors, {why}")
         )

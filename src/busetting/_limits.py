@@ -48,13 +48,13 @@ def limit_failures(problem: Problem) -> list[dict[str, Any]]:
             value = getattr(m, column)
             if value is not None and value > MAX_PERSONS:
                 out.append(_failure(mid, column, value, persons))
-        for column, value in m.indicators.items():
-            if not (math.isfinite(value) and 0 <= value <= MAX_INDICATOR):
+        for column, level in m.indicators.items():
+            if not (math.isfinite(level) and 0 <= level <= MAX_INDICATOR):
                 out.append(
                     _failure(
                         mid,
                         column,
-                        value,
+                        level,
                         f"must be a finite number between 0 and {MAX_INDICATOR:g} "
                         "(the documented limit)",
                     )

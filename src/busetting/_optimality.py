@@ -88,14 +88,8 @@ def exact_sign(terms: Terms) -> int:
     for digits in (60, 200):
         with localcontext() as ctx:
             ctx.prec = digits
-            val = sum(
-                (Decimal(c.numerator) / Decimal(c.denominator) * Decimal(q).sqrt())
-                for q, c in merged.items()
-            )
-            scale = sum(
-                (abs(Decimal(c.numerator) / Decimal(c.denominator)) * Decimal(q).sqrt())
-                for q, c in merged.items()
-            )
+            val = _decimal_sum(merged, absolute=False)
+            scale = _decimal_sum(merged, absolute=True)
             if abs(val) > scale * Decimal(10) ** (20 - digits):
                 return 1 if val > 0 else -1
         # near zero: zero exactly when every square-free class cancels
@@ -108,11 +102,15 @@ def exact_sign(terms: Terms) -> int:
         merged = {f: c for f, c in by_class.items() if c}
     with localcontext() as ctx:  # pragma: no cover - nonzero and below 1e-180 relative
         ctx.prec = 2000
-        val = sum(
-            (Decimal(c.numerator) / Decimal(c.denominator) * Decimal(q).sqrt())
-            for q, c in merged.items()
-        )
-        return 1 if val > 0 else -1
+        return 1 if _decimal_sum(merged, absolute=False) > 0 else -1
+
+
+def _decimal_sum(merged: dict[int, Fraction], *, absolute: bool) -> Decimal:
+    total = Decimal(0)
+    for q, c in merged.items():
+        coef = Decimal(c.numerator) / Decimal(c.denominator)
+        total += (abs(coef) if absolute else coef) * Decimal(q).sqrt()
+    return total
 
 
 def _neg(terms: Terms) -> Terms:

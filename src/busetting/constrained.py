@@ -19,6 +19,9 @@ __all__ = ["RulePlan", "diagnose_rules", "elastic_diagnosis", "plan_rules"]
 
 IntArray = NDArray[np.int64]
 
+ELASTIC_TIME_LIMIT = 60.0
+"""Seconds allowed to the elastic program of the diagnosis when the solve had no time limit."""
+
 
 def _fmt(n: int) -> str:
     return f"{n:,}"
@@ -66,7 +69,9 @@ def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePla
         const,
     )
 
-    m_room = np.minimum(bounds.effective_minors_upper(), minors).astype(np.int64)
+    # the room for minors: their bounds, the minors need and the largest allowed request
+    reach = np.maximum(x_sets.largest()[bounds.minors_rows], 0)
+    m_room = np.minimum(np.minimum(bounds.effective_minors_upper(), minors), reach).astype(np.int64)
     m_low = bounds.minors_lower
     kg = rules.minors_min_group
     can_host = m_room >= np.maximum(max(kg, 1), m_low)
@@ -124,6 +129,20 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                 0,
             )
         )
+    m_small = msets.smallest()
+    for j, i in enumerate(np.flatnonzero([m.minors_eligible for m in ms]).tolist()):
+        if m_small[j] > max(int(large[i]), 0):
+            m = ms[i]
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} must take at least {int(m_small[j])} "
+                    f"minors ({', '.join(rules.describe())}), but its largest allowed request "
+                    f"is {max(int(large[i]), 0)}",
+                    int(m_small[j]),
+                    max(int(large[i]), 0),
+                )
+            )
     if out:
         return tuple(out)
     s_lo, s_hi = int(small.sum()), int(large.sum())
@@ -265,6 +284,17 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                         best,
                     )
                 )
+            forced = int((m_small > 0).sum())
+            if forced > hosts:
+                out.append(
+                    Shortfall(
+                        "minors",
+                        f"minors: {count_noun(forced, 'municipality')} must take minors "
+                        f"(minors_min or every eligible one), more than the limit of {hosts} hosts",
+                        hosts,
+                        forced,
+                    )
+                )
             if rules.exact_minors_hosts and possible < hosts:
                 out.append(
                     Shortfall(
@@ -325,8 +355,9 @@ def elastic_diagnosis(
         problem.minors,
         minors_rows,
         plan.counties,
+        tuple(f"{m.municipality_id} {m.name}" for m in problem.municipalities),
         backend=backend,
-        time_limit=time_limit,
+        time_limit=ELASTIC_TIME_LIMIT if time_limit is None else time_limit,
     )
     out = []
     for name, raise_by, lower_by in found:

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from busetting._feasibility import effective_bounds as _bounds
-from busetting._feasibility import raise_for_violations, violations
+from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._limits import check_limits
 from busetting._version import __version__
 from busetting.criteria import Key, build_key
@@ -27,6 +26,7 @@ from busetting.solvers.threshold import UNBOUNDED, SeparableSolution, solve_sepa
 __all__ = ["allocate", "diagnose", "fingerprint"]
 
 IntArray = NDArray[np.int64]
+_bounds = effective_bounds  # the one home of the effective bounds is busetting._feasibility
 OBJECTIVE_TOLERANCE = 1e-9
 """Relative tolerance when comparing objective values of two solutions."""
 
@@ -297,6 +297,7 @@ def allocate(
         time_limit=time_limit,
         start_x=start_x,
         start_m=ms.x,
+        started=started,
     )
     if outcome.x is None or outcome.m is None:
         return _unsolved(
@@ -435,6 +436,7 @@ def _allocate_rules(
         time_limit=time_limit,
         start_x=start_x,
         start_m=start_m,
+        started=started,
     )
     if outcome.status is Status.INFEASIBLE:
         from busetting.constrained import elastic_diagnosis

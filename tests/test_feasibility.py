@@ -140,10 +140,10 @@ def _four(total: int) -> bs.Problem:
     )
 
 
-@pytest.mark.parametrize("total", [10**16 + 7, 10**17, 10**30])
+@pytest.mark.parametrize("total", [10**12 + 1, 10**16 + 7, 10**17, 10**30])
 @pytest.mark.parametrize("method", ["hamilton", "webster"])
 def test_d4_huge_totals_are_refused_with_an_input_error(total: int, method: str) -> None:
-    with pytest.raises(bs.InputError, match=r"need\.total.*at most 1,000,000,000 persons"):
+    with pytest.raises(bs.InputError, match=r"need\.total.*at most 1,000,000,000,000 persons"):
         bs.allocate(_four(total), method=method)
     with pytest.raises(bs.InputError):
         bs.diagnose(_four(total), method=method)
@@ -151,16 +151,35 @@ def test_d4_huge_totals_are_refused_with_an_input_error(total: int, method: str)
 
 @pytest.mark.parametrize("method", METHODS)
 def test_totals_at_the_limit_are_exact_and_verified(method: str) -> None:
-    p = _four(10**9 - 3)
+    p = _four(10**12 - 3)
     a = bs.allocate(p, method=method)
-    assert a.status == "optimal" and int(a.requests.sum()) == 10**9 - 3
+    assert a.status == "optimal" and int(a.requests.sum()) == 10**12 - 3
     check = bs.verify(p, a)
     assert check.feasible and check.optimal is True, check.reasons
 
 
+@pytest.mark.parametrize("solver", MILP)
+def test_the_integer_program_refuses_a_need_beyond_its_exact_range(solver: str) -> None:
+    p = _four(10**5 + 1)
+    assert bs.allocate(p).status == "optimal"  # the threshold path takes it exactly
+    with pytest.raises(bs.InputError) as info:
+        bs.allocate(p, solver=solver)
+    assert str(info.value) == (
+        f"The `need.total` of a problem solved by the integer program ({solver}) must be at "
+        "most 100,000 persons (the documented limit; the threshold path takes bounds-only "
+        "problems up to 1,000,000,000,000). Got 100,001 instead."
+    )
+    with pytest.raises(bs.InputError):
+        bs.allocate(p.with_rules(granularity=5), solver=solver)
+    for method in METHODS:
+        at_limit = _four(10**5).with_rules(granularity=5, min_request=7)
+        a = bs.allocate(at_limit, solver=solver, method=method)
+        assert a.status == "optimal" and bs.verify(at_limit, a).optimal is not False
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("max", 2**63), ("min", 10**12), ("fixed", 2**64), ("minors_capacity", 10**10)],
+    [("max", 2**63), ("min", 10**13), ("fixed", 2**64), ("minors_capacity", 10**13)],
 )
 def test_d4_bounds_beyond_the_limit_are_bad_input_not_a_solver_failure(
     field: str, value: int
@@ -466,3 +485,38 @@ def test_the_default_hypothesis_profile_is_deterministic() -> None:
 
     assert settings.default.derandomize is True
     assert settings.default.database is None
+
+
+# -- time limits and solver output ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", MILP)
+def test_a_time_limit_spent_before_the_solve_is_a_time_limit_status(solver: str) -> None:
+    from busetting.datasets import norway_2024
+
+    a = bs.allocate(norway_2024(), solver=solver, time_limit=1e-9)
+    assert a.status == "time_limit" and a.requests is None
+    assert a.message == f"the time limit ran out before {solver} started"
+
+
+@pytest.mark.skipif("highs" not in MILP, reason="highspy not installed")
+def test_highs_prints_nothing_in_a_fresh_process_and_leaves_stdout_alone() -> None:
+    # a fresh interpreter: the first HiGHS instance of the process is the one that used to
+    # print its banner; stdout's file descriptor is never redirected (other threads keep it)
+    import subprocess
+    import sys
+
+    code = (
+        "import os, busetting as bs\n"
+        "fd = os.fstat(1)\n"
+        "p = bs.Problem(municipalities=[bs.Municipality(municipality_id='0001', name='A', "
+        "population=3), bs.Municipality(municipality_id='0002', name='B', population=1)], "
+        "criteria={'population': 1.0}, need=bs.Need(total=5, minors=1))\n"
+        "a = bs.allocate(p, solver='highs')\n"
+        "assert os.fstat(1) == fd\n"
+        "print(a.status.value, a.requests.tolist())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout == "optimal [4, 1]\n" and out.stderr == ""

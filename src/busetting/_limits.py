@@ -2,7 +2,8 @@
 
 Counts of persons (the need, the minors need, ``min``, ``max``, ``fixed``,
 ``minors_capacity``, ``minors_min``, county totals and populations) are at most
-:data:`MAX_PERSONS`; indicator values are finite and at most :data:`MAX_INDICATOR`. Inside
+:data:`MAX_PERSONS`, and a need that goes to the integer program at most
+:data:`MAX_PROGRAM_PERSONS`; indicator values are finite and at most :data:`MAX_INDICATOR`. Inside
 these limits sums of counts stay far below ``2**53`` (so float sums of counts are exact),
 products of an indicator and a base stay below ``1e30`` (no overflow to ``inf``), and the
 threshold path's candidate units stay a few per municipality. Outside them a problem is
@@ -18,10 +19,19 @@ from typing import Any
 from busetting.exceptions import InputError
 from busetting.model import Problem
 
-__all__ = ["MAX_INDICATOR", "MAX_PERSONS", "check_limits"]
+__all__ = [
+    "MAX_INDICATOR",
+    "MAX_PERSONS",
+    "MAX_PROGRAM_PERSONS",
+    "check_limits",
+    "check_program_limits",
+]
 
-MAX_PERSONS = 10**9
+MAX_PERSONS = 10**12
 """Largest count of persons accepted anywhere in a problem (a need, a bound, a population)."""
+MAX_PROGRAM_PERSONS = 10**5
+"""Largest need the integer program (process rules, coupled minors, ``solver='cbc'`` or
+``'highs'``) is exact for; beyond it the solvers' floating-point tolerances are too coarse."""
 MAX_INDICATOR = 1e15
 """Largest indicator value accepted (values must also be finite and >= 0)."""
 
@@ -67,3 +77,14 @@ def check_limits(problem: Problem, where: str) -> None:
     failures = limit_failures(problem)
     if failures:
         raise InputError.from_failures(where, failures)
+
+
+def check_program_limits(problem: Problem, solver: str) -> None:
+    """Raise :class:`InputError` when the need is beyond what the integer program solves
+    exactly (the threshold path, for bounds-only problems, goes up to :data:`MAX_PERSONS`)."""
+    if problem.total > MAX_PROGRAM_PERSONS:
+        raise InputError(
+            f"The `need.total` of a problem solved by the integer program ({solver}) must be at "
+            f"most {MAX_PROGRAM_PERSONS:,} persons (the documented limit; the threshold path "
+            f"takes bounds-only problems up to {MAX_PERSONS:,}). Got {problem.total:,} instead."
+        )

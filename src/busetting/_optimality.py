@@ -56,7 +56,16 @@ def increment_terms(method: Method, k: int, t: Fraction) -> Terms:
 
 
 def _squarefree(q: int) -> tuple[int, int]:
-    """``(a, f)`` with ``q = a**2 f`` and ``f`` square-free (``q`` up to about 1e18)."""
+    """``(a, f)`` with ``q = a**2 f`` and ``f`` square-free.
+
+    A Huntington-Hill radicand ``k (k + 1)`` is split into its coprime factors, each factored
+    completely by trial division (``k`` up to 1e12); any other ``q`` up to about 1e18.
+    """
+    k = math.isqrt(q)
+    if k > 1 and k * (k + 1) == q:
+        a1, f1 = _squarefree(k)
+        a2, f2 = _squarefree(k + 1)
+        return a1 * a2, f1 * f2
     a, f, d = 1, 1, 2
     while d * d <= q and d <= 1_000_000:
         e = 0

@@ -12,7 +12,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
-from busetting._limits import check_limits
+from busetting._limits import check_limits, check_program_limits
 from busetting._version import __version__
 from busetting.criteria import Key, build_key
 from busetting.diagnose import Bounds, count_noun, diagnose_bounds
@@ -279,6 +279,7 @@ def allocate(
 
     from busetting.solvers.milp import KeySpec, solve_milp
 
+    check_program_limits(problem, backend)
     if ms is None:
         ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
     # a feasible start: the minors key's own optimum, and the requests' optimum above it
@@ -416,6 +417,7 @@ def _allocate_rules(
             started,
         )
     backend = solver or "cbc"
+    check_program_limits(problem, backend)
     reason = (
         f"the rules ({words}) need the integer program"
         if solver is None

@@ -1,8 +1,10 @@
 """Shared fixtures and hypothesis profiles.
 
-Profiles: ``dev`` (default locally, random), ``ci`` (fixed seed via ``derandomize``, chosen
-automatically when the ``CI`` environment variable is set) and ``slow`` (long fuzzing; run
-``HYPOTHESIS_PROFILE=slow pytest -m slow``).
+Profiles: ``dev`` (the default locally) and ``ci`` (chosen when the ``CI`` environment
+variable is set) are both deterministic (``derandomize``, no example database) and quick, so a
+local run is reproducible and never stops to shrink a case found by chance; ``explore``
+searches widely with random seeds (``HYPOTHESIS_PROFILE=explore pytest``) and ``slow`` is for
+the long fuzzing runs (``HYPOTHESIS_PROFILE=slow pytest -m slow``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "dev", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "dev",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "ci",

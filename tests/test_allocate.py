@@ -355,8 +355,8 @@ def test_a_solution_outside_the_bounds_is_a_solver_error(monkeypatch) -> None:
     with pytest.raises(bs.SolverError) as info:
         bs.allocate(_p(ms, 20))
     assert str(info.value) == (
-        "The threshold solution failed verification: municipality 0001 has request 6 outside "
-        "its bounds [0, 5]."
+        "The threshold solution failed verification: municipality 0001 has request 6, above "
+        "its upper bound 5."
     )
 
 

@@ -152,7 +152,7 @@ def _rules_requests(
 ) -> tuple[np.ndarray | None, RulesCertificate | None]:
     """The requests from the exact rules path, verified like ``allocate`` verifies them, or
     ``(None, None)`` when ``allocate`` should decide (diagnosis, unsupported rules, budget)."""
-    from busetting.constrained import diagnose_rules, plan_rules, verify_rules
+    from busetting.constrained import diagnose_rules, plan_rules
     from busetting.criteria import build_key
     from busetting.diagnose import diagnose_bounds
     from busetting.solve import _bounds, _crossed, _verify
@@ -183,6 +183,5 @@ def _rules_requests(
         return None, None
     minors = np.zeros(len(sol.x), dtype=np.int64)
     minors[mkey.rows] = sol.m
-    _verify(problem, bounds, sol.x, minors, "lagrange")
-    verify_rules(problem, plan, sol.x, minors, mkey.rows, "lagrange")
+    _verify(problem, bounds, sol.x, minors, "lagrange", method, plan)
     return sol.x, sol.certificate

@@ -4,22 +4,23 @@ verification. The integer program itself is in :mod:`busetting.solvers.milp`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from busetting.criteria import Key
 from busetting.diagnose import Bounds, count_noun
-from busetting.exceptions import SolverError
 from busetting.model import Problem
 from busetting.result import Shortfall
 from busetting.solvers.milp import RuleSpec
 from busetting.solvers.sets import VarSets
 
-__all__ = ["RulePlan", "diagnose_rules", "plan_rules", "verify_rules"]
+__all__ = ["RulePlan", "diagnose_rules", "elastic_diagnosis", "plan_rules"]
 
 IntArray = NDArray[np.int64]
+
+ELASTIC_TIME_LIMIT = 60.0
+"""Seconds allowed to the elastic program of the diagnosis when the solve had no time limit."""
 
 
 def _fmt(n: int) -> str:
@@ -40,9 +41,12 @@ def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePla
     ms = problem.municipalities
     total, minors = problem.total, problem.minors
     lower = bounds.lower
-    upper = np.minimum(bounds.effective_upper(), total).astype(np.int64)
+    top = bounds.effective_upper()
+    upper = np.minimum(top, total).astype(np.int64)
     fixed = np.array([m.fixed is not None for m in ms])
-    const = fixed | bounds.zero_held | (lower >= upper)
+    # held (exempt from the rules): fixed, a divisor method's zero target, or a lower bound
+    # that reaches the upper bound (min == max or a cap). A min equal to the need is not held.
+    const = fixed | bounds.zero_held | (lower >= top)
     held = np.where(const, np.minimum(lower, np.maximum(upper, lower)), lower).astype(np.int64)
     g = rules.granularity
     grid = np.where(const, 1, g).astype(np.int64)
@@ -65,7 +69,9 @@ def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePla
         const,
     )
 
-    m_room = np.minimum(bounds.effective_minors_upper(), minors).astype(np.int64)
+    # the room for minors: their bounds, the minors need and the largest allowed request
+    reach = np.maximum(x_sets.largest()[bounds.minors_rows], 0)
+    m_room = np.minimum(np.minimum(bounds.effective_minors_upper(), minors), reach).astype(np.int64)
     m_low = bounds.minors_lower
     kg = rules.minors_min_group
     can_host = m_room >= np.maximum(max(kg, 1), m_low)
@@ -123,6 +129,20 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                 0,
             )
         )
+    m_small = msets.smallest()
+    for j, i in enumerate(np.flatnonzero([m.minors_eligible for m in ms]).tolist()):
+        if m_small[j] > max(int(large[i]), 0):
+            m = ms[i]
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} must take at least {int(m_small[j])} "
+                    f"minors ({', '.join(rules.describe())}), but its largest allowed request "
+                    f"is {max(int(large[i]), 0)}",
+                    int(m_small[j]),
+                    max(int(large[i]), 0),
+                )
+            )
     if out:
         return tuple(out)
     s_lo, s_hi = int(small.sum()), int(large.sum())
@@ -264,6 +284,17 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
                         best,
                     )
                 )
+            forced = int((m_small > 0).sum())
+            if forced > hosts:
+                out.append(
+                    Shortfall(
+                        "minors",
+                        f"minors: {count_noun(forced, 'municipality')} must take minors "
+                        f"(minors_min or every eligible one), more than the limit of {hosts} hosts",
+                        hosts,
+                        forced,
+                    )
+                )
             if rules.exact_minors_hosts and possible < hosts:
                 out.append(
                     Shortfall(
@@ -305,157 +336,35 @@ def _upper_text(u: int, total: int) -> str:
     return "no maximum" if u >= total else str(u)
 
 
-def verify_rules(
-    problem: Problem, plan: RulePlan, x: IntArray, m: IntArray, minors_rows: IntArray, solver: str
-) -> None:
-    """Check the rules on a solution; a violation is a SolverError naming the municipality."""
-    spec, rules = plan.spec, problem.rules
-    xs = spec.x_sets
-    ids = problem.ids
-
-    def fail(what: str) -> None:
-        raise SolverError(f"The {solver} solution failed verification: {what}.")
-
-    free = ~xs.const
-    g = rules.granularity
-    if g > 1:
-        rem = x % g
-        bad = np.flatnonzero(free & (rem != 0) & ~((rem == 1) & xs.offgrid))
-        if len(bad):
-            i = int(bad[0])
-            fail(f"municipality {ids[i]} has request {int(x[i])}, not on the grid of {g}")
-        off = int((free & (rem == 1)).sum())
-        if off != spec.offgrid_count:
-            fail(f"{off} requests are off the grid of {g}, expected {spec.offgrid_count}")
-    if rules.min_request:
-        bad = np.flatnonzero(free & (x > 0) & (x < rules.min_request))
-        if len(bad):
-            i = int(bad[0])
-            fail(
-                f"municipality {ids[i]} has request {int(x[i])}, below the minimum "
-                f"{rules.min_request}"
-            )
-        if rules.min_request_all:
-            bad = np.flatnonzero(free & (x == 0) & (xs.upper >= rules.min_request))
-            if len(bad):
-                fail(
-                    f"municipality {ids[int(bad[0])]} has request 0, but every municipality "
-                    f"must get at least {rules.min_request}"
-                )
-    mm = m[minors_rows] if len(minors_rows) else m[:0]
-    if rules.minors_min_group:  # minors held by their bounds are exempt, like fixed requests
-        bad = np.flatnonzero((mm > 0) & (mm < rules.minors_min_group) & ~spec.m_sets.const)
-        if len(bad):
-            i = int(minors_rows[int(bad[0])])
-            fail(
-                f"municipality {ids[i]} has {int(m[i])} minors, below the group of "
-                f"{rules.minors_min_group}"
-            )
-    if rules.max_minors_hosts is not None:
-        count = int((m > 0).sum())
-        if count > rules.max_minors_hosts or (
-            rules.exact_minors_hosts and count != rules.max_minors_hosts
-        ):
-            fail(f"{count} municipalities host minors, the limit is {rules.max_minors_hosts}")
-    if rules.county_totals is not None and rules.county_penalty is None:
-        for gid, name in enumerate(plan.counties):
-            got = int(x[spec.county == gid].sum())
-            if got != spec.county_totals[gid]:
-                fail(f"{name} gets {got:,}, not its total {spec.county_totals[gid]:,}")
-
-
 def elastic_diagnosis(
-    problem: Problem, plan: RulePlan, minors_rows: IntArray, backend: str
+    problem: Problem,
+    plan: RulePlan,
+    minors_rows: IntArray,
+    backend: str,
+    time_limit: float | None = None,
 ) -> tuple[Shortfall, ...]:
-    """Solve the elastic program (every joining rule may be violated at a unit cost) and list
-    the rule groups it had to violate, with the amounts: a smallest set of groups to relax."""
-    import pulp
+    """Solve the elastic program (the rules program of the solve, with every joining row —
+    the totals, the off-grid count, hard county totals, the host limit — allowed to be
+    violated at a unit cost) and list the rule groups it had to violate, with the amounts: a
+    smallest total relaxation."""
+    from busetting.solvers.milp import elastic_rules_milp
 
-    from busetting.solvers.milp import _make_backend
-
-    spec = plan.spec
-    xs, msets = spec.x_sets, spec.m_sets
-    prob = pulp.LpProblem("busetting_elastic", pulp.LpMinimize)
-    slack: dict[str, tuple[Any, Any]] = {}
-    x = []
-    off = []
-    for i in range(len(xs.lower)):
-        if xs.const[i]:
-            x.append(int(xs.lower[i]))
-            continue
-        v = prob.add_variable(
-            f"x_{i}",
-            lowBound=0 if xs.zero_ok[i] else int(xs.lo_p[i]),
-            upBound=int(xs.upper[i]),
-            cat=pulp.LpInteger,
-        )
-        if xs.grid[i] > 1:
-            y = prob.add_variable(f"y_{i}", lowBound=0, cat=pulp.LpInteger)
-            if xs.offgrid:
-                e = prob.add_variable(f"e_{i}", lowBound=0, upBound=1, cat=pulp.LpInteger)
-                off.append(e)
-                prob += v == int(xs.grid[i]) * y + e
-            else:
-                prob += v == int(xs.grid[i]) * y
-        if xs.zero_ok[i]:
-            w = prob.add_variable(f"w_{i}", lowBound=0, upBound=1, cat=pulp.LpInteger)
-            prob += v >= int(xs.lo_p[i]) * w
-            prob += v <= int(xs.upper[i]) * w
-        x.append(v)
-    m = []
-    hosts = []
-    for j in range(len(msets.lower)):
-        if msets.const[j]:
-            m.append(0)
-            continue
-        v = prob.add_variable(f"m_{j}", lowBound=0, upBound=int(msets.upper[j]), cat=pulp.LpInteger)
-        h = prob.add_variable(f"h_{j}", lowBound=0, upBound=1, cat=pulp.LpInteger)
-        prob += v >= max(int(msets.lo_p[j]), 1) * h
-        prob += v <= int(msets.upper[j]) * h
-        if not msets.zero_ok[j]:
-            prob += h == 1
-        hosts.append(h)
-        m.append(v)
-
-    def elastic(name: str, expr: Any, rhs: int, sense: str = "==") -> None:
-        plus = prob.add_variable(f"sp_{len(slack)}", lowBound=0)
-        minus = prob.add_variable(f"sm_{len(slack)}", lowBound=0)
-        slack[name] = (plus, minus)
-        if sense == "==":
-            prob.addConstraint(expr + minus - plus == rhs)
-        else:
-            prob.addConstraint(expr - plus <= rhs)
-
-    elastic("requests total", pulp.lpSum(x), problem.total)
-    if spec.offgrid_count:
-        elastic("granularity", pulp.lpSum(off), spec.offgrid_count)
-    if spec.county_penalty is None:
-        for gid, name in enumerate(plan.counties):
-            rows = np.flatnonzero(spec.county == gid).tolist()
-            elastic(name, pulp.lpSum(x[i] for i in rows), spec.county_totals[gid])
-    if problem.minors:
-        elastic("minors total", pulp.lpSum(m), problem.minors)
-        if spec.max_hosts is not None:
-            elastic(
-                "minors hosts",
-                pulp.lpSum(hosts),
-                spec.max_hosts,
-                "==" if spec.exact_hosts else "<=",
-            )
-        for j, row in enumerate(minors_rows.tolist()):
-            if not (isinstance(m[j], int) and isinstance(x[row], int)):
-                prob += m[j] <= x[row]
-    prob += pulp.lpSum(p + q for p, q in slack.values())
-    prob.solve(_make_backend(backend, 60.0))
+    found = elastic_rules_milp(
+        plan.spec,
+        problem.total,
+        problem.minors,
+        minors_rows,
+        plan.counties,
+        tuple(f"{m.municipality_id} {m.name}" for m in problem.municipalities),
+        backend=backend,
+        time_limit=ELASTIC_TIME_LIMIT if time_limit is None else time_limit,
+    )
     out = []
-    for name, (p, q) in slack.items():
-        over = round(p.varValue or 0.0)
-        under = round(q.varValue or 0.0)
-        # expr + under - over == rhs: "under" means the total cannot be reached
-        if over:
-            out.append(Shortfall("elastic", f"{name} must be raised by {over:,}", over, 0))
-        if under:
-            out.append(Shortfall("elastic", f"{name} must be lowered by {under:,}", under, 0))
+    for name, raise_by, lower_by in found:
+        if raise_by:
+            out.append(Shortfall("elastic", f"{name} must be raised by {raise_by:,}", raise_by, 0))
+        if lower_by:
+            out.append(Shortfall("elastic", f"{name} must be lowered by {lower_by:,}", lower_by, 0))
     if not out:
         out.append(
             Shortfall(

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Criterion", "Municipality", "Need", "Problem", "Rules"]
 
-ID_PATTERN = re.compile(r"^[0-9]{4}$")
+ID_PATTERN = re.compile(r"[0-9]{4}")
+"""A kommunenummer, matched in full (``fullmatch``: no trailing newline or space)."""
 ID_REASON = "must be a 4-digit string with leading zeros kept (e.g. '0301')"
 WEIGHT_TOLERANCE = 1e-9
 """How far the criteria weights may sum from 1 (absolute)."""
@@ -94,7 +95,7 @@ class Municipality(BaseModel):
     @field_validator("municipality_id", mode="before")
     @classmethod
     def _id(cls, v: Any) -> str:
-        if not isinstance(v, str) or not ID_PATTERN.match(v):
+        if not isinstance(v, str) or not ID_PATTERN.fullmatch(v):
             raise ValueError(ID_REASON)
         return v
 

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from busetting._feasibility import effective_bounds, raise_for_violations, violations
+from busetting._limits import check_limits, check_program_limits
 from busetting._version import __version__
 from busetting.criteria import Key, build_key
 from busetting.diagnose import Bounds, count_noun, diagnose_bounds
 from busetting.exceptions import InputError, SolverError
-from busetting.methods import DIVISOR_METHODS, Method, objective, parse_method, tie_rule, unit_cost
+from busetting.methods import Method, objective, parse_method, tie_rule, unit_cost
 from busetting.model import Problem
 from busetting.result import Allocation, Certificate, Shortfall, Status, Tie
 from busetting.solvers import SOLVERS, solver_version
@@ -27,6 +29,7 @@ from busetting.solvers.threshold import UNBOUNDED, SeparableSolution, solve_sepa
 __all__ = ["allocate", "diagnose", "fingerprint"]
 
 IntArray = NDArray[np.int64]
+_bounds = effective_bounds  # the one home of the effective bounds is busetting._feasibility
 OBJECTIVE_TOLERANCE = 1e-9
 """Relative tolerance when comparing objective values of two solutions."""
 
@@ -63,51 +66,6 @@ def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
         )
 
 
-def _bounds(problem: Problem, method: Method, key: Key, mkey: Key) -> tuple[Bounds, list[str]]:
-    ms = problem.municipalities
-    n = len(ms)
-    lower = np.zeros(n, dtype=np.int64)
-    upper = np.full(n, UNBOUNDED, dtype=np.int64)
-    source = [""] * n
-    for i, m in enumerate(ms):
-        if m.fixed is not None:
-            lower[i] = upper[i] = m.fixed
-            source[i] = "fixed"
-            continue
-        if m.min is not None:
-            lower[i] = m.min
-        if m.max is not None:
-            upper[i] = m.max
-            source[i] = "max"
-    rules = problem.rules
-    caps = []
-    if rules.per_capita_cap is not None:
-        pops = np.array([m.population for m in ms], dtype=np.float64)
-        caps.append(("per-capita cap", np.floor(rules.per_capita_cap * pops + 1e-9)))
-    if rules.share_cap is not None:
-        caps.append(("share cap", np.full(n, math.floor(rules.share_cap * problem.total + 1e-9))))
-    for label, cap in caps:
-        tighter = (cap < upper) & np.array([m.fixed is None for m in ms])
-        upper = np.where(tighter, cap, upper).astype(np.int64)
-        source = [label if tighter[i] else source[i] for i in range(n)]
-    rows = mkey.rows
-    mup = np.array(
-        [
-            ms[r].minors_capacity if ms[r].minors_capacity is not None else UNBOUNDED
-            for r in rows.tolist()
-        ],
-        dtype=np.int64,
-    )
-    divisor = method in DIVISOR_METHODS
-    zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
-    # minors never exceed what the request may reach (a zero target holds it at its floor)
-    reach = np.where(zero, lower, upper)
-    mup = np.minimum(mup, reach[rows]) if len(rows) else mup
-    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
-    mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
-    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
-
-
 def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Shortfall, ...]:
     """Check feasibility without solving: every failing constraint group and its shortfall.
 
@@ -129,6 +87,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
             "The `problem` parameter of `diagnose` must be a busetting.Problem. "
             f"Got {type(problem).__name__} instead."
         )
+    check_limits(problem, "diagnose")
     m_ = parse_method(method)
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
@@ -243,6 +202,7 @@ def allocate(
     """
     started = time.perf_counter()
     _check_args(problem, solver, time_limit)
+    check_limits(problem, "allocate")
     m_ = parse_method(method)
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
@@ -349,6 +309,7 @@ def allocate(
 
     from busetting.solvers.milp import KeySpec, solve_milp
 
+    check_program_limits(problem, backend)
     if ms is None:
         ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
     # a feasible start: the minors key's own optimum, and the requests' optimum above it
@@ -367,6 +328,7 @@ def allocate(
         time_limit=time_limit,
         start_x=start_x,
         start_m=ms.x,
+        started=started,
     )
     if outcome.x is None or outcome.m is None:
         return _unsolved(
@@ -382,7 +344,7 @@ def allocate(
     # Canonical form among equal optima: the requests' tie rule given the minors, then the
     # minors' tie rule given the requests. Each step is optimal given the other, so the
     # objective cannot rise; a fall would mean the solver's answer was not optimal.
-    _verify(problem, bounds, outcome.x, _minors_full(len(lo), mkey.rows, outcome.m), backend)
+    _verify(problem, bounds, outcome.x, _minors_full(len(lo), mkey.rows, outcome.m), backend, m_)
     raw = objective(m_, outcome.x, key.targets) + objective(m_, outcome.m, mkey.targets)
     m_full = _minors_full(len(lo), mkey.rows, outcome.m)
     xs = solve_separable(
@@ -470,7 +432,6 @@ def _allocate_rules(
     started: float,
 ) -> Allocation:
     """The integer program with the process rules (granularity, minimums, hosts, counties)."""
-    from busetting.constrained import verify_rules
     from busetting.solvers.milp import KeySpec, solve_rules_milp
 
     words = ", ".join(problem.rules.describe())
@@ -486,6 +447,7 @@ def _allocate_rules(
             started,
         )
     backend = solver or "cbc"
+    check_program_limits(problem, backend)
     reason = (
         f"the rules ({words}) need the integer program"
         if solver is None
@@ -516,11 +478,15 @@ def _allocate_rules(
             time_limit=time_limit,
             start_x=start_x,
             start_m=start_m,
+            started=started,
         )
     if outcome.status is Status.INFEASIBLE:
         from busetting.constrained import elastic_diagnosis
 
-        diagnosis = elastic_diagnosis(problem, plan, mkey.rows, backend)
+        left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+        diagnosis = elastic_diagnosis(
+            problem, plan, mkey.rows, backend, None if left is None else max(0.05, left)
+        )
         text = "; ".join(d.message for d in diagnosis)
         return _unsolved(
             common,
@@ -545,8 +511,7 @@ def _allocate_rules(
         )
     x = outcome.x
     m_full = _minors_full(len(x), mkey.rows, outcome.m)
-    _verify(problem, bounds, x, m_full, backend)
-    verify_rules(problem, plan, x, m_full, mkey.rows, backend)
+    _verify(problem, bounds, x, m_full, backend, method, plan)
     from busetting.solvers.milp import penalty_value
 
     idx = pd.Index(problem.ids, name="municipality_id")
@@ -708,43 +673,17 @@ def _unsolved(
     )
 
 
-def _verify(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray, solver: str) -> None:
-    """Post-solve checks: totals, bounds, minors rules. A violation is a SolverError."""
-    ids = problem.ids
-
-    def fail(what: str) -> None:
-        raise SolverError(f"The {solver} solution failed verification: {what}.")
-
-    if x.dtype.kind != "i" or m.dtype.kind != "i":
-        fail("values are not integers")
-    if int(x.sum()) != problem.total:
-        fail(f"requests sum to {int(x.sum()):,}, not the need of {problem.total:,}")
-    if int(m.sum()) != problem.minors:
-        fail(f"minors sum to {int(m.sum()):,}, not the minors need of {problem.minors:,}")
-    bad = np.flatnonzero((x < bounds.lower) | (x > bounds.upper))
-    if len(bad):
-        i = int(bad[0])
-        fail(
-            f"municipality {ids[i]} has request {int(x[i])} outside its bounds "
-            f"[{int(bounds.lower[i])}, {_bound_text(int(bounds.upper[i]))}]"
-        )
-    eligible = np.zeros(len(ids), dtype=bool)
-    eligible[bounds.minors_rows] = True
-    cap = np.full(len(ids), UNBOUNDED, dtype=np.int64)
-    cap[bounds.minors_rows] = bounds.minors_upper
-    floor = np.zeros(len(ids), dtype=np.int64)
-    floor[bounds.minors_rows] = bounds.minors_lower
-    for cond, text in (
-        (m < 0, "negative minors"),
-        ((m > 0) & ~eligible, "minors but is not eligible"),
-        (m > cap, "minors above its minors capacity"),
-        (m < floor, "minors below its minors lower bound"),
-        (m > x, "more minors than requests"),
-    ):
-        bad = np.flatnonzero(cond)
-        if len(bad):
-            i = int(bad[0])
-            fail(f"municipality {ids[i]} has {text} (request {int(x[i])}, minors {int(m[i])})")
+def _verify(
+    problem: Problem,
+    bounds: Bounds,
+    x: IntArray,
+    m: IntArray,
+    solver: str,
+    method: Method,
+    plan: Any = None,
+) -> None:
+    """Post-solve check by the one feasibility checker; a violation is a SolverError."""
+    raise_for_violations(violations(problem, x, m, method=method, bounds=bounds, plan=plan), solver)
 
 
 def _bound_text(v: int) -> str:
@@ -798,7 +737,7 @@ def _finish(
 ) -> Allocation:
     x = xs.x
     m = _minors_full(len(x), mkey.rows, ms.x)
-    _verify(problem, bounds, x, m, solver)
+    _verify(problem, bounds, x, m, solver, method)
     idx = pd.Index(problem.ids, name="municipality_id")
     req_obj = objective(method, x, key.targets)
     min_obj = objective(method, ms.x, mkey.targets)

@@ -869,7 +869,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     (its own plain dynamic programme) for a better solution. Nothing is taken on trust from
     the solver but the multipliers.
     """
-    from busetting.constrained import plan_rules, verify_rules
+    from busetting.constrained import plan_rules
     from busetting.criteria import build_key
     from busetting.exceptions import BusettingError
     from busetting.solve import _bounds, _verify
@@ -883,8 +883,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     xv = np.asarray(x, dtype=np.int64)
     mv = np.asarray(m, dtype=np.int64)
     try:
-        _verify(problem, bounds, xv, mv, "rules path")
-        verify_rules(problem, plan, xv, mv, mkey.rows, "rules path")
+        _verify(problem, bounds, xv, mv, "rules path", method, plan)
     except BusettingError as exc:
         return CertificateCheck(False, str(exc))
     if spec.county_penalty is not None:

@@ -21,11 +21,7 @@ for the whole program. Gaps are set to 0: nothing is reported optimal that is no
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import math
-import os
-import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -73,29 +69,37 @@ class MilpOutcome:
     solves: int
 
 
-@functools.cache
-def _silence_highs_banner() -> None:
-    """HiGHS prints a banner from C++ on its first construction; send that one to /dev/null.
+def _quiet_highs_backend(**options: Any) -> object:
+    """PuLP's HiGHS backend, with HiGHS's ``output_flag`` off before HiGHS can print.
 
-    The library never prints: the first ``Highs()`` of the process is made with file
-    descriptor 1 pointed at the null device (C buffers flushed before it is restored).
+    ``highspy.Highs()`` enables its callbacks in its constructor, and that first call prints
+    HiGHS's banner while ``output_flag`` still has its default (on). The instance made here
+    switches ``output_flag`` off just before that call, through HiGHS's own option; nothing
+    touches the process's file descriptors.
     """
-    import ctypes
-
     import highspy
+    import pulp
 
-    sys.stdout.flush()
-    saved = os.dup(1)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 1)
-        highspy.Highs()  # type: ignore[no-untyped-call]
-        with contextlib.suppress(OSError, AttributeError):  # no C library handle
-            ctypes.CDLL(None).fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
+    class QuietHighs(highspy.Highs):
+        def enableCallbacks(self) -> Any:
+            self.setOptionValue("output_flag", False)
+            return super().enableCallbacks()  # type: ignore[no-untyped-call]
+
+    class QuietHiGHS(pulp.HiGHS):  # type: ignore[misc]
+        def createAndConfigureSolver(self, lp: Any) -> None:
+            lp.solverModel = QuietHighs()  # type: ignore[no-untyped-call]
+            lp.solverModel.setOptionValue("output_flag", False)
+            for key, value in (
+                ("mip_rel_gap", self.gapRel),
+                ("mip_abs_gap", self.gapAbs),
+                ("threads", self.threads),
+                ("time_limit", None if self.timeLimit is None else float(self.timeLimit)),
+                *self.optionsDict.items(),
+            ):
+                if value is not None:
+                    lp.solverModel.setOptionValue(key, value)
+
+    return QuietHiGHS(**options)
 
 
 def _make_backend(backend: str, time_limit: float | None) -> object:
@@ -120,8 +124,7 @@ def _make_backend(backend: str, time_limit: float | None) -> object:
                 "The HiGHS solver needs the highspy package. Install it with "
                 "`pip install \"busetting[highs]\"` or use solver='cbc'."
             ) from None
-        _silence_highs_banner()
-        return pulp.HiGHS(
+        return _quiet_highs_backend(
             msg=False,
             gapRel=0.0,
             gapAbs=0.0,
@@ -150,11 +153,16 @@ def solve_milp(
     start_x: IntArray,
     start_m: IntArray,
     window: int | None = WINDOW,
+    started: float | None = None,
 ) -> MilpOutcome:
-    """Solve the coupled program; ``window=None`` uses the whole range of every variable."""
+    """Solve the coupled program; ``window=None`` uses the whole range of every variable.
+
+    ``time_limit`` counts from ``started`` (a ``time.perf_counter()`` value; now when not
+    given), so the caller's own work before the solve is inside the limit too.
+    """
     import pulp
 
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    deadline = _deadline(time_limit, started)
     version = solver_version(backend)
     # No variable can exceed its key's total, which bounds the "whole range".
     x_up = np.minimum(requests.upper, requests.total).astype(np.int64)
@@ -173,19 +181,30 @@ def solve_milp(
         if len(minors_rows):
             xb[minors_rows] = np.minimum(x_up[minors_rows], np.maximum(xb[minors_rows], mb))
         xa, ma = np.minimum(xa, xb), np.minimum(ma, mb)  # never an empty window
-        remaining = None
-        if deadline is not None:
-            remaining = max(0.01, deadline - time.perf_counter())
         prob, xv, mv, consistent = _build(requests, minors, minors_rows, xa, xb, ma, mb)
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= 0:
+            if not solves:
+                message = f"the time limit ran out before {backend} started"
+                return MilpOutcome(Status.TIME_LIMIT, None, None, message, version, solves)
+            return MilpOutcome(
+                Status.TIME_LIMIT,
+                start_x,
+                start_m,
+                f"{backend} reached the time limit while widening its windows; the last "
+                "solution is feasible but not proven optimal",
+                version,
+                solves,
+            )
         solves += 1
         if consistent and not prob.variables():
             sol, text = pulp.LpSolutionOptimal, "every variable fixed by its bounds"
         elif consistent:
-            sol, text = _run(prob, backend, remaining)
+            sol, text = _run(prob, backend, None if remaining is None else max(0.01, remaining))
         else:
             sol, text = pulp.LpSolutionInfeasible, "the fixed values cannot meet the totals"
         if sol == pulp.LpSolutionInfeasible or (
-            consistent and prob.status == pulp.LpStatusInfeasible
+            consistent and prob.status == pulp.LpStatusInfeasible and not _timed_out(deadline)
         ):
             if _is_full(xa, xb, requests.lower, x_up) and _is_full(ma, mb, minors.lower, m_up):
                 return MilpOutcome(
@@ -197,6 +216,9 @@ def solve_milp(
                     solves,
                 )
             hx, hm = hx * 4 + 1, hm * 4 + 1  # the window itself was too tight
+            if deadline is not None and time.perf_counter() >= deadline:
+                status, message = _no_solution(backend, text, deadline)
+                return MilpOutcome(status, None, None, message, version, solves)
             continue
         if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             status, message = _no_solution(backend, text, deadline)
@@ -229,6 +251,20 @@ def solve_milp(
         hm = np.where(touch_m, hm * 4, hm)
 
 
+def _deadline(time_limit: float | None, started: float | None) -> float | None:
+    if time_limit is None:
+        return None
+    return (time.perf_counter() if started is None else started) + time_limit
+
+
+def _timed_out(deadline: float | None) -> bool:
+    return deadline is not None and time.perf_counter() >= deadline - 1e-3
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.perf_counter()
+
+
 def _run(prob: Any, backend: str, remaining: float | None) -> tuple[int, str]:
     """Solve with ``backend``; the solution status and the backend's own status text."""
     import pulp
@@ -246,7 +282,7 @@ def _run(prob: Any, backend: str, remaining: float | None) -> tuple[int, str]:
 
 def _no_solution(backend: str, text: str, deadline: float | None) -> tuple[Status, str]:
     """Status and message when the solver returned no solution: time limit or failure."""
-    timed_out = deadline is not None and time.perf_counter() >= deadline - 1e-3
+    timed_out = _timed_out(deadline)
     what = "stopped at the time limit without a solution" if timed_out else "failed"
     return (Status.TIME_LIMIT if timed_out else Status.ERROR), f"{backend} {what} ({text})"
 
@@ -370,6 +406,8 @@ class RuleSpec:
     county_penalty: float | None
     max_hosts: int | None
     exact_hosts: bool
+    county_names: tuple[str, ...] = ()  # names of the county groups, for messages
+    row_names: tuple[str, ...] = ()  # "id name" of each request row, for messages
 
 
 @dataclass(frozen=True)
@@ -406,14 +444,18 @@ def solve_rules_milp(
     time_limit: float | None,
     start_x: IntArray,
     start_m: IntArray,
+    started: float | None = None,
 ) -> RulesOutcome:
-    """Solve the program with the rules; certify the windows with a Lagrangian bound."""
+    """Solve the program with the rules; certify the windows with a Lagrangian bound.
+
+    ``time_limit`` counts from ``started`` (now when not given), as in :func:`solve_milp`.
+    """
     import pulp
 
     from busetting.methods import objective
     from busetting.solvers.sets import dual_bound, reduced_outside
 
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    deadline = _deadline(time_limit, started)
     version = solver_version(backend)
     xs, ms = rules.x_sets, rules.m_sets
     g = np.maximum(xs.grid, 1)
@@ -448,6 +490,7 @@ def solve_rules_milp(
     bound = x_dual.bound + m_dual.bound
     solves = 0
     sx, sm = start_x.copy(), start_m.copy()
+    incumbent: tuple[IntArray, IntArray, float] | None = None
     while True:
         xa = np.where(xs.const, xs.lower, np.maximum(xs.lower, sx - half_x))
         xb = np.where(xs.const, xs.lower, np.minimum(xs.upper, sx + half_x))
@@ -460,17 +503,37 @@ def solve_rules_milp(
                 np.minimum(xs.upper[minors_rows], np.maximum(xb[minors_rows], mb)),
             )
         xa, ma = np.minimum(xa, xb), np.minimum(ma, mb)  # never an empty window
-        remaining = None if deadline is None else max(0.01, deadline - time.perf_counter())
         prob, xv, mv = _build_rules(requests, minors, minors_rows, rules, xa, xb, ma, mb)
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= 0 and incumbent is None:
+            message = f"the time limit ran out before {backend} started"
+            return RulesOutcome(
+                Status.TIME_LIMIT, None, None, message, version, solves, None, bound
+            )
+        if remaining is not None and remaining <= 0 and incumbent is not None:
+            x, m, value = incumbent
+            return RulesOutcome(
+                Status.TIME_LIMIT,
+                x,
+                m,
+                f"{backend} reached the time limit while widening its windows; the last "
+                "solution is feasible but not proven optimal",
+                version,
+                solves,
+                value,
+                bound,
+            )
         solves += 1
-        sol, text = _run(prob, backend, remaining)
+        sol, text = _run(prob, backend, None if remaining is None else max(0.01, remaining))
         full = bool(
             np.all(xa <= xs.lower)
             and np.all(xb >= xs.upper)
             and np.all(ma <= ms.lower)
             and np.all(mb >= ms.upper)
         )
-        if sol == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+        if sol == pulp.LpSolutionInfeasible or (
+            prob.status == pulp.LpStatusInfeasible and not _timed_out(deadline)
+        ):
             if full:
                 return RulesOutcome(
                     Status.INFEASIBLE,
@@ -483,6 +546,9 @@ def solve_rules_milp(
                     bound,
                 )
             half_x, half_m = half_x * 4 + 1, half_m * 4 + 1
+            if deadline is not None and time.perf_counter() >= deadline:
+                status, message = _no_solution(backend, text, deadline)
+                return RulesOutcome(status, None, None, message, version, solves, None, bound)
             continue
         if sol not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             status, message = _no_solution(backend, text, deadline)
@@ -531,6 +597,7 @@ def solve_rules_milp(
         if full:  # pragma: no cover - nothing lies outside a full window
             raise SolverError("the window certificate failed on the full ranges")
         sx, sm = x, m
+        incumbent = (x, m, value)
         half_x = np.where(grow_xl | grow_xh, half_x * 4, half_x)
         half_m = np.where(grow_ml | grow_mh, half_m * 4, half_m)
 
@@ -622,11 +689,17 @@ def _build_rules(
     xb: IntArray,
     ma: IntArray,
     mb: IntArray,
+    slack: dict[str, tuple[Any, Any]] | None = None,
 ) -> tuple[Any, list[Any], list[Any]]:
     """The program over allowed points: each variable picks one value of its window.
 
     The cost of each point is the method's exact deviation, so the objective is exact at
     every point, and the relaxation of a variable is the convex hull of its allowed values.
+
+    With ``slack`` (a dict to fill), the program is the elastic one of the infeasibility
+    diagnosis: every joining row (the two totals, the off-grid count, hard county totals, the
+    host limit) gets a surplus and a shortfall variable, recorded in ``slack`` under the
+    group's name, and the objective is their sum.
     """
     import pulp
 
@@ -645,7 +718,34 @@ def _build_rules(
     ]
     hosts = [v for c in mv if isinstance(c, _Choice) for v in c.where(lambda p: p > 0)]
     const_hosts = sum(1 for c in mv if isinstance(c, int) and c > 0)
-    if rules.county_penalty is not None:
+
+    def joining(name: str, terms: list[Any], rhs: int, sense: str = "==") -> bool:
+        """A joining row; a constant row is checked instead (CBC rejects empty rows)."""
+        constant = sum(v for v in terms if isinstance(v, int))
+        free = [v for v in terms if not isinstance(v, int)]
+        if slack is not None:
+            plus = prob.add_variable(f"sp_{len(slack)}", lowBound=0)
+            minus = prob.add_variable(f"sm_{len(slack)}", lowBound=0)
+            slack[name] = (plus, minus)
+            if sense == "==":
+                prob.addConstraint(
+                    pulp.lpSum(free) + minus - plus == rhs - constant, f"elastic_{len(slack)}"
+                )
+            else:
+                prob.addConstraint(
+                    pulp.lpSum(free) - plus <= rhs - constant, f"elastic_{len(slack)}"
+                )
+                prob.addConstraint(minus == 0, f"elastic_zero_{len(slack)}")
+            return True
+        if not free:
+            return constant == rhs if sense == "==" else constant <= rhs
+        if sense == "==":
+            prob.addConstraint(pulp.lpSum(free) == rhs - constant, name.replace(" ", "_"))
+        else:
+            prob.addConstraint(pulp.lpSum(free) <= rhs - constant, name.replace(" ", "_"))
+        return True
+
+    if rules.county_penalty is not None and slack is None:
         for gid, target in rules.county_totals.items():
             plus = prob.add_variable(f"dp_{gid}", lowBound=0)
             minus = prob.add_variable(f"dm_{gid}", lowBound=0)
@@ -653,28 +753,94 @@ def _build_rules(
             prob += pulp.lpSum(xval[i] for i in rows) - target == plus - minus, f"county_{gid}"
             objective.append(rules.county_penalty * plus)
             objective.append(rules.county_penalty * minus)
-    prob += pulp.lpSum(objective) if objective else pulp.LpAffineExpression(constant=0.0)
-    ok &= _add_sum(prob, xval, requests.total, "total")
+    ok &= joining("requests total", xval, requests.total)
     if rules.county_penalty is None:
         for gid, target in rules.county_totals.items():
             rows = np.flatnonzero(rules.county == gid).tolist()
-            ok &= _add_sum(prob, [xval[i] for i in rows], target, f"county_{gid}")
-    if offgrid:
-        prob += pulp.lpSum(offgrid) == rules.offgrid_count, "offgrid"
-    elif rules.offgrid_count:
-        ok = False
+            name = rules.county_names[gid] if rules.county_names else f"county_{gid}"
+            ok &= joining(name, [xval[i] for i in rows], target)
+    if rules.offgrid_count:
+        ok &= joining("granularity", list(offgrid), rules.offgrid_count)
     if len(mv):
-        ok &= _add_minors(prob, mval, xval, minors.total, minors_rows)
+        ok &= joining("minors total", mval, minors.total)
+        for j, row in enumerate(minors_rows.tolist()):
+            mj, xi = mval[j], xval[row]
+            if slack is not None and not (isinstance(mj, int) and isinstance(xi, int) and mj <= xi):
+                label = rules.row_names[row] if rules.row_names else f"row {row}"
+                ok &= joining(f"the room for minors in {label} (its request)", [mj, -xi], 0, "<=")
+            elif isinstance(mj, int) and isinstance(xi, int):
+                ok &= mj <= xi
+            else:
+                prob += mj <= xi, f"minors_within_{j}"
         if rules.max_hosts is not None:
-            limit = rules.max_hosts - const_hosts
-            if hosts:
-                if rules.exact_hosts:
-                    prob += pulp.lpSum(hosts) == limit, "hosts"
-                else:
-                    prob += pulp.lpSum(hosts) <= limit, "hosts"
-            elif limit < 0 or (rules.exact_hosts and limit != 0):
-                ok = False
+            ok &= joining(
+                "minors hosts",
+                [*hosts, *([1] * const_hosts)] if const_hosts else list(hosts),
+                rules.max_hosts,
+                "==" if rules.exact_hosts else "<=",
+            )
+    if slack is not None:
+        objective = [p + q for p, q in slack.values()]
+    prob += pulp.lpSum(objective) if objective else pulp.LpAffineExpression(constant=0.0)
     if not ok:  # the window (or a constant) breaks a rule: an infeasible program
         dummy = prob.add_variable("infeasible", lowBound=0, upBound=0)
         prob += dummy >= 1, "infeasible_window"
     return prob, xv, mv
+
+
+def elastic_rules_milp(
+    rules: RuleSpec,
+    total: int,
+    minors_total: int,
+    minors_rows: IntArray,
+    county_names: tuple[str, ...],
+    row_names: tuple[str, ...],
+    *,
+    backend: str,
+    time_limit: float | None,
+) -> list[tuple[str, int, int]]:
+    """The elastic rules program over the full ranges: per joining row that had to give,
+    ``(name, raise_by, lower_by)`` (its right-hand side must be raised or lowered)."""
+    import dataclasses
+
+    xs, ms = rules.x_sets, rules.m_sets
+    spec = dataclasses.replace(rules, county_names=county_names, row_names=row_names)
+    zeros = np.zeros(len(xs.lower))
+    keys = (
+        KeySpec(Method.HAMILTON, zeros, xs.lower, xs.upper, total),
+        KeySpec(Method.HAMILTON, np.zeros(len(ms.lower)), ms.lower, ms.upper, minors_total),
+    )
+    slack: dict[str, tuple[Any, Any]] = {}
+    prob, _, _ = _build_rules(
+        keys[0],
+        keys[1],
+        minors_rows,
+        spec,
+        np.minimum(xs.lower, 0),
+        xs.upper,
+        np.minimum(ms.lower, 0),
+        ms.upper,
+        slack,
+    )
+    sol, _ = _run(prob, backend, time_limit)
+    if sol not in (_pulp_optimal(), _pulp_integer_feasible()):
+        return []  # the per-municipality sets alone cannot hold (or no answer in time)
+    out = []
+    for name, (plus, minus) in slack.items():
+        over = round(plus.varValue or 0.0)
+        under = round(minus.varValue or 0.0)
+        if over or under:
+            out.append((name, over, under))
+    return out
+
+
+def _pulp_optimal() -> int:
+    import pulp
+
+    return int(pulp.LpSolutionOptimal)
+
+
+def _pulp_integer_feasible() -> int:
+    import pulp
+
+    return int(pulp.LpSolutionIntegerFeasible)

@@ -1,0 +1,388 @@
+"""One model of feasibility: the effective bounds of a problem and every way an allocation
+can break them.
+
+:func:`violations` is the only feasibility checker in busetting. The post-solve check of
+:func:`~busetting.allocate` raises :class:`~busetting.exceptions.SolverError` on its first
+finding, :func:`~busetting.verify` reports its findings as reasons, and
+:func:`busetting.testing.assert_valid_allocation` raises ``AssertionError``. It reads the same
+effective bounds the solvers use (:func:`effective_bounds`: ``min``/``max``/``fixed``, the
+spread caps, a divisor method's zero target held at its lower bound, minors capacity and
+eligibility) and, with process rules, the same per-variable sets the integer program uses
+(:func:`busetting.constrained.plan_rules`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from busetting.constrained import RulePlan, plan_rules
+from busetting.criteria import Key, build_key
+from busetting.diagnose import Bounds
+from busetting.exceptions import SolverError
+from busetting.methods import DIVISOR_METHODS, Method, parse_method
+from busetting.model import Problem
+from busetting.solvers.threshold import UNBOUNDED
+
+__all__ = [
+    "Violation",
+    "counts_from_series",
+    "effective_bounds",
+    "raise_for_violations",
+    "violations",
+]
+
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way an allocation breaks the problem: the group (``values``, ``totals``,
+    ``requests``, ``minors`` or ``rules``), the municipality when there is one, and a
+    sentence."""
+
+    group: str
+    municipality_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def effective_bounds(
+    problem: Problem, method: Method, key: Key, mkey: Key
+) -> tuple[Bounds, list[str]]:
+    """The bounds every path and every check uses, and the source of each upper bound.
+
+    Requests: ``fixed`` (both bounds), ``min``, ``max``, the per-capita and share caps; a
+    divisor method holds a municipality with target 0 at its lower bound. Minors (eligible
+    municipalities only): ``minors_min``, ``minors_capacity``, never above what the request
+    may reach, and held at ``minors_min`` where the minors target is 0 under a divisor method.
+    """
+    ms = problem.municipalities
+    n = len(ms)
+    lower = np.zeros(n, dtype=np.int64)
+    upper = np.full(n, UNBOUNDED, dtype=np.int64)
+    source = [""] * n
+    for i, m in enumerate(ms):
+        if m.fixed is not None:
+            lower[i] = upper[i] = m.fixed
+            source[i] = "fixed"
+            continue
+        if m.min is not None:
+            lower[i] = m.min
+        if m.max is not None:
+            upper[i] = m.max
+            source[i] = "max"
+    rules = problem.rules
+    caps = []
+    if rules.per_capita_cap is not None:
+        pops = np.array([m.population for m in ms], dtype=np.float64)
+        caps.append(("per-capita cap", np.floor(rules.per_capita_cap * pops + 1e-9)))
+    if rules.share_cap is not None:
+        caps.append(("share cap", np.full(n, math.floor(rules.share_cap * problem.total + 1e-9))))
+    for label, cap in caps:
+        cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
+        tighter = (cap < upper) & np.array([m.fixed is None for m in ms])
+        upper = np.where(tighter, cap, upper).astype(np.int64)
+        source = [label if tighter[i] else source[i] for i in range(n)]
+    rows = mkey.rows
+    mup = np.array(
+        [
+            ms[r].minors_capacity if ms[r].minors_capacity is not None else UNBOUNDED
+            for r in rows.tolist()
+        ],
+        dtype=np.int64,
+    )
+    divisor = method in DIVISOR_METHODS
+    zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
+    # minors never exceed what the request may reach (a zero target holds it at its floor)
+    reach = np.where(zero, lower, upper)
+    mup = np.minimum(mup, reach[rows]) if len(rows) else mup
+    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
+    mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
+    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
+
+
+def _upper_text(v: int) -> str:
+    return "unbounded" if v >= UNBOUNDED else f"{v:,}"
+
+
+def counts_from_series(
+    problem: Problem, values: Any, name: str
+) -> tuple[IntArray | None, list[Violation]]:
+    """Integer counts in the problem's id order from a Series (or mapping) keyed by id.
+
+    Missing ids, unknown ids, NaN, non-numbers and non-integers are violations; the array is
+    ``None`` when there is any.
+    """
+    ids = list(problem.ids)
+    try:
+        s = pd.Series(values)
+    except (TypeError, ValueError):
+        return None, [Violation("values", None, f"{name}: not a Series of counts per id")]
+    found: list[Violation] = []
+    index = [str(i) for i in s.index]
+    if len(set(index)) != len(index):
+        found.append(Violation("values", None, f"{name}: a municipality id appears twice"))
+    extra = sorted(set(index) - set(ids))
+    if extra:
+        found.append(
+            Violation("values", None, f"{name}: ids not in the problem: {', '.join(extra[:5])}")
+        )
+    if found:
+        return None, found
+    s.index = pd.Index(index)
+    s = s.reindex(ids)
+    out = np.zeros(len(ids), dtype=np.int64)
+    for i, (mid, v) in enumerate(zip(ids, s.tolist(), strict=True)):
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            found.append(Violation("values", mid, f"{name}: no value for {mid} (missing or NaN)"))
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+            found.append(Violation("values", mid, f"{name}: {mid} has {v!r}, not a number"))
+            continue
+        f = float(v)
+        if not math.isfinite(f) or (isinstance(v, float | np.floating) and not f.is_integer()):
+            found.append(Violation("values", mid, f"{name}: {mid} has {v!r}, not a whole number"))
+            continue
+        if abs(int(v)) > 2**62:
+            found.append(Violation("values", mid, f"{name}: {mid} has {v!r}, out of range"))
+            continue
+        out[i] = int(v)
+    return (None, found) if found else (out, [])
+
+
+def violations(
+    problem: Problem,
+    x: Any,
+    m: Any,
+    *,
+    method: Method | str,
+    bounds: Bounds | None = None,
+    plan: RulePlan | None = None,
+) -> list[Violation]:
+    """Every way requests ``x`` and minors ``m`` (integer arrays in the problem's id order)
+    break ``problem`` under ``method``; empty when the allocation is feasible.
+
+    ``bounds`` and ``plan`` are computed when not given (callers that have them pass them).
+    Checks: integer values of the right length; both totals exact; each request within its
+    effective bounds (a divisor method's zero target holds it at its lower bound); minors only
+    where eligible, within ``minors_min`` and the minors capacity (held at ``minors_min``
+    where the minors target is 0), never above the request; and, with process rules, each
+    value in its allowed set (granularity, "0 or at least k", minors groups; held values
+    exempt), the number of off-grid requests, the minors host limit and hard county totals.
+    """
+    method_ = parse_method(method)
+    rules = problem.rules
+    if bounds is None or (plan is None and rules.needs_program):
+        key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
+        if bounds is None:
+            bounds, _ = effective_bounds(problem, method_, key, mkey)
+        if plan is None and rules.needs_program:
+            plan = plan_rules(problem, key, mkey, bounds)
+    ids = problem.ids
+    n = len(ids)
+    xa, ma = np.asarray(x), np.asarray(m)
+    if xa.shape != (n,) or ma.shape != (n,):
+        return [
+            Violation(
+                "values",
+                None,
+                f"expected {n} requests and {n} minors, got shapes {xa.shape} and {ma.shape}",
+            )
+        ]
+    if xa.dtype.kind not in "iu" or ma.dtype.kind not in "iu":
+        return [Violation("values", None, "values are not integers")]
+    xi, mi = xa.astype(np.int64), ma.astype(np.int64)
+    out: list[Violation] = []
+    if int(xi.sum()) != problem.total:
+        out.append(
+            Violation(
+                "totals",
+                None,
+                f"requests sum to {int(xi.sum()):,}, not the need of {problem.total:,}",
+            )
+        )
+    if int(mi.sum()) != problem.minors:
+        out.append(
+            Violation(
+                "totals",
+                None,
+                f"minors sum to {int(mi.sum()):,}, not the minors need of {problem.minors:,}",
+            )
+        )
+    out.extend(_request_bounds(problem, bounds, xi))
+    out.extend(_minors_bounds(problem, bounds, xi, mi))
+    if rules.needs_program and plan is not None:
+        out.extend(_rules(problem, plan, xi, mi, bounds.minors_rows))
+    return out
+
+
+def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Violation]:
+    ids, ms = problem.ids, problem.municipalities
+    out = []
+    top = bounds.effective_upper()
+    for i in np.flatnonzero(x < bounds.lower).tolist():
+        what = "fixed value" if ms[i].fixed is not None else "lower bound (min)"
+        out.append(
+            Violation(
+                "requests",
+                ids[i],
+                f"municipality {ids[i]} has request {int(x[i]):,}, below its {what} "
+                f"{int(bounds.lower[i]):,}",
+            )
+        )
+    for i in np.flatnonzero((x > top) & (x >= bounds.lower)).tolist():
+        if bounds.zero_held[i] and x[i] <= bounds.upper[i]:
+            text = (
+                f"request {int(x[i]):,}, but its target is 0, so a divisor method holds it at "
+                f"its lower bound {int(bounds.lower[i]):,}"
+            )
+        else:
+            what = "fixed value" if ms[i].fixed is not None else "upper bound"
+            text = f"request {int(x[i]):,}, above its {what} {_upper_text(int(top[i]))}"
+        out.append(Violation("requests", ids[i], f"municipality {ids[i]} has {text}"))
+    return out
+
+
+def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -> list[Violation]:
+    ids = problem.ids
+    n = len(ids)
+    rows = bounds.minors_rows
+    eligible = np.zeros(n, dtype=bool)
+    eligible[rows] = True
+    cap = np.full(n, UNBOUNDED, dtype=np.int64)
+    cap[rows] = bounds.effective_minors_upper()
+    floor = np.zeros(n, dtype=np.int64)
+    floor[rows] = bounds.minors_lower
+    zero = np.zeros(n, dtype=bool)
+    zero[rows] = bounds.minors_zero_held
+    out = []
+
+    def add(i: int, text: str) -> None:
+        out.append(
+            Violation(
+                "minors",
+                ids[i],
+                f"municipality {ids[i]} has {int(m[i]):,} minors (request {int(x[i]):,}): {text}",
+            )
+        )
+
+    for i in range(n):
+        if m[i] < 0:
+            add(i, "negative")
+        elif m[i] > 0 and not eligible[i]:
+            add(i, "not eligible for minors")
+        elif m[i] < floor[i]:
+            add(i, f"below its minors_min {int(floor[i]):,}")
+        elif m[i] > cap[i]:
+            if zero[i]:
+                add(
+                    i,
+                    f"its minors target is 0, so a divisor method holds them at {int(floor[i]):,}",
+                )
+            else:
+                add(i, f"above its minors limit {_upper_text(int(cap[i]))}")
+        if m[i] > x[i] and m[i] >= 0:
+            add(i, "more minors than requests")
+    return out
+
+
+def _members(sets: Any, v: IntArray) -> NDArray[np.bool_]:
+    """Whether each value lies in its variable's allowed set S_i (held rows: the held value)."""
+    g = np.maximum(sets.grid, 1)
+    rem = v % g
+    on_grid = (rem == 0) | (sets.offgrid & (rem == 1) & (g > 1))
+    in_p = (v >= sets.lo_p) & (v <= sets.upper) & on_grid
+    free_ok = in_p | (sets.zero_ok & (v == 0))
+    return np.where(sets.const, v == sets.lower, free_ok)  # type: ignore[no-any-return]
+
+
+def _rules(
+    problem: Problem, plan: RulePlan, x: IntArray, m: IntArray, minors_rows: IntArray
+) -> list[Violation]:
+    spec, rules = plan.spec, problem.rules
+    xs, msets = spec.x_sets, spec.m_sets
+    ids = problem.ids
+    what = ", ".join(rules.describe())
+    out = []
+    g = rules.granularity
+    k = rules.min_request
+    for i in np.flatnonzero(~_members(xs, x)).tolist():
+        if xs.const[i]:
+            continue  # a held value off its bound is already a bounds violation
+        v = int(x[i])
+        rem = v % int(xs.grid[i]) if xs.grid[i] > 1 else 0
+        if rem and not (rem == 1 and xs.offgrid):
+            why = f"not on the grid of {g}"
+        elif v == 0 and k:
+            why = f"but every municipality must get at least {k}"
+        elif k and 0 < v < k:
+            why = f"below the minimum request {k}"
+        else:
+            why = f"not an allowed value ({what})"
+        out.append(Violation("rules", ids[i], f"municipality {ids[i]} has request {v:,}, {why}"))
+    if g > 1:
+        off = int((~xs.const & (x % g == 1)).sum())
+        if off != spec.offgrid_count:
+            out.append(
+                Violation(
+                    "rules",
+                    None,
+                    f"{off} requests are one above a multiple of {g}, expected "
+                    f"{spec.offgrid_count} (granularity {g})",
+                )
+            )
+    mm = m[minors_rows] if len(minors_rows) else m[:0]
+    for j in np.flatnonzero(~_members(msets, mm)).tolist():
+        i = int(minors_rows[j])
+        kg = rules.minors_min_group
+        if msets.const[j]:
+            why = (
+                f"but it has no room for a group ({what}), so its minors are held at "
+                f"{int(msets.lower[j]):,}"
+            )
+        elif kg and int(m[i]) < kg:
+            why = f"below the group of {kg}"
+        else:
+            why = f"not allowed ({what})"
+        out.append(
+            Violation("rules", ids[i], f"municipality {ids[i]} has {int(m[i]):,} minors, {why}")
+        )
+    if rules.max_minors_hosts is not None:
+        count = int((m > 0).sum())
+        if count > rules.max_minors_hosts or (
+            rules.exact_minors_hosts and count != rules.max_minors_hosts
+        ):
+            kind = "exactly" if rules.exact_minors_hosts else "at most"
+            out.append(
+                Violation(
+                    "rules",
+                    None,
+                    f"{count} municipalities host minors, expected {kind} {rules.max_minors_hosts}",
+                )
+            )
+    if rules.county_totals is not None and rules.county_penalty is None:
+        for gid, name in enumerate(plan.counties):
+            got = int(x[spec.county == gid].sum())
+            if got != spec.county_totals[gid]:
+                out.append(
+                    Violation(
+                        "rules",
+                        None,
+                        f"{name} gets {got:,}, not its county total {spec.county_totals[gid]:,}",
+                    )
+                )
+    return out
+
+
+def raise_for_violations(found: list[Violation], solver: str) -> None:
+    """The post-solve check: a :class:`SolverError` naming the first violation."""
+    if found:
+        raise SolverError(f"The {solver} solution failed verification: {found[0].message}.")

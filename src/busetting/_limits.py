@@ -1,0 +1,90 @@
+"""The numeric limits inside which every path is exact, checked at the door.
+
+Counts of persons (the need, the minors need, ``min``, ``max``, ``fixed``,
+``minors_capacity``, ``minors_min``, county totals and populations) are at most
+:data:`MAX_PERSONS`, and a need that goes to the integer program at most
+:data:`MAX_PROGRAM_PERSONS`; indicator values are finite and at most :data:`MAX_INDICATOR`. Inside
+these limits sums of counts stay far below ``2**53`` (so float sums of counts are exact),
+products of an indicator and a base stay below ``1e30`` (no overflow to ``inf``), and the
+threshold path's candidate units stay a few per municipality. Outside them a problem is
+refused with one :class:`~busetting.exceptions.InputError` that lists every value out of
+range; see ``docs/limits.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from busetting.exceptions import InputError
+from busetting.model import Problem
+
+__all__ = [
+    "MAX_INDICATOR",
+    "MAX_PERSONS",
+    "MAX_PROGRAM_PERSONS",
+    "check_limits",
+    "check_program_limits",
+]
+
+MAX_PERSONS = 10**12
+"""Largest count of persons accepted anywhere in a problem (a need, a bound, a population)."""
+MAX_PROGRAM_PERSONS = 10**5
+"""Largest need the integer program (process rules, coupled minors, ``solver='cbc'`` or
+``'highs'``) is exact for; beyond it the solvers' floating-point tolerances are too coarse."""
+MAX_INDICATOR = 1e15
+"""Largest indicator value accepted (values must also be finite and >= 0)."""
+
+_COUNT_FIELDS = ("population", "min", "max", "fixed", "minors_capacity", "minors_min")
+
+
+def _failure(mid: str | None, column: str, value: Any, reason: str) -> dict[str, Any]:
+    return {"row": None, "municipality_id": mid, "column": column, "value": value, "reason": reason}
+
+
+def limit_failures(problem: Problem) -> list[dict[str, Any]]:
+    """One failure record per value of ``problem`` outside the documented limits."""
+    out: list[dict[str, Any]] = []
+    persons = f"must be at most {MAX_PERSONS:,} persons (the documented limit)"
+    for name, value in (("total", problem.total), ("minors", problem.minors)):
+        if value > MAX_PERSONS:
+            out.append(_failure(None, f"need.{name}", value, persons))
+    for county, value in sorted((problem.rules.county_totals or {}).items()):
+        if value > MAX_PERSONS:
+            out.append(_failure(None, f"county_totals[{county!r}]", value, persons))
+    for m in problem.municipalities:
+        mid = m.municipality_id
+        for column in _COUNT_FIELDS:
+            value = getattr(m, column)
+            if value is not None and value > MAX_PERSONS:
+                out.append(_failure(mid, column, value, persons))
+        for column, level in m.indicators.items():
+            if not (math.isfinite(level) and 0 <= level <= MAX_INDICATOR):
+                out.append(
+                    _failure(
+                        mid,
+                        column,
+                        level,
+                        f"must be a finite number between 0 and {MAX_INDICATOR:g} "
+                        "(the documented limit)",
+                    )
+                )
+    return out
+
+
+def check_limits(problem: Problem, where: str) -> None:
+    """Raise :class:`InputError` listing every value of ``problem`` outside the limits."""
+    failures = limit_failures(problem)
+    if failures:
+        raise InputError.from_failures(where, failures)
+
+
+def check_program_limits(problem: Problem, solver: str) -> None:
+    """Raise :class:`InputError` when the need is beyond what the integer program solves
+    exactly (the threshold path, for bounds-only problems, goes up to :data:`MAX_PERSONS`)."""
+    if problem.total > MAX_PROGRAM_PERSONS:
+        raise InputError(
+            f"The `need.total` of a problem solved by the integer program ({solver}) must be at "
+            f"most {MAX_PROGRAM_PERSONS:,} persons (the documented limit; the threshold path "
+            f"takes bounds-only problems up to {MAX_PERSONS:,}). Got {problem.total:,} instead."
+        )

@@ -384,19 +384,21 @@ def test_when_the_need_rises_extra_capacity_bounds_the_increases(
     assert rev.direction == "up"
     fixed = {m.municipality_id for m in p.municipalities if m.fixed is not None}
     held = method != "hamilton"  # divisor methods hold a zero target at its lower bound
-    zero = {i for i in p.ids if held and alloc.targets[i] == 0}
-    room = sum(extra.get(i, 0) for i in p.ids if i not in fixed and i not in zero)
-    unbounded = [
-        m.municipality_id
-        for m in p.municipalities
-        if m.municipality_id not in extra
-        and m.fixed is None
-        and m.max is None
-        and m.municipality_id not in zero
-    ]
+
+    def room(m: bs.Municipality) -> float:
+        """How much more this municipality may be asked: extra capacity and its max."""
+        i = m.municipality_id
+        if i in fixed or (held and alloc.targets[i] == 0):
+            return 0.0
+        cap = float(extra.get(i, np.inf))
+        if m.max is not None:
+            cap = min(cap, m.max - int(alloc.requests[i]))
+        return cap
+
+    space = sum(room(m) for m in p.municipalities)
     if rev.status != "optimal":
         assert rev.status == "infeasible" and rev.allocation.diagnosis
-        assert not unbounded and room < rise
+        assert space < rise
         return
     new, old = rev.allocation.requests, alloc.requests
     assert int(new.sum()) == p.total + rise

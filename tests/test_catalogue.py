@@ -8,8 +8,6 @@ deep inside pandas or PuLP, or in a silent wrong answer.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pydantic
 import pytest
+from clirun import run
 
 import busetting as bs
 from busetting.io import read_problem, read_table
@@ -361,12 +360,6 @@ def test_latin1_bom_and_norwegian_excel_are_read(tmp_path: Path) -> None:
 
 
 # -- the command line ---------------------------------------------------------------------
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "busetting", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.mark.parametrize(

@@ -1,16 +1,16 @@
-"""The command line, run as a subprocess: default run, formats, exit codes, bad files."""
+"""The command line: default run, formats, exit codes, bad files (in process; two smoke tests
+run ``python -m busetting`` as a real subprocess)."""
 
 from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import openpyxl
 import pytest
+from clirun import run, run_process
 
 import busetting as bs
 from busetting.cli import main
@@ -18,18 +18,8 @@ from busetting.datasets import load_municipalities
 from busetting.io import read_allocation
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "busetting", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-    )
-
-
 def test_default_run_allocates_the_2024_need_on_the_embedded_data() -> None:
-    out = run()
+    out = run_process()
     assert out.returncode == 0, out.stderr
     assert (
         "totals check: requests sum to 37,000 (need 37,000), minors to 610 (need 610): OK"
@@ -45,8 +35,8 @@ def test_allocate_is_the_default_command() -> None:
     def without_timing(text: str) -> list[str]:
         return [line for line in text.splitlines() if " ms" not in line]
 
-    assert without_timing(run("--top", "3").stdout) == without_timing(
-        run("allocate", "--top", "3").stdout
+    assert without_timing(run_process("--top", "3").stdout) == without_timing(
+        run_process("allocate", "--top", "3").stdout
     )
 
 

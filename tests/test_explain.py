@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from clirun import run
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -196,19 +195,9 @@ def test_repr_html_shows_status_totals_and_top_rows(plain: bs.Allocation) -> Non
 
 
 def test_cli_explain_and_report(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "busetting", "explain", "4601"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = run("explain", "4601")
     assert out.returncode == 0 and out.stdout.startswith("Bergen (4601, Vestland) is asked")
     path = tmp_path / "r.html"
-    out = subprocess.run(
-        [sys.executable, "-m", "busetting", "report", "--out", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = run("report", "--out", str(path))
     assert out.returncode == 0, out.stderr
     assert out.stdout == f"written: {path}\n" and "Vestland" in path.read_text("utf-8")

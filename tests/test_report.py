@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -183,11 +182,6 @@ def test_report_of_a_problem_outside_norway_is_english_without_history(tmp_path:
 
 
 def test_cli_report_county_and_workbook(tmp_path: Path) -> None:
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "busetting", *args], capture_output=True, text=True, timeout=300
-        )
-
     page = tmp_path / "vestland.html"
     out = run("report", "--county", "Vestland", "--out", str(page))
     assert out.returncode == 0, out.stderr

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from clirun import run
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -215,12 +214,6 @@ def test_sensitivity_is_a_tidy_frame_of_weight_moves() -> None:
     )
     assert moved["request"].tolist() == expected.requests.tolist()
     assert (frame["change"] == frame["request"] - frame["base_request"]).all()
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "busetting", *args], capture_output=True, text=True, timeout=300
-    )
 
 
 def test_cli_revise_and_scenarios(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def test_every_reading_or_writing_subcommand_takes_json_quiet_and_input(name: st
     assert {"--json", "--quiet"} <= options
     if name not in ("calibrate", "backtest"):  # these read the shipped history only
         assert {"-i", "--input"} <= options
-    if name in ("allocate", "explain", "report", "counties", "reconcile"):
+    if name in ("allocate", "scenarios", "explain", "report", "counties", "reconcile"):
         assert "--lang" in options
 
 
@@ -126,6 +126,15 @@ def test_quiet_prints_nothing_and_json_and_out_dash_conflict(tmp_path: Path) -> 
     argv = ["allocate", "-i", str(path), "--total", "100", "-o", "-", "--json"]
     assert main(argv, stdout=out, stderr=err) == 2
     assert "both write to standard output" in err.getvalue()
+
+
+def test_scenarios_writes_norwegian_headers_with_lang_nb(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(_csv(), encoding="utf-8")
+    table = tmp_path / "sc.csv"
+    argv = ["scenarios", "-i", str(path), "--total", "100", "--totals", "100,200"]
+    assert main([*argv, "--lang", "nb", "-o", str(table), "--quiet"]) == 0
+    assert table.read_text(encoding="utf-8").splitlines()[0] == "kommunenummer,100,200"
 
 
 def test_validate_takes_input_like_every_other_subcommand(tmp_path: Path) -> None:

@@ -365,7 +365,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_problem_options(c)
     _add_method(c)
     _add_out(c, "the table", table_out)
-    _add_output_flags(c, lang=None)
+    _add_output_flags(c)
     c.add_argument("--debug", action="store_true", help="show tracebacks")
     _add_rule_options(c)
 
@@ -865,7 +865,7 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = bs.scenarios(problem, totals, method=args.method, progress=bar)
     took = time.perf_counter() - started
     if args.out is not None:
-        write_table(table, args.out)
+        write_table(table, args.out, language=args.lang)
     if args.json:
         payload = {
             "totals": [int(t) for t in table.columns],

@@ -446,10 +446,18 @@ def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, in
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write any result table to .csv, .json (records) or .xlsx, atomically and safely."""
+def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") -> Path:
+    """Write any result table to .csv, .json (records) or .xlsx, atomically and safely.
+
+    ``language="nb"`` gives the headers (and the index name) in Norwegian.
+    """
     p = Path(path)
     fmt = _format(p, "path", "write_table")
+    lang = check_language(language, "write_table")
+    if lang != "en":
+        frame = frame.rename(columns=lambda c: column_words(str(c), lang))
+        if frame.index.name is not None:
+            frame = frame.rename_axis(column_words(str(frame.index.name), lang))
     safe = _safe_text(frame)
     safe.columns = [str(c) for c in safe.columns]
     if fmt == "csv":

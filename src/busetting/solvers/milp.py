@@ -21,6 +21,7 @@ for the whole program. Gaps are set to 0: nothing is reported optimal that is no
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from busetting.exceptions import SolverError
 from busetting.methods import Method, objective_increment
 from busetting.result import Status
 from busetting.solvers import cbc_path, solver_version
+
+_log = logging.getLogger("busetting")
 
 __all__ = ["INTEGRALITY_TOLERANCE", "KeySpec", "MilpOutcome", "solve_milp"]
 
@@ -216,6 +219,7 @@ def solve_milp(
                     solves,
                 )
             hx, hm = hx * 4 + 1, hm * 4 + 1  # the window itself was too tight
+            _log.debug("%s: the window was too tight; widened to ±%d", backend, int(hx.max()))
             if deadline is not None and time.perf_counter() >= deadline:
                 status, message = _no_solution(backend, text, deadline)
                 return MilpOutcome(status, None, None, message, version, solves)
@@ -248,6 +252,7 @@ def solve_milp(
             )
         start_x, start_m = x, m
         hx = np.where(touch_x, hx * 4, hx)
+        _log.debug("%s: %d windows touched an edge and were widened", backend, int(touch_x.sum()))
         hm = np.where(touch_m, hm * 4, hm)
 
 
@@ -546,6 +551,7 @@ def solve_rules_milp(
                     bound,
                 )
             half_x, half_m = half_x * 4 + 1, half_m * 4 + 1
+            _log.debug("%s: rules window too tight; widened to ±%d", backend, int(half_x.max()))
             if deadline is not None and time.perf_counter() >= deadline:
                 status, message = _no_solution(backend, text, deadline)
                 return RulesOutcome(status, None, None, message, version, solves, None, bound)
@@ -600,6 +606,11 @@ def solve_rules_milp(
         incumbent = (x, m, value)
         half_x = np.where(grow_xl | grow_xh, half_x * 4, half_x)
         half_m = np.where(grow_ml | grow_mh, half_m * 4, half_m)
+        _log.debug(
+            "%s: %d windows touched an artificial edge and were widened",
+            backend,
+            int((grow_xl | grow_xh).sum() + (grow_ml | grow_mh).sum()),
+        )
 
 
 def _points(sets: Any, i: int, a: int, b: int) -> list[int]:

@@ -92,6 +92,8 @@ def test_out_dash_writes_csv_to_standard_output_and_the_summary_to_stderr() -> N
     table = pd.read_csv(io.StringIO(out.getvalue()), dtype={"municipality_id": str})
     assert len(table) == 20 and int(table["request"].sum()) == 500
     assert "totals check" in err.getvalue()  # the human summary, out of the data's way
+    assert "written: standard output" in err.getvalue()
+    assert "parameters (what `busetting revise --previous` reads) are not kept" in err.getvalue()
 
 
 def test_an_unknown_output_suffix_is_refused_before_solving(

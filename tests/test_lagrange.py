@@ -177,3 +177,20 @@ def test_norway_off_the_grid_equals_the_integer_program(total: int) -> None:
     from busetting.datasets import norway_2024
 
     _same_as_the_integer_program(norway_2024(total=total), "webster")
+
+
+def test_verify_checks_the_rules_path_certificate() -> None:
+    from busetting.datasets import norway_2024
+
+    problem = norway_2024(total=37_003)  # off the grid of 5
+    alloc = bs.allocate(problem)
+    assert alloc.solver == "lagrange"
+    checked = bs.verify(problem, alloc)
+    assert checked.feasible and checked.optimal is True
+    assert checked.reasons[0].startswith("the rules-path certificate holds")
+    # the same numbers without the certificate are not vouched for by it
+    assert (
+        not bs.verify(problem, alloc.requests, alloc.minors)
+        .reasons[0]
+        .startswith("the rules-path certificate holds")
+    )

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from busetting.calibrate import continuous_fit
 from busetting.criteria import build_key
@@ -235,6 +234,8 @@ def _requests(problem: Problem, method: Method) -> np.ndarray:
 
 
 def _metrics(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    from scipy.stats import spearmanr  # 1 s to import: only when a backtest runs
+
     asked = y > 0
     within = np.abs(x[asked] - y[asked]) <= 0.25 * y[asked]
     return {

@@ -610,7 +610,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not (args.quiet or args.json):
         _summary(alloc, args.top, out)
         if args.out is not None:
-            print(f"\nwritten: {args.out}", file=out)
+            print(f"\nwritten: {_shown(args)}", file=out)
     return EXIT_OK
 
 
@@ -850,7 +850,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             file=out,
         )
     if args.out is not None:
-        print(f"written: {args.out}", file=out)
+        print(f"written: {_shown(args)}", file=out)
     return EXIT_OK
 
 
@@ -1230,13 +1230,27 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
             print("busetting: error: --out - and --json both write to standard output", file=err)
             return EXIT_INPUT
         args.out = tmp / "out.csv"
+        args.stdout_file = args.out
     text = err if to_stdout else out
     if getattr(args, "quiet", False) and not getattr(args, "json", False):
         text = io.StringIO()
     code = _dispatch(args, text, err)
     if to_stdout and code == EXIT_OK and args.out.is_file():
         out.write(args.out.read_text(encoding="utf-8"))
+        if (tmp / "out.parameters.csv").is_file():
+            print(
+                "busetting: note: with --out - the run's parameters (what `busetting revise "
+                "--previous` reads) are not kept; write to a .csv, .xlsx or .json file for that",
+                file=err,
+            )
     return code
+
+
+def _shown(args: argparse.Namespace) -> str:
+    """Where --out went, in words: the file, or standard output for ``-``."""
+    if getattr(args, "stdout_file", None) is not None and args.out == args.stdout_file:
+        return "standard output"
+    return str(args.out)
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -109,7 +109,7 @@ _WORDS = {
         "minors": ", of whom {m} unaccompanied minors",
         "target": "Its target under the criteria key is {t}:",
         "part": "  {c}: {v} ({w} weight)",
-        "round": "The {method} rounding turns the target into {x} ({d} from the target).",
+        "round": "Rounding by {method} turns the target into {x} ({d} from the target).",
         "rules": " with the process rules: {r}",
         "bound": "What holds the request where it is: {b}.",
         "nobound": "No bound or rule holds the request; it is the method's rounding.",
@@ -141,7 +141,7 @@ _WORDS = {
         "minors": ", av dem {m} enslige mindreårige",
         "target": "Målet etter kriterienøkkelen er {t}:",
         "part": "  {c}: {v} (vekt {w})",
-        "round": "Avrundingen etter {method} gjør målet om til {x} ({d} fra målet).",
+        "round": "Avrundingen gjør målet om til {x} ({d} fra målet); metode: {method}.",
         "rules": " med prosessreglene: {r}",
         "bound": "Det som holder anmodningen der den er: {b}.",
         "nobound": "Ingen grense eller regel binder anmodningen; den er metodens avrunding.",
@@ -406,11 +406,13 @@ def verify(
       exactly when no exchange cycle improves it: a request, a minor, a person who is a minor,
       or a minor and a request together, moved between two or three municipalities. Every
       kind is checked, in exact arithmetic, so the answer is ``True`` or ``False``;
-    * with process rules a Lagrangian lower bound proves optimality when the objective
-      reaches it; otherwise a search of the moves of one person (or one grid step) between
-      two municipalities that keep every rule shows non-optimality when one improves the
-      objective by more than a relative ``1e-9``; when neither decides, ``optimal`` is
-      ``None``.
+    * with process rules, an allocation from the exact rules path is optimal when its
+      certificate re-checks from the problem alone (the bound recomputed, the search within
+      the certified gap repeated); any other with process rules is optimal when the objective
+      reaches the Lagrangian lower bound; otherwise a search of the moves of one person (or
+      one grid step) between two municipalities that keep every rule shows non-optimality
+      when one improves the objective by more than a relative ``1e-9``; when neither
+      decides, ``optimal`` is ``None``.
 
     ``allocation`` may be an :class:`Allocation` or a Series of requests (with ``minors``
     optional, zero when omitted) — for example numbers typed in by hand.
@@ -447,6 +449,9 @@ def verify(
         return Verification(False, None, tuple(v.message for v in found))
     value = objective(method_, x, key.targets) + objective(method_, m[mkey.rows], mkey.targets)
     if problem.rules.needs_program:
+        certified = _rules_certificate(problem, allocation, x, m)
+        if certified is not None:
+            return certified
         return _lagrangian(problem, method_, key, mkey, bounds, x, m, value)
     bad = improving_cycle(method_, key, mkey, bounds, x, m)
     if bad:
@@ -459,6 +464,23 @@ def verify(
             "lowers the objective (exact check)",
         ),
     )
+
+
+def _rules_certificate(
+    problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
+) -> Verification | None:
+    """An allocation from the exact rules path carries its certificate: re-check it from the
+    problem alone (:func:`busetting.solvers.lagrange.check_certificate`)."""
+    from busetting.result import RulesCertificate
+    from busetting.solvers.lagrange import check_certificate
+
+    certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
+    if not certs:
+        return None
+    check = check_certificate(problem, x, m, certs[0])
+    if not check:
+        return None  # an unusable certificate proves nothing either way: decide without it
+    return Verification(True, True, (f"the rules-path certificate holds: {check.message}",))
 
 
 def _lagrangian(

@@ -168,17 +168,7 @@ def _rules_requests(
     plan = plan_rules(problem, key, mkey, bounds)
     if lagrange.supports(plan.spec) is not None or diagnose_rules(problem, plan, bounds):
         return None, None
-    sol = lagrange.solve_rules(
-        method,
-        key.targets,
-        mkey.targets,
-        mkey.rows,
-        plan.spec,
-        problem.total,
-        problem.minors,
-        county_names=plan.counties,
-        warm=warm,
-    )
+    sol = lagrange.solve_plan(problem, method, key, mkey, plan, warm=warm)
     if sol is None:
         return None, None
     minors = np.zeros(len(sol.x), dtype=np.int64)

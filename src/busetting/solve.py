@@ -568,16 +568,7 @@ def _rules_fast_path(
     why = lagrange.supports(plan.spec)
     if why is not None:
         return why
-    sol = lagrange.solve_rules(
-        method,
-        key.targets,
-        mkey.targets,
-        mkey.rows,
-        plan.spec,
-        problem.total,
-        problem.minors,
-        county_names=plan.counties,
-    )
+    sol = lagrange.solve_plan(problem, method, key, mkey, plan)
     if sol is None:
         return "the exact rules path's search exceeded its budget"
     cert = sol.certificate

@@ -710,6 +710,24 @@ def _groups(spec: RuleSpec, total: int) -> tuple[IntArray, dict[int, int], dict[
     return np.zeros(n, dtype=np.int64), {0: total}, {0: "national"}
 
 
+def solve_plan(
+    problem: Any, method: Method, key: Any, mkey: Any, plan: Any, *, warm: Any = None
+) -> RulesSolution | None:
+    """:func:`solve_rules` on a problem as ``allocate`` prepares it (its two keys and its
+    rule plan): the one entry point of ``allocate`` and the sweeps."""
+    return solve_rules(
+        method,
+        key.targets,
+        mkey.targets,
+        mkey.rows,
+        plan.spec,
+        problem.total,
+        problem.minors,
+        county_names=plan.counties,
+        warm=warm,
+    )
+
+
 def solve_rules(
     method: Method,
     targets: FloatArray,

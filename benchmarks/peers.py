@@ -11,7 +11,7 @@ def naive_pulp_l1(
     """min sum |x - t| with PuLP: x integer, two slacks per municipality."""
     import pulp
 
-    from busetting.solvers import cbc_path
+    from busetting._solvers import cbc_path
 
     prob = pulp.LpProblem("naive_l1", pulp.LpMinimize)
     n = len(targets)
@@ -36,7 +36,7 @@ def naive_pulp_webster(targets: np.ndarray, upper: np.ndarray, total: int) -> np
     piecewise-linear formulation)."""
     import pulp
 
-    from busetting.solvers import cbc_path
+    from busetting._solvers import cbc_path
 
     prob = pulp.LpProblem("naive_webster", pulp.LpMinimize)
     terms = []

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import peers
 
 import busetting as bs
+from busetting._methods import Method, objective
+from busetting._solvers.threshold import UNBOUNDED, solve_separable
 from busetting.datasets import load_history, norway_2024
-from busetting.methods import Method, objective
-from busetting.solvers.threshold import UNBOUNDED, solve_separable
 from busetting.testing import assert_valid_allocation
 
 ROWS: list[tuple[str, str, float, str]] = []

@@ -56,8 +56,8 @@ def test_threshold_solve_at_scale(benchmark, n: int) -> None:
 
     import numpy as np
 
-    from busetting.methods import Method
-    from busetting.solvers.threshold import UNBOUNDED, solve_separable
+    from busetting._methods import Method
+    from busetting._solvers.threshold import UNBOUNDED, solve_separable
 
     rng = np.random.default_rng(2024)
     pop = rng.lognormal(8.5, 1.2, n)

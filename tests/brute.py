@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import numpy as np
 
 import busetting as bs
-from busetting.criteria import build_key
-from busetting.methods import DIVISOR_METHODS, Method, deviation
+from busetting._criteria import build_key
+from busetting._methods import DIVISOR_METHODS, Method, deviation
 
 
 def compositions(total: int, lo: list[int], hi: list[int]) -> Iterator[tuple[int, ...]]:

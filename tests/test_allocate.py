@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import busetting as bs
+from busetting._methods import TIE_RULE
 from busetting.testing import assert_valid_allocation
 
 M = bs.Municipality
@@ -278,7 +279,7 @@ def test_ties_are_broken_by_the_documented_rule_and_reported() -> None:
     assert alloc.requests.tolist() == [2, 1, 1]  # the lowest id wins an exact tie
     (tie,) = alloc.ties
     assert (tie.key, tie.winners, tie.losers) == ("requests", ("0001",), ("0002", "0003"))
-    assert tie.rule == bs.methods.TIE_RULE
+    assert tie.rule == TIE_RULE
     assert alloc.to_frame()["tie"].all()
 
 
@@ -318,8 +319,8 @@ def test_fingerprint_changes_with_the_input() -> None:
 
 
 def test_a_solution_that_breaks_the_total_is_a_solver_error(monkeypatch) -> None:
-    import busetting.solve as mod
-    from busetting.solvers.threshold import solve_separable
+    import busetting._allocate as mod
+    from busetting._solvers.threshold import solve_separable
 
     def broken(*args, **kwargs):
         sol = solve_separable(*args, **kwargs)
@@ -337,8 +338,8 @@ def test_a_solution_that_breaks_the_total_is_a_solver_error(monkeypatch) -> None
 
 
 def test_a_solution_outside_the_bounds_is_a_solver_error(monkeypatch) -> None:
-    import busetting.solve as mod
-    from busetting.solvers.threshold import solve_separable
+    import busetting._allocate as mod
+    from busetting._solvers.threshold import solve_separable
 
     def broken(*args, **kwargs):
         sol = solve_separable(*args, **kwargs)
@@ -377,7 +378,7 @@ class _StatusOverride:
 
 
 def _fake(monkeypatch, status: int, sol_status: int, fractional: bool = False) -> None:
-    import busetting.solvers.milp as milp
+    import busetting._solvers.milp as milp
 
     real = milp._make_backend
     monkeypatch.setattr(
@@ -429,7 +430,7 @@ def test_not_solved_is_an_error_status_without_numbers(monkeypatch) -> None:
 
 
 def test_missing_cbc_binary_is_a_clear_solver_error(monkeypatch) -> None:
-    import busetting.solvers.milp as milp
+    import busetting._solvers.milp as milp
 
     monkeypatch.setattr(milp, "cbc_path", lambda: None)
     with pytest.raises(bs.SolverError) as info:

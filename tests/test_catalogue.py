@@ -404,7 +404,7 @@ def test_cli_bad_input_is_exit_code_2_without_a_traceback(
 
 
 def test_cbc_binary_not_executable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import busetting.solvers.milp as milp
+    import busetting._solvers.milp as milp
 
     fake = tmp_path / "cbc"
     fake.write_text("not a program", encoding="utf-8")
@@ -418,7 +418,7 @@ def test_cbc_binary_not_executable(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_values_within_the_integrality_tolerance_are_rounded_and_verified(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import busetting.solvers.milp as milp
+    import busetting._solvers.milp as milp
 
     real = milp._make_backend
 

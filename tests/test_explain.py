@@ -63,7 +63,7 @@ def test_verify_rejects_a_hand_made_worse_allocation(data: st.DataObject, method
         return
     x[give] -= 1
     x[take] += 1
-    from busetting.methods import Method, objective
+    from busetting._methods import Method, objective
 
     moved = objective(Method(method), x.to_numpy(), alloc.targets.to_numpy())
     assume(moved > alloc.objective + 1e-9 * max(1, abs(alloc.objective)))  # really worse
@@ -129,7 +129,7 @@ def test_marginal_thresholds_really_move_the_request(plain: bs.Allocation) -> No
     # raising Stavanger's target just past the threshold, with the rest unchanged in
     # proportion, is what the certificate predicts: check against the certificate directly
     cert = plain.certificate[0]
-    from busetting.methods import Method, unit_cost
+    from busetting._methods import Method, unit_cost
 
     x = int(plain.requests["1103"])
     at = unit_cost(Method.WEBSTER, np.array([x]), np.array([e.target_for_one_more * 1.0000001]))

@@ -18,7 +18,7 @@ from brute import RuleModel, brute_force_rules
 
 import busetting as bs
 from busetting._feasibility import violations
-from busetting.solvers import available_solvers
+from busetting._solvers import available_solvers
 from busetting.testing import assert_valid_allocation
 
 METHODS = [m.value for m in bs.Method]
@@ -284,7 +284,7 @@ def test_seed15_the_elastic_program_says_raise_the_hosts_by_one(
     # Hide the pre-check to reach the elastic program: it is the solve's own rules program
     # with slack on the joining rows, so it sees held minors and the host count as the solve
     # does (it used to answer "no single rule group explains it" with HiGHS).
-    import busetting.constrained as constrained
+    import busetting._constrained as constrained
 
     monkeypatch.setattr(constrained, "diagnose_rules", lambda *a, **k: ())
     a = bs.allocate(_seed15(), solver=solver)

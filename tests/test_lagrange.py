@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import busetting as bs
-from busetting.solvers import lagrange
-from busetting.solvers.lagrange import check_certificate
+from busetting._solvers import lagrange
+from busetting._solvers.lagrange import check_certificate
 from busetting.testing import assert_valid_allocation
 from busetting.testing.strategies import problems
 

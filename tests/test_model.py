@@ -205,7 +205,7 @@ def test_optional_columns_are_read(norway_frame: pd.DataFrame) -> None:
 
 
 def test_rate_and_lower_is_better_criteria_build_the_documented_shares() -> None:
-    from busetting.criteria import build_key
+    from busetting._criteria import build_key
 
     df = _frame(waiting=[1.0, 3.0])
     crit = [

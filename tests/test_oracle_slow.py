@@ -14,7 +14,7 @@ from brute import brute_force_rules
 from test_feasibility import FAMILIES, METHODS, check_verify_against_oracle, random_problem
 
 import busetting as bs
-from busetting.solvers import available_solvers
+from busetting._solvers import available_solvers
 from busetting.testing import assert_valid_allocation
 
 PATHS = [None, *available_solvers()]

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 import busetting as bs
 from busetting._language import format_number
+from busetting._report import report_html
 from busetting.datasets import load_history, load_municipalities, norway_2024
 from busetting.io import read_allocation, write_allocation
-from busetting.report import report_html
 from busetting.testing.strategies import problems
 
 ENGLISH = re.compile(

@@ -275,7 +275,7 @@ def test_caps_below_a_minimum_are_named() -> None:
 
 def test_the_elastic_program_names_what_to_relax(monkeypatch: pytest.MonkeyPatch) -> None:
     # Hide one county's shortfall from the pre-check to reach the solver's infeasibility.
-    import busetting.constrained as constrained
+    import busetting._constrained as constrained
 
     monkeypatch.setattr(constrained, "diagnose_rules", lambda *a, **k: ())
     ms = _ms(3, max=10)

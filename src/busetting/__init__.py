@@ -19,26 +19,28 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 from busetting import datasets, io, schemas
+from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
+from busetting._calibrate import Calibration, calibrate, out_of_sample
 from busetting._compare import compare
-from busetting._version import __version__
-from busetting.calibrate import Calibration, calibrate, out_of_sample
-from busetting.counties import (
+from busetting._counties import (
     county_drafts,
     read_recommendations,
     write_change_report,
     write_county_drafts,
 )
-from busetting.criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
-from busetting.exceptions import BusettingError, InfeasibleError, InputError, SolverError
-from busetting.explain import Explanation, Verification, verify
-from busetting.methods import Method
-from busetting.model import Criterion, Municipality, Need, Problem, Rules
-from busetting.reconciliation import Recommendations, Reconciliation, reconcile
-from busetting.result import Allocation, Certificate, RulesCertificate, Shortfall, Status, Tie
-from busetting.revise import Revision, revise, scenarios, sensitivity, uncertainty
-from busetting.solve import allocate, diagnose, fingerprint
-from busetting.solvers import available_solvers
+from busetting._criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
+from busetting._exceptions import BusettingError, InfeasibleError, InputError, SolverError
+from busetting._explain import Explanation, Verification, verify
+from busetting._methods import Method
+from busetting._model import Criterion, Municipality, Need, Problem, Rules
+from busetting._reconcile import Recommendations, Reconciliation, reconcile
+from busetting._report import write_report
+from busetting._result import Allocation, Certificate, RulesCertificate, Shortfall, Status, Tie
+from busetting._revise import Revision, revise, scenarios, sensitivity, uncertainty
+from busetting._solvers import available_solvers
+from busetting._solvers.lagrange import check_certificate
+from busetting._version import __version__
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -72,6 +74,7 @@ __all__ = [
     "backtest",
     "build_key",
     "calibrate",
+    "check_certificate",
     "compare",
     "county_drafts",
     "datasets",
@@ -91,4 +94,5 @@ __all__ = [
     "verify",
     "write_change_report",
     "write_county_drafts",
+    "write_report",
 ]

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from busetting.calibrate import continuous_fit
-from busetting.criteria import build_key
+from busetting._allocate import allocate
+from busetting._calibrate import continuous_fit
+from busetting._criteria import build_key
+from busetting._exceptions import InputError
+from busetting._methods import Method, parse_method
+from busetting._model import Criterion, Problem, Rules
 from busetting.datasets import (
     CRITERION_GROUPS,
     HISTORY_YEARS,
@@ -33,10 +37,6 @@ from busetting.datasets import (
     norway_problem,
     observed_requests,
 )
-from busetting.exceptions import InputError
-from busetting.methods import Method, parse_method
-from busetting.model import Criterion, Problem, Rules
-from busetting.solve import allocate
 
 __all__ = ["BACKTEST_RULES", "Backtest", "backtest", "fit_weights"]
 

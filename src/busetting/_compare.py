@@ -11,8 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from busetting.exceptions import InputError
-from busetting.result import Allocation
+from busetting._exceptions import InputError
+from busetting._result import Allocation
 
 __all__ = ["compare"]
 

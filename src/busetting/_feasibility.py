@@ -2,13 +2,13 @@
 can break them.
 
 :func:`violations` is the only feasibility checker in busetting. The post-solve check of
-:func:`~busetting.allocate` raises :class:`~busetting.exceptions.SolverError` on its first
+:func:`~busetting.allocate` raises :class:`~busetting._exceptions.SolverError` on its first
 finding, :func:`~busetting.verify` reports its findings as reasons, and
 :func:`busetting.testing.assert_valid_allocation` raises ``AssertionError``. It reads the same
 effective bounds the solvers use (:func:`effective_bounds`: ``min``/``max``/``fixed``, the
 spread caps, a divisor method's zero target held at its lower bound, minors capacity and
 eligibility) and, with process rules, the same per-variable sets the integer program uses
-(:func:`busetting.constrained.plan_rules`).
+(:func:`busetting._constrained.plan_rules`).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from busetting.constrained import RulePlan, plan_rules
-from busetting.criteria import Key, build_key
-from busetting.diagnose import Bounds
-from busetting.exceptions import SolverError
-from busetting.methods import DIVISOR_METHODS, Method, parse_method
-from busetting.model import Problem
-from busetting.solvers.threshold import UNBOUNDED
+from busetting._constrained import RulePlan, plan_rules
+from busetting._criteria import Key, build_key
+from busetting._diagnose import Bounds
+from busetting._exceptions import SolverError
+from busetting._methods import DIVISOR_METHODS, Method, parse_method
+from busetting._model import Problem
+from busetting._solvers.threshold import UNBOUNDED
 
 __all__ = [
     "Violation",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Literal
 
-from busetting.exceptions import InputError
+from busetting._exceptions import InputError
 
 if TYPE_CHECKING:
-    from busetting.model import Rules
+    from busetting._model import Rules
 
 __all__ = [
     "LANGUAGES",

@@ -7,7 +7,7 @@ Counts of persons (the need, the minors need, ``min``, ``max``, ``fixed``,
 these limits sums of counts stay far below ``2**53`` (so float sums of counts are exact),
 products of an indicator and a base stay below ``1e30`` (no overflow to ``inf``), and the
 threshold path's candidate units stay a few per municipality. Outside them a problem is
-refused with one :class:`~busetting.exceptions.InputError` that lists every value out of
+refused with one :class:`~busetting._exceptions.InputError` that lists every value out of
 range; see ``docs/limits.md``.
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from busetting.exceptions import InputError
-from busetting.model import Problem
+from busetting._exceptions import InputError
+from busetting._model import Problem
 
 __all__ = [
     "MAX_INDICATOR",

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from busetting.criteria import Key, build_key
-from busetting.methods import Method, exact_unit_cost, unit_cost, units_at_most
-from busetting.solve import _bounds
+from busetting._allocate import _bounds
+from busetting._criteria import Key, build_key
+from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from busetting.result import Allocation
+    from busetting._result import Allocation
 
 __all__ = ["Margin", "indicator_margins"]
 

@@ -31,9 +31,9 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.criteria import Key
-from busetting.diagnose import Bounds
-from busetting.methods import Method, exact_signpost_key, objective_increment, unit_cost
+from busetting._criteria import Key
+from busetting._diagnose import Bounds
+from busetting._methods import Method, exact_signpost_key, objective_increment, unit_cost
 
 __all__ = ["exact_sign", "improving_cycle", "increment_terms", "local_improvement"]
 
@@ -361,7 +361,7 @@ def local_improvement(
 
 def _delta(method: Method, v: IntArray, t: FloatArray, d: int) -> FloatArray:
     """Float change of each municipality's deviation when its value moves by ``d``."""
-    from busetting.methods import deviation
+    from busetting._methods import deviation
 
     new = v + d
     ok = new >= 0

@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from busetting.exceptions import InputError
-from busetting.methods import Method
-from busetting.model import Problem
-from busetting.result import RulesCertificate
+from busetting._exceptions import InputError
+from busetting._methods import Method
+from busetting._model import Problem
+from busetting._result import RulesCertificate
 
 __all__ = ["Progress", "check_sweep_args", "progress_reporter", "requests_at", "run_sweep"]
 
@@ -128,7 +128,7 @@ def requests_at(
     take — no rules, another solver, an infeasible total, a search over budget — goes through
     :func:`busetting.allocate` itself.
     """
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     out: list[np.ndarray | None] = []
     warm: RulesCertificate | None = None
@@ -152,11 +152,11 @@ def _rules_requests(
 ) -> tuple[np.ndarray | None, RulesCertificate | None]:
     """The requests from the exact rules path, verified like ``allocate`` verifies them, or
     ``(None, None)`` when ``allocate`` should decide (diagnosis, unsupported rules, budget)."""
-    from busetting.constrained import diagnose_rules, plan_rules
-    from busetting.criteria import build_key
-    from busetting.diagnose import diagnose_bounds
-    from busetting.solve import _bounds, _crossed, _verify
-    from busetting.solvers import lagrange
+    from busetting._allocate import _bounds, _crossed, _verify
+    from busetting._constrained import diagnose_rules, plan_rules
+    from busetting._criteria import build_key
+    from busetting._diagnose import diagnose_bounds
+    from busetting._solvers import lagrange
 
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")

@@ -236,8 +236,8 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
 
 def _rules(args: argparse.Namespace, base: Any) -> Any:
     """The rules the options ask for, starting from ``base`` (or none with --no-rules)."""
+    from busetting._model import Rules
     from busetting.io import read_county_totals
-    from busetting.model import Rules
 
     if not hasattr(args, "granularity"):
         return base
@@ -261,7 +261,7 @@ def _rules(args: argparse.Namespace, base: Any) -> Any:
     try:
         rules = Rules.model_validate({**base.model_dump(), **changes})
     except ValueError as exc:
-        from busetting.exceptions import InputError
+        from busetting._exceptions import InputError
 
         raise InputError(
             f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
@@ -482,8 +482,8 @@ def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
+    from busetting._exceptions import InputError
     from busetting.datasets import default_criteria
-    from busetting.exceptions import InputError
 
     if args.total is None:
         raise InputError("--total is required with a CSV or XLSX --input.")
@@ -616,7 +616,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
-    from busetting.exceptions import InputError
+    from busetting._exceptions import InputError
 
     path = args.input or args.file
     if path is None:
@@ -648,7 +648,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _totals(text: str) -> list[int]:
-    from busetting.exceptions import InputError
+    from busetting._exceptions import InputError
 
     try:
         if ":" in text:
@@ -668,8 +668,8 @@ def _revise_problem(
 
     Returns the problem, the method and the lines that say what was kept or assumed.
     """
+    from busetting._allocate import fingerprint
     from busetting.io import read_parameters, settings_from_parameters
-    from busetting.solve import fingerprint
 
     name = args.previous.name
     params = read_parameters(args.previous)
@@ -766,7 +766,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     prev = read_allocation(args.previous)
     if "request" not in prev.columns:
-        from busetting.exceptions import InputError
+        from busetting._exceptions import InputError
 
         raise InputError(
             f"--previous: {args.previous.name} needs a column request. Got columns "
@@ -932,8 +932,8 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return code
     suffix = args.out.suffix.lower()
     if suffix in (".xlsx", ".csv"):
+        from busetting._report import default_language
         from busetting.io import write_allocation
-        from busetting.report import default_language
 
         lang = args.lang or default_language(alloc)
         dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
@@ -951,8 +951,8 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import busetting as bs
+    from busetting._exceptions import InputError
     from busetting.datasets import HISTORY_YEARS, norway_problem, observed_requests
-    from busetting.exceptions import InputError
 
     years = HISTORY_YEARS[1:]
     if args.year not in years:
@@ -1254,11 +1254,11 @@ def _shown(args: argparse.Namespace) -> str:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from busetting.exceptions import InfeasibleError, InputError, SolverError
+    from busetting._exceptions import InfeasibleError, InputError, SolverError
 
     try:
         if args.command == "schema":
-            from busetting.model import Problem
+            from busetting._model import Problem
             from busetting.schemas import AllocationOutput
 
             model = AllocationOutput if args.output else Problem

@@ -1,91 +1,24 @@
-"""Errors raised by busetting.
+"""Deprecated alias of the private ``busetting._exceptions``: import the names from ``busetting``.
 
-The tree::
-
-    BusettingError                       root of everything busetting raises
-    ├── InputError(ValueError)           bad input; ``failure_cases`` lists every bad value
-    ├── InfeasibleError                  raised by ``Allocation.raise_for_status()`` when the
-    │                                    constraints cannot all hold; carries the diagnosis
-    └── SolverError(RuntimeError)        a solver failed, or returned an answer that does not
-                                         pass the post-solve checks (never returned silently)
-
-``InputError`` subclasses ``ValueError`` and ``SolverError`` subclasses ``RuntimeError``, so
-``except ValueError`` keeps working for callers who do not know busetting's types.
-Infeasibility is a *status* of the result, not an exception, until the caller asks for one with
-``raise_for_status()``.
+Kept so that code written for busetting 0.x keeps working; removed in 1.0. Every attribute read
+warns with a :class:`DeprecationWarning` naming the public spelling.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import Any
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from busetting.result import Shortfall
-
-__all__ = ["BusettingError", "InfeasibleError", "InputError", "SolverError"]
-
-FAILURE_COLUMNS = ("row", "municipality_id", "column", "value", "reason")
-MAX_LISTED = 20
-"""At most this many failures are spelled out in the message; all are in ``failure_cases``."""
+from busetting import _exceptions as _impl
 
 
-class BusettingError(Exception):
-    """Root of every error busetting raises."""
-
-
-class InputError(BusettingError, ValueError):
-    """The input is malformed.
-
-    Attributes
-    ----------
-    failure_cases : pandas.DataFrame
-        One row per failure with the columns ``row`` (position in the input, or ``None`` for
-        problem-level failures), ``municipality_id``, ``column``, ``value`` and ``reason``.
-    """
-
-    def __init__(self, message: str, failure_cases: pd.DataFrame | None = None) -> None:
-        super().__init__(message)
-        import pandas as pd
-
-        if failure_cases is None:
-            failure_cases = pd.DataFrame(columns=list(FAILURE_COLUMNS))
-        self.failure_cases = failure_cases
-
-    @classmethod
-    def from_failures(cls, where: str, failures: list[dict[str, Any]]) -> InputError:
-        """Build one error that lists every failure in a table."""
-        import pandas as pd
-
-        table = pd.DataFrame(failures, columns=list(FAILURE_COLUMNS))
-        table["row"] = pd.array(
-            [None if f.get("row") is None else f["row"] for f in failures], dtype=object
-        )
-        noun = "problem" if len(failures) == 1 else "problems"
-        lines = [f"{where} found {len(failures):,} {noun} in the input:"]
-        for f in failures[:MAX_LISTED]:
-            place = []
-            if f.get("row") is not None:
-                place.append(f"row {f['row']}")
-            if f.get("municipality_id") is not None:
-                place.append(f"municipality {f['municipality_id']}")
-            if f.get("column") is not None:
-                place.append(f"column {f['column']!r}")
-            head = ", ".join(place) if place else "input"
-            lines.append(f"- {head}: {f['reason']}; got {f['value']!r}.")
-        if len(failures) > MAX_LISTED:
-            lines.append(f"- ... and {len(failures) - MAX_LISTED:,} more (see failure_cases).")
-        return cls("\n".join(lines), table)
-
-
-class InfeasibleError(BusettingError):
-    """The constraints cannot all hold; ``diagnosis`` names each group and the amount short."""
-
-    def __init__(self, message: str, diagnosis: tuple[Shortfall, ...] = ()) -> None:
-        super().__init__(message)
-        self.diagnosis = diagnosis
-
-
-class SolverError(BusettingError, RuntimeError):
-    """A solver failed, is unavailable, or returned an answer that fails the checks."""
+def __getattr__(name: str) -> Any:
+    value = getattr(_impl, name)
+    warnings.warn(
+        f"busetting.exceptions.{name} is deprecated; use busetting.{name} "
+        "(or busetting._exceptions "
+        "for internals) instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return value

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from busetting._allocate import fingerprint
+from busetting._exceptions import InputError
 from busetting._language import (
     binding_words,
     check_language,
@@ -26,8 +28,7 @@ from busetting._language import (
     indicator_words,
     translate_value,
 )
-from busetting.exceptions import InputError
-from busetting.model import (
+from busetting._model import (
     ID_REASON,
     POPULATION,
     Criterion,
@@ -39,10 +40,9 @@ from busetting.model import (
     check_problem,
     parse_criteria,
 )
-from busetting.result import Allocation
-from busetting.revise import Revision
+from busetting._result import Allocation
+from busetting._revise import Revision
 from busetting.schemas import AllocationOutput
-from busetting.solve import fingerprint
 
 __all__ = [
     "ALIASES",

@@ -24,7 +24,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from busetting.result import Allocation
+    from busetting._result import Allocation
 
 __all__ = [
     "Bar",
@@ -63,7 +63,7 @@ def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
 
 def _numbers(alloc: Allocation) -> pd.DataFrame:
     if alloc.requests is None:
-        from busetting.exceptions import InputError
+        from busetting._exceptions import InputError
 
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests "

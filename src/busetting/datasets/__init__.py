@@ -22,9 +22,9 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from busetting.criteria import DEFAULT_WEIGHTS
-from busetting.exceptions import InputError
-from busetting.model import Criterion, Problem, Rules
+from busetting._criteria import DEFAULT_WEIGHTS
+from busetting._exceptions import InputError
+from busetting._model import Criterion, Problem, Rules
 
 __all__ = [
     "CRITERION_GROUPS",

@@ -19,8 +19,8 @@ import math
 import numpy as np
 
 from busetting._feasibility import violations
-from busetting.model import Problem
-from busetting.result import Allocation, Status
+from busetting._model import Problem
+from busetting._result import Allocation, Status
 
 __all__ = ["assert_valid_allocation"]
 

@@ -23,8 +23,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         'busetting.testing.strategies needs hypothesis: pip install "busetting[testing]"'
     ) from exc
 
-from busetting.exceptions import InputError
-from busetting.model import Criterion, Municipality, Need, Problem
+from busetting._exceptions import InputError
+from busetting._model import Criterion, Municipality, Need, Problem
 
 __all__ = ["criteria", "municipalities", "problems"]
 
@@ -109,11 +109,11 @@ def problems(
 ) -> Problem:
     """Whole problems: municipalities, a key, a need, and optionally bounds and minors.
 
-    With ``feasible=True`` (default) only problems that ``busetting.diagnose`` accepts for
+    With ``feasible=True`` (default) only problems that ``busetting._diagnose`` accepts for
     ``method`` are produced (one municipality is always left unbounded with positive
     targets, and lower bounds are kept small, so few draws are rejected).
     """
-    from busetting.solve import diagnose
+    from busetting._allocate import diagnose
 
     ms = draw(municipalities(min_size=min_size, max_size=max_size, max_population=max_population))
     key = draw(criteria())

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._exceptions import InputError
 from busetting._language import (
     NBSP,
     binding_words,
@@ -36,15 +37,14 @@ from busetting._language import (
     method_words,
     rules_words,
 )
+from busetting._result import RulesCertificate
 from busetting.datasets import load_history, load_municipalities
-from busetting.exceptions import InputError
 from busetting.io import ATTRIBUTION, _atomic_write, _write_text
 from busetting.plots import Bar, MapPoint, bars_svg, map_svg
-from busetting.result import RulesCertificate
 
 if TYPE_CHECKING:
-    from busetting.model import Criterion
-    from busetting.result import Allocation
+    from busetting._model import Criterion
+    from busetting._result import Allocation
 
 __all__ = ["default_language", "last_year_figures", "report_html", "write_report"]
 

@@ -22,18 +22,18 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from busetting.datasets import history_with_haram, load_history, load_municipalities
-from busetting.exceptions import InputError
-from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
-from busetting.model import ID_PATTERN, Problem
-from busetting.reconciliation import (
+from busetting._exceptions import InputError
+from busetting._model import ID_PATTERN, Problem
+from busetting._reconcile import (
     RECOMMENDATION,
     RECOMMENDED_MINORS,
     Recommendations,
     Reconciliation,
     count_or_blank,
 )
-from busetting.result import Allocation
+from busetting._result import Allocation
+from busetting.datasets import history_with_haram, load_history, load_municipalities
+from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
 
 __all__ = [
     "county_drafts",

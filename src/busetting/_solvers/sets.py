@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.methods import DIVISOR_METHODS, Method, deviation, objective_increment
+from busetting._methods import DIVISOR_METHODS, Method, deviation, objective_increment
 
 __all__ = ["VarSets", "dual_bound", "reduced_outside"]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.methods import DIVISOR_METHODS, Method
-from busetting.result import Shortfall
-from busetting.solvers.threshold import UNBOUNDED
+from busetting._methods import DIVISOR_METHODS, Method
+from busetting._result import Shortfall
+from busetting._solvers.threshold import UNBOUNDED
 
 __all__ = ["Bounds", "diagnose_bounds"]
 

@@ -34,11 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from busetting._criteria import build_key
+from busetting._exceptions import InputError
+from busetting._methods import Method, parse_method
+from busetting._model import Criterion, Problem
 from busetting._sweep import Progress, check_sweep_args, progress_reporter, run_sweep
-from busetting.criteria import build_key
-from busetting.exceptions import InputError
-from busetting.methods import Method, parse_method
-from busetting.model import Criterion, Problem
 
 __all__ = ["Calibration", "calibrate", "continuous_fit", "out_of_sample"]
 
@@ -143,7 +143,7 @@ def calibrate(
     >>> fit.loss
     0.0
     """
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     check_sweep_args("calibrate", progress, executor)
     if loss != "l1":
@@ -355,7 +355,7 @@ def _integer_loss(
     w: np.ndarray,
 ) -> float:
     """``sum |x - observed| / N`` of the integer allocation with weights ``w``."""
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     alloc = allocate(_with_weights(base, crits, w), method=method)
     if alloc.requests is None:
@@ -382,7 +382,7 @@ def _consistent_weights(
     """
     from scipy.optimize import linprog
 
-    from busetting.methods import DIVISOR_METHODS, signpost
+    from busetting._methods import DIVISOR_METHODS, signpost
 
     if (
         method not in DIVISOR_METHODS
@@ -426,7 +426,7 @@ def _consistent_weights(
 def _baseline(
     problem: Problem, criteria: dict[str, float], obs: np.ndarray, method: Method
 ) -> float:
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     crit = tuple(Criterion(name=k, indicator=k, weight=v) for k, v in criteria.items())
     alloc = allocate(problem.model_copy(update={"criteria": crit}), method=method)
@@ -464,7 +464,7 @@ def out_of_sample(
 
     Rows: ``sample`` (the labels), ``model`` (fitted weights and the baselines), ``loss``.
     """
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     cal = calibrate(
         fit[0],

@@ -1,5 +1,5 @@
 """The process rules (granularity, minimums, minors hosts, county totals): sets, diagnosis,
-verification. The integer program itself is in :mod:`busetting.solvers.milp`."""
+verification. The integer program itself is in :mod:`busetting._solvers.milp`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.criteria import Key
-from busetting.diagnose import Bounds, count_noun
-from busetting.model import Problem
-from busetting.result import Shortfall
-from busetting.solvers.milp import RuleSpec
-from busetting.solvers.sets import VarSets
+from busetting._criteria import Key
+from busetting._diagnose import Bounds, count_noun
+from busetting._model import Problem
+from busetting._result import Shortfall
+from busetting._solvers.milp import RuleSpec
+from busetting._solvers.sets import VarSets
 
 __all__ = ["RulePlan", "diagnose_rules", "elastic_diagnosis", "plan_rules"]
 
@@ -347,7 +347,7 @@ def elastic_diagnosis(
     the totals, the off-grid count, hard county totals, the host limit — allowed to be
     violated at a unit cost) and list the rule groups it had to violate, with the amounts: a
     smallest total relaxation."""
-    from busetting.solvers.milp import elastic_rules_milp
+    from busetting._solvers.milp import elastic_rules_milp
 
     found = elastic_rules_milp(
         plan.spec,

@@ -1,6 +1,6 @@
 """The rules fast path: an exact Lagrangian bound closed by a search over a reduced core.
 
-The rules program (see :mod:`busetting.solvers.sets` for the allowed values ``S_i``) joins the
+The rules program (see :mod:`busetting._solvers.sets` for the allowed values ``S_i``) joins the
 municipalities only through a few sums: the requests of each sum group (the nation, or each
 county with a hard total and the rest), the minors, the number of requests one above the
 grid (``r``) and the number of minors hosts (``H``), plus ``m_i <= x_i`` within each
@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.methods import Method, deviation, objective, objective_increment
-from busetting.result import RulesCertificate
+from busetting._methods import Method, deviation, objective, objective_increment
+from busetting._result import RulesCertificate
 
 if TYPE_CHECKING:
-    from busetting.model import Problem
-    from busetting.solvers.milp import RuleSpec
-    from busetting.solvers.sets import VarSets
+    from busetting._model import Problem
+    from busetting._solvers.milp import RuleSpec
+    from busetting._solvers.sets import VarSets
 
 __all__ = [
     "CertificateCheck",
@@ -887,10 +887,10 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     (its own plain dynamic programme) for a better solution. Nothing is taken on trust from
     the solver but the multipliers.
     """
-    from busetting.constrained import plan_rules
-    from busetting.criteria import build_key
-    from busetting.exceptions import BusettingError
-    from busetting.solve import _bounds, _verify
+    from busetting._allocate import _bounds, _verify
+    from busetting._constrained import plan_rules
+    from busetting._criteria import build_key
+    from busetting._exceptions import BusettingError
 
     method = Method(cert.method)
     key = build_key(problem, "requests")

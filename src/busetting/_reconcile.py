@@ -50,11 +50,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from busetting.exceptions import InputError
-from busetting.methods import Method, parse_method
-from busetting.model import Criterion, Municipality, Problem
-from busetting.result import Allocation, Status
-from busetting.solve import allocate
+from busetting._allocate import allocate
+from busetting._exceptions import InputError
+from busetting._methods import Method, parse_method
+from busetting._model import Criterion, Municipality, Problem
+from busetting._result import Allocation, Status
 
 __all__ = ["Recommendations", "Reconciliation", "reconcile"]
 
@@ -515,7 +515,7 @@ def reconcile(
     Notes
     -----
     With ``S_c`` the county shares and ``t`` the reconciliation targets (see the module
-    :mod:`busetting.reconciliation`), the program is :func:`allocate`'s with the rules of
+    :mod:`busetting._reconcile`), the program is :func:`allocate`'s with the rules of
     ``problem`` and ``sum_{i in c} x_i = S_c`` for every county. A county whose
     recommendations are complete, sum to its share and honour the rules and bounds gets
     exactly them back.

@@ -30,10 +30,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.exceptions import SolverError
-from busetting.methods import Method, objective_increment
-from busetting.result import Status
-from busetting.solvers import cbc_path, solver_version
+from busetting._exceptions import SolverError
+from busetting._methods import Method, objective_increment
+from busetting._result import Status
+from busetting._solvers import cbc_path, solver_version
 
 _log = logging.getLogger("busetting")
 
@@ -401,7 +401,7 @@ def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """The rules as the program sees them (see :mod:`busetting.solvers.sets`)."""
+    """The rules as the program sees them (see :mod:`busetting._solvers.sets`)."""
 
     x_sets: Any  # VarSets
     m_sets: Any  # VarSets
@@ -457,8 +457,8 @@ def solve_rules_milp(
     """
     import pulp
 
-    from busetting.methods import objective
-    from busetting.solvers.sets import dual_bound, reduced_outside
+    from busetting._methods import objective
+    from busetting._solvers.sets import dual_bound, reduced_outside
 
     deadline = _deadline(time_limit, started)
     version = solver_version(backend)
@@ -666,7 +666,7 @@ def _choose(
     """One choice per variable among its allowed values in ``[lo, hi]``; held rows are
     constants. Returns the choices, their value expressions, their costs and whether every
     window holds an allowed value."""
-    from busetting.methods import deviation
+    from busetting._methods import deviation
 
     chosen: list[Any] = []
     values: list[Any] = []

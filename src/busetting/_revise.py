@@ -40,6 +40,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from busetting._allocate import _bounds, allocate
+from busetting._criteria import build_key
+from busetting._exceptions import InputError
+from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
+from busetting._model import Municipality, Need, Problem
+from busetting._result import Allocation, Status
+from busetting._solvers.threshold import EXACT_MARGIN, solve_separable
 from busetting._sweep import (
     Progress,
     check_sweep_args,
@@ -47,13 +54,6 @@ from busetting._sweep import (
     requests_at,
     run_sweep,
 )
-from busetting.criteria import build_key
-from busetting.exceptions import InputError
-from busetting.methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
-from busetting.model import Municipality, Need, Problem
-from busetting.result import Allocation, Status
-from busetting.solve import _bounds, allocate
-from busetting.solvers.threshold import EXACT_MARGIN, solve_separable
 
 __all__ = ["Revision", "revise", "scenarios", "sensitivity", "uncertainty"]
 
@@ -686,7 +686,7 @@ def sensitivity(
     ``executor`` (any :class:`concurrent.futures.Executor`) runs them in parallel, with the
     same result.
     """
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()
@@ -750,6 +750,6 @@ def sensitivity(
 
 def _requests_of(method: Method | str, solver: str | None, problem: Problem) -> pd.Series | None:
     """The requests of ``problem`` (None when it has no allocation)."""
-    from busetting.solve import allocate
+    from busetting._allocate import allocate
 
     return allocate(problem, method=method, solver=solver).requests

@@ -10,7 +10,7 @@ units by sorting the few candidate units by cost.
 Floating point is used for speed only: wherever the dearest chosen unit and the cheapest
 rejected unit are closer than :data:`EXACT_MARGIN` (relative), the units in that band are
 re-ordered with exact rational costs computed from exact targets, so the result is the exact
-optimum, and exact ties are broken by the documented rule (:data:`busetting.methods.TIE_RULE`).
+optimum, and exact ties are broken by the documented rule (:data:`busetting._methods.TIE_RULE`).
 
 The result carries the certificate: the interval ``[lambda_low, lambda_high]`` between the
 dearest removable chosen unit and the cheapest addable unit. ``lambda_low <= lambda_high``
@@ -26,7 +26,7 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting.methods import (
+from busetting._methods import (
     DIVISOR_METHODS,
     Method,
     exact_unit_cost,

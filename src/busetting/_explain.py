@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from busetting._exceptions import InputError
 from busetting._language import (
     binding_words,
     check_language,
@@ -30,13 +31,12 @@ from busetting._language import (
     rules_words,
 )
 from busetting._margins import Margin, indicator_margins
-from busetting.exceptions import InputError
-from busetting.methods import DIVISOR_METHODS, Method, signpost
-from busetting.result import Certificate
+from busetting._methods import DIVISOR_METHODS, Method, signpost
+from busetting._result import Certificate
 
 if TYPE_CHECKING:
-    from busetting.model import Problem
-    from busetting.result import Allocation
+    from busetting._model import Problem
+    from busetting._result import Allocation
 
 __all__ = ["Explanation", "Margin", "Verification", "explain", "explain_frame", "verify"]
 
@@ -417,12 +417,12 @@ def verify(
     ``allocation`` may be an :class:`Allocation` or a Series of requests (with ``minors``
     optional, zero when omitted) — for example numbers typed in by hand.
     """
+    from busetting._criteria import build_key
     from busetting._feasibility import counts_from_series, effective_bounds, violations
     from busetting._limits import check_limits
+    from busetting._methods import objective, parse_method
     from busetting._optimality import improving_cycle
-    from busetting.criteria import build_key
-    from busetting.methods import objective, parse_method
-    from busetting.result import Allocation as _Allocation
+    from busetting._result import Allocation as _Allocation
 
     check_limits(problem, "verify")
     if isinstance(allocation, _Allocation):
@@ -470,9 +470,9 @@ def _rules_certificate(
     problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
-    problem alone (:func:`busetting.solvers.lagrange.check_certificate`)."""
-    from busetting.result import RulesCertificate
-    from busetting.solvers.lagrange import check_certificate
+    problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
+    from busetting._result import RulesCertificate
+    from busetting._solvers.lagrange import check_certificate
 
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
     if not certs:
@@ -493,11 +493,11 @@ def _lagrangian(
     m: np.ndarray,
     value: float,
 ) -> Verification:
+    from busetting._constrained import plan_rules
     from busetting._feasibility import violations
+    from busetting._methods import objective
     from busetting._optimality import local_improvement
-    from busetting.constrained import plan_rules
-    from busetting.methods import objective
-    from busetting.solvers.sets import dual_bound
+    from busetting._solvers.sets import dual_bound
 
     reasons: list[str] = []
 
@@ -519,7 +519,7 @@ def _lagrangian(
         hosts=spec.max_hosts,
         exact_hosts=spec.exact_hosts,
     ).bound
-    from busetting.solvers.milp import penalty_value
+    from busetting._solvers.milp import penalty_value
 
     total = value + penalty_value(x, spec)
     gap = total - lb

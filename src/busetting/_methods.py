@@ -1,0 +1,265 @@
+"""Apportionment methods as separable convex costs (pure numpy, no solver).
+
+Every method is a cost per *unit*: the cost of raising municipality ``i`` from ``k`` to
+``k + 1`` persons, given its target ``t_i``. Costs never fall as ``k`` rises, so the total
+cost is separable and convex, and the cheapest ``N`` units (taken in order within each
+municipality) are an optimal allocation.
+
+Divisor methods use the signpost ``s(k)`` of their rounding rule; the unit costs
+``s(k) / t_i`` and the reported objective is ``sum_i [t_i + sum_{k<x_i} (2 s(k) / t_i - 2)]``,
+which for Webster/Sainte-Laguë is exactly ``sum_i (x_i - t_i)**2 / t_i``.
+
+=================  =========================  ==========================================
+method             signpost ``s(k)``          objective per municipality
+=================  =========================  ==========================================
+``webster``        ``k + 1/2``                ``(x - t)**2 / t``
+``dhondt``         ``k + 1``                  ``((x - t)**2 + x) / t``
+``adams``          ``k``                      ``((x - t)**2 - x) / t``
+``huntington_hill`` ``sqrt(k (k + 1))``       ``t - 2 x + 2 sum_{k<x} s(k) / t``
+``dean``           ``k (k + 1) / (k + 1/2)``  ``t - 2 x + 2 sum_{k<x} s(k) / t``
+``hamilton``       (not a divisor method)     ``|x - t|``
+=================  =========================  ==========================================
+
+Hamilton (largest remainder) costs ``|k + 1 - t| - |k - t|``: ``-1`` below the quota, ``+1``
+above it and ``1 - 2 frac(t)`` for the fractional unit. Its optimum is rarely unique, so ties
+in that cost are broken by the Sainte-Laguë unit cost ``(2k + 1) / (2 t)`` (the excess or
+shortfall is spread in proportion to the targets), then by the general tie rule.
+
+A municipality with target 0 has infinite unit cost under a divisor method: it is never asked
+for more than its lower bound, and it is left out of the objective.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["DIVISOR_METHODS", "TIE_RULE", "Method"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+class Method(StrEnum):
+    """Apportionment methods (deviation measures) known to busetting."""
+
+    WEBSTER = "webster"
+    HAMILTON = "hamilton"
+    DHONDT = "dhondt"
+    HUNTINGTON_HILL = "huntington_hill"
+    ADAMS = "adams"
+    DEAN = "dean"
+
+
+DIVISOR_METHODS = frozenset(
+    {Method.WEBSTER, Method.DHONDT, Method.HUNTINGTON_HILL, Method.ADAMS, Method.DEAN}
+)
+
+ALIASES = {
+    "sainte_lague": Method.WEBSTER,
+    "sainte-lague": Method.WEBSTER,
+    "jefferson": Method.DHONDT,
+    "d'hondt": Method.DHONDT,
+    "largest_remainder": Method.HAMILTON,
+    "hill": Method.HUNTINGTON_HILL,
+    "huntington-hill": Method.HUNTINGTON_HILL,
+}
+
+TIE_RULE = (
+    "a unit whose cost equals another's goes first to the municipality with the larger "
+    "target, then to the lower municipality_id"
+)
+HAMILTON_TIE_RULE = (
+    "equal |x - t| costs are ordered by the Sainte-Laguë unit cost (2k + 1) / (2t); then "
+    + TIE_RULE
+)
+
+
+def parse_method(value: object) -> Method:
+    """Return the :class:`Method` for a name or alias; raise ``InputError`` otherwise."""
+    from busetting._exceptions import InputError
+
+    if isinstance(value, Method):
+        return value
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in Method._value2member_map_:
+            return Method(key)
+        if key in ALIASES:
+            return ALIASES[key]
+    names = ", ".join(repr(m.value) for m in Method)
+    raise InputError(
+        f"The `method` parameter of `allocate` must be one of {names}. Got {value!r} instead."
+    )
+
+
+def tie_rule(method: Method) -> str:
+    """The documented tie rule for ``method``."""
+    return HAMILTON_TIE_RULE if method is Method.HAMILTON else TIE_RULE
+
+
+# --- float unit costs -------------------------------------------------------------------
+
+
+def signpost(method: Method, k: IntArray | FloatArray) -> FloatArray:
+    """Signpost ``s(k)`` of a divisor method (vectorised)."""
+    kf = np.asarray(k, dtype=np.float64)
+    if method is Method.WEBSTER:
+        return kf + 0.5
+    if method is Method.DHONDT:
+        return kf + 1.0
+    if method is Method.ADAMS:
+        return kf
+    if method is Method.HUNTINGTON_HILL:
+        return np.sqrt(kf * (kf + 1.0))
+    if method is Method.DEAN:
+        return 2.0 * kf * (kf + 1.0) / (2.0 * kf + 1.0)
+    raise ValueError(f"{method} is not a divisor method")
+
+
+def unit_cost(method: Method, k: IntArray, t: FloatArray) -> FloatArray:
+    """Cost of the unit that raises a municipality with target ``t`` from ``k`` to ``k+1``.
+
+    For divisor methods this is the priority ``s(k) / t`` (``inf`` where ``t == 0``); for
+    Hamilton it is ``|k + 1 - t| - |k - t|``.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    if method is Method.HAMILTON:
+        kf = np.asarray(k, dtype=np.float64)
+        return np.clip(2.0 * (kf - t) + 1.0, -1.0, 1.0)
+    s = signpost(method, k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = s / t
+    return np.where(t > 0, c, np.inf)
+
+
+def units_at_most(method: Method, lam: float, t: FloatArray) -> FloatArray:
+    """Number of units of each municipality whose divisor cost is ``<= lam`` (float count).
+
+    Only for divisor methods. The result may be off by one where ``lam * t`` sits on a
+    signpost within rounding error; callers resolve that band exactly.
+    """
+    q = lam * np.asarray(t, dtype=np.float64)
+    if lam < 0:
+        return np.zeros_like(q)
+    with np.errstate(invalid="ignore"):
+        if method is Method.WEBSTER:
+            n = np.floor(q + 0.5)
+        elif method is Method.DHONDT:
+            n = np.floor(q)
+        elif method is Method.ADAMS:
+            n = np.floor(q) + 1.0
+        elif method is Method.HUNTINGTON_HILL:
+            n = np.floor((-1.0 + np.sqrt(1.0 + 4.0 * q * q)) / 2.0) + 1.0
+        elif method is Method.DEAN:
+            n = np.floor(((q - 1.0) + np.sqrt(q * q + 1.0)) / 2.0) + 1.0
+        else:  # pragma: no cover - guarded by callers
+            raise ValueError(f"{method} is not a divisor method")
+    return np.where(t > 0, np.maximum(n, 0.0), 0.0)
+
+
+def objective_increment(method: Method, k: IntArray, t: FloatArray) -> FloatArray:
+    """Increase of the reported objective when ``x`` goes from ``k`` to ``k + 1``."""
+    if method is Method.HAMILTON:
+        return unit_cost(method, k, t)
+    t = np.asarray(t, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g = 2.0 * signpost(method, k) / t - 2.0
+    return np.where(t > 0, g, np.inf)
+
+
+HH_TABLE = 1_000_000
+"""Huntington-Hill signpost sums are tabulated up to here and expanded beyond (error < 1e-12
+relative)."""
+
+
+def _signpost_prefix_sum(method: Method, x: IntArray) -> FloatArray:
+    """``sum_{k < x} s(k)`` for each entry of ``x``."""
+    xf = np.asarray(x, dtype=np.float64)
+    if method is Method.WEBSTER:
+        return xf * xf / 2.0
+    if method is Method.DHONDT:
+        return xf * (xf + 1.0) / 2.0
+    if method is Method.ADAMS:
+        return xf * (xf - 1.0) / 2.0
+    if method is Method.DEAN:
+        # s(k) = k + 1/2 - 1 / (2 (2k + 1)); sum_{k<x} 1/(2k+1) = (psi(x + 1/2) - psi(1/2)) / 2
+        from scipy.special import digamma
+
+        odd = np.where(xf > 0, (digamma(xf + 0.5) - digamma(0.5)) / 2.0, 0.0)
+        return xf * xf / 2.0 - odd / 2.0
+    if method is Method.HUNTINGTON_HILL:
+        # exact table below HH_TABLE; above it sqrt(k(k+1)) = k + 1/2 - 1/(8k) + O(k^-2)
+        xi = np.asarray(x, dtype=np.int64)
+        top = min(int(np.max(xi, initial=0)), HH_TABLE)
+        table = np.concatenate(([0.0], np.cumsum(signpost(method, np.arange(top)))))
+        small = table[np.minimum(xi, top)]
+        big = xi > top
+        if not big.any():
+            return np.asarray(small, dtype=np.float64)
+        xb = np.where(big, xi, top + 1).astype(np.float64)
+        tail = (xb * xb - top * top) / 2.0 - (np.log(xb) - np.log(max(top, 1))) / 8.0
+        return np.where(big, table[top] + tail, small).astype(np.float64)
+    raise ValueError(f"{method} is not a divisor method")
+
+
+def deviation(method: Method, x: IntArray, t: FloatArray) -> FloatArray:
+    """Per-municipality objective term (0 where a divisor method's target is 0)."""
+    x = np.asarray(x, dtype=np.int64)
+    t = np.asarray(t, dtype=np.float64)
+    xf = x.astype(np.float64)
+    if method is Method.HAMILTON:
+        return np.abs(xf - t)
+    pos = t > 0
+    safe_t = np.where(pos, t, 1.0)
+    if method is Method.WEBSTER:
+        d = (xf - safe_t) ** 2 / safe_t
+    elif method is Method.DHONDT:
+        d = ((xf - safe_t) ** 2 + xf) / safe_t
+    elif method is Method.ADAMS:
+        d = ((xf - safe_t) ** 2 - xf) / safe_t
+    else:
+        d = safe_t - 2.0 * xf + 2.0 * _signpost_prefix_sum(method, x) / safe_t
+    return np.where(pos, d, 0.0)
+
+
+def objective(method: Method, x: IntArray, t: FloatArray) -> float:
+    """The method's objective for an allocation ``x`` of targets ``t`` (``math.fsum``)."""
+    import math
+
+    return math.fsum(deviation(method, x, t).tolist())
+
+
+# --- exact unit costs ---------------------------------------------------------------------
+
+
+def exact_signpost_key(method: Method, k: int) -> Fraction:
+    """``s(k)`` (``s(k)**2`` for Huntington-Hill) as an exact fraction."""
+    if method is Method.WEBSTER:
+        return Fraction(2 * k + 1, 2)
+    if method is Method.DHONDT:
+        return Fraction(k + 1)
+    if method is Method.ADAMS:
+        return Fraction(k)
+    if method is Method.HUNTINGTON_HILL:
+        return Fraction(k * (k + 1))
+    if method is Method.DEAN:
+        return Fraction(2 * k * (k + 1), 2 * k + 1)
+    raise ValueError(f"{method} is not a divisor method")
+
+
+def exact_unit_cost(method: Method, k: int, target: Fraction) -> Fraction:
+    """Exact cost of unit ``k`` (a monotone transform of :func:`unit_cost` for HH).
+
+    Huntington-Hill costs are compared squared, ``k (k + 1) / t**2``, which orders units
+    exactly as ``sqrt(k (k + 1)) / t`` does. ``target`` must be positive for divisor methods.
+    """
+    if method is Method.HAMILTON:
+        c = 2 * (k - target) + 1
+        return max(Fraction(-1), min(Fraction(1), c))
+    if method is Method.HUNTINGTON_HILL:
+        return exact_signpost_key(method, k) / (target * target)
+    return exact_signpost_key(method, k) / target

@@ -1,0 +1,409 @@
+"""The result of an allocation: status, numbers, explanation and proof.
+
+:class:`Allocation` is frozen. It always carries a :class:`Status` and a ``message`` (which
+keeps the backend's own status text); infeasibility is a status, and
+:meth:`Allocation.raise_for_status` turns a non-optimal status into an exception.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from busetting._exceptions import InfeasibleError, SolverError
+from busetting.schemas import AllocationOutput
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+    from busetting._explain import Explanation
+    from busetting._model import Problem
+
+__all__ = ["Allocation", "Certificate", "RulesCertificate", "Shortfall", "Status", "Tie"]
+
+
+class Status(StrEnum):
+    """Outcome of a solve.
+
+    ``optimal``: proven optimal and verified. ``infeasible``: the constraints cannot all hold
+    (see ``diagnosis``). ``time_limit``: the solver stopped at its time limit; ``requests``
+    holds its verified incumbent if it had one, which is feasible but *not* proven optimal.
+    ``error``: the solver failed; no numbers are returned.
+    """
+
+    OPTIMAL = "optimal"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One infeasible constraint group and the amount by which it misses."""
+
+    group: str
+    message: str
+    required: int
+    available: int
+
+    @property
+    def amount(self) -> int:
+        """How much is short (or in excess)."""
+        return abs(self.required - self.available)
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Municipalities tied for the last unit, and the rule that broke the tie.
+
+    ``key`` is ``"requests"`` or ``"minors"``; ``cost`` the common unit cost at the margin;
+    ``winners`` received a unit of that cost, ``losers`` could have received one but did not.
+    """
+
+    key: str
+    cost: float
+    winners: tuple[str, ...]
+    losers: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Proof of optimality for one separable key (the threshold path).
+
+    Every unit the allocation could give back costs at most ``lambda_low`` and every unit
+    it could add costs at least ``lambda_high``; ``lambda_low <= lambda_high`` proves that
+    no exchange of units lowers the objective, which for a separable convex objective with
+    one sum constraint is optimality. ``exact`` says whether the margin had to be (and was)
+    settled in exact rational arithmetic. Huntington-Hill costs are ``sqrt(k(k+1)) / t``.
+    """
+
+    key: str
+    method: str
+    lambda_low: float
+    lambda_high: float
+    low_municipality: str | None
+    high_municipality: str | None
+    exact: bool
+
+    @property
+    def holds(self) -> bool:
+        """Whether the interval is non-empty (within the exact-margin tolerance)."""
+        from busetting._solvers.threshold import EXACT_MARGIN
+
+        if not (np.isfinite(self.lambda_low) and np.isfinite(self.lambda_high)):
+            return True
+        scale = max(1.0, abs(self.lambda_low), abs(self.lambda_high))
+        return self.lambda_low <= self.lambda_high + EXACT_MARGIN * scale
+
+
+@dataclass(frozen=True)
+class RulesCertificate:
+    """Proof of optimality of the exact rules path (re-checked by
+    :func:`busetting._solvers.lagrange.check_certificate`).
+
+    ``lambdas`` maps each requests sum group (``"national"``, a county name, or ``"rest"``)
+    to its multiplier; ``nu`` prices a request one above the grid, ``lambda_minors`` the
+    minors total and ``mu`` a minors host. ``bound`` is the Lagrangian lower bound they give,
+    ``objective`` the solution's value; the search covered every value of reduced cost at most
+    ``gap`` (``>= objective - bound``) and found nothing better. ``candidates`` counts the
+    values searched and ``core`` the municipalities with more than one.
+    """
+
+    key: str
+    method: str
+    lambdas: tuple[tuple[str, float], ...]
+    nu: float
+    lambda_minors: float
+    mu: float
+    bound: float
+    objective: float
+    gap: float
+    candidates: int
+    core: int
+
+    @property
+    def holds(self) -> bool:
+        """Whether the bound and the searched gap cover the objective."""
+        tol = 1e-9 * max(1.0, abs(self.objective))
+        return self.bound <= self.objective + tol and self.objective - self.bound <= self.gap + tol
+
+
+@dataclass(frozen=True, eq=False)
+class Allocation:
+    """Integer requests per municipality, with everything needed to explain and check them.
+
+    Attributes
+    ----------
+    status : Status
+    message : str
+        Human-readable outcome; for a solver path it keeps the backend's status text.
+    requests, minors : pandas.Series of int64, or None
+        Indexed by ``municipality_id``; ``None`` unless a verified allocation exists.
+    targets, minors_targets : pandas.Series of float
+    contributions, minors_contributions : pandas.DataFrame
+        Each criterion's part of the target (rows sum to the target).
+    binding : pandas.Series of str
+        Which bound or rule holds the request where it is: ``"fixed"``, ``"max"``,
+        ``"min"``, ``"minors"`` (held up by its minors), ``"zero target"`` or ``""``.
+    objective, requests_objective, minors_objective : float or None
+    method, solver, solver_version, solver_reason : str
+    certificate : tuple of Certificate or RulesCertificate
+        One per key solved by the threshold path; one :class:`RulesCertificate` from the exact
+        rules path (empty for the integer program, whose optimality is proven by the solver
+        with a zero gap).
+    ties : tuple of Tie
+    diagnosis : tuple of Shortfall
+        Why the problem is infeasible (empty otherwise).
+    fingerprint : str
+        SHA-256 of the canonical problem and method.
+    version : str
+        busetting version.
+    runtime : float
+        Seconds, validation to verification.
+    problem : Problem
+    """
+
+    status: Status
+    message: str
+    requests: pd.Series | None
+    minors: pd.Series | None
+    targets: pd.Series
+    minors_targets: pd.Series
+    contributions: pd.DataFrame
+    minors_contributions: pd.DataFrame
+    binding: pd.Series
+    objective: float | None
+    requests_objective: float | None
+    minors_objective: float | None
+    method: str
+    solver: str
+    solver_version: str
+    solver_reason: str
+    certificate: tuple[Certificate | RulesCertificate, ...]
+    ties: tuple[Tie, ...]
+    diagnosis: tuple[Shortfall, ...]
+    fingerprint: str
+    version: str
+    runtime: float
+    problem: Problem = field(repr=False)
+
+    # -- status ------------------------------------------------------------------------------
+
+    @property
+    def success(self) -> bool:
+        """True when the allocation is proven optimal."""
+        return self.status is Status.OPTIMAL
+
+    def raise_for_status(self) -> Allocation:
+        """Return ``self`` if optimal; raise ``InfeasibleError`` or ``SolverError`` otherwise."""
+        if self.status is Status.OPTIMAL:
+            return self
+        if self.status is Status.INFEASIBLE:
+            raise InfeasibleError(self.message, self.diagnosis)
+        raise SolverError(self.message)
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per municipality: identity, target, contributions, request, minors, rules.
+
+        Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``,
+        ``target``, one ``contribution_<criterion>`` column per criterion, ``request``,
+        ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``.
+        """
+        p = self.problem
+        idx = pd.Index(p.ids, name="municipality_id")
+        frame = pd.DataFrame(
+            {
+                "name": [m.name for m in p.municipalities],
+                "county": [m.county for m in p.municipalities],
+                "population": [m.population for m in p.municipalities],
+                "target": self.targets.to_numpy(),
+            },
+            index=idx,
+        )
+        for col in self.contributions.columns:
+            frame[f"contribution_{col}"] = self.contributions[col].to_numpy()
+        req = self.requests
+        frame["request"] = (
+            req.to_numpy() if req is not None else pd.array([pd.NA] * len(idx), dtype="Int64")
+        )
+        frame["deviation"] = req.to_numpy() - self.targets.to_numpy() if req is not None else np.nan
+        frame["minors_target"] = self.minors_targets.reindex(idx, fill_value=0.0).to_numpy()
+        mnr = self.minors
+        frame["minors"] = (
+            mnr.to_numpy() if mnr is not None else pd.array([pd.NA] * len(idx), dtype="Int64")
+        )
+        frame["binding"] = self.binding.to_numpy()
+        tied = {m for t in self.ties for m in (*t.winners, *t.losers)}
+        frame["tie"] = [i in tied for i in idx]
+        return frame
+
+    def to_output(self) -> AllocationOutput:
+        """The allocation as its output model (:class:`~busetting.schemas.AllocationOutput`).
+
+        This is the JSON form (``.model_dump(mode="json")``) that ``--json`` prints and a web
+        framework sends when a route returns an ``Allocation``.
+        """
+        p = self.problem
+        frame = self.to_frame()
+        contributions = self.contributions.to_dict(orient="index")
+        rows = [
+            {
+                "municipality_id": str(mid),
+                "name": r["name"],
+                "county": r["county"],
+                "population": int(r["population"]),
+                "target": float(r["target"]),
+                "contributions": {str(c): float(v) for c, v in contributions[mid].items()},
+                "request": None if pd.isna(r["request"]) else int(r["request"]),
+                "minors_target": float(r["minors_target"]),
+                "minors": None if pd.isna(r["minors"]) else int(r["minors"]),
+                "binding": str(r["binding"]),
+                "tie": bool(r["tie"]),
+            }
+            for mid, r in frame.iterrows()
+        ]
+        return AllocationOutput.model_validate(
+            {
+                "status": self.status.value,
+                "message": self.message,
+                "total": p.total,
+                "minors_total": p.minors,
+                "method": self.method,
+                "solver": self.solver,
+                "solver_version": self.solver_version,
+                "solver_reason": self.solver_reason,
+                "objective": _finite(self.objective),
+                "criteria": [c.model_dump() for c in p.criteria],
+                "minors_criteria": [c.model_dump() for c in p.effective_minors_criteria],
+                "ties": [dataclasses.asdict(t) for t in self.ties],
+                "certificate": [
+                    {k: _finite(v) for k, v in dataclasses.asdict(c).items()}
+                    for c in self.certificate
+                ],
+                "diagnosis": [dataclasses.asdict(d) for d in self.diagnosis],
+                "fingerprint": self.fingerprint,
+                "version": self.version,
+                "runtime_seconds": self.runtime,
+                "municipalities": rows,
+            }
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Let pydantic (and FastAPI) send an ``Allocation`` as its output model."""
+        from pydantic_core import core_schema
+
+        return core_schema.is_instance_schema(
+            cls,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda a: a.to_output().model_dump(mode="json"), when_used="always"
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(AllocationOutput.__pydantic_core_schema__)
+
+    # -- explanation -------------------------------------------------------------------------
+
+    def explain(self, municipality_id: str, *, language: str = "en") -> Explanation:
+        """Why ``municipality_id`` is asked for what it is asked for, line by line.
+
+        ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
+        Returns an :class:`~busetting._explain.Explanation`; ``str()`` of it is the text.
+        """
+        from busetting._explain import explain
+
+        return explain(self, municipality_id, language=language)  # type: ignore[arg-type]
+
+    def explain_frame(self) -> pd.DataFrame:
+        """Every municipality's explanation as one tidy row."""
+        from busetting._explain import explain_frame
+
+        return explain_frame(self)
+
+    def report(
+        self,
+        path: str | Path,
+        *,
+        plots: bool = True,
+        language: str | None = None,
+        county: str | None = None,
+    ) -> Path:
+        """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``.
+
+        ``language``: ``"nb"`` (bokmål, the default for the Norway data) or ``"en"``;
+        ``county``: one county's letter-ready view. See :func:`busetting._report.write_report`.
+        """
+        from busetting._report import write_report
+
+        return write_report(self, path, plots=plots, language=language, county=county)
+
+    # -- display -----------------------------------------------------------------------------
+
+    def _summary_lines(self) -> list[str]:
+        lines = [
+            f"Allocation(status={self.status.value!r}, method={self.method!r}, "
+            f"solver={self.solver!r})"
+        ]
+        lines.append(f"  {self.message}")
+        if self.requests is not None:
+            lines.append(
+                f"  requests: {int(self.requests.sum()):,} of {self.problem.total:,} over "
+                f"{int((self.requests > 0).sum())} of {len(self.requests)} municipalities"
+            )
+        if self.minors is not None and self.problem.minors:
+            lines.append(
+                f"  minors: {int(self.minors.sum()):,} of {self.problem.minors:,} over "
+                f"{int((self.minors > 0).sum())} municipalities"
+            )
+        if self.objective is not None:
+            lines.append(f"  objective: {self.objective:.6g}")
+        if self.ties:
+            lines.append(f"  ties: {len(self.ties)} (see .ties)")
+        return lines
+
+    def __repr__(self) -> str:
+        lines = self._summary_lines()
+        if self.requests is not None:
+            top = self.requests.sort_values(ascending=False, kind="stable").head(5)
+            names = dict(
+                zip(self.problem.ids, (m.name for m in self.problem.municipalities), strict=True)
+            )
+            lines.append(
+                "  largest: " + ", ".join(f"{names[str(i)]} {int(v):,}" for i, v in top.items())
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<div>{html.escape(line.strip())}</div>" for line in self._summary_lines())
+        if self.requests is None:
+            return f"<div class='busetting-allocation'>{head}</div>"
+        frame = self.to_frame()
+        top = frame.sort_values("request", ascending=False, kind="stable").head(10)
+        cols = ["name", "county", "target", "request", "minors", "binding"]
+        table = top[cols].to_html(float_format=lambda v: f"{v:,.2f}", escape=True)
+        return f"<div class='busetting-allocation'>{head}{table}</div>"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with a non-finite float (an open certificate bound) as ``None``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -36,10 +36,11 @@ from busetting._methods import Method
 from busetting._model import Criterion, Municipality, Need, Problem, Rules
 from busetting._reconcile import Recommendations, Reconciliation, reconcile
 from busetting._report import write_report
-from busetting._result import Allocation, Certificate, RulesCertificate, Shortfall, Status, Tie
+from busetting._result import Allocation
 from busetting._revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting._solvers import available_solvers
 from busetting._solvers.lagrange import check_certificate
+from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting._version import __version__
 
 __all__ = [

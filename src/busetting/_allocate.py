@@ -21,16 +21,16 @@ from busetting._feasibility import effective_bounds, raise_for_violations, viola
 from busetting._limits import check_limits, check_program_limits
 from busetting._methods import Method, objective, parse_method, tie_rule, unit_cost
 from busetting._model import Problem
-from busetting._result import Allocation, Certificate, Shortfall, Status, Tie
+from busetting._result import Allocation
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.threshold import UNBOUNDED, SeparableSolution, solve_separable
+from busetting._status import OBJECTIVE_TOLERANCE, Certificate, Shortfall, Status, Tie
 from busetting._version import __version__
 
 __all__ = ["allocate", "diagnose", "fingerprint"]
 
 IntArray = NDArray[np.int64]
 _bounds = effective_bounds  # the one home of the effective bounds is busetting._feasibility
-OBJECTIVE_TOLERANCE = 1e-9
 """Relative tolerance when comparing objective values of two solutions."""
 
 

@@ -11,9 +11,9 @@ from numpy.typing import NDArray
 from busetting._criteria import Key
 from busetting._diagnose import Bounds, count_noun
 from busetting._model import Problem
-from busetting._result import Shortfall
 from busetting._solvers.milp import RuleSpec
 from busetting._solvers.sets import VarSets
+from busetting._status import Shortfall
 
 __all__ = ["RulePlan", "diagnose_rules", "elastic_diagnosis", "plan_rules"]
 

@@ -8,8 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._methods import DIVISOR_METHODS, Method
-from busetting._result import Shortfall
 from busetting._solvers.threshold import UNBOUNDED
+from busetting._status import Shortfall
 
 __all__ = ["Bounds", "diagnose_bounds"]
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from busetting._result import Shortfall
+    from busetting._status import Shortfall
 
 __all__ = ["BusettingError", "InfeasibleError", "InputError", "SolverError"]
 

@@ -32,7 +32,7 @@ from busetting._language import (
 )
 from busetting._margins import Margin, indicator_margins
 from busetting._methods import DIVISOR_METHODS, Method, signpost
-from busetting._result import Certificate
+from busetting._status import Certificate
 
 if TYPE_CHECKING:
     from busetting._model import Problem
@@ -471,8 +471,8 @@ def _rules_certificate(
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
     problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
-    from busetting._result import RulesCertificate
     from busetting._solvers.lagrange import check_certificate
+    from busetting._status import RulesCertificate
 
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
     if not certs:

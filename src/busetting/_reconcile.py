@@ -54,7 +54,8 @@ from busetting._allocate import allocate
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem
-from busetting._result import Allocation, Status
+from busetting._result import Allocation
+from busetting._status import Status
 
 __all__ = ["Recommendations", "Reconciliation", "reconcile"]
 

@@ -37,7 +37,7 @@ from busetting._language import (
     method_words,
     rules_words,
 )
-from busetting._result import RulesCertificate
+from busetting._status import RulesCertificate
 from busetting.datasets import load_history, load_municipalities
 from busetting.io import ATTRIBUTION, _atomic_write, _write_text
 from busetting.plots import Bar, MapPoint, bars_svg, map_svg

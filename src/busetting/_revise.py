@@ -45,8 +45,9 @@ from busetting._criteria import build_key
 from busetting._exceptions import InputError
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
 from busetting._model import Municipality, Need, Problem
-from busetting._result import Allocation, Status
-from busetting._solvers.threshold import EXACT_MARGIN, solve_separable
+from busetting._result import Allocation
+from busetting._solvers.threshold import solve_separable
+from busetting._status import EXACT_MARGIN, Status
 from busetting._sweep import (
     Progress,
     check_sweep_args,

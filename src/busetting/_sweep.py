@@ -24,7 +24,7 @@ import numpy as np
 from busetting._exceptions import InputError
 from busetting._methods import Method
 from busetting._model import Problem
-from busetting._result import RulesCertificate
+from busetting._status import RulesCertificate
 
 __all__ = ["Progress", "check_sweep_args", "progress_reporter", "requests_at", "run_sweep"]
 

@@ -42,7 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._methods import Method, deviation, objective, objective_increment
-from busetting._result import RulesCertificate
+from busetting._status import RulesCertificate
 
 if TYPE_CHECKING:
     from busetting._model import Problem

@@ -32,8 +32,8 @@ from numpy.typing import NDArray
 
 from busetting._exceptions import SolverError
 from busetting._methods import Method, objective_increment
-from busetting._result import Status
 from busetting._solvers import cbc_path, solver_version
+from busetting._status import Status
 
 _log = logging.getLogger("busetting")
 

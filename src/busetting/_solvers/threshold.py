@@ -33,6 +33,7 @@ from busetting._methods import (
     unit_cost,
     units_at_most,
 )
+from busetting._status import EXACT_MARGIN
 
 __all__ = ["EXACT_MARGIN", "UNBOUNDED", "SeparableSolution", "solve_separable"]
 
@@ -42,8 +43,6 @@ ExactTargets = Callable[[list[int]], list[Fraction]]
 
 UNBOUNDED = 2**62
 """Sentinel upper bound for a municipality without one."""
-EXACT_MARGIN = 1e-9
-"""Relative gap between float unit costs below which the order is settled exactly."""
 
 
 @dataclass(frozen=True)

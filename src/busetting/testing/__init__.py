@@ -20,7 +20,8 @@ import numpy as np
 
 from busetting._feasibility import violations
 from busetting._model import Problem
-from busetting._result import Allocation, Status
+from busetting._result import Allocation
+from busetting._status import Status
 
 __all__ = ["assert_valid_allocation"]
 

@@ -152,7 +152,7 @@ def test_a_json_problem_with_bad_values_lists_them(tmp_path: Path) -> None:
     path.write_text(
         json.dumps(
             {
-                "municipalities": [{"municipality_id": "301", "name": "Oslo", "population": -1}],
+                "municipalities": [{"municipality_id": "301 ", "name": "Oslo", "population": -1}],
                 "criteria": [{"name": "population", "indicator": "population", "weight": 1.0}],
                 "need": {"total": 10},
             }
@@ -163,8 +163,8 @@ def test_a_json_problem_with_bad_values_lists_them(tmp_path: Path) -> None:
         read_problem(path)
     assert str(info.value) == (
         "read_problem(problem.json) found 2 problems in the input:\n"
-        "- column 'municipalities.0.municipality_id': must be a 4-digit string with leading "
-        "zeros kept (e.g. '0301'); got '301'.\n"
+        "- column 'municipalities.0.municipality_id': must be a non-empty string without "
+        "leading or trailing whitespace; got '301 '.\n"
         "- column 'municipalities.0.population': must be a whole number >= 0; got -1."
     )
 

@@ -59,7 +59,12 @@ def test_from_frame_reports_every_bad_row_in_one_error() -> None:
         }
     )
     with pytest.raises(bs.InputError) as info:
-        bs.Problem.from_frame(df, total=10, criteria={"population": 0.5, "capacity": 0.6})
+        bs.Problem.from_frame(
+            df,
+            total=10,
+            criteria={"population": 0.5, "capacity": 0.6},
+            id_format="kommunenummer",
+        )
     assert (
         str(info.value)
         == """\
@@ -88,16 +93,69 @@ Problem.from_frame found 12 problems in the input:
     ]
 
 
-def test_integer_ids_get_a_hint_to_read_them_as_text() -> None:
-    df = pd.DataFrame({"kommunenummer": [301], "kommune": ["Oslo"], "population": [5]})
+def test_integer_ids_become_text_as_written_or_zero_padded_kommunenummer() -> None:
+    df = pd.DataFrame(
+        {"kommunenummer": [301, 1103], "kommune": ["Oslo", "S"], "population": [5, 1]}
+    )
+    p = bs.Problem.from_frame(df, total=10, criteria={"population": 1.0})
+    assert p.ids == ("1103", "301")  # exact string order
+    q = bs.Problem.from_frame(df, total=10, criteria={"population": 1.0}, id_format="kommunenummer")
+    assert q.ids == ("0301", "1103")
+    alloc = bs.allocate(q)
+    merged = df.assign(kommunenummer=df["kommunenummer"].map("{:04d}".format)).merge(
+        alloc.to_frame(), left_on="kommunenummer", right_index=True
+    )
+    assert merged["request"].sum() == 10
+
+
+def test_kommunenummer_format_names_row_id_column_value_and_expectation() -> None:
+    df = pd.DataFrame(
+        {"kommunenummer": [12345, "0301 ", "5001"], "kommune": ["X", "Y", "Z"], "population": 1}
+    )
+    with pytest.raises(bs.InputError) as info:
+        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0}, id_format="kommunenummer")
+    assert str(info.value) == (
+        "Problem.from_frame found 2 problems in the input:\n"
+        "- row 0, municipality 12345, column 'municipality_id': must be a 4-digit string with "
+        "leading zeros kept (e.g. '0301'); got '12345'.\n"
+        "- row 1, municipality 0301 , column 'municipality_id': must be a 4-digit string with "
+        "leading zeros kept (e.g. '0301'); got '0301 '."
+    )
+    with pytest.raises(bs.InputError, match="must be None or 'kommunenummer'"):
+        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0}, id_format="fips")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "ids", [["01", "06", "48"], ["101", "147", "851"], ["01001000", "09162000", "11000000"]]
+)
+def test_any_id_length_allocates(ids: list[str]) -> None:
+    df = pd.DataFrame(
+        {"municipality_id": ids[::-1], "name": ["A", "B", "C"], "population": [3, 2, 1]}
+    )
+    problem = bs.Problem.from_frame(df, total=60, criteria={"population": 1.0})
+    assert problem.ids == tuple(ids)
+    alloc = bs.allocate(problem)
+    assert alloc.status == "optimal"
+    assert alloc.requests.to_dict() == dict(zip(ids, [10, 20, 30], strict=True))
+
+
+def test_ids_any_string_but_blank_or_padded_is_refused() -> None:
+    df = pd.DataFrame(
+        {
+            "municipality_id": ["a b", " x", "", None, "Ab", "ab"],
+            "name": list("ABCDEF"),
+            "population": 1,
+        }
+    )
     with pytest.raises(bs.InputError) as info:
         bs.Problem.from_frame(df, total=10, criteria={"population": 1.0})
-    assert str(info.value) == (
-        "Problem.from_frame found 1 problem in the input:\n"
-        "- row 0, municipality 301, column 'municipality_id': must be a 4-digit string with "
-        "leading zeros kept (e.g. '0301'); read the column as text (e.g. "
-        "dtype={'kommunenummer': str}); got 301."
-    )
+    table = info.value.failure_cases
+    assert table["row"].tolist() == [1, 2, 3]
+    assert set(table["reason"]) == {
+        "must be a non-empty string without leading or trailing whitespace"
+    }
+    with pytest.raises(pydantic.ValidationError, match="without leading or trailing"):
+        bs.Municipality(municipality_id="0301\n", name="Oslo", population=1)
 
 
 def test_missing_columns_and_bad_need_are_reported_together() -> None:
@@ -196,12 +254,33 @@ def test_optional_columns_are_read(norway_frame: pd.DataFrame) -> None:
         max=[None, 40],
         fixed=[None, None],
         minors_eligible=[True, False],
-        minors_capacity=[3, None],
+        minors_max=[3, None],
     )
     p = bs.Problem.from_frame(df, total=20, minors=2, criteria={"population": 1.0})
     oslo, stavanger = p.municipalities
-    assert (oslo.min, oslo.max, oslo.minors_eligible, oslo.minors_capacity) == (1, None, True, 3)
+    assert (oslo.min, oslo.max, oslo.minors_eligible, oslo.minors_max) == (1, None, True, 3)
     assert (stavanger.max, stavanger.minors_eligible) == (40, False)
+
+
+def test_old_names_still_work_with_a_deprecation_warning() -> None:
+    df = _frame(minors_capacity=[3, None])
+    with pytest.warns(DeprecationWarning, match="minors_capacity is deprecated; use minors_max"):
+        p = bs.Problem.from_frame(df, total=20, minors=2, criteria={"population": 1.0})
+    assert p.columns.minors_max.tolist() == [3, -1]
+    with pytest.warns(DeprecationWarning, match="minors_capacity"):
+        m = bs.Municipality(municipality_id="a", name="A", population=1, minors_capacity=4)
+    assert m.minors_max == 4
+    with pytest.warns(DeprecationWarning, match="minors_capacity"):
+        assert m.minors_capacity == 4
+    with pytest.warns(DeprecationWarning, match="Problem.minors is deprecated"):
+        assert p.minors == 2
+    assert p.minors_total == 2
+    with pytest.warns(DeprecationWarning), pytest.raises(bs.InputError, match="give minors_max"):
+        bs.Problem.from_frame(
+            _frame(minors_capacity=[3, None], minors_max=[3, None]),
+            total=20,
+            criteria={"population": 1.0},
+        )
 
 
 def test_rate_and_lower_is_better_criteria_build_the_documented_shares() -> None:

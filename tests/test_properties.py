@@ -102,8 +102,8 @@ def test_contributions_sum_to_targets_and_targets_to_the_need(
     sums = alloc.contributions.sum(axis=1)
     assert np.allclose(sums.to_numpy(), alloc.targets.to_numpy(), rtol=1e-12, atol=1e-9)
     assert math.isclose(alloc.targets.sum(), problem.total, rel_tol=1e-9, abs_tol=1e-9)
-    if problem.minors:
-        assert math.isclose(alloc.minors_targets.sum(), problem.minors, rel_tol=1e-9)
+    if problem.minors_total:
+        assert math.isclose(alloc.minors_targets.sum(), problem.minors_total, rel_tol=1e-9)
 
 
 @given(data=st.data(), method=st.sampled_from(METHODS))

@@ -93,7 +93,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     mkey = build_key(problem, "minors")
     bounds, source = _bounds(problem, m_, key, mkey)
     found = _crossed(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors, m_
+        bounds, problem.total, problem.minors_total, m_
     )
     if not found and problem.rules.needs_program:
         from busetting._constrained import diagnose_rules, plan_rules
@@ -224,7 +224,7 @@ def allocate(
         "problem": problem,
     }
     diagnosis = _crossed(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors, m_
+        bounds, problem.total, problem.minors_total, m_
     )
     if not diagnosis and problem.rules.needs_program:
         from busetting._constrained import diagnose_rules, plan_rules
@@ -252,7 +252,7 @@ def allocate(
     xs = ms = None
     if solver in (None, "threshold"):
         xs = solve_separable(m_, key.targets, lo, hi, problem.total, key.exact_targets)
-        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
+        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets)
         over = np.flatnonzero(ms.x > xs.x[mkey.rows])
         if len(over) == 0:
             reason = (
@@ -311,7 +311,7 @@ def allocate(
 
     check_program_limits(problem, backend)
     if ms is None:
-        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets)
+        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets)
     # a feasible start: the minors key's own optimum, and the requests' optimum above it
     m_full = np.zeros(len(lo), dtype=np.int64)
     m_full[mkey.rows] = ms.x
@@ -322,7 +322,7 @@ def allocate(
         start_x = start_lo
     outcome = solve_milp(
         KeySpec(m_, key.targets, lo, bounds.effective_upper(), problem.total),
-        KeySpec(m_, mkey.targets, mlo, mhi, problem.minors),
+        KeySpec(m_, mkey.targets, mlo, mhi, problem.minors_total),
         mkey.rows,
         backend=backend,
         time_limit=time_limit,
@@ -351,7 +351,12 @@ def allocate(
         m_, key.targets, np.maximum(lo, m_full), hi, problem.total, key.exact_targets
     )
     ms = solve_separable(
-        m_, mkey.targets, mlo, np.minimum(mhi, xs.x[mkey.rows]), problem.minors, mkey.exact_targets
+        m_,
+        mkey.targets,
+        mlo,
+        np.minimum(mhi, xs.x[mkey.rows]),
+        problem.minors_total,
+        mkey.exact_targets,
     )
     polished = objective(m_, xs.x, key.targets) + objective(m_, ms.x, mkey.targets)
     scale = max(1.0, abs(raw))
@@ -467,11 +472,13 @@ def _allocate_rules(
     else:
         start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
         start_m = solve_separable(
-            method, mkey.targets, mlo, mhi, problem.minors, mkey.exact_targets
+            method, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets
         ).x
         outcome = solve_rules_milp(
             KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
-            KeySpec(method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors),
+            KeySpec(
+                method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors_total
+            ),
             mkey.rows,
             spec,
             backend=backend,
@@ -758,7 +765,7 @@ def _finish(
                 sol.exact,
             )
             for name, k, sol in (("requests", key, xs), ("minors", mkey, ms))
-            if name == "requests" or problem.minors > 0
+            if name == "requests" or problem.minors_total > 0
         )
     lower = bounds.lower if lower_for_binding is None else lower_for_binding
     binding = _binding(method, key, bounds, lower, source, xs)

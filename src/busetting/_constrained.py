@@ -39,7 +39,7 @@ def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePla
     """Per-variable sets and joining rules of ``problem`` for the integer program."""
     rules = problem.rules
     ms = problem.municipalities
-    total, minors = problem.total, problem.minors
+    total, minors = problem.total, problem.minors_total
     lower = bounds.lower
     top = bounds.effective_upper()
     upper = np.minimum(top, total).astype(np.int64)
@@ -115,7 +115,7 @@ def diagnose_rules(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Sh
     spec, rules = plan.spec, problem.rules
     xs, msets = spec.x_sets, spec.m_sets
     ms = problem.municipalities
-    total, minors = problem.total, problem.minors
+    total, minors = problem.total, problem.minors_total
     small, large = xs.smallest(), xs.largest()
     for i in np.flatnonzero(small < 0).tolist():
         m = ms[i]
@@ -352,7 +352,7 @@ def elastic_diagnosis(
     found = elastic_rules_milp(
         plan.spec,
         problem.total,
-        problem.minors,
+        problem.minors_total,
         minors_rows,
         plan.counties,
         tuple(f"{m.municipality_id} {m.name}" for m in problem.municipalities),

@@ -230,7 +230,7 @@ def _info_rows(
     if national is not None:
         rows += [
             ("nasjonalt behov" if nb else "national need", national.problem.total),
-            ("nasjonalt EM" if nb else "national minors", national.problem.minors),
+            ("nasjonalt EM" if nb else "national minors", national.problem.minors_total),
             ("metode" if nb else "method", national.method),
             ("regler" if nb else "rules", ", ".join(national.problem.rules.describe()) or "-"),
             ("fingeravtrykk" if nb else "input fingerprint", national.fingerprint),

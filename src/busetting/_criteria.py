@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._exceptions import InputError
-from busetting._model import Criterion, Problem
+from busetting._model import Columns, Criterion, Problem
 
 __all__ = ["Key", "build_key", "default_weights"]
 
@@ -133,9 +133,27 @@ def _exact_weights(col: _Column) -> list[tuple[int, int]]:
     return [(n * bn, d * bd) for (n, d), (bn, bd) in zip(vals, bases, strict=True)]
 
 
-def _column_values(problem: Problem, rows: IntArray, name: str) -> FloatArray:
-    ms = problem.municipalities
-    return np.array([ms[r].indicator(name) for r in rows.tolist()], dtype=np.float64)
+def _column_values(columns: Columns, rows: IntArray | None, name: str) -> FloatArray:
+    values = columns.indicator(name)
+    return values if rows is None else values[rows]
+
+
+def _undefined(crit: Criterion, which: str, rate: bool) -> dict[str, object]:
+    """The failure record of a criterion whose shares are undefined (all zero)."""
+    scope = (
+        "every municipality" if which == "requests" else "every municipality eligible for minors"
+    )
+    what = f"indicator {crit.indicator!r}"
+    if rate:
+        what += f" times base {crit.base!r}"
+    return {
+        "row": None,
+        "municipality_id": None,
+        "column": crit.indicator,
+        "value": 0.0,
+        "reason": f"criterion {crit.name!r} ({which} key): {what} is 0 for {scope}, "
+        "so its shares are undefined; expected a positive value somewhere",
+    }
 
 
 def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests") -> Key:
@@ -165,22 +183,26 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     >>> key.targets.tolist()
     [20.0, 20.0]
     """
-    ms = problem.municipalities
+    cols = problem.columns
+    pick: IntArray | None
     if which == "requests":
-        rows = np.arange(len(ms), dtype=np.int64)
+        rows = np.arange(len(cols), dtype=np.int64)
+        pick = None
         criteria = problem.criteria
         total = problem.total
+        ids = cols.ids
     else:
-        rows = np.array([i for i, m in enumerate(ms) if m.minors_eligible], dtype=np.int64)
+        rows = pick = np.flatnonzero(cols.minors_eligible).astype(np.int64)
         criteria = problem.effective_minors_criteria
-        total = problem.minors
+        total = problem.minors_total
+        ids = tuple(cols.ids[r] for r in rows.tolist())
     n, c = len(rows), len(criteria)
     shares = np.zeros((n, c), dtype=np.float64)
     columns = []
     failures = []
     for j, crit in enumerate(criteria):
-        v = _column_values(problem, rows, crit.indicator)
-        base = _column_values(problem, rows, crit.base) if crit.base else None
+        v = _column_values(cols, pick, crit.indicator)
+        base = _column_values(cols, pick, crit.base) if crit.base else None
         columns.append(_Column(crit, v, base))
         s = (v.max() + v.min()) - v if (crit.direction == "lower" and n) else v
         e = s * base if base is not None else s
@@ -188,24 +210,7 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         if denom > 0:
             shares[:, j] = e / denom
         elif crit.weight > 0 and n and total > 0:
-            scope = (
-                "every municipality"
-                if which == "requests"
-                else ("every municipality eligible for minors")
-            )
-            what = f"indicator {crit.indicator!r}"
-            if base is not None:
-                what += f" times base {crit.base!r}"
-            failures.append(
-                {
-                    "row": None,
-                    "municipality_id": None,
-                    "column": crit.indicator,
-                    "value": 0.0,
-                    "reason": f"criterion {crit.name!r} ({which} key): {what} is 0 for {scope}, "
-                    "so its shares are undefined; expected a positive value somewhere",
-                }
-            )
+            failures.append(_undefined(crit, which, base is not None))
     if failures:
         raise InputError.from_failures("build_key", failures)
     weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
@@ -214,7 +219,7 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     return Key(
         which=which,
         rows=rows,
-        ids=tuple(ms[r].municipality_id for r in rows.tolist()),
+        ids=ids,
         criteria=tuple(criteria),
         total=total,
         shares=shares,

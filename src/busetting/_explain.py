@@ -515,7 +515,7 @@ def _lagrangian(
         mkey.targets,
         spec.m_sets,
         np.zeros(len(mkey.targets), dtype=np.int64),
-        {0: problem.minors},
+        {0: problem.minors_total},
         hosts=spec.max_hosts,
         exact_hosts=spec.exact_hosts,
     ).bound

@@ -61,7 +61,7 @@ def effective_bounds(
 
     Requests: ``fixed`` (both bounds), ``min``, ``max``, the per-capita and share caps; a
     divisor method holds a municipality with target 0 at its lower bound. Minors (eligible
-    municipalities only): ``minors_min``, ``minors_capacity``, never above what the request
+    municipalities only): ``minors_min``, ``minors_max``, never above what the request
     may reach, and held at ``minors_min`` where the minors target is 0 under a divisor method.
     """
     ms = problem.municipalities
@@ -93,10 +93,7 @@ def effective_bounds(
         source = [label if tighter[i] else source[i] for i in range(n)]
     rows = mkey.rows
     mup = np.array(
-        [
-            ms[r].minors_capacity if ms[r].minors_capacity is not None else UNBOUNDED
-            for r in rows.tolist()
-        ],
+        [ms[r].minors_max if ms[r].minors_max is not None else UNBOUNDED for r in rows.tolist()],
         dtype=np.int64,
     )
     divisor = method in DIVISOR_METHODS
@@ -209,12 +206,12 @@ def violations(
                 f"requests sum to {int(xi.sum()):,}, not the need of {problem.total:,}",
             )
         )
-    if int(mi.sum()) != problem.minors:
+    if int(mi.sum()) != problem.minors_total:
         out.append(
             Violation(
                 "totals",
                 None,
-                f"minors sum to {int(mi.sum()):,}, not the minors need of {problem.minors:,}",
+                f"minors sum to {int(mi.sum()):,}, not the minors need of {problem.minors_total:,}",
             )
         )
     out.extend(_request_bounds(problem, bounds, xi))

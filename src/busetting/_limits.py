@@ -1,7 +1,7 @@
 """The numeric limits inside which every path is exact, checked at the door.
 
 Counts of persons (the need, the minors need, ``min``, ``max``, ``fixed``,
-``minors_capacity``, ``minors_min``, county totals and populations) are at most
+``minors_max``, ``minors_min``, county totals and populations) are at most
 :data:`MAX_PERSONS`, and a need that goes to the integer program at most
 :data:`MAX_PROGRAM_PERSONS`; indicator values are finite and at most :data:`MAX_INDICATOR`. Inside
 these limits sums of counts stay far below ``2**53`` (so float sums of counts are exact),
@@ -35,7 +35,7 @@ MAX_PROGRAM_PERSONS = 10**5
 MAX_INDICATOR = 1e15
 """Largest indicator value accepted (values must also be finite and >= 0)."""
 
-_COUNT_FIELDS = ("population", "min", "max", "fixed", "minors_capacity", "minors_min")
+_COUNT_FIELDS = ("population", "min", "max", "fixed", "minors_max", "minors_min")
 
 
 def _failure(mid: str | None, column: str, value: Any, reason: str) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def limit_failures(problem: Problem) -> list[dict[str, Any]]:
     """One failure record per value of ``problem`` outside the documented limits."""
     out: list[dict[str, Any]] = []
     persons = f"must be at most {MAX_PERSONS:,} persons (the documented limit)"
-    for name, value in (("total", problem.total), ("minors", problem.minors)):
+    for name, value in (("total", problem.total), ("minors", problem.minors_total)):
         if value > MAX_PERSONS:
             out.append(_failure(None, f"need.{name}", value, persons))
     for county, value in sorted((problem.rules.county_totals or {}).items()):

@@ -5,25 +5,73 @@ problem can be exported as JSON Schema (``Problem.model_json_schema()``), sent o
 and read back unchanged. Constructing a model directly raises ``pydantic.ValidationError``
 (a ``ValueError``); :meth:`Problem.from_frame` checks every row and raises one
 :class:`~busetting._exceptions.InputError` whose ``failure_cases`` table lists each failure.
+
+Inside, a problem holds its municipalities as columns (:class:`Columns`: numpy arrays in id
+order), built once; the computations read the columns, never the row objects. The pydantic
+``Municipality`` rows are made from the columns only when asked for (iterating
+``problem.municipalities``, dumping to JSON), so a problem of 100,000 regions read by
+:meth:`Problem.from_frame` never holds 100,000 row objects.
+
+Region ids are any non-empty strings without leading or trailing whitespace, unique by exact
+comparison (``"0301"`` and ``"301"`` are two regions). The Norwegian 4-digit kommunenummer
+is checked where asked for, with ``id_format="kommunenummer"``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import core_schema
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Criterion", "Municipality", "Need", "Problem", "Rules"]
+__all__ = [
+    "Columns",
+    "Criterion",
+    "IdFormat",
+    "Municipalities",
+    "Municipality",
+    "Need",
+    "Problem",
+    "Rules",
+    "fingerprint",
+]
 
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+IdFormat = Literal["kommunenummer"] | None
+"""How region ids are checked: ``None`` (any non-empty string without leading or trailing
+whitespace) or ``"kommunenummer"`` (4 digits; whole numbers are zero-padded, 301 -> "0301")."""
 ID_PATTERN = re.compile(r"[0-9]{4}")
 """A kommunenummer, matched in full (``fullmatch``: no trailing newline or space)."""
 ID_REASON = "must be a 4-digit string with leading zeros kept (e.g. '0301')"
+"""Why an id is refused with ``id_format="kommunenummer"``."""
+ANY_ID_REASON = "must be a non-empty string without leading or trailing whitespace"
+"""Why an id is refused (any format)."""
+NONE = -1
+"""The value of an optional count (``min``, ``max``, ``fixed``, ``minors_max``,
+``minors_min``) that is not given, in :class:`Columns`."""
 WEIGHT_TOLERANCE = 1e-9
 """How far the criteria weights may sum from 1 (absolute)."""
 
@@ -53,13 +101,98 @@ def _check_count(value: Any) -> int:
     return n
 
 
+def id_problem(value: Any) -> str | None:
+    """Why ``value`` is not a region id (``None`` when it is one)."""
+    if not isinstance(value, str) or not value or value.strip() != value:
+        return ANY_ID_REASON
+    return None
+
+
+def outside_caller(*skip: str) -> int:
+    """The ``stacklevel`` of the first frame outside pydantic, this module and ``skip``, so a
+    deprecation warning names the user's line."""
+    prefixes = ("pydantic", __name__, *skip)
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(prefixes):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def warn_renamed(old: str, new: str, *skip: str) -> None:
+    """A ``DeprecationWarning`` that ``old`` is now called ``new``."""
+    warnings.warn(
+        f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=outside_caller(*skip)
+    )
+
+
+_BOUND_RULES: tuple[tuple[str, str], ...] = (
+    ("min", "min ({min}) must not exceed max ({max})"),
+    ("fixed", "fixed ({fixed}) must not be below min ({min})"),
+    ("fixed", "fixed ({fixed}) must not exceed max ({max})"),
+    ("minors_min", "minors_min ({minors_min}) needs minors_eligible"),
+    ("minors_min", "minors_min ({minors_min}) must not exceed minors_max ({minors_max})"),
+    ("minors_min", "minors_min ({minors_min}) must not exceed the request's upper bound ({top})"),
+)
+"""The row rules on bounds, in the order they are checked: the column a failure names and
+its message."""
+
+
+def _bound_masks(
+    low: IntArray,
+    high: IntArray,
+    fixed: IntArray,
+    eligible: BoolArray,
+    mmax: IntArray,
+    mmin: IntArray,
+) -> tuple[list[BoolArray], IntArray]:
+    """Where each rule of :data:`_BOUND_RULES` fails (arrays use :data:`NONE` for none), and
+    the request's upper bound ``top`` (``fixed``, else ``max``)."""
+    top = np.where(fixed >= 0, fixed, high)
+    asked = mmin > 0
+    masks = [
+        (low >= 0) & (high >= 0) & (low > high),
+        (fixed >= 0) & (low >= 0) & (fixed < low),
+        (fixed >= 0) & (high >= 0) & (fixed > high),
+        asked & ~eligible,
+        asked & (mmax >= 0) & (mmin > mmax),
+        asked & (top >= 0) & (mmin > top),
+    ]
+    return masks, top
+
+
+def bound_failures(columns: Columns) -> list[tuple[int, str, int, str]]:
+    """The first bound rule each row breaks: ``(position, column, value, reason)`` in row
+    order (the same messages as the :class:`Municipality` constructor)."""
+    c = columns
+    masks, top = _bound_masks(c.min, c.max, c.fixed, c.minors_eligible, c.minors_max, c.minors_min)
+    found: dict[int, tuple[str, int, str]] = {}
+    for (column, text), mask in zip(_BOUND_RULES, masks, strict=True):
+        for i in np.flatnonzero(mask).tolist():
+            if i in found:
+                continue
+            values = {
+                "min": int(c.min[i]),
+                "max": int(c.max[i]),
+                "fixed": int(c.fixed[i]),
+                "minors_min": int(c.minors_min[i]),
+                "minors_max": int(c.minors_max[i]),
+                "top": int(top[i]),
+            }
+            found[i] = (column, values[column], text.format(**values))
+    return [(i, *found[i]) for i in sorted(found)]
+
+
 class Municipality(BaseModel):
-    """One municipality (kommune): identity, size, indicators and bounds.
+    """One region (a municipality, kommune): identity, size, indicators and bounds.
 
     Attributes
     ----------
     municipality_id : str
-        Kommunenummer, a 4-digit string with the leading zero kept (``"0301"``).
+        The region's id: any non-empty string without leading or trailing whitespace, unique
+        in a problem by exact comparison (the Norwegian data use the 4-digit kommunenummer
+        with the leading zero kept, ``"0301"``).
     name, county : str
         Official name (æ, ø, å and Sámi forms kept) and county (fylke).
     population : int
@@ -72,8 +205,9 @@ class Municipality(BaseModel):
         A request that is already decided; held exactly (must lie within ``min``/``max``).
     minors_eligible : bool
         Whether the municipality may be asked to settle unaccompanied minors.
-    minors_capacity : int, optional
-        Upper bound on the minors asked of it.
+    minors_max : int, optional
+        Upper bound on the minors asked of it (``minors_capacity`` is its deprecated name,
+        still accepted as input).
     minors_min : int, optional
         Lower bound on the minors asked of it (e.g. minors already settled or decided).
     """
@@ -89,15 +223,26 @@ class Municipality(BaseModel):
     max: int | None = None
     fixed: int | None = None
     minors_eligible: bool = True
-    minors_capacity: int | None = None
+    minors_max: int | None = None
     minors_min: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "minors_capacity" in data:
+            warn_renamed("Municipality field minors_capacity", "minors_max")
+            if "minors_max" in data:
+                raise ValueError("give minors_max only (minors_capacity is its deprecated name)")
+            data = {("minors_max" if k == "minors_capacity" else k): v for k, v in data.items()}
+        return data
 
     @field_validator("municipality_id", mode="before")
     @classmethod
     def _id(cls, v: Any) -> str:
-        if not isinstance(v, str) or not ID_PATTERN.fullmatch(v):
-            raise ValueError(ID_REASON)
-        return v
+        reason = id_problem(v)
+        if reason is not None:
+            raise ValueError(reason)
+        return str(v)
 
     @field_validator("name", mode="before")
     @classmethod
@@ -120,7 +265,7 @@ class Municipality(BaseModel):
             raise ValueError("is missing; expected a whole number >= 0")
         return _check_count(v)
 
-    @field_validator("min", "max", "fixed", "minors_capacity", "minors_min", mode="before")
+    @field_validator("min", "max", "fixed", "minors_max", "minors_min", mode="before")
     @classmethod
     def _counts(cls, v: Any) -> int | None:
         if v is None:
@@ -147,28 +292,31 @@ class Municipality(BaseModel):
 
     @model_validator(mode="after")
     def _bounds(self) -> Municipality:
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min ({self.min}) must not exceed max ({self.max})")
-        if self.fixed is not None:
-            if self.min is not None and self.fixed < self.min:
-                raise ValueError(f"fixed ({self.fixed}) must not be below min ({self.min})")
-            if self.max is not None and self.fixed > self.max:
-                raise ValueError(f"fixed ({self.fixed}) must not exceed max ({self.max})")
-        if self.minors_min:
-            if not self.minors_eligible:
-                raise ValueError(f"minors_min ({self.minors_min}) needs minors_eligible")
-            if self.minors_capacity is not None and self.minors_min > self.minors_capacity:
+        low, high, fixed = self.min, self.max, self.fixed
+        top = fixed if fixed is not None else high
+        mmin, mmax = self.minors_min or 0, self.minors_max
+        broken = (
+            low is not None and high is not None and low > high,
+            fixed is not None and low is not None and fixed < low,
+            fixed is not None and high is not None and fixed > high,
+            mmin > 0 and not self.minors_eligible,
+            mmin > 0 and mmax is not None and mmin > mmax,
+            mmin > 0 and top is not None and mmin > top,
+        )
+        for (_, text), hit in zip(_BOUND_RULES, broken, strict=True):
+            if hit:
                 raise ValueError(
-                    f"minors_min ({self.minors_min}) must not exceed "
-                    f"minors_capacity ({self.minors_capacity})"
-                )
-            top = self.fixed if self.fixed is not None else self.max
-            if top is not None and self.minors_min > top:
-                raise ValueError(
-                    f"minors_min ({self.minors_min}) must not exceed the request's "
-                    f"upper bound ({top})"
+                    text.format(
+                        min=low, max=high, fixed=fixed, minors_min=mmin, minors_max=mmax, top=top
+                    )
                 )
         return self
+
+    @property
+    def minors_capacity(self) -> int | None:
+        """Deprecated name of :attr:`minors_max`."""
+        warn_renamed("Municipality.minors_capacity", "minors_max")
+        return self.minors_max
 
     def indicator(self, name: str) -> float:
         """Value of indicator ``name`` (``"population"`` is the population)."""
@@ -421,8 +569,283 @@ def check_criteria(criteria: Sequence[Criterion], label: str) -> list[dict[str, 
     return failures
 
 
+# -- the column store --------------------------------------------------------------------------
+
+_COUNTS = ("min", "max", "fixed", "minors_max", "minors_min")
+INT64_MAX = 2**63 - 1
+"""Where a count beyond 64 bits is clipped in :class:`Columns` (beyond every limit)."""
+"""The optional counts of a municipality, held with :data:`NONE` for "not given"."""
+
+
+def _frozen(values: Any, dtype: Any) -> NDArray[Any]:
+    """A read-only array of ``dtype`` (a copy when it needs converting)."""
+    out = np.asarray(values, dtype=dtype)
+    if out.flags.writeable and out.base is not None:
+        out = out.copy()
+    out.flags.writeable = False
+    return out
+
+
+def _optional(value: int) -> int | None:
+    return None if value == NONE else value
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Columns:
+    """The municipalities of a problem as columns, in id order (the problem's row order).
+
+    Attributes
+    ----------
+    ids, names, counties : tuple of str
+    population : ndarray of int64
+    min, max, fixed, minors_max, minors_min : ndarray of int64
+        :data:`NONE` (-1) where not given.
+    minors_eligible : ndarray of bool
+    indicators : mapping of str to ndarray of float64
+        One array per indicator name (names sorted); NaN where a municipality has no value.
+
+    A count above ``2**63 - 1`` (far beyond the documented limits, refused by ``allocate``)
+    is held as :data:`INT64_MAX`.
+
+    The arrays are read-only. A ``Columns`` is trusted as it is: build one with
+    :meth:`from_models` or :meth:`Problem.from_frame`, which check every value.
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    counties: tuple[str, ...]
+    population: IntArray
+    min: IntArray
+    max: IntArray
+    fixed: IntArray
+    minors_eligible: BoolArray
+    minors_max: IntArray
+    minors_min: IntArray
+    indicators: Mapping[str, FloatArray]
+
+    def __post_init__(self) -> None:
+        for name in ("population", *_COUNTS):
+            object.__setattr__(self, name, _frozen(getattr(self, name), np.int64))
+        object.__setattr__(self, "minors_eligible", _frozen(self.minors_eligible, np.bool_))
+        inds = {k: _frozen(self.indicators[k], np.float64) for k in sorted(self.indicators)}
+        object.__setattr__(self, "indicators", inds)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Columns, tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+
+    def indicator(self, name: str) -> FloatArray:
+        """Values of indicator ``name`` (``"population"`` is the population where no
+        indicator of that name is given); NaN where missing."""
+        values = self.indicators.get(name)
+        if name == POPULATION:
+            pop = self.population.astype(np.float64)
+            return pop if values is None else np.where(np.isnan(values), pop, values)
+        if values is None:
+            return np.full(len(self), np.nan)
+        return values
+
+    def replace(self, **changes: Any) -> Columns:
+        """A copy with some columns replaced (not checked)."""
+        return dataclasses.replace(self, **changes)
+
+    def take(self, order: IntArray) -> Columns:
+        """The rows at positions ``order``, in that order."""
+        pick = order.tolist()
+        return Columns(
+            ids=tuple(self.ids[i] for i in pick),
+            names=tuple(self.names[i] for i in pick),
+            counties=tuple(self.counties[i] for i in pick),
+            population=self.population[order],
+            min=self.min[order],
+            max=self.max[order],
+            fixed=self.fixed[order],
+            minors_eligible=self.minors_eligible[order],
+            minors_max=self.minors_max[order],
+            minors_min=self.minors_min[order],
+            indicators={k: v[order] for k, v in self.indicators.items()},
+        )
+
+    @classmethod
+    def from_models(cls, models: Sequence[Municipality]) -> Columns:
+        """Columns of ``models``, in the given order."""
+
+        def counts(name: str) -> IntArray:
+            values = [getattr(m, name) for m in models]
+            return np.array(
+                [NONE if v is None else min(v, INT64_MAX) for v in values], dtype=np.int64
+            )
+
+        names = sorted({k for m in models for k in m.indicators})
+        return cls(
+            ids=tuple(m.municipality_id for m in models),
+            names=tuple(m.name for m in models),
+            counties=tuple(m.county for m in models),
+            population=np.array([min(m.population, INT64_MAX) for m in models], dtype=np.int64),
+            min=counts("min"),
+            max=counts("max"),
+            fixed=counts("fixed"),
+            minors_eligible=np.array([m.minors_eligible for m in models], dtype=np.bool_),
+            minors_max=counts("minors_max"),
+            minors_min=counts("minors_min"),
+            indicators={
+                k: np.array([m.indicators.get(k, np.nan) for m in models], dtype=np.float64)
+                for k in names
+            },
+        )
+
+    def models(self) -> list[Municipality]:
+        """One validated-equivalent :class:`Municipality` per row (built without re-checking)."""
+        counts = {k: getattr(self, k).tolist() for k in _COUNTS}
+        inds = {k: v.tolist() for k, v in self.indicators.items()}
+        pops = self.population.tolist()
+        eligible = self.minors_eligible.tolist()
+        out = []
+        for i, mid in enumerate(self.ids):
+            data: dict[str, Any] = {
+                "municipality_id": mid,
+                "name": self.names[i],
+                "county": self.counties[i],
+                "population": pops[i],
+                "indicators": {k: v[i] for k, v in inds.items() if v[i] == v[i]},
+                "minors_eligible": eligible[i],
+            }
+            for k, v in counts.items():
+                data[k] = _optional(v[i])
+            out.append(Municipality.model_construct(**data))
+        return out
+
+    def equals(self, other: Columns) -> bool:
+        """Whether both hold the same values (NaN equal to NaN)."""
+        return self is other or self.digest == other.digest
+
+    @cached_property
+    def position(self) -> Mapping[str, int]:
+        """Row position of each id."""
+        return {mid: i for i, mid in enumerate(self.ids)}
+
+    @cached_property
+    def duplicates(self) -> tuple[int, ...]:
+        """Positions of rows whose id equals the previous row's (ids are in sorted order)."""
+        if len(set(self.ids)) == len(self.ids):
+            return ()
+        return tuple(i for i in range(1, len(self.ids)) if self.ids[i] == self.ids[i - 1])
+
+    @cached_property
+    def digest(self) -> bytes:
+        """SHA-256 of the canonical bytes of the columns (see :func:`fingerprint`)."""
+        h = hashlib.sha256(f"columns {len(self)}\n".encode())
+        for strings in (self.ids, self.names, self.counties):
+            _hash_strings(h, strings)
+        for name in ("population", *_COUNTS):
+            h.update(getattr(self, name).astype("<i8").tobytes())
+        h.update(self.minors_eligible.astype(np.uint8).tobytes())
+        _hash_strings(h, tuple(self.indicators))
+        for values in self.indicators.values():
+            canonical = np.where(np.isnan(values), np.nan, values + 0.0)  # one NaN, no -0.0
+            h.update(canonical.astype("<f8").tobytes())
+        return h.digest()
+
+
+def _hash_strings(h: Any, strings: tuple[str, ...]) -> None:
+    """Feed ``strings`` to ``h`` unambiguously: their lengths, then their UTF-8 text."""
+    h.update(np.fromiter(map(len, strings), dtype="<i8", count=len(strings)).tobytes())
+    h.update("".join(strings).encode("utf-8", "surrogatepass"))
+
+
+class Municipalities(Sequence[Municipality]):
+    """The municipalities of a problem: a read-only sequence backed by :class:`Columns`.
+
+    Indexing and iterating give :class:`Municipality` objects, made from the columns on first
+    use; equality compares the columns. ``problem.columns`` is the column store itself.
+    """
+
+    __slots__ = ("_columns", "_models")
+
+    def __init__(self, columns: Columns, models: Sequence[Municipality] | None = None) -> None:
+        self._columns = columns
+        self._models = None if models is None else tuple(models)
+
+    @property
+    def columns(self) -> Columns:
+        """The column store."""
+        return self._columns
+
+    def models(self) -> tuple[Municipality, ...]:
+        """All rows as :class:`Municipality` objects (made once)."""
+        if self._models is None:
+            self._models = tuple(self._columns.models())
+        return self._models
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    @overload
+    def __getitem__(self, index: int) -> Municipality: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Municipality, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Municipality | tuple[Municipality, ...]:
+        return self.models()[index]
+
+    def __iter__(self) -> Iterator[Municipality]:
+        return iter(self.models())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Municipalities):
+            return self._columns.equals(other._columns)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self.models() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Municipalities, (self._columns,))
+
+    def __repr__(self) -> str:
+        return f"Municipalities({len(self)} rows: {', '.join(self._columns.ids[:3])}, ...)"
+
+    @classmethod
+    def of(cls, models: Sequence[Municipality]) -> Municipalities:
+        """The table of ``models`` in id order."""
+        ordered = sorted(models, key=lambda m: m.municipality_id)
+        return cls(Columns.from_models(ordered), ordered)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        as_list = core_schema.list_schema(handler.generate_schema(Municipality))
+
+        def keep(value: Any, validate: Callable[[Any], Any]) -> Any:
+            return value if isinstance(value, Municipalities) else validate(value)
+
+        def dump(value: Sequence[Municipality]) -> list[Municipality]:
+            return list(value.models() if isinstance(value, Municipalities) else value)
+
+        return core_schema.no_info_wrap_validator_function(
+            keep,
+            core_schema.no_info_after_validator_function(cls.of, as_list),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                dump, return_schema=as_list
+            ),
+        )
+
+
+def columns_of(municipalities: Sequence[Municipality]) -> Columns:
+    """The column store of a problem's municipalities (built when they are a plain sequence,
+    as ``model_copy(update=...)`` leaves them)."""
+    if isinstance(municipalities, Municipalities):
+        return municipalities.columns
+    return Municipalities.of(municipalities).columns
+
+
 def check_problem(
-    municipalities: Sequence[Municipality],
+    columns: Columns,
     criteria: Sequence[Criterion],
     minors_criteria: Sequence[Criterion] | None,
     rules: Rules | None = None,
@@ -441,49 +864,69 @@ def check_problem(
             }
         )
 
-    if not municipalities:
+    if not len(columns):
         fail("at least one municipality is required", 0)
-    seen: set[str] = set()
-    for m in municipalities:
-        if m.municipality_id in seen:
-            fail(
-                "municipality_id must be unique",
-                m.municipality_id,
-                m.municipality_id,
-                "municipality_id",
-            )
-        seen.add(m.municipality_id)
-
+    for i in columns.duplicates:
+        mid = columns.ids[i]
+        fail("municipality_id must be unique", mid, mid, "municipality_id")
     failures.extend(check_criteria(criteria, "criteria"))
     if rules is not None and rules.county_totals:
-        counties = {m.county for m in municipalities}
-        for name in sorted(set(rules.county_totals) - counties):
+        for name in sorted(set(rules.county_totals) - set(columns.counties)):
             fail("county_totals: no municipality is in this county", name, column="county")
     if minors_criteria is not None:
         failures.extend(check_criteria(minors_criteria, "minors_criteria"))
     for label, crits in (("criteria", criteria), ("minors_criteria", minors_criteria)):
-        if crits is None:
-            continue
-        for c in crits:
+        for c in crits or ():
             for ind in c.indicators_used:
                 if ind == POPULATION:
                     continue
-                for m in municipalities:
-                    if ind not in m.indicators:
-                        fail(
-                            f"{label}: indicator {ind!r} of criterion {c.name!r} is missing",
-                            None,
-                            m.municipality_id,
-                            ind,
-                        )
+                for i in np.flatnonzero(np.isnan(columns.indicator(ind))).tolist():
+                    fail(
+                        f"{label}: indicator {ind!r} of criterion {c.name!r} is missing",
+                        None,
+                        columns.ids[i],
+                        ind,
+                    )
     return failures
+
+
+def fingerprint(problem: Problem, method: object = "") -> str:
+    """SHA-256 (hex) identifying ``problem`` and ``method``: equal for equal problems, whatever
+    the order of their input rows, and different when any value differs.
+
+    The hash runs over, in order: a version tag; the columns (:attr:`Columns.digest`: the row
+    count; the ids, names and counties as their lengths (int64, little-endian) and their
+    UTF-8 text; the population and the optional counts as int64 with -1 for "not given";
+    ``minors_eligible`` as bytes; the sorted indicator names like the ids, then each
+    indicator as float64 with one NaN for "missing"); the criteria, the minors criteria, the
+    need and the rules as pydantic JSON; and ``str(method)``.
+
+    >>> import busetting as bs
+    >>> ms = [bs.Municipality(municipality_id=i, name=i, population=1) for i in ("b", "a")]
+    >>> p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=2))
+    >>> q = bs.Problem(municipalities=ms[::-1], criteria={"population": 1.0},
+    ...                need=bs.Need(total=2))
+    >>> fingerprint(p, "webster") == fingerprint(q, "webster") != fingerprint(p, "hamilton")
+    True
+    """
+    h = hashlib.sha256(b"busetting problem v2\n")
+    h.update(problem.columns.digest)
+    for crits in (problem.criteria, problem.minors_criteria):
+        text = "null" if crits is None else ",".join(c.model_dump_json() for c in crits)
+        h.update(f"\n{len(text)}:{text}".encode())
+    rest = f"\nneed {problem.need.total} {problem.need.minors}\n{problem.rules.model_dump_json()}"
+    h.update(rest.encode())
+    h.update(b"\x00method=" + str(method).encode("utf-8"))
+    return h.hexdigest()
 
 
 class Problem(BaseModel):
     """An allocation problem: municipalities, the criteria key and the national need.
 
-    Municipalities are stored sorted by ``municipality_id``, so the problem (and every result
-    computed from it) does not depend on the order of the input rows.
+    Municipalities are stored sorted by ``municipality_id`` (exact string order), so the
+    problem (and every result computed from it) does not depend on the order of the input
+    rows. They are held as columns (:attr:`columns`); ``municipalities`` is a read-only
+    sequence of :class:`Municipality` made from them on first use.
 
     Examples
     --------
@@ -502,7 +945,7 @@ class Problem(BaseModel):
 
     model_config = _FROZEN
 
-    municipalities: tuple[Municipality, ...]
+    municipalities: Annotated[Sequence[Municipality], Municipalities]
     criteria: tuple[Criterion, ...]
     minors_criteria: tuple[Criterion, ...] | None = None
     need: Need
@@ -515,16 +958,9 @@ class Problem(BaseModel):
             return None if v is None else parse_criteria(v)
         return v
 
-    @field_validator("municipalities", mode="after")
-    @classmethod
-    def _sorted(cls, v: tuple[Municipality, ...]) -> tuple[Municipality, ...]:
-        return tuple(sorted(v, key=lambda m: m.municipality_id))
-
     @model_validator(mode="after")
     def _consistent(self) -> Problem:
-        failures = check_problem(
-            self.municipalities, self.criteria, self.minors_criteria, self.rules
-        )
+        failures = check_problem(self.columns, self.criteria, self.minors_criteria, self.rules)
         if failures:
             parts = []
             for f in failures:
@@ -536,44 +972,67 @@ class Problem(BaseModel):
     # -- convenience ---------------------------------------------------------------------
 
     @property
+    def columns(self) -> Columns:
+        """The municipalities as columns (numpy arrays in id order), built once."""
+        return columns_of(self.municipalities)
+
+    @property
     def total(self) -> int:
         """The national need, persons."""
         return self.need.total
 
     @property
+    def minors_total(self) -> int:
+        """Of the total, unaccompanied minors (the minors need)."""
+        return self.need.minors
+
+    @property
     def minors(self) -> int:
-        """Of the total, unaccompanied minors."""
+        """Deprecated name of :attr:`minors_total`."""
+        warn_renamed("Problem.minors", "Problem.minors_total")
         return self.need.minors
 
     @property
     def ids(self) -> tuple[str, ...]:
         """Municipality ids in the problem's (sorted) order."""
-        return tuple(m.municipality_id for m in self.municipalities)
+        return self.columns.ids
 
     @property
     def effective_minors_criteria(self) -> tuple[Criterion, ...]:
         """The minors key's criteria (the main criteria when none are given)."""
         return self.minors_criteria if self.minors_criteria is not None else self.criteria
 
+    def _replaced(self, **changes: Any) -> Problem:
+        """A validated copy with some fields changed (the columns are reused, not rebuilt)."""
+        fields = {
+            "municipalities": self.municipalities,
+            "criteria": self.criteria,
+            "minors_criteria": self.minors_criteria,
+            "need": self.need,
+            "rules": self.rules,
+        }
+        return Problem.model_validate({**fields, **changes})
+
     def with_need(self, total: int, minors: int | None = None) -> Problem:
-        """A copy with another national need (``minors`` kept unless given)."""
-        need = Need(total=total, minors=self.minors if minors is None else minors)
-        return self.model_copy(update={"need": need})
+        """A validated copy with another national need (``minors`` kept unless given)."""
+        need = Need(total=total, minors=self.minors_total if minors is None else minors)
+        return self._replaced(need=need)
 
     # -- display -----------------------------------------------------------------------------
 
     def _summary(self) -> list[str]:
         weights = ", ".join(f"{c.name}={c.weight:g}" for c in self.criteria)
+        n = len(self.columns)
         lines = [
-            f"Problem({len(self.municipalities)} municipalities, need {self.total:,}, "
-            f"of whom {self.minors:,} minors)",
+            f"Problem({n} municipalities, need {self.total:,}, "
+            f"of whom {self.minors_total:,} minors)",
             f"  criteria: {weights}",
         ]
         if self.minors_criteria is not None:
             minors = ", ".join(f"{c.name}={c.weight:g}" for c in self.minors_criteria)
             lines.append(f"  minors criteria: {minors}")
-        eligible = sum(m.minors_eligible for m in self.municipalities)
-        lines.append(f"  minors eligible: {eligible} of {len(self.municipalities)}")
+        eligible = int(self.columns.minors_eligible.sum())
+        lines.append(f"  minors eligible: {eligible} of {n}")
         rules = self.rules.describe()
         lines.append(f"  rules: {'; '.join(rules) if rules else 'none'}")
         return lines
@@ -589,7 +1048,7 @@ class Problem(BaseModel):
 
         head = "".join(f"<div>{html.escape(line.strip())}</div>" for line in self._summary())
         table = self.to_frame().head(10).to_html(float_format=lambda v: f"{v:,.4g}")
-        more = len(self.municipalities) - 10
+        more = len(self.columns) - 10
         tail = f"<div>… and {more} more (<code>.to_frame()</code>)</div>" if more > 0 else ""
         return f"<div class='busetting-problem'>{head}{table}{tail}</div>"
 
@@ -597,7 +1056,7 @@ class Problem(BaseModel):
         """One row per municipality: identity, bounds, minors fields and every indicator.
 
         Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``, ``min``,
-        ``max``, ``fixed``, ``minors_eligible``, ``minors_capacity``, ``minors_min`` (nullable
+        ``max``, ``fixed``, ``minors_eligible``, ``minors_max``, ``minors_min`` (nullable
         integers) and one column per indicator. The inverse of :meth:`from_frame` (with the
         same criteria, total and minors).
 
@@ -610,21 +1069,17 @@ class Problem(BaseModel):
         """
         import pandas as pd
 
-        ms = self.municipalities
+        c = self.columns
         frame = pd.DataFrame(
-            {
-                "name": [m.name for m in ms],
-                "county": [m.county for m in ms],
-                "population": [m.population for m in ms],
-            },
-            index=pd.Index(self.ids, name="municipality_id"),
+            {"name": list(c.names), "county": list(c.counties), "population": c.population},
+            index=pd.Index(list(c.ids), name="municipality_id", dtype=object),
         )
-        for col in ("min", "max", "fixed", "minors_capacity", "minors_min"):
-            frame[col] = pd.array([getattr(m, col) for m in ms], dtype="Int64")
-        frame.insert(6, "minors_eligible", [m.minors_eligible for m in ms])
-        names = sorted({k for m in ms for k in m.indicators})
-        for name in names:
-            frame[name] = [m.indicators.get(name, float("nan")) for m in ms]
+        for col in _COUNTS:
+            values = getattr(c, col)
+            frame[col] = pd.arrays.IntegerArray(values.copy(), values == NONE)
+        frame.insert(6, "minors_eligible", c.minors_eligible.copy())
+        for name, values in c.indicators.items():
+            frame[name] = values.copy()
         return frame
 
     def with_criteria(
@@ -645,27 +1100,35 @@ class Problem(BaseModel):
         Unlike ``model_copy(update=...)``, the copy is validated: a criterion that reads a
         missing indicator raises ``pydantic.ValidationError``.
         """
-        data = {**dict(self), "criteria": criteria}
-        if minors_criteria is not None:
-            data["minors_criteria"] = minors_criteria
-        return Problem.model_validate(data)
+        if minors_criteria is None:
+            return self._replaced(criteria=criteria)
+        return self._replaced(criteria=criteria, minors_criteria=minors_criteria)
 
     def with_fixed(self, fixed: Mapping[str, int]) -> Problem:
-        """A copy with the requests of some municipalities held fixed (already decided).
+        """A validated copy with the requests of some municipalities held fixed (already
+        decided).
 
-        Raises ``ValueError`` naming any id that is not in the problem.
+        Raises ``ValueError`` naming any id that is not in the problem, and
+        ``pydantic.ValidationError`` when a value is not a whole number >= 0 or breaks the
+        municipality's bounds.
         """
-        known = set(self.ids)
-        unknown = sorted(set(fixed) - known)
+        c = self.columns
+        unknown = sorted(set(fixed) - set(c.position))
         if unknown:
             raise ValueError(f"fixed values name unknown municipalities: {', '.join(unknown)}")
-        ms = [
-            Municipality.model_validate({**m.model_dump(), "fixed": fixed[m.municipality_id]})
-            if m.municipality_id in fixed
-            else m
-            for m in self.municipalities
-        ]
-        return self.model_copy(update={"municipalities": tuple(ms)})
+        values = c.fixed.copy()
+        problems = []
+        for mid, v in fixed.items():
+            try:
+                values[c.position[mid]] = _check_count(v)
+            except ValueError as exc:
+                problems.append(f"fixed value of {mid}: {exc}; got {v!r}")
+        table = c.replace(fixed=values)
+        for i, _, _, reason in bound_failures(table):
+            problems.append(f"{reason} (municipality {table.ids[i]})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self._replaced(municipalities=Municipalities(table))
 
     def with_rules(self, rules: Rules | None = None, **changes: Any) -> Problem:
         """A copy with other rules: a whole :class:`Rules`, or changes to the current ones.
@@ -682,7 +1145,7 @@ class Problem(BaseModel):
             if rules is not None
             else Rules.model_validate({**self.rules.model_dump(), **changes})
         )
-        return Problem.model_validate({**self.model_dump(), "rules": new.model_dump()})
+        return self._replaced(rules=new)
 
     @classmethod
     def from_frame(
@@ -696,16 +1159,23 @@ class Problem(BaseModel):
         | Sequence[Criterion | Mapping[str, Any]]
         | None = None,
         indicators: Sequence[str] = (),
+        id_format: IdFormat = None,
     ) -> Problem:
-        """Build a problem from a DataFrame with one row per municipality.
+        """Build a problem from a DataFrame with one row per municipality (region).
 
         Columns: ``municipality_id``, ``name``, ``population`` (required), ``county`` and the
-        optional ``min``, ``max``, ``fixed``, ``minors_eligible``, ``minors_capacity``, plus one
-        column per indicator the criteria use. The Norwegian headers ``kommunenummer``,
-        ``kommune`` and ``fylke`` are accepted as aliases. Every row is checked; all failures
-        are raised together as one :class:`~busetting._exceptions.InputError` whose
-        ``failure_cases`` table names row, municipality, column, value and reason. The frame is
-        not modified.
+        optional ``min``, ``max``, ``fixed``, ``minors_eligible``, ``minors_max``,
+        ``minors_min``, plus one column per indicator the criteria use (and per name in
+        ``indicators``). The Norwegian headers ``kommunenummer``, ``kommune`` and ``fylke``
+        are accepted as aliases, ``minors_capacity`` as the deprecated name of
+        ``minors_max``. Every row is checked, column by column; all failures are raised
+        together as one :class:`~busetting._exceptions.InputError` whose ``failure_cases``
+        table names row, municipality, column, value and reason. The frame is not modified.
+
+        Ids are any non-empty strings without leading or trailing whitespace, unique by exact
+        comparison; whole numbers (pandas reads ``0301`` as 301) become the digits as
+        written (``"301"``). With ``id_format="kommunenummer"`` every id must be a 4-digit
+        kommunenummer, and whole numbers are zero-padded (301 -> ``"0301"``).
 
         Examples
         --------
@@ -714,8 +1184,12 @@ class Problem(BaseModel):
         ...                    "population": [700, 150]})
         >>> bs.Problem.from_frame(df, total=17, criteria={"population": 1.0}).ids
         ('0301', '1103')
+        >>> df["kommunenummer"] = [301, 1103]
+        >>> bs.Problem.from_frame(df, total=17, criteria={"population": 1.0},
+        ...                       id_format="kommunenummer").ids
+        ('0301', '1103')
         """
-        from busetting.io import problem_from_frame
+        from busetting._frame import problem_from_frame
 
         return problem_from_frame(
             df,
@@ -724,4 +1198,5 @@ class Problem(BaseModel):
             criteria=criteria,
             minors_criteria=minors_criteria,
             indicators=indicators,
+            id_format=id_format,
         )

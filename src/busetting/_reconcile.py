@@ -328,7 +328,7 @@ def _minors_allowed(m: Municipality, minors: int, request: int | None, group: in
         return True
     if not m.minors_eligible:
         return False
-    if m.minors_capacity is not None and minors > m.minors_capacity:
+    if m.minors_max is not None and minors > m.minors_max:
         return False
     top = m.fixed if m.fixed is not None else m.max
     if (request is not None and minors > request) or (top is not None and minors > top):
@@ -439,8 +439,8 @@ def _reasons(
         before = len(out)
         if rmin > 0 and not m.minors_eligible:
             out.append(("rule", "rule: not eligible for minors"))
-        if m.minors_capacity is not None and rmin > m.minors_capacity:
-            out.append(("capacity", f"capacity: above its minors capacity of {m.minors_capacity}"))
+        if m.minors_max is not None and rmin > m.minors_max:
+            out.append(("capacity", f"capacity: above its minors capacity of {m.minors_max}"))
         group = rules.minors_min_group
         if group and 0 < rmin < group:
             out.append(("rule", f"rule: minors in groups of at least {group}"))
@@ -604,7 +604,7 @@ def reconcile(
         data["indicators"] = {TARGET: float(targets[i]), MINORS_TARGET: float(minors_targets[i])}
         if i in held:
             data["minors_min"] = held[i]
-            data["minors_capacity"] = held[i]
+            data["minors_max"] = held[i]
         new_ms.append(Municipality.model_validate(data))
     rules = problem.rules.model_copy(update={"county_totals": shares, "county_penalty": None})
     target_problem = Problem(

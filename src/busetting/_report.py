@@ -338,7 +338,7 @@ def _summary(alloc: Allocation, d: _Data) -> str:
     out = []
     national_per = 1000 * p.total / max(1, int(full["population"].sum()))
     if d.county is None:
-        out.append(w["need"].format(n=d.num(p.total), m=d.num(p.minors)))
+        out.append(w["need"].format(n=d.num(p.total), m=d.num(p.minors_total)))
         out.append(
             w["asked"].format(
                 k=d.num(int((f["request"] > 0).sum())),
@@ -364,7 +364,7 @@ def _summary(alloc: Allocation, d: _Data) -> str:
     html_parts = [f"<p>{_e(t)}</p>" for t in out]
     html_parts.append(f"<p>{_e(w['criteria'])}</p>")
     html_parts.append(_criteria_list(p.criteria, d))
-    if p.minors:
+    if p.minors_total:
         html_parts.append(f"<p>{_e(w['minors_criteria'])}</p>")
         html_parts.append(_criteria_list(p.effective_minors_criteria, d))
     rules = rules_words(p.rules, d.lang)
@@ -372,9 +372,9 @@ def _summary(alloc: Allocation, d: _Data) -> str:
         f"<p>{_e(w['rules'].format(r=', '.join(rules)) if rules else w['norules'])}</p>"
     )
     req, mnr = int(full["request"].sum()), int(full["minors"].sum())
-    if alloc.success and req == p.total and mnr == p.minors:
+    if alloc.success and req == p.total and mnr == p.minors_total:
         text = w["ok"].format(
-            n=d.num(p.total), m=d.num(p.minors), method=method_words(alloc.method, d.lang)
+            n=d.num(p.total), m=d.num(p.minors_total), method=method_words(alloc.method, d.lang)
         )
         html_parts.append(f'<p class="ok">{_e(text)}</p>')
     else:

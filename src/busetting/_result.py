@@ -174,7 +174,7 @@ class Allocation:
                 "status": self.status.value,
                 "message": self.message,
                 "total": p.total,
-                "minors_total": p.minors,
+                "minors_total": p.minors_total,
                 "method": self.method,
                 "solver": self.solver,
                 "solver_version": self.solver_version,
@@ -261,9 +261,9 @@ class Allocation:
                 f"  requests: {int(self.requests.sum()):,} of {self.problem.total:,} over "
                 f"{int((self.requests > 0).sum())} of {len(self.requests)} municipalities"
             )
-        if self.minors is not None and self.problem.minors:
+        if self.minors is not None and self.problem.minors_total:
             lines.append(
-                f"  minors: {int(self.minors.sum()):,} of {self.problem.minors:,} over "
+                f"  minors: {int(self.minors.sum()):,} of {self.problem.minors_total:,} over "
                 f"{int((self.minors > 0).sum())} municipalities"
             )
         if self.objective is not None:

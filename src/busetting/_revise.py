@@ -126,7 +126,7 @@ def _whole(value: Any, name: str) -> int:
 def _need(base: Problem, total: int | None, minors: int | None) -> Need:
     """The new need, checked: an impossible one is an InputError naming the parameter."""
     n_total = base.total if total is None else _whole(total, "total")
-    n_minors = base.minors if minors is None else _whole(minors, "minors")
+    n_minors = base.minors_total if minors is None else _whole(minors, "minors")
     if n_minors > n_total:
         if minors is None:
             raise InputError(
@@ -241,7 +241,7 @@ def _kept(base: Problem, method: Method) -> tuple[str, ...]:
     out.append("rules " + ", ".join(rules) if rules else "no process rules")
     n_fixed = sum(m.fixed is not None for m in base.municipalities)
     n_bounds = sum(
-        m.min is not None or m.max is not None or m.minors_capacity is not None
+        m.min is not None or m.max is not None or m.minors_max is not None
         for m in base.municipalities
     )
     out.append(f"{n_fixed} fixed value{'s' * (n_fixed != 1)}")
@@ -439,7 +439,7 @@ def _held(m: Municipality, value: int, minors: int | None) -> dict[str, Any]:
     if m.fixed is None or (m.max is not None and m.max < value):
         data["max"] = None
     if minors is not None:
-        data.update(minors_min=minors or None, minors_capacity=minors)
+        data.update(minors_min=minors or None, minors_max=minors)
     return data
 
 
@@ -466,7 +466,7 @@ def _free(
 
 
 def _free_minors(m: Municipality, pm: int, direction: str, top: int | None) -> dict[str, Any]:
-    cap = m.minors_capacity
+    cap = m.minors_max
     lo = m.minors_min or 0
     if direction in (UP, NONE):
         lo = max(lo, pm)
@@ -475,7 +475,7 @@ def _free_minors(m: Municipality, pm: int, direction: str, top: int | None) -> d
     for bound in (top, cap):
         if bound is not None:
             lo = min(lo, bound)
-    return {"minors_min": lo or None, "minors_capacity": cap}
+    return {"minors_min": lo or None, "minors_max": cap}
 
 
 # -- scenarios ---------------------------------------------------------------------------------
@@ -486,7 +486,7 @@ def _fast_path(problem: Problem, method: Method) -> bool:
         method in DIVISOR_METHODS
         and not problem.rules.needs_program
         and problem.rules.share_cap is None
-        and problem.minors == 0
+        and problem.minors_total == 0
     )
 
 

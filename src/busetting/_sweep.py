@@ -133,7 +133,9 @@ def requests_at(
     out: list[np.ndarray | None] = []
     warm: RulesCertificate | None = None
     for total in block:
-        if total < problem.minors:  # the minors need cannot be met: a column of missing values
+        if (
+            total < problem.minors_total
+        ):  # the minors need cannot be met: a column of missing values
             out.append(None)
             continue
         p = problem.with_need(total)
@@ -162,7 +164,7 @@ def _rules_requests(
     mkey = build_key(problem, "minors")
     bounds, source = _bounds(problem, method, key, mkey)
     if _crossed(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors, method
+        bounds, problem.total, problem.minors_total, method
     ):
         return None, None
     plan = plan_rules(problem, key, mkey, bounds)

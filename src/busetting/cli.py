@@ -546,7 +546,7 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
     assert alloc.requests is not None and alloc.minors is not None
     req, mnr = int(alloc.requests.sum()), int(alloc.minors.sum())
     print(
-        f"busetting {__version__}: {p.total:,} persons, of whom {p.minors:,} unaccompanied "
+        f"busetting {__version__}: {p.total:,} persons, of whom {p.minors_total:,} unaccompanied "
         f"minors, over {len(p.municipalities)} municipalities",
         file=out,
     )
@@ -557,10 +557,10 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
     )
     if p.rules.describe():
         print(f"rules: {', '.join(p.rules.describe())}", file=out)
-    ok = "OK" if (req, mnr) == (p.total, p.minors) else "MISMATCH"
+    ok = "OK" if (req, mnr) == (p.total, p.minors_total) else "MISMATCH"
     print(
         f"totals check: requests sum to {req:,} (need {p.total:,}), minors to {mnr:,} "
-        f"(need {p.minors:,}): {ok}",
+        f"(need {p.minors_total:,}): {ok}",
         file=out,
     )
     if alloc.ties:
@@ -629,7 +629,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "ok": not shortfalls,
             "municipalities": len(problem.municipalities),
             "total": problem.total,
-            "minors": problem.minors,
+            "minors": problem.minors_total,
             "shortfalls": [dataclasses.asdict(d) for d in shortfalls],
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
@@ -641,7 +641,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_INFEASIBLE
     print(
         f"{path}: OK, {len(problem.municipalities)} municipalities, need "
-        f"{problem.total:,} (minors {problem.minors:,})",
+        f"{problem.total:,} (minors {problem.minors_total:,})",
         file=out,
     )
     return EXIT_OK
@@ -718,7 +718,7 @@ def _revise_problem(
             "no fixed values"
             + (" but --fixed" if args.fixed else "")
             + ", bounds from the input only",
-            f"need {problem.total:,} (minors {problem.minors:,})"
+            f"need {problem.total:,} (minors {problem.minors_total:,})"
             + (", the sum of its requests" if settings is None else " (its own)"),
         ]
         what = "no parameters" if settings is None else "no criteria, rules or bounds"
@@ -835,7 +835,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     p = rev.allocation.problem
     print(
-        f"revision: {rev.direction} | need {p.total:,} (minors {p.minors:,}) | "
+        f"revision: {rev.direction} | need {p.total:,} (minors {p.minors_total:,}) | "
         f"{len(rev.decisions)} decided | requests sum to {int(frame['request'].sum()):,}",
         file=out,
     )
@@ -883,12 +883,16 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     missing = [int(t) for t in table.columns if table[t].isna().all()]
     if missing:
-        below = [t for t in missing if t < problem.minors]
+        below = [t for t in missing if t < problem.minors_total]
         print(
             f"{len(missing)} total{'s' * (len(missing) != 1)} cannot be met and "
             f"{'are' if len(missing) != 1 else 'is'} left as missing values: "
             f"{', '.join(f'{t:,}' for t in missing[:5])}{' ...' if len(missing) > 5 else ''}"
-            + (f" ({len(below)} below the minors need of {problem.minors:,})" if below else ""),
+            + (
+                f" ({len(below)} below the minors need of {problem.minors_total:,})"
+                if below
+                else ""
+            ),
             file=out,
         )
     return EXIT_OK

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from busetting._allocate import fingerprint
 from busetting._exceptions import InputError
+from busetting._frame import ALIASES, problem_from_frame
 from busetting._language import (
     binding_words,
     check_language,
@@ -28,18 +29,7 @@ from busetting._language import (
     indicator_words,
     translate_value,
 )
-from busetting._model import (
-    ID_REASON,
-    POPULATION,
-    Criterion,
-    Municipality,
-    Need,
-    Problem,
-    Rules,
-    check_criteria,
-    check_problem,
-    parse_criteria,
-)
+from busetting._model import Criterion, IdFormat, Problem, Rules
 from busetting._result import Allocation
 from busetting._revise import Revision
 from busetting.schemas import AllocationOutput
@@ -71,13 +61,6 @@ __all__ = [
     "write_workbook",
 ]
 
-ALIASES = {"kommunenummer": "municipality_id", "kommune": "name", "fylke": "county"}
-"""Norwegian headers of the shared data accepted for the canonical column names."""
-
-REQUIRED = ("municipality_id", "name", "population")
-OPTIONAL_COUNTS = ("min", "max", "fixed", "minors_capacity", "minors_min")
-WHERE = "Problem.from_frame"
-
 
 def _missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
@@ -103,86 +86,6 @@ def _reason(err: Any) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def problem_from_frame(
-    df: pd.DataFrame,
-    *,
-    total: int,
-    minors: int = 0,
-    criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]],
-    minors_criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]] | None = None,
-    indicators: Sequence[str] = (),
-) -> Problem:
-    """Build and validate a :class:`Problem` from a DataFrame; see :meth:`Problem.from_frame`."""
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(
-            f"The `df` parameter of `{WHERE}` must be a pandas DataFrame. "
-            f"Got {type(df).__name__} instead."
-        )
-    failures: list[dict[str, Any]] = []
-    need = _need(total, minors, failures)
-    crits = _criteria(criteria, "criteria", failures)
-    mcrits = (
-        None if minors_criteria is None else _criteria(minors_criteria, "minors_criteria", failures)
-    )
-    frame = df.rename(
-        columns={k: v for k, v in ALIASES.items() if k in df.columns and v not in df.columns}
-    )
-    if len(frame) == 0:
-        failures.append(_failure(None, None, None, 0, "at least one municipality is required"))
-    needed = {ind for c in (*(crits or ()), *(mcrits or ())) for ind in c.indicators_used}
-    needed |= set(indicators)
-    needed.discard(POPULATION)
-    missing = [col for col in (*REQUIRED, *sorted(needed)) if col not in frame.columns]
-    for col in missing:
-        failures.append(_failure(None, None, col, None, "column is missing"))
-    if missing or len(frame) == 0:
-        raise InputError.from_failures(WHERE, failures)
-
-    municipalities = _rows(frame, sorted(needed), failures)
-    if failures:
-        raise InputError.from_failures(WHERE, failures)
-    problem_failures = check_problem(municipalities, crits or (), mcrits)
-    if problem_failures:
-        raise InputError.from_failures(WHERE, problem_failures)
-    assert need is not None and crits is not None
-    return Problem(
-        municipalities=tuple(municipalities), criteria=crits, minors_criteria=mcrits, need=need
-    )
-
-
-def _need(total: Any, minors: Any, failures: list[dict[str, Any]]) -> Need | None:
-    try:
-        return Need(total=total, minors=minors)
-    except ValidationError as exc:
-        for err in exc.errors():
-            col = str(err["loc"][0]) if err["loc"] else "minors"
-            value = {"total": total, "minors": minors}.get(col, minors)
-            failures.append(_failure(None, None, col, value, _reason(err)))
-    return None
-
-
-def _criteria(raw: Any, label: str, failures: list[dict[str, Any]]) -> tuple[Criterion, ...] | None:
-    try:
-        parsed = parse_criteria(raw, label)
-    except TypeError as exc:
-        failures.append(_failure(None, None, label, type(raw).__name__, str(exc)))
-        return None
-    except ValidationError as exc:
-        for err in exc.errors():
-            failures.append(
-                _failure(
-                    None,
-                    None,
-                    label,
-                    err.get("input"),
-                    f"{'.'.join(map(str, err['loc']))}: {_reason(err)}",
-                )
-            )
-        return None
-    failures.extend(check_criteria(parsed, label))
-    return parsed
-
-
 def _number(value: Any) -> Any:
     """Numbers stay numbers; a numeric string (a column pandas read as text because of
     another row's bad value) becomes a number; anything else is returned as is."""
@@ -204,89 +107,6 @@ def _count_value(value: Any) -> Any:
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
-
-
-def _rows(
-    frame: pd.DataFrame, needed: list[str], failures: list[dict[str, Any]]
-) -> list[Municipality]:
-    municipalities: list[Municipality] = []
-    has = set(frame.columns)
-    seen: dict[Any, Any] = {}
-    records = frame.to_dict(orient="records")
-    for row, rec in zip(frame.index.tolist(), records, strict=True):
-        mid = _plain(rec.get("municipality_id"))
-        if mid is not None and mid in seen:
-            failures.append(
-                _failure(
-                    row, mid, "municipality_id", mid, f"must be unique (also in row {seen[mid]})"
-                )
-            )
-        elif mid is not None:
-            seen[mid] = row
-        data: dict[str, Any] = {
-            "municipality_id": mid,
-            "name": _plain(rec.get("name")),
-            "population": _count_value(rec.get("population")),
-        }
-        if "county" in has:
-            county = _plain(rec.get("county"))
-            data["county"] = "" if county is None else county
-        for col in OPTIONAL_COUNTS:
-            if col in has and not _missing(rec.get(col)):
-                data[col] = _count_value(rec[col])
-        if "minors_eligible" in has and not _missing(rec.get("minors_eligible")):
-            flag = _plain(rec["minors_eligible"])
-            if isinstance(flag, bool) or flag in (0, 1):
-                data["minors_eligible"] = bool(flag)
-            else:
-                failures.append(
-                    _failure(row, mid, "minors_eligible", flag, "must be true or false")
-                )
-        inds: dict[str, float] = {}
-        bad_indicator = False
-        for col in needed:
-            value = _number(rec.get(col))
-            if value is None:
-                failures.append(
-                    _failure(row, mid, col, value, "is missing; expected a finite number >= 0")
-                )
-                bad_indicator = True
-            elif (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or (not math.isfinite(float(value)) or value < 0)
-            ):
-                failures.append(_failure(row, mid, col, value, "must be a finite number >= 0"))
-                bad_indicator = True
-            else:
-                inds[col] = float(value)
-        data["indicators"] = inds
-        try:
-            built = Municipality(**data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                failures.append(_row_failure(row, mid, data, err))
-            continue
-        if not bad_indicator:
-            municipalities.append(built)
-    return municipalities
-
-
-def _row_failure(row: Any, mid: Any, data: dict[str, Any], err: Any) -> dict[str, Any]:
-    col = str(err["loc"][0]) if err["loc"] else None
-    reason = _reason(err)
-    if col == "municipality_id" and isinstance(mid, int):
-        reason = f"{ID_REASON}; read the column as text (e.g. dtype={{'kommunenummer': str}})"
-    elif col is None:
-        col = _bound_column(reason)
-    return _failure(row, mid, col, data.get(col) if col else None, reason)
-
-
-def _bound_column(reason: str) -> str | None:
-    for col in ("fixed", "minors_min", "min"):
-        if reason.startswith(col):
-            return col
-    return None
 
 
 # -- files in ----------------------------------------------------------------------------------
@@ -376,12 +196,14 @@ def read_problem(
     minors: int | None = None,
     criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]] | None = None,
     minors_criteria: Mapping[str, float] | Sequence[Criterion | Mapping[str, Any]] | None = None,
+    id_format: IdFormat = None,
 ) -> Problem:
     """Read a problem from a CSV, XLSX or JSON file, with the checks of ``from_frame``.
 
     A JSON file holds a whole problem (as ``Problem.model_dump_json()`` writes it, and as
     ``busetting schema`` describes it); ``total``/``minors`` override its need. A CSV/XLSX
-    file holds one row per municipality and needs ``total`` and ``criteria``.
+    file holds one row per municipality and needs ``total`` and ``criteria``;
+    ``id_format="kommunenummer"`` checks (and zero-pads) its ids as in ``from_frame``.
     """
     p = Path(path)
     if _format(p, "path", "read_problem") == "json":
@@ -414,6 +236,7 @@ def read_problem(
         minors=minors or 0,
         criteria=criteria,
         minors_criteria=minors_criteria,
+        id_format=id_format,
     )
 
 
@@ -817,7 +640,7 @@ def parameter_table(
         ("status", alloc.status.value),
         ("message", alloc.message),
         ("total", str(p.total)),
-        ("minors", str(p.minors)),
+        ("minors", str(p.minors_total)),
         ("method", alloc.method),
         ("solver", alloc.solver),
         ("solver_version", alloc.solver_version),
@@ -933,7 +756,7 @@ _KNOWN = (
 
 # -- the settings of a previous run ------------------------------------------------------------
 
-BOUND_FIELDS = ("min", "max", "fixed", "minors_capacity", "minors_min")
+BOUND_FIELDS = ("min", "max", "fixed", "minors_max", "minors_min")
 """Per-municipality bounds recorded in the parameters (``bounds <id>`` rows)."""
 
 
@@ -1094,6 +917,8 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
 
     def bounds(text: str) -> dict[str, int]:
         raw = json.loads(text)
+        if isinstance(raw, dict) and "minors_capacity" in raw:  # the field's name until renamed
+            raw = {("minors_max" if k == "minors_capacity" else k): v for k, v in raw.items()}
         if not isinstance(raw, dict) or set(raw) - set(BOUND_FIELDS):
             raise ValueError(f"expected an object with keys among {', '.join(BOUND_FIELDS)}")
         return {str(k): int(v) for k, v in raw.items()}

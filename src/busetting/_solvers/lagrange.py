@@ -722,7 +722,7 @@ def solve_plan(
         mkey.rows,
         plan.spec,
         problem.total,
-        problem.minors,
+        problem.minors_total,
         county_names=plan.counties,
         warm=warm,
     )
@@ -924,7 +924,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     n = len(xv)
     top = problem.total
     xs, ms = spec.x_sets, spec.m_sets
-    bound = cert.nu * spec.offgrid_count + cert.lambda_minors * problem.minors
+    bound = cert.nu * spec.offgrid_count + cert.lambda_minors * problem.minors_total
     if hosts is not None:
         bound -= cert.mu * hosts
     for g, tot in totals.items():
@@ -941,7 +941,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
         x_opts.append((p, v - low, e.astype(np.int64)))
     m_opts: dict[int, tuple[IntArray, FloatArray]] = {}
     for j, i in enumerate(mkey.rows.tolist()):
-        q = _allowed(ms, j, problem.minors)
+        q = _allowed(ms, j, problem.minors_total)
         v = (
             deviation(method, q, np.full(len(q), mkey.targets[j]))
             - cert.lambda_minors * q
@@ -993,7 +993,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
         states = nxt
     better = []
     for (_, sm, se, sh), c in states.items():
-        if sm != problem.minors or se != spec.offgrid_count:
+        if sm != problem.minors_total or se != spec.offgrid_count:
             continue
         if hosts is not None and (sh > hosts or (spec.exact_hosts and sh != hosts)):
             continue

@@ -460,12 +460,13 @@ def norway_problem(
         frame["min"] = floors
     frame = frame.drop(columns=["able_to_settle"])
     problem = Problem.from_frame(
-        frame,
+        frame.rename(columns={"minors_capacity": "minors_max"}),
         total=total,
         minors=minors,
         criteria=default_criteria(weights),
         minors_criteria=default_minors_criteria(minors_weights),
         indicators=INDICATORS,
+        id_format="kommunenummer",
     )
     return problem.with_rules(rules)
 
@@ -517,7 +518,7 @@ def norway_2024(
     >>> import busetting as bs
     >>> from busetting.datasets import norway_2024
     >>> problem = norway_2024()
-    >>> problem.total, problem.minors, len(problem.municipalities)
+    >>> problem.total, problem.minors_total, len(problem.municipalities)
     (37000, 610, 357)
     >>> alloc = bs.allocate(problem)
     >>> int(alloc.requests.sum()), int(alloc.minors.sum()), int((alloc.requests == 0).sum())

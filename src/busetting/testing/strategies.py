@@ -135,10 +135,10 @@ def problems(
         if minors:
             upd["minors_eligible"] = True if j == 0 else draw(st.booleans())
             if (j > 0 or not feasible) and draw(st.booleans()):
-                upd["minors_capacity"] = draw(st.integers(0, max(1, minors_total)))
+                upd["minors_max"] = draw(st.integers(0, max(1, minors_total)))
             if upd["minors_eligible"] and minors_total and draw(st.integers(0, 4)) == 0:
                 top = min(
-                    upd.get("minors_capacity", minors_total),
+                    upd.get("minors_max", minors_total),
                     upd.get("max", minors_total),
                     upd.get("fixed", minors_total),
                     max(1, minors_total // n),

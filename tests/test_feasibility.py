@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
@@ -179,7 +180,7 @@ def test_the_integer_program_refuses_a_need_beyond_its_exact_range(solver: str) 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("max", 2**63), ("min", 10**13), ("fixed", 2**64), ("minors_capacity", 10**13)],
+    [("max", 2**63), ("min", 10**13), ("fixed", 2**64), ("minors_max", 10**13)],
 )
 def test_d4_bounds_beyond_the_limit_are_bad_input_not_a_solver_failure(
     field: str, value: int
@@ -199,10 +200,17 @@ def test_d4_bounds_beyond_the_limit_are_bad_input_not_a_solver_failure(
 # -- D5: strict ids -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["0301\n", "0301 ", " 0301", "030\uff11", "03010"])
-def test_d5_an_id_must_be_exactly_four_ascii_digits(bad: str) -> None:
-    with pytest.raises(pydantic.ValidationError, match="4-digit string"):
+@pytest.mark.parametrize("bad", ["0301\n", "0301 ", " 0301", "", "\t"])
+def test_d5_an_id_is_a_non_empty_string_without_surrounding_whitespace(bad: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match="without leading or trailing whitespace"):
         M(bad, 5)
+
+
+@pytest.mark.parametrize("bad", ["0301\n", "030\uff11", "03010", 301])
+def test_d5_a_kommunenummer_is_exactly_four_ascii_digits(bad: object) -> None:
+    df = pd.DataFrame({"municipality_id": [bad], "name": ["A"], "population": [5]})
+    with pytest.raises(bs.InputError, match="4-digit string") if bad != 301 else nullcontext():
+        bs.Problem.from_frame(df, total=1, criteria={"population": 1.0}, id_format="kommunenummer")
 
 
 # -- D8: "held" means what the docs say ------------------------------------------------------------

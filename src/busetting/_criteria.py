@@ -192,10 +192,10 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         total = problem.total
         ids = cols.ids
     else:
-        rows = pick = np.flatnonzero(cols.minors_eligible).astype(np.int64)
+        rows = pick = cols.eligible_rows
         criteria = problem.effective_minors_criteria
         total = problem.minors_total
-        ids = tuple(cols.ids[r] for r in rows.tolist())
+        ids = cols.eligible_ids
     n, c = len(rows), len(criteria)
     shares = np.zeros((n, c), dtype=np.float64)
     columns = []

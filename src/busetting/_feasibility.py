@@ -64,46 +64,34 @@ def effective_bounds(
     municipalities only): ``minors_min``, ``minors_max``, never above what the request
     may reach, and held at ``minors_min`` where the minors target is 0 under a divisor method.
     """
-    ms = problem.municipalities
-    n = len(ms)
-    lower = np.zeros(n, dtype=np.int64)
-    upper = np.full(n, UNBOUNDED, dtype=np.int64)
-    source = [""] * n
-    for i, m in enumerate(ms):
-        if m.fixed is not None:
-            lower[i] = upper[i] = m.fixed
-            source[i] = "fixed"
-            continue
-        if m.min is not None:
-            lower[i] = m.min
-        if m.max is not None:
-            upper[i] = m.max
-            source[i] = "max"
+    cols = problem.columns
+    n = len(cols)
+    held = cols.fixed >= 0
+    lower = np.where(held, cols.fixed, np.maximum(cols.min, 0))
+    upper = np.where(held, cols.fixed, np.where(cols.max >= 0, cols.max, UNBOUNDED))
+    source = np.where(held, "fixed", np.where(cols.max >= 0, "max", "")).astype(object)
     rules = problem.rules
     caps = []
     if rules.per_capita_cap is not None:
-        pops = np.array([m.population for m in ms], dtype=np.float64)
+        pops = cols.population.astype(np.float64)
         caps.append(("per-capita cap", np.floor(rules.per_capita_cap * pops + 1e-9)))
     if rules.share_cap is not None:
         caps.append(("share cap", np.full(n, math.floor(rules.share_cap * problem.total + 1e-9))))
     for label, cap in caps:
         cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
-        tighter = (cap < upper) & np.array([m.fixed is None for m in ms])
+        tighter = (cap < upper) & ~held
         upper = np.where(tighter, cap, upper).astype(np.int64)
-        source = [label if tighter[i] else source[i] for i in range(n)]
+        source[tighter] = label
     rows = mkey.rows
-    mup = np.array(
-        [ms[r].minors_max if ms[r].minors_max is not None else UNBOUNDED for r in rows.tolist()],
-        dtype=np.int64,
-    )
+    mup = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)[rows]
     divisor = method in DIVISOR_METHODS
     zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
     # minors never exceed what the request may reach (a zero target holds it at its floor)
     reach = np.where(zero, lower, upper)
     mup = np.minimum(mup, reach[rows]) if len(rows) else mup
-    mlo = np.array([ms[r].minors_min or 0 for r in rows.tolist()], dtype=np.int64)
+    mlo = np.maximum(cols.minors_min, 0)[rows]
     mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
-    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
+    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source.tolist()
 
 
 def _upper_text(v: int) -> str:
@@ -222,11 +210,11 @@ def violations(
 
 
 def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Violation]:
-    ids, ms = problem.ids, problem.municipalities
+    ids, fixed = problem.ids, problem.columns.fixed
     out = []
     top = bounds.effective_upper()
     for i in np.flatnonzero(x < bounds.lower).tolist():
-        what = "fixed value" if ms[i].fixed is not None else "lower bound (min)"
+        what = "fixed value" if fixed[i] >= 0 else "lower bound (min)"
         out.append(
             Violation(
                 "requests",
@@ -242,7 +230,7 @@ def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Viola
                 f"its lower bound {int(bounds.lower[i]):,}"
             )
         else:
-            what = "fixed value" if ms[i].fixed is not None else "upper bound"
+            what = "fixed value" if fixed[i] >= 0 else "upper bound"
             text = f"request {int(x[i]):,}, above its {what} {_upper_text(int(top[i]))}"
         out.append(Violation("requests", ids[i], f"municipality {ids[i]} has {text}"))
     return out
@@ -271,22 +259,26 @@ def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -
             )
         )
 
-    for i in range(n):
-        if m[i] < 0:
-            add(i, "negative")
-        elif m[i] > 0 and not eligible[i]:
-            add(i, "not eligible for minors")
-        elif m[i] < floor[i]:
-            add(i, f"below its minors_min {int(floor[i]):,}")
-        elif m[i] > cap[i]:
-            if zero[i]:
-                add(
-                    i,
+    chain = np.select(
+        [m < 0, (m > 0) & ~eligible, m < floor, (m > cap) & zero, m > cap],
+        [1, 2, 3, 4, 5],
+        0,
+    )
+    over = (m > x) & (m >= 0)
+    for i in np.flatnonzero((chain > 0) | over).tolist():
+        kind = int(chain[i])
+        if kind:
+            add(
+                i,
+                (
+                    "negative",
+                    "not eligible for minors",
+                    f"below its minors_min {int(floor[i]):,}",
                     f"its minors target is 0, so a divisor method holds them at {int(floor[i]):,}",
-                )
-            else:
-                add(i, f"above its minors limit {_upper_text(int(cap[i]))}")
-        if m[i] > x[i] and m[i] >= 0:
+                    f"above its minors limit {_upper_text(int(cap[i]))}",
+                )[kind - 1],
+            )
+        if over[i]:
             add(i, "more minors than requests")
     return out
 

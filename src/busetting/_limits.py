@@ -13,8 +13,9 @@ range; see ``docs/limits.md``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
+
+import numpy as np
 
 from busetting._exceptions import InputError
 from busetting._model import Problem
@@ -52,23 +53,35 @@ def limit_failures(problem: Problem) -> list[dict[str, Any]]:
     for county, value in sorted((problem.rules.county_totals or {}).items()):
         if value > MAX_PERSONS:
             out.append(_failure(None, f"county_totals[{county!r}]", value, persons))
-    for m in problem.municipalities:
-        mid = m.municipality_id
-        for column in _COUNT_FIELDS:
-            value = getattr(m, column)
-            if value is not None and value > MAX_PERSONS:
-                out.append(_failure(mid, column, value, persons))
-        for column, level in m.indicators.items():
-            if not (math.isfinite(level) and 0 <= level <= MAX_INDICATOR):
-                out.append(
-                    _failure(
-                        mid,
-                        column,
-                        level,
-                        f"must be a finite number between 0 and {MAX_INDICATOR:g} "
-                        "(the documented limit)",
-                    )
-                )
+    out.extend(_column_failures(problem, persons))
+    return out
+
+
+def _column_failures(problem: Problem, persons: str) -> list[dict[str, Any]]:
+    """The municipalities' values beyond the limits, row by row in the problem's order."""
+    cols = problem.columns
+    largest = cols.largest
+    if max((largest[c] for c in _COUNT_FIELDS), default=0) <= MAX_PERSONS and all(
+        largest[c] <= MAX_INDICATOR for c in cols.indicators
+    ):
+        return []
+    found: list[tuple[int, int, str]] = []
+    for j, column in enumerate(_COUNT_FIELDS):
+        for i in np.flatnonzero(getattr(cols, column) > MAX_PERSONS).tolist():
+            found.append((i, j, column))
+    for j, (column, values) in enumerate(cols.indicators.items(), start=len(_COUNT_FIELDS)):
+        for i in np.flatnonzero(values > MAX_INDICATOR).tolist():
+            found.append((i, j, column))
+    out = []
+    for i, j, column in sorted(found):
+        m = problem.municipalities[i]
+        value = getattr(m, column) if j < len(_COUNT_FIELDS) else m.indicators[column]
+        reason = (
+            persons
+            if j < len(_COUNT_FIELDS)
+            else f"must be a finite number between 0 and {MAX_INDICATOR:g} (the documented limit)"
+        )
+        out.append(_failure(m.municipality_id, column, value, reason))
     return out
 
 

@@ -27,9 +27,10 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, overload
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
@@ -40,9 +41,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import core_schema
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "Columns",
@@ -722,6 +720,35 @@ class Columns:
         return self is other or self.digest == other.digest
 
     @cached_property
+    def index(self) -> pd.Index:
+        """The ids as a pandas ``Index`` named ``municipality_id`` (shared: an Index is
+        immutable)."""
+        return pd.Index(list(self.ids), name="municipality_id")
+
+    @cached_property
+    def eligible_rows(self) -> IntArray:
+        """Positions of the municipalities eligible for minors."""
+        return _frozen(np.flatnonzero(self.minors_eligible), np.int64)
+
+    @cached_property
+    def eligible_ids(self) -> tuple[str, ...]:
+        """Ids of the municipalities eligible for minors."""
+        return tuple(self.ids[r] for r in self.eligible_rows.tolist())
+
+    @cached_property
+    def largest(self) -> Mapping[str, float]:
+        """The largest value of each count column and each indicator (``-inf`` when none is
+        given), so a range check looks at the rows only when one is out of range."""
+        out = {}
+        for name in ("population", *_COUNTS):
+            values = getattr(self, name)
+            out[name] = float(values.max()) if len(values) else -math.inf
+        for name, values in self.indicators.items():
+            given = values[~np.isnan(values)]
+            out[name] = float(given.max()) if len(given) else -math.inf
+        return out
+
+    @cached_property
     def position(self) -> Mapping[str, int]:
         """Row position of each id."""
         return {mid: i for i, mid in enumerate(self.ids)}
@@ -1067,12 +1094,10 @@ class Problem(BaseModel):
         >>> p.to_frame()[["name", "population", "capacity"]].to_dict("records")
         [{'name': 'Oslo', 'population': 700, 'capacity': 9.0}]
         """
-        import pandas as pd
-
         c = self.columns
         frame = pd.DataFrame(
             {"name": list(c.names), "county": list(c.counties), "population": c.population},
-            index=pd.Index(list(c.ids), name="municipality_id", dtype=object),
+            index=c.index,
         )
         for col in _COUNTS:
             values = getattr(c, col)

@@ -3,11 +3,13 @@
 Measures every case in one run (medians over repeats, wall clock on this machine), checks
 every answer (valid, optimal, and equal objectives against the peers), and prints the
 Markdown table with ratios against the fastest in each group. ``--write`` also writes it to
-docs/performance.md.
+docs/performance.md. ``--only`` may be given more than once; ``--only=columnar`` runs the
+issue #17 cases (the columnar core) alone.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -26,7 +29,14 @@ import peers
 import busetting as bs
 from busetting._methods import Method, objective
 from busetting._solvers.threshold import UNBOUNDED, solve_separable
-from busetting.datasets import load_history, norway_2024
+from busetting.datasets import (
+    INDICATORS,
+    default_criteria,
+    default_minors_criteria,
+    derive_indicators,
+    load_history,
+    norway_2024,
+)
 from busetting.testing import assert_valid_allocation
 
 ROWS: list[tuple[str, str, float, str]] = []
@@ -240,6 +250,100 @@ def scaled_cases() -> None:
         record(group, "busetting threshold (solve)", secs, f"peak memory {peak / 1e6:.1f} MB")
 
 
+def synthetic_frame(n: int, seed: int = 2024) -> tuple[pd.DataFrame, int]:
+    """``n`` synthetic regions (ids ``R0000000`` ...): lognormal populations, a capacity
+    indicator, 10 % capped at 80 % of their population share; and the need (37,000 per 357)."""
+    rng = np.random.default_rng(seed)
+    pop = np.maximum(1, rng.lognormal(8.5, 1.2, n).round()).astype(np.int64)
+    total = int(37_000 * n / 357)
+    share = pop / pop.sum() * total
+    frame = pd.DataFrame(
+        {
+            "municipality_id": [f"R{i:07d}" for i in range(n)],
+            "name": [f"Region {i}" for i in range(n)],
+            "county": [f"County {i % 50}" for i in range(n)],
+            "population": pop,
+            "capacity": rng.random(n) * 100,
+            "max": np.where(rng.random(n) < 0.1, np.floor(share * 0.8), np.nan),
+        }
+    )
+    return frame, total
+
+
+SYNTHETIC_CRITERIA = {"population": 0.5, "capacity": 0.5}
+
+PEAK_MEMORY = """
+import json, sys, tracemalloc
+sys.path.insert(0, {here!r})
+import busetting as bs
+from run import SYNTHETIC_CRITERIA, synthetic_frame
+frame, total = synthetic_frame({n})
+tracemalloc.start()
+problem = bs.Problem.from_frame(frame, total=total, criteria=SYNTHETIC_CRITERIA)
+alloc = bs.allocate(problem)
+assert alloc.status == "optimal"
+print(json.dumps(tracemalloc.get_traced_memory()[1]))
+"""
+
+
+def columnar_cases() -> None:
+    """Issue #17: the columnar core, from the door to the result."""
+    group = "issue #17, Norway 2024 (357 municipalities)"
+    problem = norway_2024(rules=bs.Rules(), minors=0)
+    secs, alloc = median_time(lambda: bs.allocate(problem), 500)
+    assert alloc.status == "optimal" and alloc.solver == "threshold"
+    assert_valid_allocation(problem, alloc)
+    record(group, "allocate, bounds only, end to end (target 0.5 ms)", secs)
+    with_minors = norway_2024(rules=bs.Rules())
+    secs, alloc = median_time(lambda: bs.allocate(with_minors), 500)
+    assert alloc.status == "optimal" and alloc.solver == "threshold"
+    record(group, "allocate, bounds only, with 610 minors, end to end", secs)
+    frame = derive_indicators(year=2023).drop(columns=["able_to_settle"])
+    frame = frame.rename(columns={"minors_capacity": "minors_max"})
+
+    def read() -> bs.Problem:
+        return bs.Problem.from_frame(
+            frame,
+            total=37_000,
+            minors=610,
+            criteria=default_criteria(),
+            minors_criteria=default_minors_criteria(),
+            indicators=INDICATORS,
+            id_format="kommunenummer",
+        )
+
+    secs, read_back = median_time(read, 100)
+    assert read_back.with_rules(bs.Rules()) == with_minors
+    record(group, "Problem.from_frame, 357 rows (target 5 ms)", secs, f"{frame.shape[1]} columns")
+    n = 100_000
+    group = f"issue #17, synthetic n = {n:,} through the public API"
+    data, total = synthetic_frame(n)
+    secs, big = median_time(
+        lambda: bs.Problem.from_frame(data, total=total, criteria=SYNTHETIC_CRITERIA), 5
+    )
+    record(group, "Problem.from_frame", secs)
+    alone, alloc = median_time(lambda: bs.allocate(big), 5)
+    assert alloc.status == "optimal" and int(alloc.requests.sum()) == total
+    assert_valid_allocation(big, alloc)
+    both, _ = median_time(
+        lambda: bs.allocate(bs.Problem.from_frame(data, total=total, criteria=SYNTHETIC_CRITERIA)),
+        5,
+    )
+    code = PEAK_MEMORY.format(here=str(Path(__file__).parent), n=n)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    peak = json.loads(out.strip().splitlines()[-1])
+    record(
+        group,
+        "from_frame + allocate (target 1 s; peak memory 100 MB)",
+        both,
+        f"peak memory {peak / 1e6:.1f} MB (tracemalloc in a fresh process, from_frame + "
+        "allocate; the input frame not counted)",
+    )
+    record(group, "allocate alone (target 150 ms)", alone)
+
+
 def sweep_and_revise() -> None:
     problem = norway_2024(rules=bs.Rules(), minors=0)
     secs, table = median_time(lambda: bs.scenarios(problem, range(30_000, 45_001, 15)), 10)
@@ -303,6 +407,7 @@ CASES = {
     "scaled": lambda: scaled_cases(),
     "sweep": lambda: sweep_and_revise(),
     "import": lambda: import_time(),
+    "columnar": lambda: columnar_cases(),
 }
 
 

@@ -315,3 +315,84 @@ def test_all_zero_criterion_is_an_input_error() -> None:
         "for every municipality, so its shares are undefined; expected a positive value "
         "somewhere; got 0.0."
     )
+
+
+# -- the column store (issue #17) ---------------------------------------------------------------
+
+
+def _two() -> bs.Problem:
+    return bs.Problem.from_frame(
+        _frame(max=[None, 40], capacity=[1.0, 2.0]),
+        total=20,
+        minors=2,
+        criteria={"population": 0.5, "capacity": 0.5},
+    )
+
+
+def test_columns_hold_the_rows_in_id_order() -> None:
+    p = _two()
+    c = p.columns
+    assert c.ids == ("0301", "1103") and c.names == ("Oslo", "Stavanger")
+    assert c.population.tolist() == [700, 150]
+    assert c.max.tolist() == [-1, 40] and c.min.tolist() == [-1, -1]
+    assert c.indicators["capacity"].tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError, match="read-only"):
+        c.population[0] = 1
+    oslo = p.municipalities[0]
+    assert oslo == bs.Municipality(
+        municipality_id="0301", name="Oslo", population=700, indicators={"capacity": 1.0}
+    )
+
+
+def test_a_problem_from_a_frame_equals_the_same_problem_from_models() -> None:
+    p = _two()
+    q = bs.Problem(
+        municipalities=list(p.municipalities)[::-1],
+        criteria=p.criteria,
+        need=p.need,
+    )
+    assert p == q and q.municipalities == tuple(p.municipalities)
+    assert p.model_dump_json() == q.model_dump_json()
+    assert bs.Problem.model_validate_json(p.model_dump_json()) == p
+    import pickle
+
+    assert pickle.loads(pickle.dumps(p)) == p
+
+
+def test_the_json_schema_lists_municipalities() -> None:
+    schema = bs.Problem.model_json_schema()
+    assert schema["properties"]["municipalities"] == {
+        "items": {"$ref": "#/$defs/Municipality"},
+        "title": "Municipalities",
+        "type": "array",
+    }
+    assert "minors_max" in schema["$defs"]["Municipality"]["properties"]
+
+
+def test_with_need_and_with_fixed_validate_and_reuse_the_columns() -> None:
+    p = _two()
+    assert p.with_need(30).columns is p.columns
+    with pytest.raises(pydantic.ValidationError, match="must not exceed the total"):
+        p.with_need(1, 2)
+    fixed = p.with_fixed({"1103": 7})
+    assert fixed.columns.fixed.tolist() == [-1, 7] and p.columns.fixed.tolist() == [-1, -1]
+    assert fixed.columns.indicators["capacity"] is p.columns.indicators["capacity"]
+    assert fixed.municipalities[1].fixed == 7
+    with pytest.raises(ValueError, match=r"fixed \(41\) must not exceed max \(40\)"):
+        p.with_fixed({"1103": 41})
+    with pytest.raises(ValueError, match="must be a whole number >= 0"):
+        p.with_fixed({"1103": -1})
+    with pytest.raises(ValueError, match="unknown municipalities: 9999"):
+        p.with_fixed({"9999": 1})
+
+
+def test_from_frame_reads_nullable_and_text_columns() -> None:
+    df = _frame(
+        max=pd.array([None, 40], dtype="Int64"),
+        capacity=["1.5", "2"],
+        minors_eligible=[1, 0],
+    )
+    p = bs.Problem.from_frame(df, total=20, criteria={"capacity": 1.0})
+    assert p.columns.max.tolist() == [-1, 40]
+    assert p.columns.indicators["capacity"].tolist() == [1.5, 2.0]
+    assert p.columns.minors_eligible.tolist() == [True, False]

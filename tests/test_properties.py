@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import pickle
 
 import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import busetting as bs
+from busetting._model import fingerprint
 from busetting.testing import assert_valid_allocation
 from busetting.testing.strategies import problems
 
@@ -130,3 +132,83 @@ def test_problem_json_round_trip(data: st.DataObject) -> None:
     again = bs.Problem.model_validate_json(problem.model_dump_json())
     assert again == problem
     assert bs.fingerprint(again) == bs.fingerprint(problem)
+
+
+# -- the fingerprint over the columns (issue #17) ---------------------------------------------
+
+
+def _same_from_a_frame(problem: bs.Problem, seed: int) -> bs.Problem:
+    frame = problem.to_frame().reset_index()
+    frame = frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    return bs.Problem.from_frame(
+        frame,
+        total=problem.total,
+        minors=problem.minors_total,
+        criteria=problem.criteria,
+        minors_criteria=problem.minors_criteria,
+        indicators=list(problem.columns.indicators),
+    ).with_rules(problem.rules)
+
+
+@given(data=st.data(), seed=st.integers(0, 2**32 - 1))
+def test_fingerprint_is_the_same_for_equal_problems_in_any_row_order(
+    data: st.DataObject, seed: int
+) -> None:
+    problem = data.draw(problems(max_size=15))
+    rows = list(problem.municipalities)
+    np.random.default_rng(seed).shuffle(rows)
+    shuffled = problem.model_validate({**dict(problem), "municipalities": rows})
+    read = _same_from_a_frame(problem, seed)
+    again = bs.Problem.model_validate_json(problem.model_dump_json())
+    for other in (shuffled, read, again, pickle.loads(pickle.dumps(problem))):
+        assert other == problem
+        assert fingerprint(other, "webster") == fingerprint(problem, "webster")
+
+
+CHANGES = ["population", "indicator", "name", "county", "id", "max", "eligible"]
+CHANGES += ["need", "minors_need", "rules", "weights"]
+
+
+def _changed(problem: bs.Problem, what: str, row: int) -> bs.Problem:
+    """``problem`` with one value changed."""
+    m = problem.municipalities[row]
+    if what in ("need", "minors_need", "rules", "weights"):
+        return {
+            "need": lambda: problem.with_need(problem.total + 1),
+            "minors_need": lambda: problem.with_need(problem.total + 1, problem.minors_total + 1),
+            "rules": lambda: problem.with_rules(share_cap=0.99),
+            "weights": lambda: problem.with_criteria(
+                {"population": 0.25, "capacity": 0.75}
+                if [c.weight for c in problem.criteria] != [0.25, 0.75]
+                else {"population": 0.5, "capacity": 0.5}
+            ),
+        }[what]()
+    update: dict[str, object] = {
+        "population": {"population": m.population + 1},
+        "indicator": {"indicators": {**m.indicators, "capacity": m.indicators["capacity"] + 1}},
+        "name": {"name": m.name + "x"},
+        "county": {"county": m.county + "x"},
+        "id": {"municipality_id": m.municipality_id + "x"},
+        "max": {"max": (m.max or 10**6) + 1, "fixed": None},
+        "eligible": {"minors_eligible": not m.minors_eligible, "minors_min": None},
+    }[what]
+    rows = list(problem.municipalities)
+    rows[row] = bs.Municipality.model_validate({**m.model_dump(), **update})
+    return problem.model_validate({**dict(problem), "municipalities": rows})
+
+
+@given(
+    data=st.data(),
+    what=st.sampled_from(CHANGES),
+)
+def test_fingerprint_changes_when_any_value_changes(data: st.DataObject, what: str) -> None:
+    problem = data.draw(problems(max_size=10, minors=False, bounds=False))
+    row = data.draw(st.integers(0, len(problem.municipalities) - 1))
+    try:
+        changed = _changed(problem, what, row)
+    except ValueError:  # the change makes the problem invalid (e.g. a weight key)
+        assume(False)
+        return
+    assert changed != problem
+    assert fingerprint(changed, "webster") != fingerprint(problem, "webster")
+    assert fingerprint(problem, "webster") != fingerprint(problem, "hamilton")

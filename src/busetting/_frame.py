@@ -254,7 +254,8 @@ def _counts(
     if numbers is not None:
         missing = np.isnan(numbers)
         ok = ~missing & np.isfinite(numbers) & (numbers >= 0) & (numbers == np.floor(numbers))
-        check = np.flatnonzero(~ok | (numbers > INT64_MAX)).tolist()
+        odd = (~ok & ~missing) | (missing & required) | (numbers > INT64_MAX)
+        check = np.flatnonzero(odd).tolist()
         values = np.where(ok & (numbers <= INT64_MAX), numbers, NONE).astype(np.int64)
         raw: list[Any] = [series.iat[i] for i in check]
     else:

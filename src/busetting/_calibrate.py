@@ -168,7 +168,7 @@ def calibrate(
             f"problem ({', '.join(names)}). Got {missing[0]!r} instead."
         )
     crits = [c for c in problem.criteria if c.name in chosen]
-    base = problem.model_copy(update={"criteria": tuple(crits)}).with_need(total, 0)
+    base = problem.with_need(total, 0).model_copy(update={"criteria": tuple(crits)})
     base = _with_weights(base, crits, np.full(len(crits), 1 / len(crits)))
     key = build_key(base)
     shares = key.shares  # n x C

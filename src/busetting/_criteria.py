@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -156,6 +156,28 @@ def _undefined(crit: Criterion, which: str, rate: bool) -> dict[str, object]:
     }
 
 
+def _share_column(
+    cols: Columns, which: str, pick: IntArray | None, crit: Criterion
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """A criterion's indicator values, base values and shares over the key's rows (``None``
+    when every ``e_i`` is 0), kept with the columns: they do not depend on the weight or the
+    total, so every allocation of the same municipalities reuses them."""
+    memo_key = ("share", which, crit.indicator, crit.base, crit.direction)
+    hit = cols.memo.get(memo_key)
+    if hit is None:
+        v = _column_values(cols, pick, crit.indicator)
+        base = _column_values(cols, pick, crit.base) if crit.base else None
+        s = (v.max() + v.min()) - v if (crit.direction == "lower" and len(v)) else v
+        e = s * base if base is not None else s
+        denom = float(e.sum())
+        share = e / denom if denom > 0 else None
+        for array in (v, base, share):
+            if array is not None:
+                array.flags.writeable = False
+        hit = cols.memo[memo_key] = (v, base, share)
+    return cast("tuple[FloatArray, FloatArray | None, FloatArray | None]", hit)
+
+
 def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests") -> Key:
     """Compute the requests key or the minors key of ``problem``.
 
@@ -201,14 +223,10 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     columns = []
     failures = []
     for j, crit in enumerate(criteria):
-        v = _column_values(cols, pick, crit.indicator)
-        base = _column_values(cols, pick, crit.base) if crit.base else None
+        v, base, share = _share_column(cols, which, pick, crit)
         columns.append(_Column(crit, v, base))
-        s = (v.max() + v.min()) - v if (crit.direction == "lower" and n) else v
-        e = s * base if base is not None else s
-        denom = float(e.sum())
-        if denom > 0:
-            shares[:, j] = e / denom
+        if share is not None:
+            shares[:, j] = share
         elif crit.weight > 0 and n and total > 0:
             failures.append(_undefined(crit, which, base is not None))
     if failures:

@@ -259,13 +259,16 @@ def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -
             )
         )
 
+    over = (m > x) & (m >= 0)
+    wrong = (m < 0) | ((m > 0) & ~eligible) | (m < floor) | (m > cap) | over
+    if not wrong.any():
+        return out
     chain = np.select(
         [m < 0, (m > 0) & ~eligible, m < floor, (m > cap) & zero, m > cap],
         [1, 2, 3, 4, 5],
         0,
     )
-    over = (m > x) & (m >= 0)
-    for i in np.flatnonzero((chain > 0) | over).tolist():
+    for i in np.flatnonzero(wrong).tolist():
         kind = int(chain[i])
         if kind:
             add(

@@ -749,6 +749,12 @@ class Columns:
         return out
 
     @cached_property
+    def memo(self) -> dict[tuple[object, ...], object]:
+        """Values derived from the columns alone (e.g. a criterion's shares), kept by the
+        module that derives them under a key naming what they are."""
+        return {}
+
+    @cached_property
     def position(self) -> Mapping[str, int]:
         """Row position of each id."""
         return {mid: i for i, mid in enumerate(self.ids)}
@@ -917,6 +923,15 @@ def check_problem(
     return failures
 
 
+def _canonical(model: BaseModel) -> str:
+    """A model's type and (field, value) pairs as text, mappings sorted by key."""
+    pairs = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        pairs.append((name, sorted(value.items()) if isinstance(value, Mapping) else value))
+    return f"{type(model).__name__}{pairs!r}"
+
+
 def fingerprint(problem: Problem, method: object = "") -> str:
     """SHA-256 (hex) identifying ``problem`` and ``method``: equal for equal problems, whatever
     the order of their input rows, and different when any value differs.
@@ -925,8 +940,9 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     count; the ids, names and counties as their lengths (int64, little-endian) and their
     UTF-8 text; the population and the optional counts as int64 with -1 for "not given";
     ``minors_eligible`` as bytes; the sorted indicator names like the ids, then each
-    indicator as float64 with one NaN for "missing"); the criteria, the minors criteria, the
-    need and the rules as pydantic JSON; and ``str(method)``.
+    indicator as float64 with one NaN for "missing"); the Python ``repr`` of the list of the
+    criteria, the minors criteria, the need and the rules, each as its (field, value) pairs
+    (mappings sorted; ``repr`` of a float is exact); and ``str(method)``.
 
     >>> import busetting as bs
     >>> ms = [bs.Municipality(municipality_id=i, name=i, population=1) for i in ("b", "a")]
@@ -938,11 +954,15 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     """
     h = hashlib.sha256(b"busetting problem v2\n")
     h.update(problem.columns.digest)
-    for crits in (problem.criteria, problem.minors_criteria):
-        text = "null" if crits is None else ",".join(c.model_dump_json() for c in crits)
-        h.update(f"\n{len(text)}:{text}".encode())
-    rest = f"\nneed {problem.need.total} {problem.need.minors}\n{problem.rules.model_dump_json()}"
-    h.update(rest.encode())
+    crits = problem.minors_criteria
+    parts = [
+        *(_canonical(c) for c in problem.criteria),
+        "minors criteria" if crits is not None else "no minors criteria",
+        *(_canonical(c) for c in crits or ()),
+        _canonical(problem.need),
+        _canonical(problem.rules),
+    ]
+    h.update(repr(parts).encode("utf-8", "surrogatepass"))
     h.update(b"\x00method=" + str(method).encode("utf-8"))
     return h.hexdigest()
 

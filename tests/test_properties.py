@@ -212,3 +212,24 @@ def test_fingerprint_changes_when_any_value_changes(data: st.DataObject, what: s
     assert changed != problem
     assert fingerprint(changed, "webster") != fingerprint(problem, "webster")
     assert fingerprint(problem, "webster") != fingerprint(problem, "hamilton")
+
+
+@given(data=st.data(), method=st.sampled_from(METHODS), seed=st.integers(0, 2**32 - 1))
+def test_any_ids_allocate_the_same_in_any_row_order(
+    data: st.DataObject, method: str, seed: int
+) -> None:
+    problem = data.draw(problems(max_size=12, method=method, any_ids=True))
+    assert list(problem.ids) == sorted(problem.ids)
+    frame = problem.to_frame().reset_index().sample(frac=1.0, random_state=seed)
+    read = bs.Problem.from_frame(
+        frame,
+        total=problem.total,
+        minors=problem.minors_total,
+        criteria=problem.criteria,
+        indicators=list(problem.columns.indicators),
+    )
+    a = bs.allocate(problem, method=method)
+    b = bs.allocate(read, method=method)
+    assert_valid_allocation(problem, a)
+    assert a.requests.equals(b.requests) and a.minors.equals(b.minors)
+    assert a.fingerprint == b.fingerprint

@@ -23,12 +23,17 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         'busetting.testing.strategies needs hypothesis: pip install "busetting[testing]"'
     ) from exc
 
+from busetting._allocate import diagnose
 from busetting._exceptions import InputError
 from busetting._model import Criterion, Municipality, Need, Problem
 
 __all__ = ["criteria", "municipalities", "problems"]
 
 INDICATORS = ("capacity", "services")
+
+
+ID_ALPHABET = "0123456789ABCXYZabcxyzæøåÆØÅ-_. "
+"""Characters of the ids drawn with ``any_ids=True`` (a space only inside an id)."""
 
 
 @st.composite
@@ -39,24 +44,32 @@ def municipalities(
     max_size: int = 8,
     max_population: int = 100_000,
     indicators: tuple[str, ...] = INDICATORS,
+    any_ids: bool = False,
 ) -> list[Municipality]:
-    """Municipalities with unique 4-digit ids, a population and ``indicators`` (no bounds).
+    """Municipalities with unique ids, a population and ``indicators`` (no bounds).
 
-    The first one always has a positive population and positive indicators, so every key
-    built over them is defined.
+    The ids are 4-digit kommunenummer, or with ``any_ids=True`` any strings of 1 to 9
+    characters of :data:`ID_ALPHABET` without leading or trailing whitespace (so their
+    lengths and their order as text vary). The first municipality always has a positive
+    population and positive indicators, so every key built over them is defined.
     """
     n = draw(st.integers(min_size, max_size))
-    ids = draw(st.lists(st.integers(1, 9999), min_size=n, max_size=n, unique=True))
+    if any_ids:
+        text = st.text(ID_ALPHABET, min_size=1, max_size=9).filter(lambda t: t.strip() == t)
+        ids = draw(st.lists(text, min_size=n, max_size=n, unique=True))
+    else:
+        numbers = draw(st.lists(st.integers(1, 9999), min_size=n, max_size=n, unique=True))
+        ids = [f"{num:04d}" for num in numbers]
     out = []
-    for j, num in enumerate(ids):
+    for j, mid in enumerate(ids):
         low = 1 if j == 0 else 0
         pop = draw(st.integers(low, max_population))
         inds = {name: float(draw(st.integers(low, 1000))) for name in indicators}
         out.append(
             Municipality(
-                municipality_id=f"{num:04d}",
-                name=f"Kommune {num:04d}",
-                county=f"Fylke {num % 3}",
+                municipality_id=mid,
+                name=f"Kommune {mid}",
+                county=f"Fylke {(len(mid) if any_ids else int(mid)) % 3}",
                 population=pop,
                 indicators=inds,
             )
@@ -106,16 +119,21 @@ def problems(
     feasible: bool = True,
     max_population: int = 100_000,
     method: str = "webster",
+    any_ids: bool = False,
 ) -> Problem:
     """Whole problems: municipalities, a key, a need, and optionally bounds and minors.
+
+    ``any_ids=True`` draws ids of any length and alphabet (see :func:`municipalities`).
 
     With ``feasible=True`` (default) only problems that ``busetting._diagnose`` accepts for
     ``method`` are produced (one municipality is always left unbounded with positive
     targets, and lower bounds are kept small, so few draws are rejected).
     """
-    from busetting._allocate import diagnose
-
-    ms = draw(municipalities(min_size=min_size, max_size=max_size, max_population=max_population))
+    ms = draw(
+        municipalities(
+            min_size=min_size, max_size=max_size, max_population=max_population, any_ids=any_ids
+        )
+    )
     key = draw(criteria())
     total = draw(st.integers(0, max_total))
     minors_total = draw(st.integers(0, min(total, max_total // 4))) if minors else 0

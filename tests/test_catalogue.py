@@ -22,6 +22,7 @@ from busetting.io import read_problem, read_table
 
 M = bs.Municipality
 ID = "must be a 4-digit string with leading zeros kept (e.g. '0301')"
+ANY_ID = "must be a non-empty string without leading or trailing whitespace"
 
 
 def _frame(**cols: list) -> pd.DataFrame:
@@ -57,9 +58,9 @@ def _m(mid: str = "0301", **kw: object) -> bs.Municipality:
 
 # (case id, call, expected exception type, expected message fragment)
 MODEL_CASES = [
-    ("model: short id 301", lambda: _m("301"), pydantic.ValidationError, ID),
-    ("model: letter O in id 03O1", lambda: _m("03O1"), pydantic.ValidationError, ID),
-    ("model: integer id", lambda: _m(301), pydantic.ValidationError, ID),  # type: ignore[arg-type]
+    ("model: id with a trailing space", lambda: _m("0301 "), pydantic.ValidationError, ANY_ID),
+    ("model: empty id", lambda: _m(""), pydantic.ValidationError, ANY_ID),
+    ("model: integer id", lambda: _m(301), pydantic.ValidationError, ANY_ID),  # type: ignore[arg-type]
     (
         "model: negative population",
         lambda: _m(population=-1),
@@ -160,10 +161,10 @@ FRAME_CASES = [
         "column 'municipality_id': must be unique (also in row 0); got '0301'.",
     ),
     (
-        "from_frame: ids read as numbers",
-        _from_frame(_frame(municipality_id=[301, 1103])),
+        "from_frame: a kommunenummer of 5 digits",
+        _from_frame(_frame(municipality_id=[301, 11030]), id_format="kommunenummer"),
         bs.InputError,
-        "read the column as text",
+        f"column 'municipality_id': {ID}; got '11030'.",
     ),
     (
         "from_frame: missing column",
@@ -259,7 +260,7 @@ def test_a_total_of_ten_to_the_twelve_is_exact(method: str) -> None:
     assert np.abs(alloc.requests.to_numpy() - quota).max() <= 1
 
 
-def test_more_municipalities_than_four_digit_ids_is_an_input_error() -> None:
+def test_more_municipalities_than_four_digit_ids_is_an_input_error_for_kommunenummer() -> None:
     n = 10_001
     df = pd.DataFrame(
         {
@@ -268,8 +269,11 @@ def test_more_municipalities_than_four_digit_ids_is_an_input_error() -> None:
             "population": 1,
         }
     )
+    assert len(bs.Problem.from_frame(df, total=100, criteria={"population": 1.0}).ids) == n
     with pytest.raises(bs.InputError) as info:
-        bs.Problem.from_frame(df, total=100, criteria={"population": 1.0})
+        bs.Problem.from_frame(
+            df, total=100, criteria={"population": 1.0}, id_format="kommunenummer"
+        )
     first = str(info.value).splitlines()
     assert first[0] == "Problem.from_frame found 1 problem in the input:"
     assert "got '10000'" in first[1]
@@ -284,7 +288,7 @@ def test_long_failure_lists_are_cut_in_the_message_but_kept_in_the_table() -> No
         }
     )
     with pytest.raises(bs.InputError) as info:
-        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0})
+        bs.Problem.from_frame(df, total=10, criteria={"population": 1.0}, id_format="kommunenummer")
     lines = str(info.value).splitlines()
     assert lines[0] == "Problem.from_frame found 60 problems in the input:"
     assert lines[-1] == "- ... and 40 more (see failure_cases)."

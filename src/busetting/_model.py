@@ -1049,6 +1049,15 @@ class Problem(BaseModel):
         """The minors key's criteria (the main criteria when none are given)."""
         return self.minors_criteria if self.minors_criteria is not None else self.criteria
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Problem:
+        """pydantic's unvalidated copy; new ``municipalities`` are put in id order and held
+        as columns (prefer the validated ``with_*`` methods)."""
+        if update and "municipalities" in update:
+            rows = update["municipalities"]
+            if not isinstance(rows, Municipalities):
+                update = {**update, "municipalities": Municipalities.of(rows)}
+        return super().model_copy(update=update, deep=deep)
+
     def _replaced(self, **changes: Any) -> Problem:
         """A validated copy with some fields changed (the columns are reused, not rebuilt)."""
         fields = {

@@ -91,7 +91,7 @@ def test_options_total_minors_method_weights_solver() -> None:
 def test_exit_code_2_for_a_malformed_csv(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
-        "kommunenummer,kommune,population\n0301,Oslo,abc\n301,Utsira,5\n", encoding="utf-8"
+        "kommunenummer,kommune,population\n0301,Oslo,abc\n,Utsira,5\n", encoding="utf-8"
     )
     out = run("allocate", "--input", str(path), "--total", "10")
     assert out.returncode == 2
@@ -180,7 +180,7 @@ def test_xlsx_input_with_a_formula_looking_name(tmp_path: Path) -> None:
 
 def test_validate_lists_every_problem_and_exits_non_zero(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text("kommunenummer,kommune,population\n0301,,1\n03O1,X,-4\n", encoding="utf-8")
+    path.write_text("kommunenummer,kommune,population\n0301,,1\n,X,-4\n", encoding="utf-8")
     out = run("validate", str(path), "--total", "10")
     assert out.returncode == 2
     lines = out.stderr.splitlines()

@@ -351,6 +351,8 @@ def _texts(
         out = raw
         good = [type(v) is str and bool(v.strip()) for v in raw]
         reason, order = "must be a non-empty string", _NAME
+    elif all(type(v) is str for v in raw):
+        return raw, []
     else:
         out = ["" if _missing(v) else v for v in raw]
         good = [isinstance(v, str) for v in out]

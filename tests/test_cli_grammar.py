@@ -13,7 +13,7 @@ import pytest
 from clirun import run
 
 import busetting as bs
-from busetting.cli import _parser, main
+from busetting.cli import build_parser, main
 from busetting.datasets import load_municipalities
 
 READ_OR_WRITE = [
@@ -31,7 +31,7 @@ READ_OR_WRITE = [
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
-    for action in _parser()._actions:
+    for action in build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     raise AssertionError("no subcommands")

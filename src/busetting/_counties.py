@@ -210,6 +210,7 @@ def _slug(county: str) -> str:
 
 def _require_openpyxl(part: str = "") -> Any:
     """The optional ``openpyxl`` (or one of its modules), or an install hint."""
+    # loaded here, not at the top: openpyxl is the optional excel extra
     try:
         return importlib.import_module("openpyxl" + (f".{part}" if part else ""))
     except ImportError:  # pragma: no cover - openpyxl is installed in the test environment

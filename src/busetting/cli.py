@@ -70,7 +70,7 @@ from busetting.io import (
 )
 from busetting.schemas import AllocationOutput
 
-__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "main"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -309,7 +309,14 @@ def _apply_rules(args: argparse.Namespace, problem: Problem) -> Problem:
     return problem
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: every subcommand, its options and their help.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A new parser; the documentation's CLI reference is its help text.
+    """
     parser = _Parser(
         prog="busetting",
         description=(
@@ -1299,7 +1306,7 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 

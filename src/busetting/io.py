@@ -735,6 +735,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     ``=HYPERLINK(...)`` is a string cell with the quote-prefix style, never a formula, and
     it shows without an apostrophe.
     """
+    # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter

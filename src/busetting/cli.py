@@ -1056,17 +1056,15 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem, observed = _calibration_year(args.year)
     previous = observed_requests(args.year - 1)
     constraints = ["capacity_largest"] if args.capacity_largest else []
-    bar = _count_bar(err, "busetting: calibrating")
-    with _progress(err, "calibrating", False):
-        cal = bs.calibrate(
-            problem,
-            observed,
-            criteria=args.criteria,
-            method=args.method,
-            constraints=constraints,
-            previous=previous,
-            progress=bar,
-        )
+    cal = bs.calibrate(
+        problem,
+        observed,
+        criteria=args.criteria,
+        method=args.method,
+        constraints=constraints,
+        previous=previous,
+        progress=_count_bar(err, "busetting: calibrating"),
+    )
     if args.json:
         payload = {
             "year": args.year,

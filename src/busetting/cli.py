@@ -1359,7 +1359,14 @@ def _check_outputs(args: argparse.Namespace) -> None:
             raise InputError(f"The output folder {str(folder)!r} does not exist.")
 
 
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = AllocationOutput if args.output else Problem
+    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "schema": _schema,
     "allocate": _allocate,
     "validate": _validate,
     "revise": _revise,
@@ -1371,13 +1378,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "counties": _county_round,
     "reconcile": _county_round,
 }
-"""The function behind each command (``schema`` is answered by :func:`_schema`)."""
-
-
-def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = AllocationOutput if args.output else Problem
-    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
-    return EXIT_OK
+"""The function behind each command."""
 
 
 def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
@@ -1387,7 +1388,7 @@ def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    command = _schema if args.command == "schema" else COMMANDS.get(args.command, _allocate)
+    command = COMMANDS.get(args.command, _allocate)
     try:
         _check_outputs(args)
         return command(args, out, err)

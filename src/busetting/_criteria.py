@@ -181,6 +181,19 @@ def _share_column(
 def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests") -> Key:
     """Compute the requests key or the minors key of ``problem``.
 
+    Parameters
+    ----------
+    problem : Problem
+        The municipalities (as columns), the criteria and the need.
+    which : {"requests", "minors"}
+        The requests key (every municipality, total ``N``) or the minors key (the eligible
+        ones, total ``M``, the minors criteria).
+
+    Returns
+    -------
+    Key
+        Shares, contributions and targets per municipality the key covers.
+
     Raises
     ------
     InputError

@@ -104,7 +104,31 @@ def problem_from_frame(
     indicators: Sequence[str] = (),
     id_format: IdFormat = None,
 ) -> Problem:
-    """Build and validate a :class:`Problem` from a DataFrame; see :meth:`Problem.from_frame`."""
+    """Build and validate a :class:`Problem` from a DataFrame; see :meth:`Problem.from_frame`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per municipality (region); the columns of :meth:`Problem.from_frame`.
+    total, minors : int
+        The national need and, of it, the unaccompanied minors.
+    criteria, minors_criteria : mapping of str to float, or sequence of Criterion
+        The requests key and the minors key (``None``: the requests key).
+    indicators : sequence of str
+        Further indicator columns to keep (besides those the criteria read).
+    id_format : {None, "kommunenummer"}
+        ``"kommunenummer"`` requires 4-digit ids and zero-pads whole numbers.
+
+    Returns
+    -------
+    Problem
+        The problem, its municipalities held as columns in id order.
+
+    Raises
+    ------
+    InputError
+        Listing every bad value (row, municipality, column, value, reason).
+    """
     if not isinstance(df, pd.DataFrame):
         raise InputError(
             f"The `df` parameter of `{WHERE}` must be a pandas DataFrame. "

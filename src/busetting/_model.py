@@ -933,9 +933,22 @@ def _canonical(model: BaseModel) -> str:
 
 
 def fingerprint(problem: Problem, method: object = "") -> str:
-    """SHA-256 (hex) identifying ``problem`` and ``method``: equal for equal problems, whatever
-    the order of their input rows, and different when any value differs.
+    """SHA-256 (hex) of ``problem`` and ``method``, the same for equal problems in any row order.
 
+    Parameters
+    ----------
+    problem : Problem
+        The problem; its columns are hashed once and the digest kept with them.
+    method : Method or str
+        The apportionment method (any value; its ``str`` is hashed).
+
+    Returns
+    -------
+    str
+        64 hex digits; different when any value of the problem or the method differs.
+
+    Notes
+    -----
     The hash runs over, in order: a version tag; the columns (:attr:`Columns.digest`: the row
     count; the ids, names and counties as their lengths (int64, little-endian) and their
     UTF-8 text; the population and the optional counts as int64 with -1 for "not given";
@@ -944,6 +957,8 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     criteria, the minors criteria, the need and the rules, each as its (field, value) pairs
     (mappings sorted; ``repr`` of a float is exact); and ``str(method)``.
 
+    Examples
+    --------
     >>> import busetting as bs
     >>> ms = [bs.Municipality(municipality_id=i, name=i, population=1) for i in ("b", "a")]
     >>> p = bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=2))

@@ -48,10 +48,25 @@ def municipalities(
 ) -> list[Municipality]:
     """Municipalities with unique ids, a population and ``indicators`` (no bounds).
 
-    The ids are 4-digit kommunenummer, or with ``any_ids=True`` any strings of 1 to 9
-    characters of :data:`ID_ALPHABET` without leading or trailing whitespace (so their
-    lengths and their order as text vary). The first municipality always has a positive
-    population and positive indicators, so every key built over them is defined.
+    The first municipality always has a positive population and positive indicators, so
+    every key built over them is defined.
+
+    Parameters
+    ----------
+    min_size, max_size : int
+        How many municipalities.
+    max_population : int
+        Largest population drawn.
+    indicators : tuple of str
+        The indicators each municipality gets (whole numbers 0 to 1,000).
+    any_ids : bool
+        ``False``: 4-digit kommunenummer. ``True``: any strings of 1 to 9 characters of
+        :data:`ID_ALPHABET` without leading or trailing whitespace (their lengths and their
+        order as text vary).
+
+    Returns
+    -------
+    SearchStrategy of list of Municipality
     """
     n = draw(st.integers(min_size, max_size))
     if any_ids:
@@ -81,7 +96,17 @@ def municipalities(
 def criteria(
     draw: st.DrawFn, *, indicators: tuple[str, ...] = ("population", *INDICATORS)
 ) -> tuple[Criterion, ...]:
-    """A key over ``indicators``: weights summing to 1, volume or rate, either direction."""
+    """A key over ``indicators``: weights summing to 1, volume or rate, either direction.
+
+    Parameters
+    ----------
+    indicators : tuple of str
+        The indicators the criteria may read (``"population"`` always as a volume).
+
+    Returns
+    -------
+    SearchStrategy of tuple of Criterion
+    """
     raw = draw(
         st.lists(st.integers(0, 4), min_size=len(indicators), max_size=len(indicators)).filter(
             lambda ws: sum(ws) > 0
@@ -123,11 +148,24 @@ def problems(
 ) -> Problem:
     """Whole problems: municipalities, a key, a need, and optionally bounds and minors.
 
-    ``any_ids=True`` draws ids of any length and alphabet (see :func:`municipalities`).
+    Parameters
+    ----------
+    min_size, max_size, max_population, any_ids
+        As in :func:`municipalities`.
+    max_total : int
+        Largest national need drawn.
+    bounds, minors : bool
+        Whether to draw ``min``/``max``/``fixed`` and the minors fields and need.
+    feasible : bool
+        Only problems that :func:`busetting.diagnose` accepts for ``method`` (one
+        municipality is always left unbounded with positive targets, and lower bounds are
+        kept small, so few draws are rejected).
+    method : str
+        The method the feasibility is checked for.
 
-    With ``feasible=True`` (default) only problems that ``busetting._diagnose`` accepts for
-    ``method`` are produced (one municipality is always left unbounded with positive
-    targets, and lower bounds are kept small, so few draws are rejected).
+    Returns
+    -------
+    SearchStrategy of Problem
     """
     ms = draw(
         municipalities(

@@ -20,6 +20,7 @@ is checked where asked for, with ``id_format="kommunenummer"``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import math
 import re
@@ -925,11 +926,19 @@ def check_problem(
 
 def _canonical(model: BaseModel) -> str:
     """A model's type and (field, value) pairs as text, mappings sorted by key."""
-    pairs = []
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        pairs.append((name, sorted(value.items()) if isinstance(value, Mapping) else value))
+    pairs = [
+        (name, sorted(value.items()) if isinstance(value, dict) else value)
+        for name, value in vars(model).items()
+    ]
     return f"{type(model).__name__}{pairs!r}"
+
+
+@functools.lru_cache(maxsize=256)
+def _criteria_text(criteria: tuple[Criterion, ...] | None) -> str:
+    """:func:`_canonical` of each criterion (frozen, so the text is kept per key)."""
+    if criteria is None:
+        return "no criteria"
+    return repr([_canonical(c) for c in criteria])
 
 
 def fingerprint(problem: Problem, method: object = "") -> str:
@@ -953,9 +962,10 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     count; the ids, names and counties as their lengths (int64, little-endian) and their
     UTF-8 text; the population and the optional counts as int64 with -1 for "not given";
     ``minors_eligible`` as bytes; the sorted indicator names like the ids, then each
-    indicator as float64 with one NaN for "missing"); the Python ``repr`` of the list of the
-    criteria, the minors criteria, the need and the rules, each as its (field, value) pairs
-    (mappings sorted; ``repr`` of a float is exact); and ``str(method)``.
+    indicator as float64 with one NaN for "missing"); the criteria, the minors criteria, the
+    need and the rules, each as the Python ``repr`` of its (field, value) pairs (mappings
+    sorted; the ``repr`` of a float is exact) in UTF-8 after its length in bytes (uint64,
+    little-endian); and ``str(method)``.
 
     Examples
     --------
@@ -969,15 +979,15 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     """
     h = hashlib.sha256(b"busetting problem v2\n")
     h.update(problem.columns.digest)
-    crits = problem.minors_criteria
     parts = [
-        *(_canonical(c) for c in problem.criteria),
-        "minors criteria" if crits is not None else "no minors criteria",
-        *(_canonical(c) for c in crits or ()),
+        _criteria_text(problem.criteria),
+        _criteria_text(problem.minors_criteria),
         _canonical(problem.need),
         _canonical(problem.rules),
     ]
-    h.update(repr(parts).encode("utf-8", "surrogatepass"))
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little") + data)
     h.update(b"\x00method=" + str(method).encode("utf-8"))
     return h.hexdigest()
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
 from busetting._exceptions import SolverError
 from busetting._methods import DIVISOR_METHODS, Method, parse_method
-from busetting._model import Problem
+from busetting._model import Columns, Problem
 from busetting._solvers.threshold import UNBOUNDED
 
 __all__ = [
@@ -54,6 +54,19 @@ class Violation:
         return self.message
 
 
+def _given_bounds(cols: Columns) -> tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]:
+    """The bounds the municipalities give (``fixed``, ``min``, ``max``): which are held, the
+    lower and upper bounds and the source of each upper bound; kept with the columns."""
+    hit = cols.memo.get(("given bounds",))
+    if hit is None:
+        held = cols.fixed >= 0
+        lower = np.where(held, cols.fixed, np.maximum(cols.min, 0))
+        upper = np.where(held, cols.fixed, np.where(cols.max >= 0, cols.max, UNBOUNDED))
+        source = np.where(held, "fixed", np.where(cols.max >= 0, "max", ""))
+        hit = cols.memo[("given bounds",)] = (held, lower, upper, tuple(source.tolist()))
+    return cast("tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]", hit)
+
+
 def effective_bounds(
     problem: Problem, method: Method, key: Key, mkey: Key
 ) -> tuple[Bounds, list[str]]:
@@ -66,10 +79,8 @@ def effective_bounds(
     """
     cols = problem.columns
     n = len(cols)
-    held = cols.fixed >= 0
-    lower = np.where(held, cols.fixed, np.maximum(cols.min, 0))
-    upper = np.where(held, cols.fixed, np.where(cols.max >= 0, cols.max, UNBOUNDED))
-    source = np.where(held, "fixed", np.where(cols.max >= 0, "max", "")).astype(object)
+    held, low, high, sources = _given_bounds(cols)
+    lower, upper, source = low.copy(), high.copy(), list(sources)
     rules = problem.rules
     caps = []
     if rules.per_capita_cap is not None:
@@ -81,7 +92,8 @@ def effective_bounds(
         cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
         tighter = (cap < upper) & ~held
         upper = np.where(tighter, cap, upper).astype(np.int64)
-        source[tighter] = label
+        for i in np.flatnonzero(tighter).tolist():
+            source[i] = label
     rows = mkey.rows
     mup = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)[rows]
     divisor = method in DIVISOR_METHODS
@@ -91,7 +103,7 @@ def effective_bounds(
     mup = np.minimum(mup, reach[rows]) if len(rows) else mup
     mlo = np.maximum(cols.minors_min, 0)[rows]
     mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
-    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source.tolist()
+    return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
 
 
 def _upper_text(v: int) -> str:

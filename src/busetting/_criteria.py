@@ -20,6 +20,7 @@ indicator by a positive constant never changes an allocation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -35,6 +36,8 @@ __all__ = ["Key", "build_key", "default_weights"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+_Part = tuple[FloatArray, FloatArray | None, FloatArray | None]
+"""A criterion's indicator values, base values (rate) and shares (``None``: undefined)."""
 
 DEFAULT_WEIGHTS = {
     "capacity": 0.40,
@@ -156,9 +159,7 @@ def _undefined(crit: Criterion, which: str, rate: bool) -> dict[str, object]:
     }
 
 
-def _share_column(
-    cols: Columns, which: str, pick: IntArray | None, crit: Criterion
-) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+def _share_column(cols: Columns, which: str, pick: IntArray | None, crit: Criterion) -> _Part:
     """A criterion's indicator values, base values and shares over the key's rows (``None``
     when every ``e_i`` is 0), kept with the columns: they do not depend on the weight or the
     total, so every allocation of the same municipalities reuses them."""
@@ -175,7 +176,28 @@ def _share_column(
             if array is not None:
                 array.flags.writeable = False
         hit = cols.memo[memo_key] = (v, base, share)
-    return cast("tuple[FloatArray, FloatArray | None, FloatArray | None]", hit)
+    return cast("_Part", hit)
+
+
+def _share_matrix(
+    cols: Columns, which: str, pick: IntArray | None, criteria: Sequence[Criterion]
+) -> tuple[FloatArray, tuple[_Part, ...]]:
+    """The shares of all criteria as one ``(n, C)`` matrix (a column of zeros where they are
+    undefined) and each criterion's :func:`_share_column`; kept with the columns per list of
+    criteria (weights aside)."""
+    specs = tuple((c.indicator, c.base, c.direction) for c in criteria)
+    memo_key = ("shares", which, specs)
+    hit = cols.memo.get(memo_key)
+    if hit is None:
+        parts = tuple(_share_column(cols, which, pick, c) for c in criteria)
+        n = len(cols) if pick is None else len(pick)
+        shares = np.zeros((n, len(criteria)), dtype=np.float64)
+        for j, (_, _, share) in enumerate(parts):
+            if share is not None:
+                shares[:, j] = share
+        shares.flags.writeable = False
+        hit = cols.memo[memo_key] = (shares, parts)
+    return cast("tuple[FloatArray, tuple[_Part, ...]]", hit)
 
 
 def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests") -> Key:
@@ -232,15 +254,12 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         total = problem.minors_total
         ids = cols.eligible_ids
     n, c = len(rows), len(criteria)
-    shares = np.zeros((n, c), dtype=np.float64)
+    shares, parts = _share_matrix(cols, which, pick, criteria)
     columns = []
     failures = []
-    for j, crit in enumerate(criteria):
-        v, base, share = _share_column(cols, which, pick, crit)
+    for crit, (v, base, share) in zip(criteria, parts, strict=True):
         columns.append(_Column(crit, v, base))
-        if share is not None:
-            shares[:, j] = share
-        elif crit.weight > 0 and n and total > 0:
+        if share is None and crit.weight > 0 and n and total > 0:
             failures.append(_undefined(crit, which, base is not None))
     if failures:
         raise InputError.from_failures("build_key", failures)

@@ -44,6 +44,20 @@ def municipalities(
 
     The first one always has a positive population and positive indicators, so every key
     built over them is defined.
+
+    Parameters
+    ----------
+    min_size, max_size : int
+        Bounds on the number of municipalities.
+    max_population : int
+        Largest population drawn.
+    indicators : tuple of str
+        Indicator names, each drawn as a whole number 0-1000.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Lists of :class:`~busetting.Municipality`.
     """
     n = draw(st.integers(min_size, max_size))
     ids = draw(st.lists(st.integers(1, 9999), min_size=n, max_size=n, unique=True))
@@ -68,7 +82,18 @@ def municipalities(
 def criteria(
     draw: st.DrawFn, *, indicators: tuple[str, ...] = ("population", *INDICATORS)
 ) -> tuple[Criterion, ...]:
-    """A key over ``indicators``: weights summing to 1, volume or rate, either direction."""
+    """A key over ``indicators``: weights summing to 1, volume or rate, either direction.
+
+    Parameters
+    ----------
+    indicators : tuple of str
+        The indicators the key may use; ``population`` is always a volume.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Tuples of :class:`~busetting.Criterion`.
+    """
     raw = draw(
         st.lists(st.integers(0, 4), min_size=len(indicators), max_size=len(indicators)).filter(
             lambda ws: sum(ws) > 0
@@ -112,6 +137,29 @@ def problems(
     With ``feasible=True`` (default) only problems that ``busetting._diagnose`` accepts for
     ``method`` are produced (one municipality is always left unbounded with positive
     targets, and lower bounds are kept small, so few draws are rejected).
+
+    Parameters
+    ----------
+    min_size, max_size : int
+        Bounds on the number of municipalities.
+    max_total : int
+        Largest national need drawn.
+    bounds : bool
+        Draw ``min``/``max``/``fixed`` bounds.
+    minors : bool
+        Draw a minors need (at most a quarter of ``max_total``), eligibility, capacities and
+        ``minors_min``.
+    feasible : bool
+        Keep only problems the pre-checks accept for ``method``.
+    max_population : int
+        Largest population drawn.
+    method : str
+        The apportionment method the feasibility is checked for.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        :class:`~busetting.Problem` instances.
     """
     from busetting._allocate import diagnose
 

@@ -35,8 +35,23 @@ _bounds = effective_bounds  # the one home of the effective bounds is busetting.
 
 
 def fingerprint(problem: Problem, method: Method | str = "") -> str:
-    """SHA-256 of the canonical JSON of ``problem`` (municipalities sorted, indicator names
-    sorted) and ``method``."""
+    """SHA-256 of the canonical JSON of ``problem`` and ``method``.
+
+    Municipalities and indicator names are sorted in the canonical JSON, so the fingerprint
+    does not depend on the row order.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem.
+    method : Method or str
+        The method, part of what is fingerprinted (``""``: none).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
     digest = hashlib.sha256(problem.model_dump_json().encode("utf-8"))
     digest.update(b"\x00method=" + str(method).encode("utf-8"))
     return digest.hexdigest()
@@ -71,6 +86,18 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
 
     Returns an empty tuple when an allocation exists. The same diagnosis is attached to an
     infeasible :class:`Allocation`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem to check.
+    method : Method or str
+        The apportionment method (a divisor method holds zero-target municipalities at 0).
+
+    Returns
+    -------
+    tuple of Shortfall
+        Every failing constraint group; empty when an allocation exists.
 
     Examples
     --------

@@ -369,8 +369,10 @@ def explain_frame(alloc: Allocation) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Verification:
-    """Outcome of :func:`verify`: ``feasible``, ``optimal`` (``None`` = not decidable without
-    a solver), and the reasons, one line each."""
+    """Outcome of :func:`verify`: feasible, optimal, and the reasons, one line each.
+
+    ``optimal`` is ``None`` when optimality is not decidable without a solver.
+    """
 
     feasible: bool
     optimal: bool | None
@@ -416,6 +418,23 @@ def verify(
 
     ``allocation`` may be an :class:`Allocation` or a Series of requests (with ``minors``
     optional, zero when omitted) — for example numbers typed in by hand.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem the numbers claim to solve.
+    allocation : Allocation or pandas.Series
+        The allocation, or the requests by municipality id.
+    minors : pandas.Series, optional
+        The minors by municipality id, with a Series of requests (default: zeros).
+    method : Method or str, optional
+        The apportionment method (default: the allocation's, else Webster).
+
+    Returns
+    -------
+    Verification
+        ``feasible``, ``optimal`` and the reasons; true when feasible and not shown
+        non-optimal.
     """
     from busetting._criteria import build_key
     from busetting._feasibility import counts_from_series, effective_bounds, violations

@@ -43,7 +43,13 @@ def _highs_installed() -> bool:
 
 
 def available_solvers() -> tuple[str, ...]:
-    """Names of the solvers usable on this machine, fastest first."""
+    """Names of the solvers usable on this machine, fastest first.
+
+    Returns
+    -------
+    tuple of str
+        ``"threshold"``, then ``"cbc"`` and ``"highs"`` where installed.
+    """
     names = ["threshold"]
     if cbc_path() is not None:
         names.append("cbc")

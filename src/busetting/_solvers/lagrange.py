@@ -886,6 +886,20 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     every municipality, and searches all values of reduced cost within the certified gap
     (its own plain dynamic programme) for a better solution. Nothing is taken on trust from
     the solver but the multipliers.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem, with its rules.
+    x, m : array-like of int
+        The requests and the minors.
+    cert : RulesCertificate
+        The certificate the rules path returned with them.
+
+    Returns
+    -------
+    CertificateCheck
+        ``ok`` (also its truth value) and the reason in words.
     """
     from busetting._allocate import _bounds, _verify
     from busetting._constrained import plan_rules

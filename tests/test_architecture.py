@@ -7,6 +7,7 @@ Each check lists every offender in its message, so one run says all there is to 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -27,9 +28,18 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
+def _trees() -> tuple[tuple[str, Path, ast.Module], ...]:
+    """Every module of ``src/busetting``: its dotted name, its file and its syntax tree."""
+    return tuple(
+        (_module_name(path), path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for path in sorted(SRC.rglob("*.py"))
+    )
+
+
 def _sources() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(SRC.rglob("*.py")):
-        yield _module_name(path), ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for module, _, tree in _trees():
+        yield module, tree
 
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -315,6 +325,7 @@ def _absolute(module: str, node: ast.ImportFrom, is_package: bool) -> str:
     return ".".join([*base, *([node.module] if node.module else [])])
 
 
+@functools.cache
 def _is_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
@@ -327,9 +338,7 @@ def _imports() -> Iterator[tuple[str, str, ast.ImportFrom | ast.Import, str | No
 
     ``function`` is the innermost function holding the import, None at module level.
     """
-    for path in sorted(SRC.rglob("*.py")):
-        module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    for module, path, tree in _trees():
         owners = {
             id(inner): name
             for name, node in _functions(tree)

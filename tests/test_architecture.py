@@ -242,11 +242,13 @@ def _docstring_problems(obj: object) -> list[str]:
         if "Parameters" not in sections:
             problems.append("no Parameters section")
         else:
-            undocumented = [
-                p for p in wanted if p not in _documented_parameters(sections["Parameters"])
-            ]
+            documented = _documented_parameters(sections["Parameters"])
+            undocumented = [p for p in wanted if p not in documented]
             if undocumented:
                 problems.append(f"Parameters misses {undocumented}")
+            unknown = sorted(documented - set(wanted))
+            if unknown:
+                problems.append(f"Parameters names {unknown}, not in the signature")
     if not _returns_nothing(signature.return_annotation) and not (
         {"Returns", "Yields"} & set(sections)
     ):
@@ -305,7 +307,17 @@ def test_the_docstring_check_reads_numpydoc() -> None:
             Ignored.
         """
 
+    def stale(a: int) -> None:
+        """Do nothing.
+
+        Parameters
+        ----------
+        a, c : int
+            Ignored.
+        """
+
     assert _docstring_problems(good) == []
+    assert _docstring_problems(stale) == ["Parameters names ['c'], not in the signature"]
     assert _docstring_problems(quiet) == []
     assert _docstring_problems(bad) == [
         "summary is not one line",

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import busetting
 
-SRC = Path(busetting.__file__).parent
-ROOT = SRC.parent.parent
+ROOT = Path(__file__).parent.parent
+SRC = ROOT / "src" / "busetting"
 PACKAGE = "busetting"
 
 

@@ -470,8 +470,8 @@ def _rules_certificate(
     problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
-    problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
-    from busetting._solvers.lagrange import check_certificate
+    problem alone (:func:`busetting.check_certificate`)."""
+    from busetting._certificate import check_certificate
     from busetting._status import RulesCertificate
 
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]

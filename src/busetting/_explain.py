@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from busetting._certificate import check_certificate
 from busetting._constrained import plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
@@ -40,7 +41,6 @@ from busetting._methods import DIVISOR_METHODS, Method, objective, parse_method,
 from busetting._model import Municipality, Problem
 from busetting._optimality import improving_cycle, local_improvement
 from busetting._result import Allocation
-from busetting._solvers.lagrange import check_certificate
 from busetting._solvers.milp import RuleSpec, penalty_value
 from busetting._solvers.sets import dual_bound
 from busetting._status import Certificate, RulesCertificate
@@ -506,7 +506,7 @@ def _rules_certificate(
     problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
-    problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
+    problem alone (:func:`busetting.check_certificate`)."""
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
     if not certs:
         return None

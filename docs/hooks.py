@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from busetting.cli import build_parser
+
 
 def _help(parser: argparse.ArgumentParser) -> str:
     return parser.format_help().replace("\t", "    ")
 
 
 def cli_reference() -> str:
-    from busetting.cli import _parser
-
-    parser = _parser()
+    parser = build_parser()
     parts = ["```text", _help(parser).rstrip(), "```"]
     for action in parser._actions:  # the subcommands, in their order
         if isinstance(action, argparse._SubParsersAction):

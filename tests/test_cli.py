@@ -1,5 +1,5 @@
-"""The command line: default run, formats, exit codes, bad files (in process; two smoke tests
-run ``python -m busetting`` as a real subprocess)."""
+"""The command line: default run, formats, exit codes, bad files (in process; one smoke test
+runs ``python -m busetting`` as a real subprocess)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ def test_allocate_is_the_default_command() -> None:
     def without_timing(text: str) -> list[str]:
         return [line for line in text.splitlines() if " ms" not in line]
 
-    assert without_timing(run_process("--top", "3").stdout) == without_timing(
-        run_process("allocate", "--top", "3").stdout
+    assert without_timing(run("--top", "3").stdout) == without_timing(
+        run("allocate", "--top", "3").stdout
     )
+    assert without_timing(run().stdout) == without_timing(run("allocate").stdout)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
@@ -116,6 +117,34 @@ def test_exit_code_2_for_an_output_folder_that_does_not_exist(tmp_path: Path) ->
         f"busetting: error: The output folder {str(tmp_path / 'missing')!r} does not exist.\n"
     )
     assert not (tmp_path / "missing").exists()
+
+
+def test_with_json_an_input_error_is_json_on_stderr(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "kommunenummer,kommune,population\n0301,Oslo,abc\n301,Utsira,5\n", encoding="utf-8"
+    )
+    out = run("allocate", "--input", str(path), "--total", "10", "--json")
+    assert out.returncode == 2 and out.stdout == ""
+    error = json.loads(out.stderr)["error"]
+    assert error["type"] == "InputError"
+    assert error["message"] == "Problem.from_frame found 2 problems in the input:"
+    assert [(c["municipality_id"], c["column"], c["value"]) for c in error["failure_cases"]] == [
+        ("0301", "population", "abc"),
+        ("301", "municipality_id", "301"),
+    ]
+    assert error["failure_cases"][0]["reason"] == "must be a whole number >= 0"
+    missing = str(tmp_path / "nope.csv")
+    for argv in (["allocate"], ["validate"], ["explain", "0301"], ["scenarios", "--totals", "5"]):
+        out = run(*argv, "--input", missing, "--total", "10", "--json")
+        assert out.returncode == 2 and out.stdout == "", argv
+        assert json.loads(out.stderr) == {
+            "error": {
+                "type": "InputError",
+                "message": f"The input file {missing!r} does not exist.",
+                "failure_cases": [],
+            }
+        }
 
 
 def test_exit_code_2_for_a_bad_command_line() -> None:
@@ -230,6 +259,22 @@ def test_progress_is_shown_for_slow_runs_on_a_terminal_only(
     quiet = io.StringIO()
     assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=quiet) == 0
     assert quiet.getvalue() == ""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_sweep_writes_no_progress_when_stderr_is_not_a_terminal() -> None:
+    argv = ["scenarios", "--totals", "30000:31000:500", "--no-rules"]
+    err = io.StringIO()
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 0
+    assert err.getvalue() == ""
+    # the same sweep at a terminal draws its bar, so the check above can fail
+    terminal = _Terminal()
+    assert main(argv, stdout=io.StringIO(), stderr=terminal) == 0
+    assert "busetting: scenarios 3 / 3 [" in terminal.getvalue()
 
 
 def test_rule_flags_reach_the_problem(tmp_path: Path) -> None:

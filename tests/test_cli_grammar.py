@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from clirun import run
 
 import busetting as bs
-from busetting.cli import _parser, main
+from busetting.cli import build_parser, main
 from busetting.datasets import load_municipalities
 
 READ_OR_WRITE = [
@@ -30,7 +31,7 @@ READ_OR_WRITE = [
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
-    for action in _parser()._actions:
+    for action in build_parser()._actions:
         if isinstance(action, argparse._SubParsersAction):
             return dict(action.choices)
     raise AssertionError("no subcommands")
@@ -109,6 +110,52 @@ def test_an_unknown_output_suffix_is_refused_before_solving(
     assert "must end in .csv, .xlsx or .json" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["report", "--out", "report.pdf"])
+
+
+WRITERS = {
+    "allocate": (["allocate"], "a.csv"),
+    "revise": (["revise", "--previous", "previous.csv"], "r.csv"),
+    "scenarios": (["scenarios", "--totals", "100,200"], "s.xlsx"),
+    "report": (["report"], "report.html"),
+    "counties": (["counties"], ""),
+    "reconcile": (["reconcile", "recommendations"], "final.json"),
+}
+"""Every subcommand that writes a file: its arguments and a file name for --out."""
+
+
+@pytest.fixture
+def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved although the output could not be written")
+
+    for name in ("allocate", "revise", "scenarios"):
+        monkeypatch.setattr(bs, name, never)
+
+
+@pytest.mark.usefixtures("no_solving")
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_an_output_folder_that_does_not_exist_is_refused_before_solving(
+    tmp_path: Path, name: str
+) -> None:
+    argv, file = WRITERS[name]
+    missing = tmp_path / "missing"
+    out = run(*argv, "-o", str(missing / file) if file else str(missing))
+    assert out.returncode == 2, out.stderr
+    assert out.stderr == f"busetting: error: The output folder {str(missing)!r} does not exist.\n"
+    if name == "reconcile":
+        out = run(*argv, "--changes", str(missing / "changes.csv"))
+        assert out.returncode == 2 and "The output folder" in out.stderr
+
+
+@pytest.mark.usefixtures("no_solving")
+@pytest.mark.parametrize("name", sorted(set(WRITERS) - {"counties"}))
+def test_every_unknown_output_suffix_is_refused_before_solving(name: str) -> None:
+    argv, _ = WRITERS[name]
+    out = run(*argv, "-o", "out.txt")
+    assert out.returncode == 2 and "argument -o/--out: must end in" in out.stderr
+    if name == "reconcile":
+        out = run(*argv, "--changes", "changes.txt")
+        assert out.returncode == 2 and "argument --changes: must end in" in out.stderr
 
 
 def test_top_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:

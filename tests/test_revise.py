@@ -202,16 +202,7 @@ def test_sensitivity_is_a_tidy_frame_of_weight_moves() -> None:
     ]
     assert len(frame) == 2 * 2 * 4
     moved = frame[(frame["criterion"] == "population") & (frame["delta"] > 0)]
-    expected = bs.allocate(
-        p.model_copy(
-            update={
-                "criteria": (
-                    p.criteria[0].model_copy(update={"weight": 0.7}),
-                    p.criteria[1].model_copy(update={"weight": 0.3}),
-                )
-            }
-        )
-    )
+    expected = bs.allocate(p.with_criteria({"population": 0.7, "capacity": 0.3}))
     assert moved["request"].tolist() == expected.requests.tolist()
     assert (frame["change"] == frame["request"] - frame["base_request"]).all()
 

@@ -94,9 +94,7 @@ def test_sensitivity_on_threads_equals_the_serial_run() -> None:
 def test_calibrate_on_threads_equals_the_serial_fit() -> None:
     problem = _problem().with_need(200, 0)
     observed = bs.allocate(problem).requests
-    start = problem.model_copy(
-        update={"criteria": tuple(c.model_copy(update={"weight": 0.5}) for c in problem.criteria)}
-    )
+    start = problem.with_criteria({"population": 0.5, "capacity": 0.5})
     serial = bs.calibrate(start, observed)
     seen = Recorder()
     with ThreadPoolExecutor(2) as pool:

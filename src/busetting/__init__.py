@@ -22,6 +22,7 @@ from busetting import datasets, io, schemas
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
 from busetting._calibrate import Calibration, calibrate, out_of_sample
+from busetting._certificate import check_certificate
 from busetting._compare import compare
 from busetting._counties import (
     county_drafts,
@@ -39,7 +40,6 @@ from busetting._report import write_report
 from busetting._result import Allocation
 from busetting._revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting._solvers import available_solvers
-from busetting._solvers.lagrange import check_certificate
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting._version import __version__
 

@@ -40,8 +40,8 @@ from busetting.datasets import (
 
 __all__ = ["BACKTEST_RULES", "Backtest", "backtest", "fit_weights"]
 
-BACKTEST_RULES = PROCESS_RULES_2024.model_copy(
-    update={"minors_min_group": 0, "max_minors_hosts": None}
+BACKTEST_RULES = Rules.model_validate(
+    {**PROCESS_RULES_2024.model_dump(), "minors_min_group": 0, "max_minors_hosts": None}
 )
 """The process rules for the requests of a backtest: multiples of 5, minimum 5 (the history
 has no minors per municipality, so the minors rules do not apply)."""

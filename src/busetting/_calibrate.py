@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from busetting._allocate import allocate
 from busetting._criteria import build_key
 from busetting._exceptions import InputError
-from busetting._methods import Method, parse_method
-from busetting._model import Criterion, Problem
+from busetting._methods import DIVISOR_METHODS, Method, parse_method, signpost
+from busetting._model import Criterion, Municipality, Problem
+from busetting._result import Allocation
 from busetting._sweep import Progress, check_sweep_args, progress_reporter, run_sweep
 
 __all__ = ["Calibration", "calibrate", "continuous_fit", "out_of_sample"]
@@ -84,12 +86,16 @@ def _observed(problem: Problem, observed: Mapping[str, int] | pd.Series) -> np.n
 
 
 def _with_weights(problem: Problem, criteria: Sequence[Criterion], w: np.ndarray) -> Problem:
-    crits = [c.model_copy(update={"weight": float(v)}) for c, v in zip(criteria, w, strict=True)]
-    drift = 1.0 - sum(c.weight for c in crits)
-    crits[int(np.argmax(w))] = crits[int(np.argmax(w))].model_copy(
-        update={"weight": crits[int(np.argmax(w))].weight + drift}
+    """``problem`` with ``criteria`` weighted ``w`` (the largest weight absorbs the rounding)."""
+    weights = [float(v) for v in w]
+    largest = int(np.argmax(w))
+    weights[largest] = weights[largest] + (1.0 - sum(weights))
+    return problem.with_criteria(
+        [
+            Criterion.model_validate({**c.model_dump(), "weight": v})
+            for c, v in zip(criteria, weights, strict=True)
+        ]
     )
-    return problem.model_copy(update={"criteria": tuple(crits)})
 
 
 def calibrate(
@@ -146,15 +152,56 @@ def calibrate(
     >>> p = bs.Problem(municipalities=ms, criteria={"population": 0.3, "capacity": 0.7},
     ...                need=bs.Need(total=300))
     >>> observed = bs.allocate(p).requests           # made with weights 0.3 / 0.7
-    >>> fit = bs.calibrate(p.model_copy(update={"criteria": (
-    ...     p.criteria[0].model_copy(update={"weight": 0.5}),
-    ...     p.criteria[1].model_copy(update={"weight": 0.5}))}), observed)
+    >>> fit = bs.calibrate(p.with_criteria({"population": 0.5, "capacity": 0.5}), observed)
     >>> fit.loss
     0.0
     """
-    from busetting._allocate import allocate
-
     check_sweep_args("calibrate", progress, executor)
+    _check_options(loss, constraints)
+    method_ = parse_method(method)
+    obs = _observed(problem, observed)
+    total = int(obs.sum())
+    if total <= 0:
+        raise InputError("The `observed` parameter of `calibrate` must sum to more than 0.")
+    chosen = _chosen(problem, criteria)
+    crits = [c for c in problem.criteria if c.name in chosen]
+    base = _with_weights(problem.with_need(total, 0), crits, np.full(len(crits), 1 / len(crits)))
+    shares = build_key(base).shares  # n x C
+    region = _region(chosen, bounds, constraints)
+    w_lp, continuous = continuous_fit(
+        shares, obs, bounds=list(zip(region.lo, region.hi, strict=True)), dominates=region.dominates
+    )
+    exact_w = _consistent_weights(
+        method_, shares, obs, total, region.lo, region.hi, region.cap, base
+    )
+    starts = [
+        *([exact_w] if exact_w is not None else []),
+        w_lp,
+        np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
+        np.full(len(crits), 1.0 / len(crits)),
+    ]
+    losses = _Losses(
+        functools.partial(_integer_loss, base, tuple(crits), obs, total, method_), executor
+    )
+    best_w, best = _search(starts, w_lp, region, losses, progress_reporter(progress, "calibrate"))
+    fitted = allocate(_with_weights(base, crits, best_w), method=method_)
+    baselines = {"population share": _baseline(base, {"population": 1.0}, obs, method_)}
+    if previous is not None:
+        baselines["previous year scaled"] = _previous_baseline(
+            base, _observed(problem, previous), obs, method_
+        )
+    return Calibration(
+        weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
+        loss=best,
+        continuous_loss=continuous,
+        residuals=_residuals(base, obs, fitted),
+        baselines=baselines,
+        evaluations=losses.evaluations,
+        method=method_.value,
+    )
+
+
+def _check_options(loss: str, constraints: Sequence[str]) -> None:
     if loss != "l1":
         raise InputError(f"The `loss` parameter of `calibrate` must be 'l1'. Got {loss!r} instead.")
     unknown = sorted(set(constraints) - {"capacity_largest"})
@@ -163,11 +210,10 @@ def calibrate(
             "The `constraints` parameter of `calibrate` accepts "
             f"'capacity_largest'. Got {unknown[0]!r} instead."
         )
-    method_ = parse_method(method)
-    obs = _observed(problem, observed)
-    total = int(obs.sum())
-    if total <= 0:
-        raise InputError("The `observed` parameter of `calibrate` must sum to more than 0.")
+
+
+def _chosen(problem: Problem, criteria: Sequence[str] | None) -> list[str]:
+    """The names of the criteria to refit (all of the problem's by default), checked."""
     names = [c.name for c in problem.criteria]
     chosen = list(criteria) if criteria is not None else names
     missing = sorted(set(chosen) - set(names))
@@ -176,98 +222,126 @@ def calibrate(
             f"The `criteria` parameter of `calibrate` must name criteria of the "
             f"problem ({', '.join(names)}). Got {missing[0]!r} instead."
         )
-    crits = [c for c in problem.criteria if c.name in chosen]
-    base = problem.model_copy(update={"criteria": tuple(crits)}).with_need(total, 0)
-    base = _with_weights(base, crits, np.full(len(crits), 1 / len(crits)))
-    key = build_key(base)
-    shares = key.shares  # n x C
-    c = shares.shape[1]
+    return chosen
+
+
+@dataclass(frozen=True, eq=False)
+class _Region:
+    """The admissible weights: per-weight bounds and, with ``cap``, capacity weighing most."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    cap: int | None
+    """Index of the capacity criterion when it must weigh at least as much as any other."""
+
+    @property
+    def dominates(self) -> list[tuple[list[int], list[int]]]:
+        """The ``(major, minor)`` pairs of :func:`continuous_fit` for ``cap``."""
+        if self.cap is None:
+            return []
+        return [([self.cap], [j]) for j in range(len(self.lo)) if j != self.cap]
+
+    def contains(self, w: np.ndarray) -> bool:
+        if (w < self.lo - 1e-12).any() or (w > self.hi + 1e-12).any():
+            return False
+        return not (self.cap is not None and (w > w[self.cap] + 1e-12).any())
+
+
+def _region(
+    chosen: Sequence[str],
+    bounds: Mapping[str, tuple[float, float]] | None,
+    constraints: Sequence[str],
+) -> _Region:
     lo = np.array([(bounds or {}).get(k, (0.0, 1.0))[0] for k in chosen], dtype=float)
     hi = np.array([(bounds or {}).get(k, (0.0, 1.0))[1] for k in chosen], dtype=float)
     cap = chosen.index("capacity") if "capacity" in chosen else None
     largest = "capacity_largest" in constraints and cap is not None
+    return _Region(lo, hi, cap if largest else None)
 
-    dominates = [([cap], [j]) for j in range(c) if j != cap] if largest and cap is not None else []
-    w_lp, continuous = continuous_fit(
-        shares, obs, bounds=list(zip(lo, hi, strict=True)), dominates=dominates
-    )
 
-    starts_extra = []
-    exact_w = _consistent_weights(
-        method_, shares, obs, total, lo, hi, cap if largest else None, base
-    )
-    if exact_w is not None:
-        starts_extra.append(exact_w)
+class _Losses:
+    """Integer losses of weight vectors, each evaluated once (new ones on the executor)."""
 
-    evaluations = 0
-    cache: dict[tuple[int, ...], float] = {}
-    loss_at = functools.partial(_integer_loss, base, tuple(crits), obs, total, method_)
+    def __init__(self, loss_at: Callable[[np.ndarray], float], executor: Executor | None):
+        self.loss_at = loss_at
+        self.executor = executor
+        self.cache: dict[tuple[int, ...], float] = {}
+        self.evaluations = 0
 
-    def feasible(w: np.ndarray) -> bool:
-        if (w < lo - 1e-12).any() or (w > hi + 1e-12).any():
-            return False
-        return not (largest and (w > w[cap] + 1e-12).any())
-
-    def cache_key(w: np.ndarray) -> tuple[int, ...]:
+    @staticmethod
+    def _key(w: np.ndarray) -> tuple[int, ...]:
         return tuple(np.round(w * 1e6).astype(int))
 
-    def evaluate(ws: list[np.ndarray]) -> list[float]:
-        """Integer losses of ``ws``; the new ones on the executor when there is one."""
-        nonlocal evaluations
+    def __call__(self, ws: list[np.ndarray]) -> list[float]:
         fresh: dict[tuple[int, ...], np.ndarray] = {}
         for w in ws:
-            k = cache_key(w)
-            if k not in cache and k not in fresh:
+            k = self._key(w)
+            if k not in self.cache and k not in fresh:
                 fresh[k] = w
         if fresh:
-            values = run_sweep(loss_at, list(fresh.values()), executor=executor)
-            evaluations += len(fresh)
-            cache.update(zip(fresh, values, strict=True))
-        return [cache[cache_key(w)] for w in ws]
+            values = run_sweep(self.loss_at, list(fresh.values()), executor=self.executor)
+            self.evaluations += len(fresh)
+            self.cache.update(zip(fresh, values, strict=True))
+        return [self.cache[self._key(w)] for w in ws]
 
-    starts = [
-        *starts_extra,
-        w_lp,
-        np.array([cc.weight for cc in crits]) / sum(cc.weight for cc in crits),
-        np.full(c, 1.0 / c),
-    ]
-    report = progress_reporter(progress, "calibrate")
+
+def _search(
+    starts: list[np.ndarray],
+    fallback: np.ndarray,
+    region: _Region,
+    losses: _Losses,
+    report: Callable[[int, int], None] | None,
+) -> tuple[np.ndarray, float]:
+    """The best weights of a pattern search from each start (``fallback`` if none is
+    admissible), with their integer loss."""
     rounds, done = len(starts) * len(STEPS), 0
-    best_w, best = w_lp, float("inf")
+    best_w, best = fallback, float("inf")
     for start in starts:
         w = start.copy()
-        if not feasible(w):
+        if not region.contains(w):
             done += len(STEPS)
             if report is not None:
                 report(done, rounds)
             continue
-        current = evaluate([w])[0]
+        current = losses([w])[0]
         for step in STEPS:
-            improved = True
-            while improved and current > 0:
-                improved = False
-                moves = []
-                for i, j in itertools.permutations(range(c), 2):
-                    cand = w.copy()
-                    cand[i] -= step
-                    cand[j] += step
-                    if cand[i] < -1e-12 or not feasible(cand):
-                        continue
-                    moves.append((i, j, np.clip(cand, 0, 1)))
-                if moves:
-                    losses = evaluate([m[2] for m in moves])
-                    value, _, _, cand = min(
-                        ((v, i, j, cw) for v, (i, j, cw) in zip(losses, moves, strict=True)),
-                        key=lambda m: (m[0], m[1], m[2]),
-                    )
-                    if value < current - 1e-15:
-                        w, current, improved = cand, value, True
+            w, current = _descend(w, current, step, region, losses)
             done += 1
             if report is not None:
                 report(done, rounds)
         if current < best:
             best_w, best = w, current
-    fitted = allocate(_with_weights(base, crits, best_w), method=method_)
+    return best_w, best
+
+
+def _descend(
+    w: np.ndarray, current: float, step: float, region: _Region, losses: _Losses
+) -> tuple[np.ndarray, float]:
+    """Move ``step`` of weight between pairs of criteria while a move lowers the loss."""
+    c = len(w)
+    improved = True
+    while improved and current > 0:
+        improved = False
+        moves = []
+        for i, j in itertools.permutations(range(c), 2):
+            cand = w.copy()
+            cand[i] -= step
+            cand[j] += step
+            if cand[i] < -1e-12 or not region.contains(cand):
+                continue
+            moves.append((i, j, np.clip(cand, 0, 1)))
+        if moves:
+            values = losses([m[2] for m in moves])
+            value, _, _, cand = min(
+                ((v, i, j, cw) for v, (i, j, cw) in zip(values, moves, strict=True)),
+                key=lambda m: (m[0], m[1], m[2]),
+            )
+            if value < current - 1e-15:
+                w, current, improved = cand, value, True
+    return w, current
+
+
+def _residuals(base: Problem, obs: np.ndarray, fitted: Allocation) -> pd.DataFrame:
     assert fitted.requests is not None
     resid = pd.DataFrame(
         {
@@ -279,20 +353,7 @@ def calibrate(
         index=pd.Index(base.ids, name="municipality_id"),
     )
     resid["residual"] = resid["fitted"] - resid["observed"]
-    baselines = {"population share": _baseline(base, {"population": 1.0}, obs, method_)}
-    if previous is not None:
-        baselines["previous year scaled"] = _previous_baseline(
-            base, _observed(problem, previous), obs, method_
-        )
-    return Calibration(
-        weights={k: float(v) for k, v in zip(chosen, best_w, strict=True)},
-        loss=best,
-        continuous_loss=continuous,
-        residuals=resid,
-        baselines=baselines,
-        evaluations=evaluations,
-        method=method_.value,
-    )
+    return resid
 
 
 def continuous_fit(
@@ -364,8 +425,6 @@ def _integer_loss(
     w: np.ndarray,
 ) -> float:
     """``sum |x - observed| / N`` of the integer allocation with weights ``w``."""
-    from busetting._allocate import allocate
-
     alloc = allocate(_with_weights(base, crits, w), method=method)
     if alloc.requests is None:
         return float("inf")
@@ -390,8 +449,6 @@ def _consistent_weights(
     with the widest margin, and ``w = v / sum(v)``.
     """
     from scipy.optimize import linprog
-
-    from busetting._methods import DIVISOR_METHODS, signpost
 
     if (
         method not in DIVISOR_METHODS
@@ -435,10 +492,8 @@ def _consistent_weights(
 def _baseline(
     problem: Problem, criteria: dict[str, float], obs: np.ndarray, method: Method
 ) -> float:
-    from busetting._allocate import allocate
-
-    crit = tuple(Criterion(name=k, indicator=k, weight=v) for k, v in criteria.items())
-    alloc = allocate(problem.model_copy(update={"criteria": crit}), method=method)
+    crit = [Criterion(name=k, indicator=k, weight=v) for k, v in criteria.items()]
+    alloc = allocate(problem.with_criteria(crit), method=method)
     assert alloc.requests is not None
     return float(np.abs(alloc.requests.to_numpy() - obs).sum()) / int(obs.sum())
 
@@ -447,13 +502,17 @@ def _previous_baseline(
     problem: Problem, previous: np.ndarray, obs: np.ndarray, method: Method
 ) -> float:
     """Loss of last year's requests scaled to the new total by the same method."""
-    with_previous = problem.model_copy(
-        update={
-            "municipalities": tuple(
-                m.model_copy(update={"indicators": {**m.indicators, "previous": float(v)}})
-                for m, v in zip(problem.municipalities, previous, strict=True)
+    with_previous = Problem(
+        municipalities=tuple(
+            Municipality.model_validate(
+                {**m.model_dump(), "indicators": {**m.indicators, "previous": float(v)}}
             )
-        }
+            for m, v in zip(problem.municipalities, previous, strict=True)
+        ),
+        criteria=problem.criteria,
+        minors_criteria=problem.minors_criteria,
+        need=problem.need,
+        rules=problem.rules,
     )
     return _baseline(with_previous, {"previous": 1.0}, obs, method)
 
@@ -492,8 +551,6 @@ def out_of_sample(
     pandas.DataFrame
         Columns ``sample``, ``model``, ``loss``.
     """
-    from busetting._allocate import allocate
-
     cal = calibrate(
         fit[0],
         fit[1],
@@ -508,11 +565,7 @@ def out_of_sample(
     obs = _observed(problem, observed)
     target = problem.with_need(int(obs.sum()), 0)
     crits = [cc for cc in target.criteria if cc.name in cal.weights]
-    moved = _with_weights(
-        target.model_copy(update={"criteria": tuple(crits)}),
-        crits,
-        np.array([cal.weights[cc.name] for cc in crits]),
-    )
+    moved = _with_weights(target, crits, np.array([cal.weights[cc.name] for cc in crits]))
     alloc = allocate(moved, method=method)
     assert alloc.requests is not None
     rows.append(

@@ -17,6 +17,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +34,7 @@ from busetting._reconcile import (
 )
 from busetting._result import Allocation
 from busetting.datasets import history_with_haram, load_history, load_municipalities
-from busetting.io import EXCEL_HINT, _atomic_write, neutralise, read_table, write_table
+from busetting.io import EXCEL_HINT, atomic_write, neutralise, read_table, write_table
 
 __all__ = [
     "county_drafts",
@@ -209,6 +210,7 @@ def _slug(county: str) -> str:
 
 def _require_openpyxl(part: str = "") -> Any:
     """The optional ``openpyxl`` (or one of its modules), or an install hint."""
+    # loaded here, not at the top: openpyxl is the optional excel extra
     try:
         return importlib.import_module("openpyxl" + (f".{part}" if part else ""))
     except ImportError:  # pragma: no cover - openpyxl is installed in the test environment
@@ -256,53 +258,12 @@ def _write_book(
     summary: pd.DataFrame | None = None,
 ) -> None:
     openpyxl = _require_openpyxl()
-    styles = _require_openpyxl("styles")
-    Alignment, Font, PatternFill = styles.Alignment, styles.Font, styles.PatternFill
-    get_column_letter = _require_openpyxl("utils").get_column_letter
-    DataValidation = _require_openpyxl("worksheet.datavalidation").DataValidation
-
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="FFF2CC")
+    bold = _require_openpyxl("styles").Font(bold=True)
     book = openpyxl.Workbook()
     sheet = book.active
     main_name, info_name = SHEETS[language]
     sheet.title = main_name
-    columns = list(part.columns)
-    sheet.append([_header(c, language) for c in columns])
-    for record in part.itertuples(index=False):
-        sheet.append([None if v is None or v is pd.NA else neutralise(_plain(v)) for v in record])
-    n = len(part) + 1
-    for j, col in enumerate(columns, start=1):
-        letter = get_column_letter(j)
-        head = sheet.cell(row=1, column=j)
-        head.font = bold
-        head.alignment = Alignment(wrap_text=True, vertical="top")
-        fmt = "0.0" if col.startswith("contribution_") else "#,##0"
-        if col not in ("municipality_id", "name", "county", "comment"):
-            for row in range(2, n + 1):
-                sheet.cell(row=row, column=j).number_format = fmt
-        width = max([len(str(head.value))] + [len(str(v)) for v in part[col].tolist()[:400]])
-        sheet.column_dimensions[letter].width = min(
-            max(width + 2, 8), 40 if col != "comment" else 60
-        )
-        if col in INPUT_COLUMNS:
-            head.fill = fill
-            for row in range(2, n + 1):
-                sheet.cell(row=row, column=j).fill = fill
-        if col in (RECOMMENDATION, RECOMMENDED_MINORS) and n > 1:
-            check = DataValidation(
-                type="whole",
-                operator="greaterThanOrEqual",
-                formula1="0",
-                allow_blank=True,
-                showErrorMessage=True,
-                error="Hele tall >= 0" if language == "nb" else "A whole number >= 0",
-            )
-            check.add(f"{letter}2:{letter}{n}")
-            sheet.add_data_validation(check)
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
-
+    _fill_main_sheet(sheet, part, language)
     info = book.create_sheet(info_name)
     for key, value in _info_rows(county, part, language, national):
         info.append([key, neutralise(value)])
@@ -311,22 +272,75 @@ def _write_book(
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 70
     if summary is not None:
-        counties = book.create_sheet("fylker" if language == "nb" else "counties")
-        heads = (
-            ["fylke", "ramme anmodning", "ramme EM", "kommuner"]
-            if language == "nb"
-            else ["county", "share (requests)", "share (minors)", "municipalities"]
+        _fill_county_sheet(
+            book.create_sheet("fylker" if language == "nb" else "counties"), summary, language
         )
-        counties.append(heads)
-        for record in summary.itertuples(index=False):
-            counties.append([neutralise(_plain(v)) for v in record])
-        for cell in counties[1]:
-            cell.font = bold
-        counties.freeze_panes = "A2"
-        counties.column_dimensions["A"].width = 22
-        for letter in "BCD":
-            counties.column_dimensions[letter].width = 16
-    _atomic_write(path, book.save)
+    atomic_write(path, book.save)
+
+
+def _fill_main_sheet(sheet: Any, part: pd.DataFrame, language: Language) -> None:
+    """The municipalities: headers, values, formats, the input columns filled and checked."""
+    get_column_letter = _require_openpyxl("utils").get_column_letter
+    columns = list(part.columns)
+    sheet.append([_header(c, language) for c in columns])
+    for record in part.itertuples(index=False):
+        sheet.append([None if v is None or v is pd.NA else neutralise(_plain(v)) for v in record])
+    n = len(part) + 1
+    for j, col in enumerate(columns, start=1):
+        _style_column(sheet, j, col, part, language)
+    sheet.freeze_panes = "C2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n}"
+
+
+def _style_column(sheet: Any, j: int, col: str, part: pd.DataFrame, language: Language) -> None:
+    styles = _require_openpyxl("styles")
+    get_column_letter = _require_openpyxl("utils").get_column_letter
+    DataValidation = _require_openpyxl("worksheet.datavalidation").DataValidation
+    fill = styles.PatternFill("solid", fgColor="FFF2CC")
+    n = len(part) + 1
+    letter = get_column_letter(j)
+    head = sheet.cell(row=1, column=j)
+    head.font = styles.Font(bold=True)
+    head.alignment = styles.Alignment(wrap_text=True, vertical="top")
+    fmt = "0.0" if col.startswith("contribution_") else "#,##0"
+    if col not in ("municipality_id", "name", "county", "comment"):
+        for row in range(2, n + 1):
+            sheet.cell(row=row, column=j).number_format = fmt
+    width = max([len(str(head.value))] + [len(str(v)) for v in part[col].tolist()[:400]])
+    sheet.column_dimensions[letter].width = min(max(width + 2, 8), 40 if col != "comment" else 60)
+    if col in INPUT_COLUMNS:
+        head.fill = fill
+        for row in range(2, n + 1):
+            sheet.cell(row=row, column=j).fill = fill
+    if col in (RECOMMENDATION, RECOMMENDED_MINORS) and n > 1:
+        check = DataValidation(
+            type="whole",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            error="Hele tall >= 0" if language == "nb" else "A whole number >= 0",
+        )
+        check.add(f"{letter}2:{letter}{n}")
+        sheet.add_data_validation(check)
+
+
+def _fill_county_sheet(sheet: Any, summary: pd.DataFrame, language: Language) -> None:
+    """The national overview: each county's share and its number of municipalities."""
+    heads = (
+        ["fylke", "ramme anmodning", "ramme EM", "kommuner"]
+        if language == "nb"
+        else ["county", "share (requests)", "share (minors)", "municipalities"]
+    )
+    sheet.append(heads)
+    for record in summary.itertuples(index=False):
+        sheet.append([neutralise(_plain(v)) for v in record])
+    for cell in sheet[1]:
+        cell.font = _require_openpyxl("styles").Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["A"].width = 22
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 16
 
 
 def _plain(value: Any) -> Any:
@@ -566,126 +580,25 @@ def read_recommendations(
         Listing every bad cell (county, municipality, column as written, value, reason) in
         ``failure_cases``; also for a missing id or recommendation column.
     """
-    notes: list[str] = []
-    failures: list[dict[str, Any]] = []
-    records: dict[str, dict[str, Any]] = {}
-    where_from: dict[str, str] = {}
-    known = {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
-
-    def fail(row: int | None, mid: Any, county: Any, column: str, value: Any, why: str) -> None:
-        failures.append(
-            {
-                "row": row,
-                "municipality_id": mid,
-                "column": column,
-                "value": value,
-                "reason": f"{why} (county {county or '?'})",
-                "county": county,
-            }
-        )
-
+    reader = _RecommendationReader(
+        {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
+    )
     for path in _files(paths):
-        tables = _sheet_rows(path, notes)
+        tables = _sheet_rows(path, reader.notes)
         if not tables:
             raise InputError(
                 f"{path.name}: no sheet has a kommunenummer (municipality_id) column; "
                 "expected the table of a county draft."
             )
         for source, rows in tables:
-            headers = rows[0]
-            mapping = _map_headers(list(headers), source, notes)
-            inverse = {c: j for j, c in mapping.items()}
-            if "municipality_id" not in inverse or RECOMMENDATION not in inverse:
-                raise InputError(
-                    f"{source}: needs a kommunenummer and a tilråding anmodning "
-                    "(recommendation) column. Got columns "
-                    f"{', '.join(str(h) for h in headers if h is not None)} instead."
-                )
-            for r, raw in enumerate(rows[1:], start=2):
-                cells = {c: raw[j] if j < len(raw) else None for c, j in inverse.items()}
-                raw_id = cells["municipality_id"]
-                if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
-                    continue
-                mid = _id_text(raw_id)
-                county = cells.get("county")
-                county = str(county).strip() if county is not None else None
-                if mid is None:
-                    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-                        shown = ", ".join(str(v) for v in raw if v is not None)[:60]
-                        notes.append(
-                            f"{source}: row {r} has no kommunenummer and was skipped ({shown})"
-                        )
-                    else:
-                        fail(
-                            r,
-                            raw_id,
-                            county,
-                            str(headers[inverse["municipality_id"]]),
-                            raw_id,
-                            "must be a 4-digit kommunenummer",
-                        )
-                    continue
-                if known:
-                    if mid not in known:
-                        fail(
-                            r,
-                            mid,
-                            county,
-                            str(headers[inverse["municipality_id"]]),
-                            mid,
-                            "is not a municipality of the problem",
-                        )
-                        continue
-                    if county and county != known[mid].county:
-                        fail(
-                            r,
-                            mid,
-                            county,
-                            str(headers[inverse["county"]]),
-                            county,
-                            f"does not match the problem's county {known[mid].county!r}",
-                        )
-                    county = county or known[mid].county
-                record: dict[str, Any] = {"county": county, "name": cells.get("name")}
-                for column in (RECOMMENDATION, RECOMMENDED_MINORS):
-                    value = cells.get(column)
-                    got = count_or_blank(value)
-                    if isinstance(got, str):
-                        fail(r, mid, county, str(headers[inverse[column]]), value, got)
-                        record["bad"] = True
-                        got = None
-                    record[column] = got
-                comment = cells.get("comment")
-                record["comment"] = "" if comment is None else str(comment).strip()
-                if mid in records:
-                    if _blank(record):  # e.g. the combined draft next to a county's reply
-                        notes.append(
-                            f"{source}: row {r} repeats {mid} with no recommendation; "
-                            f"kept {where_from[mid]}"
-                        )
-                        continue
-                    if not _blank(records[mid]):
-                        fail(
-                            r,
-                            mid,
-                            county,
-                            str(headers[inverse["municipality_id"]]),
-                            mid,
-                            f"appears again (first in {where_from[mid]})",
-                        )
-                        continue
-                    notes.append(
-                        f"{where_from[mid]}: {mid} has no recommendation there; "
-                        f"kept {source} row {r}"
-                    )
-                records[mid] = record
-                where_from[mid] = f"{source} row {r}"
-    if failures:
-        err = InputError.from_failures("read_recommendations", failures)
-        err.failure_cases.insert(0, "county", [f["county"] for f in failures])
+            reader.read_table(source, rows)
+    if reader.failures:
+        err = InputError.from_failures("read_recommendations", reader.failures)
+        err.failure_cases.insert(0, "county", [f["county"] for f in reader.failures])
         raise err
-    for note in notes:
+    for note in reader.notes:
         log.warning("%s", note)
+    records = reader.records
     ids = sorted(records)
     answered = {str(r["county"]) for r in records.values() if r["county"] and not _blank(r)}
     table = pd.DataFrame(
@@ -700,7 +613,137 @@ def read_recommendations(
         },
         index=pd.Index(ids, name="municipality_id"),
     )
-    return Recommendations(table=table, counties=tuple(sorted(answered)), notes=tuple(notes))
+    return Recommendations(table=table, counties=tuple(sorted(answered)), notes=tuple(reader.notes))
+
+
+@dataclass
+class _Row:
+    """One table row being read: where it is and the header of each canonical column."""
+
+    source: str
+    number: int
+    headers: list[Any]
+    columns: dict[str, int]
+
+    def header(self, column: str) -> str:
+        return str(self.headers[self.columns[column]])
+
+
+@dataclass
+class _RecommendationReader:
+    """What :func:`read_recommendations` gathers over the files: records, notes, failures."""
+
+    known: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    where_from: dict[str, str] = field(default_factory=dict)
+
+    def fail(self, row: _Row, mid: Any, county: Any, column: str, value: Any, why: str) -> None:
+        self.failures.append(
+            {
+                "row": row.number,
+                "municipality_id": mid,
+                "column": row.header(column),
+                "value": value,
+                "reason": f"{why} (county {county or '?'})",
+                "county": county,
+            }
+        )
+
+    def read_table(self, source: str, rows: list[list[Any]]) -> None:
+        headers = rows[0]
+        mapping = _map_headers(list(headers), source, self.notes)
+        columns = {c: j for j, c in mapping.items()}
+        if "municipality_id" not in columns or RECOMMENDATION not in columns:
+            raise InputError(
+                f"{source}: needs a kommunenummer and a tilråding anmodning "
+                "(recommendation) column. Got columns "
+                f"{', '.join(str(h) for h in headers if h is not None)} instead."
+            )
+        for r, raw in enumerate(rows[1:], start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+                continue
+            cells = {c: raw[j] if j < len(raw) else None for c, j in columns.items()}
+            self.read_row(_Row(source, r, headers, columns), raw, cells)
+
+    def read_row(self, row: _Row, raw: list[Any], cells: dict[str, Any]) -> None:
+        county = cells.get("county")
+        county = str(county).strip() if county is not None else None
+        mid = self.checked_id(row, raw, cells["municipality_id"], county)
+        if mid is None:
+            return
+        if self.known:
+            county = county or self.known[mid].county
+        record: dict[str, Any] = {"county": county, "name": cells.get("name")}
+        for column in (RECOMMENDATION, RECOMMENDED_MINORS):
+            value = cells.get(column)
+            got = count_or_blank(value)
+            if isinstance(got, str):
+                self.fail(row, mid, county, column, value, got)
+                record["bad"] = True
+                got = None
+            record[column] = got
+        comment = cells.get("comment")
+        record["comment"] = "" if comment is None else str(comment).strip()
+        self.keep(row, mid, county, record)
+
+    def checked_id(self, row: _Row, raw: list[Any], raw_id: Any, county: str | None) -> str | None:
+        """The row's municipality id, or None (noted or failed) when the row is skipped."""
+        mid = _id_text(raw_id)
+        if mid is None:
+            if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+                shown = ", ".join(str(v) for v in raw if v is not None)[:60]
+                self.notes.append(
+                    f"{row.source}: row {row.number} has no kommunenummer and was skipped ({shown})"
+                )
+            else:
+                self.fail(
+                    row,
+                    raw_id,
+                    county,
+                    "municipality_id",
+                    raw_id,
+                    "must be a 4-digit kommunenummer",
+                )
+            return None
+        if not self.known:
+            return mid
+        if mid not in self.known:
+            self.fail(
+                row, mid, county, "municipality_id", mid, "is not a municipality of the problem"
+            )
+            return None
+        if county and county != self.known[mid].county:
+            self.fail(
+                row,
+                mid,
+                county,
+                "county",
+                county,
+                f"does not match the problem's county {self.known[mid].county!r}",
+            )
+        return mid
+
+    def keep(self, row: _Row, mid: str, county: str | None, record: dict[str, Any]) -> None:
+        """Keep ``record``, unless ``mid`` was read before with a recommendation."""
+        here = f"{row.source} row {row.number}"
+        if mid in self.records:
+            first = self.where_from[mid]
+            if _blank(record):  # e.g. the combined draft next to a county's reply
+                self.notes.append(
+                    f"{row.source}: row {row.number} repeats {mid} with no recommendation; "
+                    f"kept {first}"
+                )
+                return
+            if not _blank(self.records[mid]):
+                self.fail(
+                    row, mid, county, "municipality_id", mid, f"appears again (first in {first})"
+                )
+                return
+            self.notes.append(f"{first}: {mid} has no recommendation there; kept {here}")
+        self.records[mid] = record
+        self.where_from[mid] = here
 
 
 # -- the change report ---------------------------------------------------------------------
@@ -806,5 +849,5 @@ def write_change_report(
         sheet = book.create_sheet(_sheet_name(str(county), taken))
         part = reconciliation.changes_for(str(county)).drop(columns=["county"])
         _table_sheet(sheet, part, language, wide="reason")
-    _atomic_write(p, book.save)
+    atomic_write(p, book.save)
     return p

@@ -14,12 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from busetting._certificate import check_certificate
+from busetting._constrained import plan_rules
+from busetting._criteria import Key, build_key
+from busetting._diagnose import Bounds
 from busetting._exceptions import InputError
+from busetting._feasibility import counts_from_series, effective_bounds, violations
 from busetting._language import (
     binding_words,
     check_language,
@@ -30,13 +35,15 @@ from busetting._language import (
     method_words,
     rules_words,
 )
+from busetting._limits import check_limits
 from busetting._margins import Margin, indicator_margins
-from busetting._methods import DIVISOR_METHODS, Method, signpost
-from busetting._status import Certificate
-
-if TYPE_CHECKING:
-    from busetting._model import Problem
-    from busetting._result import Allocation
+from busetting._methods import DIVISOR_METHODS, Method, objective, parse_method, signpost
+from busetting._model import Municipality, Problem
+from busetting._optimality import improving_cycle, local_improvement
+from busetting._result import Allocation
+from busetting._solvers.milp import RuleSpec, penalty_value
+from busetting._solvers.sets import dual_bound
+from busetting._status import Certificate, RulesCertificate
 
 __all__ = ["Explanation", "Margin", "Verification", "explain", "explain_frame", "verify"]
 
@@ -259,33 +266,88 @@ def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en
             f"The allocation has status {alloc.status.value!r} and no requests to explain: "
             f"{alloc.message}"
         )
-    w = _WORDS[lang]
-    i = p.ids.index(municipality_id)
+    f = _figures(alloc, p.ids.index(municipality_id))
+    up, down = _thresholds(alloc, f.row)
+    margins = indicator_margins(alloc, municipality_id)
+    m = f.municipality
+    return Explanation(
+        municipality_id,
+        m.name,
+        m.county,
+        f.request,
+        f.minors,
+        f.target,
+        f.contributions,
+        f.request - f.target,
+        f.binding,
+        f.per_1000,
+        f.county_per_1000,
+        f.national_per_1000,
+        up,
+        down,
+        f.tie,
+        lang,
+        tuple(_lines(alloc, f, margins, lang)),
+        margins or (),
+    )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The numbers one explanation speaks of, for the municipality in ``row``."""
+
+    row: int
+    municipality: Municipality
+    request: int
+    minors: int
+    target: float
+    contributions: dict[str, float]
+    binding: str
+    per_1000: float
+    county_per_1000: float
+    national_per_1000: float
+    tie: bool
+
+
+def _figures(alloc: Allocation, i: int) -> _Figures:
+    assert alloc.requests is not None and alloc.minors is not None
+    p = alloc.problem
     m = p.municipalities[i]
     x = int(alloc.requests.iloc[i])
-    k = int(alloc.minors.iloc[i])
-    t = float(alloc.targets.iloc[i])
-    contrib = {str(c): float(v) for c, v in alloc.contributions.iloc[i].items()}
-    weights = {c.name: c.weight for c in p.criteria}
     frame = alloc.to_frame()
     county = frame[frame["county"] == m.county]
-    per = 1000 * x / m.population if m.population else float("nan")
-    c_per = 1000 * county["request"].sum() / max(1, county["population"].sum())
-    n_per = 1000 * p.total / max(1, frame["population"].sum())
-    up, down = _thresholds(alloc, i)
-    margins = indicator_margins(alloc, municipality_id)
-    tie = bool(frame["tie"].iloc[i])
+    return _Figures(
+        row=i,
+        municipality=m,
+        request=x,
+        minors=int(alloc.minors.iloc[i]),
+        target=float(alloc.targets.iloc[i]),
+        contributions={str(c): float(v) for c, v in alloc.contributions.iloc[i].items()},
+        binding=str(alloc.binding.iloc[i]),
+        per_1000=1000 * x / m.population if m.population else float("nan"),
+        county_per_1000=float(1000 * county["request"].sum() / max(1, county["population"].sum())),
+        national_per_1000=float(1000 * p.total / max(1, frame["population"].sum())),
+        tie=bool(frame["tie"].iloc[i]),
+    )
+
+
+def _lines(
+    alloc: Allocation, f: _Figures, margins: tuple[Margin, ...] | None, lang: str
+) -> list[str]:
+    """The explanation's text, one line per step."""
+    w = _WORDS[lang]
+    p = alloc.problem
+    m, x, t = f.municipality, f.request, f.target
+    minors = w["minors"].format(m=_fmt(f.minors, lang, 0)) if f.minors else ""
+    county = m.county or "-"
     lines = [
         w["asked"].format(
-            name=m.name,
-            mid=m.municipality_id,
-            county=m.county or "-",
-            x=_fmt(x, lang, 0),
-            minors=w["minors"].format(m=_fmt(k, lang, 0)) if k else "",
-        )
+            name=m.name, mid=m.municipality_id, county=county, x=_fmt(x, lang, 0), minors=minors
+        ),
+        w["target"].format(t=_fmt(t, lang, 2)),
     ]
-    lines.append(w["target"].format(t=_fmt(t, lang, 2)))
-    for c, v in contrib.items():
+    weights = {c.name: c.weight for c in p.criteria}
+    for c, v in f.contributions.items():
         lines.append(
             w["part"].format(
                 c=criterion_words(c, lang),
@@ -298,42 +360,23 @@ def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en
     if rules:
         method += w["rules"].format(r=", ".join(rules))
     lines.append(w["round"].format(method=method, x=_fmt(x, lang, 0), d=_signed(x - t, lang)))
-    label = str(alloc.binding.iloc[i])
+    label = f.binding
     lines.append(w["bound"].format(b=binding_words(label, lang)) if label else w["nobound"])
     lines.append(
         w["compare"].format(
-            p=_fmt(per, lang),
-            c=_fmt(c_per, lang),
-            county=m.county or "-",
-            n=_fmt(n_per, lang),
+            p=_fmt(f.per_1000, lang),
+            c=_fmt(f.county_per_1000, lang),
+            county=county,
+            n=_fmt(f.national_per_1000, lang),
         )
     )
     if margins is None:
         lines.append(w["nomarginal"].format(solver=alloc.solver))
     else:
         lines.extend(_margin_lines(margins, lang))
-    if tie:
+    if f.tie:
         lines.append(w["tie"])
-    return Explanation(
-        municipality_id,
-        m.name,
-        m.county,
-        x,
-        k,
-        t,
-        contrib,
-        x - t,
-        label,
-        per,
-        float(c_per),
-        float(n_per),
-        up,
-        down,
-        tie,
-        lang,
-        tuple(lines),
-        margins or (),
-    )
+    return lines
 
 
 def explain_frame(alloc: Allocation) -> pd.DataFrame:
@@ -436,15 +479,8 @@ def verify(
         ``feasible``, ``optimal`` and the reasons; true when feasible and not shown
         non-optimal.
     """
-    from busetting._criteria import build_key
-    from busetting._feasibility import counts_from_series, effective_bounds, violations
-    from busetting._limits import check_limits
-    from busetting._methods import objective, parse_method
-    from busetting._optimality import improving_cycle
-    from busetting._result import Allocation as _Allocation
-
     check_limits(problem, "verify")
-    if isinstance(allocation, _Allocation):
+    if isinstance(allocation, Allocation):
         if allocation.requests is None or allocation.minors is None:
             return Verification(
                 False,
@@ -489,10 +525,7 @@ def _rules_certificate(
     problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
-    problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
-    from busetting._solvers.lagrange import check_certificate
-    from busetting._status import RulesCertificate
-
+    problem alone (:func:`busetting.check_certificate`)."""
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
     if not certs:
         return None
@@ -505,41 +538,16 @@ def _rules_certificate(
 def _lagrangian(
     problem: Problem,
     method: Method,
-    key: Any,
-    mkey: Any,
-    bounds: Any,
+    key: Key,
+    mkey: Key,
+    bounds: Bounds,
     x: np.ndarray,
     m: np.ndarray,
     value: float,
 ) -> Verification:
-    from busetting._constrained import plan_rules
-    from busetting._feasibility import violations
-    from busetting._methods import objective
-    from busetting._optimality import local_improvement
-    from busetting._solvers.sets import dual_bound
-
-    reasons: list[str] = []
-
     plan = plan_rules(problem, key, mkey, bounds)
     spec = plan.spec
-    groups = np.zeros(len(key.targets), dtype=np.int64)
-    totals = {0: problem.total}
-    if spec.county_totals and spec.county_penalty is None:
-        groups = np.where(spec.county >= 0, spec.county, len(spec.county_totals))
-        totals = dict(spec.county_totals)
-        totals[len(spec.county_totals)] = problem.total - sum(spec.county_totals.values())
-    lb = dual_bound(method, key.targets, spec.x_sets, groups, totals).bound
-    lb += dual_bound(
-        method,
-        mkey.targets,
-        spec.m_sets,
-        np.zeros(len(mkey.targets), dtype=np.int64),
-        {0: problem.minors},
-        hosts=spec.max_hosts,
-        exact_hosts=spec.exact_hosts,
-    ).bound
-    from busetting._solvers.milp import penalty_value
-
+    lb = _lagrangian_bound(problem, method, key, mkey, spec)
     total = value + penalty_value(x, spec)
     gap = total - lb
 
@@ -561,15 +569,37 @@ def _lagrangian(
         return Verification(
             True,
             True,
-            (*reasons, f"the objective {total:.6g} reaches the Lagrangian lower bound {lb:.6g}"),
+            (f"the objective {total:.6g} reaches the Lagrangian lower bound {lb:.6g}",),
         )
     return Verification(
         True,
         None,
         (
-            *reasons,
             f"feasible; the objective {total:.6g} is "
             f"{gap:.3g} above the Lagrangian lower bound {lb:.6g}, "
             "so optimality needs a solver to decide",
         ),
     )
+
+
+def _lagrangian_bound(
+    problem: Problem, method: Method, key: Key, mkey: Key, spec: RuleSpec
+) -> float:
+    """The Lagrangian lower bound of the objective under the rules (requests plus minors)."""
+    groups = np.zeros(len(key.targets), dtype=np.int64)
+    totals = {0: problem.total}
+    if spec.county_totals and spec.county_penalty is None:
+        groups = np.where(spec.county >= 0, spec.county, len(spec.county_totals))
+        totals = dict(spec.county_totals)
+        totals[len(spec.county_totals)] = problem.total - sum(spec.county_totals.values())
+    lb = dual_bound(method, key.targets, spec.x_sets, groups, totals).bound
+    lb += dual_bound(
+        method,
+        mkey.targets,
+        spec.m_sets,
+        np.zeros(len(mkey.targets), dtype=np.int64),
+        {0: problem.minors},
+        hosts=spec.max_hosts,
+        exact_hosts=spec.exact_hosts,
+    ).bound
+    return float(lb)

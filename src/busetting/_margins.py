@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from busetting._allocate import _bounds
 from busetting._criteria import Key, build_key
+from busetting._feasibility import effective_bounds
 from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
         return None
     method = Method(alloc.method)
     key, mkey = build_key(p), build_key(p, "minors")
-    bounds, _ = _bounds(p, method, key, mkey)
+    bounds, _ = effective_bounds(p, method, key, mkey)
     x = alloc.requests.to_numpy(dtype=np.int64)
     if np.any(x % g):
         return None
@@ -261,6 +261,24 @@ def _moves(
     return _decided(direction, int(x[i]), float(n.sum()), int(x.sum()))
 
 
+def _near_rows(
+    method: Method,
+    c: float,
+    t: NDArray[np.float64],
+    n: NDArray[np.int64],
+    finite: NDArray[np.bool_],
+) -> list[int]:
+    """The rows whose count at unit cost ``c`` could be off by one: a unit cost within
+    rounding of ``c``."""
+    if not math.isfinite(c):
+        return []
+    tol = 1e-9 * max(1.0, abs(c))
+    below = unit_cost(method, np.maximum(n - 1, 0), t)
+    at = unit_cost(method, n, t)
+    close = (np.abs(below - c) <= tol) | (np.abs(at - c) <= tol)
+    return [int(r) for r in np.flatnonzero(finite & close)]
+
+
 def _moves_exactly(
     pert: _Perturbed,
     method: Method,
@@ -281,15 +299,7 @@ def _moves_exactly(
     raw = _counts(method, c_float, t, strict)
     finite = np.isfinite(raw)
     n = np.where(finite, raw, 0).astype(np.int64)
-    # the rows whose count could be off by one: a unit cost within rounding of c
-    near = []
-    if math.isfinite(c_float):
-        tol = 1e-9 * max(1.0, abs(c_float))
-        below = unit_cost(method, np.maximum(n - 1, 0), t)
-        at = unit_cost(method, n, t)
-        near = np.flatnonzero(
-            finite & ((np.abs(below - c_float) <= tol) | (np.abs(at - c_float) <= tol))
-        ).tolist()
+    near = _near_rows(method, c_float, t, n, finite)
     rows = sorted({i, *near})
     exact = pert.exact_targets(delta, rows)
     if exact is None:

@@ -53,7 +53,7 @@ import pandas as pd
 from busetting._allocate import allocate
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
-from busetting._model import Criterion, Municipality, Problem
+from busetting._model import Criterion, Municipality, Problem, Rules
 from busetting._result import Allocation
 from busetting._status import Status
 
@@ -229,6 +229,27 @@ def recommendation_table(frame: Any, ids: Sequence[str], where: str) -> pd.DataF
             f"'municipality_id' and 'recommendation'. Got {list(map(str, frame.columns))} "
             "instead."
         )
+    rec, minors = _read_records(data, ids, where)
+    idx = pd.Index(list(ids), name="municipality_id")
+    return pd.DataFrame(
+        {
+            RECOMMENDATION: pd.array([rec.get(i) for i in ids], dtype="Int64"),
+            RECOMMENDED_MINORS: pd.array([minors.get(i) for i in ids], dtype="Int64"),
+        },
+        index=idx,
+    )
+
+
+def _failure(row: int, mid: str | None, column: str, value: Any, reason: str) -> dict[str, Any]:
+    """One failure record of :meth:`InputError.from_failures`."""
+    return {"row": row, "municipality_id": mid, "column": column, "value": value, "reason": reason}
+
+
+def _read_records(
+    data: pd.DataFrame, ids: Sequence[str], where: str
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """The recommendation and recommended minors of each municipality named in ``data``
+    (``None`` where blank); every failure is collected into one :class:`InputError`."""
     known = set(ids)
     failures: list[dict[str, Any]] = []
     rec: dict[str, int | None] = {}
@@ -238,26 +259,11 @@ def recommendation_table(frame: Any, ids: Sequence[str], where: str) -> pd.DataF
         mid = record["municipality_id"]
         mid = str(mid) if mid is not None else None
         if mid not in known:
-            failures.append(
-                {
-                    "row": row,
-                    "municipality_id": mid,
-                    "column": "municipality_id",
-                    "value": mid,
-                    "reason": "is not a municipality of the problem",
-                }
-            )
+            reason = "is not a municipality of the problem"
+            failures.append(_failure(row, mid, "municipality_id", mid, reason))
             continue
         if mid in rec:
-            failures.append(
-                {
-                    "row": row,
-                    "municipality_id": mid,
-                    "column": "municipality_id",
-                    "value": mid,
-                    "reason": "appears more than once",
-                }
-            )
+            failures.append(_failure(row, mid, "municipality_id", mid, "appears more than once"))
             continue
         for column, store in ((RECOMMENDATION, rec), (RECOMMENDED_MINORS, minors)):
             if column == RECOMMENDED_MINORS and not has_minors:
@@ -265,28 +271,13 @@ def recommendation_table(frame: Any, ids: Sequence[str], where: str) -> pd.DataF
                 continue
             got = count_or_blank(record[column])
             if isinstance(got, str):
-                failures.append(
-                    {
-                        "row": row,
-                        "municipality_id": mid,
-                        "column": column,
-                        "value": record[column],
-                        "reason": got,
-                    }
-                )
+                failures.append(_failure(row, mid, column, record[column], got))
                 store[mid] = None
             else:
                 store[mid] = got
     if failures:
         raise InputError.from_failures(where, failures)
-    idx = pd.Index(list(ids), name="municipality_id")
-    return pd.DataFrame(
-        {
-            RECOMMENDATION: pd.array([rec.get(i) for i in ids], dtype="Int64"),
-            RECOMMENDED_MINORS: pd.array([minors.get(i) for i in ids], dtype="Int64"),
-        },
-        index=idx,
-    )
+    return rec, minors
 
 
 # -- targets -------------------------------------------------------------------------------
@@ -539,6 +530,32 @@ def reconcile(
     Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
     """
     started = time.perf_counter()
+    _check_arguments(problem, key_weight)
+    m_ = parse_method(method)
+    rec = recommendation_table(recommendations, problem.ids, "reconcile")
+    draft = _draft(problem, draft, m_, solver, time_limit)
+    targets = _targets(problem, draft, rec, key_weight)
+    alloc = allocate(
+        _target_problem(problem, rec, targets), method=m_, solver=solver, time_limit=time_limit
+    )
+    changes, summary = _report(problem, alloc, rec, targets)
+    log.info(
+        "reconciled %d counties in %.2f s: %s",
+        len(targets.plans),
+        time.perf_counter() - started,
+        alloc.status,
+    )
+    return Reconciliation(
+        allocation=alloc,
+        draft=draft,
+        counties=summary,
+        changes=changes,
+        key_weight=float(key_weight),
+        recommendations=rec,
+    )
+
+
+def _check_arguments(problem: Any, key_weight: Any) -> None:
     if not isinstance(problem, Problem):
         raise InputError(
             "The `problem` parameter of `reconcile` must be a busetting.Problem. "
@@ -553,10 +570,18 @@ def reconcile(
             "The `key_weight` parameter of `reconcile` must be a number between 0 and 1. "
             f"Got {key_weight!r} instead."
         )
-    m_ = parse_method(method)
-    rec = recommendation_table(recommendations, problem.ids, "reconcile")
+
+
+def _draft(
+    problem: Problem,
+    draft: Allocation | None,
+    method: Method,
+    solver: str | None,
+    time_limit: float | None,
+) -> Allocation:
+    """The draft the shares come from (solved when not given), checked."""
     if draft is None:
-        draft = allocate(problem, method=m_, solver=solver, time_limit=time_limit)
+        draft = allocate(problem, method=method, solver=solver, time_limit=time_limit)
     elif not isinstance(draft, Allocation) or draft.problem.ids != problem.ids:
         raise InputError(
             "The `draft` parameter of `reconcile` must be an Allocation of the same "
@@ -569,157 +594,224 @@ def reconcile(
             f"The draft has status {draft.status.value!r} and no requests to share out: "
             f"{draft.message}"
         )
+    return draft
+
+
+@dataclass(frozen=True, eq=False)
+class _Targets:
+    """The reconciliation targets and, per county, its rows, plan and shares of the draft."""
+
+    requests: np.ndarray
+    minors: np.ndarray
+    rows: dict[str, np.ndarray]
+    plans: dict[str, _CountyPlan]
+    shares: dict[str, int]
+    minors_shares: dict[str, int]
+
+
+def _targets(problem: Problem, draft: Allocation, rec: pd.DataFrame, key_weight: float) -> _Targets:
+    assert draft.requests is not None and draft.minors is not None
     ms = problem.municipalities
     county = np.array([m.county for m in ms], dtype=object)
     drafted = draft.requests.to_numpy()
     drafted_minors = draft.minors.to_numpy()
     key = draft.targets.to_numpy(dtype=np.float64)
     minors_key = draft.minors_targets.reindex(problem.ids, fill_value=0.0).to_numpy(np.float64)
-    targets = np.zeros(len(ms))
-    minors_targets = np.zeros(len(ms))
-    plans: dict[str, _CountyPlan] = {}
-    shares: dict[str, int] = {}
-    minors_shares: dict[str, int] = {}
+    out = _Targets(np.zeros(len(ms)), np.zeros(len(ms)), {}, {}, {}, {})
     for name in sorted(set(county.tolist())):
         rows = np.flatnonzero(county == name)
-        shares[name] = int(drafted[rows].sum())
-        minors_shares[name] = int(drafted_minors[rows].sum())
+        out.rows[name] = rows
+        out.shares[name] = int(drafted[rows].sum())
+        out.minors_shares[name] = int(drafted_minors[rows].sum())
         plan = _plan_county(
-            problem, rows, shares[name], minors_shares[name], rec, key, minors_key, key_weight
+            problem,
+            rows,
+            out.shares[name],
+            out.minors_shares[name],
+            rec,
+            key,
+            minors_key,
+            key_weight,
         )
-        plans[name] = plan
-        targets[rows] = plan.targets
-        minors_targets[rows] = plan.minors_targets
+        out.plans[name] = plan
+        out.requests[rows] = plan.targets
+        out.minors[rows] = plan.minors_targets
+    return out
 
+
+def _target_problem(problem: Problem, rec: pd.DataFrame, targets: _Targets) -> Problem:
+    """The problem whose allocation is the reconciliation: the targets as its one criterion
+    (requests and minors), the county shares as hard county totals, held minors fixed."""
+    ms = problem.municipalities
     held: dict[int, int] = {}
-    for name, plan in plans.items():
+    for name, plan in targets.plans.items():
         if plan.hold_minors:
-            for i in np.flatnonzero(county == name).tolist():
+            for i in targets.rows[name].tolist():
                 if ms[i].minors_eligible:
                     value = rec[RECOMMENDED_MINORS].iloc[i]
                     held[i] = 0 if pd.isna(value) else int(value)
     new_ms = []
     for i, m in enumerate(ms):
         data = m.model_dump()
-        data["indicators"] = {TARGET: float(targets[i]), MINORS_TARGET: float(minors_targets[i])}
+        data["indicators"] = {
+            TARGET: float(targets.requests[i]),
+            MINORS_TARGET: float(targets.minors[i]),
+        }
         if i in held:
             data["minors_min"] = held[i]
             data["minors_capacity"] = held[i]
         new_ms.append(Municipality.model_validate(data))
-    rules = problem.rules.model_copy(update={"county_totals": shares, "county_penalty": None})
-    target_problem = Problem(
+    rules = Rules.model_validate(
+        {**problem.rules.model_dump(), "county_totals": targets.shares, "county_penalty": None}
+    )
+    return Problem(
         municipalities=tuple(new_ms),
         criteria=(Criterion(name=RECOMMENDATION, indicator=TARGET, weight=1.0),),
         minors_criteria=(Criterion(name=RECOMMENDED_MINORS, indicator=MINORS_TARGET, weight=1.0),),
         need=problem.need,
         rules=rules,
     )
-    alloc = allocate(target_problem, method=m_, solver=solver, time_limit=time_limit)
-    changes, summary = _report(problem, alloc, rec, plans, shares, minors_shares)
-    log.info(
-        "reconciled %d counties in %.2f s: %s",
-        len(plans),
-        time.perf_counter() - started,
-        alloc.status,
-    )
-    return Reconciliation(
-        allocation=alloc,
-        draft=draft,
-        counties=summary,
-        changes=changes,
-        key_weight=float(key_weight),
-        recommendations=rec,
-    )
 
 
 def _report(
-    problem: Problem,
-    alloc: Allocation,
-    rec: pd.DataFrame,
-    plans: dict[str, _CountyPlan],
-    shares: dict[str, int],
-    minors_shares: dict[str, int],
+    problem: Problem, alloc: Allocation, rec: pd.DataFrame, targets: _Targets
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ms = problem.municipalities
-    r_all = rec[RECOMMENDATION]
-    rm_all = rec[RECOMMENDED_MINORS]
-    rows_out: list[dict[str, Any]] = []
-    summary: list[dict[str, Any]] = []
-    final = alloc.requests
-    final_minors = alloc.minors
+    """The change report (one row per changed municipality) and the per-county summary."""
     limit = problem.rules.max_minors_hosts
+    final_minors = alloc.minors
     hosts_full = (
         limit is not None and final_minors is not None and int((final_minors > 0).sum()) >= limit
     )
-    for name, plan in plans.items():
-        ids = [m.municipality_id for m in ms if m.county == name]
-        r = r_all.loc[ids]
-        rm = rm_all.loc[ids]
-        any_minors = bool(rm.notna().any())
-        given_sum = int(r.fillna(0).sum())
-        minors_sum = int(rm.fillna(0).sum())
-        county_note = (
-            ""
-            if plan.case in ("none", "matches")
-            else _sum_note("recommendations", given_sum, shares[name], plan.case != "blanks")
-        )
-        minors_note = (
-            ""
-            if not any_minors or plan.hold_minors
-            else _sum_note(
-                "minors recommendations", minors_sum, minors_shares[name], True, minors=True
-            )
-        )
-        changed = 0
-        for mid in ids:
-            m = ms[problem.ids.index(mid)]
-            rv = None if pd.isna(r[mid]) else int(r[mid])
-            rmv = None if pd.isna(rm[mid]) else int(rm[mid])
-            if rmv is None and any_minors:
-                rmv = 0
-            if rv is None and rmv is None:
-                continue
-            if final is None or final_minors is None:
-                continue
-            x, mx = int(final[mid]), int(final_minors[mid])
-            if (rv is None or x == rv) and (rmv is None or mx == rmv):
-                continue
-            reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
-            changed += 1
-            rows_out.append(
-                {
-                    "county": name,
-                    "municipality_id": mid,
-                    "name": m.name,
-                    RECOMMENDATION: rv,
-                    "request": x,
-                    "change": None if rv is None else x - rv,
-                    RECOMMENDED_MINORS: rmv,
-                    "minors": mx,
-                    "minors_change": None if rmv is None else mx - rmv,
-                    "kind": reasons[0][0],
-                    "reason": "; ".join(text for _, text in reasons),
-                }
-            )
-        summary.append(
-            {
-                "county": name,
-                "share": shares[name],
-                "minors_share": minors_shares[name],
-                RECOMMENDATION: given_sum if r.notna().any() else None,
-                RECOMMENDED_MINORS: minors_sum if any_minors else None,
-                "given": int(r.notna().sum()),
-                "municipalities": len(ids),
-                "case": plan.case,
-                "request": None if final is None else int(final.loc[ids].sum()),
-                "minors": None if final_minors is None else int(final_minors.loc[ids].sum()),
-                "changed": changed,
-            }
-        )
-    changes = pd.DataFrame(rows_out, columns=list(CHANGE_COLUMNS))
+    rows_out: list[dict[str, Any]] = []
+    summary: list[dict[str, Any]] = []
+    for name in targets.plans:
+        recs = _county_recommendations(problem, rec, name)
+        changes = _county_changes(problem, alloc, targets, recs, hosts_full)
+        rows_out.extend(changes)
+        summary.append(_county_summary(alloc, targets, recs, len(changes)))
+    changes_frame = pd.DataFrame(rows_out, columns=list(CHANGE_COLUMNS))
     for col in (RECOMMENDATION, "change", RECOMMENDED_MINORS, "minors_change"):
-        changes[col] = pd.array(changes[col].tolist(), dtype="Int64")
+        changes_frame[col] = pd.array(changes_frame[col].tolist(), dtype="Int64")
     table = pd.DataFrame(summary).set_index("county")
     for col in (RECOMMENDATION, RECOMMENDED_MINORS, "request", "minors"):
         table[col] = pd.array(table[col].tolist(), dtype="Int64")
-    return changes, table
+    return changes_frame, table
+
+
+@dataclass(frozen=True, eq=False)
+class _CountyRecommendations:
+    """One county's municipalities and their recommendations (``<NA>`` where blank)."""
+
+    name: str
+    ids: list[str]
+    requests: pd.Series
+    minors: pd.Series
+
+    @property
+    def any_minors(self) -> bool:
+        return bool(self.minors.notna().any())
+
+    @property
+    def requests_sum(self) -> int:
+        return int(self.requests.fillna(0).sum())
+
+    @property
+    def minors_sum(self) -> int:
+        return int(self.minors.fillna(0).sum())
+
+
+def _county_recommendations(
+    problem: Problem, rec: pd.DataFrame, name: str
+) -> _CountyRecommendations:
+    ids = [m.municipality_id for m in problem.municipalities if m.county == name]
+    return _CountyRecommendations(
+        name, ids, rec[RECOMMENDATION].loc[ids], rec[RECOMMENDED_MINORS].loc[ids]
+    )
+
+
+def _county_changes(
+    problem: Problem,
+    alloc: Allocation,
+    targets: _Targets,
+    recs: _CountyRecommendations,
+    hosts_full: bool,
+) -> list[dict[str, Any]]:
+    """One county's rows of the change report."""
+    ms = problem.municipalities
+    county_note, minors_note = _county_notes(targets, recs)
+    final, final_minors = alloc.requests, alloc.minors
+    r, rm = recs.requests, recs.minors
+    rows_out: list[dict[str, Any]] = []
+    for mid in recs.ids:
+        m = ms[problem.ids.index(mid)]
+        rv = None if pd.isna(r[mid]) else int(r[mid])
+        rmv = None if pd.isna(rm[mid]) else int(rm[mid])
+        if rmv is None and recs.any_minors:
+            rmv = 0
+        if (rv is None and rmv is None) or final is None or final_minors is None:
+            continue
+        x, mx = int(final[mid]), int(final_minors[mid])
+        if (rv is None or x == rv) and (rmv is None or mx == rmv):
+            continue
+        reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
+        rows_out.append(
+            {
+                "county": recs.name,
+                "municipality_id": mid,
+                "name": m.name,
+                RECOMMENDATION: rv,
+                "request": x,
+                "change": None if rv is None else x - rv,
+                RECOMMENDED_MINORS: rmv,
+                "minors": mx,
+                "minors_change": None if rmv is None else mx - rmv,
+                "kind": reasons[0][0],
+                "reason": "; ".join(text for _, text in reasons),
+            }
+        )
+    return rows_out
+
+
+def _county_summary(
+    alloc: Allocation, targets: _Targets, recs: _CountyRecommendations, changed: int
+) -> dict[str, Any]:
+    """One county's row of the summary."""
+    name, ids = recs.name, recs.ids
+    final, final_minors = alloc.requests, alloc.minors
+    return {
+        "county": name,
+        "share": targets.shares[name],
+        "minors_share": targets.minors_shares[name],
+        RECOMMENDATION: recs.requests_sum if recs.requests.notna().any() else None,
+        RECOMMENDED_MINORS: recs.minors_sum if recs.any_minors else None,
+        "given": int(recs.requests.notna().sum()),
+        "municipalities": len(ids),
+        "case": targets.plans[name].case,
+        "request": None if final is None else int(final.loc[ids].sum()),
+        "minors": None if final_minors is None else int(final_minors.loc[ids].sum()),
+        "changed": changed,
+    }
+
+
+def _county_notes(targets: _Targets, recs: _CountyRecommendations) -> tuple[str, str]:
+    """The county-level reasons for its requests and for its minors ("" when none)."""
+    plan = targets.plans[recs.name]
+    county_note = (
+        ""
+        if plan.case in ("none", "matches")
+        else _sum_note(
+            "recommendations", recs.requests_sum, targets.shares[recs.name], plan.case != "blanks"
+        )
+    )
+    minors_note = (
+        ""
+        if not recs.any_minors or plan.hold_minors
+        else _sum_note(
+            "minors recommendations",
+            recs.minors_sum,
+            targets.minors_shares[recs.name],
+            True,
+            minors=True,
+        )
+    )
+    return county_note, minors_note

@@ -19,6 +19,7 @@ The page carries no timestamp or runtime, so the same input gives the same bytes
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from busetting._language import (
 )
 from busetting._status import RulesCertificate
 from busetting.datasets import load_history, load_municipalities
-from busetting.io import ATTRIBUTION, _atomic_write, _write_text
+from busetting.io import ATTRIBUTION, atomic_write
 from busetting.plots import Bar, MapPoint, bars_svg, map_svg
 
 if TYPE_CHECKING:
@@ -548,10 +549,14 @@ class _Appendix:
 
 
 def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
+    return _Appendix(
+        _params(alloc, d), _key_table(alloc, d), _deviation_table(d), _tie_lines(alloc, d)
+    )
+
+
+def _certificate_lines(alloc: Allocation, d: _Data) -> list[str]:
     w = _W[d.lang]
-    pw = w["params"]
-    p = alloc.problem
-    certs = [
+    return [
         w["rules_cert"].format(
             key=w["keys"].get(c.key, c.key),
             lo=d.tech(c.bound),
@@ -567,21 +572,28 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
         )
         for c in alloc.certificate
     ] or [w["nocert"]]
-    params = [
+
+
+def _params(alloc: Allocation, d: _Data) -> list[tuple[str, str]]:
+    pw = _W[d.lang]["params"]
+    return [
         (pw["status"], alloc.status.value),
         (pw["message"], alloc.message),
         (pw["method"], f"{method_words(alloc.method, d.lang)} ({alloc.method})"),
         (pw["solver"], f"{alloc.solver} {alloc.solver_version}"),
         (pw["why"], alloc.solver_reason),
-        (pw["rules"], ", ".join(rules_words(p.rules, d.lang)) or DASH),
+        (pw["rules"], ", ".join(rules_words(alloc.problem.rules, d.lang)) or DASH),
         (pw["objective"], DASH if alloc.objective is None else d.tech(alloc.objective)),
-        (pw["certificate"], "; ".join(certs)),
+        (pw["certificate"], "; ".join(_certificate_lines(alloc, d))),
         (pw["fingerprint"], alloc.fingerprint),
         (pw["version"], alloc.version),
     ]
-    cols = w["cols"]
+
+
+def _key_table(alloc: Allocation, d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+    w = _W[d.lang]
     key_rows = []
-    for c in p.criteria:
+    for c in alloc.problem.criteria:
         kind = w["kinds"][c.kind].format(base=indicator_words(c.base or "", d.lang))
         key_rows.append(
             [
@@ -591,7 +603,12 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
                 kind,
             ]
         )
-    key_head = [cols[k] for k in ("criterion", "weight", "indicator", "kind")]
+    key_head = [w["cols"][k] for k in ("criterion", "weight", "indicator", "kind")]
+    return key_head, key_rows, {1}
+
+
+def _deviation_table(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+    """The 20 largest deviations from the target."""
     f = d.frame
     dev = f.assign(abs_dev=(f["request"] - f["target"]).abs()).reset_index()
     dev = dev.sort_values(["abs_dev", "municipality_id"], ascending=[False, True]).head(20)
@@ -606,10 +623,16 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
         ]
         for r in dev.to_dict("records")
     ]
+    cols = _W[d.lang]["cols"]
     dev_head = [
         cols[k] for k in ("municipality_id", "name", "target", "request", "deviation", "binding")
     ]
-    ties = [
+    return dev_head, dev_rows, {2, 3, 4}
+
+
+def _tie_lines(alloc: Allocation, d: _Data) -> list[str]:
+    w = _W[d.lang]
+    return [
         w["tie_row"].format(
             key=w["keys"].get(t.key, t.key),
             won=", ".join(t.winners),
@@ -619,7 +642,6 @@ def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
         )
         for t in alloc.ties
     ]
-    return _Appendix(params, (key_head, key_rows, {1}), (dev_head, dev_rows, {2, 3, 4}), ties)
 
 
 def _appendix_html(alloc: Allocation, d: _Data) -> str:
@@ -785,15 +807,18 @@ def write_report(
     if suffix == ".md":
         text, pictures = _markdown(alloc, lang, county, p.stem, plots)
         for name, svg in pictures.items():
-            _atomic_write(p.with_name(f"{p.stem}-{name}.svg"), _writer(svg))
+            atomic_write(p.with_name(f"{p.stem}-{name}.svg"), _writer(svg))
     else:
         text = report_html(alloc, language=lang, county=county, plots=plots)
-    _atomic_write(p, _writer(text))
+    atomic_write(p, _writer(text))
     return p
 
 
 def _writer(text: str) -> Callable[[Path], None]:
-    return lambda t: _write_text(t, text)
+    def write(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return write
 
 
 def _md_table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
@@ -810,8 +835,6 @@ def _markdown(
     alloc: Allocation, lang: str, county: str | None, stem: str, plots: bool
 ) -> tuple[str, dict[str, str]]:
     """The same report in Markdown, from the same pieces (HTML lists become Markdown)."""
-    import re
-
     d = _data(alloc, lang, county)
     w = _W[lang]
     p = alloc.problem

@@ -40,11 +40,12 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from busetting._allocate import _bounds, allocate
+from busetting._allocate import allocate
 from busetting._criteria import build_key
 from busetting._exceptions import InputError
+from busetting._feasibility import effective_bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
-from busetting._model import Municipality, Need, Problem
+from busetting._model import Criterion, Municipality, Need, Problem
 from busetting._result import Allocation
 from busetting._solvers.threshold import solve_separable
 from busetting._status import EXACT_MARGIN, Status
@@ -329,6 +330,51 @@ def revise(
     >>> cut.to_frame()["request"].tolist(), cut.direction
     ([6, 12, 18, 24], 'down')
     """
+    prior = _previous(previous, problem, previous_minors, method)
+    base = prior.base
+    events = _events(base.ids, decisions, spare_capacity, extra_capacity, settled)
+    need = _need(base, total, minors)
+    plan = _plan(base, prior, events, need)
+    new_problem = Problem(
+        municipalities=_bounded(base, prior, events, plan),
+        criteria=base.criteria,
+        minors_criteria=base.minors_criteria,
+        need=need,
+        rules=base.rules,
+    )
+    alloc = allocate(new_problem, method=prior.method, solver=solver, time_limit=time_limit)
+    return Revision(
+        alloc,
+        prior.requests,
+        prior.minors,
+        events.decisions,
+        events.spare,
+        events.settled,
+        plan.direction,
+        plan.minors_direction,
+        events.extra,
+        _kept(base, prior.method),
+        base.with_need(need.total, need.minors),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Previous:
+    """What was asked: the problem it was asked with, the requests, the minors, the method."""
+
+    base: Problem
+    requests: pd.Series
+    minors: pd.Series
+    method: Method
+
+
+def _previous(
+    previous: Allocation | Mapping[str, int] | pd.Series,
+    problem: Problem | None,
+    previous_minors: Mapping[str, int] | pd.Series | None,
+    method: Method | str | None,
+) -> _Previous:
+    """The previous requests and minors, checked, in the order of the problem's ids."""
     if isinstance(previous, Allocation):
         if previous.requests is None or previous.minors is None:
             raise InputError(
@@ -350,8 +396,36 @@ def revise(
         prev = pd.Series(_as_counts(previous, "previous", base.ids), dtype=np.int64)
         prev_m = pd.Series(_as_counts(previous_minors, "previous_minors", base.ids), dtype=np.int64)
     ids = base.ids
-    prev = prev.reindex(ids, fill_value=0).astype(np.int64)
-    prev_m = prev_m.reindex(ids, fill_value=0).astype(np.int64)
+    return _Previous(
+        base,
+        prev.reindex(ids, fill_value=0).astype(np.int64),
+        prev_m.reindex(ids, fill_value=0).astype(np.int64),
+        method_,
+    )
+
+
+@dataclass(frozen=True)
+class _Events:
+    """The in-year events, checked: decisions, stated capacities and settled numbers."""
+
+    decisions: dict[str, int]
+    spare: dict[str, int]
+    extra: dict[str, int]
+    settled: dict[str, int]
+
+    @property
+    def room(self) -> dict[str, int]:
+        """Room for an increase: extra capacity, or a decided municipality's spare one."""
+        return {**self.extra, **self.spare}
+
+
+def _events(
+    ids: Sequence[str],
+    decisions: Mapping[str, int] | pd.Series | None,
+    spare_capacity: Mapping[str, int] | pd.Series | None,
+    extra_capacity: Mapping[str, int] | pd.Series | None,
+    settled: Mapping[str, int] | pd.Series | None,
+) -> _Events:
     dec = _as_counts(decisions, "decisions", ids)
     spare = _as_counts(spare_capacity, "spare_capacity", ids)
     extra = _as_counts(extra_capacity, "extra_capacity", ids)
@@ -368,9 +442,23 @@ def revise(
             "The `extra_capacity` parameter of `revise` must not name municipalities that "
             f"`spare_capacity` names. Got {', '.join(both)} in both instead."
         )
-    room = {**extra, **spare}
-    need = _need(base, total, minors)
+    return _Events(dec, spare, extra, done)
 
+
+@dataclass(frozen=True)
+class _Plan:
+    """Who is held where, every other municipality's commitment, and the two directions."""
+
+    held: dict[str, int]
+    held_minors: dict[str, int]
+    commitment: dict[str, int]
+    direction: str
+    minors_direction: str
+
+
+def _plan(base: Problem, prior: _Previous, events: _Events, need: Need) -> _Plan:
+    dec, done, room = events.decisions, events.settled, events.room
+    prev, prev_m = prior.requests, prior.minors
     # fixed values of the previous problem are held in every direction (D6)
     held = {
         m.municipality_id: max(m.fixed, done.get(m.municipality_id, 0))
@@ -378,7 +466,9 @@ def revise(
         if m.fixed is not None and m.municipality_id not in dec
     }
     commitment = {
-        i: max(dec[i] if i in dec else int(prev[i]), done.get(i, 0)) for i in ids if i not in held
+        i: max(dec[i] if i in dec else int(prev[i]), done.get(i, 0))
+        for i in base.ids
+        if i not in held
     }
     direction = _direction(need.total - sum(held.values()), sum(commitment.values()))
     if direction != DOWN:  # decisions without room are held; a cut makes them ceilings
@@ -390,16 +480,30 @@ def revise(
         need.minors - sum(held_minors.values()),
         sum(int(prev_m[i]) for i in commitment if i in eligible),
     )
+    return _Plan(held, held_minors, commitment, direction, m_direction)
 
+
+def _bounded(
+    base: Problem, prior: _Previous, events: _Events, plan: _Plan
+) -> tuple[Municipality, ...]:
+    """The municipalities with the revision's one-direction bounds."""
+    room, done = events.room, events.settled
     updated = []
     for m in base.municipalities:
         i = m.municipality_id
-        if i in held:
-            data = _held(m, held[i], held_minors.get(i))
+        if i in plan.held:
+            data = _held(m, plan.held[i], plan.held_minors.get(i))
         else:
-            data = _free(m, commitment[i], direction, room.get(i), done.get(i, 0), i in dec)
+            data = _free(
+                m,
+                plan.commitment[i],
+                plan.direction,
+                room.get(i),
+                done.get(i, 0),
+                i in events.decisions,
+            )
             if m.minors_eligible:
-                data |= _free_minors(m, int(prev_m[i]), m_direction, data["max"])
+                data |= _free_minors(m, int(prior.minors[i]), plan.minors_direction, data["max"])
         try:
             updated.append(Municipality.model_validate(data))
         except ValidationError as exc:  # pragma: no cover - the bounds above are consistent
@@ -415,21 +519,7 @@ def revise(
                     }
                 ],
             ) from None
-    new_problem = base.model_copy(update={"municipalities": tuple(updated), "need": need})
-    alloc = allocate(new_problem, method=method_, solver=solver, time_limit=time_limit)
-    return Revision(
-        alloc,
-        prev,
-        prev_m,
-        dec,
-        spare,
-        done,
-        direction,
-        m_direction,
-        extra,
-        _kept(base, method_),
-        base.model_copy(update={"need": need}),
-    )
+    return tuple(updated)
 
 
 def _held(m: Municipality, value: int, minors: int | None) -> dict[str, Any]:
@@ -558,39 +648,63 @@ def scenarios(
     if not values:
         return out
     if not _fast_path(problem, method_) or solver not in (None, "threshold"):
-        blocks = [values[k : k + SWEEP_BLOCK] for k in range(0, len(values), SWEEP_BLOCK)]
-        solved = run_sweep(
-            functools.partial(requests_at, problem, method_, solver),
-            blocks,
-            progress=progress,
-            executor=executor,
-            label="scenarios",
-            weights=[len(b) for b in blocks],
-        )
-        for block, columns in zip(blocks, solved, strict=True):
-            for t, column in zip(block, columns, strict=True):
-                if column is not None:
-                    out[t] = column
-        return out
+        _fill_by_solving(out, values, problem, method_, solver, progress, executor)
+    else:
+        _fill_by_unit_order(out, values, problem, method_, progress)
+    return out
+
+
+def _fill_by_solving(
+    out: pd.DataFrame,
+    values: list[int],
+    problem: Problem,
+    method: Method,
+    solver: str | None,
+    progress: Progress | bool | None,
+    executor: Executor | None,
+) -> None:
+    """Fill the columns of ``out`` (one per total of ``values``) total by total, in blocks."""
+    blocks = [values[k : k + SWEEP_BLOCK] for k in range(0, len(values), SWEEP_BLOCK)]
+    solved = run_sweep(
+        functools.partial(requests_at, problem, method, solver),
+        blocks,
+        progress=progress,
+        executor=executor,
+        label="scenarios",
+        weights=[len(b) for b in blocks],
+    )
+    for block, columns in zip(blocks, solved, strict=True):
+        for t, column in zip(block, columns, strict=True):
+            if column is not None:
+                out[t] = column
+
+
+def _fill_by_unit_order(
+    out: pd.DataFrame,
+    values: list[int],
+    problem: Problem,
+    method: Method,
+    progress: Progress | bool | None,
+) -> None:
+    """Fill the columns of ``out`` from one ordering of units (divisor methods, no rules)."""
     # the unit order depends only on the shares: build the key at a positive total
     scaled = problem.with_need(max(values[-1], 1), 0)
     key = build_key(scaled)
     mkey = build_key(scaled, "minors")
-    bounds, _ = _bounds(scaled, method_, key, mkey)
+    bounds, _ = effective_bounds(scaled, method, key, mkey)
     lo, hi = bounds.lower, bounds.effective_upper()
     lo_sum = int(lo.sum())
     room = int(np.minimum(hi, values[-1]).sum())
     feasible = [t for t in values if lo_sum <= t <= room]
     if not feasible:
-        return out
+        return
     first, last = feasible[0], feasible[-1]
-    x_first = solve_separable(method_, key.targets, lo, hi, first, key.exact_targets).x
-    x_last = solve_separable(method_, key.targets, lo, hi, last, key.exact_targets).x
+    x_first = solve_separable(method, key.targets, lo, hi, first, key.exact_targets).x
+    x_last = solve_separable(method, key.targets, lo, hi, last, key.exact_targets).x
     span = x_last - x_first
     rows = np.repeat(np.arange(len(lo)), span)
     ks = np.arange(len(rows)) - np.repeat(np.cumsum(span) - span, span) + x_first[rows]
-    order = _unit_order(method_, key, rows, ks)
-    ranked = rows[order]
+    ranked = rows[_unit_order(method, key, rows, ks)]
     current = x_first.copy()
     done = 0
     for t in feasible:
@@ -602,7 +716,6 @@ def scenarios(
     reporter = progress_reporter(progress, "scenarios")
     if reporter is not None:
         reporter(len(values), len(values))
-    return out
 
 
 SWEEP_BLOCK = 8
@@ -755,13 +868,64 @@ def sensitivity(
     InfeasibleError, SolverError
         If ``problem`` itself is not solved to optimality.
     """
-    from busetting._allocate import allocate
-
     check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None
-    rows = []
+    moves = _moves(problem, delta)
+    solved = run_sweep(
+        functools.partial(_requests_of, method, solver),
+        [move.problem for move in moves],
+        progress=progress,
+        executor=executor,
+        label="sensitivity",
+    )
     names = {m.municipality_id: m.name for m in problem.municipalities}
+    base_values = base.requests.to_dict()
+    rows = []
+    for move, requests in zip(moves, solved, strict=True):
+        if requests is None:
+            continue
+        for mid, r in requests.items():
+            b = int(base_values[mid])
+            rows.append(
+                {
+                    "criterion": move.criterion,
+                    "delta": move.delta,
+                    "weight": move.weight,
+                    "municipality_id": mid,
+                    "name": names[str(mid)],
+                    "base_request": b,
+                    "request": int(r),
+                    "change": int(r) - b,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+
+
+SENSITIVITY_COLUMNS = (
+    "criterion",
+    "delta",
+    "weight",
+    "municipality_id",
+    "name",
+    "base_request",
+    "request",
+    "change",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class _Move:
+    """One criterion's weight moved by ``delta`` to ``weight``, and the problem it makes."""
+
+    criterion: str
+    delta: float
+    weight: float
+    problem: Problem
+
+
+def _moves(problem: Problem, delta: float) -> list[_Move]:
+    """Each criterion moved by ``-delta`` and ``+delta``, the others rescaled to sum to 1."""
     moves = []
     for c in problem.criteria:
         for d in (-delta, delta):
@@ -770,55 +934,17 @@ def sensitivity(
             if others <= 0 or w == c.weight:
                 continue
             scale = (1.0 - w) / others
+            weights = [w if cc.name == c.name else cc.weight * scale for cc in problem.criteria]
+            # the last weight absorbs the rounding (never below 0, which a weight cannot be)
+            weights[-1] = max(0.0, weights[-1] + 1 - sum(weights))
             crits = [
-                cc.model_copy(update={"weight": w if cc.name == c.name else cc.weight * scale})
-                for cc in problem.criteria
+                Criterion.model_validate({**cc.model_dump(), "weight": v})
+                for cc, v in zip(problem.criteria, weights, strict=True)
             ]
-            total_w = sum(cc.weight for cc in crits)
-            crits[-1] = crits[-1].model_copy(update={"weight": crits[-1].weight + 1 - total_w})
-            moves.append((c.name, d, w, problem.model_copy(update={"criteria": tuple(crits)})))
-    solved = run_sweep(
-        functools.partial(_requests_of, method, solver),
-        [moved for *_, moved in moves],
-        progress=progress,
-        executor=executor,
-        label="sensitivity",
-    )
-    base_values = base.requests.to_dict()
-    for (name, d, w, _), requests in zip(moves, solved, strict=True):
-        if requests is None:
-            continue
-        for mid, r in requests.items():
-            b = int(base_values[mid])
-            rows.append(
-                {
-                    "criterion": name,
-                    "delta": d,
-                    "weight": w,
-                    "municipality_id": mid,
-                    "name": names[str(mid)],
-                    "base_request": b,
-                    "request": int(r),
-                    "change": int(r) - b,
-                }
-            )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "criterion",
-            "delta",
-            "weight",
-            "municipality_id",
-            "name",
-            "base_request",
-            "request",
-            "change",
-        ],
-    )
+            moves.append(_Move(c.name, d, w, problem.with_criteria(crits)))
+    return moves
 
 
 def _requests_of(method: Method | str, solver: str | None, problem: Problem) -> pd.Series | None:
     """The requests of ``problem`` (None when it has no allocation)."""
-    from busetting._allocate import allocate
-
     return allocate(problem, method=method, solver=solver).requests

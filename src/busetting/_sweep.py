@@ -21,9 +21,15 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from busetting._allocate import _crossed, _verify, allocate
+from busetting._constrained import diagnose_rules, plan_rules
+from busetting._criteria import build_key
+from busetting._diagnose import diagnose_bounds
 from busetting._exceptions import InputError
+from busetting._feasibility import effective_bounds
 from busetting._methods import Method
 from busetting._model import Problem
+from busetting._solvers import lagrange
 from busetting._status import RulesCertificate
 
 __all__ = ["Progress", "check_sweep_args", "progress_reporter", "requests_at", "run_sweep"]
@@ -128,8 +134,6 @@ def requests_at(
     take — no rules, another solver, an infeasible total, a search over budget — goes through
     :func:`busetting.allocate` itself.
     """
-    from busetting._allocate import allocate
-
     out: list[np.ndarray | None] = []
     warm: RulesCertificate | None = None
     for total in block:
@@ -152,15 +156,9 @@ def _rules_requests(
 ) -> tuple[np.ndarray | None, RulesCertificate | None]:
     """The requests from the exact rules path, verified like ``allocate`` verifies them, or
     ``(None, None)`` when ``allocate`` should decide (diagnosis, unsupported rules, budget)."""
-    from busetting._allocate import _bounds, _crossed, _verify
-    from busetting._constrained import diagnose_rules, plan_rules
-    from busetting._criteria import build_key
-    from busetting._diagnose import diagnose_bounds
-    from busetting._solvers import lagrange
-
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
-    bounds, source = _bounds(problem, method, key, mkey)
+    bounds, source = effective_bounds(problem, method, key, mkey)
     if _crossed(problem, bounds, source) or diagnose_bounds(
         bounds, problem.total, problem.minors, method
     ):

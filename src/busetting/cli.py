@@ -16,21 +16,61 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
+import os
 import sys
+import tempfile
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
+import pandas as pd
+
+import busetting as bs
+from busetting._allocate import fingerprint
+from busetting._exceptions import InfeasibleError, InputError, SolverError
+from busetting._model import Problem, Rules
+from busetting._report import default_language
+from busetting._sweep import TerminalBar
 from busetting._version import __version__
+from busetting.datasets import (
+    HISTORY_YEARS,
+    INDICATORS,
+    MINORS_2024,
+    NEED_2024,
+    PROCESS_RULES_2024,
+    default_criteria,
+    derive_indicators,
+    norway_2024,
+    norway_problem,
+    observed_requests,
+)
+from busetting.io import (
+    Settings,
+    allocation_to_dict,
+    allocation_to_json,
+    county_table,
+    problem_from_frame,
+    read_allocation,
+    read_county_totals,
+    read_fixed,
+    read_named_counts,
+    read_parameters,
+    read_problem,
+    read_table,
+    settings_from_parameters,
+    write_allocation,
+    write_revision,
+    write_table,
+)
+from busetting.schemas import AllocationOutput
 
-if TYPE_CHECKING:
-    import busetting as bs
-
-__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "main"]
+__all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -42,8 +82,6 @@ class _Formatter(argparse.HelpFormatter):
     """Help text wrapped only at spaces: never inside a number, a name or a file name."""
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        import textwrap
-
         text = " ".join(text.split())
         return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
@@ -236,9 +274,6 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
 
 def _rules(args: argparse.Namespace, base: Any) -> Any:
     """The rules the options ask for, starting from ``base`` (or none with --no-rules)."""
-    from busetting._model import Rules
-    from busetting.io import read_county_totals
-
     if not hasattr(args, "granularity"):
         return base
     base = Rules() if args.no_rules else base
@@ -261,24 +296,27 @@ def _rules(args: argparse.Namespace, base: Any) -> Any:
     try:
         rules = Rules.model_validate({**base.model_dump(), **changes})
     except ValueError as exc:
-        from busetting._exceptions import InputError
-
         raise InputError(
             f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
         ) from None
     return rules
 
 
-def _apply_rules(args: argparse.Namespace, problem: bs.Problem) -> bs.Problem:
-    from busetting.io import read_fixed
-
+def _apply_rules(args: argparse.Namespace, problem: Problem) -> Problem:
     problem = problem.with_rules(_rules(args, problem.rules))
     if args.fixed is not None:
         problem = problem.with_fixed(read_fixed(args.fixed))
     return problem
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: every subcommand, its options and their help.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A new parser; the documentation's CLI reference is its help text.
+    """
     parser = _Parser(
         prog="busetting",
         description=(
@@ -288,22 +326,51 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"busetting {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for add in (
+        _add_allocate,
+        _add_validate,
+        _add_revise,
+        _add_scenarios,
+        _add_explain,
+        _add_report,
+        _add_calibrate,
+        _add_backtest,
+        _add_county_commands,
+        _add_schema,
+    ):
+        add(sub)
+    return parser
 
-    table_out = (".csv", ".xlsx", ".json")
+
+TABLE_OUT = (".csv", ".xlsx", ".json")
+"""What --out of a table accepts."""
+
+
+def _add_debug(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _add_top(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--top", type=_positive_int, default=10, help=f"largest {what} to show (default 10)"
+    )
+
+
+def _add_allocate(sub: Any) -> None:
     a = sub.add_parser("allocate", help="compute the requests (the default command)")
     _add_input(a)
     _add_problem_options(a)
     _add_method(a)
     _add_solver(a)
     a.add_argument("--time-limit", type=float, default=None, help="seconds for the solver")
-    _add_out(a, "the allocation", table_out)
-    a.add_argument(
-        "--top", type=_positive_int, default=10, help="largest requests to show (default 10)"
-    )
+    _add_out(a, "the allocation", TABLE_OUT)
+    _add_top(a, "requests")
     _add_output_flags(a)
-    a.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(a)
     _add_rule_options(a)
 
+
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser("validate", help="check an input file and list every problem in it")
     _add_input(v, "the file to check: .csv, .xlsx or .json")
     v.add_argument(
@@ -311,9 +378,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_problem_options(v)
     _add_output_flags(v, lang=None)
-    v.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(v)
     _add_rule_options(v)
 
+
+def _add_revise(sub: Any) -> None:
     r = sub.add_parser("revise", help="during the year: decisions in, shortfall redistributed")
     r.add_argument(
         "--previous",
@@ -349,14 +418,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_problem_options(r)
     _add_method(r, default=None)
     _add_solver(r)
-    _add_out(r, "the revision", table_out)
-    r.add_argument(
-        "--top", type=_positive_int, default=10, help="largest changes to show (default 10)"
-    )
+    _add_out(r, "the revision", TABLE_OUT)
+    _add_top(r, "changes")
     _add_output_flags(r, lang=None)
-    r.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(r)
     _add_rule_options(r)
 
+
+def _add_scenarios(sub: Any) -> None:
     c = sub.add_parser("scenarios", help="requests per municipality for a range of totals")
     c.add_argument(
         "--totals", required=True, help="START:STOP:STEP (inclusive), or a list 30000,37000,45000"
@@ -364,11 +433,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_input(c)
     _add_problem_options(c)
     _add_method(c)
-    _add_out(c, "the table", table_out)
+    _add_out(c, "the table", TABLE_OUT)
     _add_output_flags(c)
-    c.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(c)
     _add_rule_options(c)
 
+
+def _add_explain(sub: Any) -> None:
     e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
     e.add_argument("municipality_id", help="kommunenummer, e.g. 4601")
     _add_input(e)
@@ -376,9 +447,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_method(e)
     _add_solver(e)
     _add_output_flags(e)
-    e.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(e)
     _add_rule_options(e)
 
+
+def _add_report(sub: Any) -> None:
     rp = sub.add_parser(
         "report", help="write the run report (.html or .md) or the workbook (.xlsx or .csv)"
     )
@@ -408,9 +481,11 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
     )
-    rp.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(rp)
     _add_rule_options(rp)
 
+
+def _add_calibrate(sub: Any) -> None:
     cb = sub.add_parser("calibrate", help="fit the criteria weights to past IMDi requests")
     cb.add_argument(
         "--year",
@@ -431,8 +506,10 @@ def _parser() -> argparse.ArgumentParser:
         help="require capacity to weigh at least as much as any other criterion",
     )
     _add_output_flags(cb, lang=None)
-    cb.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(cb)
 
+
+def _add_backtest(sub: Any) -> None:
     bt = sub.add_parser(
         "backtest",
         help="predict a past year's IMDi requests from the year before and score them",
@@ -451,10 +528,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_method(bt)
     _add_output_flags(bt, lang=None)
-    bt.add_argument("--debug", action="store_true", help="show tracebacks")
+    _add_debug(bt)
 
-    _add_county_commands(sub)
 
+def _add_schema(sub: Any) -> None:
     s = sub.add_parser(
         "schema", help="print the JSON Schema of a problem (the .json input) or of the output"
     )
@@ -464,16 +541,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the schema of the allocation output (what --json prints) instead of the input",
     )
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    return parser
 
 
-def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
-    from busetting.datasets import MINORS_2024, NEED_2024, norway_2024
-    from busetting.io import read_problem
-
+def _load(args: argparse.Namespace, path: Path | None) -> Problem:
     if path is None:
-        from busetting.datasets import PROCESS_RULES_2024
-
         return norway_2024(
             total=NEED_2024 if args.total is None else args.total,
             minors=MINORS_2024 if args.minors is None else args.minors,
@@ -482,17 +553,12 @@ def _load(args: argparse.Namespace, path: Path | None) -> bs.Problem:
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
-    from busetting._exceptions import InputError
-    from busetting.datasets import default_criteria
-
     if args.total is None:
         raise InputError("--total is required with a CSV or XLSX --input.")
     criteria: Any = args.weights
     if isinstance(criteria, str):
         criteria = default_criteria(criteria)
     if criteria is None:
-        from busetting.io import read_table
-
         columns = set(read_table(path).columns)
         default = default_criteria("ministry")
         used = {i for c in default for i in c.indicators_used} - {"population"}
@@ -524,24 +590,36 @@ def _progress(stream: TextIO, what: str, enabled: bool) -> Iterator[None]:
             thread.join()
 
 
+def _interactive(stream: TextIO) -> bool:
+    """Whether progress lines belong on ``stream`` (a terminal, not a pipe or a test)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     """A "k / n" progress line on ``stream`` when it is a terminal, else None."""
-    from busetting._sweep import TerminalBar
-
-    isatty = getattr(stream, "isatty", None)
-    return TerminalBar(what, stream) if isatty is not None and isatty() else None
+    return TerminalBar(what, stream) if _interactive(stream) else None
 
 
-def _print_failures(err: Any, stream: TextIO) -> None:
-    print(f"busetting: error: {str(err).splitlines()[0]}", file=stream)
+def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
+    """The error's first line and its failure table; with ``as_json``, one JSON object."""
+    message = str(err).splitlines()[0]
     table = getattr(err, "failure_cases", None)
+    if as_json:
+        cases = (
+            json.loads(table.to_json(orient="records", force_ascii=False, default_handler=str))
+            if table is not None
+            else []
+        )
+        error = {"type": type(err).__name__, "message": message, "failure_cases": cases}
+        print(json.dumps({"error": error}, indent=2, ensure_ascii=False), file=stream)
+        return
+    print(f"busetting: error: {message}", file=stream)
     if table is not None and len(table):
         print(table.to_string(index=False), file=stream)
 
 
 def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
-    from busetting.io import county_table
-
     p = alloc.problem
     assert alloc.requests is not None and alloc.minors is not None
     req, mnr = int(alloc.requests.sum()), int(alloc.minors.sum())
@@ -565,17 +643,7 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
     )
     if alloc.ties:
         print(f"ties: {len(alloc.ties)} broken by rule ({alloc.ties[0].rule})", file=out)
-    frame = alloc.to_frame().sort_values(["request", "target"], ascending=False, kind="stable")
-    print(f"\nlargest {min(top, len(frame))} requests:", file=out)
-    print(
-        f"  {'id':<4}  {'municipality':<28} {'request':>8} {'minors':>6} {'target':>10}", file=out
-    )
-    for mid, r in frame.head(top).iterrows():
-        print(
-            f"  {mid}  {r['name'][:28]:<28} {int(r['request']):>8,} {int(r['minors']):>6,} "
-            f"{r['target']:>10,.2f}",
-            file=out,
-        )
+    _largest(alloc, top, out)
     counties = county_table(alloc)
     print("\nper county:", file=out)
     print(f"  {'county':<34} {'request':>8} {'minors':>6} {'per 1,000':>9}", file=out)
@@ -587,10 +655,21 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
         )
 
 
-def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-    from busetting.io import allocation_to_json, write_allocation
+def _largest(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+    frame = alloc.to_frame().sort_values(["request", "target"], ascending=False, kind="stable")
+    print(f"\nlargest {min(top, len(frame))} requests:", file=out)
+    print(
+        f"  {'id':<4}  {'municipality':<28} {'request':>8} {'minors':>6} {'target':>10}", file=out
+    )
+    for mid, r in frame.head(top).iterrows():
+        print(
+            f"  {mid}  {r['name'][:28]:<28} {int(r['request']):>8,} {int(r['minors']):>6,} "
+            f"{r['target']:>10,.2f}",
+            file=out,
+        )
 
+
+def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     problem = _apply_rules(args, _load(args, args.input))
     show = _interactive(err) and not (args.quiet or args.json)
     with _progress(err, f"solving ({args.solver or 'auto'})", show):
@@ -615,9 +694,6 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-    from busetting._exceptions import InputError
-
     path = args.input or args.file
     if path is None:
         raise InputError("validate needs the file to check: --input FILE (or - for stdin)")
@@ -648,8 +724,6 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _totals(text: str) -> list[int]:
-    from busetting._exceptions import InputError
-
     try:
         if ":" in text:
             start, stop, *step = (int(v) for v in text.split(":"))
@@ -661,72 +735,24 @@ def _totals(text: str) -> list[int]:
         ) from None
 
 
+# -- revise ---------------------------------------------------------------------------------
+
+
 def _revise_problem(
     args: argparse.Namespace, totals: tuple[int, int], err: TextIO
-) -> tuple[bs.Problem, str, list[str]]:
+) -> tuple[Problem, str, list[str]]:
     """The previous run's problem and method, rebuilt from its parameters; flags override.
 
     Returns the problem, the method and the lines that say what was kept or assumed.
     """
-    from busetting._allocate import fingerprint
-    from busetting.io import read_parameters, settings_from_parameters
-
     name = args.previous.name
     params = read_parameters(args.previous)
     settings = settings_from_parameters(params, name) if params else None
-    loaded = argparse.Namespace(**vars(args))
-    if settings is not None:
-        loaded.total, loaded.minors = settings.total, settings.minors
-    else:
-        loaded.total, loaded.minors = totals
-    json_input = args.input is not None and args.input.suffix.lower() == ".json"
-    if settings is not None and settings.criteria is not None and not (json_input or args.weights):
-        from busetting.datasets import INDICATORS, derive_indicators
-        from busetting.io import problem_from_frame, read_table
-
-        embedded = args.input is None
-        problem = problem_from_frame(  # read the indicators the recorded criteria use
-            derive_indicators() if embedded else read_table(args.input),
-            total=settings.total,
-            minors=settings.minors,
-            criteria=settings.criteria,
-            minors_criteria=settings.minors_criteria,
-            indicators=INDICATORS if embedded else (),
-        )
-    else:
-        problem = _load(loaded, args.input)
-    overridden = [
-        flag
-        for flag, value in (
-            ("--method", args.method),
-            ("--weights", args.weights),
-            ("--fixed", args.fixed),
-            ("--no-rules", args.no_rules or None),
-            *((f"--{f.replace('_', '-')}", getattr(args, f)) for f in _RULE_FLAGS),
-        )
-        if value is not None
-    ]
+    problem = _previous_problem(args, settings, totals)
     lines = []
     if settings is None or settings.criteria is None:  # none, or an older file's few
         method = args.method or (settings.method if settings else "webster")
-        assumed = [
-            f"method {method}" + (" (its own)" if settings and not args.method else ""),
-            "criteria "
-            + ", ".join(f"{c.name}={c.weight:g}" for c in problem.criteria)
-            + (" (from --weights)" if args.weights else " (the input's defaults)"),
-            "rules " + (", ".join(problem.rules.describe()) or "none") + " (the input's)",
-            "no fixed values"
-            + (" but --fixed" if args.fixed else "")
-            + ", bounds from the input only",
-            f"need {problem.total:,} (minors {problem.minors:,})"
-            + (", the sum of its requests" if settings is None else " (its own)"),
-        ]
-        what = "no parameters" if settings is None else "no criteria, rules or bounds"
-        print(
-            f"busetting: warning: {name} has {what} (the settings it was made with); "
-            f"assumed: {'; '.join(assumed)}",
-            file=err,
-        )
+        _warn_assumed(args, settings, problem, method, err)
     else:
         problem = settings.apply(problem, criteria=args.weights is None)
         method = args.method or settings.method
@@ -743,9 +769,75 @@ def _revise_problem(
                 file=err,
             )
         lines.append(f"kept from {name}: {'; '.join(settings.describe())}")
+    overridden = _overridden(args)
     if overridden:
         lines.append(f"overridden by {', '.join(overridden)}")
     return _apply_rules(args, problem), method, lines
+
+
+def _previous_problem(
+    args: argparse.Namespace, settings: Settings | None, totals: tuple[int, int]
+) -> Problem:
+    """The problem --previous was made on: its recorded criteria read from the indicators
+    (unless --weights or a .json --input says otherwise), else the input as --input loads it."""
+    json_input = args.input is not None and args.input.suffix.lower() == ".json"
+    if settings is not None and settings.criteria is not None and not (json_input or args.weights):
+        embedded = args.input is None
+        return problem_from_frame(  # read the indicators the recorded criteria use
+            derive_indicators() if embedded else read_table(args.input),
+            total=settings.total,
+            minors=settings.minors,
+            criteria=settings.criteria,
+            minors_criteria=settings.minors_criteria,
+            indicators=INDICATORS if embedded else (),
+        )
+    loaded = argparse.Namespace(**vars(args))
+    if settings is not None:
+        loaded.total, loaded.minors = settings.total, settings.minors
+    else:
+        loaded.total, loaded.minors = totals
+    return _load(loaded, args.input)
+
+
+def _overridden(args: argparse.Namespace) -> list[str]:
+    """The flags that override what --previous was made with."""
+    return [
+        flag
+        for flag, value in (
+            ("--method", args.method),
+            ("--weights", args.weights),
+            ("--fixed", args.fixed),
+            ("--no-rules", args.no_rules or None),
+            *((f"--{f.replace('_', '-')}", getattr(args, f)) for f in _RULE_FLAGS),
+        )
+        if value is not None
+    ]
+
+
+def _warn_assumed(
+    args: argparse.Namespace,
+    settings: Settings | None,
+    problem: Problem,
+    method: str,
+    err: TextIO,
+) -> None:
+    """Warn that --previous does not say what it was made with, and what is assumed."""
+    assumed = [
+        f"method {method}" + (" (its own)" if settings and not args.method else ""),
+        "criteria "
+        + ", ".join(f"{c.name}={c.weight:g}" for c in problem.criteria)
+        + (" (from --weights)" if args.weights else " (the input's defaults)"),
+        "rules " + (", ".join(problem.rules.describe()) or "none") + " (the input's)",
+        "no fixed values" + (" but --fixed" if args.fixed else "") + ", bounds from the input only",
+        f"need {problem.total:,} (minors {problem.minors:,})"
+        + (", the sum of its requests" if settings is None else " (its own)"),
+    ]
+    what = "no parameters" if settings is None else "no criteria, rules or bounds"
+    print(
+        f"busetting: warning: {args.previous.name} has {what} (the settings it was made "
+        f"with); assumed: {'; '.join(assumed)}",
+        file=err,
+    )
 
 
 _RULE_FLAGS = (
@@ -760,42 +852,35 @@ _RULE_FLAGS = (
 )
 
 
-def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-    from busetting.io import read_allocation, read_named_counts, write_revision
-
-    prev = read_allocation(args.previous)
+def _previous_requests(path: Path) -> tuple[pd.Series, pd.Series | None]:
+    """The requests (and minors, if any) of the previous allocation file."""
+    prev = read_allocation(path)
     if "request" not in prev.columns:
-        from busetting._exceptions import InputError
-
         raise InputError(
-            f"--previous: {args.previous.name} needs a column request. Got columns "
+            f"--previous: {path.name} needs a column request. Got columns "
             f"{', '.join(map(str, prev.columns))} instead."
         )
     previous = prev["request"].dropna().astype(int)
     minors_prev = prev["minors"].dropna().astype(int) if "minors" in prev else None
+    return previous, minors_prev
+
+
+def _counts(path: Path | None, columns: tuple[str, ...]) -> dict[str, int] | None:
+    return read_named_counts(path, columns) if path else None
+
+
+def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    previous, minors_prev = _previous_requests(args.previous)
     sums = (int(previous.sum()), 0 if minors_prev is None else int(minors_prev.sum()))
     problem, method, kept = _revise_problem(args, sums, err)
-    decisions = (
-        read_named_counts(args.decisions, ("decision", "vedtak", "fixed"))
-        if args.decisions
-        else None
-    )
-    spare = read_named_counts(args.spare, ("spare", "spare_capacity")) if args.spare else None
-    extra = (
-        read_named_counts(args.extra_capacity, ("extra_capacity", "extra"))
-        if args.extra_capacity
-        else None
-    )
-    settled = read_named_counts(args.settled, ("settled", "bosatt")) if args.settled else None
     rev = bs.revise(
         previous,
         problem=problem,
         previous_minors=minors_prev,
-        decisions=decisions,
-        spare_capacity=spare,
-        extra_capacity=extra,
-        settled=settled,
+        decisions=_counts(args.decisions, ("decision", "vedtak", "fixed")),
+        spare_capacity=_counts(args.spare, ("spare", "spare_capacity")),
+        extra_capacity=_counts(args.extra_capacity, ("extra_capacity", "extra")),
+        settled=_counts(args.settled, ("settled", "bosatt")),
         total=args.total,
         minors=args.minors,
         method=method,
@@ -813,26 +898,42 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
     moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     if args.json:
-        from busetting.io import allocation_to_dict
+        _print_revision_json(rev, moved, kept, out)
+    else:
+        _print_revision(args, rev, frame, moved, kept, out)
+    return EXIT_OK
 
-        payload = {
-            "direction": rev.direction,
-            "minors_direction": rev.minors_direction,
-            "kept": kept,
-            "changes": [
-                {
-                    "municipality_id": str(mid),
-                    "name": str(r["name"]),
-                    "previous": int(r["previous"]),
-                    "request": int(r["request"]),
-                    "change": int(r["change"]),
-                }
-                for mid, r in moved.iterrows()
-            ],
-            "allocation": allocation_to_dict(rev.allocation),
-        }
-        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
-        return EXIT_OK
+
+def _print_revision_json(
+    rev: bs.Revision, moved: pd.DataFrame, kept: list[str], out: TextIO
+) -> None:
+    payload = {
+        "direction": rev.direction,
+        "minors_direction": rev.minors_direction,
+        "kept": kept,
+        "changes": [
+            {
+                "municipality_id": str(mid),
+                "name": str(r["name"]),
+                "previous": int(r["previous"]),
+                "request": int(r["request"]),
+                "change": int(r["change"]),
+            }
+            for mid, r in moved.iterrows()
+        ],
+        "allocation": allocation_to_dict(rev.allocation),
+    }
+    print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+
+
+def _print_revision(
+    args: argparse.Namespace,
+    rev: bs.Revision,
+    frame: pd.DataFrame,
+    moved: pd.DataFrame,
+    kept: list[str],
+    out: TextIO,
+) -> None:
     p = rev.allocation.problem
     print(
         f"revision: {rev.direction} | need {p.total:,} (minors {p.minors:,}) | "
@@ -851,13 +952,9 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     if args.out is not None:
         print(f"written: {_shown(args)}", file=out)
-    return EXIT_OK
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-    from busetting.io import write_table
-
     problem = _apply_rules(args, _load(args, args.input))
     totals = _totals(args.totals)
     started = time.perf_counter()
@@ -895,8 +992,6 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _solved(args: argparse.Namespace, err: TextIO) -> tuple[int, Any]:
-    import busetting as bs
-
     problem = _apply_rules(args, _load(args, args.input))
     alloc = bs.allocate(problem, method=args.method, solver=args.solver)
     if alloc.status is bs.Status.INFEASIBLE:
@@ -932,9 +1027,6 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return code
     suffix = args.out.suffix.lower()
     if suffix in (".xlsx", ".csv"):
-        from busetting._report import default_language
-        from busetting.io import write_allocation
-
         lang = args.lang or default_language(alloc)
         dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
         path = write_allocation(alloc, args.out, language=lang, csv_dialect=dialect)
@@ -949,35 +1041,30 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-    from busetting._exceptions import InputError
-    from busetting.datasets import HISTORY_YEARS, norway_problem, observed_requests
+def _calibration_year(year: int) -> tuple[Problem, pd.Series]:
+    """The problem of ``year`` (its real total, no rules) and IMDi's real requests."""
+    observed = observed_requests(year)
+    total = int(observed.sum())
+    built = norway_problem(year, total=total, rules=bs.Rules(), ask_everyone=False)
+    return built, observed
 
+
+def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     years = HISTORY_YEARS[1:]
     if args.year not in years:
         raise InputError(f"--year must be one of {list(years)}; got {args.year}")
-
-    def problem_for(year: int) -> tuple[bs.Problem, Any]:
-        observed = observed_requests(year)
-        total = int(observed.sum())
-        built = norway_problem(year, total=total, rules=bs.Rules(), ask_everyone=False)
-        return built, observed
-
-    problem, observed = problem_for(args.year)
+    problem, observed = _calibration_year(args.year)
     previous = observed_requests(args.year - 1)
     constraints = ["capacity_largest"] if args.capacity_largest else []
-    bar = _count_bar(err, "busetting: calibrating")
-    with _progress(err, "calibrating", False):
-        cal = bs.calibrate(
-            problem,
-            observed,
-            criteria=args.criteria,
-            method=args.method,
-            constraints=constraints,
-            previous=previous,
-            progress=bar,
-        )
+    cal = bs.calibrate(
+        problem,
+        observed,
+        criteria=args.criteria,
+        method=args.method,
+        constraints=constraints,
+        previous=previous,
+        progress=_count_bar(err, "busetting: calibrating"),
+    )
     if args.json:
         payload = {
             "year": args.year,
@@ -1001,31 +1088,33 @@ def _calibrate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for k, v in cal.baselines.items():
         print(f"  {k:<22} {v:.4f}", file=out)
     if args.year - 1 in years:
-        fit_problem, fit_obs = problem_for(args.year - 1)
-        table = bs.out_of_sample(
-            (fit_problem, fit_obs),
-            (problem, observed),
-            method=args.method,
-            criteria=args.criteria,
-            constraints=constraints,
-            evaluate_previous=previous,
-            labels=(f"fit {args.year - 1}", f"evaluate {args.year}"),
-        )
-        print("out of sample (weights fitted on the year before):", file=out)
-        for row in table.itertuples(index=False):
-            print(f"  {row.sample:<14} {row.model:<22} {row.loss:.4f}", file=out)
+        _print_out_of_sample(args, (problem, observed), previous, constraints, out)
     return EXIT_OK
 
 
-def _interactive(stream: TextIO) -> bool:
-    """Whether progress lines belong on ``stream`` (a terminal, not a pipe or a test)."""
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+def _print_out_of_sample(
+    args: argparse.Namespace,
+    evaluate: tuple[Problem, pd.Series],
+    previous: pd.Series,
+    constraints: list[str],
+    out: TextIO,
+) -> None:
+    """The losses with weights fitted on the year before ``--year``, scored on ``--year``."""
+    table = bs.out_of_sample(
+        _calibration_year(args.year - 1),
+        evaluate,
+        method=args.method,
+        criteria=args.criteria,
+        constraints=constraints,
+        evaluate_previous=previous,
+        labels=(f"fit {args.year - 1}", f"evaluate {args.year}"),
+    )
+    print("out of sample (weights fitted on the year before):", file=out)
+    for row in table.itertuples(index=False):
+        print(f"  {row.sample:<14} {row.model:<22} {row.loss:.4f}", file=out)
 
 
 def _backtest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import busetting as bs
-
     with _progress(err, "backtesting", _interactive(err)):
         result = bs.backtest(args.year, weights=args.weights, method=args.method)
     if args.json:
@@ -1089,7 +1178,7 @@ def _add_county_commands(sub: Any) -> None:
         help="weight of the national key where a county's recommendations are incomplete or "
         "do not sum to its share (default 0.25)",
     )
-    _add_out(re_, "the final requests", (".csv", ".xlsx", ".json"))
+    _add_out(re_, "the final requests", TABLE_OUT)
     re_.add_argument(
         "--changes",
         type=_output_path(".xlsx", ".csv", ".json", stdout=False),
@@ -1101,38 +1190,44 @@ def _add_county_commands(sub: Any) -> None:
         _add_problem_options(p)
         _add_method(p)
         _add_solver(p)
-        p.add_argument("--debug", action="store_true", help="show tracebacks")
+        _add_debug(p)
         _add_rule_options(p)
 
 
 def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``counties``: the draft workbooks. ``reconcile``: the final requests and the changes."""
-    import busetting as bs
-    from busetting.io import write_allocation
-
     code, draft = _solved(args, err)
     if draft is None:
         return code
     if args.command == "counties":
-        drafts = bs.county_drafts(draft)
-        paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
-        if args.json:
-            payload = {
-                county: {
-                    "share": int(drafts[county]["draft_request"].sum()),
-                    "minors": int(drafts[county]["draft_minors"].sum()),
-                    "file": str(path),
-                }
-                for county, path in zip(sorted(drafts), paths, strict=False)
+        _counties(args, draft, out)
+    else:
+        _reconcile(args, draft, out, err)
+    return EXIT_OK
+
+
+def _counties(args: argparse.Namespace, draft: bs.Allocation, out: TextIO) -> None:
+    drafts = bs.county_drafts(draft)
+    paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
+    if args.json:
+        payload = {
+            county: {
+                "share": int(drafts[county]["draft_request"].sum()),
+                "minors": int(drafts[county]["draft_minors"].sum()),
+                "file": str(path),
             }
-            print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
-            return EXIT_OK
-        for county, path in zip(sorted(drafts), paths, strict=False):
-            share = int(drafts[county]["draft_request"].sum())
-            minors = int(drafts[county]["draft_minors"].sum())
-            print(f"{county:<34} share {share:>7,}  minors {minors:>5,}  {path.name}", file=out)
-        print(f"written: {len(paths)} workbooks in {args.out}", file=out)
-        return EXIT_OK
+            for county, path in zip(sorted(drafts), paths, strict=False)
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return
+    for county, path in zip(sorted(drafts), paths, strict=False):
+        share = int(drafts[county]["draft_request"].sum())
+        minors = int(drafts[county]["draft_minors"].sum())
+        print(f"{county:<34} share {share:>7,}  minors {minors:>5,}  {path.name}", file=out)
+    print(f"written: {len(paths)} workbooks in {args.out}", file=out)
+
+
+def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err: TextIO) -> None:
     recs = bs.read_recommendations(args.recommendations, problem=draft.problem)
     for note in recs.notes:
         print(f"busetting: note: {note}", file=err)
@@ -1148,22 +1243,27 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         write_allocation(result.allocation, args.out)
     if args.changes is not None:
         bs.write_change_report(result, args.changes, language=args.lang)
-    table = result.counties
     if args.json:
-        from busetting.io import allocation_to_dict
-
         payload = {
-            "counties": json.loads(table.reset_index().to_json(orient="records")),
+            "counties": json.loads(result.counties.reset_index().to_json(orient="records")),
             "changes": json.loads(result.changes.to_json(orient="records")),
             "allocation": allocation_to_dict(result.allocation),
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
-        return EXIT_OK
+        return
+    _print_reconciliation(result, out)
+    for path in (args.out, args.changes):
+        if path is not None:
+            print(f"written: {path}", file=out)
+
+
+def _print_reconciliation(result: bs.Reconciliation, out: TextIO) -> None:
+    """Each county's share, recommendation and final sum, then every change and its reason."""
     print(
         f"{'county':<34} {'share':>7} {'recommended':>11} {'final':>7} {'changed':>7}  case",
         file=out,
     )
-    for name, row in table.iterrows():
+    for name, row in result.counties.iterrows():
         shown = "-" if _isna(row["recommendation"]) else f"{int(row['recommendation']):,}"
         print(
             f"{name!s:<34} {int(row['share']):>7,} {shown:>11} {int(row['request']):>7,} "
@@ -1177,15 +1277,9 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{_text(change.recommended_minors)} -> {change.minors}: {change.reason}",
             file=out,
         )
-    for path in (args.out, args.changes):
-        if path is not None:
-            print(f"written: {path}", file=out)
-    return EXIT_OK
 
 
 def _isna(value: Any) -> bool:
-    import pandas as pd
-
     return bool(pd.isna(value))
 
 
@@ -1210,25 +1304,22 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
-    args = _parser().parse_args(argv)
-    import tempfile
-
+    args = build_parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 
 
 def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: Path) -> int:
     """Standard input and output for ``-``, --quiet, then the command."""
-    import io
-
     if getattr(args, "input", None) == Path(STDIO):
         args.input = tmp / "stdin.csv"
         args.input.write_text(inp.read(), encoding="utf-8")
     to_stdout = getattr(args, "out", None) == Path(STDIO)
     if to_stdout:
         if getattr(args, "json", False):
-            print("busetting: error: --out - and --json both write to standard output", file=err)
-            return EXIT_INPUT
+            return _input_error(
+                args, InputError("--out - and --json both write to standard output"), err
+            )
         args.out = tmp / "out.csv"
         args.stdout_file = args.out
     text = err if to_stdout else out
@@ -1253,39 +1344,58 @@ def _shown(args: argparse.Namespace) -> str:
     return str(args.out)
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Raise :class:`InputError` for an output whose folder does not exist, before solving.
+
+    The suffixes were checked by the parser; ``counties -o`` names the folder itself.
+    """
+    for name in ("out", "changes"):
+        path = getattr(args, name, None)
+        if path is None or path == Path(STDIO):
+            continue
+        folder = path if args.command == "counties" else path.parent
+        folder = folder if str(folder) else Path(".")
+        if not folder.is_dir():
+            raise InputError(f"The output folder {str(folder)!r} does not exist.")
+
+
+def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    model = AllocationOutput if args.output else Problem
+    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "schema": _schema,
+    "allocate": _allocate,
+    "validate": _validate,
+    "revise": _revise,
+    "scenarios": _scenarios,
+    "calibrate": _calibrate,
+    "backtest": _backtest,
+    "explain": _explain,
+    "report": _report,
+    "counties": _county_round,
+    "reconcile": _county_round,
+}
+"""The function behind each command."""
+
+
+def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
+    """Report a bad input on ``err`` (as JSON with --json); the exit code for it."""
+    _print_failures(exc, err, as_json=getattr(args, "json", False))
+    return EXIT_INPUT
+
+
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from busetting._exceptions import InfeasibleError, InputError, SolverError
-
+    command = COMMANDS.get(args.command, _allocate)
     try:
-        if args.command == "schema":
-            from busetting._model import Problem
-            from busetting.schemas import AllocationOutput
-
-            model = AllocationOutput if args.output else Problem
-            print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
-            return EXIT_OK
-        if args.command == "validate":
-            return _validate(args, out, err)
-        if args.command == "revise":
-            return _revise(args, out, err)
-        if args.command == "scenarios":
-            return _scenarios(args, out, err)
-        if args.command == "calibrate":
-            return _calibrate(args, out, err)
-        if args.command == "backtest":
-            return _backtest(args, out, err)
-        if args.command == "explain":
-            return _explain(args, out, err)
-        if args.command == "report":
-            return _report(args, out, err)
-        if args.command in ("counties", "reconcile"):
-            return _county_round(args, out, err)
-        return _allocate(args, out, err)
+        _check_outputs(args)
+        return command(args, out, err)
     except InputError as exc:
         if args.debug:
             raise
-        _print_failures(exc, err)
-        return EXIT_INPUT
+        return _input_error(args, exc, err)
     except InfeasibleError as exc:
         if args.debug:
             raise
@@ -1297,13 +1407,13 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"busetting: solver failure: {exc}", file=err)
         return EXIT_SOLVER
     except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing left to say
-        import os
-
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except (OSError, ValueError) as exc:
         if args.debug:
             raise
+        if getattr(args, "json", False):
+            return _input_error(args, exc, err)
         print(f"busetting: error: {exc}", file=err)
         return EXIT_INPUT

@@ -51,6 +51,7 @@ __all__ = [
     "allocation_table",
     "allocation_to_dict",
     "allocation_to_json",
+    "atomic_write",
     "county_table",
     "neutralise",
     "parameter_table",
@@ -538,16 +539,16 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     safe = _safe_text(frame)
     safe.columns = [str(c) for c in safe.columns]
     if fmt == "csv":
-        _atomic_write(p, lambda t: safe.to_csv(t, encoding="utf-8"))
+        atomic_write(p, lambda t: safe.to_csv(t, encoding="utf-8"))
     elif fmt == "json":
         text = safe.reset_index().to_json(orient="records", force_ascii=False, indent=2)
-        _atomic_write(p, lambda t: _write_text(t, text or "[]"))
+        atomic_write(p, lambda t: _write_text(t, text or "[]"))
     else:
         _require_openpyxl()
         plain = frame.copy()
         plain.columns = [str(c) for c in plain.columns]
         sheet = Sheet("table", plain.reset_index() if _named_index(plain) else plain)
-        _atomic_write(p, lambda t: write_workbook(t, [sheet]))
+        atomic_write(p, lambda t: write_workbook(t, [sheet]))
     return p
 
 
@@ -670,8 +671,21 @@ def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
     return json.dumps(allocation_to_dict(alloc), indent=indent, ensure_ascii=False)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write; its folder must exist.
+    write : callable
+        ``write(tmp)`` writes the content to the temporary path ``tmp``.
+
+    Raises
+    ------
+    InputError
+        If the folder of ``path`` does not exist.
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
@@ -760,22 +774,22 @@ def write_allocation(
         )
     if fmt == "json":
         text = allocation_to_json(alloc)
-        _atomic_write(p, lambda t: _write_text(t, text))
+        atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
         frame = _safe_text(allocation_table(alloc, lang))
         if csv_dialect == "excel-nb":
-            _atomic_write(
+            atomic_write(
                 p,
                 lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=False),
             )
         else:
-            _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8", index=False))
+            atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8", index=False))
         params = _safe_text(parameter_table(alloc))
-        _atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
+        atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()
         sheets = workbook_sheets(alloc, lang)
-        _atomic_write(p, lambda t: write_workbook(t, sheets))
+        atomic_write(p, lambda t: write_workbook(t, sheets))
     return p
 
 
@@ -907,6 +921,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     sheets : sequence of Sheet
         The worksheets, in order.
     """
+    # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -1412,10 +1427,10 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
             "municipalities": records,
         }
         text = json.dumps(data, indent=2, ensure_ascii=False)
-        _atomic_write(p, lambda t: _write_text(t, text))
+        atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
-        _atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
-        _atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
+        atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()
 
@@ -1424,5 +1439,5 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
                 frame.to_excel(xw, sheet_name="requests")
                 params.to_excel(xw, sheet_name="parameters", index=False)
 
-        _atomic_write(p, write_xlsx)
+        atomic_write(p, write_xlsx)
     return p

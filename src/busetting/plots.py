@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from busetting._exceptions import InputError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,6 +46,7 @@ HINT = 'plots need matplotlib: pip install "busetting[plots]"'
 
 @functools.cache
 def _notebook_figure_class() -> type[Figure]:
+    # matplotlib is optional (the plots extra) and slow to load: imported at the first figure
     try:
         from matplotlib.figure import Figure
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -63,8 +67,6 @@ def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
 
 def _numbers(alloc: Allocation) -> pd.DataFrame:
     if alloc.requests is None:
-        from busetting._exceptions import InputError
-
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests "
             f"to plot: {alloc.message}"
@@ -246,8 +248,6 @@ def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
 
 def figure_png(fig: Any) -> bytes:
     """PNG bytes of a figure, with no timestamp or software tag (deterministic)."""
-    import io
-
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
@@ -301,38 +301,76 @@ def map_svg(
     """
     if not points:
         return ""
-    lons = np.array([p.lon for p in points])
-    lats = np.array([p.lat for p in points])
-    k = math.cos(math.radians(float(lats.min() + lats.max()) / 2))
-    pad = 30.0
-    span_x = max(float(lons.max() - lons.min()) * k, 0.5)
-    span_y = max(float(lats.max() - lats.min()), 0.5)
-    scale = (width - 2 * pad) / max(span_x, span_y * 0.8)
-    height = int(span_y * scale + 2 * pad + 40 + 30)
-    top = max(1, max(p.request for p in points))
-    rmax = 26.0 if len(points) > 60 else 34.0
-
-    def radius(v: int) -> float:
-        return rmax * math.sqrt(v / top)
-
-    def xy(p: MapPoint) -> tuple[float, float]:
-        return (
-            pad + (p.lon - float(lons.min())) * k * scale,
-            pad + 40 + (float(lats.max()) - p.lat) * scale,
-        )
-
+    view = _MapView.fit(points, width)
     e = html.escape
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="map" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {view.height}" width="{width}" height="{view.height}" '
         f'aria-label="{e(title)}">',
         f"<title>{e(title)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f4f8fb"/>',
+        f'<rect x="0" y="0" width="{width}" height="{view.height}" fill="#f4f8fb"/>',
     ]
-    # the largest first, so the small ones stay visible on top; the minors over them all
+    parts += _map_circles(points, view)
+    parts += _map_legend(view, legend)
+    parts.append(
+        f'<text x="{view.pad:.0f}" y="24" font-size="15" font-weight="600" fill="#222">'
+        f"{e(title)}</text></svg>"
+    )
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class _MapView:
+    """The map's projection and the circle scale: where a point goes and how big it is."""
+
+    width: int
+    height: int
+    pad: float
+    lon_min: float
+    lat_max: float
+    k: float
+    scale: float
+    top: int
+    rmax: float
+
+    @classmethod
+    def fit(cls, points: Sequence[MapPoint], width: int) -> _MapView:
+        lons = np.array([p.lon for p in points])
+        lats = np.array([p.lat for p in points])
+        k = math.cos(math.radians(float(lats.min() + lats.max()) / 2))
+        pad = 30.0
+        span_x = max(float(lons.max() - lons.min()) * k, 0.5)
+        span_y = max(float(lats.max() - lats.min()), 0.5)
+        scale = (width - 2 * pad) / max(span_x, span_y * 0.8)
+        return cls(
+            width=width,
+            height=int(span_y * scale + 2 * pad + 40 + 30),
+            pad=pad,
+            lon_min=float(lons.min()),
+            lat_max=float(lats.max()),
+            k=k,
+            scale=scale,
+            top=max(1, max(p.request for p in points)),
+            rmax=26.0 if len(points) > 60 else 34.0,
+        )
+
+    def radius(self, v: int) -> float:
+        return self.rmax * math.sqrt(v / self.top)
+
+    def xy(self, p: MapPoint) -> tuple[float, float]:
+        return (
+            self.pad + (p.lon - self.lon_min) * self.k * self.scale,
+            self.pad + 40 + (self.lat_max - p.lat) * self.scale,
+        )
+
+
+def _map_circles(points: Sequence[MapPoint], view: _MapView) -> list[str]:
+    """The requests' circles, the largest first (the small stay visible), then the minors'."""
+    e = html.escape
+    parts = []
     ordered = sorted(points, key=lambda q: (-q.request, q.municipality_id))
     for p in ordered:
-        x, y = xy(p)
+        x, y = view.xy(p)
         if p.request <= 0:
             parts.append(
                 f'<circle class="m zero" data-id="{e(p.municipality_id)}" cx="{x:.1f}" '
@@ -341,29 +379,35 @@ def map_svg(
             continue
         parts.append(
             f'<circle class="m" data-id="{e(p.municipality_id)}" cx="{x:.1f}" cy="{y:.1f}" '
-            f'r="{max(1.6, radius(p.request)):.2f}" fill="#1f5f8b" fill-opacity="0.45" '
+            f'r="{max(1.6, view.radius(p.request)):.2f}" fill="#1f5f8b" fill-opacity="0.45" '
             f'stroke="#14415f" stroke-width="0.6"><title>{e(p.label)}</title></circle>'
         )
     for p in ordered:
         if p.minors > 0 and p.request > 0:
-            x, y = xy(p)
+            x, y = view.xy(p)
             parts.append(
                 f'<circle class="em" cx="{x:.1f}" cy="{y:.1f}" '
-                f'r="{max(1.4, radius(p.minors)):.2f}" fill="#d9822b" fill-opacity="0.95">'
+                f'r="{max(1.4, view.radius(p.minors)):.2f}" fill="#d9822b" fill-opacity="0.95">'
                 f"<title>{e(p.label)}</title></circle>"
             )
-    # legend, bottom right: three reference circles and the two colours
-    steps = _nice_steps(top)
+    return parts
+
+
+def _map_legend(view: _MapView, legend: tuple[str, str]) -> list[str]:
+    """The legend, bottom right: three reference circles and the two colours."""
+    e = html.escape
+    width, rmax = view.width, view.rmax
+    steps = _nice_steps(view.top)
     ref = [steps[-1]]
     for v in reversed(steps):
         if v * 6 <= ref[-1] and len(ref) < 3:
             ref.append(v)
     ref.reverse()
     lx = width - 40 - rmax
-    ly = height - 70
-    parts.append('<g class="legend" font-size="11" fill="#333">')
+    ly = view.height - 70
+    parts = ['<g class="legend" font-size="11" fill="#333">']
     for v in ref:
-        r = radius(v)
+        r = view.radius(v)
         parts.append(
             f'<circle cx="{lx:.1f}" cy="{ly - r:.1f}" r="{r:.2f}" fill="none" '
             f'stroke="#14415f" stroke-width="0.8"/>'
@@ -380,11 +424,7 @@ def map_svg(
         f'<text x="{width - 190:.1f}" y="{ly + 46:.1f}">{e(legend[1])}</text>'
     )
     parts.append("</g>")
-    parts.append(
-        f'<text x="{pad:.0f}" y="24" font-size="15" font-weight="600" fill="#222">'
-        f"{e(title)}</text></svg>"
-    )
-    return "".join(parts)
+    return parts
 
 
 def _nice_steps(top: int) -> list[int]:

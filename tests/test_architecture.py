@@ -136,7 +136,7 @@ def test_every_public_attribute_is_in_all() -> None:
     assert not public - set(busetting.__all__), "public attributes missing from __all__"
 
 
-DOCUMENTED_MODULES = ("datasets", "io", "schemas")
+DOCUMENTED_MODULES = ("datasets", "io", "schemas", "testing")
 """Modules of ``__all__`` documented by their members in docs/api.md."""
 
 

@@ -18,7 +18,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 (<Status.OPTIMAL: 'optimal'>, {'0301': 83, '1103': 17, '1151': 0})
 """
 
-from busetting import datasets, io, schemas
+from busetting import datasets, io, schemas, testing
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
 from busetting._calibrate import Calibration, calibrate, out_of_sample
@@ -91,6 +91,7 @@ __all__ = [
     "scenarios",
     "schemas",
     "sensitivity",
+    "testing",
     "uncertainty",
     "verify",
     "write_change_report",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,7 +13,10 @@ from busetting._methods import DIVISOR_METHODS, Method
 from busetting._solvers.threshold import UNBOUNDED
 from busetting._status import Shortfall
 
-__all__ = ["Bounds", "diagnose_bounds"]
+if TYPE_CHECKING:
+    from busetting._model import Problem
+
+__all__ = ["Bounds", "count_noun", "crossed_bounds", "diagnose_bounds"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -150,4 +155,39 @@ def diagnose_bounds(
                         needed,
                     )
                 )
+    return tuple(out)
+
+
+def crossed_bounds(
+    problem: Problem, bounds: Bounds, source: Sequence[str]
+) -> tuple[Shortfall, ...]:
+    """Municipalities whose lower bound is above their upper bound (a cap below ``min``, or
+    ``minors_min`` above what the request may reach)."""
+    out = []
+    top = bounds.effective_upper()
+    for j, r in enumerate(bounds.minors_rows.tolist()):
+        low = int(bounds.minors_lower[j])
+        if low > top[r]:
+            m = problem.municipalities[r]
+            why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
+                    f"limit {int(top[r])} ({why})",
+                    low,
+                    int(top[r]),
+                )
+            )
+    for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
+        m = problem.municipalities[i]
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} above its "
+                f"{source[i] or 'upper bound'} {int(bounds.upper[i])}",
+                int(bounds.lower[i]),
+                int(bounds.upper[i]),
+            )
+        )
     return tuple(out)

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from busetting._allocate import _bounds
 from busetting._criteria import Key, build_key
+from busetting._feasibility import effective_bounds as _bounds
 from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
 
 if TYPE_CHECKING:

@@ -40,9 +40,10 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from busetting._allocate import _bounds, allocate
+from busetting._allocate import allocate
 from busetting._criteria import build_key
 from busetting._exceptions import InputError
+from busetting._feasibility import effective_bounds as _bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
 from busetting._model import Municipality, Need, Problem
 from busetting._result import Allocation

@@ -152,10 +152,12 @@ def _rules_requests(
 ) -> tuple[np.ndarray | None, RulesCertificate | None]:
     """The requests from the exact rules path, verified like ``allocate`` verifies them, or
     ``(None, None)`` when ``allocate`` should decide (diagnosis, unsupported rules, budget)."""
-    from busetting._allocate import _bounds, _crossed, _verify
+    from busetting._allocate import verify_solution as _verify
     from busetting._constrained import diagnose_rules, plan_rules
     from busetting._criteria import build_key
+    from busetting._diagnose import crossed_bounds as _crossed
     from busetting._diagnose import diagnose_bounds
+    from busetting._feasibility import effective_bounds as _bounds
     from busetting._solvers import lagrange
 
     key = build_key(problem, "requests")

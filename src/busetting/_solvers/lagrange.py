@@ -887,10 +887,11 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     (its own plain dynamic programme) for a better solution. Nothing is taken on trust from
     the solver but the multipliers.
     """
-    from busetting._allocate import _bounds, _verify
+    from busetting._allocate import verify_solution as _verify
     from busetting._constrained import plan_rules
     from busetting._criteria import build_key
     from busetting._exceptions import BusettingError
+    from busetting._feasibility import effective_bounds as _bounds
 
     method = Method(cert.method)
     key = build_key(problem, "requests")

@@ -35,7 +35,7 @@ from busetting._feasibility import effective_bounds, raise_for_violations, viola
 from busetting._limits import check_limits, check_program_limits
 from busetting._methods import Method, objective, parse_method, tie_rule, unit_cost
 from busetting._model import Problem
-from busetting._result import Allocation, Matrix
+from busetting._result import Allocation, Labels, Matrix
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
@@ -258,7 +258,7 @@ class Outcome:
     version: str | None = None  # None: the registry's version of ``solver``
     x: IntArray | None = None
     m: IntArray | None = None
-    binding: Sequence[str] = ()  # empty: no labels
+    binding: Labels | None = None  # the labels, computed when first read
     requests_objective: float | None = None
     minors_objective: float | None = None
     penalty: float = 0.0
@@ -603,7 +603,7 @@ def _separable_outcome(
         version,
         x=xs.x,
         m=run.full_minors(ms.x),
-        binding=_binding(run, run.bounds.lower if lower is None else lower, xs),
+        binding=functools.partial(_binding, run, run.bounds.lower if lower is None else lower, xs),
         requests_objective=objective(run.method, xs.x, key.targets),
         minors_objective=objective(run.method, ms.x, mkey.targets),
         certificate=_certificates(run, xs, ms) if certified else (),
@@ -690,7 +690,7 @@ def _rules_outcome(
         version,
         x=x,
         m=m_full,
-        binding=_rules_binding(run, x, m_full),
+        binding=functools.partial(_rules_binding, run, x, m_full),
         requests_objective=objective(run.method, x, run.key.targets),
         minors_objective=objective(run.method, m, run.mkey.targets),
         penalty=penalty_value(x, run.rules.spec),
@@ -795,7 +795,7 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
         minors_targets=minors_targets,
         contributions=Matrix(key.contributions, tuple(c.name for c in key.criteria)),
         minors_contributions=Matrix(minors_contributions, tuple(c.name for c in mkey.criteria)),
-        binding=outcome.binding or ("",) * n,
+        binding=("",) * n if outcome.binding is None else outcome.binding,
         objective=outcome.objective,
         requests_objective=outcome.requests_objective,
         minors_objective=outcome.minors_objective,

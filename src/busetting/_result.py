@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Allocation",
     "Certificate",
+    "Labels",
     "Matrix",
     "RulesCertificate",
     "Shortfall",
@@ -54,7 +55,10 @@ class Matrix:
     columns: tuple[str, ...]
 
 
-Raw = NDArray[Any] | Sequence[str] | Matrix
+Labels = Callable[[], Sequence[str]]
+"""The ``binding`` labels, computed only when read (the numbers never need them)."""
+
+Raw = NDArray[Any] | Sequence[str] | Matrix | Labels
 """A column of an :class:`Allocation` as the solve produced it, before pandas."""
 
 
@@ -92,6 +96,12 @@ def _series(name: str, dtype: Any = None) -> Callable[[Allocation, Any], pd.Seri
         return series
 
     return build
+
+
+def _labels(alloc: Allocation, labels: Sequence[str] | Labels) -> pd.Series:
+    values = labels() if callable(labels) else labels
+    series: pd.Series = pd.Series(values, index=alloc._index, name="binding", dtype=object)
+    return series
 
 
 def _frame(alloc: Allocation, table: Matrix) -> pd.DataFrame:
@@ -141,7 +151,7 @@ class Allocation:
     minors_targets: _Pandas[pd.Series] = _Pandas(_series("minors_target"))
     contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
     minors_contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
-    binding: _Pandas[pd.Series] = _Pandas(_series("binding", object))
+    binding: _Pandas[pd.Series] = _Pandas(_labels)
     objective: float | None
     requests_objective: float | None
     minors_objective: float | None

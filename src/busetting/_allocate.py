@@ -50,7 +50,16 @@ from busetting._status import (
 )
 from busetting._version import __version__
 
-__all__ = ["Outcome", "Route", "Run", "allocate", "choose_route", "diagnose", "fingerprint"]
+__all__ = [
+    "Outcome",
+    "Route",
+    "Run",
+    "allocate",
+    "choose_route",
+    "diagnose",
+    "fingerprint",
+    "verify_solution",
+]
 
 IntArray = NDArray[np.int64]
 

@@ -301,13 +301,15 @@ class Allocation:
         ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
         Returns an :class:`~busetting._explain.Explanation`; ``str()`` of it is the text.
         """
+        # the documented delegator (docs/architecture.md): the result hands over to the layer
+        # that explains it, imported when asked for
         from busetting._explain import explain
 
         return explain(self, municipality_id, language=language)  # type: ignore[arg-type]
 
     def explain_frame(self) -> pd.DataFrame:
         """Every municipality's explanation as one tidy row."""
-        from busetting._explain import explain_frame
+        from busetting._explain import explain_frame  # the documented delegator, as above
 
         return explain_frame(self)
 
@@ -324,7 +326,7 @@ class Allocation:
         ``language``: ``"nb"`` (bokmål, the default for the Norway data) or ``"en"``;
         ``county``: one county's letter-ready view. See :func:`busetting._report.write_report`.
         """
-        from busetting._report import write_report
+        from busetting._report import write_report  # the documented delegator, as above
 
         return write_report(self, path, plots=plots, language=language, county=county)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -565,3 +567,12 @@ def test_a_replaced_column_is_kept_as_given() -> None:
     changed = dataclasses.replace(alloc, minors=zero)
     assert changed.minors is zero
     assert changed.requests.tolist() == alloc.requests.tolist()
+
+
+def test_an_allocation_pickles_with_its_columns_built() -> None:
+    alloc = bs.allocate(_toy())
+    again = pickle.loads(pickle.dumps(alloc))
+    assert again.requests.tolist() == alloc.requests.tolist()
+    assert again.binding.tolist() == alloc.binding.tolist()
+    assert list(again.contributions.columns) == ["population"]
+    assert copy.deepcopy(alloc).minors_targets.equals(alloc.minors_targets)

@@ -172,6 +172,13 @@ class Allocation:
         """The municipality ids (``municipality_id``), the index of every column."""
         return pd.Index(self.problem.ids, name="municipality_id")
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (and copy) the pandas form of every column, never a pending computation."""
+        state = dict(self.__dict__)
+        for f in dataclasses.fields(self):
+            state[f.name] = getattr(self, f.name)
+        return state
+
     # -- status ------------------------------------------------------------------------------
 
     @property

@@ -141,6 +141,11 @@ class Allocation:
     runtime : float
         Seconds, validation to verification.
     problem : Problem
+
+    Notes
+    -----
+    ``allocate`` passes numpy arrays; each pandas column (``requests`` to ``binding``) is
+    built on first read and kept, so a caller pays only for the columns it reads.
     """
 
     status: Status

@@ -185,20 +185,20 @@ def crossed_bounds(
     ``minors_min`` above what the request may reach)."""
     out = []
     top = bounds.effective_upper()
-    for j, r in enumerate(bounds.minors_rows.tolist()):
-        low = int(bounds.minors_lower[j])
-        if low > top[r]:
-            m = problem.municipalities[r]
-            why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
-            out.append(
-                Shortfall(
-                    "minors",
-                    f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
-                    f"limit {int(top[r])} ({why})",
-                    low,
-                    int(top[r]),
-                )
+    over = np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows])
+    for j in over.tolist():
+        r, low = int(bounds.minors_rows[j]), int(bounds.minors_lower[j])
+        m = problem.municipalities[r]
+        why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
+        out.append(
+            Shortfall(
+                "minors",
+                f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
+                f"limit {int(top[r])} ({why})",
+                low,
+                int(top[r]),
             )
+        )
     for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
         m = problem.municipalities[i]
         out.append(

@@ -13,8 +13,12 @@ range; see ``docs/limits.md``.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from typing import Any
+
+import numpy as np
 
 from busetting._exceptions import InputError
 from busetting._model import Problem
@@ -36,6 +40,21 @@ MAX_INDICATOR = 1e15
 """Largest indicator value accepted (values must also be finite and >= 0)."""
 
 _COUNT_FIELDS = ("population", "min", "max", "fixed", "minors_capacity", "minors_min")
+_counts = operator.attrgetter(*_COUNT_FIELDS)
+
+
+def _inside(problem: Problem) -> bool:
+    """Whether every value is inside the limits: one pass for the common case, where the
+    records of :func:`limit_failures` are not needed."""
+    ms = problem.municipalities
+    counts = itertools.chain(
+        (problem.total, problem.minors),
+        (problem.rules.county_totals or {}).values(),
+        (v for row in map(_counts, ms) for v in row if v is not None),
+    )
+    levels = np.fromiter(itertools.chain.from_iterable(m.indicators.values() for m in ms), float)
+    # NaN fails both comparisons, so it is outside too
+    return max(counts) <= MAX_PERSONS and bool(((levels >= 0) & (levels <= MAX_INDICATOR)).all())
 
 
 def _failure(mid: str | None, column: str, value: Any, reason: str) -> dict[str, Any]:
@@ -44,6 +63,8 @@ def _failure(mid: str | None, column: str, value: Any, reason: str) -> dict[str,
 
 def limit_failures(problem: Problem) -> list[dict[str, Any]]:
     """One failure record per value of ``problem`` outside the documented limits."""
+    if _inside(problem):
+        return []
     out: list[dict[str, Any]] = []
     persons = f"must be at most {MAX_PERSONS:,} persons (the documented limit)"
     for name, value in (("total", problem.total), ("minors", problem.minors)):

@@ -5,6 +5,9 @@ variable is set) are both deterministic (``derandomize``, no example database) a
 local run is reproducible and never stops to shrink a case found by chance; ``explore``
 searches widely with random seeds (``HYPOTHESIS_PROFILE=explore pytest``) and ``slow`` is for
 the long fuzzing runs (``HYPOTHESIS_PROFILE=slow pytest -m slow``).
+
+The longest tests run first (:data:`LONGEST_FIRST`): under xdist a long test that starts last
+keeps one worker busy while the other has nothing left to do.
 """
 
 from __future__ import annotations
@@ -40,6 +43,21 @@ settings.register_profile(
     "slow", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+LONGEST_FIRST = (
+    "tests/test_rules.py::test_rules_hold_on_random_instances",
+    "tests/test_explain.py::test_contributions_sum_to_the_target_in_any_explanation",
+    "tests/test_feasibility.py::test_verify_against_the_oracle_on_random_small_problems",
+    "tests/test_notebook.py::test_the_county_analyst_notebook_runs_and_its_plots_are_images",
+    "tests/test_calibrate.py::test_cli_calibrate",
+)
+"""The tests of more than 5 CPU seconds (measured on 2 cores, issue 19), longest first."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the :data:`LONGEST_FIRST` tests to the front; the rest keep their order."""
+    rank = {name: k for k, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("[")[0], len(rank)))
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import busetting as bs
+from busetting._allocate import Route, Run, _prepare, choose_route
 from busetting._methods import TIE_RULE
 from busetting.testing import assert_valid_allocation
 
@@ -488,3 +493,86 @@ def test_minors_cannot_go_where_a_zero_target_holds_the_request(solver: str) -> 
     alloc = bs.allocate(p, solver=solver)
     assert alloc.status == "optimal"
     assert alloc.requests.tolist() == [3, 0, 0] and alloc.minors.tolist() == [3, 0, 0]
+
+
+# -- the pipeline: run, route and reason, one Allocation ---------------------------------------
+
+
+def _run(problem: bs.Problem, solver: str | None = None) -> Run:
+    return _prepare(problem, "webster", solver, None, 0.0)
+
+
+def _county_ms(n: int = 3) -> list[bs.Municipality]:
+    return [
+        M(municipality_id=f"000{i + 1}", name=f"K{i + 1}", population=100 * (i + 1), county="F")
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("problem", "solver", "route", "reason"),
+    [
+        (_p([M(municipality_id="0001", name="A", population=1, max=1)], 2), None,
+         Route.DIAGNOSED, "the feasibility diagnosis failed before any solve"),
+        (_toy(), None, Route.THRESHOLD, "bounds only, and the minors of the independent "
+         "threshold solutions fit inside the requests, so together they are optimal"),
+        (_toy(), "threshold", Route.THRESHOLD, "solver='threshold' was requested"),
+        (_toy(), "cbc", Route.PROGRAM, "solver='cbc' was requested"),
+        (_p(_county_ms(), 30, rules=bs.Rules(granularity=5)), "threshold", Route.REFUSED,
+         "solver='threshold' was requested"),
+        (_p(_county_ms(), 30, rules=bs.Rules(granularity=5)), None, Route.RULES_PATH,
+         "the rules (granularity 5) take the exact rules path"),
+        (_p(_county_ms(), 30, rules=bs.Rules(granularity=5)), "highs", Route.RULES_PROGRAM,
+         "solver='highs' was requested"),
+    ],
+)  # fmt: skip
+def test_the_route_and_its_reason(
+    problem: bs.Problem, solver: str | None, route: Route, reason: str
+) -> None:
+    assert choose_route(_run(problem, solver)) == (route, reason)
+
+
+def test_penalised_county_totals_go_to_the_rules_program_with_the_reason() -> None:
+    rules = bs.Rules(county_totals={"F": 20}, county_penalty=1.0)
+    route, reason = choose_route(_run(_p(_county_ms(), 30, rules=rules)))
+    assert route is Route.RULES_PROGRAM
+    assert reason.endswith("need the integer program (penalised county totals are not separable)")
+
+
+def test_the_reason_of_the_allocation_is_the_reason_of_the_route() -> None:
+    problem = _p(_county_ms(), 30, rules=bs.Rules(granularity=5))
+    alloc = bs.allocate(problem)
+    assert (alloc.solver, alloc.solver_reason) == ("lagrange", choose_route(_run(problem))[1])
+
+
+def test_a_threshold_route_hands_coupled_minors_to_the_program_and_says_why() -> None:
+    route, _ = choose_route(_run(_coupled()))
+    alloc = bs.allocate(_coupled())
+    assert route is Route.THRESHOLD and alloc.solver == "cbc"
+    assert alloc.solver_reason.startswith("the minors of the independent threshold solutions")
+
+
+def test_the_columns_are_built_on_first_read_and_kept() -> None:
+    alloc = bs.allocate(_toy())
+    assert alloc.requests is alloc.requests and alloc.binding is alloc.binding
+    assert alloc.requests.name == "request" and alloc.requests.dtype == np.int64
+    assert alloc.requests.index.name == "municipality_id"
+    assert list(alloc.contributions.columns) == ["population"]
+    assert alloc.minors_targets.name == "minors_target"
+
+
+def test_a_replaced_column_is_kept_as_given() -> None:
+    alloc = bs.allocate(_toy())
+    zero = pd.Series(0, index=alloc.requests.index, name="minors")
+    changed = dataclasses.replace(alloc, minors=zero)
+    assert changed.minors is zero
+    assert changed.requests.tolist() == alloc.requests.tolist()
+
+
+def test_an_allocation_pickles_with_its_columns_built() -> None:
+    alloc = bs.allocate(_toy())
+    again = pickle.loads(pickle.dumps(alloc))
+    assert again.requests.tolist() == alloc.requests.tolist()
+    assert again.binding.tolist() == alloc.binding.tolist()
+    assert list(again.contributions.columns) == ["population"]
+    assert copy.deepcopy(alloc).minors_targets.equals(alloc.minors_targets)

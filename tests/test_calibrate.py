@@ -88,10 +88,10 @@ def test_the_embedded_history_beats_the_population_baseline() -> None:
 
 def test_cli_calibrate() -> None:
     out, err = io.StringIO(), io.StringIO()
-    argv = ["calibrate", "--year", "2023", "--criteria", "previous_request,capacity,spread"]
+    argv = ["calibrate", "--year", "2023", "--criteria", "previous_request,capacity"]
     assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
     text = out.getvalue()
     assert text.startswith("requests 2023 (38,000), indicators from the 2022 history")
     assert "population share" in text and "evaluate 2023" in text
     fitted = text.split("fitted weights:\n")[1].split("loss")[0].split()
-    assert fitted[0::2] == ["previous_request", "capacity", "spread"]
+    assert fitted[0::2] == ["previous_request", "capacity"]

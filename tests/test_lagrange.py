@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import busetting as bs
 from busetting._solvers import lagrange
-from busetting._solvers.lagrange import check_certificate
 from busetting.testing import assert_valid_allocation
 from busetting.testing.strategies import problems
 
@@ -52,7 +51,7 @@ def _same_as_the_integer_program(problem: bs.Problem, method: str) -> None:
         return
     (cert,) = fast.certificate
     assert isinstance(cert, bs.RulesCertificate) and cert.holds
-    check = check_certificate(problem, fast.requests.to_numpy(), fast.minors.to_numpy(), cert)
+    check = bs.check_certificate(problem, fast.requests.to_numpy(), fast.minors.to_numpy(), cert)
     assert check.ok, check.message
 
 
@@ -128,23 +127,23 @@ def test_certificate_check_rejects_a_worse_solution_and_a_forged_gap() -> None:
     alloc = bs.allocate(problem)
     x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
     (cert,) = alloc.certificate
-    assert check_certificate(problem, x, m, cert)
+    assert bs.check_certificate(problem, x, m, cert)
     worse = x.copy()
     big, small = int(np.argmax(x)), int(np.argmin(np.where(x >= 10, x, 10**9)))
     worse[big] += 5
     worse[small] -= 5
     forged = dataclasses.replace(cert, objective=alloc.objective + 1.0)
-    check = check_certificate(problem, worse, m, forged)
+    check = bs.check_certificate(problem, worse, m, forged)
     assert not check.ok
     # a certificate claiming a gap it did not search
     tight = dataclasses.replace(cert, gap=0.0)
     wrong_lambda = dataclasses.replace(tight, lambdas=(("national", cert.lambdas[0][1] + 0.5),))
-    check = check_certificate(problem, x, m, wrong_lambda)
+    check = bs.check_certificate(problem, x, m, wrong_lambda)
     assert not check.ok and "gap" in check.message
     broken = x.copy()
     broken[0] += 1
     broken[1] -= 1
-    assert not check_certificate(problem, broken, m, cert).ok
+    assert not bs.check_certificate(problem, broken, m, cert).ok
 
 
 def test_a_search_over_budget_falls_back_to_the_integer_program(

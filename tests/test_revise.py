@@ -328,8 +328,9 @@ def test_when_the_need_is_cut_no_request_exceeds_its_decision(
         else:
             floor += s if i in decisions else max(s, m.min or 0)
             commitment += max(decisions.get(i, int(alloc.requests[i])), s)
-    assume(floor < commitment)
-    total = data.draw(st.integers(max(floor, p.minors), commitment - 1), label="total")
+    lowest = max(floor, p.minors)  # a cut never goes below the minors need
+    assume(lowest < commitment)
+    total = data.draw(st.integers(lowest, commitment - 1), label="total")
     rev = bs.revise(alloc, decisions=decisions, settled=settled, total=total)
     assert rev.direction == "down"
     if not minors:  # without rules a cut is feasible whenever the need covers the floors
@@ -349,6 +350,21 @@ def test_when_the_need_is_cut_no_request_exceeds_its_decision(
         else:
             assert new[i] <= max(int(alloc.requests[i]), s)  # nobody is raised in a cut
     assert_valid_allocation(rev.allocation.problem, rev.allocation)
+
+
+def test_no_cut_goes_below_the_minors_need() -> None:
+    # The case the property above drew when the minors need was the whole commitment (one
+    # municipality asked for 1, a minor): no cut exists, the test must skip it (it used to
+    # fail drawing a total from an empty range, then shrink for minutes), and revise refuses.
+    p = bs.Problem(
+        municipalities=[bs.Municipality(municipality_id="0001", name="K1", population=1)],
+        criteria={"population": 1.0},
+        need=bs.Need(total=1, minors=1),
+    )
+    alloc = bs.allocate(p)
+    assert alloc.requests.tolist() == [1] and alloc.minors.tolist() == [1]
+    with pytest.raises(bs.InputError, match=r"at least the minors need \(1\)"):
+        bs.revise(alloc, total=0)
 
 
 @given(

@@ -67,7 +67,8 @@ def test_each_rule_equals_brute_force(name: str, data: st.DataObject, method: st
         assert alloc.status == "infeasible" and alloc.diagnosis
         return
     assert not shortfalls, shortfalls
-    for solver in (None, *MILP):
+    # one integer-program backend per example (test_cbc_and_highs_agree_with_rules compares them)
+    for solver in (None, data.draw(st.sampled_from(MILP))):
         alloc = bs.allocate(problem, method=method, solver=solver)
         assert alloc.status == "optimal", alloc.message
         assert_valid_allocation(problem, alloc)
@@ -90,7 +91,7 @@ def test_each_rule_equals_brute_force(name: str, data: st.DataObject, method: st
 def test_rules_hold_on_random_instances(
     data: st.DataObject, method: str, g: int, k: int, kg: int, hosts: int | None
 ) -> None:
-    problem = data.draw(problems(max_size=25, max_total=600, method=method))
+    problem = data.draw(problems(max_size=15, max_total=400, method=method))
     problem = problem.with_rules(
         granularity=g, min_request=k, minors_min_group=kg, max_minors_hosts=hosts
     )

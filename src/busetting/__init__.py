@@ -18,10 +18,11 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 (<Status.OPTIMAL: 'optimal'>, {'0301': 83, '1103': 17, '1151': 0})
 """
 
-from busetting import datasets, io, schemas
+from busetting import datasets, io, schemas, testing
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
 from busetting._calibrate import Calibration, calibrate, out_of_sample
+from busetting._certificate import check_certificate
 from busetting._compare import compare
 from busetting._counties import (
     county_drafts,
@@ -39,7 +40,6 @@ from busetting._report import write_report
 from busetting._result import Allocation
 from busetting._revise import Revision, revise, scenarios, sensitivity, uncertainty
 from busetting._solvers import available_solvers
-from busetting._solvers.lagrange import check_certificate
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting._version import __version__
 
@@ -91,6 +91,7 @@ __all__ = [
     "scenarios",
     "schemas",
     "sensitivity",
+    "testing",
     "uncertainty",
     "verify",
     "write_change_report",

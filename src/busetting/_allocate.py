@@ -1,45 +1,103 @@
-"""``allocate``: from a problem to verified integer requests."""
+"""``allocate``: from a problem to verified integer requests.
+
+One run of :func:`allocate` is a pipeline, and the function's body reads as its table of
+contents:
+
+1. :func:`_prepare` builds one frozen :class:`Run` from the arguments (keys, effective bounds,
+   the feasibility diagnosis, the rule plan);
+2. :func:`choose_route` picks the :class:`Route` and says why (``solver_reason``);
+3. one function per route solves and returns an :class:`Outcome`;
+4. :func:`_verify` checks every solved answer with the one feasibility checker;
+5. :func:`_allocation` is the one place an :class:`~busetting._result.Allocation` is built.
+"""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, ParamSpec
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
+from busetting import _constrained  # its functions by module: tests replace them there
+from busetting._constrained import RulePlan
 from busetting._criteria import Key, build_key
-from busetting._diagnose import Bounds, count_noun, diagnose_bounds
+from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._limits import check_limits, check_program_limits
 from busetting._methods import Method, objective, parse_method, tie_rule, unit_cost
-from busetting._model import Problem
-from busetting._result import Allocation
+from busetting._model import Problem, fingerprint
+from busetting._result import Allocation, Labels, Matrix
 from busetting._solvers import SOLVERS, solver_version
-from busetting._solvers.threshold import UNBOUNDED, SeparableSolution, solve_separable
-from busetting._status import OBJECTIVE_TOLERANCE, Certificate, Shortfall, Status, Tie
+from busetting._solvers.lagrange import solve_plan, supports
+from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
+from busetting._solvers.threshold import SeparableSolution, solve_separable
+from busetting._status import (
+    OBJECTIVE_TOLERANCE,
+    Certificate,
+    RulesCertificate,
+    Shortfall,
+    Status,
+    Tie,
+)
 from busetting._version import __version__
 
-__all__ = ["allocate", "diagnose", "fingerprint"]
+__all__ = [
+    "Outcome",
+    "Route",
+    "Run",
+    "allocate",
+    "choose_route",
+    "diagnose",
+    "fingerprint",
+    "verify_solution",
+]
 
 IntArray = NDArray[np.int64]
-_bounds = effective_bounds  # the one home of the effective bounds is busetting._feasibility
-"""Relative tolerance when comparing objective values of two solutions."""
 
 
-def fingerprint(problem: Problem, method: Method | str = "") -> str:
-    """SHA-256 of the canonical JSON of ``problem`` (municipalities sorted, indicator names
-    sorted) and ``method``."""
-    digest = hashlib.sha256(problem.model_dump_json().encode("utf-8"))
-    digest.update(b"\x00method=" + str(method).encode("utf-8"))
-    return digest.hexdigest()
+# -- the run: everything the arguments determine, built once -------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One call of :func:`allocate`: the problem, the parsed method, both keys, the effective
+    bounds and the source of each upper bound, the feasibility diagnosis (empty when an
+    allocation exists), the rule plan (process rules only), the solver asked for, the time
+    limit and the start time."""
+
+    problem: Problem
+    method: Method
+    key: Key
+    mkey: Key
+    bounds: Bounds
+    source: Sequence[str]
+    diagnosis: tuple[Shortfall, ...]
+    plan: RulePlan | None
+    solver: str | None
+    time_limit: float | None
+    started: float
+    fingerprint: str
+
+    @property
+    def rules(self) -> RulePlan:
+        """The rule plan of a problem with process rules (the rules routes only)."""
+        if self.plan is None:  # pragma: no cover - choose_route sends only rules problems
+            raise AssertionError("a rules route was taken by a problem without process rules")
+        return self.plan
+
+    def full_minors(self, m: IntArray) -> IntArray:
+        """The minors of the eligible rows, as one value per municipality (0 elsewhere)."""
+        full = np.zeros(len(self.key.targets), dtype=np.int64)
+        full[self.mkey.rows] = m
+        return full
 
 
 def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
@@ -66,11 +124,65 @@ def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
         )
 
 
+def _diagnosis(
+    problem: Problem, method: Method, key: Key, mkey: Key, bounds: Bounds, source: Sequence[str]
+) -> tuple[tuple[Shortfall, ...], RulePlan | None]:
+    """Every failing constraint group (bounds first, then the process rules) and the rule
+    plan (``None`` without process rules or when the bounds already fail)."""
+    found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
+        bounds, problem.total, problem.minors_total, method
+    )
+    if found or not problem.rules.needs_program:
+        return found, None
+    plan = _constrained.plan_rules(problem, key, mkey, bounds)
+    return _constrained.diagnose_rules(problem, plan, bounds), plan
+
+
+def _prepare(
+    problem: Problem,
+    method: Method | str,
+    solver: str | None,
+    time_limit: float | None,
+    started: float,
+) -> Run:
+    m_ = parse_method(method)
+    key = build_key(problem, "requests")
+    mkey = build_key(problem, "minors")
+    bounds, source = effective_bounds(problem, m_, key, mkey)
+    diagnosis, plan = _diagnosis(problem, m_, key, mkey, bounds, source)
+    return Run(
+        problem,
+        m_,
+        key,
+        mkey,
+        bounds,
+        source,
+        diagnosis,
+        plan,
+        solver,
+        time_limit,
+        started,
+        fingerprint(problem, m_),
+    )
+
+
 def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Shortfall, ...]:
     """Check feasibility without solving: every failing constraint group and its shortfall.
 
     Returns an empty tuple when an allocation exists. The same diagnosis is attached to an
     infeasible :class:`Allocation`.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem to check.
+    method : Method or str
+        The apportionment method (a divisor method holds zero-target municipalities at 0).
+
+    Returns
+    -------
+    tuple of Shortfall
+        Every failing constraint group; empty when an allocation exists.
 
     Examples
     --------
@@ -91,15 +203,86 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     m_ = parse_method(method)
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
-    bounds, source = _bounds(problem, m_, key, mkey)
-    found = _crossed(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, m_
-    )
-    if not found and problem.rules.needs_program:
-        from busetting._constrained import diagnose_rules, plan_rules
+    bounds, source = effective_bounds(problem, m_, key, mkey)
+    return _diagnosis(problem, m_, key, mkey, bounds, source)[0]
 
-        found = diagnose_rules(problem, plan_rules(problem, key, mkey, bounds), bounds)
-    return found
+
+# -- the route and its reason --------------------------------------------------------------
+
+
+class Route(StrEnum):
+    """Where a run goes; :func:`choose_route` decides."""
+
+    DIAGNOSED = "diagnosed"  # infeasible before any solve: no solver runs
+    THRESHOLD = "threshold"  # bounds only: both keys separable, the threshold path
+    PROGRAM = "program"  # bounds only: the coupled integer program
+    REFUSED = "refused"  # solver='threshold' asked for a problem with process rules
+    RULES_PATH = "rules path"  # process rules: the exact rules path (lagrange)
+    RULES_PROGRAM = "rules program"  # process rules: the integer program
+
+
+_FITS = (
+    "bounds only, and the minors of the independent threshold solutions fit inside the "
+    "requests, so together they are optimal"
+)
+
+
+def _rules_words(problem: Problem) -> str:
+    return ", ".join(problem.rules.describe())
+
+
+def choose_route(run: Run) -> tuple[Route, str]:
+    """The route of ``run`` and the reason for it (the allocation's ``solver_reason``).
+
+    A route may still hand over to another when its solve shows it must (the threshold path
+    when the minors do not fit inside the requests, the rules path over its search budget);
+    the outcome then carries the new reason.
+    """
+    requested = f"solver={run.solver!r} was requested"
+    if run.diagnosis:
+        return Route.DIAGNOSED, "the feasibility diagnosis failed before any solve"
+    if run.plan is None:
+        if run.solver is None:
+            return Route.THRESHOLD, _FITS
+        return (Route.THRESHOLD if run.solver == "threshold" else Route.PROGRAM), requested
+    if run.solver is not None:
+        return (Route.REFUSED if run.solver == "threshold" else Route.RULES_PROGRAM), requested
+    words = _rules_words(run.problem)
+    why = supports(run.plan.spec)
+    if why is None:
+        return Route.RULES_PATH, f"the rules ({words}) take the exact rules path"
+    return Route.RULES_PROGRAM, f"the rules ({words}) need the integer program ({why})"
+
+
+# -- the outcome of a route ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a route found: the status and message, the solver that answered and why it was
+    chosen, and (when there is an answer) the requests and minors per municipality with
+    their labels, objective values, certificates and ties; or the diagnosis."""
+
+    status: Status
+    message: str
+    solver: str
+    reason: str
+    version: str | None = None  # None: the registry's version of ``solver``
+    x: IntArray | None = None
+    m: IntArray | None = None
+    binding: Labels | None = None  # the labels, computed when first read
+    requests_objective: float | None = None
+    minors_objective: float | None = None
+    penalty: float = 0.0
+    certificate: tuple[Certificate | RulesCertificate, ...] = ()
+    ties: tuple[Tie, ...] = ()
+    diagnosis: tuple[Shortfall, ...] = ()
+
+    @property
+    def objective(self) -> float | None:
+        if self.requests_objective is None or self.minors_objective is None:
+            return None
+        return self.requests_objective + self.minors_objective + self.penalty
 
 
 _log = logging.getLogger("busetting")
@@ -203,160 +386,108 @@ def allocate(
     started = time.perf_counter()
     _check_args(problem, solver, time_limit)
     check_limits(problem, "allocate")
-    m_ = parse_method(method)
-    key = build_key(problem, "requests")
-    mkey = build_key(problem, "minors")
-    bounds, source = _bounds(problem, m_, key, mkey)
-    common: dict[str, Any] = {
-        "targets": pd.Series(
-            key.targets, index=pd.Index(key.ids, name="municipality_id"), name="target"
-        ),
-        "minors_targets": _full(problem, mkey.rows, mkey.targets, float).rename("minors_target"),
-        "contributions": pd.DataFrame(
-            key.contributions,
-            index=pd.Index(key.ids, name="municipality_id"),
-            columns=[c.name for c in key.criteria],
-        ),
-        "minors_contributions": _full_frame(problem, mkey),
-        "method": m_.value,
-        "fingerprint": fingerprint(problem, m_),
-        "version": __version__,
-        "problem": problem,
-    }
-    diagnosis = _crossed(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, m_
+    run = _prepare(problem, method, solver, time_limit, started)
+    route, reason = choose_route(run)
+    outcome = _ROUTES[route](run, reason)
+    _verify(run, outcome)
+    return _allocation(run, outcome)
+
+
+# -- the routes ----------------------------------------------------------------------------
+
+
+def _diagnosed(run: Run, reason: str) -> Outcome:
+    message = "Infeasible: " + "; ".join(d.message for d in run.diagnosis) + "."
+    return Outcome(
+        Status.INFEASIBLE, message, run.solver or "none", reason, diagnosis=run.diagnosis
     )
-    if not diagnosis and problem.rules.needs_program:
-        from busetting._constrained import diagnose_rules, plan_rules
 
-        plan = plan_rules(problem, key, mkey, bounds)
-        diagnosis = diagnose_rules(problem, plan, bounds)
-        if not diagnosis:
-            return _allocate_rules(
-                problem, common, m_, key, mkey, bounds, source, plan, solver, time_limit, started
-            )
-    if diagnosis:
-        return _unsolved(
-            common,
-            Status.INFEASIBLE,
-            "Infeasible: " + "; ".join(d.message for d in diagnosis) + ".",
-            solver or "none",
-            "the feasibility diagnosis failed before any solve",
-            diagnosis,
-            started,
-        )
 
-    lo, hi = bounds.lower, bounds.upper
-    mlo = bounds.minors_lower
-    mhi = bounds.effective_minors_upper()
-    xs = ms = None
-    if solver in (None, "threshold"):
-        xs = solve_separable(m_, key.targets, lo, hi, problem.total, key.exact_targets)
-        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets)
-        over = np.flatnonzero(ms.x > xs.x[mkey.rows])
-        if len(over) == 0:
-            reason = (
-                "bounds only, and the minors of the independent threshold solutions fit "
-                "inside the requests, so together they are optimal"
-                if solver is None
-                else "solver='threshold' was requested"
-            )
-            return _finish(
-                problem,
-                common,
-                m_,
-                "threshold",
-                reason,
-                bounds,
-                source,
-                key,
-                mkey,
-                xs,
-                ms,
-                Status.OPTIMAL,
-                "optimal (threshold path, certified)",
-                certified=True,
-                started=started,
-            )
-        if solver == "threshold":
-            rows = mkey.rows[over]
-            first = int(over[0])
-            example = (
-                f"{key.ids[int(rows[0])]}: {int(ms.x[first])} minors, "
-                f"{int(xs.x[int(rows[0])])} requests"
-            )
-            return _unsolved(
-                common,
-                Status.ERROR,
-                "The threshold path cannot solve this problem: its minors solution exceeds the "
-                f"requests of {count_noun(len(over), 'municipality')} (e.g. {example}); use "
-                "solver=None or "
-                "solver='cbc'.",
-                "threshold",
-                "solver='threshold' was requested",
-                (),
-                started,
-            )
-        backend = "cbc"
-        reason = (
-            f"the minors of the independent threshold solutions exceed the requests of "
-            f"{count_noun(len(over), 'municipality')}, so the coupled problem goes to the "
-            "integer program"
-        )
-    else:
-        backend = solver
-        reason = f"solver={solver!r} was requested"
-
-    from busetting._solvers.milp import KeySpec, solve_milp
-
-    check_program_limits(problem, backend)
-    if ms is None:
-        ms = solve_separable(m_, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets)
-    # a feasible start: the minors key's own optimum, and the requests' optimum above it
-    m_full = np.zeros(len(lo), dtype=np.int64)
-    m_full[mkey.rows] = ms.x
-    start_lo = np.maximum(lo, m_full)
-    if int(start_lo.sum()) <= problem.total:
-        start_x = solve_separable(m_, key.targets, start_lo, hi, problem.total, key.exact_targets).x
-    else:
-        start_x = start_lo
-    outcome = solve_milp(
-        KeySpec(m_, key.targets, lo, bounds.effective_upper(), problem.total),
-        KeySpec(m_, mkey.targets, mlo, mhi, problem.minors_total),
-        mkey.rows,
-        backend=backend,
-        time_limit=time_limit,
-        start_x=start_x,
-        start_m=ms.x,
-        started=started,
-    )
-    if outcome.x is None or outcome.m is None:
-        return _unsolved(
-            common,
-            outcome.status,
-            outcome.message,
-            backend,
-            reason,
-            (),
-            started,
-            version=outcome.solver_version,
-        )
-    # Canonical form among equal optima: the requests' tie rule given the minors, then the
-    # minors' tie rule given the requests. Each step is optimal given the other, so the
-    # objective cannot rise; a fall would mean the solver's answer was not optimal.
-    _verify(problem, bounds, outcome.x, _minors_full(len(lo), mkey.rows, outcome.m), backend, m_)
-    raw = objective(m_, outcome.x, key.targets) + objective(m_, outcome.m, mkey.targets)
-    m_full = _minors_full(len(lo), mkey.rows, outcome.m)
-    xs = solve_separable(
-        m_, key.targets, np.maximum(lo, m_full), hi, problem.total, key.exact_targets
-    )
+def _threshold(run: Run, reason: str) -> Outcome:
+    """Both keys by the threshold path; certified when the minors fit inside the requests.
+    Otherwise the coupled problem goes to the integer program (or, when the threshold path
+    was asked for, it is an error)."""
+    p, m_, key, mkey, bounds = run.problem, run.method, run.key, run.mkey, run.bounds
+    xs = solve_separable(m_, key.targets, bounds.lower, bounds.upper, p.total, key.exact_targets)
     ms = solve_separable(
         m_,
         mkey.targets,
-        mlo,
-        np.minimum(mhi, xs.x[mkey.rows]),
-        problem.minors_total,
+        bounds.minors_lower,
+        bounds.effective_minors_upper(),
+        p.minors_total,
         mkey.exact_targets,
+    )
+    over = np.flatnonzero(ms.x > xs.x[mkey.rows])
+    if len(over) == 0:
+        return _separable_outcome(
+            run, xs, ms, Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason
+        )
+    where = count_noun(len(over), "municipality")
+    if run.solver is None:
+        return _program(
+            run,
+            f"the minors of the independent threshold solutions exceed the requests of {where}, "
+            "so the coupled problem goes to the integer program",
+            backend="cbc",
+        )
+    row = int(mkey.rows[over[0]])
+    example = f"{key.ids[row]}: {int(ms.x[int(over[0])])} minors, {int(xs.x[row])} requests"
+    message = (
+        "The threshold path cannot solve this problem: its minors solution exceeds the "
+        f"requests of {where} (e.g. {example}); use solver=None or solver='cbc'."
+    )
+    return Outcome(Status.ERROR, message, "threshold", reason)
+
+
+def _program(run: Run, reason: str, backend: str | None = None) -> Outcome:
+    """The coupled integer program (bounds only), polished to the canonical optimum."""
+    backend = backend or run.solver or "cbc"
+    p, m_, key, mkey, bounds = run.problem, run.method, run.key, run.mkey, run.bounds
+    check_program_limits(p, backend)
+    mhi = bounds.effective_minors_upper()
+    ms = solve_separable(
+        m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
+    )
+    # a feasible start: the minors key's own optimum, and the requests' optimum above it
+    start_lo = np.maximum(bounds.lower, run.full_minors(ms.x))
+    start_x = start_lo
+    if int(start_lo.sum()) <= p.total:
+        start_x = solve_separable(
+            m_, key.targets, start_lo, bounds.upper, p.total, key.exact_targets
+        ).x
+    found = solve_milp(
+        KeySpec(m_, key.targets, bounds.lower, bounds.effective_upper(), p.total),
+        KeySpec(m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total),
+        mkey.rows,
+        backend=backend,
+        time_limit=run.time_limit,
+        start_x=start_x,
+        start_m=ms.x,
+        started=run.started,
+    )
+    if found.x is None or found.m is None:
+        return Outcome(found.status, found.message, backend, reason, found.solver_version)
+    verify_solution(p, bounds, found.x, run.full_minors(found.m), backend, m_)
+    xs, ms = _polish(run, backend, found.status, found.x, found.m)
+    lower = np.maximum(bounds.lower, run.full_minors(found.m))
+    return _separable_outcome(
+        run, xs, ms, found.status, found.message, backend, reason, found.solver_version, lower
+    )
+
+
+def _polish(
+    run: Run, backend: str, status: Status, x: IntArray, m: IntArray
+) -> tuple[SeparableSolution, SeparableSolution]:
+    """Canonical form among equal optima: the requests' tie rule given the minors, then the
+    minors' tie rule given the requests. Each step is optimal given the other, so the
+    objective cannot rise; a fall would mean the solver's answer was not optimal."""
+    p, m_, key, mkey, bounds = run.problem, run.method, run.key, run.mkey, run.bounds
+    raw = objective(m_, x, key.targets) + objective(m_, m, mkey.targets)
+    low = np.maximum(bounds.lower, run.full_minors(m))
+    xs = solve_separable(m_, key.targets, low, bounds.upper, p.total, key.exact_targets)
+    mhi = np.minimum(bounds.effective_minors_upper(), xs.x[mkey.rows])
+    ms = solve_separable(
+        m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
     )
     polished = objective(m_, xs.x, key.targets) + objective(m_, ms.x, mkey.targets)
     scale = max(1.0, abs(raw))
@@ -364,169 +495,231 @@ def allocate(
         raise SolverError(  # pragma: no cover - would be a bug in the threshold path
             f"re-solving the {backend} solution raised the objective from {raw!r} to {polished!r}"
         )
-    if outcome.status is Status.OPTIMAL and polished < raw - OBJECTIVE_TOLERANCE * scale:
+    if status is Status.OPTIMAL and polished < raw - OBJECTIVE_TOLERANCE * scale:
         raise SolverError(
             f"{backend} reported an optimal solution with objective {raw!r}, but a better one "
             f"with objective {polished!r} exists; the solver's answer is not optimal"
         )
-    return _finish(
-        problem,
-        common,
-        m_,
+    return xs, ms
+
+
+def _refused(run: Run, reason: str) -> Outcome:
+    message = (
+        f"The threshold path cannot honour the rules ({_rules_words(run.problem)}); use "
+        "solver=None or solver='cbc'."
+    )
+    return Outcome(Status.ERROR, message, "threshold", reason)
+
+
+def _rules_path(run: Run, reason: str) -> Outcome:
+    """The exact rules path (:mod:`busetting._solvers.lagrange`) and its certificate; the
+    integer program when its search exceeds its budget."""
+    check_program_limits(run.problem, "cbc")
+    sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules)
+    if sol is None:
+        words = _rules_words(run.problem)
+        return _rules_program(
+            run,
+            f"the rules ({words}) need the integer program "
+            "(the exact rules path's search exceeded its budget)",
+        )
+    cert = sol.certificate
+    message = (
+        f"optimal (rules path: Lagrangian bound {cert.bound:.6g} closed by a search over "
+        f"{cert.core} municipalities with more than one candidate value)"
+    )
+    version = f"busetting {__version__}"
+    return _rules_outcome(
+        run, Status.OPTIMAL, message, "lagrange", reason, version, sol.x, sol.m, (cert,)
+    )
+
+
+def _rules_program(run: Run, reason: str) -> Outcome:
+    """The integer program with the process rules (granularity, minimums, hosts, counties);
+    an infeasible program is explained by the elastic program."""
+    backend = run.solver or "cbc"
+    p, m_, key, mkey, spec = run.problem, run.method, run.key, run.mkey, run.rules.spec
+    check_program_limits(p, backend)
+    bounds = run.bounds
+    mhi = bounds.effective_minors_upper()
+    found = solve_rules_milp(
+        KeySpec(m_, key.targets, spec.x_sets.lower, spec.x_sets.upper, p.total),
+        KeySpec(m_, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, p.minors_total),
+        mkey.rows,
+        spec,
+        backend=backend,
+        time_limit=run.time_limit,
+        start_x=_grouped_start(run),
+        start_m=solve_separable(
+            m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
+        ).x,
+        started=run.started,
+    )
+    if found.status is Status.INFEASIBLE:
+        return _elastic(run, backend, reason, found.message, found.solver_version)
+    if found.x is None or found.m is None:
+        return Outcome(found.status, found.message, backend, reason, found.solver_version)
+    return _rules_outcome(
+        run, found.status, found.message, backend, reason, found.solver_version, found.x, found.m
+    )
+
+
+def _elastic(run: Run, backend: str, reason: str, message: str, version: str) -> Outcome:
+    """An infeasible rules program, with the smallest relaxation that would make it feasible
+    (solved within what is left of the time limit)."""
+    left = None
+    if run.time_limit is not None:
+        left = max(0.05, run.time_limit - (time.perf_counter() - run.started))
+    diagnosis = _constrained.elastic_diagnosis(run.problem, run.rules, run.mkey.rows, backend, left)
+    text = "; ".join(d.message for d in diagnosis)
+    return Outcome(
+        Status.INFEASIBLE,
+        f"Infeasible: {message}; relax: {text}.",
         backend,
         reason,
-        bounds,
-        source,
-        key,
-        mkey,
-        xs,
-        ms,
-        outcome.status,
-        outcome.message,
-        certified=False,
-        started=started,
-        version=outcome.solver_version,
-        lower_for_binding=np.maximum(lo, m_full),
+        version,
+        diagnosis=diagnosis,
     )
 
 
-def _crossed(problem: Problem, bounds: Bounds, source: list[str]) -> tuple[Shortfall, ...]:
-    """Municipalities whose lower bound is above their upper bound (a cap below ``min``, or
-    ``minors_min`` above what the request may reach)."""
-    out = []
-    top = bounds.effective_upper()
-    for j, r in enumerate(bounds.minors_rows.tolist()):
-        low = int(bounds.minors_lower[j])
-        if low > top[r]:
-            m = problem.municipalities[r]
-            why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
-            out.append(
-                Shortfall(
-                    "minors",
-                    f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
-                    f"limit {int(top[r])} ({why})",
-                    low,
-                    int(top[r]),
-                )
-            )
-    for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
-        m = problem.municipalities[i]
-        out.append(
-            Shortfall(
-                "requests",
-                f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} above its "
-                f"{source[i] or 'upper bound'} {int(bounds.upper[i])}",
-                int(bounds.lower[i]),
-                int(bounds.upper[i]),
-            )
-        )
-    return tuple(out)
+_ROUTES: dict[Route, Callable[[Run, str], Outcome]] = {
+    Route.DIAGNOSED: _diagnosed,
+    Route.THRESHOLD: _threshold,
+    Route.PROGRAM: _program,
+    Route.REFUSED: _refused,
+    Route.RULES_PATH: _rules_path,
+    Route.RULES_PROGRAM: _rules_program,
+}
 
 
-def _allocate_rules(
-    problem: Problem,
-    common: dict[str, Any],
-    method: Method,
-    key: Key,
-    mkey: Key,
-    bounds: Bounds,
-    source: list[str],
-    plan: Any,
-    solver: str | None,
-    time_limit: float | None,
-    started: float,
-) -> Allocation:
-    """The integer program with the process rules (granularity, minimums, hosts, counties)."""
-    from busetting._solvers.milp import KeySpec, solve_rules_milp
+# -- outcomes: objective values, labels, certificates, ties --------------------------------
 
-    words = ", ".join(problem.rules.describe())
-    if solver == "threshold":
-        return _unsolved(
-            common,
-            Status.ERROR,
-            f"The threshold path cannot honour the rules ({words}); use solver=None or "
-            "solver='cbc'.",
-            "threshold",
-            "solver='threshold' was requested",
-            (),
-            started,
-        )
-    backend = solver or "cbc"
-    check_program_limits(problem, backend)
-    reason = (
-        f"the rules ({words}) need the integer program"
-        if solver is None
-        else f"solver={solver!r} was requested"
+
+def _separable_outcome(
+    run: Run,
+    xs: SeparableSolution,
+    ms: SeparableSolution,
+    status: Status,
+    message: str,
+    solver: str,
+    reason: str,
+    version: str | None = None,
+    lower: IntArray | None = None,
+) -> Outcome:
+    """The outcome of an answer given as two threshold solutions (requests and minors); a
+    certificate for each key when the threshold path itself answered. ``lower`` is the
+    requests' floor the labels are read against (the bounds, or the minors under them)."""
+    key, mkey = run.key, run.mkey
+    certified = solver == "threshold"
+    return Outcome(
+        status,
+        message,
+        solver,
+        reason,
+        version,
+        x=xs.x,
+        m=run.full_minors(ms.x),
+        binding=functools.partial(_binding, run, run.bounds.lower if lower is None else lower, xs),
+        requests_objective=objective(run.method, xs.x, key.targets),
+        minors_objective=objective(run.method, ms.x, mkey.targets),
+        certificate=_certificates(run, xs, ms) if certified else (),
+        ties=_ties(run, xs, ms),
     )
+
+
+def _keyed(
+    run: Run, xs: SeparableSolution, ms: SeparableSolution
+) -> tuple[tuple[str, Key, SeparableSolution], ...]:
+    return (("requests", run.key, xs), ("minors", run.mkey, ms))
+
+
+def _ties(run: Run, xs: SeparableSolution, ms: SeparableSolution) -> tuple[Tie, ...]:
+    rule = tie_rule(run.method)
+    return tuple(
+        Tie(
+            name,
+            sol.tie_cost,
+            tuple(k.ids[r] for r in sol.tie_winners),
+            tuple(k.ids[r] for r in sol.tie_losers),
+            rule,
+        )
+        for name, k, sol in _keyed(run, xs, ms)
+        if sol.tie_cost is not None
+    )
+
+
+def _certificates(
+    run: Run, xs: SeparableSolution, ms: SeparableSolution
+) -> tuple[Certificate, ...]:
+    return tuple(
+        Certificate(
+            name,
+            run.method.value,
+            sol.lambda_low,
+            sol.lambda_high,
+            None if sol.low_row is None else k.ids[sol.low_row],
+            None if sol.high_row is None else k.ids[sol.high_row],
+            sol.exact,
+        )
+        for name, k, sol in _keyed(run, xs, ms)
+        if name == "requests" or run.problem.minors_total > 0
+    )
+
+
+def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
+    """Which bound holds each request of a threshold solution where it is."""
+    x, t, bounds, source = sol.x, run.key.targets, run.bounds, run.source
+    labels = ["fixed" if s == "fixed" else "" for s in source]
+    nxt = unit_cost(run.method, x, t)
+    last = unit_cost(run.method, np.maximum(x - 1, 0), t)
+    for i in range(len(x)):
+        if labels[i]:
+            continue
+        if bounds.zero_held[i]:
+            labels[i] = "zero target"
+        elif x[i] >= bounds.upper[i] and nxt[i] < sol.lambda_low:
+            labels[i] = source[i] or "max"
+        elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
+            labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
+    return labels
+
+
+def _rules_outcome(
+    run: Run,
+    status: Status,
+    message: str,
+    solver: str,
+    reason: str,
+    version: str,
+    x: IntArray,
+    m: IntArray,
+    certificate: tuple[RulesCertificate, ...] = (),
+) -> Outcome:
+    """The outcome of a rules answer (``m`` on the eligible rows); its objective includes
+    the penalty of penalised county totals."""
+    m_full = run.full_minors(m)
+    return Outcome(
+        status,
+        message,
+        solver,
+        reason,
+        version,
+        x=x,
+        m=m_full,
+        binding=functools.partial(_rules_binding, run, x, m_full),
+        requests_objective=objective(run.method, x, run.key.targets),
+        minors_objective=objective(run.method, m, run.mkey.targets),
+        penalty=penalty_value(x, run.rules.spec),
+        certificate=certificate,
+    )
+
+
+def _rules_binding(run: Run, x: IntArray, m: IntArray) -> list[str]:
+    """Which bound or rule holds each request of a rules answer where it is."""
+    bounds, source, k = run.bounds, run.source, run.problem.rules.min_request
     lo, hi = bounds.lower, bounds.upper
-    mlo = bounds.minors_lower
-    mhi = bounds.effective_minors_upper()
-    spec = plan.spec
-    fast = _rules_fast_path(problem, method, key, mkey, plan) if solver is None else None
-    certs: tuple[Any, ...] = ()
-    if isinstance(fast, str):
-        reason = f"{reason} ({fast})"
-    if fast is not None and not isinstance(fast, str):
-        outcome, certs = fast
-        backend, reason = "lagrange", f"the rules ({words}) take the exact rules path"
-    else:
-        start_x = _grouped_start(method, key, lo, hi, problem.total, spec)
-        start_m = solve_separable(
-            method, mkey.targets, mlo, mhi, problem.minors_total, mkey.exact_targets
-        ).x
-        outcome = solve_rules_milp(
-            KeySpec(method, key.targets, spec.x_sets.lower, spec.x_sets.upper, problem.total),
-            KeySpec(
-                method, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, problem.minors_total
-            ),
-            mkey.rows,
-            spec,
-            backend=backend,
-            time_limit=time_limit,
-            start_x=start_x,
-            start_m=start_m,
-            started=started,
-        )
-    if outcome.status is Status.INFEASIBLE:
-        from busetting._constrained import elastic_diagnosis
-
-        left = None if time_limit is None else time_limit - (time.perf_counter() - started)
-        diagnosis = elastic_diagnosis(
-            problem, plan, mkey.rows, backend, None if left is None else max(0.05, left)
-        )
-        text = "; ".join(d.message for d in diagnosis)
-        return _unsolved(
-            common,
-            Status.INFEASIBLE,
-            f"Infeasible: {outcome.message}; relax: {text}.",
-            backend,
-            reason,
-            diagnosis,
-            started,
-            version=outcome.solver_version,
-        )
-    if outcome.x is None or outcome.m is None:
-        return _unsolved(
-            common,
-            outcome.status,
-            outcome.message,
-            backend,
-            reason,
-            (),
-            started,
-            version=outcome.solver_version,
-        )
-    x = outcome.x
-    m_full = _minors_full(len(x), mkey.rows, outcome.m)
-    _verify(problem, bounds, x, m_full, backend, method, plan)
-    from busetting._solvers.milp import penalty_value
-
-    idx = pd.Index(problem.ids, name="municipality_id")
-    req_obj = objective(method, x, key.targets)
-    min_obj = objective(method, outcome.m, mkey.targets)
     labels = []
-    k = problem.rules.min_request
-    for i, t in enumerate(key.targets.tolist()):
+    for i, t in enumerate(run.key.targets.tolist()):
         xi = int(x[i])
         if source[i] == "fixed":
             labels.append("fixed")
@@ -540,62 +733,20 @@ def _allocate_rules(
             labels.append("minimum request (0)")
         elif k and xi == k and t < xi:
             labels.append("minimum request")
-        elif xi < m_full[i] + 1 and m_full[i] > 0 and t < xi:
+        elif xi < m[i] + 1 and m[i] > 0 and t < xi:
             labels.append("minors")
         else:
             labels.append("")
-    return Allocation(
-        status=outcome.status,
-        message=outcome.message,
-        requests=pd.Series(x, index=idx, name="request", dtype=np.int64),
-        minors=pd.Series(m_full, index=idx, name="minors", dtype=np.int64),
-        binding=pd.Series(labels, index=idx, name="binding", dtype=object),
-        objective=req_obj + min_obj + penalty_value(x, spec),
-        requests_objective=req_obj,
-        minors_objective=min_obj,
-        solver=backend,
-        solver_version=outcome.solver_version,
-        solver_reason=reason,
-        certificate=certs,
-        ties=(),
-        diagnosis=(),
-        runtime=time.perf_counter() - started,
-        **common,
-    )
+    return labels
 
 
-def _rules_fast_path(
-    problem: Problem, method: Method, key: Key, mkey: Key, plan: Any
-) -> tuple[Any, tuple[Any, ...]] | str:
-    """The exact rules path (:mod:`busetting._solvers.lagrange`) as a rules-program outcome
-    and its certificate, or the reason it does not apply."""
-    from busetting._solvers import lagrange
-    from busetting._solvers.milp import RulesOutcome
-
-    why = lagrange.supports(plan.spec)
-    if why is not None:
-        return why
-    sol = lagrange.solve_plan(problem, method, key, mkey, plan)
-    if sol is None:
-        return "the exact rules path's search exceeded its budget"
-    cert = sol.certificate
-    message = (
-        f"optimal (rules path: Lagrangian bound {cert.bound:.6g} closed by a search over "
-        f"{cert.core} municipalities with more than one candidate value)"
-    )
-    version = f"busetting {__version__}"
-    return RulesOutcome(
-        Status.OPTIMAL, sol.x, sol.m, message, version, 1, sol.objective, cert.bound
-    ), (cert,)
-
-
-def _grouped_start(
-    method: Method, key: Key, lo: IntArray, hi: IntArray, total: int, spec: Any
-) -> IntArray:
-    """A start near the optimum: the threshold solution of each hard county total (and of
-    the rest), or of the whole country when there are none."""
+def _grouped_start(run: Run) -> IntArray:
+    """A start near the optimum for the rules program: the threshold solution of each hard
+    county total (and of the rest), or of the whole country when there are none."""
+    m_, key, spec, total = run.method, run.key, run.rules.spec, run.problem.total
+    lo, hi = run.bounds.lower, run.bounds.upper
     if spec.county_penalty is not None or not spec.county_totals:
-        return solve_separable(method, key.targets, lo, hi, total, key.exact_targets).x
+        return solve_separable(m_, key.targets, lo, hi, total, key.exact_targets).x
     x = np.zeros(len(lo), dtype=np.int64)
     groups = dict(spec.county_totals)
     groups[-1] = total - sum(groups.values())
@@ -603,187 +754,76 @@ def _grouped_start(
         rows = np.flatnonzero(spec.county == gid)
         if not len(rows):
             continue
-        sub_hi = effective_hi = hi[rows]
-        room = int(np.minimum(effective_hi, target).sum())
+        room = int(np.minimum(hi[rows], target).sum())
         if not int(lo[rows].sum()) <= target <= room:  # diagnosed elsewhere; any start will do
-            x[rows] = np.clip(np.round(key.targets[rows]), lo[rows], sub_hi).astype(np.int64)
+            x[rows] = np.clip(np.round(key.targets[rows]), lo[rows], hi[rows]).astype(np.int64)
             continue
 
         def exact(rs: list[int], rows: IntArray = rows) -> list[Any]:
             return key.exact_targets([int(rows[r]) for r in rs])
 
-        x[rows] = solve_separable(method, key.targets[rows], lo[rows], sub_hi, target, exact).x
+        x[rows] = solve_separable(m_, key.targets[rows], lo[rows], hi[rows], target, exact).x
     return x
 
 
-def _minors_full(n: int, rows: IntArray, m: IntArray) -> IntArray:
-    full = np.zeros(n, dtype=np.int64)
-    full[rows] = m
-    return full
+# -- verification and the one Allocation ---------------------------------------------------
 
 
-def _full(problem: Problem, rows: IntArray, values: NDArray[Any], dtype: type) -> pd.Series:
-    out: NDArray[Any] = np.zeros(len(problem.municipalities), dtype=dtype)
-    out[rows] = values
-    return pd.Series(out, index=pd.Index(problem.ids, name="municipality_id"))
-
-
-def _full_frame(problem: Problem, mkey: Key) -> pd.DataFrame:
-    cols = [c.name for c in mkey.criteria]
-    data = np.zeros((len(problem.municipalities), len(cols)))
-    data[mkey.rows] = mkey.contributions
-    return pd.DataFrame(data, index=pd.Index(problem.ids, name="municipality_id"), columns=cols)
-
-
-def _unsolved(
-    common: dict[str, Any],
-    status: Status,
-    message: str,
-    solver: str,
-    reason: str,
-    diagnosis: tuple[Shortfall, ...],
-    started: float,
-    version: str | None = None,
-) -> Allocation:
-    ids = common["problem"].ids
-    return Allocation(
-        status=status,
-        message=message,
-        requests=None,
-        minors=None,
-        binding=pd.Series(
-            [""] * len(ids),
-            index=pd.Index(ids, name="municipality_id"),
-            name="binding",
-            dtype=object,
-        ),
-        objective=None,
-        requests_objective=None,
-        minors_objective=None,
-        solver=solver,
-        solver_version=version or (solver_version(solver) if solver in SOLVERS else ""),
-        solver_reason=reason,
-        certificate=(),
-        ties=(),
-        diagnosis=diagnosis,
-        runtime=time.perf_counter() - started,
-        **common,
-    )
-
-
-def _verify(
+def verify_solution(
     problem: Problem,
     bounds: Bounds,
     x: IntArray,
     m: IntArray,
     solver: str,
     method: Method,
-    plan: Any = None,
+    plan: RulePlan | None = None,
 ) -> None:
     """Post-solve check by the one feasibility checker; a violation is a SolverError."""
     raise_for_violations(violations(problem, x, m, method=method, bounds=bounds, plan=plan), solver)
 
 
-def _bound_text(v: int) -> str:
-    return "unbounded" if v >= UNBOUNDED else str(v)
-
-
-def _binding(
-    method: Method,
-    key: Key,
-    bounds: Bounds,
-    lower: IntArray,
-    source: list[str],
-    sol: SeparableSolution,
-) -> list[str]:
-    x, t = sol.x, key.targets
-    upper = bounds.upper
-    labels = ["fixed" if s == "fixed" else "" for s in source]
-    nxt = unit_cost(method, x, t)
-    last = unit_cost(method, np.maximum(x - 1, 0), t)
-    for i in range(len(x)):
-        if labels[i]:
-            continue
-        if bounds.zero_held[i]:
-            labels[i] = "zero target"
-        elif x[i] >= upper[i] and nxt[i] < sol.lambda_low:
-            labels[i] = source[i] or "max"
-        elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
-            labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
-    return labels
-
-
-def _finish(
-    problem: Problem,
-    common: dict[str, Any],
-    method: Method,
-    solver: str,
-    reason: str,
-    bounds: Bounds,
-    source: list[str],
-    key: Key,
-    mkey: Key,
-    xs: SeparableSolution,
-    ms: SeparableSolution,
-    status: Status,
-    message: str,
-    *,
-    certified: bool,
-    started: float,
-    version: str | None = None,
-    lower_for_binding: IntArray | None = None,
-) -> Allocation:
-    x = xs.x
-    m = _minors_full(len(x), mkey.rows, ms.x)
-    _verify(problem, bounds, x, m, solver, method)
-    idx = pd.Index(problem.ids, name="municipality_id")
-    req_obj = objective(method, x, key.targets)
-    min_obj = objective(method, ms.x, mkey.targets)
-    rule = tie_rule(method)
-    ties = []
-    for name, k, sol in (("requests", key, xs), ("minors", mkey, ms)):
-        if sol.tie_cost is not None:
-            ties.append(
-                Tie(
-                    name,
-                    sol.tie_cost,
-                    tuple(k.ids[r] for r in sol.tie_winners),
-                    tuple(k.ids[r] for r in sol.tie_losers),
-                    rule,
-                )
-            )
-    certs: tuple[Certificate, ...] = ()
-    if certified:
-        certs = tuple(
-            Certificate(
-                name,
-                method.value,
-                sol.lambda_low,
-                sol.lambda_high,
-                None if sol.low_row is None else k.ids[sol.low_row],
-                None if sol.high_row is None else k.ids[sol.high_row],
-                sol.exact,
-            )
-            for name, k, sol in (("requests", key, xs), ("minors", mkey, ms))
-            if name == "requests" or problem.minors_total > 0
+def _verify(run: Run, outcome: Outcome) -> None:
+    """Every answer a route returns (an incumbent of a time-limited solve too) is checked."""
+    if outcome.x is not None and outcome.m is not None:
+        verify_solution(
+            run.problem, run.bounds, outcome.x, outcome.m, outcome.solver, run.method, run.plan
         )
-    lower = bounds.lower if lower_for_binding is None else lower_for_binding
-    binding = _binding(method, key, bounds, lower, source, xs)
+
+
+def _allocation(run: Run, outcome: Outcome) -> Allocation:
+    """The one place an :class:`Allocation` is built (its pandas columns are built from
+    these arrays on first read)."""
+    p, key, mkey = run.problem, run.key, run.mkey
+    n = len(key.targets)
+    minors_targets = np.zeros(n)
+    minors_targets[mkey.rows] = mkey.targets
+    minors_contributions = np.zeros((n, len(mkey.criteria)))
+    minors_contributions[mkey.rows] = mkey.contributions
+    version = outcome.version or (
+        solver_version(outcome.solver) if outcome.solver in SOLVERS else ""
+    )
     return Allocation(
-        status=status,
-        message=message,
-        requests=pd.Series(x, index=idx, name="request", dtype=np.int64),
-        minors=pd.Series(m, index=idx, name="minors", dtype=np.int64),
-        binding=pd.Series(binding, index=idx, name="binding", dtype=object),
-        objective=req_obj + min_obj,
-        requests_objective=req_obj,
-        minors_objective=min_obj,
-        solver=solver,
-        solver_version=version or solver_version(solver),
-        solver_reason=reason,
-        certificate=certs,
-        ties=tuple(ties),
-        diagnosis=(),
-        runtime=time.perf_counter() - started,
-        **common,
+        status=outcome.status,
+        message=outcome.message,
+        requests=outcome.x,
+        minors=outcome.m,
+        targets=key.targets,
+        minors_targets=minors_targets,
+        contributions=Matrix(key.contributions, tuple(c.name for c in key.criteria)),
+        minors_contributions=Matrix(minors_contributions, tuple(c.name for c in mkey.criteria)),
+        binding=("",) * n if outcome.binding is None else outcome.binding,
+        objective=outcome.objective,
+        requests_objective=outcome.requests_objective,
+        minors_objective=outcome.minors_objective,
+        method=run.method.value,
+        solver=outcome.solver,
+        solver_version=version,
+        solver_reason=outcome.reason,
+        certificate=outcome.certificate,
+        ties=outcome.ties,
+        diagnosis=outcome.diagnosis,
+        fingerprint=run.fingerprint,
+        version=__version__,
+        runtime=time.perf_counter() - run.started,
+        problem=p,
     )

@@ -76,6 +76,16 @@ def fit_weights(year: int) -> dict[str, float]:
     least as much as each other group of the ministry's criteria. Weights are rounded to
     :data:`WEIGHT_DECIMALS` decimals.
 
+    Parameters
+    ----------
+    year : int
+        The year whose requests are fitted (2021-2023).
+
+    Returns
+    -------
+    dict of str to float
+        Weight by criterion name, summing to 1.
+
     Examples
     --------
     >>> from busetting import fit_weights
@@ -190,6 +200,11 @@ def backtest(
         Apportionment method of the model and the baselines (default Webster).
     rules : Rules
         Process rules of the model and the baselines (default :data:`BACKTEST_RULES`).
+
+    Returns
+    -------
+    Backtest
+        The weights used, the model's and the baselines' predictions and their scores.
 
     Examples
     --------

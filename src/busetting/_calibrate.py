@@ -119,12 +119,16 @@ def calibrate(
         Its criteria (or the subset named in ``criteria``) are refitted; its need is set to
         the observed total.
     observed : mapping or Series of municipality_id to request
+    criteria : sequence of str, optional
+        The criteria to refit (default: all of the problem's); the others are dropped.
     constraints : sequence of str
         ``"capacity_largest"``: the criterion named ``capacity`` weighs at least as much as
         any other.
     bounds : mapping of criterion name to (low, high), optional
     loss : {"l1"}
         ``sum |x - observed| / N`` on the integer allocation.
+    method : Method or str
+        The apportionment method of the integer allocations (default Webster).
     previous : mapping, optional
         Last year's requests, for the "previous year scaled" baseline.
     progress : callable or bool, optional
@@ -133,6 +137,11 @@ def calibrate(
     executor : concurrent.futures.Executor, optional
         Evaluates the candidate weights of each search step in parallel (for example a
         ``ProcessPoolExecutor``); the fit is the same as the serial one.
+
+    Returns
+    -------
+    Calibration
+        The fitted weights, their integer loss, the residuals and the baselines' losses.
 
     Examples
     --------
@@ -522,6 +531,25 @@ def out_of_sample(
     """Fit the weights on one sample and evaluate them on the next, as a tidy frame.
 
     Rows: ``sample`` (the labels), ``model`` (fitted weights and the baselines), ``loss``.
+
+    Parameters
+    ----------
+    fit, evaluate : tuple of (Problem, mapping or Series)
+        A problem and its observed requests: the weights are fitted on ``fit`` and scored on
+        ``evaluate``.
+    method : Method or str
+        The apportionment method (default Webster).
+    criteria, constraints
+        As for :func:`calibrate`.
+    fit_previous, evaluate_previous : mapping or Series, optional
+        Last year's requests of each sample, for the "previous year scaled" baseline.
+    labels : tuple of str
+        The ``sample`` values of the two samples.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sample``, ``model``, ``loss``.
     """
     cal = calibrate(
         fit[0],

@@ -824,6 +824,11 @@ def write_change_report(
         ``.xlsx``, ``.csv`` or ``.json``.
     language : {"nb", "en"}, default "nb"
         Headers in Norwegian (bokmål) or English (the reasons are in English).
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     if language not in SHEETS:
         raise InputError(

@@ -52,7 +52,13 @@ spread by population (criterion 1)."""
 
 
 def default_weights() -> dict[str, float]:
-    """A fresh copy of :data:`DEFAULT_WEIGHTS` (capacity weighted most)."""
+    """A fresh copy of :data:`DEFAULT_WEIGHTS` (capacity weighted most).
+
+    Returns
+    -------
+    dict of str to float
+        Weight by criterion name.
+    """
     return dict(DEFAULT_WEIGHTS)
 
 
@@ -221,6 +227,19 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     InputError
         If a criterion with positive weight has an indicator that is 0 for every municipality
         the key covers (its shares are undefined).
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem.
+    which : {"requests", "minors"}
+        The requests key (every municipality, the criteria, the total) or the minors key (the
+        eligible municipalities, the minors criteria, the minors).
+
+    Returns
+    -------
+    Key
+        Shares, contributions and targets, one row per municipality the key covers.
 
     Examples
     --------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,7 +13,10 @@ from busetting._methods import DIVISOR_METHODS, Method
 from busetting._solvers.threshold import UNBOUNDED
 from busetting._status import Shortfall
 
-__all__ = ["Bounds", "diagnose_bounds"]
+if TYPE_CHECKING:
+    from busetting._model import Problem
+
+__all__ = ["Bounds", "count_noun", "crossed_bounds", "diagnose_bounds"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -61,10 +66,17 @@ def diagnose_bounds(
     The checks are complete for the core model (bounds, minors eligibility and capacity,
     minors within requests): when none fails, a feasible allocation exists.
     """
+    return (
+        *_request_sums(bounds, total, method),
+        *_minors_sums(bounds, minors),
+        *_minors_room(bounds, total, minors),
+    )
+
+
+def _request_sums(bounds: Bounds, total: int, method: Method) -> list[Shortfall]:
+    """The lower bounds above the need, the upper bounds (when all finite) below it."""
     out: list[Shortfall] = []
-    lo = bounds.lower
-    hi = bounds.effective_upper()
-    sum_lo = int(lo.sum())
+    sum_lo = int(bounds.lower.sum())
     if sum_lo > total:
         out.append(
             Shortfall(
@@ -75,29 +87,34 @@ def diagnose_bounds(
                 sum_lo,
             )
         )
-    unbounded = bool((hi >= UNBOUNDED).any())
-    if not unbounded:
-        sum_hi = int(hi.sum())
-        if sum_hi < total:
-            note = ""
-            if method in DIVISOR_METHODS and bounds.zero_held.any():
-                k = int(bounds.zero_held.sum())
-                note = (
-                    f" ({k} municipality with a zero target is held at its lower bound)"
-                    if k == 1
-                    else f" ({k} municipalities with a zero target are held at their lower bound)"
-                )
-            out.append(
-                Shortfall(
-                    "requests",
-                    f"requests: upper bounds (max, fixed) sum to {_fmt(sum_hi)}, "
-                    f"{_fmt(total - sum_hi)} short of the need of {_fmt(total)}{note}",
-                    total,
-                    sum_hi,
-                )
-            )
-    mlo = bounds.minors_lower
-    sum_mlo = int(mlo.sum())
+    hi = bounds.effective_upper()
+    if bool((hi >= UNBOUNDED).any()) or int(hi.sum()) >= total:
+        return out
+    sum_hi = int(hi.sum())
+    note = ""
+    if method in DIVISOR_METHODS and bounds.zero_held.any():
+        k = int(bounds.zero_held.sum())
+        note = (
+            f" ({k} municipality with a zero target is held at its lower bound)"
+            if k == 1
+            else f" ({k} municipalities with a zero target are held at their lower bound)"
+        )
+    out.append(
+        Shortfall(
+            "requests",
+            f"requests: upper bounds (max, fixed) sum to {_fmt(sum_hi)}, "
+            f"{_fmt(total - sum_hi)} short of the need of {_fmt(total)}{note}",
+            total,
+            sum_hi,
+        )
+    )
+    return out
+
+
+def _minors_sums(bounds: Bounds, minors: int) -> list[Shortfall]:
+    """The minors lower bounds above the minors need, and no eligible municipality."""
+    out: list[Shortfall] = []
+    sum_mlo = int(bounds.minors_lower.sum())
     if sum_mlo > minors:
         out.append(
             Shortfall(
@@ -108,46 +125,89 @@ def diagnose_bounds(
                 sum_mlo,
             )
         )
-    if minors > 0:
-        rows = bounds.minors_rows
-        room = np.minimum(bounds.effective_minors_upper(), hi[rows])
-        sum_room = int(np.minimum(room, minors).sum()) if len(rows) else 0
-        if len(rows) == 0:
-            out.append(
-                Shortfall(
-                    "minors",
-                    f"minors: no municipality is eligible for minors, {_fmt(minors)} short of the "
-                    f"minors need of {_fmt(minors)}",
-                    minors,
-                    0,
-                )
+    if minors > 0 and len(bounds.minors_rows) == 0:
+        out.append(
+            Shortfall(
+                "minors",
+                f"minors: no municipality is eligible for minors, {_fmt(minors)} short of the "
+                f"minors need of {_fmt(minors)}",
+                minors,
+                0,
             )
-        elif sum_room < minors:
-            out.append(
-                Shortfall(
-                    "minors",
-                    "minors: the room for minors in the "
-                    f"{count_noun(len(rows), 'eligible municipality')} "
-                    f"(minors capacity, request upper bound) sums to {_fmt(sum_room)}, "
-                    f"{_fmt(minors - sum_room)} short of the minors need of {_fmt(minors)}",
-                    minors,
-                    sum_room,
-                )
+        )
+    return out
+
+
+def _minors_room(bounds: Bounds, total: int, minors: int) -> list[Shortfall]:
+    """The room for minors in the eligible municipalities below the minors need; else the
+    requests the minors force above the lower bounds, above the need."""
+    rows, lo, mlo = bounds.minors_rows, bounds.lower, bounds.minors_lower
+    if minors <= 0 or len(rows) == 0:
+        return []
+    room = np.minimum(bounds.effective_minors_upper(), bounds.effective_upper()[rows])
+    sum_room = int(np.minimum(room, minors).sum())
+    if sum_room < minors:
+        return [
+            Shortfall(
+                "minors",
+                "minors: the room for minors in the "
+                f"{count_noun(len(rows), 'eligible municipality')} "
+                f"(minors capacity, request upper bound) sums to {_fmt(sum_room)}, "
+                f"{_fmt(minors - sum_room)} short of the minors need of {_fmt(minors)}",
+                minors,
+                sum_room,
             )
-        elif sum_lo <= total:
-            # forced minors above the request floors, then the rest where floors leave room
-            forced = np.maximum(mlo - lo[rows], 0)
-            inside = int(np.maximum(np.minimum(room, lo[rows]) - mlo, 0).sum())
-            needed = sum_lo + int(forced.sum()) + max(0, minors - sum_mlo - inside)
-            if needed > total:
-                out.append(
-                    Shortfall(
-                        "requests",
-                        f"requests: lower bounds plus the minors that must be placed above them "
-                        f"sum to {_fmt(needed)}, {_fmt(needed - total)} more than the need of "
-                        f"{_fmt(total)}",
-                        total,
-                        needed,
-                    )
-                )
+        ]
+    sum_lo = int(lo.sum())
+    if sum_lo > total:
+        return []
+    # forced minors above the request floors, then the rest where floors leave room
+    forced = np.maximum(mlo - lo[rows], 0)
+    inside = int(np.maximum(np.minimum(room, lo[rows]) - mlo, 0).sum())
+    needed = sum_lo + int(forced.sum()) + max(0, minors - int(mlo.sum()) - inside)
+    if needed <= total:
+        return []
+    return [
+        Shortfall(
+            "requests",
+            f"requests: lower bounds plus the minors that must be placed above them sum to "
+            f"{_fmt(needed)}, {_fmt(needed - total)} more than the need of {_fmt(total)}",
+            total,
+            needed,
+        )
+    ]
+
+
+def crossed_bounds(
+    problem: Problem, bounds: Bounds, source: Sequence[str]
+) -> tuple[Shortfall, ...]:
+    """Municipalities whose lower bound is above their upper bound (a cap below ``min``, or
+    ``minors_min`` above what the request may reach)."""
+    out = []
+    top = bounds.effective_upper()
+    over = np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows])
+    for j in over.tolist():
+        r, low = int(bounds.minors_rows[j]), int(bounds.minors_lower[j])
+        m = problem.municipalities[r]
+        why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
+        out.append(
+            Shortfall(
+                "minors",
+                f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
+                f"limit {int(top[r])} ({why})",
+                low,
+                int(top[r]),
+            )
+        )
+    for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
+        m = problem.municipalities[i]
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} above its "
+                f"{source[i] or 'upper bound'} {int(bounds.upper[i])}",
+                int(bounds.lower[i]),
+                int(bounds.upper[i]),
+            )
+        )
     return tuple(out)

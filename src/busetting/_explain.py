@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from busetting._certificate import check_certificate
 from busetting._constrained import plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
@@ -40,7 +41,6 @@ from busetting._methods import DIVISOR_METHODS, Method, objective, parse_method,
 from busetting._model import Municipality, Problem
 from busetting._optimality import improving_cycle, local_improvement
 from busetting._result import Allocation
-from busetting._solvers.lagrange import check_certificate
 from busetting._solvers.milp import RuleSpec, penalty_value
 from busetting._solvers.sets import dual_bound
 from busetting._status import Certificate, RulesCertificate
@@ -412,8 +412,10 @@ def explain_frame(alloc: Allocation) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Verification:
-    """Outcome of :func:`verify`: ``feasible``, ``optimal`` (``None`` = not decidable without
-    a solver), and the reasons, one line each."""
+    """Outcome of :func:`verify`: feasible, optimal, and the reasons, one line each.
+
+    ``optimal`` is ``None`` when optimality is not decidable without a solver.
+    """
 
     feasible: bool
     optimal: bool | None
@@ -459,6 +461,23 @@ def verify(
 
     ``allocation`` may be an :class:`Allocation` or a Series of requests (with ``minors``
     optional, zero when omitted) — for example numbers typed in by hand.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem the numbers claim to solve.
+    allocation : Allocation or pandas.Series
+        The allocation, or the requests by municipality id.
+    minors : pandas.Series, optional
+        The minors by municipality id, with a Series of requests (default: zeros).
+    method : Method or str, optional
+        The apportionment method (default: the allocation's, else Webster).
+
+    Returns
+    -------
+    Verification
+        ``feasible``, ``optimal`` and the reasons; true when feasible and not shown
+        non-optimal.
     """
     check_limits(problem, "verify")
     if isinstance(allocation, Allocation):
@@ -506,7 +525,7 @@ def _rules_certificate(
     problem: Problem, allocation: Any, x: np.ndarray, m: np.ndarray
 ) -> Verification | None:
     """An allocation from the exact rules path carries its certificate: re-check it from the
-    problem alone (:func:`busetting._solvers.lagrange.check_certificate`)."""
+    problem alone (:func:`busetting.check_certificate`)."""
     certs = [c for c in getattr(allocation, "certificate", ()) if isinstance(c, RulesCertificate)]
     if not certs:
         return None

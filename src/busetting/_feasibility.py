@@ -27,6 +27,8 @@ from busetting._diagnose import Bounds
 from busetting._exceptions import SolverError
 from busetting._methods import DIVISOR_METHODS, Method, parse_method
 from busetting._model import Columns, Problem
+from busetting._solvers.milp import RuleSpec
+from busetting._solvers.sets import VarSets
 from busetting._solvers.threshold import UNBOUNDED
 
 __all__ = [
@@ -298,7 +300,7 @@ def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -
     return out
 
 
-def _members(sets: Any, v: IntArray) -> NDArray[np.bool_]:
+def _members(sets: VarSets, v: IntArray) -> NDArray[np.bool_]:
     """Whether each value lies in its variable's allowed set S_i (held rows: the held value)."""
     g = np.maximum(sets.grid, 1)
     rem = v % g
@@ -311,13 +313,20 @@ def _members(sets: Any, v: IntArray) -> NDArray[np.bool_]:
 def _rules(
     problem: Problem, plan: RulePlan, x: IntArray, m: IntArray, minors_rows: IntArray
 ) -> list[Violation]:
-    spec, rules = plan.spec, problem.rules
-    xs, msets = spec.x_sets, spec.m_sets
-    ids = problem.ids
+    out = _request_sets(problem, plan.spec, x)
+    out.extend(_offgrid(problem, plan.spec, x))
+    out.extend(_minors_sets(problem, plan.spec, m, minors_rows))
+    out.extend(_hosts(problem, m))
+    out.extend(_county_totals(problem, plan, x))
+    return out
+
+
+def _request_sets(problem: Problem, spec: RuleSpec, x: IntArray) -> list[Violation]:
+    """Requests outside their allowed sets (granularity, "0 or at least k")."""
+    rules, xs, ids = problem.rules, spec.x_sets, problem.ids
     what = ", ".join(rules.describe())
+    g, k = rules.granularity, rules.min_request
     out = []
-    g = rules.granularity
-    k = rules.min_request
     for i in np.flatnonzero(~_members(xs, x)).tolist():
         if xs.const[i]:
             continue  # a held value off its bound is already a bounds violation
@@ -332,17 +341,31 @@ def _rules(
         else:
             why = f"not an allowed value ({what})"
         out.append(Violation("rules", ids[i], f"municipality {ids[i]} has request {v:,}, {why}"))
-    if g > 1:
-        off = int((~xs.const & (x % g == 1)).sum())
-        if off != spec.offgrid_count:
-            out.append(
-                Violation(
-                    "rules",
-                    None,
-                    f"{off} requests are one above a multiple of {g}, expected "
-                    f"{spec.offgrid_count} (granularity {g})",
-                )
-            )
+    return out
+
+
+def _offgrid(problem: Problem, spec: RuleSpec, x: IntArray) -> list[Violation]:
+    """The number of requests one above the grid, when it is not the planned one."""
+    g = problem.rules.granularity
+    if g <= 1:
+        return []
+    off = int((~spec.x_sets.const & (x % g == 1)).sum())
+    if off == spec.offgrid_count:
+        return []
+    message = (
+        f"{off} requests are one above a multiple of {g}, expected "
+        f"{spec.offgrid_count} (granularity {g})"
+    )
+    return [Violation("rules", None, message)]
+
+
+def _minors_sets(
+    problem: Problem, spec: RuleSpec, m: IntArray, minors_rows: IntArray
+) -> list[Violation]:
+    """Minors outside their allowed sets (the minors group)."""
+    rules, msets, ids = problem.rules, spec.m_sets, problem.ids
+    what = ", ".join(rules.describe())
+    out = []
     mm = m[minors_rows] if len(minors_rows) else m[:0]
     for j in np.flatnonzero(~_members(msets, mm)).tolist():
         i = int(minors_rows[j])
@@ -359,30 +382,40 @@ def _rules(
         out.append(
             Violation("rules", ids[i], f"municipality {ids[i]} has {int(m[i]):,} minors, {why}")
         )
-    if rules.max_minors_hosts is not None:
-        count = int((m > 0).sum())
-        if count > rules.max_minors_hosts or (
-            rules.exact_minors_hosts and count != rules.max_minors_hosts
-        ):
-            kind = "exactly" if rules.exact_minors_hosts else "at most"
+    return out
+
+
+def _hosts(problem: Problem, m: IntArray) -> list[Violation]:
+    """The number of minors hosts against the host limit."""
+    rules = problem.rules
+    if rules.max_minors_hosts is None:
+        return []
+    count = int((m > 0).sum())
+    if count > rules.max_minors_hosts or (
+        rules.exact_minors_hosts and count != rules.max_minors_hosts
+    ):
+        kind = "exactly" if rules.exact_minors_hosts else "at most"
+        message = f"{count} municipalities host minors, expected {kind} {rules.max_minors_hosts}"
+        return [Violation("rules", None, message)]
+    return []
+
+
+def _county_totals(problem: Problem, plan: RulePlan, x: IntArray) -> list[Violation]:
+    """Hard county totals that are not met."""
+    rules, spec = problem.rules, plan.spec
+    if rules.county_totals is None or rules.county_penalty is not None:
+        return []
+    out = []
+    for gid, name in enumerate(plan.counties):
+        got = int(x[spec.county == gid].sum())
+        if got != spec.county_totals[gid]:
             out.append(
                 Violation(
                     "rules",
                     None,
-                    f"{count} municipalities host minors, expected {kind} {rules.max_minors_hosts}",
+                    f"{name} gets {got:,}, not its county total {spec.county_totals[gid]:,}",
                 )
             )
-    if rules.county_totals is not None and rules.county_penalty is None:
-        for gid, name in enumerate(plan.counties):
-            got = int(x[spec.county == gid].sum())
-            if got != spec.county_totals[gid]:
-                out.append(
-                    Violation(
-                        "rules",
-                        None,
-                        f"{name} gets {got:,}, not its county total {spec.county_totals[gid]:,}",
-                    )
-                )
     return out
 
 

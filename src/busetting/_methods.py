@@ -31,11 +31,14 @@ for more than its lower bound, and it is left out of the objective.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from fractions import Fraction
 
 import numpy as np
 from numpy.typing import NDArray
+
+from busetting._exceptions import InputError
 
 __all__ = ["DIVISOR_METHODS", "TIE_RULE", "Method"]
 
@@ -80,8 +83,6 @@ HAMILTON_TIE_RULE = (
 
 def parse_method(value: object) -> Method:
     """Return the :class:`Method` for a name or alias; raise ``InputError`` otherwise."""
-    from busetting._exceptions import InputError
-
     if isinstance(value, Method):
         return value
     if isinstance(value, str):
@@ -228,8 +229,6 @@ def deviation(method: Method, x: IntArray, t: FloatArray) -> FloatArray:
 
 def objective(method: Method, x: IntArray, t: FloatArray) -> float:
     """The method's objective for an allocation ``x`` of targets ``t`` (``math.fsum``)."""
-    import math
-
     return math.fsum(deviation(method, x, t).tolist())
 
 

@@ -33,7 +33,13 @@ from numpy.typing import NDArray
 
 from busetting._criteria import Key
 from busetting._diagnose import Bounds
-from busetting._methods import Method, exact_signpost_key, objective_increment, unit_cost
+from busetting._methods import (
+    Method,
+    deviation,
+    exact_signpost_key,
+    objective_increment,
+    unit_cost,
+)
 
 __all__ = ["exact_sign", "improving_cycle", "increment_terms", "local_improvement"]
 
@@ -150,17 +156,17 @@ class _Costs:
         return _neg(increment_terms(self.method, int(self.values[r]) - 1, self.target(r)))
 
 
-def improving_cycle(
-    method: Method, key: Key, mkey: Key, bounds: Bounds, x: IntArray, m: IntArray
-) -> str | None:
-    """A sentence naming an improving exchange of the feasible ``(x, m)``, or ``None`` when
-    no exchange improves it (then it is optimal for the bounds-only problem)."""
+Moves = dict[str, tuple[FloatArray, FloatArray]]
+"""Per arc kind (``ST``, ``TS``, ``MT``, ``TM``, ``MS``, ``SM``): the float cost of a unit
+step through each municipality (inf where the step is not allowed) and its magnitude."""
+
+
+def _moves(cx: _Costs, cm: _Costs, bounds: Bounds, rows: IntArray, m: IntArray) -> Moves:
+    """The float cost of every arc of the residual graph, per municipality."""
+    x = cx.values
     n = len(x)
-    rows = mkey.rows
     inf = np.inf
-    cx = _Costs(method, key, x)
-    mm = m[rows]
-    cm = _Costs(method, mkey, mm)
+    mm = cm.values
     lo, hi = bounds.lower, bounds.effective_upper()
     mlo, mhi = bounds.minors_lower, bounds.effective_minors_upper()
     rest = x - m
@@ -177,10 +183,8 @@ def improving_cycle(
     up_x = np.where(can_up_x, cx.up, inf)
     dn_x = np.where(can_dn_x & (rest > 0), -cx.down, inf)
     dn_x_any = np.where(can_dn_x, -cx.down, inf)
-    minor_row = np.full(n, -1, dtype=np.int64)
-    minor_row[rows] = np.arange(len(rows))
     with np.errstate(invalid="ignore"):
-        moves: dict[str, tuple[FloatArray, FloatArray]] = {
+        moves: Moves = {
             "ST": (up_x, cx.mag),
             "TS": (dn_x, cx.mag),
             "MT": (np.where(elig, up_m + up_x, inf), cx.mag + mag_m),
@@ -190,9 +194,20 @@ def improving_cycle(
         }
     for name, arr in moves.items():
         moves[name] = (np.where(np.isnan(arr[0]), inf, arr[0]), arr[1])
+    return moves
 
-    def exact(move: str, r: int) -> Terms:
-        j = int(minor_row[r])
+
+class _Exact:
+    """The exact cost of an arc through a municipality (a request row ``r``)."""
+
+    def __init__(self, cx: _Costs, cm: _Costs, rows: IntArray, n: int) -> None:
+        self.cx, self.cm = cx, cm
+        self.minor_row = np.full(n, -1, dtype=np.int64)
+        self.minor_row[rows] = np.arange(len(rows))
+
+    def __call__(self, move: str, r: int) -> Terms:
+        cx, cm = self.cx, self.cm
+        j = int(self.minor_row[r])
         if move == "ST":
             return cx.up_terms(r)
         if move == "TS":
@@ -205,8 +220,13 @@ def improving_cycle(
             return cm.up_terms(j)
         return cm.down_terms(j)  # SM
 
+
+def _cycle_kinds(
+    method: Method, key: Key, x: IntArray
+) -> list[tuple[tuple[str, ...], Callable[[tuple[int, ...]], str]]]:
+    """The five kinds of simple cycle (their arcs) and the sentence naming one of each."""
     ids = key.ids
-    kinds: list[tuple[tuple[str, ...], Callable[[tuple[int, ...]], str]]] = [
+    return [
         (
             ("ST", "TS"),
             lambda c: (
@@ -244,7 +264,19 @@ def improving_cycle(
             ),
         ),
     ]
-    for parts, say in kinds:
+
+
+def improving_cycle(
+    method: Method, key: Key, mkey: Key, bounds: Bounds, x: IntArray, m: IntArray
+) -> str | None:
+    """A sentence naming an improving exchange of the feasible ``(x, m)``, or ``None`` when
+    no exchange improves it (then it is optimal for the bounds-only problem)."""
+    rows = mkey.rows
+    cx = _Costs(method, key, x)
+    cm = _Costs(method, mkey, m[rows])
+    moves = _moves(cx, cm, bounds, rows, m)
+    exact = _Exact(cx, cm, rows, len(x))
+    for parts, say in _cycle_kinds(method, key, x):
         found = _cheapest(parts, moves, exact)
         if found is not None:
             return say(found)
@@ -269,7 +301,7 @@ def _candidates(cost: FloatArray, mag: FloatArray, count: int) -> list[int]:
 
 def _cheapest(
     parts: tuple[str, ...],
-    moves: dict[str, tuple[FloatArray, FloatArray]],
+    moves: Moves,
     exact: Callable[[str, int], Terms],
 ) -> tuple[int, ...] | None:
     """The first combination of distinct rows (one per part) whose exact cost is negative."""
@@ -361,8 +393,6 @@ def local_improvement(
 
 def _delta(method: Method, v: IntArray, t: FloatArray, d: int) -> FloatArray:
     """Float change of each municipality's deviation when its value moves by ``d``."""
-    from busetting._methods import deviation
-
     new = v + d
     ok = new >= 0
     out = deviation(method, np.where(ok, new, 0), t) - deviation(method, v, t)

@@ -777,6 +777,24 @@ def write_report(
     ``county`` narrows the report to one county's municipalities (a letter-ready view for
     the county recommendation round). The Markdown form writes the map and the chart as
     ``<stem>-map.svg`` and ``<stem>-chart.svg`` beside it.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation to report.
+    path : str or Path
+        A ``.html`` (or ``.htm``) or ``.md`` file.
+    plots : bool
+        Include the map and the chart.
+    language : {"nb", "en"}, optional
+        The language of the report (default: ``"nb"`` for the Norway data).
+    county : str, optional
+        One county's name, to report only its municipalities.
+
+    Returns
+    -------
+    Path
+        The report written.
     """
     p = Path(path)
     suffix = p.suffix.lower()

@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from busetting._exceptions import InfeasibleError, SolverError
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
@@ -30,10 +33,82 @@ if TYPE_CHECKING:
     from busetting._explain import Explanation
     from busetting._model import Problem
 
-__all__ = ["Allocation", "Certificate", "RulesCertificate", "Shortfall", "Status", "Tie"]
+__all__ = [
+    "Allocation",
+    "Certificate",
+    "Labels",
+    "Matrix",
+    "RulesCertificate",
+    "Shortfall",
+    "Status",
+    "Tie",
+]
+
+_T = TypeVar("_T", pd.Series, pd.Series | None, pd.DataFrame)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
+class Matrix:
+    """A table in numpy form: one row per municipality, one named column per criterion."""
+
+    values: NDArray[np.float64]
+    columns: tuple[str, ...]
+
+
+Labels = Callable[[], Sequence[str]]
+"""The ``binding`` labels, computed only when read (the numbers never need them)."""
+
+Raw = NDArray[Any] | Sequence[str] | Matrix | Labels
+"""A column of an :class:`Allocation` as the solve produced it, before pandas."""
+
+
+class _Pandas(Generic[_T]):
+    """A field of :class:`Allocation` that may be given in numpy form (:data:`Raw`) and is
+    turned into its pandas form on first read, then kept. ``allocate`` gives numpy arrays, so
+    a caller who reads two columns pays for two; a pandas value given is kept as it is.
+
+    As a dataclass field it has no default (reading it on the class raises AttributeError).
+    """
+
+    def __init__(self, build: Callable[[Allocation, Any], _T]) -> None:
+        self._build: Callable[[Allocation, Any], _T] = build
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: Allocation | None, owner: type | None = None) -> _T:
+        if obj is None:
+            raise AttributeError(self._name)
+        value = obj.__dict__[self._name]
+        if value is None or isinstance(value, pd.Series | pd.DataFrame):
+            return cast(_T, value)
+        built: _T = self._build(obj, value)
+        obj.__dict__[self._name] = built
+        return built
+
+    def __set__(self, obj: Allocation, value: _T | Raw) -> None:
+        obj.__dict__[self._name] = value
+
+
+def _series(name: str, dtype: Any = None) -> Callable[[Allocation, Any], pd.Series]:
+    def build(alloc: Allocation, values: Any) -> pd.Series:
+        series: pd.Series = pd.Series(values, index=alloc._index, name=name, dtype=dtype)
+        return series
+
+    return build
+
+
+def _labels(alloc: Allocation, labels: Sequence[str] | Labels) -> pd.Series:
+    values = labels() if callable(labels) else labels
+    series: pd.Series = pd.Series(values, index=alloc._index, name="binding", dtype=object)
+    return series
+
+
+def _frame(alloc: Allocation, table: Matrix) -> pd.DataFrame:
+    return pd.DataFrame(table.values, index=alloc._index, columns=list(table.columns))
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
 class Allocation:
     """Integer requests per municipality, with everything needed to explain and check them.
 
@@ -66,17 +141,22 @@ class Allocation:
     runtime : float
         Seconds, validation to verification.
     problem : Problem
+
+    Notes
+    -----
+    ``allocate`` passes numpy arrays; each pandas column (``requests`` to ``binding``) is
+    built on first read and kept, so a caller pays only for the columns it reads.
     """
 
     status: Status
     message: str
-    requests: pd.Series | None
-    minors: pd.Series | None
-    targets: pd.Series
-    minors_targets: pd.Series
-    contributions: pd.DataFrame
-    minors_contributions: pd.DataFrame
-    binding: pd.Series
+    requests: _Pandas[pd.Series | None] = _Pandas(_series("request", np.int64))
+    minors: _Pandas[pd.Series | None] = _Pandas(_series("minors", np.int64))
+    targets: _Pandas[pd.Series] = _Pandas(_series("target"))
+    minors_targets: _Pandas[pd.Series] = _Pandas(_series("minors_target"))
+    contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
+    minors_contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
+    binding: _Pandas[pd.Series] = _Pandas(_labels)
     objective: float | None
     requests_objective: float | None
     minors_objective: float | None
@@ -91,6 +171,18 @@ class Allocation:
     version: str
     runtime: float
     problem: Problem = field(repr=False)
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        """The municipality ids (``municipality_id``), the index of every column."""
+        return self.problem.columns.index
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle (and copy) the pandas form of every column, never a pending computation."""
+        state = dict(self.__dict__)
+        for f in dataclasses.fields(self):
+            state[f.name] = getattr(self, f.name)
+        return state
 
     # -- status ------------------------------------------------------------------------------
 
@@ -116,13 +208,13 @@ class Allocation:
         ``target``, one ``contribution_<criterion>`` column per criterion, ``request``,
         ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``.
         """
-        p = self.problem
-        idx = pd.Index(p.ids, name="municipality_id")
+        cols = self.problem.columns
+        idx = cols.index
         frame = pd.DataFrame(
             {
-                "name": [m.name for m in p.municipalities],
-                "county": [m.county for m in p.municipalities],
-                "population": [m.population for m in p.municipalities],
+                "name": list(cols.names),
+                "county": list(cols.counties),
+                "population": cols.population.copy(),
                 "target": self.targets.to_numpy(),
             },
             index=idx,
@@ -221,13 +313,15 @@ class Allocation:
         ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
         Returns an :class:`~busetting._explain.Explanation`; ``str()`` of it is the text.
         """
+        # the documented delegator (docs/architecture.md): the result hands over to the layer
+        # that explains it, imported when asked for
         from busetting._explain import explain
 
         return explain(self, municipality_id, language=language)  # type: ignore[arg-type]
 
     def explain_frame(self) -> pd.DataFrame:
         """Every municipality's explanation as one tidy row."""
-        from busetting._explain import explain_frame
+        from busetting._explain import explain_frame  # the documented delegator, as above
 
         return explain_frame(self)
 
@@ -244,7 +338,7 @@ class Allocation:
         ``language``: ``"nb"`` (bokmål, the default for the Norway data) or ``"en"``;
         ``county``: one county's letter-ready view. See :func:`busetting._report.write_report`.
         """
-        from busetting._report import write_report
+        from busetting._report import write_report  # the documented delegator, as above
 
         return write_report(self, path, plots=plots, language=language, county=county)
 
@@ -276,9 +370,7 @@ class Allocation:
         lines = self._summary_lines()
         if self.requests is not None:
             top = self.requests.sort_values(ascending=False, kind="stable").head(5)
-            names = dict(
-                zip(self.problem.ids, (m.name for m in self.problem.municipalities), strict=True)
-            )
+            names = dict(zip(self.problem.ids, self.problem.columns.names, strict=True))
             lines.append(
                 "  largest: " + ", ".join(f"{names[str(i)]} {int(v):,}" for i, v in top.items())
             )

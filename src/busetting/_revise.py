@@ -275,6 +275,8 @@ def revise(
         ``previous_minors`` is optional, zeros otherwise).
     problem : Problem, optional
         The problem the previous requests were made with (default: the allocation's).
+    previous_minors : mapping, optional
+        What was asked of minors, with a plain mapping as ``previous`` (default: zeros).
     decisions : mapping, optional
         Council decisions (vedtak). When the need is at least the commitments they are held
         exactly; when it falls below them they are ceilings.
@@ -603,6 +605,26 @@ def scenarios(
     ``ProcessPoolExecutor`` or a Dask client's executor) solves blocks of totals in parallel.
     The table is the same either way.
 
+    Parameters
+    ----------
+    problem : Problem
+        The problem; its need is replaced by each total.
+    totals : sequence of int
+        The national totals (duplicates are solved once; the columns are sorted).
+    method : Method or str
+        The apportionment method (default Webster).
+    solver : str, optional
+        As for :func:`busetting.allocate`.
+    progress : callable or bool, optional
+        ``progress(done, total)``, or ``True`` for a bar on a terminal.
+    executor : concurrent.futures.Executor, optional
+        Solves blocks of totals in parallel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Nullable integers (``Int64``), indexed by ``municipality_id``, one column per total.
+
     Examples
     --------
     >>> import busetting as bs
@@ -756,6 +778,27 @@ def uncertainty(
     Columns ``p10``, ``p50``, ``p90`` (from ``quantiles``), indexed by municipality_id.
     ``progress`` and ``executor`` are passed to :func:`scenarios` (the distinct totals are
     solved once each).
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem; its need is replaced by each total.
+    totals : sequence of int, or mapping of float to int
+        Sampled totals, or quantiles of the total by probability.
+    quantiles : sequence of float
+        The probabilities reported for sampled totals.
+    method : Method or str
+        The apportionment method (default Webster).
+    progress : callable or bool, optional
+        As for :func:`scenarios`.
+    executor : concurrent.futures.Executor, optional
+        As for :func:`scenarios`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per quantile (``p10``, ...), and ``mean`` over the samples when ``totals``
+        are samples.
     """
     check_sweep_args("uncertainty", progress, executor)
     sweep: dict[str, Any] = {"progress": progress, "executor": executor}
@@ -799,6 +842,31 @@ def sensitivity(
     ``base_request``, ``request``, ``change``. ``progress`` follows the moved solves;
     ``executor`` (any :class:`concurrent.futures.Executor`) runs them in parallel, with the
     same result.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem, solved as it is and once per moved weight.
+    delta : float
+        How far each weight moves, down and up (clipped to 0 and 1).
+    method : Method or str
+        The apportionment method (default Webster).
+    solver : str, optional
+        As for :func:`busetting.allocate`.
+    progress : callable or bool, optional
+        ``progress(done, total)``, or ``True`` for a bar on a terminal.
+    executor : concurrent.futures.Executor, optional
+        Runs the moved solves in parallel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per moved weight and municipality, with the columns above.
+
+    Raises
+    ------
+    InfeasibleError, SolverError
+        If ``problem`` itself is not solved to optimality.
     """
     check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()

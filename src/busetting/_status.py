@@ -104,8 +104,7 @@ class Certificate:
 
 @dataclass(frozen=True)
 class RulesCertificate:
-    """Proof of optimality of the exact rules path (re-checked by
-    :func:`busetting.check_certificate`).
+    """Proof of optimality of the exact rules path (re-checked by :func:`check_certificate`).
 
     ``lambdas`` maps each requests sum group (``"national"``, a county name, or ``"rest"``)
     to its multiplier; ``nu`` prices a request one above the grid, ``lambda_minors`` the

@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from busetting._allocate import _crossed, _verify, allocate
+from busetting._allocate import allocate, verify_solution
 from busetting._constrained import diagnose_rules, plan_rules
 from busetting._criteria import build_key
-from busetting._diagnose import diagnose_bounds
+from busetting._diagnose import crossed_bounds, diagnose_bounds
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._methods import Method
@@ -161,7 +161,7 @@ def _rules_requests(
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, method, key, mkey)
-    if _crossed(problem, bounds, source) or diagnose_bounds(
+    if crossed_bounds(problem, bounds, source) or diagnose_bounds(
         bounds, problem.total, problem.minors_total, method
     ):
         return None, None
@@ -173,5 +173,5 @@ def _rules_requests(
         return None, None
     minors = np.zeros(len(sol.x), dtype=np.int64)
     minors[mkey.rows] = sol.m
-    _verify(problem, bounds, sol.x, minors, "lagrange", method, plan)
+    verify_solution(problem, bounds, sol.x, minors, "lagrange", method, plan)
     return sol.x, sol.certificate

@@ -147,6 +147,18 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     CSV: UTF-8 (a BOM is accepted) or Latin-1/Windows-1252; comma- or semicolon-separated; a
     semicolon file uses the decimal comma (as Norwegian Excel writes it). Files larger than
     ``max_bytes`` are refused before reading (raise the limit deliberately for big inputs).
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.txt`` or ``.xlsx`` file.
+    max_bytes : int
+        Largest file read (default ``MAX_INPUT_BYTES``, 20 MB).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table as read; the id columns are text.
     """
     import io as _io
 
@@ -203,8 +215,26 @@ def read_problem(
 
     A JSON file holds a whole problem (as ``Problem.model_dump_json()`` writes it, and as
     ``busetting schema`` describes it); ``total``/``minors`` override its need. A CSV/XLSX
-    file holds one row per municipality and needs ``total`` and ``criteria``;
-    ``id_format="kommunenummer"`` checks (and zero-pads) its ids as in ``from_frame``.
+    file holds one row per municipality and needs ``total`` and ``criteria``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json``, ``.csv``, ``.txt`` or ``.xlsx`` file.
+    total, minors : int, optional
+        The need (required with ``criteria`` for a table; override a JSON problem's need).
+    criteria : mapping or sequence, optional
+        The criteria of the request key, for a table file.
+    minors_criteria : mapping or sequence, optional
+        The criteria of the minors key, for a table file (``None``: as ``criteria``).
+    id_format : {None, "kommunenummer"}
+        For a table file: ``"kommunenummer"`` requires 4-digit ids and zero-pads whole
+        numbers, as in :meth:`Problem.from_frame`.
+
+    Returns
+    -------
+    Problem
+        The validated problem.
     """
     p = Path(path)
     if _format(p, "path", "read_problem") == "json":
@@ -266,14 +296,39 @@ def _two_columns(
 
 
 def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, int]:
-    """``municipality_id`` (or ``kommunenummer``) to a count column named one of ``values``."""
+    """``municipality_id`` (or ``kommunenummer``) to a count column named one of ``values``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV/XLSX table.
+    values : tuple of str
+        Accepted names of the count column, the first present is read.
+
+    Returns
+    -------
+    dict of str to int
+        Whole numbers >= 0 by municipality id.
+    """
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") -> Path:
     """Write any result table to .csv, .json (records) or .xlsx, atomically and safely.
 
-    ``language="nb"`` gives the headers (and the index name) in Norwegian.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table; a named index is written as a column.
+    path : str or Path
+        The output file; its suffix chooses the format.
+    language : str
+        ``"en"`` or ``"nb"`` (Norwegian headers and index name).
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     p = Path(path)
     fmt = _format(p, "path", "write_table")
@@ -303,15 +358,41 @@ def _named_index(frame: pd.DataFrame) -> bool:
 
 
 def read_county_totals(path: str | Path) -> dict[str, int]:
-    """County totals from a CSV/XLSX with columns ``county`` (or ``fylke``) and ``total``."""
+    """County totals from a CSV/XLSX with columns ``county`` (or ``fylke``) and ``total``.
+
+    ``recommendation`` or ``tilråding`` are accepted for ``total``.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV/XLSX table.
+
+    Returns
+    -------
+    dict of str to int
+        The total by county name.
+    """
     return _two_columns(
         path, ("county", "fylke"), ("total", "recommendation", "tilråding"), "read_county_totals"
     )
 
 
 def read_fixed(path: str | Path) -> dict[str, int]:
-    """Fixed requests from a CSV/XLSX with ``municipality_id`` (or ``kommunenummer``) and
-    ``fixed`` (or ``decision``/``vedtak``)."""
+    """Fixed requests from a CSV/XLSX table of municipalities and values.
+
+    The columns are ``municipality_id`` (or ``kommunenummer``) and ``fixed`` (or ``decision``
+    or ``vedtak``).
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV/XLSX table.
+
+    Returns
+    -------
+    dict of str to int
+        The fixed request by municipality id.
+    """
     return _two_columns(
         path, ("municipality_id", "kommunenummer"), ("fixed", "decision", "vedtak"), "read_fixed"
     )
@@ -323,7 +404,19 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Parameters
+    ----------
+    value : Any
+        A cell value.
+
+    Returns
+    -------
+    Any
+        ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab
+        or a carriage return.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -345,6 +438,16 @@ def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
     It follows :class:`busetting.schemas.AllocationOutput` (``busetting schema --output``),
     with ``parameters``: everything the run was made with, as text (:func:`parameter_table`),
     so that ``busetting revise --previous`` can keep it.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+
+    Returns
+    -------
+    dict
+        JSON-ready values.
     """
     data = alloc.to_output().model_dump(mode="json")
     data["parameters"] = dict(parameter_table(alloc).itertuples(index=False, name=None))
@@ -352,7 +455,20 @@ def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
 
 
 def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
-    """:func:`allocation_to_dict` as JSON text (UTF-8, æøå kept)."""
+    """:func:`allocation_to_dict` as JSON text (UTF-8, æøå kept).
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+    indent : int, optional
+        Indentation of the JSON text; ``None`` writes one line.
+
+    Returns
+    -------
+    str
+        The JSON text.
+    """
     return json.dumps(allocation_to_dict(alloc), indent=indent, ensure_ascii=False)
 
 
@@ -427,6 +543,22 @@ def write_allocation(
     :func:`parameter_table`), so that ``busetting revise --previous`` can keep it: the XLSX in
     its parameters sheet, the JSON under ``"parameters"``, a CSV beside it in
     ``<name>.parameters.csv``.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation to write.
+    path : str or Path
+        The output file; its suffix chooses the format.
+    language : str
+        ``"en"`` or ``"nb"`` (Norwegian sheet names and headers).
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"`` (CSV only).
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
@@ -475,6 +607,18 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     ``population``, ``per_1000``, ``target``, ``deviation``, the contributions,
     ``minors_target``, ``binding``, ``tie`` (Norwegian headers with ``language="nb"``, the
     binding in words and the tie as ja/nei).
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+    language : str
+        ``"en"`` or ``"nb"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with a default integer index.
     """
     frame = alloc.to_frame().reset_index()
     pop = frame["population"].astype(float).where(frame["population"] > 0)
@@ -523,7 +667,20 @@ def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
 
 
 def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
-    """The sheets of the allocation workbook: requests, counties, criteria, parameters."""
+    """The sheets of the allocation workbook: requests, counties, criteria, parameters.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+    language : str
+        ``"en"`` or ``"nb"`` (sheet names and headers).
+
+    Returns
+    -------
+    list of Sheet
+        The four sheets, in order, for :func:`write_workbook`.
+    """
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
     if language == "nb":
@@ -557,6 +714,13 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     them with the reader's own separators). Text is always stored as text: a value such as
     ``=HYPERLINK(...)`` is a string cell with the quote-prefix style, never a formula, and
     it shows without an apostrophe.
+
+    Parameters
+    ----------
+    path : Path
+        The ``.xlsx`` file (written directly; callers write through a temporary file).
+    sheets : sequence of Sheet
+        The worksheets, in order.
     """
     # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook
@@ -625,7 +789,18 @@ def _cell_value(cell: Any, value: Any, number: str) -> str:
 
 
 def county_table(alloc: Allocation) -> pd.DataFrame:
-    """Per county: population, target, request, minors and requests per 1,000 residents."""
+    """Per county: population, target, request, minors and requests per 1,000 residents.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per county (sorted), also with the number of ``municipalities``.
+    """
     frame = alloc.to_frame()
     out = frame.groupby("county", sort=True)[["population", "target", "request", "minors"]].sum()
     out["municipalities"] = frame.groupby("county", sort=True).size()
@@ -647,8 +822,21 @@ def parameter_table(
     Besides the readable rows, the rows ``criteria``, ``minors_criteria`` and ``rules`` (JSON),
     ``minors_eligible`` (the eligible ids) and one ``bounds <id>`` row (JSON) per municipality
     with a bound or fixed value record everything the run was made with, so that
-    ``busetting revise --previous`` can keep it (:func:`read_parameters`). ``problem`` (default:
-    the allocation's) is the problem whose settings are recorded.
+    ``busetting revise --previous`` can keep it (:func:`read_parameters`).
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation.
+    problem : Problem, optional
+        The problem whose settings are recorded (default: the allocation's).
+    language : str
+        ``"en"`` or ``"nb"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``parameter`` and ``value`` (Norwegian names with ``language="nb"``).
     """
     p = alloc.problem if problem is None else problem
     rows: list[tuple[str, str]] = [
@@ -719,6 +907,16 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
 
     Accepts every form :func:`write_allocation` writes: JSON, CSV in both dialects, and the
     workbook in English or Norwegian.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.json``, ``.csv`` or ``.xlsx`` allocation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``municipality_id``, with at least ``request`` and ``minors``.
     """
     p = Path(path)
     fmt = _format(p, "path", "read_allocation")
@@ -798,7 +996,18 @@ def _settings_rows(p: Problem) -> list[tuple[str, str]]:
 
 
 def parameters_path(path: str | Path) -> Path:
-    """Where the parameters of a CSV allocation are written: ``<name>.parameters.csv``."""
+    """Where the parameters of a CSV allocation are written: ``<name>.parameters.csv``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV allocation.
+
+    Returns
+    -------
+    Path
+        The parameters file beside it.
+    """
     p = Path(path)
     return p.with_name(f"{p.stem}.parameters.csv")
 
@@ -809,6 +1018,16 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     XLSX: the ``parameters`` sheet (``Parametere`` in a Norwegian workbook, its names read
     back into the English ones); CSV: ``<name>.parameters.csv`` beside it; JSON: the
     ``"parameters"`` object.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`write_allocation` or :func:`write_revision`.
+
+    Returns
+    -------
+    dict of str to str or None
+        The parameters as text, for :func:`settings_from_parameters`.
     """
     p = Path(path)
     fmt = _format(p, "path", "read_parameters")
@@ -914,7 +1133,20 @@ class Settings:
 
 
 def settings_from_parameters(params: Mapping[str, str], where: str = "parameters") -> Settings:
-    """Parse the table of :func:`read_parameters`; a malformed entry is an ``InputError``."""
+    """Parse the table of :func:`read_parameters`; a malformed entry is an ``InputError``.
+
+    Parameters
+    ----------
+    params : mapping of str to str
+        The parameters as read back.
+    where : str
+        Where the parameters came from, for the error message.
+
+    Returns
+    -------
+    Settings
+        Method, need, criteria, rules, eligibility, bounds and fingerprint of the run.
+    """
     failures: list[dict[str, Any]] = []
 
     def parsed(key: str, parse: Callable[[str], Any]) -> Any:
@@ -971,6 +1203,18 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
     ``requests`` table (XLSX sheet, CSV, or JSON ``"municipalities"``) holds ``request`` and
     ``minors``, and the parameters record the revised problem's settings (its own bounds and
     fixed values, not the revision's one-direction bounds) with the new need.
+
+    Parameters
+    ----------
+    rev : Revision
+        The revision.
+    path : str or Path
+        The output file; its suffix chooses the format.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     p = Path(path)
     fmt = _format(p, "path", "write_revision")

@@ -75,7 +75,23 @@ def _numbers(alloc: Allocation) -> pd.DataFrame:
 
 
 def plot_requests_vs_targets(alloc: Allocation) -> Figure:
-    """Requests against targets (log-log), with the line where they are equal."""
+    """Requests against targets (log-log), with the line where they are equal.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        An allocation with requests.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (shown as PNG in Jupyter; no pyplot state is touched).
+
+    Raises
+    ------
+    InputError
+        If the allocation has no requests.
+    """
     frame = _numbers(alloc)
     fig = _figure(6.5, 6.0)
     ax = fig.add_subplot()
@@ -94,7 +110,18 @@ def plot_requests_vs_targets(alloc: Allocation) -> Figure:
 
 
 def plot_county_totals(alloc: Allocation) -> Figure:
-    """Each county's share of the requests next to its share of the population."""
+    """Each county's share of the requests next to its share of the population.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        An allocation with requests.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One pair of horizontal bars per county, sorted by population.
+    """
     frame = _numbers(alloc)
     by = frame.groupby("county")[["request", "population"]].sum().sort_values("population")
     share_req = by["request"] / by["request"].sum()
@@ -112,7 +139,18 @@ def plot_county_totals(alloc: Allocation) -> Figure:
 
 
 def plot_per_capita(alloc: Allocation) -> Figure:
-    """Requests per 1,000 residents, one dot per municipality, grouped by county."""
+    """Requests per 1,000 residents, one dot per municipality, grouped by county.
+
+    Parameters
+    ----------
+    alloc : Allocation
+        An allocation with requests.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, with the national rate as a vertical line.
+    """
     frame = _numbers(alloc)
     frame = frame[frame["population"] > 0].copy()
     frame["per_1000"] = 1000 * frame["request"].astype(float) / frame["population"]
@@ -143,6 +181,22 @@ def plot_fan(
 
     One panel per municipality: its request against the national total. With ``samples`` of
     the total (a prognosis), the central 50 % and 80 % of the total are shaded.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`busetting.scenarios` table (municipalities by totals).
+    municipality_ids : sequence of str
+        The municipalities to draw, one panel each.
+    samples : sequence of int, optional
+        Sampled national totals, for the shaded bands.
+    names : dict of str to str, optional
+        Panel titles by municipality id (default: the ids).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     fig = _figure(4.0 * max(1, len(municipality_ids)), 3.6)
     axes = fig.subplots(1, max(1, len(municipality_ids)), squeeze=False)[0]
@@ -166,6 +220,18 @@ def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
     """The ``top`` largest changes of a :func:`busetting.compare` table, as bars.
 
     Bars to the right are increases from ``a`` to ``b``, to the left decreases.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`busetting.compare` table (sorted by the size of the change).
+    top : int
+        How many rows to draw.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
     """
     rows = table.head(top).iloc[::-1]
     a, b = (str(c)[len("request_") :] for c in table.columns if str(c).startswith("request_"))
@@ -216,6 +282,22 @@ def map_svg(
     with an inner circle for its unaccompanied minors (same scale); a municipality asked for
     none is a small grey dot. The projection is equirectangular, scaled by the cosine of the
     middle latitude, which keeps Norway's shape. Each circle carries a ``<title>`` tooltip.
+
+    Parameters
+    ----------
+    points : sequence of MapPoint
+        The municipalities.
+    title : str
+        The title (also the accessible name of the SVG).
+    legend : tuple of str
+        The legend's labels for the requests and for the minors.
+    width : int
+        Width in pixels; the height follows from the shape.
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element, or ``""`` without points.
     """
     if not points:
         return ""
@@ -369,7 +451,24 @@ class Bar:
 
 
 def bars_svg(bars: Sequence[Bar], *, title: str, legend: tuple[str, str], width: int = 640) -> str:
-    """A horizontal bar chart (this year, and last year beside it when known) as inline SVG."""
+    """A horizontal bar chart (this year, and last year beside it when known) as inline SVG.
+
+    Parameters
+    ----------
+    bars : sequence of Bar
+        The rows, drawn in order.
+    title : str
+        The title (also the accessible name of the SVG).
+    legend : tuple of str
+        The legend's labels for this year and for last year.
+    width : int
+        Width in pixels (widened for long labels).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element, or ``""`` without bars.
+    """
     if not bars:
         return ""
     e = html.escape

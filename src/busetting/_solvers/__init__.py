@@ -20,10 +20,13 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
 
-__all__ = ["SOLVERS", "available_solvers", "cbc_path", "solver_version"]
+from busetting._version import __version__
 
-SOLVERS = ("threshold", "cbc", "highs")
+__all__ = ["REGISTRY", "SOLVERS", "Solver", "available_solvers", "cbc_path", "solver_version"]
 
 
 def cbc_path() -> str | None:
@@ -42,39 +45,77 @@ def _highs_installed() -> bool:
     return importlib.util.find_spec("highspy") is not None
 
 
+def _cbc_installed() -> bool:
+    return cbc_path() is not None
+
+
+def _always() -> bool:
+    return True
+
+
+def _threshold_version() -> str:
+    return f"busetting {__version__}"
+
+
+def _cbc_version() -> str:
+    path = cbc_path()
+    if path is None:
+        return "unavailable"
+    try:
+        out = subprocess.run(
+            [path, "-quit"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    found = re.search(r"Version:\s*(\S+)", out)
+    return f"CBC {found.group(1)}" if found else "CBC (unknown version)"
+
+
+def _highs_version() -> str:
+    if not _highs_installed():
+        return "unavailable"
+    return f"HiGHS {version('highspy')}"
+
+
+@dataclass(frozen=True)
+class Solver:
+    """One solver of the registry: whether it is usable here and its version string.
+
+    The integer program's backends build their PuLP commands in
+    :data:`busetting._solvers.milp.COMMANDS`.
+    """
+
+    name: str
+    available: Callable[[], bool]
+    version: Callable[[], str]
+
+
+REGISTRY: dict[str, Solver] = {
+    s.name: s
+    for s in (
+        Solver("threshold", _always, _threshold_version),
+        Solver("cbc", _cbc_installed, _cbc_version),
+        Solver("highs", _highs_installed, _highs_version),
+    )
+}
+"""Every solver by name, fastest first."""
+
+SOLVERS = tuple(REGISTRY)
+
+
 def available_solvers() -> tuple[str, ...]:
-    """Names of the solvers usable on this machine, fastest first."""
-    names = ["threshold"]
-    if cbc_path() is not None:
-        names.append("cbc")
-    if _highs_installed():
-        names.append("highs")
-    return tuple(names)
+    """Names of the solvers usable on this machine, fastest first.
+
+    Returns
+    -------
+    tuple of str
+        ``"threshold"``, then ``"cbc"`` and ``"highs"`` where installed.
+    """
+    return tuple(name for name, solver in REGISTRY.items() if solver.available())
 
 
 @functools.cache
 def solver_version(name: str) -> str:
     """A version string for ``name`` (``"unknown"`` when it cannot be read)."""
-    if name == "threshold":
-        from busetting._version import __version__
-
-        return f"busetting {__version__}"
-    if name == "cbc":
-        path = cbc_path()
-        if path is None:
-            return "unavailable"
-        try:
-            out = subprocess.run(
-                [path, "-quit"], capture_output=True, text=True, timeout=10, check=False
-            ).stdout
-        except (OSError, subprocess.SubprocessError):
-            return "unknown"
-        found = re.search(r"Version:\s*(\S+)", out)
-        return f"CBC {found.group(1)}" if found else "CBC (unknown version)"
-    if name == "highs":
-        if not _highs_installed():
-            return "unavailable"
-        from importlib.metadata import version
-
-        return f"HiGHS {version('highspy')}"
-    return "unknown"
+    solver = REGISTRY.get(name)
+    return "unknown" if solver is None else solver.version()

@@ -26,9 +26,10 @@ whose reduced cost exceeds ``D`` and rises outward closes that side.
 The multipliers come from the separable structure: ``lambda`` by bisection on the sum of the
 per-municipality minimisers (their closed form, settled on the grid), ``nu`` and ``mu`` as
 the ``r``-th and ``H``-th largest benefits. Any multipliers give a valid bound; good ones keep
-the core small. :func:`check_certificate` re-checks a solution from the problem alone: it
-recomputes the bound from the certificate's multipliers by enumerating every allowed value,
-and repeats the search over the values within the certificate's gap with its own code.
+the core small. :func:`busetting.check_certificate` re-checks a solution from the problem
+alone: it recomputes the bound from the certificate's multipliers by enumerating every
+allowed value, and repeats the search over the values within the certificate's gap with its
+own code.
 """
 
 from __future__ import annotations
@@ -45,16 +46,18 @@ from busetting._methods import Method, deviation, objective, objective_increment
 from busetting._status import RulesCertificate
 
 if TYPE_CHECKING:
-    from busetting._model import Problem
     from busetting._solvers.milp import RuleSpec
     from busetting._solvers.sets import VarSets
 
 __all__ = [
-    "CertificateCheck",
+    "GAP_TOLERANCE",
     "RulesCertificate",
     "RulesSolution",
-    "check_certificate",
+    "allowed_values",
+    "group_labels",
+    "solve_plan",
     "solve_rules",
+    "sum_groups",
     "supports",
 ]
 
@@ -84,17 +87,6 @@ class RulesSolution:
     objective: float
     certificate: RulesCertificate
     expanded: int
-
-
-@dataclass(frozen=True)
-class CertificateCheck:
-    """Outcome of :func:`check_certificate`: ``ok`` and the reason in words."""
-
-    ok: bool
-    message: str
-
-    def __bool__(self) -> bool:
-        return self.ok
 
 
 def supports(spec: RuleSpec) -> str | None:
@@ -481,6 +473,12 @@ def _window(side: _Side, lam: FloatArray, nu: float, mu: float, gap: float) -> _
 
 # -- the search --------------------------------------------------------------------------------
 
+Option = tuple[float, int, int, int, int]
+"""One value pair of a core row: (reduced cost, request, minors, off-grid, host)."""
+State = tuple[int, int, int, int]
+"""A state of the search: the change of the current group's requests, of the minors, of the
+off-grid count and of the hosts, relative to the bases."""
+
 
 @dataclass
 class _Core:
@@ -491,12 +489,71 @@ class _Core:
     base_m: IntArray  # full length
     base_e: IntArray
     base_h: IntArray
-    choices: dict[int, list[tuple[float, int, int, int, int]]]  # row -> (rc, x, m, e, h)
+    choices: dict[int, list[Option]]  # row -> its options, the base first
     empty: bool
 
     @property
     def size(self) -> int:
         return len(self.base_x) + sum(len(c) - 1 for c in self.choices.values())
+
+
+@dataclass(frozen=True)
+class _MinorsBase:
+    """The minors within the gap: the cheapest value per eligible row (and its reduced cost)
+    and, for the rows that need a choice, every value within the gap."""
+
+    rc: FloatArray
+    value: IntArray
+    options: dict[int, tuple[FloatArray, IntArray]]  # request row -> (reduced costs, values)
+
+
+def _minors_base(
+    mw: _Window, minors_rows: IntArray, gap: float, base_x: IntArray, wide: BoolArray
+) -> _MinorsBase:
+    """The minors side of :func:`_candidates`; a row needs a choice when it has more than one
+    minors value within the gap, its cheapest one exceeds the request's base, or its request
+    has several values (``wide``)."""
+    keep_m = mw.rc <= gap
+    count_m = keep_m.sum(axis=1)
+    jr = np.arange(len(minors_rows))
+    fm = np.argmin(np.where(keep_m, mw.rc, np.inf), axis=1)
+    q0 = mw.points[jr, fm]
+    bad = (count_m != 1) | (q0 > base_x[minors_rows])
+    options = {
+        int(minors_rows[j]): (mw.rc[j][keep_m[j]], mw.points[j][keep_m[j]])
+        for j in np.flatnonzero(bad | wide[minors_rows]).tolist()
+    }
+    return _MinorsBase(mw.rc[jr, fm], q0, options)
+
+
+def _row_options(
+    xw: _Window,
+    i: int,
+    keep: BoolArray,
+    offable: bool,
+    grid: int,
+    minors: tuple[FloatArray, IntArray] | None,
+    m0: int,
+    gap: float,
+) -> list[Option]:
+    """Every (request, minors) pair of row ``i`` within the gap, cheapest first; ``minors``
+    holds the row's minors values when it has a choice, else its minors stay at ``m0``."""
+    rx = xw.rc[i][keep].tolist()
+    px = xw.points[i][keep]
+    ex = ((px % grid == 1) & offable).astype(np.int64).tolist()
+    px_l = px.tolist()
+    if minors is not None:
+        rm, qm = minors[0].tolist(), minors[1].tolist()
+        opts = [
+            (a + b, p, q, e, int(q > 0))
+            for a, p, e in zip(rx, px_l, ex, strict=True)
+            for b, q in zip(rm, qm, strict=True)
+            if q <= p and a + b <= gap
+        ]
+    else:
+        opts = [(a, p, m0, e, int(m0 > 0)) for a, p, e in zip(rx, px_l, ex, strict=True)]
+    opts.sort()
+    return opts
 
 
 def _candidates(
@@ -507,11 +564,6 @@ def _candidates(
     rows = np.arange(n)
     gx = np.maximum(x_sets.grid, 1)
     offable = (x_sets.grid > 1) & ~x_sets.const
-
-    def e_of(p: IntArray) -> IntArray:
-        out: IntArray = (offable & (p % gx == 1)).astype(np.int64)
-        return out
-
     keep_x = xw.rc <= gap
     count_x = keep_x.sum(axis=1)
     fx = np.argmin(np.where(keep_x, xw.rc, np.inf), axis=1)
@@ -522,46 +574,22 @@ def _candidates(
     empty = bool((count_x == 0).any())
     m_opts: dict[int, tuple[FloatArray, IntArray]] = {}
     if mw is not None and len(minors_rows):
-        keep_m = mw.rc <= gap
-        count_m = keep_m.sum(axis=1)
-        jr = np.arange(len(minors_rows))
-        fm = np.argmin(np.where(keep_m, mw.rc, np.inf), axis=1)
-        q0 = mw.points[jr, fm]
-        base_rc[minors_rows] += mw.rc[jr, fm]
-        base_m[minors_rows] = q0
-        bad = (count_m != 1) | (q0 > base_x[minors_rows])
-        for j in np.flatnonzero(bad).tolist():
-            i = int(minors_rows[j])
-            complex_rows.add(i)
-            m_opts[i] = (mw.rc[j][keep_m[j]], mw.points[j][keep_m[j]])
-        for j in np.flatnonzero(~bad).tolist():
-            i = int(minors_rows[j])
-            if i in complex_rows:
-                m_opts[i] = (mw.rc[j][keep_m[j]], mw.points[j][keep_m[j]])
-    choices: dict[int, list[tuple[float, int, int, int, int]]] = {}
+        mb = _minors_base(mw, minors_rows, gap, base_x, count_x > 1)
+        base_rc[minors_rows] += mb.rc
+        base_m[minors_rows] = mb.value
+        m_opts = mb.options
+        complex_rows |= set(m_opts)
+    choices: dict[int, list[Option]] = {}
     for i in sorted(complex_rows):
-        rx = xw.rc[i][keep_x[i]].tolist()
-        px = xw.points[i][keep_x[i]]
-        ex = ((px % gx[i] == 1) & bool(offable[i])).astype(np.int64).tolist()
-        px_l = px.tolist()
-        if i in m_opts:
-            rm, qm = m_opts[i][0].tolist(), m_opts[i][1].tolist()
-            opts = [
-                (a + b, p, q, e, int(q > 0))
-                for a, p, e in zip(rx, px_l, ex, strict=True)
-                for b, q in zip(rm, qm, strict=True)
-                if q <= p and a + b <= gap
-            ]
-        else:
-            m0 = int(base_m[i])
-            opts = [(a, p, m0, e, int(m0 > 0)) for a, p, e in zip(rx, px_l, ex, strict=True)]
+        opts = _row_options(
+            xw, i, keep_x[i], bool(offable[i]), int(gx[i]), m_opts.get(i), int(base_m[i]), gap
+        )
         if not opts:
             empty = True
             continue
-        opts.sort()
         choices[i] = opts
         base_rc[i], base_x[i], base_m[i] = opts[0][0], opts[0][1], opts[0][2]
-    base_e = e_of(base_x)
+    base_e = (offable & (base_x % gx == 1)).astype(np.int64)
     base_h = (base_m > 0).astype(np.int64)
     for i, opts in choices.items():  # the first option of a core row is its base
         base_e[i], base_h[i] = opts[0][3], opts[0][4]
@@ -569,43 +597,54 @@ def _candidates(
     return _Core(base_rc, base_x, base_m, base_e, base_h, choices, empty)
 
 
-def _search(
-    core: _Core,
-    group_of: IntArray,
-    group_total: dict[int, int],
-    minors: int,
-    offgrid: int,
-    hosts: int | None,
-    exact_hosts: bool,
-    mu: float,
-    gap: float,
-    budget: int,
-) -> tuple[tuple[float, dict[int, int]] | str | None, int]:
-    """Best choice (cost, option per core row) meeting every sum with cost at most ``gap``.
+@dataclass(frozen=True)
+class _Sums:
+    """What a solution must meet: the sum group of each request row and the groups' totals,
+    the minors total, the off-grid count, the host limit (``None``: none) and its price."""
 
-    Returns the outcome and the states expanded; the outcome is ``None`` when no choice
-    within ``gap`` meets the sums, ``"budget"`` when the search would exceed ``budget``.
-    """
-    base_cost = math.fsum(core.base_rc.tolist())
-    need_x: dict[int, int] = {
-        g: int(t) - int(core.base_x[group_of == g].sum()) for g, t in group_total.items()
-    }
-    need_m = minors - int(core.base_m.sum())
-    need_e = offgrid - int(core.base_e.sum())
-    h0 = int(core.base_h.sum())
+    group_of: IntArray
+    group_total: dict[int, int]
+    minors: int
+    offgrid: int
+    hosts: int | None
+    exact_hosts: bool
+    mu: float
+
+
+@dataclass(frozen=True)
+class _Needs:
+    """What the core rows must add to the bases: per group, minors, off-grid; and the hosts
+    the bases already have."""
+
+    x: dict[int, int]
+    m: int
+    e: int
+    h0: int
+
+
+@dataclass(frozen=True)
+class _Layers:
+    """The search's layers: the core rows in group order, their moves relative to their bases
+    ``(dcost, dx, dm, de, dh)``, and per layer the range the remaining layers can still add
+    (requests within the group; minors, off-grid and hosts overall) for pruning."""
+
+    rows: list[int]
+    group: list[int]
+    moves: list[list[tuple[float, int, int, int, int]]]
+    gx_lo: list[int]
+    gx_hi: list[int]
+    rest: FloatArray  # layers + 1 x 6: min/max of dm, de, dh still to come
+
+
+def _layers(core: _Core, group_of: IntArray) -> _Layers:
     amb = sorted(core.choices, key=lambda i: (int(group_of[i]), i))
     groups_l = group_of.tolist()
-    for gid, need in need_x.items():
-        if need and not any(groups_l[i] == gid for i in amb):
-            return None, 0
-    # moves per core row relative to its base: (dcost, dx, dm, de, dh)
     moves = []
     for i in amb:
         opts = core.choices[i]
         c0, x0, m0, e0, hh0 = opts[0]
         moves.append([(rc - c0, p - x0, q - m0, e - e0, h - hh0) for rc, p, q, e, h in opts])
     group_of_amb = [groups_l[i] for i in amb]
-    # suffix ranges for pruning
     a = len(amb)
     suf = np.zeros((a + 1, 6))
     suf_gx_lo: list[int] = [0] * (a + 1)
@@ -623,71 +662,111 @@ def _search(
             min(d[4] for d in mv),
             max(d[4] for d in mv),
         ]
-    limit = gap - base_cost
-    states: dict[tuple[int, int, int, int], float] = {(0, 0, 0, 0): 0.0}
-    back: list[dict[tuple[int, int, int, int], tuple[tuple[int, int, int, int], int]]] = []
+    return _Layers(amb, group_of_amb, moves, suf_gx_lo, suf_gx_hi, suf)
+
+
+def _step(
+    layers: _Layers, k: int, states: dict[State, float], need: _Needs, sums: _Sums, limit: float
+) -> tuple[dict[State, float], dict[State, tuple[State, int]], int]:
+    """Layer ``k`` of the search: the cheapest way to each state, its predecessor and option,
+    and the states expanded. A state that can no longer meet a sum is dropped."""
+    gid = layers.group[k]
+    last_in_group = k + 1 == len(layers.rows) or layers.group[k + 1] != gid
+    gx_lo, gx_hi = (0, 0) if last_in_group else (layers.gx_lo[k + 1], layers.gx_hi[k + 1])
+    m_lo, m_hi, e_lo, e_hi, h_lo, h_hi = layers.rest[k + 1]
+    hosts = sums.hosts
+    nxt: dict[State, float] = {}
+    bk: dict[State, tuple[State, int]] = {}
     expanded = 0
-    for k in range(a):
-        gid = group_of_amb[k]
-        last_in_group = k + 1 == a or group_of_amb[k + 1] != gid
-        gx_lo, gx_hi = suf_gx_lo[k + 1], suf_gx_hi[k + 1]
-        if last_in_group:
-            gx_lo = gx_hi = 0
-        nxt: dict[tuple[int, int, int, int], float] = {}
-        bk: dict[tuple[int, int, int, int], tuple[tuple[int, int, int, int], int]] = {}
-        m_lo, m_hi, e_lo, e_hi, h_lo, h_hi = suf[k + 1]
-        for state, cost in states.items():
-            dx, dm, de, dh = state
-            for idx, (dc, mx, mm, me, mh) in enumerate(moves[k]):
-                c = cost + dc
-                if c > limit:
+    for state, cost in states.items():
+        dx, dm, de, dh = state
+        for idx, (dc, mx, mm, me, mh) in enumerate(layers.moves[k]):
+            c = cost + dc
+            if c > limit:
+                continue
+            nx, nm, ne, nh = dx + mx, dm + mm, de + me, dh + mh
+            rx = need.x[gid] - nx
+            if rx < gx_lo or rx > gx_hi:
+                continue
+            rm, re_ = need.m - nm, need.e - ne
+            if rm < m_lo or rm > m_hi or re_ < e_lo or re_ > e_hi:
+                continue
+            if hosts is not None:
+                if need.h0 + nh + h_lo > hosts:
                     continue
-                nx, nm, ne, nh = dx + mx, dm + mm, de + me, dh + mh
-                rx = need_x[gid] - nx
-                if rx < gx_lo or rx > gx_hi:
+                if sums.exact_hosts and need.h0 + nh + h_hi < hosts:
                     continue
-                rm, re_ = need_m - nm, need_e - ne
-                if rm < m_lo or rm > m_hi or re_ < e_lo or re_ > e_hi:
-                    continue
-                if hosts is not None:
-                    if h0 + nh + h_lo > hosts:
-                        continue
-                    if exact_hosts and h0 + nh + h_hi < hosts:
-                        continue
-                key = (0 if last_in_group else nx, nm, ne, nh)
-                old = nxt.get(key)
-                if old is None or c < old:
-                    nxt[key] = c
-                    bk[key] = (state, idx)
-                expanded += 1
+            key = (0 if last_in_group else nx, nm, ne, nh)
+            old = nxt.get(key)
+            if old is None or c < old:
+                nxt[key] = c
+                bk[key] = (state, idx)
+            expanded += 1
+    return nxt, bk, expanded
+
+
+def _best_end(
+    states: dict[State, float], need: _Needs, sums: _Sums, base_cost: float, layers: int
+) -> tuple[float, State] | None:
+    """The cheapest final state that meets every sum, with the host slack priced in."""
+    hosts = sums.hosts
+    best: tuple[float, State] | None = None
+    for state, cost in states.items():
+        _, dm, de, dh = state
+        if dm != need.m or de != need.e:
+            continue
+        if layers == 0 and any(need.x.values()):
+            continue
+        h = need.h0 + dh
+        if hosts is not None and (h > hosts or (sums.exact_hosts and h != hosts)):
+            continue
+        slack = sums.mu * (hosts - h) if hosts is not None and not sums.exact_hosts else 0.0
+        total = base_cost + cost + slack
+        if best is None or total < best[0]:
+            best = (total, state)
+    return best
+
+
+def _search(
+    core: _Core, sums: _Sums, gap: float, budget: int
+) -> tuple[tuple[float, dict[int, int]] | str | None, int]:
+    """Best choice (cost, option per core row) meeting every sum with cost at most ``gap``.
+
+    Returns the outcome and the states expanded; the outcome is ``None`` when no choice
+    within ``gap`` meets the sums, ``"budget"`` when the search would exceed ``budget``.
+    """
+    base_cost = math.fsum(core.base_rc.tolist())
+    group_of = sums.group_of
+    need = _Needs(
+        {g: int(t) - int(core.base_x[group_of == g].sum()) for g, t in sums.group_total.items()},
+        sums.minors - int(core.base_m.sum()),
+        sums.offgrid - int(core.base_e.sum()),
+        int(core.base_h.sum()),
+    )
+    layers = _layers(core, group_of)
+    for gid, n in need.x.items():
+        if n and gid not in layers.group:
+            return None, 0
+    limit = gap - base_cost
+    states: dict[State, float] = {(0, 0, 0, 0): 0.0}
+    back: list[dict[State, tuple[State, int]]] = []
+    expanded = 0
+    for k in range(len(layers.rows)):
+        states, bk, used = _step(layers, k, states, need, sums, limit)
+        expanded += used
         if expanded > budget:
             return "budget", expanded
-        states = nxt
         back.append(bk)
         if not states:
             return None, expanded
-    best: tuple[float, tuple[int, int, int, int]] | None = None
-    for state, cost in states.items():
-        dx, dm, de, dh = state
-        if dm != need_m or de != need_e:
-            continue
-        if a == 0 and any(need_x.values()):
-            continue
-        h = h0 + dh
-        if hosts is not None and (h > hosts or (exact_hosts and h != hosts)):
-            continue
-        total = (
-            base_cost + cost + (mu * (hosts - h) if hosts is not None and not exact_hosts else 0.0)
-        )
-        if best is None or total < best[0]:
-            best = (total, state)
+    best = _best_end(states, need, sums, base_cost, len(layers.rows))
     if best is None:
         return None, expanded
     choice: dict[int, int] = {}
     state = best[1]
-    for k in range(a - 1, -1, -1):
+    for k in range(len(layers.rows) - 1, -1, -1):
         prev, idx = back[k][state]
-        choice[amb[k]] = idx
+        choice[layers.rows[k]] = idx
         state = prev
     return (best[0], choice), expanded
 
@@ -695,7 +774,7 @@ def _search(
 # -- the solve ---------------------------------------------------------------------------------
 
 
-def _groups(spec: RuleSpec, total: int) -> tuple[IntArray, dict[int, int], dict[int, str]]:
+def sum_groups(spec: RuleSpec, total: int) -> tuple[IntArray, dict[int, int], dict[int, str]]:
     """Sum group per request row, the totals, and group names (for the certificate)."""
     n = len(spec.x_sets.lower)
     if spec.county_penalty is None and spec.county_totals:
@@ -708,6 +787,33 @@ def _groups(spec: RuleSpec, total: int) -> tuple[IntArray, dict[int, int], dict[
             totals[gid] = total - sum(spec.county_totals.values())
         return groups, totals, {}
     return np.zeros(n, dtype=np.int64), {0: total}, {0: "national"}
+
+
+def group_labels(
+    totals: dict[int, int], names: dict[int, str], counties: Sequence[str]
+) -> dict[int, str]:
+    """The certificate's name of each sum group: ``national``, a county's name, or ``rest``."""
+    out = {}
+    for g in totals:
+        if g in names:
+            out[g] = names[g]
+        elif 0 <= g < len(counties):
+            out[g] = counties[g]
+        else:
+            out[g] = "rest"
+    return out
+
+
+def allowed_values(sets: VarSets, i: int, top: int) -> IntArray:
+    """Every allowed value of row ``i`` of ``sets`` up to ``top`` (enumerated, for checkers)."""
+    if bool(sets.const[i]):
+        return np.array([int(sets.lower[i])], dtype=np.int64)
+    p = np.arange(0, min(int(sets.upper[i]), top) + 1, dtype=np.int64)
+    g = max(int(sets.grid[i]), 1)
+    on = (p % g == 0) | (g == 1) | (sets.offgrid & (p % g == 1))
+    ok = (on & (p >= int(sets.lo_p[i]))) | (bool(sets.zero_ok[i]) & (p == 0))
+    out: IntArray = p[ok]
+    return out
 
 
 def solve_plan(
@@ -726,6 +832,171 @@ def solve_plan(
         county_names=plan.counties,
         warm=warm,
     )
+
+
+@dataclass(frozen=True)
+class _Program:
+    """The rules program as the fast path sees it: both sides, the sum groups (with their
+    totals and certificate names) and the minors."""
+
+    method: Method
+    xside: _Side
+    mside: _Side
+    spec: RuleSpec
+    groups: IntArray
+    totals: dict[int, int]
+    labels: dict[int, str]
+    minors: int
+    minors_rows: IntArray
+
+    def lam_of(self, lam: FloatArray, g: int) -> float:
+        """The multiplier of group ``g`` (every row of a group carries the same one)."""
+        return float(lam[np.flatnonzero(self.groups == g)[0]])
+
+
+@dataclass(frozen=True)
+class _Duals:
+    """Multipliers of both sides and the part of the bound that does not depend on the
+    windows (the totals, the off-grid count and the host limit, priced)."""
+
+    x: _Dual
+    m: _Dual | None
+    fixed: float
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A solution the search proved optimal: its core and choices, the bound and the gap
+    searched, and the states expanded in all."""
+
+    core: _Core
+    choice: dict[int, int]
+    bound: float
+    gap: float
+    expanded: int
+
+
+def _duals(prog: _Program, warm: RulesCertificate | None) -> _Duals:
+    """The multipliers; ``warm`` (a neighbour's certificate) starts them near its own."""
+    spec, groups, totals = prog.spec, prog.groups, prog.totals
+    start_x = None
+    start_m = 0.0
+    if warm is not None and warm.method == prog.method.value:
+        known = dict(warm.lambdas)
+        start_x = np.array([known.get(prog.labels[int(g)], 0.0) for g in groups], dtype=np.float64)
+        start_m = warm.lambda_minors
+    near = warm is not None  # a neighbour's multipliers: start with a narrow bracket
+    dx = _dual_x(prog.xside, groups, totals, spec.offgrid_count, start_x, 1e-3 if near else 0.01)
+    dm = (
+        _dual_m(
+            prog.mside,
+            prog.minors,
+            spec.max_hosts,
+            spec.exact_hosts,
+            start_m,
+            1e-3 if near else 0.05,
+        )
+        if prog.mside.n > 0
+        else None
+    )
+    fixed = float(
+        sum(prog.lam_of(dx.lam, g) * tot for g, tot in totals.items() if (groups == g).any())
+    )
+    fixed += dx.nu * spec.offgrid_count
+    if dm is not None:
+        fixed += float(dm.lam[0]) * prog.minors
+        if spec.max_hosts is not None:
+            fixed -= dm.mu * spec.max_hosts
+    return _Duals(dx, dm, fixed)
+
+
+def _windows(prog: _Program, duals: _Duals, reach: float) -> tuple[_Window, _Window | None] | None:
+    """Both sides' reduced-cost windows, or ``None`` when the fast path must give up."""
+    dx, dm = duals.x, duals.m
+    xw = _window(prog.xside, dx.lam, dx.nu, 0.0, reach)
+    mw = _window(prog.mside, dm.lam, 0.0, dm.mu, reach) if dm is not None else None
+    if xw is None or (dm is not None and mw is None):
+        return None
+    if not np.isfinite(xw.rowmin).all() or (mw is not None and not np.isfinite(mw.rowmin).all()):
+        return None  # a municipality without any allowed value: for the diagnosis
+    return xw, mw
+
+
+def _gap_search(prog: _Program, duals: _Duals, budget: int) -> _Found | None:
+    """Search ever larger gaps until the best solution within one is proven optimal."""
+    spec, dm = prog.spec, duals.m
+    sums = _Sums(
+        prog.groups,
+        prog.totals,
+        prog.minors,
+        spec.offgrid_count,
+        spec.max_hosts if prog.mside.n > 0 else None,
+        spec.exact_hosts,
+        dm.mu if dm is not None else 0.0,
+    )
+    scale = max(1.0, abs(duals.x.value + (dm.value if dm is not None else 0.0)))
+    gap = 1e-6 * scale
+    expanded = 0
+    for _ in range(40):
+        tol = GAP_TOLERANCE * max(scale, gap)
+        windows = _windows(prog, duals, gap + tol)
+        if windows is None:
+            return None
+        xw, mw = windows
+        # the bound from the proven per-row minima of the windows
+        bound = duals.fixed + math.fsum(xw.rowmin.tolist())
+        if mw is not None:
+            bound += math.fsum(mw.rowmin.tolist())
+        core = _candidates(xw, mw, prog.minors_rows, spec.x_sets, gap + tol)
+        if core.empty:
+            gap *= 4.0
+            continue
+        found, used = _search(core, sums, gap + tol, budget - expanded)
+        expanded += used
+        if isinstance(found, str) or expanded > budget:
+            return None
+        if found is None:
+            gap *= 4.0
+            continue
+        cost, choice = found
+        if cost > gap + tol:  # the host slack pushed it over: search that far
+            gap = cost
+            continue
+        return _Found(core, choice, bound, gap + tol, expanded)
+    return None
+
+
+def _solution(prog: _Program, duals: _Duals, found: _Found) -> RulesSolution:
+    """The solution the search chose, with its certificate."""
+    core, dx, dm = found.core, duals.x, duals.m
+    x = core.base_x.copy()
+    m_full = core.base_m.copy()
+    for i, k in found.choice.items():
+        x[i], m_full[i] = core.choices[i][k][1], core.choices[i][k][2]
+    has_m = prog.mside.n > 0
+    m = m_full[prog.minors_rows] if has_m else m_full[:0]
+    method = prog.method
+    value = objective(method, x, prog.xside.t) + (
+        objective(method, m, prog.mside.t) if has_m else 0.0
+    )
+    cert = RulesCertificate(
+        key="rules",
+        method=method.value,
+        lambdas=tuple(
+            (prog.labels[g], prog.lam_of(dx.lam, g))
+            for g in sorted(prog.totals)
+            if (prog.groups == g).any()
+        ),
+        nu=float(dx.nu),
+        lambda_minors=float(dm.lam[0]) if dm is not None and dm.lam.size else 0.0,
+        mu=float(dm.mu) if dm is not None else 0.0,
+        bound=float(found.bound),
+        objective=float(value),
+        gap=float(found.gap),
+        candidates=core.size,
+        core=len(core.choices),
+    )
+    return RulesSolution(x, m, value, cert, found.expanded)
 
 
 def solve_rules(
@@ -749,259 +1020,18 @@ def solve_rules(
     multiplier search next to its multipliers.
     """
     budget = SEARCH_BUDGET if budget is None else budget
-    xside = _Side(method, np.asarray(targets, dtype=np.float64), spec.x_sets, True, False)
-    mside = _Side(method, np.asarray(minors_targets, dtype=np.float64), spec.m_sets, False, True)
-    groups, totals, names = _groups(spec, total)
-    start_x = None
-    start_m = 0.0
-    if warm is not None and warm.method == method.value:
-        label = _group_names(totals, names, county_names)
-        known = dict(warm.lambdas)
-        start_x = np.array([known.get(label[int(g)], 0.0) for g in groups], dtype=np.float64)
-        start_m = warm.lambda_minors
-    near = warm is not None  # a neighbour's multipliers: start with a narrow bracket
-    dx = _dual_x(xside, groups, totals, spec.offgrid_count, start_x, 1e-3 if near else 0.01)
-    has_m = mside.n > 0
-    dm = (
-        _dual_m(mside, minors, spec.max_hosts, spec.exact_hosts, start_m, 1e-3 if near else 0.05)
-        if has_m
-        else None
+    groups, totals, names = sum_groups(spec, total)
+    prog = _Program(
+        method,
+        _Side(method, np.asarray(targets, dtype=np.float64), spec.x_sets, True, False),
+        _Side(method, np.asarray(minors_targets, dtype=np.float64), spec.m_sets, False, True),
+        spec,
+        groups,
+        totals,
+        group_labels(totals, names, county_names),
+        minors,
+        minors_rows,
     )
-    # the parts of the bound that do not depend on the windows
-    fixed_part = float(
-        sum(
-            float(dx.lam[np.flatnonzero(groups == g)[0]]) * tot
-            for g, tot in totals.items()
-            if (groups == g).any()
-        )
-    )
-    fixed_part += dx.nu * spec.offgrid_count
-    if dm is not None:
-        fixed_part += float(dm.lam[0]) * minors
-        if spec.max_hosts is not None:
-            fixed_part -= dm.mu * spec.max_hosts
-    scale = max(1.0, abs(dx.value + (dm.value if dm is not None else 0.0)))
-    gap = 1e-6 * scale
-    expanded = 0
-    for _ in range(40):
-        tol = GAP_TOLERANCE * max(scale, gap)
-        xw = _window(xside, dx.lam, dx.nu, 0.0, gap + tol)
-        mw = _window(mside, dm.lam, 0.0, dm.mu, gap + tol) if dm is not None else None
-        if xw is None or (dm is not None and mw is None):
-            return None
-        if not np.isfinite(xw.rowmin).all() or (
-            mw is not None and not np.isfinite(mw.rowmin).all()
-        ):
-            return None  # a municipality without any allowed value: for the diagnosis
-        # the bound from the proven per-row minima of the windows
-        bound = fixed_part + math.fsum(xw.rowmin.tolist())
-        if mw is not None:
-            bound += math.fsum(mw.rowmin.tolist())
-        core = _candidates(xw, mw, minors_rows, spec.x_sets, gap + tol)
-        if core.empty:
-            gap *= 4.0
-            continue
-        found, used = _search(
-            core,
-            groups,
-            totals,
-            minors,
-            spec.offgrid_count,
-            spec.max_hosts if has_m else None,
-            spec.exact_hosts,
-            dm.mu if dm is not None else 0.0,
-            gap + tol,
-            budget - expanded,
-        )
-        expanded += used
-        if isinstance(found, str) or expanded > budget:
-            return None
-        if found is None:
-            gap *= 4.0
-            continue
-        cost, choice = found
-        if cost > gap + tol:  # the host slack pushed it over: search that far
-            gap = cost
-            continue
-        x = core.base_x.copy()
-        m_full = core.base_m.copy()
-        for i, k in choice.items():
-            x[i], m_full[i] = core.choices[i][k][1], core.choices[i][k][2]
-        m = m_full[minors_rows] if has_m else m_full[:0]
-        value = objective(method, x, xside.t) + (objective(method, m, mside.t) if has_m else 0.0)
-        group_names = _group_names(totals, names, county_names)
-        cert = RulesCertificate(
-            key="rules",
-            method=method.value,
-            lambdas=tuple(
-                (group_names[g], float(dx.lam[np.flatnonzero(groups == g)[0]]))
-                for g in sorted(totals)
-                if (groups == g).any()
-            ),
-            nu=float(dx.nu),
-            lambda_minors=float(dm.lam[0]) if dm is not None and dm.lam.size else 0.0,
-            mu=float(dm.mu) if dm is not None else 0.0,
-            bound=float(bound),
-            objective=float(value),
-            gap=float(gap + tol),
-            candidates=core.size,
-            core=len(core.choices),
-        )
-        return RulesSolution(x, m, value, cert, expanded)
-    return None
-
-
-def _group_names(
-    totals: dict[int, int], names: dict[int, str], counties: Sequence[str]
-) -> dict[int, str]:
-    out = {}
-    for g in totals:
-        if g in names:
-            out[g] = names[g]
-        elif 0 <= g < len(counties):
-            out[g] = counties[g]
-        else:
-            out[g] = "rest"
-    return out
-
-
-def _allowed(sets: VarSets, i: int, top: int) -> IntArray:
-    """Every allowed value of row ``i`` of ``sets`` (enumerated, for the checker)."""
-    if bool(sets.const[i]):
-        return np.array([int(sets.lower[i])], dtype=np.int64)
-    p = np.arange(0, min(int(sets.upper[i]), top) + 1, dtype=np.int64)
-    g = max(int(sets.grid[i]), 1)
-    on = (p % g == 0) | (g == 1) | (sets.offgrid & (p % g == 1))
-    ok = (on & (p >= int(sets.lo_p[i]))) | (bool(sets.zero_ok[i]) & (p == 0))
-    out: IntArray = p[ok]
-    return out
-
-
-def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) -> CertificateCheck:
-    """Re-check a rules-path solution and its certificate from the problem alone.
-
-    ``x`` and ``m`` are the requests and minors (full length, in the problem's order). The
-    check rebuilds the rules from the problem, verifies every rule and total, recomputes the
-    Lagrangian bound from the certificate's multipliers by enumerating every allowed value of
-    every municipality, and searches all values of reduced cost within the certified gap
-    (its own plain dynamic programme) for a better solution. Nothing is taken on trust from
-    the solver but the multipliers.
-    """
-    from busetting._allocate import _bounds, _verify
-    from busetting._constrained import plan_rules
-    from busetting._criteria import build_key
-    from busetting._exceptions import BusettingError
-
-    method = Method(cert.method)
-    key = build_key(problem, "requests")
-    mkey = build_key(problem, "minors")
-    bounds, _ = _bounds(problem, method, key, mkey)
-    plan = plan_rules(problem, key, mkey, bounds)
-    spec = plan.spec
-    xv = np.asarray(x, dtype=np.int64)
-    mv = np.asarray(m, dtype=np.int64)
-    try:
-        _verify(problem, bounds, xv, mv, "rules path", method, plan)
-    except BusettingError as exc:
-        return CertificateCheck(False, str(exc))
-    if spec.county_penalty is not None:
-        return CertificateCheck(False, "penalised county totals are outside the rules path")
-    mm = mv[mkey.rows]
-    value = objective(method, xv, key.targets) + objective(method, mm, mkey.targets)
-    tol = GAP_TOLERANCE * max(1.0, abs(value))
-    if abs(value - cert.objective) > tol:
-        return CertificateCheck(
-            False, f"the objective is {value!r}, the certificate says {cert.objective!r}"
-        )
-    names = dict(cert.lambdas)
-    groups, totals, gnames = _groups(spec, problem.total)
-    label = _group_names(totals, gnames, plan.counties)
-    if set(names) != {label[g] for g in totals if (groups == g).any()}:
-        return CertificateCheck(False, "the certificate's sum groups do not match the problem")
-    hosts = spec.max_hosts if len(mkey.rows) else None
-    if hosts is not None and not spec.exact_hosts and cert.mu < 0:
-        return CertificateCheck(False, "a host price below 0 for an 'at most' host limit")
-    n = len(xv)
-    top = problem.total
-    xs, ms = spec.x_sets, spec.m_sets
-    bound = cert.nu * spec.offgrid_count + cert.lambda_minors * problem.minors_total
-    if hosts is not None:
-        bound -= cert.mu * hosts
-    for g, tot in totals.items():
-        if (groups == g).any():
-            bound += names[label[g]] * tot
-    x_opts: list[tuple[IntArray, FloatArray, IntArray]] = []
-    for i in range(n):
-        p = _allowed(xs, i, top)
-        lam = names[label[int(groups[i])]]
-        e = (p % max(int(xs.grid[i]), 1) == 1) & (int(xs.grid[i]) > 1) & ~bool(xs.const[i])
-        v = deviation(method, p, np.full(len(p), key.targets[i])) - lam * p - cert.nu * e
-        low = float(v.min())
-        bound += low
-        x_opts.append((p, v - low, e.astype(np.int64)))
-    m_opts: dict[int, tuple[IntArray, FloatArray]] = {}
-    for j, i in enumerate(mkey.rows.tolist()):
-        q = _allowed(ms, j, problem.minors_total)
-        v = (
-            deviation(method, q, np.full(len(q), mkey.targets[j]))
-            - cert.lambda_minors * q
-            + cert.mu * (q > 0)
-        )
-        low = float(v.min())
-        bound += low
-        m_opts[i] = (q, v - low)
-    if bound > value + tol:
-        return CertificateCheck(False, f"the bound {bound!r} exceeds the objective {value!r}")
-    gap = value - bound
-    if gap > cert.gap + tol:
-        return CertificateCheck(
-            False, f"the gap {gap!r} exceeds the searched gap {cert.gap!r} of the certificate"
-        )
-    limit = gap + tol
-    # every choice within the gap, then a plain dynamic programme over the sums
-    rows = sorted(range(n), key=lambda i: (int(groups[i]), i))
-    states: dict[tuple[int, int, int, int], float] = {(0, 0, 0, 0): 0.0}
-    for k, i in enumerate(rows):
-        p, rx, e = x_opts[i]
-        keep = rx <= limit
-        opts = [
-            (float(c), int(a), 0, int(b), 0)
-            for c, a, b in zip(rx[keep], p[keep], e[keep], strict=True)
-        ]
-        if i in m_opts:
-            q, rq = m_opts[i]
-            mk = rq <= limit
-            opts = [
-                (c + float(d), a, int(b), f, int(b > 0))
-                for c, a, _, f, _ in opts
-                for d, b in zip(rq[mk], q[mk], strict=True)
-                if b <= a and c + float(d) <= limit
-            ]
-        nxt: dict[tuple[int, int, int, int], float] = {}
-        for (sx, sm, se, sh), c0 in states.items():
-            for c, a, b, f, h in opts:
-                c1 = c0 + c
-                if c1 > limit:
-                    continue
-                key_ = (sx + a, sm + b, se + f, sh + h)
-                if key_ not in nxt or c1 < nxt[key_]:
-                    nxt[key_] = c1
-        last = k + 1 == n or int(groups[rows[k + 1]]) != int(groups[i])
-        if last:
-            need = totals[int(groups[i])]
-            nxt = {(0, *s[1:]): c for s, c in nxt.items() if s[0] == need}
-        states = nxt
-    better = []
-    for (_, sm, se, sh), c in states.items():
-        if sm != problem.minors_total or se != spec.offgrid_count:
-            continue
-        if hosts is not None and (sh > hosts or (spec.exact_hosts and sh != hosts)):
-            continue
-        slack = cert.mu * (hosts - sh) if hosts is not None and not spec.exact_hosts else 0.0
-        if bound + c + slack < value - tol:
-            better.append(bound + c + slack)
-    if better:
-        return CertificateCheck(False, f"a better solution of value {min(better)!r} exists")
-    return CertificateCheck(
-        True, f"optimal: bound {bound:.10g}, objective {value:.10g}, gap searched exhaustively"
-    )
+    duals = _duals(prog, warm)
+    found = _gap_search(prog, duals, budget)
+    return None if found is None else _solution(prog, duals, found)

@@ -64,6 +64,12 @@ def _read(name: str) -> pd.DataFrame:
 def load_municipalities() -> pd.DataFrame:
     """The 357 municipalities of 2024 with population and indicators (ids as strings).
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per municipality: ``kommunenummer``, ``kommune``, ``fylkesnummer``, ``fylke``,
+        ``population`` and the raw indicator columns.
+
     Examples
     --------
     >>> from busetting.datasets import load_municipalities
@@ -80,6 +86,12 @@ def load_history() -> pd.DataFrame:
     One row per municipality and year; ``anmodning_opprinnelig`` is the original request
     where the need was revised during the year (2020, 2022).
 
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``kommunenummer``, ``anmodning``, ``anmodning_opprinnelig``,
+        ``vedtak``, ``bosatt`` (among others), sorted by year and municipality.
+
     Examples
     --------
     >>> from busetting.datasets import load_history
@@ -95,6 +107,11 @@ def load_history_2020_2021() -> pd.DataFrame:
 
     The original requests (``anmodning_opprinnelig``, 5,120 in all) were lowered to
     ``anmodning`` (3,602) after the councils had decided 4,838 (``vedtak``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`load_history` for 2020 and 2021.
 
     Examples
     --------
@@ -114,6 +131,11 @@ def load_grants() -> pd.DataFrame:
     ``unaccompanied_minors`` is the grant for settling unaccompanied minors (paid per minor
     in care: a municipality with it runs a minors service); ``integration_year_1`` is paid
     per person settled in the year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per municipality and year, one column per grant type (blank where none).
     """
     return _read("imdi_grants_2022_2023.csv")
 
@@ -140,6 +162,27 @@ def history_with_haram(
 
     Before 2024 Ålesund and Haram were one municipality: row ``1508`` holds the joint figures
     and ``1580`` Haram has none. The figures are split by the 2024 population shares.
+
+    Parameters
+    ----------
+    muni : pandas.DataFrame
+        The 2024 municipalities (:func:`load_municipalities`), for the population shares.
+    hist : pandas.DataFrame
+        The history (:func:`load_history`).
+    year : int
+        A year of the history.
+    columns : tuple of str
+        The history columns to return.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``columns`` as floats, indexed by ``kommunenummer``.
+
+    Raises
+    ------
+    InputError
+        If ``year`` is not in the history.
     """
     if year not in set(hist["year"]):
         raise InputError(
@@ -153,7 +196,24 @@ def history_with_haram(
 def grants_with_haram(
     muni: pd.DataFrame, grants: pd.DataFrame, year: int, column: str
 ) -> pd.Series:
-    """One grant column for a year per 2024 municipality (blank = 0), Haram split out."""
+    """One grant column for a year per 2024 municipality (blank = 0), Haram split out.
+
+    Parameters
+    ----------
+    muni : pandas.DataFrame
+        The 2024 municipalities (:func:`load_municipalities`).
+    grants : pandas.DataFrame
+        The grants (:func:`load_grants`).
+    year : int
+        The year; a year without grant data gives zeros.
+    column : str
+        The grant type.
+
+    Returns
+    -------
+    pandas.Series
+        NOK per municipality, indexed by ``kommunenummer`` in the order of ``muni``.
+    """
     if year not in set(grants["year"]):
         return pd.Series(0.0, index=muni["kommunenummer"], name=column)
     g = grants[grants["year"] == year].set_index("kommunenummer")[[column]].astype(float)
@@ -162,14 +222,32 @@ def grants_with_haram(
 
 
 def observed_requests(year: int) -> pd.Series:
-    """IMDi's real requests of ``year`` per 2024 municipality (0 where none was made)."""
+    """IMDi's real requests of ``year`` per 2024 municipality (0 where none was made).
+
+    Parameters
+    ----------
+    year : int
+        A year of the shipped history (2020-2023).
+
+    Returns
+    -------
+    pandas.Series
+        Integer requests indexed by ``kommunenummer``, in the order of
+        :func:`load_municipalities`.
+    """
     muni, hist = load_municipalities(), load_history()
     h = history_with_haram(muni, hist, year, ("anmodning",))["anmodning"]
     return h.reindex(muni["kommunenummer"]).fillna(0.0).round().astype(np.int64)
 
 
 def national_totals() -> pd.DataFrame:
-    """National requests, decisions and settled per year of the shipped history."""
+    """National requests, decisions and settled per year of the shipped history.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``: ``anmodning``, ``anmodning_opprinnelig``, ``vedtak``, ``bosatt``.
+    """
     hist = load_history()
     out = hist.groupby("year")[["anmodning", "anmodning_opprinnelig", "vedtak", "bosatt"]].sum()
     return out.astype(np.int64)
@@ -308,6 +386,23 @@ def derive_indicators(
 
     Gaps: before 2024 Haram's figures are inside Ålesund's (split by 2024 population); blank
     GP figures are imputed as above and flagged in ``imputed``.
+
+    Parameters
+    ----------
+    municipalities : pandas.DataFrame, optional
+        The municipality table (default :func:`load_municipalities`).
+    history : pandas.DataFrame, optional
+        The IMDi history (default :func:`load_history`).
+    year : int
+        The year of the information (default 2023).
+    grants : pandas.DataFrame, optional
+        The IMDi grants (default :func:`load_grants`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The municipality table with the columns above (and ``imputed``), one row per
+        municipality of ``municipalities``.
     """
     muni = load_municipalities() if municipalities is None else municipalities
     hist = load_history() if history is None else history
@@ -397,6 +492,18 @@ def _resolve_weights(weights: Mapping[str, float] | str | None) -> dict[str, flo
 def default_criteria(weights: Mapping[str, float] | str | None = None) -> list[Criterion]:
     """The requests key with ``weights`` (default :data:`FITTED_WEIGHTS`; ``"ministry"``).
 
+    Parameters
+    ----------
+    weights : mapping of str to float, "fitted" or "ministry", optional
+        Weights by criterion name (among :data:`REQUEST_CRITERIA`); ``None`` is ``"fitted"``.
+
+    Returns
+    -------
+    list of Criterion
+        One criterion per weight, in the order of ``weights``.
+
+    Examples
+    --------
     >>> [c.name for c in default_criteria() if c.weight > 0]
     ['previous_request', 'capacity', 'settling_speed', 'services', 'spread']
     """
@@ -411,7 +518,18 @@ def default_criteria(weights: Mapping[str, float] | str | None = None) -> list[C
 
 
 def default_minors_criteria(weights: Mapping[str, float] | None = None) -> list[Criterion]:
-    """The minors key (the minors service weighs most)."""
+    """The minors key (the minors service weighs most).
+
+    Parameters
+    ----------
+    weights : mapping of str to float, optional
+        Weights by criterion name (default :data:`DEFAULT_MINORS_WEIGHTS`).
+
+    Returns
+    -------
+    list of Criterion
+        One criterion per weight.
+    """
     w = dict(DEFAULT_MINORS_WEIGHTS if weights is None else weights)
     unknown = sorted(set(w) - set(MINORS_CRITERIA))
     if unknown:
@@ -443,6 +561,8 @@ def norway_problem(
         The national need and, of it, unaccompanied minors.
     weights : mapping, "fitted" or "ministry", optional
         Weights of the requests key (default :data:`FITTED_WEIGHTS`).
+    minors_weights : mapping, optional
+        Weights of the minors key (default :data:`DEFAULT_MINORS_WEIGHTS`).
     rules : Rules
         Process rules (default :data:`PROCESS_RULES_2024`).
     ask_everyone : bool, optional
@@ -453,6 +573,11 @@ def norway_problem(
         ``k``. ``None`` (default): applied when the total covers the floors; ``True``:
         always (an :class:`~busetting.InputError` when the total is too small); ``False``:
         never.
+
+    Returns
+    -------
+    Problem
+        The problem over the 357 municipalities of 2024, with the rules set.
     """
     frame = derive_indicators(year=year - 1)
     floors = _floors(frame, rules, total, ask_everyone)
@@ -512,6 +637,18 @@ def norway_2024(
     with the fitted default weights (:data:`FITTED_WEIGHTS`; ``weights="ministry"`` for the
     ministry-literal preset), the minors key over the municipalities that run a minors service,
     and the real process rules (:data:`PROCESS_RULES_2024`), each switchable off.
+
+    Parameters
+    ----------
+    total, minors : int
+        The need (default 37,000 persons, of whom 610 minors).
+    weights, minors_weights, rules, ask_everyone
+        As for :func:`norway_problem`.
+
+    Returns
+    -------
+    Problem
+        ``norway_problem(2024, ...)``.
 
     Examples
     --------

@@ -39,6 +39,18 @@ def assert_valid_allocation(problem: Problem, allocation: Allocation) -> None:
     eligible, within their bounds and never above the request, and the process rules; finally
     contributions sum to the targets and targets sum to the need. The message names the
     municipality.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem that was solved.
+    allocation : Allocation
+        Its allocation (status optimal or time limit).
+
+    Raises
+    ------
+    AssertionError
+        On the first broken invariant.
     """
     if allocation.status not in (Status.OPTIMAL, Status.TIME_LIMIT) or allocation.requests is None:
         raise AssertionError(

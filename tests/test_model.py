@@ -396,3 +396,28 @@ def test_from_frame_reads_nullable_and_text_columns() -> None:
     assert p.columns.max.tolist() == [-1, 40]
     assert p.columns.indicators["capacity"].tolist() == [1.5, 2.0]
     assert p.columns.minors_eligible.tolist() == [True, False]
+
+
+def test_from_frame_and_allocate_make_no_municipality_objects(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    n = 2_000
+    rng = np.random.default_rng(17)
+    df = pd.DataFrame(
+        {
+            "municipality_id": [f"{i:08d}" for i in range(n)],
+            "name": [f"Gemeinde {i}" for i in range(n)],
+            "population": rng.integers(1, 10_000, n),
+            "capacity": rng.random(n),
+            "max": np.where(rng.random(n) < 0.1, 5, np.nan),
+        }
+    )
+
+    def refuse(*args: object, **kwargs: object) -> bs.Municipality:
+        raise AssertionError("a Municipality object was made on the columnar path")
+
+    monkeypatch.setattr(bs.Municipality, "model_construct", refuse)
+    problem = bs.Problem.from_frame(df, total=50_000, criteria={"population": 0.5, "capacity": 0.5})
+    alloc = bs.allocate(problem)
+    assert alloc.status == "optimal" and int(alloc.requests.sum()) == 50_000
+    assert alloc.fingerprint == bs.allocate(problem).fingerprint

@@ -294,6 +294,16 @@ def columnar_cases() -> None:
     assert alloc.status == "optimal" and alloc.solver == "threshold"
     assert_valid_allocation(problem, alloc)
     record(group, "allocate, bounds only, end to end (target 0.5 ms)", secs)
+    key = bs.build_key(problem)
+    lo = np.zeros(len(key.targets), dtype=np.int64)
+    hi = np.full(len(key.targets), UNBOUNDED, dtype=np.int64)
+    secs, _ = median_time(
+        lambda: solve_separable(
+            Method.WEBSTER, key.targets, lo, hi, problem.total, key.exact_targets
+        ),
+        500,
+    )
+    record(group, "the threshold solve alone (same run, for scale)", secs)
     with_minors = norway_2024(rules=bs.Rules())
     secs, alloc = median_time(lambda: bs.allocate(with_minors), 500)
     assert alloc.status == "optimal" and alloc.solver == "threshold"

@@ -34,7 +34,7 @@ def brute_force(problem: bs.Problem, method: str) -> float | None:
     """Optimal objective by enumeration; None when infeasible."""
     m_ = Method(method)
     key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
-    N, M = problem.total, problem.minors
+    N, M = problem.total, problem.minors_total
     lo, hi = [], []
     for i, m in enumerate(problem.municipalities):
         if m.fixed is not None:
@@ -52,7 +52,7 @@ def brute_force(problem: bs.Problem, method: str) -> float | None:
     for j, r in enumerate(rows):
         mm = problem.municipalities[r]
         low = mm.minors_min or 0
-        cap = M if mm.minors_capacity is None else min(mm.minors_capacity, M)
+        cap = M if mm.minors_max is None else min(mm.minors_max, M)
         cap = min(cap, hi[r])
         if m_ in DIVISOR_METHODS and mkey.targets[j] <= 0:
             cap = low
@@ -112,7 +112,7 @@ class RuleModel:
         rules = problem.rules
         key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
         self.tx, self.tm = key.targets, mkey.targets
-        N, M = problem.total, problem.minors
+        N, M = problem.total, problem.minors_total
         values, const = _allowed_x(problem, m_, key.targets)
         g, k = rules.granularity, rules.min_request
         held = sum(v[0] for v, c in zip(values, const, strict=True) if c and v)
@@ -137,7 +137,7 @@ class RuleModel:
         for j, row in enumerate(self.rows):
             mm = problem.municipalities[row]
             low = mm.minors_min or 0
-            cap = M if mm.minors_capacity is None else min(mm.minors_capacity, M)
+            cap = M if mm.minors_max is None else min(mm.minors_max, M)
             cap = min(cap, max(values[row])) if values[row] else -1
             if m_ in DIVISOR_METHODS and mkey.targets[j] <= 0:
                 cap = low
@@ -189,7 +189,7 @@ class RuleModel:
     def feasible(self, x: tuple[int, ...], m: tuple[int, ...]) -> bool:
         """Whether requests ``x`` and minors ``m`` (both full length) keep every rule."""
         p = self.problem
-        if sum(x) != p.total or sum(m) != p.minors:
+        if sum(x) != p.total or sum(m) != p.minors_total:
             return False
         if any(v not in vs for v, vs in zip(x, self.values, strict=True)):
             return False
@@ -229,7 +229,7 @@ def brute_force_rules(problem: bs.Problem, method: str) -> float | None:
     rows = model.rows
     m_options = sorted(
         (_cost(model.method, mv, model.tm), mv)
-        for mv in _enum(problem.minors, model.m_values)
+        for mv in _enum(problem.minors_total, model.m_values)
         if model.m_ok(mv)
     )
     best = None

@@ -88,9 +88,9 @@ def test_no_municipality_eligible_for_minors() -> None:
     )
 
 
-def test_minors_capacity_short_of_the_minors_need() -> None:
+def test_minors_max_short_of_the_minors_need() -> None:
     ms = [
-        M(municipality_id="0001", name="A", population=100, minors_capacity=2),
+        M(municipality_id="0001", name="A", population=100, minors_max=2),
         M(municipality_id="0002", name="B", population=50, max=1),
     ]
     assert bs.allocate(_p(ms, 20, 5)).message == (

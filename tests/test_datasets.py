@@ -107,7 +107,7 @@ def test_blank_gp_figures_are_imputed_from_the_kostra_group(ind: pd.DataFrame) -
 
 def test_norway_2024_is_the_national_need_with_capacity_weighted_most() -> None:
     problem = norway_2024()
-    assert (problem.total, problem.minors, len(problem.municipalities)) == (37_000, 610, 357)
+    assert (problem.total, problem.minors_total, len(problem.municipalities)) == (37_000, 610, 357)
     weights = {c.name: c.weight for c in problem.criteria}
     assert weights == FITTED_WEIGHTS
     capacity_group = weights["previous_request"] + weights["capacity"]

@@ -55,7 +55,7 @@ def test_d2_verify_accepts_the_optimal_answer_whose_cheaper_minors_host_has_no_r
     p = bs.Problem(
         municipalities=[
             M("0001", 10, indicators={"cap": 3.25}),
-            M("0002", 1, indicators={"cap": 0.0}, min=2, minors_capacity=3),
+            M("0002", 1, indicators={"cap": 0.0}, min=2, minors_max=3),
         ],
         criteria={"population": 0.5, "cap": 0.5},
         need=bs.Need(total=2, minors=1),
@@ -245,15 +245,15 @@ def _seed15() -> bs.Problem:
     rows = [
         ("0001", "Fylke 1", 135.0, {}),
         ("0056", "Fylke 2", 297.0, {"minors_min": 2}),
-        ("0117", "Fylke 0", 477.0, {"min": 4, "minors_capacity": 63, "minors_min": 5}),
+        ("0117", "Fylke 0", 477.0, {"min": 4, "minors_max": 63, "minors_min": 5}),
         ("0309", "Fylke 0", 450.0, {}),
         ("0439", "Fylke 1", 377.0, {"max": 0, "minors_eligible": False}),
         ("0831", "Fylke 0", 869.0, {"min": 5, "max": 15, "minors_eligible": False}),
-        ("0863", "Fylke 2", 386.0, {"max": 2, "minors_capacity": 59, "minors_min": 1}),
+        ("0863", "Fylke 2", 386.0, {"max": 2, "minors_max": 59, "minors_min": 1}),
         ("1268", "Fylke 2", 533.0, {"minors_eligible": False}),
         ("2023", "Fylke 1", 951.0, {"minors_eligible": False}),
-        ("3437", "Fylke 2", 200.0, {"minors_capacity": 0}),
-        ("4780", "Fylke 1", 262.0, {"minors_capacity": 25, "minors_min": 4}),
+        ("3437", "Fylke 2", 200.0, {"minors_max": 0}),
+        ("4780", "Fylke 1", 262.0, {"minors_max": 25, "minors_min": 4}),
         ("9998", "Fylke 2", 846.0, {"minors_eligible": False}),
     ]
     return bs.Problem(
@@ -343,7 +343,7 @@ def random_problem(rng: np.random.Generator, family: str) -> bs.Problem:
         if rng.random() < 0.25:
             kw["minors_eligible"] = False
         elif rng.random() < 0.3:
-            kw["minors_capacity"] = int(rng.integers(0, 4))
+            kw["minors_max"] = int(rng.integers(0, 4))
         ms.append(
             M(
                 f"{i + 1:04d}",

@@ -90,15 +90,15 @@ def test_decisions_are_held_and_the_shortfall_is_redistributed(
 def test_minors_move_one_way_too(data: st.DataObject, method: str, change: int) -> None:
     alloc = _solved(data, method, bounds=False)
     p = alloc.problem
-    assume(p.minors > 0)
-    minors = min(p.total, max(0, p.minors + change))
+    assume(p.minors_total > 0)
+    minors = min(p.total, max(0, p.minors_total + change))
     rev = bs.revise(alloc, minors=minors)
     if rev.status != "optimal":
         assert rev.status == "infeasible" and rev.allocation.diagnosis
         return
     new, old = rev.allocation.minors, alloc.minors
     assert int(new.sum()) == minors
-    assert (new >= old).all() if minors >= p.minors else (new <= old).all()
+    assert (new >= old).all() if minors >= p.minors_total else (new <= old).all()
 
 
 def test_spare_capacity_lets_a_decided_municipality_take_more() -> None:
@@ -328,7 +328,7 @@ def test_when_the_need_is_cut_no_request_exceeds_its_decision(
         else:
             floor += s if i in decisions else max(s, m.min or 0)
             commitment += max(decisions.get(i, int(alloc.requests[i])), s)
-    lowest = max(floor, p.minors)  # a cut never goes below the minors need
+    lowest = max(floor, p.minors_total)  # a cut never goes below the minors need
     assume(lowest < commitment)
     total = data.draw(st.integers(lowest, commitment - 1), label="total")
     rev = bs.revise(alloc, decisions=decisions, settled=settled, total=total)
@@ -339,7 +339,7 @@ def test_when_the_need_is_cut_no_request_exceeds_its_decision(
         assert rev.status == "infeasible" and rev.allocation.diagnosis
         return
     new = rev.allocation.requests
-    assert int(new.sum()) == total and int(rev.allocation.minors.sum()) == p.minors
+    assert int(new.sum()) == total and int(rev.allocation.minors.sum()) == p.minors_total
     for i in p.ids:
         s = settled.get(i, 0)
         assert new[i] >= s

@@ -58,7 +58,7 @@ def test_each_rule_equals_brute_force(name: str, data: st.DataObject, method: st
     minors = name.startswith(("minors", "exact"))
     problem = _tiny(data.draw, rules, method, minors)
     if minors:
-        assume(problem.minors > 0)
+        assume(problem.minors_total > 0)
     expected = brute_force_rules(problem, method)
     shortfalls = bs.diagnose(problem, method=method)
     if expected is None:
@@ -250,7 +250,7 @@ def test_no_allowed_value_for_a_municipality() -> None:
 
 
 def test_minors_hosts_too_few_for_the_minors_need() -> None:
-    ms = _ms(3, minors_capacity=3)
+    ms = _ms(3, minors_max=3)
     alloc = bs.allocate(_p(ms, 30, 8, max_minors_hosts=2))
     assert alloc.message == (
         "Infeasible: minors: the 2 largest minors rooms sum to 6, 2 short of the minors need of 8."

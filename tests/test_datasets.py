@@ -54,7 +54,7 @@ def test_oslo_by_hand(ind: pd.DataFrame) -> None:
     assert oslo["services"] == pytest.approx(1.03)
     assert oslo["labour_market"] == 1.0 and oslo["remoteness"] == 1.0
     assert bool(oslo["minors_eligible"]) and oslo["minors_service"] == 110_726_435
-    assert oslo["minors_capacity"] == math.ceil(2 * 110_726_435 / ind["minors_service"].sum() * 610)
+    assert oslo["minors_max"] == math.ceil(2 * 110_726_435 / ind["minors_service"].sum() * 610)
     grants = load_grants()
     paid = grants.loc[grants["year"] == 2023, "unaccompanied_minors"].clip(lower=0).sum()
     assert ind["minors_service"].sum() == pytest.approx(paid) == 1_168_712_032
@@ -66,7 +66,7 @@ def test_utsira_by_hand(ind: pd.DataFrame) -> None:
     assert (utsira["previous_request"], utsira["decision"], utsira["capacity"]) == (20, 15, 15)
     assert utsira["settling_speed"] == pytest.approx(11 / 15)
     assert utsira["remoteness"] == 6.0
-    assert not bool(utsira["minors_eligible"]) and utsira["minors_capacity"] == 0
+    assert not bool(utsira["minors_eligible"]) and utsira["minors_max"] == 0
     m = load_municipalities().set_index("kommunenummer")
     region = m[m["ba_region_nr"] == m.loc["1151", "ba_region_nr"]]
     assert utsira["labour_market"] == pytest.approx((7 - region["sentralitet"].min()) / 6)

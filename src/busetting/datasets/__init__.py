@@ -375,7 +375,7 @@ def derive_indicators(
         IMDi's grant for unaccompanied minors in ``year`` (NOK; paid per minor in care, so
         its size measures the municipality's minors service; 0 for years without grant
         data, 2020-2021; a net repayment, negative in the table, counts as 0).
-    ``minors_eligible``, ``minors_capacity``
+    ``minors_eligible``, ``minors_max``
         Eligible for minors when it runs a minors service (``minors_service > 0``: the
         ministry's "adapted apparatus"); capacity ``max(4, ceil(2 * share * 610))`` with
         ``share`` its share of the national minors grant (:data:`MINORS_CAPACITY_FACTOR`).
@@ -444,7 +444,7 @@ def derive_indicators(
             "remoteness": muni["sentralitet"].to_numpy(dtype=float),
             "minors_service": service,
             "minors_eligible": eligible,
-            "minors_capacity": minors_cap.astype(np.int64),
+            "minors_max": minors_cap.astype(np.int64),
             "able_to_settle": ~((asked > 0) & (recorded == 0)),
             "imputed": imputed,
         }
@@ -585,7 +585,7 @@ def norway_problem(
         frame["min"] = floors
     frame = frame.drop(columns=["able_to_settle"])
     problem = Problem.from_frame(
-        frame.rename(columns={"minors_capacity": "minors_max"}),
+        frame,
         total=total,
         minors=minors,
         criteria=default_criteria(weights),

@@ -69,27 +69,29 @@ class _Found:
         self.rows.append((pos, order, column, value, reason))
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """numpy scalars -> Python scalars, missing -> None."""
-    if _missing(value):
+    if is_missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-        return None if _missing(value) else value
+        return None if is_missing(value) else value
     return value
 
 
-def _failure(row: Any, mid: Any, column: str | None, value: Any, reason: str) -> dict[str, Any]:
+def failure_record(
+    row: Any, mid: Any, column: str | None, value: Any, reason: str
+) -> dict[str, Any]:
     return {"row": row, "municipality_id": mid, "column": column, "value": value, "reason": reason}
 
 
-def _reason(err: Any) -> str:
+def error_reason(err: Any) -> str:
     msg = str(err.get("msg", "invalid value"))
     return msg.removeprefix("Value error, ")
 
@@ -147,13 +149,15 @@ def problem_from_frame(
     )
     frame = _canonical_headers(df, failures)
     if len(frame) == 0:
-        failures.append(_failure(None, None, None, 0, "at least one municipality is required"))
+        failures.append(
+            failure_record(None, None, None, 0, "at least one municipality is required")
+        )
     needed = {ind for c in (*(crits or ()), *(mcrits or ())) for ind in c.indicators_used}
     needed |= set(indicators)
     needed.discard(POPULATION)
     missing = [col for col in (*REQUIRED, *sorted(needed)) if col not in frame.columns]
     for col in missing:
-        failures.append(_failure(None, None, col, None, "column is missing"))
+        failures.append(failure_record(None, None, col, None, "column is missing"))
     if missing or len(frame) == 0:
         raise InputError.from_failures(WHERE, failures)
 
@@ -176,7 +180,7 @@ def _canonical_headers(df: pd.DataFrame, failures: list[dict[str, Any]]) -> pd.D
         warn_renamed("The column minors_capacity", "minors_max", "busetting._frame")
         if "minors_max" in df.columns:
             failures.append(
-                _failure(
+                failure_record(
                     None,
                     None,
                     "minors_capacity",
@@ -196,7 +200,7 @@ def _need(total: Any, minors: Any, failures: list[dict[str, Any]]) -> Need | Non
         for err in exc.errors():
             col = str(err["loc"][0]) if err["loc"] else "minors"
             value = {"total": total, "minors": minors}.get(col, minors)
-            failures.append(_failure(None, None, col, value, _reason(err)))
+            failures.append(failure_record(None, None, col, value, error_reason(err)))
     return None
 
 
@@ -204,17 +208,17 @@ def _criteria(raw: Any, label: str, failures: list[dict[str, Any]]) -> tuple[Cri
     try:
         parsed = parse_criteria(raw, label)
     except TypeError as exc:
-        failures.append(_failure(None, None, label, type(raw).__name__, str(exc)))
+        failures.append(failure_record(None, None, label, type(raw).__name__, str(exc)))
         return None
     except ValidationError as exc:
         for err in exc.errors():
             failures.append(
-                _failure(
+                failure_record(
                     None,
                     None,
                     label,
                     err.get("input"),
-                    f"{'.'.join(map(str, err['loc']))}: {_reason(err)}",
+                    f"{'.'.join(map(str, err['loc']))}: {error_reason(err)}",
                 )
             )
         return None
@@ -225,10 +229,10 @@ def _criteria(raw: Any, label: str, failures: list[dict[str, Any]]) -> tuple[Cri
 # -- one column at a time ----------------------------------------------------------------------
 
 
-def _number(value: Any) -> Any:
+def number_value(value: Any) -> Any:
     """Numbers stay numbers; a numeric string (a column pandas read as text because of
     another row's bad value) becomes a number; anything else is returned as is."""
-    v = _plain(value)
+    v = plain_value(value)
     if isinstance(v, str):
         text = v.strip()
         try:
@@ -241,8 +245,8 @@ def _number(value: Any) -> Any:
     return v
 
 
-def _count_value(value: Any) -> Any:
-    v = _number(value)
+def count_value(value: Any) -> Any:
+    v = number_value(value)
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
@@ -287,7 +291,7 @@ def _counts(
         check, raw = list(range(len(series))), series.tolist()
     failed = []
     for i, value in zip(check, raw, strict=True):
-        v = _count_value(value)
+        v = count_value(value)
         reason = None if v is None else _count_problem(v)
         if v is None and required:
             reason = "is missing; expected a whole number >= 0"
@@ -310,7 +314,7 @@ def _indicator(series: pd.Series, column: str, found: _Found) -> FloatArray:
         bad, raw = list(range(len(series))), series.tolist()
         values = np.full(len(series), np.nan)
     for i, value in zip(bad, raw, strict=True):
-        v = _number(value)
+        v = number_value(value)
         if v is None:
             found.add(i, _INDICATOR, column, v, "is missing; expected a finite number >= 0")
         elif (
@@ -328,7 +332,7 @@ def _indicator(series: pd.Series, column: str, found: _Found) -> FloatArray:
 def _id_text(value: Any, id_format: IdFormat) -> tuple[Any, str | None]:
     """The id as text (whole numbers as written, zero-padded for kommunenummer), and why it
     is refused (or ``None``)."""
-    v = _plain(value)
+    v = plain_value(value)
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, int) and not isinstance(v, bool):
@@ -378,12 +382,12 @@ def _texts(
     elif all(type(v) is str for v in raw):
         return raw, []
     else:
-        out = ["" if _missing(v) else v for v in raw]
+        out = ["" if is_missing(v) else v for v in raw]
         good = [isinstance(v, str) for v in out]
         reason, order = "must be a string", _COUNTY
     failed = [i for i, ok in enumerate(good) if not ok]
     for i in failed:
-        found.add(i, order, column, _plain(raw[i]), reason)
+        found.add(i, order, column, plain_value(raw[i]), reason)
     return out, failed
 
 
@@ -395,7 +399,7 @@ def _eligible(series: pd.Series | None, n: int, found: _Found) -> NDArray[np.boo
         return series.to_numpy(dtype=np.bool_)
     out = np.ones(n, dtype=np.bool_)
     for i, value in enumerate(series.tolist()):
-        flag = _plain(value)
+        flag = plain_value(value)
         if flag is None:
             continue
         if isinstance(flag, bool) or flag in (0, 1):
@@ -445,11 +449,11 @@ def _read_columns(
     if found.rows:
         labels = frame.index.tolist()
         for i, _, col, value, reason in sorted(found.rows, key=lambda f: (f[0], f[1])):
-            failures.append(_failure(labels[i], _shown_id(ids[i]), col, value, reason))
+            failures.append(failure_record(labels[i], _shown_id(ids[i]), col, value, reason))
         return None
     order = sorted(range(n), key=ids.__getitem__)
     return columns if order == list(range(n)) else columns.take(np.array(order, dtype=np.int64))
 
 
 def _shown_id(mid: Any) -> Any:
-    return None if _missing(mid) else mid
+    return None if is_missing(mid) else mid

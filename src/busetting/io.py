@@ -20,7 +20,15 @@ from pydantic import ValidationError
 
 from busetting._allocate import fingerprint
 from busetting._exceptions import InputError
-from busetting._frame import ALIASES, problem_from_frame
+from busetting._frame import (
+    ALIASES,
+    count_value,
+    error_reason,
+    failure_record,
+    is_missing,
+    plain_value,
+    problem_from_frame,
+)
 from busetting._language import (
     binding_words,
     check_language,
@@ -61,53 +69,6 @@ __all__ = [
     "write_table",
     "write_workbook",
 ]
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars -> Python scalars, missing -> None."""
-    if _missing(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
-    return value
-
-
-def _failure(row: Any, mid: Any, column: str | None, value: Any, reason: str) -> dict[str, Any]:
-    return {"row": row, "municipality_id": mid, "column": column, "value": value, "reason": reason}
-
-
-def _reason(err: Any) -> str:
-    msg = str(err.get("msg", "invalid value"))
-    return msg.removeprefix("Value error, ")
-
-
-def _number(value: Any) -> Any:
-    """Numbers stay numbers; a numeric string (a column pandas read as text because of
-    another row's bad value) becomes a number; anything else is returned as is."""
-    v = _plain(value)
-    if isinstance(v, str):
-        text = v.strip()
-        try:
-            return int(text)
-        except ValueError:
-            try:
-                return float(text)
-            except ValueError:
-                return v
-    return v
-
-
-def _count_value(value: Any) -> Any:
-    v = _number(value)
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
 
 
 # -- files in ----------------------------------------------------------------------------------
@@ -249,7 +210,9 @@ def read_problem(
             problem = Problem.model_validate_json(raw)
         except ValidationError as exc:
             failures = [
-                _failure(None, None, ".".join(map(str, e["loc"])), e.get("input"), _reason(e))
+                failure_record(
+                    None, None, ".".join(map(str, e["loc"])), e.get("input"), error_reason(e)
+                )
                 for e in exc.errors()
             ]
             raise InputError.from_failures(f"read_problem({p.name})", failures) from None
@@ -285,9 +248,9 @@ def _two_columns(
     failures = []
     out: dict[str, int] = {}
     for row, (k, v) in enumerate(zip(table[key].tolist(), table[val].tolist(), strict=True)):
-        n = _count_value(v)
+        n = count_value(v)
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            failures.append(_failure(row, None, val, v, "must be a whole number >= 0"))
+            failures.append(failure_record(row, None, val, v, "must be a whole number >= 0"))
             continue
         out[str(k)] = n
     if failures:
@@ -769,13 +732,13 @@ def _set_text(cell: Any, text: str) -> None:
 
 def _cell_value(cell: Any, value: Any, number: str) -> str:
     """Put ``value`` into ``cell``; the text it shows (for the column width)."""
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, bool):
         cell.value = value
         return "FALSE" if not value else "TRUE"
     if isinstance(value, int | float) or hasattr(value, "item"):
-        v = _plain(value)
+        v = plain_value(value)
         if isinstance(v, int | float) and not isinstance(v, bool):
             if isinstance(v, float) and not math.isfinite(v):
                 _set_text(cell, str(v))
@@ -1105,12 +1068,12 @@ class Settings:
             return Problem.model_validate(data)
         except ValidationError as exc:
             failures = [
-                _failure(
+                failure_record(
                     None,
                     None,
                     ".".join(map(str, e["loc"])) or None,
                     e.get("input") if e["loc"] else None,
-                    _reason(e),
+                    error_reason(e),
                 )
                 for e in exc.errors()
             ]
@@ -1155,7 +1118,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
         try:
             return parse(params[key])
         except (ValueError, TypeError) as exc:
-            failures.append(_failure(None, None, key, params[key], f"unreadable ({exc})"))
+            failures.append(failure_record(None, None, key, params[key], f"unreadable ({exc})"))
             return None
 
     def criteria(text: str) -> tuple[Criterion, ...] | None:
@@ -1180,7 +1143,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
         k.removeprefix("bounds "): parsed(k, bounds) for k in params if k.startswith("bounds ")
     }
     if total is None:
-        failures.append(_failure(None, None, "total", None, "is missing"))
+        failures.append(failure_record(None, None, "total", None, "is missing"))
     if failures:
         raise InputError.from_failures(where, failures)
     return Settings(

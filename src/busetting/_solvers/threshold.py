@@ -116,14 +116,7 @@ def _divisor(
         return np.clip(units_at_most(method, lam, t), lo_f, hi_f)
 
     n = len(t)
-    a, b = -1.0, 1.0
-    sb = count(b).sum()
-    while sb < total:
-        a, b = b, b * 2.0
-        if not np.isfinite(b):  # pragma: no cover - guarded by the feasibility diagnosis
-            raise ArithmeticError("no multiplier reaches the total; the problem is infeasible")
-        sb = count(b).sum()
-    sa = count(a).sum()
+    a, b, sa, sb = _bracket(count, t, total)
     limit = max(2 * n, 64)
     for _ in range(200):
         if sb - sa <= limit:
@@ -153,6 +146,33 @@ def _divisor(
     else:
         x = xa
     return _settle_exactly(method, t, lo, hi, x, exact_targets)
+
+
+def _bracket(
+    count: Callable[[float], FloatArray], t: FloatArray, total: int
+) -> tuple[float, float, float, float]:
+    """Multipliers ``a < b`` with ``count(a).sum() < total <= count(b).sum()``, and the sums.
+
+    Every divisor method counts between ``lam * t - 1`` and ``lam * t + 1`` units per row, so
+    without binding bounds the multiplier lies within ``(total -+ (n + 1)) / sum(t)``: that
+    narrow bracket is tried first (two counts), else the multiplier is found by doubling from
+    1. The allocation does not depend on the bracket: the units inside it are ranked by cost.
+    """
+    t_sum = float(t.sum())
+    if t_sum > 0 and np.isfinite(t_sum):
+        a = max((total - len(t) - 1) / t_sum, -1.0)
+        b = (total + len(t) + 1) / t_sum
+        sa, sb = float(count(a).sum()), float(count(b).sum())
+        if sa < total <= sb:
+            return a, b, sa, sb
+    a, b = -1.0, 1.0
+    sb = float(count(b).sum())
+    while sb < total:
+        a, b = b, b * 2.0
+        if not np.isfinite(b):  # pragma: no cover - guarded by the feasibility diagnosis
+            raise ArithmeticError("no multiplier reaches the total; the problem is infeasible")
+        sb = float(count(b).sum())
+    return a, b, float(count(a).sum()), sb
 
 
 def _band(

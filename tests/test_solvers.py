@@ -25,7 +25,7 @@ def _close(a: float, b: float) -> bool:
 @settings(max_examples=30)
 @given(data=st.data(), method=st.sampled_from(METHODS))
 def test_threshold_and_cbc_reach_the_same_objective(data: st.DataObject, method: str) -> None:
-    problem = data.draw(problems(max_size=60, max_total=2_000, method=method))
+    problem = data.draw(problems(max_size=30, max_total=1_000, method=method))
     fast = bs.allocate(problem, method=method)  # threshold, or the MILP when minors couple
     milp = bs.allocate(problem, method=method, solver="cbc")
     assert fast.status == milp.status == "optimal"

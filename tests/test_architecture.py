@@ -16,6 +16,8 @@ import types
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 import busetting
 
 ROOT = Path(__file__).parent.parent
@@ -420,3 +422,24 @@ def test_busetting_modules_are_imported_at_the_top_only() -> None:
     assert not found, f"{len(found)} function-level imports of busetting:\n" + "\n".join(
         f"  {line}" for line in sorted(found)
     )
+
+
+# -- the deprecated module paths of 0.x -------------------------------------------------------------
+
+OLD_MODULES = {
+    "model": "Problem",
+    "result": "Allocation",
+    "exceptions": "InputError",
+    "methods": "Method",
+    "criteria": "build_key",
+    "solve": "allocate",
+}
+
+
+@pytest.mark.parametrize("old", sorted(OLD_MODULES))
+def test_old_module_paths_still_work_and_warn(old: str) -> None:
+    module = importlib.import_module(f"busetting.{old}")
+    name = OLD_MODULES[old]
+    with pytest.warns(DeprecationWarning, match=rf"busetting\.{old}\.{name} is deprecated"):
+        value = getattr(module, name)
+    assert value is getattr(busetting, name)

@@ -1,23 +1,6 @@
-"""Deprecated alias of the private ``busetting._model``: import the names from ``busetting``.
+"""Deprecated 0.x name; import from ``busetting`` instead (removed in 1.0)."""
 
-Kept so that code written for busetting 0.x keeps working; removed in 1.0. Every attribute read
-warns with a :class:`DeprecationWarning` naming the public spelling.
-"""
+from busetting import _model
+from busetting._deprecated import module_alias
 
-from __future__ import annotations
-
-import warnings
-from typing import Any
-
-from busetting import _model as _impl
-
-
-def __getattr__(name: str) -> Any:
-    value = getattr(_impl, name)
-    warnings.warn(
-        f"busetting.model.{name} is deprecated; use busetting.{name} (or busetting._model "
-        "for internals) instead",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return value
+__getattr__ = module_alias("model", _model)

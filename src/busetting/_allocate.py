@@ -34,7 +34,7 @@ from busetting._feasibility import effective_bounds, raise_for_violations, viola
 from busetting._limits import check_limits, check_program_limits
 from busetting._methods import Method, objective, parse_method, tie_rule, unit_cost
 from busetting._model import Problem, fingerprint
-from busetting._result import Allocation, Labels, Matrix
+from busetting._result import Allocation, Later, Matrix
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
@@ -84,7 +84,6 @@ class Run:
     solver: str | None
     time_limit: float | None
     started: float
-    fingerprint: str
 
     @property
     def rules(self) -> RulePlan:
@@ -162,7 +161,6 @@ def _prepare(
         solver,
         time_limit,
         started,
-        fingerprint(problem, m_),
     )
 
 
@@ -270,19 +268,24 @@ class Outcome:
     version: str | None = None  # None: the registry's version of ``solver``
     x: IntArray | None = None
     m: IntArray | None = None
-    binding: Labels | None = None  # the labels, computed when first read
-    requests_objective: float | None = None
-    minors_objective: float | None = None
+    binding: Later[Sequence[str]] | None = None  # the labels, computed when first read
+    requests_objective: float | Later[float] | None = None
+    minors_objective: float | Later[float] | None = None
     penalty: float = 0.0
     certificate: tuple[Certificate | RulesCertificate, ...] = ()
     ties: tuple[Tie, ...] = ()
     diagnosis: tuple[Shortfall, ...] = ()
 
     @property
-    def objective(self) -> float | None:
+    def objective(self) -> float | Later[float] | None:
+        """The requests' and the minors' objective plus the penalty (when first read)."""
         if self.requests_objective is None or self.minors_objective is None:
             return None
-        return self.requests_objective + self.minors_objective + self.penalty
+        return Later(_sum, self.requests_objective, self.minors_objective, self.penalty)
+
+
+def _sum(*values: float) -> float:
+    return sum(values)
 
 
 _log = logging.getLogger("busetting")
@@ -619,9 +622,9 @@ def _separable_outcome(
         version,
         x=xs.x,
         m=run.full_minors(ms.x),
-        binding=functools.partial(_binding, run, run.bounds.lower if lower is None else lower, xs),
-        requests_objective=objective(run.method, xs.x, key.targets),
-        minors_objective=objective(run.method, ms.x, mkey.targets),
+        binding=Later(_binding, run, run.bounds.lower if lower is None else lower, xs),
+        requests_objective=Later(objective, run.method, xs.x, key.targets),
+        minors_objective=Later(objective, run.method, ms.x, mkey.targets),
         certificate=_certificates(run, xs, ms) if certified else (),
         ties=_ties(run, xs, ms),
     )
@@ -706,7 +709,7 @@ def _rules_outcome(
         version,
         x=x,
         m=m_full,
-        binding=functools.partial(_rules_binding, run, x, m_full),
+        binding=Later(_rules_binding, run, x, m_full),
         requests_objective=objective(run.method, x, run.key.targets),
         minors_objective=objective(run.method, m, run.mkey.targets),
         penalty=penalty_value(x, run.rules.spec),
@@ -795,10 +798,7 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
     these arrays on first read)."""
     p, key, mkey = run.problem, run.key, run.mkey
     n = len(key.targets)
-    minors_targets = np.zeros(n)
-    minors_targets[mkey.rows] = mkey.targets
-    minors_contributions = np.zeros((n, len(mkey.criteria)))
-    minors_contributions[mkey.rows] = mkey.contributions
+    minors_contributions = Later(_on_all_rows, mkey.rows, mkey.contributions, n)
     version = outcome.version or (
         solver_version(outcome.solver) if outcome.solver in SOLVERS else ""
     )
@@ -808,9 +808,11 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
         requests=outcome.x,
         minors=outcome.m,
         targets=key.targets,
-        minors_targets=minors_targets,
+        minors_targets=Later(_on_all_rows, mkey.rows, mkey.targets, n),
         contributions=Matrix(key.contributions, tuple(c.name for c in key.criteria)),
-        minors_contributions=Matrix(minors_contributions, tuple(c.name for c in mkey.criteria)),
+        minors_contributions=Later(
+            Matrix, minors_contributions, tuple(c.name for c in mkey.criteria)
+        ),
         binding=("",) * n if outcome.binding is None else outcome.binding,
         objective=outcome.objective,
         requests_objective=outcome.requests_objective,
@@ -822,8 +824,15 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
         certificate=outcome.certificate,
         ties=outcome.ties,
         diagnosis=outcome.diagnosis,
-        fingerprint=run.fingerprint,
+        fingerprint=Later(fingerprint, p, run.method),
         version=__version__,
         runtime=time.perf_counter() - run.started,
         problem=p,
     )
+
+
+def _on_all_rows(rows: IntArray, values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """``values`` of the rows ``rows`` spread over all ``n`` rows (0 elsewhere)."""
+    full = np.zeros((n, *values.shape[1:]))
+    full[rows] = values
+    return full

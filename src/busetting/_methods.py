@@ -143,23 +143,36 @@ def units_at_most(method: Method, lam: float, t: FloatArray) -> FloatArray:
     Only for divisor methods. The result may be off by one where ``lam * t`` sits on a
     signpost within rounding error; callers resolve that band exactly.
     """
-    q = lam * np.asarray(t, dtype=np.float64)
+    t = np.asarray(t, dtype=np.float64)
     if lam < 0:
-        return np.zeros_like(q)
+        return np.zeros_like(t)
     with np.errstate(invalid="ignore"):
-        if method is Method.WEBSTER:
-            n = np.floor(q + 0.5)
-        elif method is Method.DHONDT:
-            n = np.floor(q)
-        elif method is Method.ADAMS:
-            n = np.floor(q) + 1.0
-        elif method is Method.HUNTINGTON_HILL:
-            n = np.floor((-1.0 + np.sqrt(1.0 + 4.0 * q * q)) / 2.0) + 1.0
-        elif method is Method.DEAN:
-            n = np.floor(((q - 1.0) + np.sqrt(q * q + 1.0)) / 2.0) + 1.0
-        else:  # pragma: no cover - guarded by callers
-            raise ValueError(f"{method} is not a divisor method")
+        n = units_at_most_raw(method, lam, t)
     return np.where(t > 0, np.maximum(n, 0.0), 0.0)
+
+
+def units_at_most_raw(method: Method, lam: float, t: FloatArray) -> FloatArray:
+    """:func:`units_at_most` for ``lam >= 0`` without the zero-target rule: the value of rows
+    with ``t == 0`` is the method's count at ``lam * t = 0`` (0 or 1), for callers that clip
+    those rows to their bounds anyway. A fresh array the caller may write into."""
+    q = lam * t
+    if method is Method.WEBSTER:
+        q += 0.5
+        return np.floor(q, out=q)
+    if method is Method.DHONDT:
+        return np.floor(q, out=q)
+    if method is Method.ADAMS:
+        np.floor(q, out=q)
+        q += 1.0
+        return q
+    if method is Method.HUNTINGTON_HILL:
+        n = np.floor((-1.0 + np.sqrt(1.0 + 4.0 * q * q)) / 2.0)
+    elif method is Method.DEAN:
+        n = np.floor(((q - 1.0) + np.sqrt(q * q + 1.0)) / 2.0)
+    else:  # pragma: no cover - guarded by callers
+        raise ValueError(f"{method} is not a divisor method")
+    n += 1.0
+    return n
 
 
 def objective_increment(method: Method, k: IntArray, t: FloatArray) -> FloatArray:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Allocation",
     "Certificate",
-    "Labels",
+    "Later",
     "Matrix",
     "RulesCertificate",
     "Shortfall",
@@ -55,10 +55,50 @@ class Matrix:
     columns: tuple[str, ...]
 
 
-Labels = Callable[[], Sequence[str]]
-"""The ``binding`` labels, computed only when read (the numbers never need them)."""
+_V = TypeVar("_V")
+_V_co = TypeVar("_V_co", covariant=True)
 
-Raw = NDArray[Any] | Sequence[str] | Matrix | Labels
+
+class Later(Generic[_V_co]):
+    """A value computed when first read, then kept: ``Later(fn, *args)`` is ``fn(*args)``
+    with every ``Later`` among ``args`` read first. ``allocate`` gives the values no solve
+    or check needs (objective values, the fingerprint, labels, the minors columns) in this
+    form, so a caller pays only for what it reads; the value is the same either way."""
+
+    __slots__ = ("_args", "_fn", "_value")
+
+    def __init__(self, fn: Callable[..., _V_co], /, *args: Any) -> None:
+        self._fn: Callable[..., _V_co] | None = fn
+        self._args = args
+
+    def __call__(self) -> _V_co:
+        fn = self._fn
+        if fn is not None:
+            self._value = fn(*(a() if isinstance(a, Later) else a for a in self._args))
+            self._fn, self._args = None, ()
+        return self._value
+
+
+class _Kept(Generic[_V]):
+    """A field of :class:`Allocation` that may be given as :class:`Later`: computed on first
+    read and kept. As a dataclass field it has no default."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: Allocation | None, owner: type | None = None) -> _V:
+        if obj is None:
+            raise AttributeError(self._name)
+        value = obj.__dict__[self._name]
+        if isinstance(value, Later):
+            value = obj.__dict__[self._name] = value()
+        return cast(_V, value)
+
+    def __set__(self, obj: Allocation, value: _V | Later[_V]) -> None:
+        obj.__dict__[self._name] = value
+
+
+Raw = NDArray[Any] | Sequence[str] | Matrix | Later[Any]
 """A column of an :class:`Allocation` as the solve produced it, before pandas."""
 
 
@@ -80,6 +120,8 @@ class _Pandas(Generic[_T]):
         if obj is None:
             raise AttributeError(self._name)
         value = obj.__dict__[self._name]
+        if isinstance(value, Later):
+            value = value()
         if value is None or isinstance(value, pd.Series | pd.DataFrame):
             return cast(_T, value)
         built: _T = self._build(obj, value)
@@ -98,9 +140,8 @@ def _series(name: str, dtype: Any = None) -> Callable[[Allocation, Any], pd.Seri
     return build
 
 
-def _labels(alloc: Allocation, labels: Sequence[str] | Labels) -> pd.Series:
-    values = labels() if callable(labels) else labels
-    series: pd.Series = pd.Series(values, index=alloc._index, name="binding", dtype=object)
+def _labels(alloc: Allocation, labels: Sequence[str]) -> pd.Series:
+    series: pd.Series = pd.Series(labels, index=alloc._index, name="binding", dtype=object)
     return series
 
 
@@ -157,9 +198,9 @@ class Allocation:
     contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
     minors_contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
     binding: _Pandas[pd.Series] = _Pandas(_labels)
-    objective: float | None
-    requests_objective: float | None
-    minors_objective: float | None
+    objective: _Kept[float | None] = _Kept()
+    requests_objective: _Kept[float | None] = _Kept()
+    minors_objective: _Kept[float | None] = _Kept()
     method: str
     solver: str
     solver_version: str
@@ -167,7 +208,7 @@ class Allocation:
     certificate: tuple[Certificate | RulesCertificate, ...]
     ties: tuple[Tie, ...]
     diagnosis: tuple[Shortfall, ...]
-    fingerprint: str
+    fingerprint: _Kept[str] = _Kept()
     version: str
     runtime: float
     problem: Problem = field(repr=False)

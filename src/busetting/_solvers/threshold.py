@@ -30,8 +30,10 @@ from busetting._methods import (
     DIVISOR_METHODS,
     Method,
     exact_unit_cost,
+    signpost,
     unit_cost,
     units_at_most,
+    units_at_most_raw,
 )
 from busetting._status import EXACT_MARGIN
 
@@ -43,6 +45,11 @@ ExactTargets = Callable[[list[int]], list[Fraction]]
 
 UNBOUNDED = 2**62
 """Sentinel upper bound for a municipality without one."""
+
+_Tie = tuple[float, tuple[int, ...], tuple[int, ...]]
+"""The cost of a tie at the margin, the rows that got a unit of that cost and those that did not."""
+_Margin = tuple[float, int | None, float, int | None]
+"""The dearest removable chosen unit's cost and row, the cheapest addable unit's cost and row."""
 
 
 @dataclass(frozen=True)
@@ -89,11 +96,12 @@ def solve_separable(
     t = np.asarray(t, dtype=np.float64)
     lo = np.asarray(lo, dtype=np.int64)
     hi = effective_upper(method, t, lo, np.asarray(hi, dtype=np.int64))
+    margin = None
     if method is Method.HAMILTON:
         x, tie = _hamilton(t, lo, hi, total, exact_targets)
     else:
-        x, tie = _divisor(method, t, lo, hi, total, exact_targets)
-    return _certify(method, t, lo, hi, x, tie)
+        x, tie, margin = _divisor(method, t, lo, hi, total, exact_targets)
+    return _certify(method, t, lo, hi, x, tie, margin)
 
 
 # -- divisor methods --------------------------------------------------------------------------
@@ -106,52 +114,84 @@ def _divisor(
     hi: IntArray,
     total: int,
     exact_targets: ExactTargets,
-) -> tuple[IntArray, tuple[float, tuple[int, ...], tuple[int, ...]] | None]:
+) -> tuple[IntArray, _Tie | None, _Margin | None]:
+    if total <= int(lo.sum()):
+        return lo.copy(), None, None
+    count = _counter(method, t, lo, hi)
+    (a, xa, sa), (b, xb, sb) = _bracket(count, t, total)
+    for _ in range(200):
+        if sb - sa <= _FEW_UNITS:
+            break
+        # regula falsi (the count is nearly linear in the multiplier), halving every third
+        # step so that a stalled side still moves; the bracket always shrinks
+        mid = a + (b - a) * (total - sa) / (sb - sa) if _ % 3 < 2 else 0.5 * (a + b)
+        if not (a < mid < b):
+            mid = 0.5 * (a + b)
+            if not (a < mid < b):
+                break
+        xm = count(mid)
+        sm = xm.sum()
+        if sm == total:
+            xa, sa = xm, sm
+            break
+        if sm > total:
+            b, xb, sb = mid, xm, sm
+        else:
+            a, xa, sa = mid, xm, sm
+    x = _cheapest_units(method, t, xa.astype(np.int64), xb.astype(np.int64), total)
+    return _settle_exactly(method, t, lo, hi, x, exact_targets)
+
+
+_FEW_UNITS = 32
+"""The threshold path ranks the units between the two counts of its bracket once at most
+this many remain (or when the bracket cannot shrink)."""
+
+
+def _counter(
+    method: Method, t: FloatArray, lo: IntArray, hi: IntArray
+) -> Callable[[float], FloatArray]:
+    """``count(lam)``: per row, the units of cost at most ``lam`` within the bounds (floats).
+
+    Rows with ``t = 0`` have ``hi == lo`` here (the zero-target rule), so the raw count of
+    those rows never matters and the clip alone gives their value.
+    """
     lo_f = lo.astype(np.float64)
     hi_f = hi.astype(np.float64)
-    if total <= int(lo.sum()):
-        return lo.copy(), None
 
     def count(lam: float) -> FloatArray:
-        return np.clip(units_at_most(method, lam, t), lo_f, hi_f)
+        if lam < 0:
+            return lo_f.copy()
+        n = units_at_most_raw(method, lam, t)
+        np.maximum(n, lo_f, out=n)
+        return np.minimum(n, hi_f, out=n)
 
-    n = len(t)
-    a, b, sa, sb = _bracket(count, t, total)
-    limit = max(2 * n, 64)
-    for _ in range(200):
-        if sb - sa <= limit:
-            break
-        mid = 0.5 * (a + b) if a >= 0 else (0.0 if b > 0 else 0.5 * (a + b))
-        if not (a < mid < b):
-            break
-        sm = count(mid).sum()
-        if sm >= total:
-            b, sb = mid, sm
-        else:
-            a, sa = mid, sm
-    xa = count(a).astype(np.int64)
-    xb = count(b).astype(np.int64)
+    return count
+
+
+def _cheapest_units(
+    method: Method, t: FloatArray, xa: IntArray, xb: IntArray, total: int
+) -> IntArray:
+    """``xa`` plus the ``total - sum(xa)`` cheapest units between ``xa`` and ``xb`` (by float
+    cost; units of equal or nearly equal cost at the margin are re-ordered exactly after)."""
     r = total - int(xa.sum())
+    if r <= 0:
+        return xa
     span = xb - xa
-    rows = np.repeat(np.arange(n, dtype=np.int64), span)
-    if r > 0:
-        ks = (
-            np.arange(len(rows), dtype=np.int64)
-            - np.repeat(np.cumsum(span) - span, span)
-            + xa[rows]
-        )
-        costs = unit_cost(method, ks, t[rows])
-        order = np.lexsort((ks, rows, -t[rows], costs))
-        x = xa + np.bincount(rows[order[:r]], minlength=n).astype(np.int64)
-    else:
-        x = xa
-    return _settle_exactly(method, t, lo, hi, x, exact_targets)
+    rows = np.repeat(np.arange(len(t), dtype=np.int64), span)
+    if r >= len(rows):
+        return xb
+    ks = np.arange(len(rows), dtype=np.int64) - np.repeat(np.cumsum(span) - span, span)
+    ks += xa[rows]
+    costs = signpost(method, ks) / t[rows]  # t > 0 wherever a row has room (xb > xa)
+    chosen = np.argpartition(costs, r - 1)[:r]
+    return xa + np.bincount(rows[chosen], minlength=len(t))
 
 
 def _bracket(
     count: Callable[[float], FloatArray], t: FloatArray, total: int
-) -> tuple[float, float, float, float]:
-    """Multipliers ``a < b`` with ``count(a).sum() < total <= count(b).sum()``, and the sums.
+) -> tuple[tuple[float, FloatArray, float], tuple[float, FloatArray, float]]:
+    """Multipliers ``a < b`` with ``count(a).sum() < total <= count(b).sum()``, with the
+    counts and their sums.
 
     Every divisor method counts between ``lam * t - 1`` and ``lam * t + 1`` units per row, so
     without binding bounds the multiplier lies within ``(total -+ (n + 1)) / sum(t)``: that
@@ -162,17 +202,19 @@ def _bracket(
     if t_sum > 0 and np.isfinite(t_sum):
         a = max((total - len(t) - 1) / t_sum, -1.0)
         b = (total + len(t) + 1) / t_sum
-        sa, sb = float(count(a).sum()), float(count(b).sum())
+        xa, xb = count(a), count(b)
+        sa, sb = float(xa.sum()), float(xb.sum())
         if sa < total <= sb:
-            return a, b, sa, sb
+            return (a, xa, sa), (b, xb, sb)
     a, b = -1.0, 1.0
-    sb = float(count(b).sum())
-    while sb < total:
+    xb = count(b)
+    while xb.sum() < total:
         a, b = b, b * 2.0
         if not np.isfinite(b):  # pragma: no cover - guarded by the feasibility diagnosis
             raise ArithmeticError("no multiplier reaches the total; the problem is infeasible")
-        sb = float(count(b).sum())
-    return a, b, float(count(a).sum()), sb
+        xb = count(b)
+    xa = count(a)
+    return (a, xa, float(xa.sum())), (b, xb, float(xb.sum()))
 
 
 def _band(
@@ -215,14 +257,16 @@ def _settle_exactly(
     hi: IntArray,
     x: IntArray,
     exact_targets: ExactTargets,
-) -> tuple[IntArray, tuple[float, tuple[int, ...], tuple[int, ...]] | None]:
-    """Re-order the units at the margin exactly; return ``x`` and the tie at the margin."""
-    lam_lo, lam_hi = _margin(method, t, lo, hi, x)
+) -> tuple[IntArray, _Tie | None, _Margin | None]:
+    """Re-order the units at the margin exactly; return ``x``, the tie at the margin and the
+    margin of ``x`` when it is unchanged (``None`` when the units were re-ordered)."""
+    margin = _margin(method, t, lo, hi, x)
+    lam_lo, _, lam_hi, _ = margin
     if not (np.isfinite(lam_lo) and np.isfinite(lam_hi)):
-        return x, None
+        return x, None, margin
     delta = EXACT_MARGIN * max(1.0, abs(lam_lo), abs(lam_hi))
     if lam_hi - lam_lo > delta:
-        return x, None
+        return x, None, margin
     g0, g1 = _band(method, t, lo, hi, min(lam_lo, lam_hi) - delta, max(lam_lo, lam_hi) + delta)
     band_rows = np.flatnonzero(g1 > g0)
     selected = int(np.clip(x[band_rows] - g0[band_rows], 0, None).sum())
@@ -243,15 +287,40 @@ def _settle_exactly(
         winners = tuple(sorted({u[2] for u in units[:selected] if u[0] == cost}))
         losers = tuple(sorted({u[2] for u in units[selected:] if u[0] == cost}))
         tie = (float(cost), winners, losers)
-    return new_x, tie
+    return new_x, tie, None
 
 
 def _margin(
     method: Method, t: FloatArray, lo: IntArray, hi: IntArray, x: IntArray
-) -> tuple[float, float]:
-    last = np.where(x > lo, unit_cost(method, np.maximum(x - 1, 0), t), -np.inf)
-    nxt = np.where(x < hi, unit_cost(method, x, t), np.inf)
-    return float(last.max(initial=-np.inf)), float(nxt.min(initial=np.inf))
+) -> tuple[float, int | None, float, int | None]:
+    """The cost of the dearest chosen unit that could be removed and of the cheapest unit
+    that could be added, with their rows (the first row on a tie; ``None`` when no unit can
+    be removed or added)."""
+    down, up = x > lo, x < hi
+    low_row = high_row = None
+    lam_lo, lam_hi = -np.inf, np.inf
+    if down.any():
+        last = np.full(len(x), -np.inf)
+        _costs(method, x - 1, t, last, down)
+        low_row = int(last.argmax())
+        lam_lo = float(last[low_row])
+    if up.any():
+        nxt = np.full(len(x), np.inf)
+        _costs(method, x, t, nxt, up)
+        high_row = int(nxt.argmin())
+        lam_hi = float(nxt[high_row])
+    return lam_lo, low_row, lam_hi, high_row
+
+
+def _costs(
+    method: Method, k: IntArray, t: FloatArray, out: FloatArray, where: NDArray[np.bool_]
+) -> None:
+    """Write the cost of unit ``k`` into ``out`` where ``where`` holds (a divisor method's
+    rows there have ``t > 0``: a zero-target row is held at its lower bound)."""
+    if method is Method.HAMILTON:
+        np.copyto(out, unit_cost(method, k, t), where=where)
+    else:
+        np.divide(signpost(method, k), t, out=out, where=where)
 
 
 # -- Hamilton ---------------------------------------------------------------------------------
@@ -270,7 +339,7 @@ def _hamilton(
     quota = np.clip(fl + has_frac, lo, hi).astype(np.int64)
     if total <= int(below.sum()):
         # every free unit costs -1: spread the cut by Sainte-Laguë cost
-        x, _ = _divisor(Method.WEBSTER, t, lo, below, total, exact_targets)
+        x, _, _ = _divisor(Method.WEBSTER, t, lo, below, total, exact_targets)
         return x, _plateau_tie(-1.0, x, lo, below)
     if total <= int(quota.sum()):
         return _hamilton_fractions(t, below, quota, total, exact_targets)
@@ -279,7 +348,7 @@ def _hamilton(
     cap = np.where(positive, hi, quota)
     room = int(np.minimum(cap, total).sum())  # UNBOUNDED entries must not overflow the sum
     if total <= room:
-        x, _ = _divisor(Method.WEBSTER, t, quota, cap, total, exact_targets)
+        x, _, _ = _divisor(Method.WEBSTER, t, quota, cap, total, exact_targets)
     else:  # zero-target rows take the rest, in id order (their Sainte-Laguë cost is infinite)
         x = cap.copy()
         rest = total - room
@@ -362,22 +431,19 @@ def _certify(
     lo: IntArray,
     hi: IntArray,
     x: IntArray,
-    tie: tuple[float, tuple[int, ...], tuple[int, ...]] | None,
+    tie: _Tie | None,
+    margin: _Margin | None = None,
 ) -> SeparableSolution:
-    last = np.where(x > lo, unit_cost(method, np.maximum(x - 1, 0), t), -np.inf)
-    nxt = np.where(x < hi, unit_cost(method, x, t), np.inf)
-    low_row = int(np.argmax(last)) if (x > lo).any() else None
-    high_row = int(np.argmin(nxt)) if (x < hi).any() else None
-    lam_lo = float(last[low_row]) if low_row is not None else -np.inf
-    lam_hi = float(nxt[high_row]) if high_row is not None else np.inf
+    if margin is None:
+        margin = _margin(method, t, lo, hi, x)
+    lam_lo, low_row, lam_hi, high_row = margin
     delta = EXACT_MARGIN * max(
         1.0,
-        abs(lam_lo) if np.isfinite(lam_lo) else 0.0,
-        abs(lam_hi) if np.isfinite(lam_hi) else 0.0,
+        abs(lam_lo) if low_row is not None else 0.0,
+        abs(lam_hi) if high_row is not None else 0.0,
     )
-    exact = not (lam_hi - lam_lo > delta)
     return SeparableSolution(
-        x=x.astype(np.int64),
+        x=x.astype(np.int64, copy=False),
         lambda_low=lam_lo,
         lambda_high=lam_hi,
         low_row=low_row,
@@ -385,5 +451,5 @@ def _certify(
         tie_cost=None if tie is None else tie[0],
         tie_winners=() if tie is None else tie[1],
         tie_losers=() if tie is None else tie[2],
-        exact=exact,
+        exact=not (lam_hi - lam_lo > delta),
     )

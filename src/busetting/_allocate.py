@@ -798,7 +798,6 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
     these arrays on first read)."""
     p, key, mkey = run.problem, run.key, run.mkey
     n = len(key.targets)
-    minors_contributions = Later(_on_all_rows, mkey.rows, mkey.contributions, n)
     version = outcome.version or (
         solver_version(outcome.solver) if outcome.solver in SOLVERS else ""
     )
@@ -809,10 +808,8 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
         minors=outcome.m,
         targets=key.targets,
         minors_targets=Later(_on_all_rows, mkey.rows, mkey.targets, n),
-        contributions=Matrix(key.contributions, tuple(c.name for c in key.criteria)),
-        minors_contributions=Later(
-            Matrix, minors_contributions, tuple(c.name for c in mkey.criteria)
-        ),
+        contributions=Later(_contributions, key, n),
+        minors_contributions=Later(_contributions, mkey, n),
         binding=("",) * n if outcome.binding is None else outcome.binding,
         objective=outcome.objective,
         requests_objective=outcome.requests_objective,
@@ -829,6 +826,14 @@ def _allocation(run: Run, outcome: Outcome) -> Allocation:
         runtime=time.perf_counter() - run.started,
         problem=p,
     )
+
+
+def _contributions(key: Key, n: int) -> Matrix:
+    """Each criterion's part of the target of ``key``, over all ``n`` rows (0 off the key)."""
+    values = (
+        key.contributions if len(key.rows) == n else _on_all_rows(key.rows, key.contributions, n)
+    )
+    return Matrix(values, tuple(c.name for c in key.criteria))
 
 
 def _on_all_rows(rows: IntArray, values: NDArray[np.float64], n: int) -> NDArray[np.float64]:

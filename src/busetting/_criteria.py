@@ -85,10 +85,13 @@ class Key:
     total : int
         ``N`` for requests, ``M`` for minors.
     shares : ndarray, shape (n, C)
-    contributions : ndarray, shape (n, C)
-        ``total * w_c * a_ic``.
+    per_person : ndarray, shape (n, C)
+        ``w_c * a_ic``: each criterion's part of the key per person of the total.
     targets : ndarray, shape (n,)
-        Row sums of ``contributions``.
+        ``total`` times the row sums of ``per_person``.
+    contributions : ndarray, shape (n, C)
+        ``total * w_c * a_ic`` (computed when first read; rows sum to the targets up to
+        rounding).
     """
 
     which: Literal["requests", "minors"]
@@ -97,9 +100,14 @@ class Key:
     criteria: tuple[Criterion, ...]
     total: int
     shares: FloatArray
-    contributions: FloatArray
+    per_person: FloatArray
     targets: FloatArray
     _columns: tuple[_Column, ...] = field(repr=False)
+
+    @cached_property
+    def contributions(self) -> FloatArray:
+        """``total * w_c * a_ic`` per row and criterion."""
+        return self.total * self.per_person
 
     @cached_property
     def _exact_columns(self) -> list[tuple[Fraction, list[tuple[int, int]], Fraction]]:
@@ -228,18 +236,11 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         If a criterion with positive weight has an indicator that is 0 for every municipality
         the key covers (its shares are undefined).
 
-    Parameters
-    ----------
-    problem : Problem
-        The problem.
-    which : {"requests", "minors"}
-        The requests key (every municipality, the criteria, the total) or the minors key (the
-        eligible municipalities, the minors criteria, the minors).
-
-    Returns
-    -------
-    Key
-        Shares, contributions and targets, one row per municipality the key covers.
+    Notes
+    -----
+    Everything but the total is kept with the columns per list of criteria (weights
+    included), so a key of the same municipalities and criteria at another total costs one
+    multiplication.
 
     Examples
     --------
@@ -260,39 +261,65 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     [20.0, 20.0]
     """
     cols = problem.columns
-    pick: IntArray | None
     if which == "requests":
-        rows = np.arange(len(cols), dtype=np.int64)
-        pick = None
-        criteria = problem.criteria
-        total = problem.total
-        ids = cols.ids
+        criteria, total, ids = problem.criteria, problem.total, cols.ids
     else:
-        rows = pick = cols.eligible_rows
-        criteria = problem.effective_minors_criteria
-        total = problem.minors_total
-        ids = cols.eligible_ids
-    n, c = len(rows), len(criteria)
-    shares, parts = _share_matrix(cols, which, pick, criteria)
-    columns = []
-    failures = []
-    for crit, (v, base, share) in zip(criteria, parts, strict=True):
-        columns.append(_Column(crit, v, base))
-        if share is None and crit.weight > 0 and n and total > 0:
-            failures.append(_undefined(crit, which, base is not None))
-    if failures:
-        raise InputError.from_failures("build_key", failures)
-    weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
-    contributions = total * shares * weights
-    targets = contributions.sum(axis=1) if c else np.zeros(n)
+        criteria, total, ids = (
+            problem.effective_minors_criteria,
+            problem.minors_total,
+            cols.eligible_ids,
+        )
+    unit = _unit_key(cols, which, criteria)
+    if unit.undefined and len(unit.rows) and total > 0:
+        raise InputError.from_failures("build_key", list(unit.undefined))
     return Key(
         which=which,
-        rows=rows,
+        rows=unit.rows,
         ids=ids,
-        criteria=tuple(criteria),
+        criteria=criteria,
         total=total,
-        shares=shares,
-        contributions=contributions,
-        targets=targets,
-        _columns=tuple(columns),
+        shares=unit.shares,
+        per_person=unit.per_person,
+        targets=total * unit.targets,
+        _columns=unit.columns,
     )
+
+
+@dataclass(frozen=True)
+class _UnitKey:
+    """What a key is per person of the need, kept with the columns per list of criteria:
+    the rows, the shares, ``w_c * a_ic`` and its row sums, each criterion's values, and the
+    failure record of each weighted criterion whose shares are undefined."""
+
+    rows: IntArray
+    shares: FloatArray
+    per_person: FloatArray
+    targets: FloatArray
+    columns: tuple[_Column, ...]
+    undefined: tuple[dict[str, object], ...]
+
+
+def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _UnitKey:
+    memo_key = ("unit key", which, criteria)
+    hit = cols.memo.get(memo_key)
+    if hit is None:
+        if which == "requests":
+            rows, pick = np.arange(len(cols), dtype=np.int64), None
+        else:
+            rows = pick = cols.eligible_rows
+        shares, parts = _share_matrix(cols, which, pick, criteria)
+        weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
+        per_person = shares * weights
+        targets = per_person.sum(axis=1) if criteria else np.zeros(len(rows))
+        for array in (rows, per_person, targets):
+            array.flags.writeable = False
+        undefined = tuple(
+            _undefined(crit, which, base is not None)
+            for crit, (_, base, share) in zip(criteria, parts, strict=True)
+            if share is None and crit.weight > 0
+        )
+        columns = tuple(
+            _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
+        )
+        hit = cols.memo[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
+    return cast("_UnitKey", hit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,12 +41,25 @@ class Bounds:
     minors_zero_held: NDArray[np.bool_]
 
     def effective_upper(self) -> IntArray:
-        return np.where(self.zero_held, self.lower, self.upper).astype(np.int64)
+        """The upper bounds after the zero-target rule (computed once, read-only)."""
+        return self._effective_upper
 
     def effective_minors_upper(self) -> IntArray:
-        return np.where(self.minors_zero_held, self.minors_lower, self.minors_upper).astype(
-            np.int64
-        )
+        """The minors upper bounds after the zero-target rule (computed once, read-only)."""
+        return self._effective_minors_upper
+
+    @cached_property
+    def _effective_upper(self) -> IntArray:
+        top = np.where(self.zero_held, self.lower, self.upper).astype(np.int64)
+        top.flags.writeable = False
+        return top
+
+    @cached_property
+    def _effective_minors_upper(self) -> IntArray:
+        top = np.where(self.minors_zero_held, self.minors_lower, self.minors_upper)
+        top = top.astype(np.int64)
+        top.flags.writeable = False
+        return top
 
 
 def _fmt(n: int) -> str:

@@ -65,13 +65,29 @@ def _given_bounds(cols: Columns) -> tuple[NDArray[np.bool_], IntArray, IntArray,
         lower = np.where(held, cols.fixed, np.maximum(cols.min, 0))
         upper = np.where(held, cols.fixed, np.where(cols.max >= 0, cols.max, UNBOUNDED))
         source = np.where(held, "fixed", np.where(cols.max >= 0, "max", ""))
+        for array in (held, lower, upper):
+            array.flags.writeable = False
         hit = cols.memo[("given bounds",)] = (held, lower, upper, tuple(source.tolist()))
     return cast("tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]", hit)
 
 
+def _given_minors_bounds(cols: Columns) -> tuple[IntArray, IntArray]:
+    """The minors bounds the eligible municipalities give (``minors_max``, ``minors_min``),
+    on the eligible rows; kept with the columns."""
+    hit = cols.memo.get(("given minors bounds",))
+    if hit is None:
+        rows = cols.eligible_rows
+        upper = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)[rows]
+        lower = np.maximum(cols.minors_min, 0)[rows]
+        for array in (upper, lower):
+            array.flags.writeable = False
+        hit = cols.memo[("given minors bounds",)] = (upper, lower)
+    return cast("tuple[IntArray, IntArray]", hit)
+
+
 def effective_bounds(
     problem: Problem, method: Method, key: Key, mkey: Key
-) -> tuple[Bounds, list[str]]:
+) -> tuple[Bounds, tuple[str, ...]]:
     """The bounds every path and every check uses, and the source of each upper bound.
 
     Requests: ``fixed`` (both bounds), ``min``, ``max``, the per-capita and share caps; a
@@ -81,8 +97,7 @@ def effective_bounds(
     """
     cols = problem.columns
     n = len(cols)
-    held, low, high, sources = _given_bounds(cols)
-    lower, upper, source = low.copy(), high.copy(), list(sources)
+    held, lower, upper, source = _given_bounds(cols)
     rules = problem.rules
     caps = []
     if rules.per_capita_cap is not None:
@@ -94,16 +109,14 @@ def effective_bounds(
         cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
         tighter = (cap < upper) & ~held
         upper = np.where(tighter, cap, upper).astype(np.int64)
-        for i in np.flatnonzero(tighter).tolist():
-            source[i] = label
+        source = tuple(np.where(tighter, label, np.array(source, dtype=object)).tolist())
     rows = mkey.rows
-    mup = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)[rows]
+    mup, mlo = _given_minors_bounds(cols)
     divisor = method in DIVISOR_METHODS
     zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
     # minors never exceed what the request may reach (a zero target holds it at its floor)
     reach = np.where(zero, lower, upper)
     mup = np.minimum(mup, reach[rows]) if len(rows) else mup
-    mlo = np.maximum(cols.minors_min, 0)[rows]
     mzero = (mkey.targets <= 0) if divisor else np.zeros(len(rows), dtype=bool)
     return Bounds(lower, upper, rows, mup, mlo, zero, mzero), source
 
@@ -224,9 +237,11 @@ def violations(
 
 
 def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Violation]:
+    top = bounds.effective_upper()
+    if not ((x < bounds.lower).any() or (x > top).any()):
+        return []
     ids, fixed = problem.ids, problem.columns.fixed
     out = []
-    top = bounds.effective_upper()
     for i in np.flatnonzero(x < bounds.lower).tolist():
         what = "fixed value" if fixed[i] >= 0 else "lower bound (min)"
         out.append(
@@ -250,7 +265,22 @@ def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Viola
     return out
 
 
+def _minors_fit(bounds: Bounds, x: IntArray, m: IntArray) -> bool:
+    """Whether the minors break no minors bound (the quick test before any sentence)."""
+    rows = bounds.minors_rows
+    me = m[rows]
+    return not (
+        (m < 0).any()
+        or (m > x).any()
+        or np.count_nonzero(me) != np.count_nonzero(m)
+        or (me < bounds.minors_lower).any()
+        or (me > bounds.effective_minors_upper()).any()
+    )
+
+
 def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -> list[Violation]:
+    if _minors_fit(bounds, x, m):
+        return []
     ids = problem.ids
     n = len(ids)
     rows = bounds.minors_rows

@@ -119,32 +119,36 @@ def _divisor(
         return lo.copy(), None, None
     count = _counter(method, t, lo, hi)
     (a, xa, sa), (b, xb, sb) = _bracket(count, t, total)
-    for _ in range(200):
-        if sb - sa <= _FEW_UNITS:
+    tries = _TRIES
+    for step in range(200):
+        if sb == total or tries == 0:
             break
+        if sb - sa <= _FEW_UNITS:
+            tries -= 1
         # regula falsi (the count is nearly linear in the multiplier), halving every third
-        # step so that a stalled side still moves; the bracket always shrinks
-        mid = a + (b - a) * (total - sa) / (sb - sa) if _ % 3 < 2 else 0.5 * (a + b)
-        if not (a < mid < b):
+        # step while many units remain, so that a stalled side still moves
+        mid = a + (b - a) * (total - sa) / (sb - sa)
+        if (step % 3 == 2 and sb - sa > _FEW_UNITS) or not (a < mid < b):
             mid = 0.5 * (a + b)
             if not (a < mid < b):
                 break
         xm = count(mid)
         sm = xm.sum()
-        if sm == total:
-            xa, sa = xm, sm
-            break
-        if sm > total:
+        if sm >= total:
             b, xb, sb = mid, xm, sm
         else:
             a, xa, sa = mid, xm, sm
-    x = _cheapest_units(method, t, xa.astype(np.int64), xb.astype(np.int64), total)
+    if sb == total:  # every unit up to b and none above it: no unit to rank
+        x = xb.astype(np.int64)
+    else:
+        x = _cheapest_units(method, t, xa.astype(np.int64), xb.astype(np.int64), total)
     return _settle_exactly(method, t, lo, hi, x, exact_targets)
 
 
 _FEW_UNITS = 32
-"""The threshold path ranks the units between the two counts of its bracket once at most
-this many remain (or when the bracket cannot shrink)."""
+"""Once the bracket holds at most this many units, the threshold path tries
+:data:`_TRIES` more counts for one that meets the total exactly, then ranks the units."""
+_TRIES = 3
 
 
 def _counter(

@@ -576,3 +576,46 @@ def test_an_allocation_pickles_with_its_columns_built() -> None:
     assert again.binding.tolist() == alloc.binding.tolist()
     assert list(again.contributions.columns) == ["population"]
     assert copy.deepcopy(alloc).minors_targets.equals(alloc.minors_targets)
+
+
+@pytest.mark.parametrize("method", ["webster", "dhondt", "adams", "huntington_hill", "dean"])
+def test_the_shortcut_for_no_minors_equals_the_threshold_solve(method: str) -> None:
+    from busetting._criteria import build_key
+    from busetting._feasibility import effective_bounds
+    from busetting._methods import parse_method
+    from busetting._solvers.threshold import nothing_to_place, solve_separable
+
+    problem = _toy().with_need(26, minors=0)
+    m_ = parse_method(method)
+    key, mkey = build_key(problem), build_key(problem, "minors")
+    bounds, _ = effective_bounds(problem, m_, key, mkey)
+    full = solve_separable(
+        m_,
+        mkey.targets,
+        bounds.minors_lower,
+        bounds.effective_minors_upper(),
+        0,
+        mkey.exact_targets,
+    )
+    short = nothing_to_place(len(mkey.rows))
+    assert full.x.tolist() == short.x.tolist() == [0] * len(mkey.rows)
+    assert {k: v for k, v in full.__dict__.items() if k != "x"} == {
+        k: v for k, v in short.__dict__.items() if k != "x"
+    }
+
+
+def test_a_sweep_over_weights_keeps_a_bounded_number_of_keys_with_the_columns() -> None:
+    from busetting._criteria import UNIT_KEYS_KEPT
+
+    ms = [
+        M(municipality_id=f"{i:04d}", name=f"M{i}", population=100 + i, indicators={"cap": i})
+        for i in range(1, 6)
+    ]
+    problem = _p(ms, 20)
+    for w in range(1, 3 * UNIT_KEYS_KEPT):
+        share = w / (4 * UNIT_KEYS_KEPT)
+        weighted = problem.with_criteria({"population": 1 - share, "cap": share})
+        assert weighted.columns is problem.columns
+        bs.allocate(weighted)
+    kept = problem.columns.memo[("unit keys",)]
+    assert len(kept) == UNIT_KEYS_KEPT

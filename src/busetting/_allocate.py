@@ -32,13 +32,20 @@ from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bou
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._limits import check_limits, check_program_limits
-from busetting._methods import Method, objective, parse_method, tie_rule, unit_cost
+from busetting._methods import (
+    DIVISOR_METHODS,
+    Method,
+    objective,
+    parse_method,
+    tie_rule,
+    unit_cost,
+)
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
-from busetting._solvers.threshold import SeparableSolution, solve_separable
+from busetting._solvers.threshold import SeparableSolution, nothing_to_place, solve_separable
 from busetting._status import (
     OBJECTIVE_TOLERANCE,
     Certificate,
@@ -412,14 +419,17 @@ def _threshold(run: Run, reason: str) -> Outcome:
     was asked for, it is an error)."""
     p, m_, key, mkey, bounds = run.problem, run.method, run.key, run.mkey, run.bounds
     xs = solve_separable(m_, key.targets, bounds.lower, bounds.upper, p.total, key.exact_targets)
-    ms = solve_separable(
-        m_,
-        mkey.targets,
-        bounds.minors_lower,
-        bounds.effective_minors_upper(),
-        p.minors_total,
-        mkey.exact_targets,
-    )
+    if p.minors_total == 0 and m_ in DIVISOR_METHODS:  # every minors target is 0
+        ms = nothing_to_place(len(mkey.rows))
+    else:
+        ms = solve_separable(
+            m_,
+            mkey.targets,
+            bounds.minors_lower,
+            bounds.effective_minors_upper(),
+            p.minors_total,
+            mkey.exact_targets,
+        )
     over = np.flatnonzero(ms.x > xs.x[mkey.rows])
     if len(over) == 0:
         return _separable_outcome(

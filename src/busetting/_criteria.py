@@ -20,6 +20,8 @@ indicator by a positive constant never changes an allocation.
 
 from __future__ import annotations
 
+import contextlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -299,10 +301,46 @@ class _UnitKey:
     undefined: tuple[dict[str, object], ...]
 
 
+UNIT_KEYS_KEPT = 16
+"""How many lists of criteria (weights included) a problem's columns keep the key of: a
+sweep over weights computes one per list, the most recently used are kept."""
+
+
 def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _UnitKey:
-    memo_key = ("unit key", which, criteria)
-    hit = cols.memo.get(memo_key)
-    if hit is None:
+    kept = cast(
+        "OrderedDict[tuple[str, tuple[Criterion, ...]], _UnitKey]",
+        cols.memo.setdefault(("unit keys",), OrderedDict()),
+    )
+    memo_key = (which, criteria)
+    hit = kept.get(memo_key)
+    if hit is not None:
+        with contextlib.suppress(KeyError):  # another thread may have just dropped it
+            kept.move_to_end(memo_key)
+        return hit
+    if which == "requests":
+        rows, pick = np.arange(len(cols), dtype=np.int64), None
+    else:
+        rows = pick = cols.eligible_rows
+    shares, parts = _share_matrix(cols, which, pick, criteria)
+    weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
+    per_person = shares * weights
+    targets = per_person.sum(axis=1) if criteria else np.zeros(len(rows))
+    for array in (rows, per_person, targets):
+        array.flags.writeable = False
+    undefined = tuple(
+        _undefined(crit, which, base is not None)
+        for crit, (_, base, share) in zip(criteria, parts, strict=True)
+        if share is None and crit.weight > 0
+    )
+    columns = tuple(
+        _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
+    )
+    unit = kept[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
+    with contextlib.suppress(KeyError):
+        while len(kept) > UNIT_KEYS_KEPT:
+            kept.popitem(last=False)
+    return unit
+    if True:
         if which == "requests":
             rows, pick = np.arange(len(cols), dtype=np.int64), None
         else:
@@ -321,5 +359,7 @@ def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _Un
         columns = tuple(
             _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
         )
-        hit = cols.memo[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
-    return cast("_UnitKey", hit)
+        hit = kept[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
+        while len(kept) > UNIT_KEYS_KEPT:
+            kept.popitem(last=False)
+    return hit

@@ -211,7 +211,7 @@ def violations(
         ]
     if xa.dtype.kind not in "iu" or ma.dtype.kind not in "iu":
         return [Violation("values", None, "values are not integers")]
-    xi, mi = xa.astype(np.int64), ma.astype(np.int64)
+    xi, mi = xa.astype(np.int64, copy=False), ma.astype(np.int64, copy=False)
     out: list[Violation] = []
     if int(xi.sum()) != problem.total:
         out.append(

@@ -60,10 +60,13 @@ def limit_failures(problem: Problem) -> list[dict[str, Any]]:
 def _column_failures(problem: Problem, persons: str) -> list[dict[str, Any]]:
     """The municipalities' values beyond the limits, row by row in the problem's order."""
     cols = problem.columns
-    largest = cols.largest
-    if max((largest[c] for c in _COUNT_FIELDS), default=0) <= MAX_PERSONS and all(
-        largest[c] <= MAX_INDICATOR for c in cols.indicators
-    ):
+    within = cols.memo.get(("within limits",))
+    if within is None:
+        largest = cols.largest
+        within = cols.memo[("within limits",)] = max(
+            (largest[c] for c in _COUNT_FIELDS), default=0
+        ) <= MAX_PERSONS and all(largest[c] <= MAX_INDICATOR for c in cols.indicators)
+    if within:
         return []
     found: list[tuple[int, int, str]] = []
     for j, column in enumerate(_COUNT_FIELDS):

@@ -19,6 +19,7 @@ proves optimality, and anyone can re-check it from the allocation and the target
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,7 +38,13 @@ from busetting._methods import (
 )
 from busetting._status import EXACT_MARGIN
 
-__all__ = ["EXACT_MARGIN", "UNBOUNDED", "SeparableSolution", "solve_separable"]
+__all__ = [
+    "EXACT_MARGIN",
+    "UNBOUNDED",
+    "SeparableSolution",
+    "nothing_to_place",
+    "solve_separable",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -72,6 +79,23 @@ class SeparableSolution:
     tie_winners: tuple[int, ...]
     tie_losers: tuple[int, ...]
     exact: bool
+
+
+def nothing_to_place(n: int) -> SeparableSolution:
+    """The solution of a key with total 0 under a divisor method: every target is 0, so
+    every row is held at its lower bound, 0 (the total is 0); no unit can be removed or added.
+    The same as :func:`solve_separable` gives, without its arithmetic."""
+    return SeparableSolution(
+        x=np.zeros(n, dtype=np.int64),
+        lambda_low=-np.inf,
+        lambda_high=np.inf,
+        low_row=None,
+        high_row=None,
+        tie_cost=None,
+        tie_winners=(),
+        tie_losers=(),
+        exact=False,  # no margin to settle
+    )
 
 
 def effective_upper(method: Method, t: FloatArray, lo: IntArray, hi: IntArray) -> IntArray:
@@ -118,7 +142,7 @@ def _divisor(
     if total <= int(lo.sum()):
         return lo.copy(), None, None
     count = _counter(method, t, lo, hi)
-    (a, xa, sa), (b, xb, sb) = _bracket(count, t, total)
+    (a, xa, sa), (b, xb, sb) = _bracket(count, t, lo, total)
     tries = _TRIES
     for step in range(200):
         if sb == total or tries == 0:
@@ -161,6 +185,12 @@ def _counter(
     """
     lo_f = lo.astype(np.float64)
     hi_f = hi.astype(np.float64)
+    if not lo.any() and bool((hi >= UNBOUNDED).all()):  # no bounds: the raw count (>= 0)
+
+        def raw(lam: float) -> FloatArray:
+            return lo_f.copy() if lam < 0 else units_at_most_raw(method, lam, t)
+
+        return raw
 
     def count(lam: float) -> FloatArray:
         if lam < 0:
@@ -192,18 +222,34 @@ def _cheapest_units(
 
 
 def _bracket(
-    count: Callable[[float], FloatArray], t: FloatArray, total: int
+    count: Callable[[float], FloatArray], t: FloatArray, lo: IntArray, total: int
 ) -> tuple[tuple[float, FloatArray, float], tuple[float, FloatArray, float]]:
     """Multipliers ``a < b`` with ``count(a).sum() < total <= count(b).sum()``, with the
-    counts and their sums.
+    counts and their sums (``sum(lo) < total``).
 
-    Every divisor method counts between ``lam * t - 1`` and ``lam * t + 1`` units per row, so
-    without binding bounds the multiplier lies within ``(total -+ (n + 1)) / sum(t)``: that
-    narrow bracket is tried first (two counts), else the multiplier is found by doubling from
-    1. The allocation does not depend on the bracket: the units inside it are ranked by cost.
+    Every divisor method counts about ``lam * t`` units per row, so the first guess is
+    ``total / sum(t)``; when it meets the total it is ``b`` (and ``a`` counts nothing above
+    the lower bounds), else one step of ``(gap + sqrt(n) + 1) / sum(t)`` towards the total
+    usually brackets it. Otherwise the bracket is ``(total -+ (n + 1)) / sum(t)`` (each row
+    counts within one unit of ``lam * t``, so it holds without binding bounds), else the
+    multiplier is found by doubling from 1. The allocation does not depend on the bracket:
+    the units inside it are ranked by cost.
     """
     t_sum = float(t.sum())
     if t_sum > 0 and np.isfinite(t_sum):
+        lam = total / t_sum
+        x = count(lam)
+        s = float(x.sum())
+        if s == total:
+            return (-1.0, count(-1.0), float(lo.sum())), (lam, x, s)
+        step = (abs(total - s) + math.sqrt(len(t)) + 1.0) / t_sum
+        other = lam + step if s < total else max(lam - step, -1.0)
+        y = count(other)
+        sy = float(y.sum())
+        if s < total <= sy:
+            return (lam, x, s), (other, y, sy)
+        if sy < total <= s:
+            return (other, y, sy), (lam, x, s)
         a = max((total - len(t) - 1) / t_sum, -1.0)
         b = (total + len(t) + 1) / t_sum
         xa, xb = count(a), count(b)

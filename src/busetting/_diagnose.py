@@ -199,8 +199,10 @@ def crossed_bounds(
     ``minors_min`` above what the request may reach)."""
     out = []
     top = bounds.effective_upper()
-    over = np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows])
-    for j in over.tolist():
+    over: list[int] = []
+    if bounds.minors_lower.any():  # a minors floor of 0 is never above a request limit
+        over = np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows]).tolist()
+    for j in over:
         r, low = int(bounds.minors_rows[j]), int(bounds.minors_lower[j])
         m = problem.municipalities[r]
         why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
@@ -213,7 +215,10 @@ def crossed_bounds(
                 int(top[r]),
             )
         )
-    for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
+    crossed: list[int] = []
+    if bounds.lower.any():  # upper bounds are >= 0, so a lower bound of 0 never crosses
+        crossed = np.flatnonzero(bounds.lower > bounds.upper).tolist()
+    for i in crossed:
         m = problem.municipalities[i]
         out.append(
             Shortfall(

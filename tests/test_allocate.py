@@ -619,3 +619,21 @@ def test_a_sweep_over_weights_keeps_a_bounded_number_of_keys_with_the_columns() 
         bs.allocate(weighted)
     kept = problem.columns.memo[("unit keys",)]
     assert len(kept) == UNIT_KEYS_KEPT
+
+
+def test_values_computed_on_first_read_equal_their_definition_in_any_thread() -> None:
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    from busetting._methods import objective
+
+    problem = _toy()
+    fresh = [bs.allocate(problem) for _ in range(16)]
+    with ThreadPoolExecutor(8) as pool:
+        read = list(pool.map(lambda a: (a.objective, a.fingerprint, a.minors_objective), fresh))
+    alloc = pickle.loads(pickle.dumps(bs.allocate(problem)))  # pickled before any read
+    expected = objective(bs.Method.WEBSTER, alloc.requests.to_numpy(), alloc.targets.to_numpy())
+    assert alloc.requests_objective == expected
+    assert alloc.objective == alloc.requests_objective + alloc.minors_objective
+    assert alloc.fingerprint == bs.fingerprint(problem, "webster")
+    assert set(read) == {(alloc.objective, alloc.fingerprint, alloc.minors_objective)}

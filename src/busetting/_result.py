@@ -65,17 +65,17 @@ class Later(Generic[_V_co]):
     or check needs (objective values, the fingerprint, labels, the minors columns) in this
     form, so a caller pays only for what it reads; the value is the same either way."""
 
-    __slots__ = ("_args", "_fn", "_value")
+    __slots__ = ("_pending", "_value")
 
     def __init__(self, fn: Callable[..., _V_co], /, *args: Any) -> None:
-        self._fn: Callable[..., _V_co] | None = fn
-        self._args = args
+        self._pending: tuple[Callable[..., _V_co], tuple[Any, ...]] | None = (fn, args)
 
     def __call__(self) -> _V_co:
-        fn = self._fn
-        if fn is not None:
-            self._value = fn(*(a() if isinstance(a, Later) else a for a in self._args))
-            self._fn, self._args = None, ()
+        pending = self._pending  # one read: safe when two threads read the value at once
+        if pending is not None:
+            fn, args = pending
+            self._value = fn(*(a() if isinstance(a, Later) else a for a in args))
+            self._pending = None
         return self._value
 
 
@@ -186,7 +186,9 @@ class Allocation:
     Notes
     -----
     ``allocate`` passes numpy arrays; each pandas column (``requests`` to ``binding``) is
-    built on first read and kept, so a caller pays only for the columns it reads.
+    built on first read and kept, so a caller pays only for the columns it reads. The
+    objective values and the fingerprint are computed on first read too (:class:`Later`);
+    the values are the same either way, and a pickle or copy holds them computed.
     """
 
     status: Status

@@ -340,26 +340,3 @@ def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _Un
         while len(kept) > UNIT_KEYS_KEPT:
             kept.popitem(last=False)
     return unit
-    if True:
-        if which == "requests":
-            rows, pick = np.arange(len(cols), dtype=np.int64), None
-        else:
-            rows = pick = cols.eligible_rows
-        shares, parts = _share_matrix(cols, which, pick, criteria)
-        weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
-        per_person = shares * weights
-        targets = per_person.sum(axis=1) if criteria else np.zeros(len(rows))
-        for array in (rows, per_person, targets):
-            array.flags.writeable = False
-        undefined = tuple(
-            _undefined(crit, which, base is not None)
-            for crit, (_, base, share) in zip(criteria, parts, strict=True)
-            if share is None and crit.weight > 0
-        )
-        columns = tuple(
-            _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
-        )
-        hit = kept[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
-        while len(kept) > UNIT_KEYS_KEPT:
-            kept.popitem(last=False)
-    return hit

@@ -3,9 +3,12 @@
 For a separable convex cost with one sum constraint and bounds, an allocation is optimal
 exactly when no unit can be moved from one municipality to another at a saving: the dearest
 unit that could be removed costs no more than the cheapest unit that could be added. The
-solver finds the multiplier ``lambda`` where the unit costs cross by bisection on the counting
-function ``S(lambda) = sum_i clip(#{k : c_i(k) <= lambda}, l_i, u_i)``, then settles the last
-units by sorting the few candidate units by cost.
+solver finds the multiplier ``lambda`` where the unit costs cross on the counting function
+``S(lambda) = sum_i clip(#{k : c_i(k) <= lambda}, l_i, u_i)``: it starts at
+``N / sum_i t_i``, brackets the need with one step, and narrows the bracket by regula falsi
+(``S`` is nearly linear; every third step halves while many units remain). A count that meets
+the need exactly is the allocation; otherwise the few units left in the bracket are ranked by
+cost. On the Norway problem that is four or five counts of 357 rows.
 
 Floating point is used for speed only: wherever the dearest chosen unit and the cheapest
 rejected unit are closer than :data:`EXACT_MARGIN` (relative), the units in that band are

@@ -637,3 +637,13 @@ def test_values_computed_on_first_read_equal_their_definition_in_any_thread() ->
     assert alloc.objective == alloc.requests_objective + alloc.minors_objective
     assert alloc.fingerprint == bs.fingerprint(problem, "webster")
     assert set(read) == {(alloc.objective, alloc.fingerprint, alloc.minors_objective)}
+
+
+def test_editing_a_result_column_does_not_change_a_value_read_later() -> None:
+    problem = _toy()
+    reference = bs.allocate(problem)
+    alloc = bs.allocate(problem)
+    alloc.requests.iloc[0] += 5
+    alloc.targets.iloc[0] += 5.0
+    assert alloc.objective == reference.objective
+    assert bs.allocate(problem).requests.tolist() == reference.requests.tolist()

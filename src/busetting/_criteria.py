@@ -87,13 +87,10 @@ class Key:
     total : int
         ``N`` for requests, ``M`` for minors.
     shares : ndarray, shape (n, C)
-    per_person : ndarray, shape (n, C)
-        ``w_c * a_ic``: each criterion's part of the key per person of the total.
-    targets : ndarray, shape (n,)
-        ``total`` times the row sums of ``per_person``.
     contributions : ndarray, shape (n, C)
-        ``total * w_c * a_ic`` (computed when first read; rows sum to the targets up to
-        rounding).
+        ``total * w_c * a_ic``.
+    targets : ndarray, shape (n,)
+        Row sums of ``contributions``.
     """
 
     which: Literal["requests", "minors"]
@@ -102,14 +99,9 @@ class Key:
     criteria: tuple[Criterion, ...]
     total: int
     shares: FloatArray
-    per_person: FloatArray
+    contributions: FloatArray
     targets: FloatArray
     _columns: tuple[_Column, ...] = field(repr=False)
-
-    @cached_property
-    def contributions(self) -> FloatArray:
-        """``total * w_c * a_ic`` per row and criterion."""
-        return self.total * self.per_person
 
     @cached_property
     def _exact_columns(self) -> list[tuple[Fraction, list[tuple[int, int]], Fraction]]:
@@ -241,8 +233,8 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     Notes
     -----
     Everything but the total is kept with the columns per list of criteria (weights
-    included), so a key of the same municipalities and criteria at another total costs one
-    multiplication.
+    included), so a key of the same municipalities and criteria at another total costs
+    the contributions and their row sums.
 
     Examples
     --------
@@ -274,6 +266,7 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     unit = _unit_key(cols, which, criteria)
     if unit.undefined and len(unit.rows) and total > 0:
         raise InputError.from_failures("build_key", list(unit.undefined))
+    contributions = total * unit.shares * unit.weights
     return Key(
         which=which,
         rows=unit.rows,
@@ -281,22 +274,21 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         criteria=criteria,
         total=total,
         shares=unit.shares,
-        per_person=unit.per_person,
-        targets=total * unit.targets,
+        contributions=contributions,
+        targets=contributions.sum(axis=1) if criteria else np.zeros(len(unit.rows)),
         _columns=unit.columns,
     )
 
 
 @dataclass(frozen=True)
 class _UnitKey:
-    """What a key is per person of the need, kept with the columns per list of criteria:
-    the rows, the shares, ``w_c * a_ic`` and its row sums, each criterion's values, and the
-    failure record of each weighted criterion whose shares are undefined."""
+    """What a key is apart from its total, kept with the columns per list of criteria: the
+    rows, the shares, the weights, each criterion's values, and the failure record of each
+    weighted criterion whose shares are undefined."""
 
     rows: IntArray
     shares: FloatArray
-    per_person: FloatArray
-    targets: FloatArray
+    weights: FloatArray
     columns: tuple[_Column, ...]
     undefined: tuple[dict[str, object], ...]
 
@@ -309,7 +301,7 @@ sweep over weights computes one per list, the most recently used are kept."""
 def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _UnitKey:
     kept = cast(
         "OrderedDict[tuple[str, tuple[Criterion, ...]], _UnitKey]",
-        cols.memo.setdefault(("unit keys",), OrderedDict()),
+        cols.memo.get(("unit keys",)) or cols.memo.setdefault(("unit keys",), OrderedDict()),
     )
     memo_key = (which, criteria)
     hit = kept.get(memo_key)
@@ -323,9 +315,7 @@ def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _Un
         rows = pick = cols.eligible_rows
     shares, parts = _share_matrix(cols, which, pick, criteria)
     weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
-    per_person = shares * weights
-    targets = per_person.sum(axis=1) if criteria else np.zeros(len(rows))
-    for array in (rows, per_person, targets):
+    for array in (rows, weights):
         array.flags.writeable = False
     undefined = tuple(
         _undefined(crit, which, base is not None)
@@ -335,7 +325,7 @@ def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _Un
     columns = tuple(
         _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
     )
-    unit = kept[memo_key] = _UnitKey(rows, shares, per_person, targets, columns, undefined)
+    unit = kept[memo_key] = _UnitKey(rows, shares, weights, columns, undefined)
     with contextlib.suppress(KeyError):
         while len(kept) > UNIT_KEYS_KEPT:
             kept.popitem(last=False)

@@ -134,7 +134,8 @@ class _Pandas(Generic[_T]):
 
 def _series(name: str, dtype: Any = None) -> Callable[[Allocation, Any], pd.Series]:
     def build(alloc: Allocation, values: Any) -> pd.Series:
-        series: pd.Series = pd.Series(values, index=alloc._index, name=name, dtype=dtype)
+        # a copy: the values computed on first read (objective) keep reading the solve's arrays
+        series: pd.Series = pd.Series(values, index=alloc._index, name=name, dtype=dtype, copy=True)
         return series
 
     return build
@@ -146,7 +147,7 @@ def _labels(alloc: Allocation, labels: Sequence[str]) -> pd.Series:
 
 
 def _frame(alloc: Allocation, table: Matrix) -> pd.DataFrame:
-    return pd.DataFrame(table.values, index=alloc._index, columns=list(table.columns))
+    return pd.DataFrame(table.values, index=alloc._index, columns=list(table.columns), copy=True)
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)

@@ -146,16 +146,19 @@ def _divisor(
         return lo.copy(), None, None
     count = _counter(method, t, lo, hi)
     (a, xa, sa), (b, xb, sb) = _bracket(count, t, lo, total)
-    tries = _TRIES
+    limit, tries = max(2 * len(t), 64), _TRIES
     for step in range(200):
-        if sb == total or tries == 0:
+        if sb == total or (tries == 0 and sb - sa <= limit):
             break
-        if sb - sa <= _FEW_UNITS:
+        if sb - sa <= limit:
             tries -= 1
         # regula falsi (the count is nearly linear in the multiplier), halving every third
-        # step while many units remain, so that a stalled side still moves
+        # step while many units remain, so that a stalled side still moves; 0 first when the
+        # bracket holds it (a first unit of cost 0 makes a jump there)
         mid = a + (b - a) * (total - sa) / (sb - sa)
-        if (step % 3 == 2 and sb - sa > _FEW_UNITS) or not (a < mid < b):
+        if a < 0 < b:
+            mid = 0.0
+        elif (step % 3 == 2 and sb - sa > _FEW_UNITS) or not (a < mid < b):
             mid = 0.5 * (a + b)
             if not (a < mid < b):
                 break
@@ -173,9 +176,11 @@ def _divisor(
 
 
 _FEW_UNITS = 32
-"""Once the bracket holds at most this many units, the threshold path tries
-:data:`_TRIES` more counts for one that meets the total exactly, then ranks the units."""
+"""While the bracket holds more than this many units, every third step halves it."""
 _TRIES = 3
+"""Once the bracket holds at most ``max(2n, 64)`` units, the threshold path tries this many
+more counts for one that meets the total exactly, then ranks the units left (many units of
+one cost, e.g. equal targets, never meet it)."""
 
 
 def _counter(
@@ -492,8 +497,8 @@ def _certify(
     lam_lo, low_row, lam_hi, high_row = margin
     delta = EXACT_MARGIN * max(
         1.0,
-        abs(lam_lo) if low_row is not None else 0.0,
-        abs(lam_hi) if high_row is not None else 0.0,
+        abs(lam_lo) if np.isfinite(lam_lo) else 0.0,
+        abs(lam_hi) if np.isfinite(lam_hi) else 0.0,
     )
     return SeparableSolution(
         x=x.astype(np.int64, copy=False),

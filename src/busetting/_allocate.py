@@ -420,7 +420,7 @@ def _threshold(run: Run, reason: str) -> Outcome:
     p, m_, key, mkey, bounds = run.problem, run.method, run.key, run.mkey, run.bounds
     xs = solve_separable(m_, key.targets, bounds.lower, bounds.upper, p.total, key.exact_targets)
     if p.minors_total == 0 and m_ in DIVISOR_METHODS:  # every minors target is 0
-        ms = nothing_to_place(len(mkey.rows))
+        ms, over = nothing_to_place(len(mkey.rows)), np.zeros(0, dtype=np.int64)
     else:
         ms = solve_separable(
             m_,
@@ -430,7 +430,7 @@ def _threshold(run: Run, reason: str) -> Outcome:
             p.minors_total,
             mkey.exact_targets,
         )
-    over = np.flatnonzero(ms.x > xs.x[mkey.rows])
+        over = np.flatnonzero(ms.x > xs.x[mkey.rows])
     if len(over) == 0:
         return _separable_outcome(
             run, xs, ms, Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason

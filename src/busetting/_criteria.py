@@ -90,7 +90,7 @@ class Key:
     contributions : ndarray, shape (n, C)
         ``total * w_c * a_ic``.
     targets : ndarray, shape (n,)
-        Row sums of ``contributions``.
+        Row sums of ``contributions``, added criterion by criterion in order.
     """
 
     which: Literal["requests", "minors"]
@@ -266,7 +266,10 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     unit = _unit_key(cols, which, criteria)
     if unit.undefined and len(unit.rows) and total > 0:
         raise InputError.from_failures("build_key", list(unit.undefined))
-    contributions = total * unit.shares * unit.weights
+    if total:
+        contributions = total * unit.shares * unit.weights
+    else:  # no one to place (often the minors): every contribution is 0
+        contributions = np.zeros(unit.shares.shape)
     return Key(
         which=which,
         rows=unit.rows,
@@ -275,9 +278,22 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         total=total,
         shares=unit.shares,
         contributions=contributions,
-        targets=contributions.sum(axis=1) if criteria else np.zeros(len(unit.rows)),
+        targets=_row_sums(contributions),
         _columns=unit.columns,
     )
+
+
+def _row_sums(contributions: FloatArray) -> FloatArray:
+    """Each row's sum, added criterion by criterion in their order (a fixed order, so the
+    targets do not depend on how numpy happens to reduce; for fewer than 8 criteria it is
+    also the order of ``sum(axis=1)``)."""
+    n, c = contributions.shape
+    if c == 0:
+        return np.zeros(n)
+    total = contributions[:, 0].copy()
+    for j in range(1, c):
+        total += contributions[:, j]
+    return total
 
 
 @dataclass(frozen=True)

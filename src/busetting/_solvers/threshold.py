@@ -354,6 +354,8 @@ def _margin(
     """The cost of the dearest chosen unit that could be removed and of the cheapest unit
     that could be added, with their rows (the first row on a tie; ``None`` when no unit can
     be removed or added)."""
+    if method is not Method.HAMILTON and not lo.any() and bool((hi >= UNBOUNDED).all()):
+        return _free_margin(method, t, x)
     down, up = x > lo, x < hi
     low_row = high_row = None
     lam_lo, lam_hi = -np.inf, np.inf
@@ -368,6 +370,19 @@ def _margin(
         high_row = int(nxt.argmin())
         lam_hi = float(nxt[high_row])
     return lam_lo, low_row, lam_hi, high_row
+
+
+def _free_margin(method: Method, t: FloatArray, x: IntArray) -> _Margin:
+    """:func:`_margin` of a divisor method without bounds: every row can be raised, and
+    ``t > 0`` everywhere (a zero target would be held, hence bounded)."""
+    last = signpost(method, x - 1)
+    last /= t
+    last[x <= 0] = -np.inf
+    nxt = signpost(method, x)
+    nxt /= t
+    i, j = int(last.argmax()), int(nxt.argmin())
+    lam_lo = float(last[i])
+    return lam_lo, (i if lam_lo > -np.inf else None), float(nxt[j]), j
 
 
 def _costs(

@@ -266,10 +266,8 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     unit = _unit_key(cols, which, criteria)
     if unit.undefined and len(unit.rows) and total > 0:
         raise InputError.from_failures("build_key", list(unit.undefined))
-    if total:
-        contributions = total * unit.shares * unit.weights
-    else:  # no one to place (often the minors): every contribution is 0
-        contributions = np.zeros(unit.shares.shape)
+    # no one to place (often the minors): every contribution is 0, no arithmetic needed
+    contributions = total * unit.shares * unit.weights if total else np.zeros(unit.shares.shape)
     return Key(
         which=which,
         rows=unit.rows,

@@ -267,6 +267,8 @@ def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Viola
 
 def _minors_fit(bounds: Bounds, x: IntArray, m: IntArray) -> bool:
     """Whether the minors break no minors bound (the quick test before any sentence)."""
+    if not m.any():  # no minors: only a minors floor or a negative request can be broken
+        return not bounds.minors_lower.any() and (len(x) == 0 or int(x.min()) >= 0)
     rows = bounds.minors_rows
     me = m[rows]
     return not (

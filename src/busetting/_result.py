@@ -44,8 +44,6 @@ __all__ = [
     "Tie",
 ]
 
-_T = TypeVar("_T", pd.Series, pd.Series | None, pd.DataFrame)
-
 
 @dataclass(frozen=True)
 class Matrix:
@@ -79,9 +77,21 @@ class Later(Generic[_V_co]):
         return self._value
 
 
+Raw = NDArray[Any] | Sequence[str] | Matrix | Later[Any]
+"""A column of an :class:`Allocation` as the solve produced it, before pandas."""
+
+
 class _Kept(Generic[_V]):
-    """A field of :class:`Allocation` that may be given as :class:`Later`: computed on first
-    read and kept. As a dataclass field it has no default."""
+    """A field of :class:`Allocation` computed on first read and kept: a :class:`Later`
+    value is computed, and with ``build`` a column given in numpy form (:data:`Raw`) is
+    turned into its pandas form (a pandas value given is kept as it is). ``allocate`` gives
+    numpy arrays, so a caller who reads two columns pays for two.
+
+    As a dataclass field it has no default (reading it on the class raises AttributeError).
+    """
+
+    def __init__(self, build: Callable[[Allocation, Any], _V] | None = None) -> None:
+        self._build = build
 
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
@@ -92,43 +102,13 @@ class _Kept(Generic[_V]):
         value = obj.__dict__[self._name]
         if isinstance(value, Later):
             value = obj.__dict__[self._name] = value()
+        if self._build is not None and not (
+            value is None or isinstance(value, pd.Series | pd.DataFrame)
+        ):
+            value = obj.__dict__[self._name] = self._build(obj, value)
         return cast(_V, value)
 
-    def __set__(self, obj: Allocation, value: _V | Later[_V]) -> None:
-        obj.__dict__[self._name] = value
-
-
-Raw = NDArray[Any] | Sequence[str] | Matrix | Later[Any]
-"""A column of an :class:`Allocation` as the solve produced it, before pandas."""
-
-
-class _Pandas(Generic[_T]):
-    """A field of :class:`Allocation` that may be given in numpy form (:data:`Raw`) and is
-    turned into its pandas form on first read, then kept. ``allocate`` gives numpy arrays, so
-    a caller who reads two columns pays for two; a pandas value given is kept as it is.
-
-    As a dataclass field it has no default (reading it on the class raises AttributeError).
-    """
-
-    def __init__(self, build: Callable[[Allocation, Any], _T]) -> None:
-        self._build: Callable[[Allocation, Any], _T] = build
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    def __get__(self, obj: Allocation | None, owner: type | None = None) -> _T:
-        if obj is None:
-            raise AttributeError(self._name)
-        value = obj.__dict__[self._name]
-        if isinstance(value, Later):
-            value = value()
-        if value is None or isinstance(value, pd.Series | pd.DataFrame):
-            return cast(_T, value)
-        built: _T = self._build(obj, value)
-        obj.__dict__[self._name] = built
-        return built
-
-    def __set__(self, obj: Allocation, value: _T | Raw) -> None:
+    def __set__(self, obj: Allocation, value: _V | Later[_V] | Raw) -> None:
         obj.__dict__[self._name] = value
 
 
@@ -194,13 +174,13 @@ class Allocation:
 
     status: Status
     message: str
-    requests: _Pandas[pd.Series | None] = _Pandas(_series("request", np.int64))
-    minors: _Pandas[pd.Series | None] = _Pandas(_series("minors", np.int64))
-    targets: _Pandas[pd.Series] = _Pandas(_series("target"))
-    minors_targets: _Pandas[pd.Series] = _Pandas(_series("minors_target"))
-    contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
-    minors_contributions: _Pandas[pd.DataFrame] = _Pandas(_frame)
-    binding: _Pandas[pd.Series] = _Pandas(_labels)
+    requests: _Kept[pd.Series | None] = _Kept(_series("request", np.int64))
+    minors: _Kept[pd.Series | None] = _Kept(_series("minors", np.int64))
+    targets: _Kept[pd.Series] = _Kept(_series("target"))
+    minors_targets: _Kept[pd.Series] = _Kept(_series("minors_target"))
+    contributions: _Kept[pd.DataFrame] = _Kept(_frame)
+    minors_contributions: _Kept[pd.DataFrame] = _Kept(_frame)
+    binding: _Kept[pd.Series] = _Kept(_labels)
     objective: _Kept[float | None] = _Kept()
     requests_objective: _Kept[float | None] = _Kept()
     minors_objective: _Kept[float | None] = _Kept()

@@ -20,8 +20,6 @@ indicator by a positive constant never changes an allocation.
 
 from __future__ import annotations
 
-import contextlib
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -232,9 +230,9 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
 
     Notes
     -----
-    Everything but the total is kept with the columns per list of criteria (weights
-    included), so a key of the same municipalities and criteria at another total costs
-    the contributions and their row sums.
+    The shares are kept with the columns (they do not depend on the weights or the total),
+    so a key of the same municipalities at another total or weights costs the contributions
+    and their row sums.
 
     Examples
     --------
@@ -263,21 +261,31 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
             problem.minors_total,
             cols.eligible_ids,
         )
-    unit = _unit_key(cols, which, criteria)
-    if unit.undefined and len(unit.rows) and total > 0:
-        raise InputError.from_failures("build_key", list(unit.undefined))
+    rows = cols.all_rows if which == "requests" else cols.eligible_rows
+    shares, parts = _share_matrix(cols, which, None if which == "requests" else rows, criteria)
+    if len(rows) and total > 0:
+        failures = [
+            _undefined(crit, which, base is not None)
+            for crit, (_, base, share) in zip(criteria, parts, strict=True)
+            if share is None and crit.weight > 0
+        ]
+        if failures:
+            raise InputError.from_failures("build_key", failures)
+    weights = np.array([c.weight for c in criteria], dtype=np.float64)
     # no one to place (often the minors): every contribution is 0, no arithmetic needed
-    contributions = total * unit.shares * unit.weights if total else np.zeros(unit.shares.shape)
+    contributions = total * shares * weights if total else np.zeros(shares.shape)
     return Key(
         which=which,
-        rows=unit.rows,
+        rows=rows,
         ids=ids,
         criteria=criteria,
         total=total,
-        shares=unit.shares,
+        shares=shares,
         contributions=contributions,
         targets=_row_sums(contributions),
-        _columns=unit.columns,
+        _columns=tuple(
+            _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
+        ),
     )
 
 
@@ -292,55 +300,3 @@ def _row_sums(contributions: FloatArray) -> FloatArray:
     for j in range(1, c):
         total += contributions[:, j]
     return total
-
-
-@dataclass(frozen=True)
-class _UnitKey:
-    """What a key is apart from its total, kept with the columns per list of criteria: the
-    rows, the shares, the weights, each criterion's values, and the failure record of each
-    weighted criterion whose shares are undefined."""
-
-    rows: IntArray
-    shares: FloatArray
-    weights: FloatArray
-    columns: tuple[_Column, ...]
-    undefined: tuple[dict[str, object], ...]
-
-
-UNIT_KEYS_KEPT = 16
-"""How many lists of criteria (weights included) a problem's columns keep the key of: a
-sweep over weights computes one per list, the most recently used are kept."""
-
-
-def _unit_key(cols: Columns, which: str, criteria: tuple[Criterion, ...]) -> _UnitKey:
-    kept = cast(
-        "OrderedDict[tuple[str, tuple[Criterion, ...]], _UnitKey]",
-        cols.memo.get(("unit keys",)) or cols.memo.setdefault(("unit keys",), OrderedDict()),
-    )
-    memo_key = (which, criteria)
-    hit = kept.get(memo_key)
-    if hit is not None:
-        with contextlib.suppress(KeyError):  # another thread may have just dropped it
-            kept.move_to_end(memo_key)
-        return hit
-    if which == "requests":
-        rows, pick = np.arange(len(cols), dtype=np.int64), None
-    else:
-        rows = pick = cols.eligible_rows
-    shares, parts = _share_matrix(cols, which, pick, criteria)
-    weights = np.array([cr.weight for cr in criteria], dtype=np.float64)
-    for array in (rows, weights):
-        array.flags.writeable = False
-    undefined = tuple(
-        _undefined(crit, which, base is not None)
-        for crit, (_, base, share) in zip(criteria, parts, strict=True)
-        if share is None and crit.weight > 0
-    )
-    columns = tuple(
-        _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
-    )
-    unit = kept[memo_key] = _UnitKey(rows, shares, weights, columns, undefined)
-    with contextlib.suppress(KeyError):
-        while len(kept) > UNIT_KEYS_KEPT:
-            kept.popitem(last=False)
-    return unit

@@ -727,6 +727,11 @@ class Columns:
         return pd.Index(list(self.ids), name="municipality_id")
 
     @cached_property
+    def all_rows(self) -> IntArray:
+        """Positions of every municipality (``0, 1, ..., n - 1``)."""
+        return _frozen(np.arange(len(self)), np.int64)
+
+    @cached_property
     def eligible_rows(self) -> IntArray:
         """Positions of the municipalities eligible for minors."""
         return _frozen(np.flatnonzero(self.minors_eligible), np.int64)

@@ -145,7 +145,7 @@ def _divisor(
     if total <= int(lo.sum()):
         return lo.copy(), None, None
     count = _counter(method, t, lo, hi)
-    (a, xa, sa), (b, xb, sb) = _bracket(count, t, lo, total)
+    (a, xa, sa), (b, xb, sb) = _bracket(count, t, total)
     limit, tries = max(2 * len(t), 64), _TRIES
     for step in range(200):
         if sb == total or (tries == 0 and sb - sa <= limit):
@@ -230,7 +230,7 @@ def _cheapest_units(
 
 
 def _bracket(
-    count: Callable[[float], FloatArray], t: FloatArray, lo: IntArray, total: int
+    count: Callable[[float], FloatArray], t: FloatArray, total: int
 ) -> tuple[tuple[float, FloatArray, float], tuple[float, FloatArray, float]]:
     """Multipliers ``a < b`` with ``count(a).sum() < total <= count(b).sum()``, with the
     counts and their sums (``sum(lo) < total``).
@@ -249,7 +249,8 @@ def _bracket(
         x = count(lam)
         s = float(x.sum())
         if s == total:
-            return (-1.0, count(-1.0), float(lo.sum())), (lam, x, s)
+            floor = count(-1.0)
+            return (-1.0, floor, float(floor.sum())), (lam, x, s)
         step = (abs(total - s) + math.sqrt(len(t)) + 1.0) / t_sum
         other = lam + step if s < total else max(lam - step, -1.0)
         y = count(other)

@@ -99,7 +99,15 @@ class Key:
     shares: FloatArray
     contributions: FloatArray
     targets: FloatArray
-    _columns: tuple[_Column, ...] = field(repr=False)
+    _parts: tuple[_Part, ...] = field(repr=False)
+
+    @cached_property
+    def _columns(self) -> tuple[_Column, ...]:
+        """Each criterion with its indicator values and base values (for the exact targets)."""
+        return tuple(
+            _Column(crit, v, base)
+            for crit, (v, base, _) in zip(self.criteria, self._parts, strict=True)
+        )
 
     @cached_property
     def _exact_columns(self) -> list[tuple[Fraction, list[tuple[int, int]], Fraction]]:
@@ -283,9 +291,7 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
         shares=shares,
         contributions=contributions,
         targets=_row_sums(contributions),
-        _columns=tuple(
-            _Column(crit, v, base) for crit, (v, base, _) in zip(criteria, parts, strict=True)
-        ),
+        _parts=parts,
     )
 
 

@@ -144,7 +144,8 @@ def _divisor(
 ) -> tuple[IntArray, _Tie | None, _Margin | None]:
     if total <= int(lo.sum()):
         return lo.copy(), None, None
-    count = _counter(method, t, lo, hi)
+    free = not lo.any() and bool((hi >= UNBOUNDED).all())  # no bounds at all
+    count = _counter(method, t, lo, hi, free)
     (a, xa, sa), (b, xb, sb) = _bracket(count, t, total)
     limit, tries = max(2 * len(t), 64), _TRIES
     for step in range(200):
@@ -172,7 +173,7 @@ def _divisor(
         x = xb.astype(np.int64)
     else:
         x = _cheapest_units(method, t, xa.astype(np.int64), xb.astype(np.int64), total)
-    return _settle_exactly(method, t, lo, hi, x, exact_targets)
+    return _settle_exactly(method, t, lo, hi, x, exact_targets, free)
 
 
 _FEW_UNITS = 32
@@ -184,21 +185,22 @@ one cost, e.g. equal targets, never meet it)."""
 
 
 def _counter(
-    method: Method, t: FloatArray, lo: IntArray, hi: IntArray
+    method: Method, t: FloatArray, lo: IntArray, hi: IntArray, free: bool
 ) -> Callable[[float], FloatArray]:
     """``count(lam)``: per row, the units of cost at most ``lam`` within the bounds (floats).
 
     Rows with ``t = 0`` have ``hi == lo`` here (the zero-target rule), so the raw count of
-    those rows never matters and the clip alone gives their value.
+    those rows never matters and the clip alone gives their value. ``free``: no bounds at
+    all, so the raw count (never negative) is the count.
     """
-    lo_f = lo.astype(np.float64)
-    hi_f = hi.astype(np.float64)
-    if not lo.any() and bool((hi >= UNBOUNDED).all()):  # no bounds: the raw count (>= 0)
+    if free:
 
         def raw(lam: float) -> FloatArray:
-            return lo_f.copy() if lam < 0 else units_at_most_raw(method, lam, t)
+            return np.zeros(len(t)) if lam < 0 else units_at_most_raw(method, lam, t)
 
         return raw
+    lo_f = lo.astype(np.float64)
+    hi_f = hi.astype(np.float64)
 
     def count(lam: float) -> FloatArray:
         if lam < 0:
@@ -316,10 +318,11 @@ def _settle_exactly(
     hi: IntArray,
     x: IntArray,
     exact_targets: ExactTargets,
+    free: bool | None = None,
 ) -> tuple[IntArray, _Tie | None, _Margin | None]:
     """Re-order the units at the margin exactly; return ``x``, the tie at the margin and the
     margin of ``x`` when it is unchanged (``None`` when the units were re-ordered)."""
-    margin = _margin(method, t, lo, hi, x)
+    margin = _margin(method, t, lo, hi, x, free)
     lam_lo, _, lam_hi, _ = margin
     if not (np.isfinite(lam_lo) and np.isfinite(lam_hi)):
         return x, None, margin
@@ -350,12 +353,14 @@ def _settle_exactly(
 
 
 def _margin(
-    method: Method, t: FloatArray, lo: IntArray, hi: IntArray, x: IntArray
+    method: Method, t: FloatArray, lo: IntArray, hi: IntArray, x: IntArray, free: bool | None = None
 ) -> tuple[float, int | None, float, int | None]:
     """The cost of the dearest chosen unit that could be removed and of the cheapest unit
     that could be added, with their rows (the first row on a tie; ``None`` when no unit can
     be removed or added)."""
-    if method is not Method.HAMILTON and not lo.any() and bool((hi >= UNBOUNDED).all()):
+    if free is None:  # ``free``: no bounds at all (when the caller knows)
+        free = method is not Method.HAMILTON and not lo.any() and bool((hi >= UNBOUNDED).all())
+    if free:
         return _free_margin(method, t, x)
     down, up = x > lo, x < hi
     low_row = high_row = None

@@ -305,6 +305,8 @@ def _logged(solve: Callable[_P, Allocation]) -> Callable[_P, Allocation]:
     @functools.wraps(solve)
     def run(*args: _P.args, **options: _P.kwargs) -> Allocation:
         alloc = solve(*args, **options)
+        if not _log.isEnabledFor(logging.INFO):
+            return alloc
         _log.info(
             "allocate: %s, %d municipalities, need %d, method %s, solver %s (%s), %.1f ms",
             alloc.status.value,

@@ -17,8 +17,9 @@ the number of zero requests, and per county and per SSB centrality class.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from busetting._criteria import build_key
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Problem, Rules
+from busetting._recipes import RECIPES, Recipe, parse_recipe
 from busetting.datasets import (
     CRITERION_GROUPS,
     HISTORY_YEARS,
@@ -38,7 +40,17 @@ from busetting.datasets import (
     observed_requests,
 )
 
-__all__ = ["BACKTEST_RULES", "Backtest", "backtest", "fit_weights"]
+__all__ = [
+    "BACKTEST_RULES",
+    "Backtest",
+    "RecipeBacktest",
+    "backtest",
+    "backtest_recipes",
+    "backtest_years",
+    "choose_default",
+    "fit_weights",
+    "year_flags",
+]
 
 BACKTEST_RULES = Rules.model_validate(
     {**PROCESS_RULES_2024.model_dump(), "minors_min_group": 0, "max_minors_hosts": None}
@@ -301,3 +313,388 @@ def _score(
         by_county=by_county,
         by_centrality=by_centrality,
     )
+
+
+# -- recipes over every year: the rolling-origin backtest ------------------------------------
+
+PERSISTENCE = "persistence"
+BOOTSTRAP_SAMPLES = 2000
+BOOTSTRAP_SEED = 2027
+INTERVAL = 0.95
+
+ATYPICAL_YEARS: dict[int, str] = {
+    2020: (
+        "2020: the need was cut during the year (original requests 5,120 lowered to 3,602) "
+        "and only 211 of 356 municipalities were asked"
+    ),
+    2021: "2021: only 211 of 356 municipalities were asked",
+    2022: (
+        "2022: the need was revised from 5,500 to 35,000 during the year (refugees from "
+        "Ukraine); the requests were raised for every municipality"
+    ),
+}
+"""Why a year of the shipped history is atypical. A backtest year is flagged when the year
+itself or the year its information comes from is atypical."""
+
+
+def backtest_years(recipe: Recipe | str) -> tuple[int, ...]:
+    """The years a recipe can be backtested on with the shipped history.
+
+    Every year ``Y`` whose information year ``Y - 1`` is in the history; a recipe with fitted
+    weights also needs the year before that to fit on (``Y - 2 >= 2020``).
+
+    Parameters
+    ----------
+    recipe : Recipe or str
+
+    Returns
+    -------
+    tuple of int
+    """
+    first = HISTORY_YEARS[2] if parse_recipe(recipe).needs_fit else HISTORY_YEARS[1]
+    return tuple(range(first, HISTORY_YEARS[-1] + 1))
+
+
+def year_flags(year: int) -> list[str]:
+    """Why the backtest year ``year`` is atypical (empty when it is not).
+
+    Parameters
+    ----------
+    year : int
+
+    Returns
+    -------
+    list of str
+        The notes of :data:`ATYPICAL_YEARS` for ``year - 1`` (its information) and ``year``.
+    """
+    return [ATYPICAL_YEARS[y] for y in (year - 1, year) if y in ATYPICAL_YEARS]
+
+
+def _notes(flags: Mapping[int, list[str]]) -> list[str]:
+    """Every distinct note of ``flags``, in year order."""
+    return list(dict.fromkeys(note for y in sorted(flags) for note in flags[y]))
+
+
+@dataclass(frozen=True, eq=False)
+class RecipeBacktest:
+    """Recipes scored year by year against IMDi's real requests, with margins over persistence.
+
+    Attributes
+    ----------
+    recipes : tuple of str
+        The recipes' specs, persistence first, then as given.
+    years : tuple of int
+        The years every recipe could be built for: the years of ``pooled``.
+    scores : DataFrame
+        One row per (``year``, ``recipe``) the recipe could be built for: ``l1_over_n``,
+        ``spearman``, ``within_25pct``, ``zero_requests``, ``margin`` (the recipe's L1/N
+        minus persistence's; below 0 is closer to the real requests), ``margin_low`` and
+        ``margin_high`` (the paired bootstrap interval), and ``atypical`` (the year is
+        flagged).
+    pooled : DataFrame
+        One row per recipe over ``years``: ``l1_over_n`` (mean of the years), ``margin``
+        (mean of the years' margins), ``margin_low``, ``margin_high`` (paired bootstrap over
+        municipalities within each year), ``worst_margin`` and ``worst_year`` (the year where
+        the recipe fares worst against persistence).
+    flags : dict of int to list of str
+        Why each year is atypical (:func:`year_flags`).
+    weights : dict of (int, str) to dict
+        The weights each recipe used each year.
+    allocations : dict of int to DataFrame
+        Per year and municipality: ``real`` and one column per recipe.
+    samples, seed, interval
+        The bootstrap: number of resamples, seed, and coverage of the intervals.
+    """
+
+    recipes: tuple[str, ...]
+    years: tuple[int, ...]
+    scores: pd.DataFrame
+    pooled: pd.DataFrame
+    flags: dict[int, list[str]]
+    weights: dict[tuple[int, str], dict[str, float]] = field(repr=False)
+    allocations: dict[int, pd.DataFrame] = field(repr=False)
+    samples: int = BOOTSTRAP_SAMPLES
+    seed: int = BOOTSTRAP_SEED
+    interval: float = INTERVAL
+
+    def to_dict(self) -> dict[str, Any]:
+        """The per-year and pooled scores and margins as plain data (what ``--json`` prints)."""
+
+        def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
+                for r in frame.reset_index().to_dict(orient="records")
+            ]
+
+        return {
+            "baseline": PERSISTENCE,
+            "margin": "L1/N of the recipe minus L1/N of persistence (below 0: closer)",
+            "interval": self.interval,
+            "bootstrap_samples": self.samples,
+            "bootstrap_seed": self.seed,
+            "years": list(self.years),
+            "flags": {str(y): v for y, v in self.flags.items()},
+            "per_year": rows(self.scores),
+            "pooled": rows(self.pooled),
+            "default": choose_default(self),
+        }
+
+    def to_markdown(self) -> str:
+        """Per-year and pooled tables as Markdown (what ``busetting backtest`` prints)."""
+        pct = f"{self.interval:.0%}"
+        lines = [
+            f"| year | recipe | L1/N | Spearman | within ±25 % | margin over persistence "
+            f"({pct} interval) |",
+            "|---|---|---:|---:|---:|---|",
+        ]
+        for (year, recipe), r in self.scores.iterrows():
+            mark = " *" if r["atypical"] else ""
+            margin = (
+                "—"
+                if recipe == PERSISTENCE
+                else f"{r['margin']:+.4f} [{r['margin_low']:+.4f}, {r['margin_high']:+.4f}]"
+            )
+            lines.append(
+                f"| {year}{mark} | {recipe} | {r['l1_over_n']:.4f} | {r['spearman']:.3f} | "
+                f"{r['within_25pct']:.1%} | {margin} |"
+            )
+        years = ", ".join(map(str, self.years))
+        lines += [
+            "",
+            f"Pooled over {years} (mean of the years):",
+            "",
+            f"| recipe | L1/N | margin over persistence | {pct} interval | worst year | "
+            "worst-year margin |",
+            "|---|---:|---:|---|---:|---:|",
+        ]
+        for recipe, r in self.pooled.iterrows():
+            if recipe == PERSISTENCE:
+                lines.append(f"| {recipe} | {r['l1_over_n']:.4f} | — | — | — | — |")
+                continue
+            lines.append(
+                f"| {recipe} | {r['l1_over_n']:.4f} | {r['margin']:+.4f} | "
+                f"[{r['margin_low']:+.4f}, {r['margin_high']:+.4f}] | {int(r['worst_year'])} | "
+                f"{r['worst_margin']:+.4f} |"
+            )
+        notes = _notes(self.flags)
+        if notes:
+            lines += ["", "\\* atypical: its own or its information year is one of"]
+            lines += [f"- {note}" for note in notes]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"RecipeBacktest(recipes={list(self.recipes)}, years={list(self.years)}, "
+            f"default={choose_default(self)!r})"
+        )
+
+
+def backtest_recipes(
+    recipes: Sequence[Recipe | str] | None = None,
+    *,
+    method: Method | str = "webster",
+    rules: Rules = BACKTEST_RULES,
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    interval: float = INTERVAL,
+) -> RecipeBacktest:
+    """Backtest recipes on every year the shipped history allows (a rolling origin).
+
+    For each year ``Y``, each recipe builds ``Y``'s problem from what was known in autumn
+    ``Y - 1`` (with weights fitted on ``Y - 1`` where it needs them), allocates ``Y``'s real
+    national total and is scored against IMDi's real requests of ``Y``. Each recipe's margin
+    over persistence (L1/N minus persistence's L1/N) gets a paired bootstrap interval:
+    municipalities are resampled with replacement within each year, the same resamples for
+    every recipe (seeded, so the same call gives the same intervals). The pooled margin is
+    the mean of the years' margins over the years every recipe could be built for. There is
+    no single-year verdict; :func:`choose_default` applies the rule of ``docs/realism.md``.
+
+    Parameters
+    ----------
+    recipes : sequence of Recipe or str, optional
+        Default: every recipe of :data:`~busetting.RECIPES`. Persistence is always added.
+    method : Method or str
+        Apportionment method (default Webster).
+    rules : Rules
+        Process rules (default :data:`BACKTEST_RULES`).
+    samples : int
+        Bootstrap resamples (default 2,000).
+    seed : int
+        Seed of the resampling.
+    interval : float
+        Coverage of the intervals (default 0.95).
+
+    Returns
+    -------
+    RecipeBacktest
+
+    Examples
+    --------
+    >>> import busetting as bs
+    >>> result = bs.backtest_recipes(["fitted", "ministry"], samples=200)
+    >>> result.recipes, result.years
+    (('persistence', 'fitted', 'ministry'), (2022, 2023))
+    """
+    method_ = parse_method(method)
+    chosen = _recipe_list(recipes)
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 10:
+        raise InputError(
+            f"The `samples` parameter of `backtest_recipes` must be a whole number of at least "
+            f"10 resamples. Got {samples!r} instead."
+        )
+    if not 0 < interval < 1:
+        raise InputError(
+            f"The `interval` parameter of `backtest_recipes` must lie between 0 and 1. "
+            f"Got {interval!r} instead."
+        )
+    specs = tuple(r.spec for r in chosen)
+    all_years = sorted({y for r in chosen for y in backtest_years(r)})
+    common = tuple(sorted(set.intersection(*(set(backtest_years(r)) for r in chosen))))
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, Any]] = []
+    weights: dict[tuple[int, str], dict[str, float]] = {}
+    allocations: dict[int, pd.DataFrame] = {}
+    boot: dict[tuple[int, str], np.ndarray] = {}
+    for year in all_years:
+        observed = observed_requests(year)
+        total = int(observed.sum())
+        fitted = fit_weights(year - 1) if year - 2 >= HISTORY_YEARS[0] else None
+        predictions: dict[str, np.ndarray] = {}
+        ids: tuple[str, ...] = ()
+        for recipe in chosen:
+            if year not in backtest_years(recipe):
+                continue
+            problem = norway_problem(
+                year, total=total, recipe=recipe, fitted=fitted, rules=rules
+            )
+            ids = problem.ids
+            weights[(year, recipe.spec)] = {c.name: c.weight for c in problem.criteria}
+            predictions[recipe.spec] = _requests(problem, method_)
+        y = observed.reindex(list(ids)).to_numpy(dtype=np.int64)
+        allocations[year] = pd.DataFrame(
+            {"real": y, **predictions}, index=pd.Index(ids, name="municipality_id")
+        )
+        draws = rng.integers(0, len(y), size=(samples, len(y)))
+        base_err = np.abs(predictions[PERSISTENCE] - y)
+        sums = y[draws].sum(axis=1).astype(float)
+        base_boot = base_err[draws].sum(axis=1)
+        base_l1 = float(base_err.sum() / y.sum())
+        for spec, x in predictions.items():
+            err = np.abs(x - y)
+            boot[(year, spec)] = (err[draws].sum(axis=1) - base_boot) / sums
+            low, high = _interval(boot[(year, spec)], interval)
+            scores = _metrics(x, y)
+            rows.append(
+                {
+                    "year": year,
+                    "recipe": spec,
+                    **scores,
+                    "margin": scores["l1_over_n"] - base_l1,
+                    "margin_low": low,
+                    "margin_high": high,
+                    "atypical": bool(year_flags(year)),
+                }
+            )
+    order = {s: i for i, s in enumerate(specs)}
+    table = pd.DataFrame(rows).sort_values(
+        ["year", "recipe"], key=lambda col: col.map(order) if col.name == "recipe" else col
+    )
+    table = table.set_index(["year", "recipe"])
+    pooled = _pooled(table, boot, specs, common, interval)
+    return RecipeBacktest(
+        recipes=specs,
+        years=common,
+        scores=table,
+        pooled=pooled,
+        flags={y: year_flags(y) for y in all_years},
+        weights=weights,
+        allocations=allocations,
+        samples=samples,
+        seed=seed,
+        interval=interval,
+    )
+
+
+def _recipe_list(recipes: Sequence[Recipe | str] | None) -> list[Recipe]:
+    if recipes is None:
+        given = list(RECIPES.values())
+    elif isinstance(recipes, str | Recipe):
+        given = [parse_recipe(recipes)]
+    else:
+        given = [parse_recipe(r) for r in recipes]
+    out = [RECIPES[PERSISTENCE]]
+    for r in given:
+        if r.spec not in {o.spec for o in out}:
+            out.append(r)
+    return out
+
+
+def _interval(values: np.ndarray, coverage: float) -> tuple[float, float]:
+    tail = (1.0 - coverage) / 2.0
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
+def _pooled(
+    table: pd.DataFrame,
+    boot: dict[tuple[int, str], np.ndarray],
+    specs: tuple[str, ...],
+    years: tuple[int, ...],
+    interval: float,
+) -> pd.DataFrame:
+    rows = []
+    for spec in specs:
+        per_year = table.xs(spec, level="recipe").loc[list(years)]
+        pooled_boot = np.mean([boot[(y, spec)] for y in years], axis=0)
+        low, high = _interval(pooled_boot, interval)
+        worst = per_year["margin"].idxmax()
+        rows.append(
+            {
+                "recipe": spec,
+                "l1_over_n": float(per_year["l1_over_n"].mean()),
+                "margin": float(per_year["margin"].mean()),
+                "margin_low": low,
+                "margin_high": high,
+                "worst_margin": float(per_year["margin"].max()),
+                "worst_year": int(worst),
+            }
+        )
+    return pd.DataFrame(rows).set_index("recipe")
+
+
+def choose_default(results: RecipeBacktest) -> str:
+    """The default recipe by the rule of ``docs/realism.md``, written before the results.
+
+    A recipe other than persistence *qualifies* when the paired bootstrap interval of its
+    margin over persistence lies wholly below 0 (closer to IMDi's real requests, beyond the
+    bootstrap's doubt) both pooled and in every year of ``results.years`` on its own: the
+    years are atypical and the ranking moves between them, so a pooled win carried by one
+    year does not qualify. Among the qualified recipes the default is the one with the best
+    (lowest) worst-year margin; ties go to the lower pooled margin, then to the spec in
+    alphabetical order. When none qualifies, the default is persistence.
+
+    Parameters
+    ----------
+    results : RecipeBacktest
+        A backtest of the candidate recipes (:func:`backtest_recipes`).
+
+    Returns
+    -------
+    str
+        The spec of the chosen recipe.
+
+    Examples
+    --------
+    >>> import busetting as bs
+    >>> bs.choose_default(bs.backtest_recipes(["ministry"], samples=200))
+    'persistence'
+    """
+    years = list(results.years)
+    qualified = []
+    for spec, r in results.pooled.iterrows():
+        if spec == PERSISTENCE or not float(r["margin_high"]) < 0:
+            continue
+        per_year = results.scores.xs(spec, level="recipe").loc[years]
+        if (per_year["margin_high"] < 0).all():
+            qualified.append((float(r["worst_margin"]), float(r["margin"]), str(spec)))
+    return min(qualified)[2] if qualified else PERSISTENCE

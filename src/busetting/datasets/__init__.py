@@ -25,10 +25,12 @@ import pandas as pd
 from busetting._criteria import DEFAULT_WEIGHTS
 from busetting._exceptions import InputError
 from busetting._model import Criterion, Problem, Rules
+from busetting._recipes import Recipe, county_totals_at_shares, parse_recipe
 
 __all__ = [
     "CRITERION_GROUPS",
     "DEFAULT_MINORS_WEIGHTS",
+    "DEFAULT_RECIPE",
     "FITTED_WEIGHTS",
     "HISTORY_YEARS",
     "MINISTRY_WEIGHTS",
@@ -316,6 +318,11 @@ MINISTRY_WEIGHTS: dict[str, float] = dict(DEFAULT_WEIGHTS)
 services 0.15, settling speed 0.15, population 0.10. Kept for comparison (``weights=
 "ministry"``); it loses to last year's requests rescaled in the backtest."""
 
+DEFAULT_RECIPE: Recipe = Recipe("fitted", lean=0.5)
+"""The recipe of the shipped default (:func:`norway_2024`), chosen by the rule written in
+``docs/realism.md`` (``busetting.choose_default`` over the rolling-origin backtest); a test
+recomputes the choice."""
+
 DEFAULT_MINORS_WEIGHTS = {"minors_service": 0.6, "services": 0.25, "population": 0.15}
 """Default weights of the minors key: the size of the municipality's minors service weighs
 most, then the service offer for children and youth, then spread."""
@@ -549,6 +556,8 @@ def norway_problem(
     minors_weights: Mapping[str, float] | None = None,
     rules: Rules = PROCESS_RULES_2024,
     ask_everyone: bool | None = None,
+    recipe: Recipe | str | None = None,
+    fitted: Mapping[str, float] | None = None,
 ) -> Problem:
     """The Norwegian problem of ``year``, built from what was known in autumn ``year - 1``.
 
@@ -560,7 +569,7 @@ def norway_problem(
     total, minors : int
         The national need and, of it, unaccompanied minors.
     weights : mapping, "fitted" or "ministry", optional
-        Weights of the requests key (default :data:`FITTED_WEIGHTS`).
+        Weights of the requests key, instead of a recipe.
     minors_weights : mapping, optional
         Weights of the minors key (default :data:`DEFAULT_MINORS_WEIGHTS`).
     rules : Rules
@@ -573,27 +582,73 @@ def norway_problem(
         ``k``. ``None`` (default): applied when the total covers the floors; ``True``:
         always (an :class:`~busetting.InputError` when the total is too small); ``False``:
         never.
+    recipe : Recipe or str, optional
+        How the key is built (:class:`~busetting.Recipe`, or its spec such as
+        ``"fitted+lean=0.5"``); default :data:`DEFAULT_RECIPE` when ``weights`` is not
+        given. A recipe with ``county`` sets the rules' county totals at last year's
+        county shares.
+    fitted : mapping, optional
+        The fitted weights a recipe with the ``fitted`` base uses (default
+        :data:`FITTED_WEIGHTS`).
 
     Returns
     -------
     Problem
         The problem over the 357 municipalities of 2024, with the rules set.
+
+    Raises
+    ------
+    InputError
+        If both ``weights`` and ``recipe`` are given, or a recipe with county shares meets
+        rules that already hold county totals.
     """
+    if weights is not None and recipe is not None:
+        raise InputError(
+            "The `weights` and `recipe` parameters of `norway_problem` exclude each other "
+            f"(a recipe makes the weights). Got weights={weights!r} and recipe={recipe!r}."
+        )
     frame = derive_indicators(year=year - 1)
     floors = _floors(frame, rules, total, ask_everyone)
     if floors is not None:
         frame["min"] = floors
     frame = frame.drop(columns=["able_to_settle"])
+    if weights is None:
+        chosen = parse_recipe(DEFAULT_RECIPE if recipe is None else recipe)
+        key: Mapping[str, float] | str = chosen.weights(
+            FITTED_WEIGHTS if fitted is None else fitted
+        )
+        if chosen.county_shares:
+            rules = _with_county_shares(frame, rules, total, chosen)
+    else:
+        key = weights
     problem = Problem.from_frame(
         frame,
         total=total,
         minors=minors,
-        criteria=default_criteria(weights),
+        criteria=default_criteria(key),
         minors_criteria=default_minors_criteria(minors_weights),
         indicators=INDICATORS,
         id_format="kommunenummer",
     )
     return problem.with_rules(rules)
+
+
+def _with_county_shares(frame: pd.DataFrame, rules: Rules, total: int, recipe: Recipe) -> Rules:
+    """``rules`` with each county's total at its share of last year's requests."""
+    if rules.county_totals is not None:
+        raise InputError(
+            f"The recipe {recipe.spec!r} sets the county totals, but the `rules` already hold "
+            "county totals; drop one of them."
+        )
+    floors = frame["min"] if "min" in frame else None
+    totals = county_totals_at_shares(
+        frame["previous_request"],
+        frame["county"],
+        total,
+        floors=floors,
+        granularity=rules.granularity,
+    )
+    return rules.model_copy(update={"county_totals": totals})
 
 
 def _floors(
@@ -630,6 +685,7 @@ def norway_2024(
     minors_weights: Mapping[str, float] | None = None,
     rules: Rules = PROCESS_RULES_2024,
     ask_everyone: bool | None = None,
+    recipe: Recipe | str | None = None,
 ) -> Problem:
     """The 2024 Norwegian problem: 37,000 persons, of whom 610 minors, over 357 municipalities.
 
@@ -642,8 +698,8 @@ def norway_2024(
     ----------
     total, minors : int
         The need (default 37,000 persons, of whom 610 minors).
-    weights, minors_weights, rules, ask_everyone
-        As for :func:`norway_problem`.
+    weights, minors_weights, rules, ask_everyone, recipe
+        As for :func:`norway_problem` (default: the recipe :data:`DEFAULT_RECIPE`).
 
     Returns
     -------
@@ -669,4 +725,5 @@ def norway_2024(
         minors_weights=minors_weights,
         rules=rules,
         ask_everyone=ask_everyone,
+        recipe=recipe,
     )

@@ -9,6 +9,7 @@ import pytest
 
 import busetting as bs
 from busetting.datasets import (
+    DEFAULT_RECIPE,
     FITTED_WEIGHTS,
     derive_indicators,
     load_grants,
@@ -109,7 +110,7 @@ def test_norway_2024_is_the_national_need_with_capacity_weighted_most() -> None:
     problem = norway_2024()
     assert (problem.total, problem.minors_total, len(problem.municipalities)) == (37_000, 610, 357)
     weights = {c.name: c.weight for c in problem.criteria}
-    assert weights == FITTED_WEIGHTS
+    assert weights == DEFAULT_RECIPE.weights(FITTED_WEIGHTS)
     capacity_group = weights["previous_request"] + weights["capacity"]
     assert capacity_group > max(
         w for k, w in weights.items() if k not in ("previous_request", "capacity")

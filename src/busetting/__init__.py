@@ -20,7 +20,14 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 
 from busetting import datasets, io, schemas, testing
 from busetting._allocate import allocate, diagnose, fingerprint
-from busetting._backtest import Backtest, backtest, fit_weights
+from busetting._backtest import (
+    Backtest,
+    RecipeBacktest,
+    backtest,
+    backtest_recipes,
+    choose_default,
+    fit_weights,
+)
 from busetting._calibrate import Calibration, calibrate, out_of_sample
 from busetting._certificate import check_certificate
 from busetting._compare import compare
@@ -35,6 +42,7 @@ from busetting._exceptions import BusettingError, InfeasibleError, InputError, S
 from busetting._explain import Explanation, Verification, verify
 from busetting._methods import Method
 from busetting._model import Criterion, Municipality, Need, Problem, Rules
+from busetting._recipes import RECIPES, Recipe, parse_recipe
 from busetting._reconcile import Recommendations, Reconciliation, reconcile
 from busetting._report import write_report
 from busetting._result import Allocation
@@ -45,6 +53,7 @@ from busetting._version import __version__
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "RECIPES",
     "Allocation",
     "Backtest",
     "BusettingError",
@@ -59,6 +68,8 @@ __all__ = [
     "Municipality",
     "Need",
     "Problem",
+    "Recipe",
+    "RecipeBacktest",
     "Recommendations",
     "Reconciliation",
     "Revision",
@@ -73,9 +84,11 @@ __all__ = [
     "allocate",
     "available_solvers",
     "backtest",
+    "backtest_recipes",
     "build_key",
     "calibrate",
     "check_certificate",
+    "choose_default",
     "compare",
     "county_drafts",
     "datasets",
@@ -85,6 +98,7 @@ __all__ = [
     "fit_weights",
     "io",
     "out_of_sample",
+    "parse_recipe",
     "read_recommendations",
     "reconcile",
     "revise",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -422,7 +422,7 @@ class RecipeBacktest:
 
         def rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [
-                {k: (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
+                {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()}
                 for r in frame.reset_index().to_dict(orient="records")
             ]
 
@@ -447,7 +447,8 @@ class RecipeBacktest:
             f"({pct} interval) |",
             "|---|---|---:|---:|---:|---|",
         ]
-        for (year, recipe), r in self.scores.iterrows():
+        for key, r in self.scores.iterrows():
+            year, recipe = cast("tuple[int, str]", key)
             mark = " *" if r["atypical"] else ""
             margin = (
                 "—"
@@ -467,12 +468,12 @@ class RecipeBacktest:
             "worst-year margin |",
             "|---|---:|---:|---|---:|---:|",
         ]
-        for recipe, r in self.pooled.iterrows():
-            if recipe == PERSISTENCE:
-                lines.append(f"| {recipe} | {r['l1_over_n']:.4f} | — | — | — | — |")
+        for spec, r in self.pooled.iterrows():
+            if spec == PERSISTENCE:
+                lines.append(f"| {spec} | {r['l1_over_n']:.4f} | — | — | — | — |")
                 continue
             lines.append(
-                f"| {recipe} | {r['l1_over_n']:.4f} | {r['margin']:+.4f} | "
+                f"| {spec} | {r['l1_over_n']:.4f} | {r['margin']:+.4f} | "
                 f"[{r['margin_low']:+.4f}, {r['margin_high']:+.4f}] | {int(r['worst_year'])} | "
                 f"{r['worst_margin']:+.4f} |"
             )
@@ -556,45 +557,12 @@ def backtest_recipes(
     allocations: dict[int, pd.DataFrame] = {}
     boot: dict[tuple[int, str], np.ndarray] = {}
     for year in all_years:
-        observed = observed_requests(year)
-        total = int(observed.sum())
-        fitted = fit_weights(year - 1) if year - 2 >= HISTORY_YEARS[0] else None
-        predictions: dict[str, np.ndarray] = {}
-        ids: tuple[str, ...] = ()
-        for recipe in chosen:
-            if year not in backtest_years(recipe):
-                continue
-            problem = norway_problem(
-                year, total=total, recipe=recipe, fitted=fitted, rules=rules
-            )
-            ids = problem.ids
-            weights[(year, recipe.spec)] = {c.name: c.weight for c in problem.criteria}
-            predictions[recipe.spec] = _requests(problem, method_)
-        y = observed.reindex(list(ids)).to_numpy(dtype=np.int64)
-        allocations[year] = pd.DataFrame(
-            {"real": y, **predictions}, index=pd.Index(ids, name="municipality_id")
-        )
-        draws = rng.integers(0, len(y), size=(samples, len(y)))
-        base_err = np.abs(predictions[PERSISTENCE] - y)
-        sums = y[draws].sum(axis=1).astype(float)
-        base_boot = base_err[draws].sum(axis=1)
-        base_l1 = float(base_err.sum() / y.sum())
-        for spec, x in predictions.items():
-            err = np.abs(x - y)
-            boot[(year, spec)] = (err[draws].sum(axis=1) - base_boot) / sums
-            low, high = _interval(boot[(year, spec)], interval)
-            scores = _metrics(x, y)
-            rows.append(
-                {
-                    "year": year,
-                    "recipe": spec,
-                    **scores,
-                    "margin": scores["l1_over_n"] - base_l1,
-                    "margin_low": low,
-                    "margin_high": high,
-                    "atypical": bool(year_flags(year)),
-                }
-            )
+        built = [r for r in chosen if year in backtest_years(r)]
+        frame, used = _predict_year(year, built, method_, rules)
+        allocations[year] = frame
+        weights.update({(year, spec): w for spec, w in used.items()})
+        draws = rng.integers(0, len(frame), size=(samples, len(frame)))
+        rows += _year_rows(year, frame, draws, interval, boot)
     order = {s: i for i, s in enumerate(specs)}
     table = pd.DataFrame(rows).sort_values(
         ["year", "recipe"], key=lambda col: col.map(order) if col.name == "recipe" else col
@@ -613,6 +581,60 @@ def backtest_recipes(
         seed=seed,
         interval=interval,
     )
+
+
+def _predict_year(
+    year: int, recipes: list[Recipe], method: Method, rules: Rules
+) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
+    """Each recipe's requests of ``year`` (beside the real ones) and the weights it used."""
+    observed = observed_requests(year)
+    total = int(observed.sum())
+    fitted = fit_weights(year - 1) if year - 2 >= HISTORY_YEARS[0] else None
+    predictions: dict[str, np.ndarray] = {}
+    used: dict[str, dict[str, float]] = {}
+    ids: tuple[str, ...] = ()
+    for recipe in recipes:
+        problem = norway_problem(year, total=total, recipe=recipe, fitted=fitted, rules=rules)
+        ids = problem.ids
+        used[recipe.spec] = {c.name: c.weight for c in problem.criteria}
+        predictions[recipe.spec] = _requests(problem, method)
+    y = observed.reindex(list(ids)).to_numpy(dtype=np.int64)
+    frame = pd.DataFrame({"real": y, **predictions}, index=pd.Index(ids, name="municipality_id"))
+    return frame, used
+
+
+def _year_rows(
+    year: int,
+    frame: pd.DataFrame,
+    draws: np.ndarray,
+    interval: float,
+    boot: dict[tuple[int, str], np.ndarray],
+) -> list[dict[str, Any]]:
+    """The scores and bootstrap margins of one year (the resamples stored in ``boot``)."""
+    y = frame["real"].to_numpy(dtype=np.int64)
+    base_err = np.abs(frame[PERSISTENCE].to_numpy(dtype=np.int64) - y)
+    sums = y[draws].sum(axis=1).astype(float)
+    base_boot = base_err[draws].sum(axis=1)
+    base_l1 = float(base_err.sum() / y.sum())
+    rows = []
+    for spec in frame.columns[1:]:
+        x = frame[spec].to_numpy(dtype=np.int64)
+        err = np.abs(x - y)
+        boot[(year, spec)] = (err[draws].sum(axis=1) - base_boot) / sums
+        low, high = _interval(boot[(year, spec)], interval)
+        scores = _metrics(x, y)
+        rows.append(
+            {
+                "year": year,
+                "recipe": spec,
+                **scores,
+                "margin": scores["l1_over_n"] - base_l1,
+                "margin_low": low,
+                "margin_high": high,
+                "atypical": bool(year_flags(year)),
+            }
+        )
+    return rows
 
 
 def _recipe_list(recipes: Sequence[Recipe | str] | None) -> list[Recipe]:
@@ -647,7 +669,7 @@ def _pooled(
         per_year = table.xs(spec, level="recipe").loc[list(years)]
         pooled_boot = np.mean([boot[(y, spec)] for y in years], axis=0)
         low, high = _interval(pooled_boot, interval)
-        worst = per_year["margin"].idxmax()
+        worst = cast("int", per_year["margin"].idxmax())
         rows.append(
             {
                 "recipe": spec,

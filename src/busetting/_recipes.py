@@ -203,7 +203,7 @@ def parse_recipe(spec: str | Recipe) -> Recipe:
             f"The recipe {spec!r} must start with persistence, fitted or ministry. "
             f"Got {head!r} instead."
         )
-    return Recipe(head, lean=lean, county_shares=county)  # type: ignore[arg-type]
+    return Recipe(head, lean=lean, county_shares=county)
 
 
 def county_totals_at_shares(
@@ -283,4 +283,4 @@ def _largest_remainders(weights: np.ndarray, total: int, granularity: int) -> np
     base[order[:left]] += 1
     out = base * granularity
     out[int(np.argmax(w))] += extra
-    return out
+    return np.asarray(out, dtype=np.int64)

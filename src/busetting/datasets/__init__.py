@@ -640,7 +640,7 @@ def _with_county_shares(frame: pd.DataFrame, rules: Rules, total: int, recipe: R
             f"The recipe {recipe.spec!r} sets the county totals, but the `rules` already hold "
             "county totals; drop one of them."
         )
-    floors = frame["min"] if "min" in frame else None
+    floors = frame["min"] if "min" in frame.columns else None
     totals = county_totals_at_shares(
         frame["previous_request"],
         frame["county"],

@@ -33,6 +33,7 @@ import pandas as pd
 
 import busetting as bs
 from busetting._allocate import fingerprint
+from busetting._backtest import year_flags
 from busetting._exceptions import InfeasibleError, InputError, SolverError
 from busetting._model import Problem, Rules
 from busetting._report import default_language
@@ -512,23 +513,55 @@ def _add_calibrate(sub: Any) -> None:
 def _add_backtest(sub: Any) -> None:
     bt = sub.add_parser(
         "backtest",
-        help="predict a past year's IMDi requests from the year before and score them",
+        help="score recipes of the default against IMDi's real requests of every past year",
+        description="Without --year: a rolling-origin backtest of the recipes over every year "
+        "the shipped history allows, each recipe's margin over persistence with a paired "
+        "bootstrap interval, per year and pooled, and the default the rule of "
+        "docs/realism.md picks. With --year: one year in detail.",
     )
+    bt.add_argument(
+        "--recipes",
+        type=_recipes,
+        help="the recipes to compare, comma-separated (base[+lean=x][+county] with base "
+        "persistence, fitted or ministry; default: every named recipe; persistence is "
+        "always added as the baseline)",
+    )
+    bt.add_argument(
+        "--samples",
+        type=int,
+        default=2000,
+        help="bootstrap resamples of the intervals (default 2000)",
+    )
+    bt.add_argument("--seed", type=int, default=2027, help="seed of the bootstrap (default 2027)")
     bt.add_argument(
         "--year",
         type=int,
-        default=2023,
-        help="the year to predict (2022 or 2023 with fitted weights; default 2023)",
+        help="one year in detail instead (2022 or 2023 with fitted weights): the model "
+        "against population share and last year rescaled, by county and centrality",
     )
     bt.add_argument(
         "--weights",
         type=_weights,
-        help="use these weights instead of fitting on the year before "
+        help="with --year: use these weights instead of fitting on the year before "
         "(a preset: fitted, ministry; or name=weight pairs)",
     )
     _add_method(bt)
     _add_output_flags(bt, lang=None)
     _add_debug(bt)
+
+
+def _recipes(text: str) -> list[str]:
+    out = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            out.append(bs.parse_recipe(part.strip()).spec)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    if not out:
+        raise argparse.ArgumentTypeError(f"expected recipes such as fitted,ministry; got {text!r}")
+    return out
 
 
 def _add_schema(sub: Any) -> None:
@@ -1119,20 +1152,30 @@ def _print_out_of_sample(
 
 
 def _backtest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.year is None and args.weights is None:
+        return _backtest_recipes(args, out, err)
+    if args.recipes is not None:
+        raise InputError(
+            "The --recipes option of `busetting backtest` compares recipes over every year; "
+            "it does not combine with --year or --weights (one year in detail)."
+        )
+    year = 2023 if args.year is None else args.year
     with _progress(err, "backtesting", _interactive(err)):
-        result = bs.backtest(args.year, weights=args.weights, method=args.method)
+        result = bs.backtest(year, weights=args.weights, method=args.method)
     if args.json:
         payload = {
             "year": result.year,
             "total": result.total,
             "weights": result.weights,
             "fitted_on": result.fitted_on,
-            "beats_baselines": result.beats_baselines,
+            "flags": year_flags(result.year),
             "scores": result.table.reset_index().to_dict(orient="records"),
             "by_county": result.by_county.reset_index().to_dict(orient="records"),
             "by_centrality": result.by_centrality.reset_index().to_dict(orient="records"),
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if args.quiet:
         return EXIT_OK
     print(
         f"Backtest {result.year}: IMDi's real requests ({result.total:,} persons) against "
@@ -1150,8 +1193,38 @@ def _backtest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("", file=out)
     print("L1 / real county total, per county:", file=out)
     print(result.by_county.round(3).to_string(), file=out)
-    verdict = "beats" if result.beats_baselines else "does NOT beat"
-    print(f"\nThe model {verdict} both baselines on L1/N.", file=out)
+    for note in year_flags(result.year):
+        print(f"\natypical: {note}", file=out)
+    print(
+        "\nOne year decides nothing: `busetting backtest` (without --year) compares recipes "
+        "over every year with intervals.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _backtest_recipes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    with _progress(err, "backtesting", _interactive(err)):
+        result = bs.backtest_recipes(
+            args.recipes, method=args.method, samples=args.samples, seed=args.seed
+        )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if args.quiet:
+        return EXIT_OK
+    print(
+        "Rolling-origin backtest: each year built from the autumn before, scored against "
+        "IMDi's real requests; margin = L1/N of the recipe minus L1/N of persistence "
+        "(below 0: closer).",
+        file=out,
+    )
+    print("", file=out)
+    print(result.to_markdown(), file=out)
+    print(
+        f"\nThe rule of docs/realism.md picks: {bs.choose_default(result)}",
+        file=out,
+    )
     return EXIT_OK
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from busetting._exceptions import InputError
+from busetting._hosts import to_confirm_sentence
 from busetting._language import (
     NBSP,
     binding_words,
@@ -368,6 +369,11 @@ def _summary(alloc: Allocation, d: _Data) -> str:
     if p.minors_total:
         html_parts.append(f"<p>{_e(w['minors_criteria'])}</p>")
         html_parts.append(_criteria_list(p.effective_minors_criteria, d))
+        if "minors_to_confirm" in full:
+            weak = full[full["minors_to_confirm"].astype(bool)]
+            sentence = to_confirm_sentence(list(weak["name"]), d.lang)
+            if sentence is not None:
+                html_parts.append(f'<p class="warn">{_e(sentence)}</p>')
     rules = rules_words(p.rules, d.lang)
     html_parts.append(
         f"<p>{_e(w['rules'].format(r=', '.join(rules)) if rules else w['norules'])}</p>"

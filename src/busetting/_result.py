@@ -54,6 +54,10 @@ class Matrix:
 
 
 _V = TypeVar("_V")
+
+WEAK_MINORS_SIGNAL = "minors_weak_signal"
+"""The indicator that marks a municipality whose minors service is a weak signal (the Norway
+data sets it); its minors hosts get ``minors_to_confirm`` in :meth:`Allocation.to_frame`."""
 _V_co = TypeVar("_V_co", covariant=True)
 
 
@@ -230,7 +234,10 @@ class Allocation:
 
         Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``,
         ``target``, one ``contribution_<criterion>`` column per criterion, ``request``,
-        ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``.
+        ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``;
+        where the municipalities carry the indicator ``minors_weak_signal`` (the Norway data
+        does), also ``minors_to_confirm``: a minors host chosen on a weak signal, to confirm
+        with the county.
         """
         cols = self.problem.columns
         idx = cols.index
@@ -258,6 +265,9 @@ class Allocation:
         frame["binding"] = self.binding.to_numpy()
         tied = {m for t in self.ties for m in (*t.winners, *t.losers)}
         frame["tie"] = [i in tied for i in idx]
+        weak = cols.indicators.get(WEAK_MINORS_SIGNAL)
+        if weak is not None and mnr is not None:
+            frame["minors_to_confirm"] = (mnr.to_numpy() > 0) & (np.nan_to_num(weak) > 0)
         return frame
 
     def to_output(self) -> AllocationOutput:

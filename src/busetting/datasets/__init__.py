@@ -266,6 +266,9 @@ MINORS_GROUP = 4
 MINORS_CAPACITY_FACTOR = 2.0
 """Minors capacity: at most this multiple of the municipality's share of the national minors
 service (its share of IMDi's minors grant) times the minors need, and at least one group."""
+MINORS_SHRINKING = 0.5
+"""A minors service whose grant fell below this fraction of the year before's is a weak
+signal of minors capacity (its hosts are to confirm with the county)."""
 SPEED_CAP = 1.25
 """Settling speed is ``settled / decided`` capped here (settling more than decided counts,
 but at most 25 % extra)."""
@@ -323,9 +326,11 @@ DEFAULT_RECIPE: Recipe = Recipe("fitted", lean=0.5)
 ``docs/realism.md`` (``busetting.choose_default`` over the rolling-origin backtest); a test
 recomputes the choice."""
 
-DEFAULT_MINORS_WEIGHTS = {"minors_service": 0.6, "services": 0.25, "population": 0.15}
-"""Default weights of the minors key: the size of the municipality's minors service weighs
-most, then the service offer for children and youth, then spread."""
+DEFAULT_MINORS_WEIGHTS = {"minors_service": 1.0}
+"""Default weights of the minors key: the size of the municipality's minors service (IMDi's
+minors grant over the years available) alone, so the minors hosts are ranked on the strongest
+signal the data has. ``services`` (the service offer for children and youth) and
+``population`` stay available as criteria of the minors key."""
 
 MINORS_CRITERIA: dict[str, dict[str, str]] = {
     "minors_service": {"indicator": "minors_service"},
@@ -379,13 +384,21 @@ def derive_indicators(
     ``population``
         Residents 1 January 2024 (SSB 07459).
     ``minors_service``
-        IMDi's grant for unaccompanied minors in ``year`` (NOK; paid per minor in care, so
-        its size measures the municipality's minors service; 0 for years without grant
-        data, 2020-2021; a net repayment, negative in the table, counts as 0).
+        IMDi's grant for unaccompanied minors, the mean over the grant years up to ``year``
+        (2022 and 2023 for ``year=2023``; NOK; paid per minor in care, so its size measures
+        the municipality's minors service; 0 for years without grant data, 2020-2021; a net
+        repayment, negative in the table, counts as 0). The strongest signal of minors
+        capacity the shipped data has: no public per-municipality history of minors
+        requests or decisions is shipped (see ``docs/realism.md``).
     ``minors_eligible``, ``minors_max``
-        Eligible for minors when it runs a minors service (``minors_service > 0``: the
-        ministry's "adapted apparatus"); capacity ``max(4, ceil(2 * share * 610))`` with
-        ``share`` its share of the national minors grant (:data:`MINORS_CAPACITY_FACTOR`).
+        Eligible for minors when it runs a minors service now (paid the minors grant in
+        ``year``: the ministry's "adapted apparatus"); capacity ``max(4, ceil(2 * share *
+        610))`` with ``share`` its share of ``minors_service`` (:data:`MINORS_CAPACITY_FACTOR`).
+    ``minors_weak_signal``
+        1 where an eligible municipality was not paid the minors grant in every grant year
+        up to ``year`` (its service is new) or its grant fell below half of the year
+        before's (its service is shrinking fast): a minors host chosen on this signal is "to
+        confirm with the county" (``Allocation.to_frame()["minors_to_confirm"]``); else 0.
     ``able_to_settle``
         False only where the data says the municipality cannot settle anyone: it was asked
         in ``year`` and its council decided 0. Everyone else is asked for at least the
@@ -424,9 +437,7 @@ def derive_indicators(
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(recorded > 0, settled / recorded, 1.0)
     speed = np.minimum(speed, SPEED_CAP)
-    minors_service = grants_with_haram(muni, grant_table, year, "unaccompanied_minors")
-    service = np.maximum(minors_service.to_numpy(dtype=float), 0.0)  # repayments: < 0
-    eligible = service > 0
+    service, eligible, weak = _minors_signal(muni, grant_table, year)
     share = service / service.sum() if service.sum() > 0 else np.zeros_like(service)
     minors_cap = np.where(
         eligible,
@@ -452,10 +463,43 @@ def derive_indicators(
             "minors_service": service,
             "minors_eligible": eligible,
             "minors_max": minors_cap.astype(np.int64),
+            "minors_weak_signal": weak.astype(float),
             "able_to_settle": ~((asked > 0) & (recorded == 0)),
             "imputed": imputed,
         }
     )
+
+
+def _minors_signal(
+    muni: pd.DataFrame, grants: pd.DataFrame, year: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The minors service signal of ``year``: size, eligibility and a weak-signal flag.
+
+    The size is the mean of IMDi's minors grant over the grant years up to ``year`` (a net
+    repayment counts as 0); eligible are the municipalities paid the grant in ``year`` itself
+    (they run a minors service now); the signal is weak where an eligible municipality was
+    not paid the grant in every one of those years (a service that has only just started) or
+    its grant of ``year`` is below :data:`MINORS_SHRINKING` of the year before's (a service
+    shrinking fast).
+    """
+    grant_years = sorted(y for y in set(grants["year"]) if y <= year)
+    per_year = [
+        np.maximum(
+            grants_with_haram(muni, grants, y, "unaccompanied_minors").to_numpy(dtype=float),
+            0.0,
+        )
+        for y in grant_years
+    ]
+    if not per_year:
+        zero = np.zeros(len(muni))
+        return zero, zero > 0, zero > 0
+    latest = grants_with_haram(muni, grants, year, "unaccompanied_minors").to_numpy(dtype=float)
+    eligible = latest > 0
+    paid_every_year = np.logical_and.reduce([g > 0 for g in per_year])
+    shrinking = np.zeros(len(muni), dtype=bool)
+    if len(per_year) > 1:
+        shrinking = per_year[-1] < MINORS_SHRINKING * per_year[-2]
+    return np.mean(per_year, axis=0), eligible, eligible & (~paid_every_year | shrinking)
 
 
 INDICATORS = (
@@ -468,6 +512,7 @@ INDICATORS = (
     "labour_market",
     "remoteness",
     "minors_service",
+    "minors_weak_signal",
 )
 """The indicator columns of :func:`derive_indicators` kept on every municipality."""
 

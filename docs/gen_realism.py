@@ -1,7 +1,8 @@
 """Generate the backtest tables and figure of docs/realism.md: python docs/gen_realism.py [--write]
 
-Runs ``busetting.backtest`` for every year the shipped history allows (2022, 2023) with the
-weights fitted on the year before, and with the ministry-literal preset; prints the Markdown;
+Runs ``busetting.backtest_recipes`` (the rolling-origin backtest of every named recipe over
+every year the shipped history allows, with paired bootstrap margins over persistence),
+applies the selection rule (``busetting.choose_default``) and prints the Markdown;
 ``--write`` also writes it between the ``<!-- tables -->`` marker and the end of
 docs/realism.md and redraws docs/img/realism-centrality.png.
 """
@@ -11,86 +12,103 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 import busetting as bs
-from busetting._backtest import MODEL, POPULATION_SHARE, PREVIOUS_SCALED
+from busetting.datasets import DEFAULT_RECIPE, FITTED_WEIGHTS, load_municipalities
 
 DOCS = Path(__file__).parent
-YEARS = (2022, 2023)
+PROFILE_YEAR = 2023
 
 
-def tables() -> tuple[str, dict[int, bs.Backtest]]:
-    results = {year: bs.backtest(year) for year in YEARS}
+def _profile(result: bs.RecipeBacktest, columns: list[str]) -> pd.DataFrame:
+    """Requests per 1,000 residents per SSB centrality class, real and per recipe."""
+    frame = result.allocations[PROFILE_YEAR]
+    muni = load_municipalities().set_index("kommunenummer").loc[list(frame.index)]
+    grouped = frame[["real", *columns]].assign(
+        centrality=muni["sentralitet"].to_numpy(), population=muni["population"].to_numpy()
+    )
+    sums = grouped.groupby("centrality").sum()
+    return sums[["real", *columns]].div(sums["population"], axis=0) * 1000
+
+
+def _by_county(result: bs.RecipeBacktest, columns: list[str]) -> pd.DataFrame:
+    frame = result.allocations[PROFILE_YEAR]
+    muni = load_municipalities().set_index("kommunenummer").loc[list(frame.index)]
+    county = muni["fylke"].to_numpy()
+    errors = frame[columns].sub(frame["real"], axis=0).abs()
+    return errors.groupby(county).sum().div(frame["real"].groupby(county).sum(), axis=0)
+
+
+def tables() -> tuple[str, bs.RecipeBacktest, str]:
+    result = bs.backtest_recipes()
+    pick = bs.choose_default(result)
+    qualified = ", ".join(f"`{s}`" for s in _qualified(result)) or "none"
     lines = [
-        "| year | model | weights from | L1/N | Spearman | within ±25 % | zero requests |",
-        "|---|---|---|---:|---:|---:|---:|",
-    ]
-    for year, result in results.items():
-        ministry = bs.backtest(year, weights="ministry")
-        rows = [
-            ("**fitted model (default)**", result.fitted_on, result.table.loc[MODEL]),
-            ("ministry-literal preset", "fixed", ministry.table.loc[MODEL]),
-            ("previous year rescaled", "—", result.table.loc[PREVIOUS_SCALED]),
-            ("population share", "—", result.table.loc[POPULATION_SHARE]),
-        ]
-        for name, source, row in rows:
-            lines.append(
-                f"| {year} | {name} | {source} | {row['l1_over_n']:.4f} | "
-                f"{row['spearman']:.3f} | {row['within_25pct']:.1%} | "
-                f"{int(row['zero_requests'])} |"
-            )
-    last = results[YEARS[-1]]
-    lines += [
+        result.to_markdown(),
         "",
-        f"Weights behind the {YEARS[-1]} prediction ({last.fitted_on}):",
+        f"**The rule picks `{pick}`** (qualified: {qualified}). The shipped default "
+        f"(`DEFAULT_RECIPE`) is `{DEFAULT_RECIPE.spec}`; its 2024 weights:",
         "",
         "| criterion | weight |",
         "|---|---:|",
-        *[f"| `{k}` | {v:.3f} |" for k, v in last.weights.items()],
-        "",
-        f"Requests per 1,000 residents by SSB centrality class, {YEARS[-1]}:",
-        "",
-        "| class | real | model | previous year rescaled | population share |",
-        "|---|---:|---:|---:|---:|",
+        *[f"| `{k}` | {v:.3f} |" for k, v in DEFAULT_RECIPE.weights(FITTED_WEIGHTS).items()],
     ]
-    for cls, row in last.by_centrality.iterrows():
-        lines.append(
-            f"| {cls} | {row['real']:.2f} | {row[MODEL]:.2f} | {row[PREVIOUS_SCALED]:.2f} | "
-            f"{row[POPULATION_SHARE]:.2f} |"
-        )
+    columns = list(dict.fromkeys(["persistence", "fitted", pick]))
+    profile = _profile(result, columns)
     lines += [
         "",
-        f"L1 / the county's real total, per county, {YEARS[-1]}:",
+        f"Requests per 1,000 residents by SSB centrality class, {PROFILE_YEAR}:",
         "",
-        "| county | model | previous year rescaled | population share |",
-        "|---|---:|---:|---:|",
+        "| class | real | " + " | ".join(columns) + " |",
+        "|---|---:|" + "---:|" * len(columns),
     ]
-    for county, row in last.by_county.iterrows():
-        lines.append(
-            f"| {county} | {row[MODEL]:.3f} | {row[PREVIOUS_SCALED]:.3f} | "
-            f"{row[POPULATION_SHARE]:.3f} |"
-        )
-    return "\n".join(lines), results
+    for cls, row in profile.iterrows():
+        values = " | ".join(f"{row[c]:.2f}" for c in columns)
+        lines.append(f"| {cls} | {row['real']:.2f} | {values} |")
+    county = _by_county(result, columns)
+    lines += [
+        "",
+        f"L1 / the county's real total, per county, {PROFILE_YEAR}:",
+        "",
+        "| county | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for name, row in county.iterrows():
+        lines.append(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |")
+    return "\n".join(lines), result, pick
 
 
-def figure(result: bs.Backtest, path: Path) -> None:
+def _qualified(result: bs.RecipeBacktest) -> list[str]:
+    """The recipes that pass the rule's test (for the text; the pick is choose_default's)."""
+    out = []
+    for spec in result.recipes[1:]:
+        per_year = result.scores.xs(spec, level="recipe").loc[list(result.years)]
+        if result.pooled.loc[spec, "margin_high"] < 0 and (per_year["margin_high"] < 0).all():
+            out.append(spec)
+    return out
+
+
+def figure(result: bs.RecipeBacktest, pick: str, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    profile = result.by_centrality
+    columns = list(dict.fromkeys(["persistence", "fitted", pick]))
+    profile = _profile(result, columns)
     fig, ax = plt.subplots(figsize=(7, 4))
-    styles = {
-        "real": ("IMDi's real requests", "k", "o", "-"),
-        MODEL: ("fitted model", "tab:blue", "s", "-"),
-        PREVIOUS_SCALED: ("previous year rescaled", "tab:orange", "^", "--"),
-        POPULATION_SHARE: ("population share", "tab:gray", "v", ":"),
-    }
+    styles = {"real": ("IMDi's real requests", "k", "o", "-")}
+    palette = iter(["tab:orange", "tab:gray", "tab:blue"])
+    markers = iter(["^", "v", "s"])
+    for column in columns:
+        label = f"{column} (default)" if column == pick else column
+        styles[column] = (label, next(palette), next(markers), "--" if column != pick else "-")
     for column, (label, color, marker, line) in styles.items():
         ax.plot(profile.index, profile[column], line, color=color, marker=marker, label=label)
     ax.set_xlabel("SSB centrality class (1 = most central, 6 = least central)")
     ax.set_ylabel("requests per 1,000 residents")
-    ax.set_title(f"{result.year}: requests per resident by centrality (from {result.year - 1})")
+    ax.set_title(f"{PROFILE_YEAR}: requests per resident by centrality (from {PROFILE_YEAR - 1})")
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
@@ -100,13 +118,13 @@ def figure(result: bs.Backtest, path: Path) -> None:
 
 
 def main() -> None:
-    text, results = tables()
+    text, result, pick = tables()
     print(text)
     if "--write" in sys.argv:
         doc = DOCS / "realism.md"
         head = doc.read_text(encoding="utf-8").split("<!-- tables -->")[0]
         doc.write_text(f"{head}<!-- tables -->\n{text}\n", encoding="utf-8")
-        figure(results[YEARS[-1]], DOCS / "img" / "realism-centrality.png")
+        figure(result, pick, DOCS / "img" / "realism-centrality.png")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ The model of IMDi's requests is built for a year ``Y`` from what was known in th
 ``Y - 1`` (:func:`derive_indicators` with ``year=Y - 1``): last year's requests and council
 decisions, the persons settled, the minors grant, and the fixed facts about each municipality
 (population, centrality, GP services, BA region). :func:`norway_problem` turns that into a
-:class:`~busetting.Problem`; :func:`norway_2024` is the 2024 one. The default weights
-(:data:`FITTED_WEIGHTS`) were fitted on 2022 information against the real 2023 requests and
-are judged out of sample by :func:`busetting.backtest`.
+:class:`~busetting.Problem`; :func:`norway_2024` is the 2024 one. Its key is the recipe
+:data:`DEFAULT_RECIPE` (half last year's request, half the weights :data:`FITTED_WEIGHTS`
+fitted on 2022 information against the real 2023 requests), chosen among named recipes by
+the rule of ``docs/realism.md`` over the rolling-origin backtest
+(:func:`busetting.backtest_recipes`, :func:`busetting.choose_default`).
 """
 
 from __future__ import annotations
@@ -310,7 +312,9 @@ FITTED_WEIGHTS: dict[str, float] = {
     "spread": 0.282,
     "population": 0.0,
 }
-"""The default weights: fitted on 2022 information against IMDi's real 2023 requests
+"""The fitted weights (the ``fitted`` base of the recipes; the default recipe
+:data:`DEFAULT_RECIPE` leans half on last year's request and takes the other half from
+these): fitted on 2022 information against IMDi's real 2023 requests
 (``busetting.fit_weights(2023)``, reproduced by a test): the capacity group (previous request
 and capacity, 0.516) weighs most, then spread (0.282), speed (0.152) and services (0.05, the
 floor every ministry criterion keeps). See ``docs/realism.md`` for the out-of-sample
@@ -570,7 +574,7 @@ def default_criteria(weights: Mapping[str, float] | str | None = None) -> list[C
 
 
 def default_minors_criteria(weights: Mapping[str, float] | None = None) -> list[Criterion]:
-    """The minors key (the minors service weighs most).
+    """The minors key (default: the minors service alone).
 
     Parameters
     ----------
@@ -735,8 +739,9 @@ def norway_2024(
     """The 2024 Norwegian problem: 37,000 persons, of whom 610 minors, over 357 municipalities.
 
     Built from what IMDi knew in autumn 2023 (:func:`derive_indicators`, :func:`norway_problem`)
-    with the fitted default weights (:data:`FITTED_WEIGHTS`; ``weights="ministry"`` for the
-    ministry-literal preset), the minors key over the municipalities that run a minors service,
+    with the default recipe (:data:`DEFAULT_RECIPE`; ``recipe="persistence"`` or another recipe,
+    ``weights="ministry"`` for the ministry-literal preset), the minors key over the
+    municipalities that run a minors service,
     and the real process rules (:data:`PROCESS_RULES_2024`), each switchable off.
 
     Parameters

@@ -256,3 +256,43 @@ def test_cli_backtest_refuses_an_unknown_recipe_and_recipes_with_a_year() -> Non
         ["backtest", "--recipes", "fitted", "--year", "2023"], stdout=io.StringIO(), stderr=err
     )
     assert code == 2 and "--recipes" in err.getvalue()
+
+
+def test_cli_allocate_takes_a_recipe_for_the_embedded_data() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["allocate", "--recipe", "persistence", "--json"], stdout=out, stderr=err) == 0
+    data = json.loads(out.getvalue())
+    assert [(c["name"], c["weight"]) for c in data["criteria"]] == [("previous_request", 1.0)]
+    assert sum(m["request"] for m in data["municipalities"]) == 37_000
+    err = io.StringIO()
+    code = main(
+        ["allocate", "--recipe", "persistence", "--weights", "ministry"],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2 and "exclude each other" in err.getvalue()
+
+
+def test_the_backtest_of_recipes_uses_no_information_of_the_year_it_predicts(
+    monkeypatch: pytest.MonkeyPatch, every_recipe: bs.RecipeBacktest
+) -> None:
+    import busetting.datasets as datasets
+
+    history, grants = datasets.load_history(), datasets.load_grants()
+    rows = history.index[history["year"] == 2023]
+    scrambled = history.copy()
+    rng = np.random.default_rng(3)
+    for col in ("anmodning", "vedtak", "bosatt"):
+        scrambled.loc[rows, col] = rng.permutation(scrambled.loc[rows, col].to_numpy())
+    g = grants.copy()
+    grows = g.index[g["year"] == 2023]
+    g.loc[grows, "unaccompanied_minors"] = rng.permutation(
+        g.loc[grows, "unaccompanied_minors"].to_numpy()
+    )
+    monkeypatch.setattr(datasets, "load_history", lambda: scrambled)
+    monkeypatch.setattr(datasets, "load_grants", lambda: g)
+    other = bs.backtest_recipes(["fitted+lean=0.5", "fitted+county"], samples=10)
+    before, after = every_recipe.allocations[2023], other.allocations[2023]
+    for spec in ("persistence", "fitted+lean=0.5", "fitted+county"):
+        pd.testing.assert_series_equal(after[spec], before[spec])
+    assert not after["real"].equals(before["real"])

@@ -232,9 +232,14 @@ def _add_problem_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--weights",
         type=_weights,
-        help="criteria weights: a preset (fitted: the default for the embedded data; "
-        "ministry) or name=weight pairs such as capacity=0.5,spread=0.3,population=0.2; "
-        "with --input, each name is a column (volume criterion)",
+        help="criteria weights: a preset (fitted, ministry) or name=weight pairs such as "
+        "capacity=0.5,spread=0.3,population=0.2; with --input, each name is a column "
+        "(volume criterion)",
+    )
+    p.add_argument(
+        "--recipe",
+        help="the recipe of the embedded data's key, base[+lean=x][+county] with base "
+        "persistence, fitted or ministry (default fitted+lean=0.5; docs/realism.md)",
     )
 
 
@@ -577,12 +582,19 @@ def _add_schema(sub: Any) -> None:
 
 
 def _load(args: argparse.Namespace, path: Path | None) -> Problem:
+    recipe = getattr(args, "recipe", None)
     if path is None:
         return norway_2024(
             total=NEED_2024 if args.total is None else args.total,
             minors=MINORS_2024 if args.minors is None else args.minors,
             weights=args.weights,
             rules=_rules(args, PROCESS_RULES_2024),
+            recipe=recipe,
+        )
+    if recipe is not None:
+        raise InputError(
+            f"--recipe applies to the embedded Norway data, not to --input {path}; give "
+            "--weights for the columns of the file instead."
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
@@ -814,7 +826,8 @@ def _previous_problem(
     """The problem --previous was made on: its recorded criteria read from the indicators
     (unless --weights or a .json --input says otherwise), else the input as --input loads it."""
     json_input = args.input is not None and args.input.suffix.lower() == ".json"
-    if settings is not None and settings.criteria is not None and not (json_input or args.weights):
+    chosen = args.weights or getattr(args, "recipe", None)
+    if settings is not None and settings.criteria is not None and not (json_input or chosen):
         embedded = args.input is None
         return problem_from_frame(  # read the indicators the recorded criteria use
             derive_indicators() if embedded else read_table(args.input),
@@ -839,6 +852,7 @@ def _overridden(args: argparse.Namespace) -> list[str]:
         for flag, value in (
             ("--method", args.method),
             ("--weights", args.weights),
+            ("--recipe", getattr(args, "recipe", None)),
             ("--fixed", args.fixed),
             ("--no-rules", args.no_rules or None),
             *((f"--{f.replace('_', '-')}", getattr(args, f)) for f in _RULE_FLAGS),

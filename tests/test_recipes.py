@@ -296,3 +296,12 @@ def test_the_backtest_of_recipes_uses_no_information_of_the_year_it_predicts(
     for spec in ("persistence", "fitted+lean=0.5", "fitted+county"):
         pd.testing.assert_series_equal(after[spec], before[spec])
     assert not after["real"].equals(before["real"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [({"samples": 5}, "samples"), ({"seed": -1}, "seed"), ({"interval": 1.5}, "interval")],
+)
+def test_bad_bootstrap_parameters_are_typed_errors(kwargs: dict[str, float], name: str) -> None:
+    with pytest.raises(bs.InputError, match=f"`{name}`"):
+        bs.backtest_recipes(["fitted"], **kwargs)  # type: ignore[arg-type]

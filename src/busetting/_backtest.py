@@ -546,6 +546,11 @@ def backtest_recipes(
             f"The `samples` parameter of `backtest_recipes` must be a whole number of at least "
             f"10 resamples. Got {samples!r} instead."
         )
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(
+            f"The `seed` parameter of `backtest_recipes` must be a whole number >= 0. "
+            f"Got {seed!r} instead."
+        )
     if not 0 < interval < 1:
         raise InputError(
             f"The `interval` parameter of `backtest_recipes` must lie between 0 and 1. "

@@ -13,7 +13,13 @@ import busetting as bs
 from busetting._backtest import BACKTEST_RULES, RULE, RecipeBacktest, _only, _requests
 from busetting._recipes import county_totals_at_shares
 from busetting.cli import main
-from busetting.datasets import DEFAULT_RECIPE, FITTED_WEIGHTS, norway_2024, norway_problem
+from busetting.datasets import (
+    DEFAULT_RECIPE,
+    FITTED_WEIGHTS,
+    norway_2024,
+    norway_problem,
+    with_recipe,
+)
 
 
 @pytest.fixture(scope="module")
@@ -305,3 +311,13 @@ def test_the_backtest_of_recipes_uses_no_information_of_the_year_it_predicts(
 def test_bad_bootstrap_parameters_are_typed_errors(kwargs: dict[str, float], name: str) -> None:
     with pytest.raises(bs.InputError, match=f"`{name}`"):
         bs.backtest_recipes(["fitted"], **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("spec", ["fitted+county", "ministry+lean=0.5", "persistence"])
+def test_a_recipe_applied_to_a_built_problem_is_the_problem_built_with_it(spec: str) -> None:
+    built = norway_problem(2023, total=38_000, recipe=spec, rules=BACKTEST_RULES)
+    base = norway_problem(2023, total=38_000, recipe="persistence", rules=BACKTEST_RULES)
+    applied = with_recipe(base, spec)
+    assert applied.criteria == built.criteria and applied.rules == built.rules
+    with pytest.raises(bs.InputError, match="already hold county totals"):
+        with_recipe(with_recipe(base, "fitted+county"), "persistence+county")

@@ -38,6 +38,7 @@ from busetting.datasets import (
     load_municipalities,
     norway_problem,
     observed_requests,
+    with_recipe,
 )
 
 __all__ = [
@@ -600,10 +601,10 @@ def _predict_year(
     fitted = fit_weights(year - 1) if year - 2 >= HISTORY_YEARS[0] else None
     predictions: dict[str, np.ndarray] = {}
     used: dict[str, dict[str, float]] = {}
-    ids: tuple[str, ...] = ()
+    base = norway_problem(year, total=total, recipe=PERSISTENCE, rules=rules)
+    ids = base.ids
     for recipe in recipes:
-        problem = norway_problem(year, total=total, recipe=recipe, fitted=fitted, rules=rules)
-        ids = problem.ids
+        problem = with_recipe(base, recipe, fitted=fitted)
         used[recipe.spec] = {c.name: c.weight for c in problem.criteria}
         predictions[recipe.spec] = _requests(problem, method)
     y = observed.reindex(list(ids)).to_numpy(dtype=np.int64)

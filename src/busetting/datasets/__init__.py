@@ -51,6 +51,7 @@ __all__ = [
     "norway_2024",
     "norway_problem",
     "observed_requests",
+    "with_recipe",
 ]
 
 _ID_COLUMNS = {"kommunenummer": str, "fylkesnummer": str}
@@ -661,15 +662,7 @@ def norway_problem(
     if floors is not None:
         frame["min"] = floors
     frame = frame.drop(columns=["able_to_settle"])
-    if weights is None:
-        chosen = parse_recipe(DEFAULT_RECIPE if recipe is None else recipe)
-        key: Mapping[str, float] | str = chosen.weights(
-            FITTED_WEIGHTS if fitted is None else fitted
-        )
-        if chosen.county_shares:
-            rules = _with_county_shares(frame, rules, total, chosen)
-    else:
-        key = weights
+    key: Mapping[str, float] | str = "fitted" if weights is None else weights
     problem = Problem.from_frame(
         frame,
         total=total,
@@ -678,26 +671,65 @@ def norway_problem(
         minors_criteria=default_minors_criteria(minors_weights),
         indicators=INDICATORS,
         id_format="kommunenummer",
-    )
-    return problem.with_rules(rules)
+    ).with_rules(rules)
+    if weights is None:
+        return with_recipe(problem, DEFAULT_RECIPE if recipe is None else recipe, fitted=fitted)
+    return problem
 
 
-def _with_county_shares(frame: pd.DataFrame, rules: Rules, total: int, recipe: Recipe) -> Rules:
-    """``rules`` with each county's total at its share of last year's requests."""
+def with_recipe(
+    problem: Problem, recipe: Recipe | str, *, fitted: Mapping[str, float] | None = None
+) -> Problem:
+    """A Norway problem with its requests key (and county totals) made by ``recipe``.
+
+    Parameters
+    ----------
+    problem : Problem
+        A problem of :func:`norway_problem` (its municipalities carry the indicators of
+        :data:`INDICATORS`).
+    recipe : Recipe or str
+        The recipe (:class:`~busetting.Recipe` or its spec, such as ``"persistence"``).
+    fitted : mapping, optional
+        The fitted weights a recipe with the ``fitted`` base uses (default
+        :data:`FITTED_WEIGHTS`).
+
+    Returns
+    -------
+    Problem
+        The same municipalities, need and rules, the recipe's key; with ``+county``, the
+        rules' county totals at last year's county shares (never below the floors).
+
+    Raises
+    ------
+    InputError
+        If a recipe with county shares meets rules that already hold county totals.
+
+    Examples
+    --------
+    >>> from busetting.datasets import norway_2024, with_recipe
+    >>> [c.name for c in with_recipe(norway_2024(), "persistence").criteria]
+    ['previous_request']
+    """
+    chosen = parse_recipe(recipe)
+    key = chosen.weights(FITTED_WEIGHTS if fitted is None else fitted)
+    out = problem.with_criteria(default_criteria(key))
+    if not chosen.county_shares:
+        return out
+    rules = problem.rules
     if rules.county_totals is not None:
         raise InputError(
-            f"The recipe {recipe.spec!r} sets the county totals, but the `rules` already hold "
-            "county totals; drop one of them."
+            f"The recipe {chosen.spec!r} sets the county totals, but the problem's rules "
+            "already hold county totals; drop one of them."
         )
-    floors = frame["min"] if "min" in frame.columns else None
+    cols = problem.columns
     totals = county_totals_at_shares(
-        frame["previous_request"],
-        frame["county"],
-        total,
-        floors=floors,
+        pd.Series(cols.indicator("previous_request")),
+        pd.Series(cols.counties),
+        problem.total,
+        floors=pd.Series(np.maximum(cols.min, 0)),
         granularity=rules.granularity,
     )
-    return rules.model_copy(update={"county_totals": totals})
+    return out.with_rules(rules.model_copy(update={"county_totals": totals}))
 
 
 def _floors(

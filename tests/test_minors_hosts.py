@@ -106,3 +106,17 @@ def test_the_words_exist_in_english_bokmaal_and_nynorsk() -> None:
     assert to_confirm_sentence([], "nb") is None
     nn = to_confirm_sentence(["Rana", "Hadsel"], "nn")
     assert nn is not None and nn.endswith("Rana, Hadsel.") and "fylket" in nn
+
+
+def test_the_norwegian_table_names_the_column_and_reads_back(
+    alloc_2024: bs.Allocation, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "anmodning.csv"
+    bs.io.write_allocation(alloc_2024, path, language="nb")
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert "som må bekreftes med fylket" in header and "minors_to_confirm" not in header
+    back = bs.io.read_allocation(path)
+    marked = alloc_2024.to_frame()["minors_to_confirm"]
+    assert back["minors_to_confirm"].map({"ja": True, "nei": False}).tolist() == marked.tolist()

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["to_confirm_sentence"]
+__all__ = ["CONFIRM_COLUMN", "confirm_column", "to_confirm_sentence"]
+
+CONFIRM_COLUMN = "minors_to_confirm"
+"""The allocation-frame column that marks a minors host to confirm with the county."""
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -58,3 +61,17 @@ def to_confirm_sentence(names: Sequence[str], lang: str = "en") -> str | None:
         return None
     words = _WORDS.get(lang, _WORDS["en"])
     return words["to_confirm"].format(names=", ".join(names))
+
+
+def confirm_column(lang: str = "en") -> str:
+    """The header of :data:`CONFIRM_COLUMN` in ``lang`` (the identifier itself in English).
+
+    Parameters
+    ----------
+    lang : {"en", "nb", "nn"}
+
+    Returns
+    -------
+    str
+    """
+    return CONFIRM_COLUMN if lang == "en" else _WORDS.get(lang, _WORDS["en"])["column"]

@@ -29,6 +29,7 @@ from busetting._frame import (
     plain_value,
     problem_from_frame,
 )
+from busetting._hosts import CONFIRM_COLUMN, confirm_column
 from busetting._language import (
     binding_words,
     check_language,
@@ -592,6 +593,9 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     if language == "nb":
         frame["binding"] = [binding_words(str(b), "nb") for b in frame["binding"]]
         frame["tie"] = [translate_value(bool(v), "nb") for v in frame["tie"]]
+        if CONFIRM_COLUMN in frame:
+            frame[CONFIRM_COLUMN] = [translate_value(bool(v), "nb") for v in frame[CONFIRM_COLUMN]]
+            frame = frame.rename(columns={CONFIRM_COLUMN: confirm_column("nb")})
         frame.columns = [column_words(c, "nb") for c in frame.columns]
     return frame
 
@@ -899,6 +903,7 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
         sheet = next((n for n in ("requests", _SHEET_NAMES["nb"][0]) if n in names), 0)
         frame = pd.read_excel(p, sheet_name=sheet, dtype={c: str for c in ID_COLUMNS})
     back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
+    back[confirm_column("nb")] = CONFIRM_COLUMN
     back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
     frame["municipality_id"] = frame["municipality_id"].astype(str)

@@ -30,6 +30,7 @@ __all__ = [
     "ANSWER_COLUMNS",
     "ANSWER_HEADERS",
     "COUNT_COLUMNS",
+    "INPUT_COLUMNS",
     "MAX_ANSWER",
     "Answers",
     "LateAnswer",
@@ -56,6 +57,7 @@ ANSWER_COLUMNS = (
 """The columns of an answer form, in order (the last six are the council's input cells)."""
 
 INPUT_COLUMNS = ANSWER_COLUMNS[5:]
+"""The council's input cells of an answer form (open; the rest are prefilled and locked)."""
 COUNT_COLUMNS = ("decision", "minors_decision", "extra_capacity", "extra_minors")
 """The answer cells that hold a whole number of persons."""
 
@@ -265,7 +267,26 @@ class _Cells:
     file: str
     sheet: str
     headers: list[Any]
-    rows: list[tuple[int, list[Any], set[int]]]  # (spreadsheet row, values, formula columns)
+    rows: list[tuple[int, list[Any], dict[int, str]]]  # (row number, values, formulas)
+
+
+@dataclass(frozen=True)
+class _RowView:
+    """One row of a table being read, with its cells by canonical column."""
+
+    cells: _Cells
+    keys: dict[str, int]
+    number: int
+    values: list[Any]
+    formulas: dict[int, str]
+
+    def cell(self, key: str) -> Any:
+        j = self.keys.get(key)
+        return self.values[j] if j is not None and j < len(self.values) else None
+
+    def header(self, key: str) -> str | None:
+        j = self.keys.get(key)
+        return None if j is None else str(self.cells.headers[j])
 
 
 @dataclass
@@ -277,16 +298,16 @@ class _Reader:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     blank_seen: dict[str, str] = field(default_factory=dict)
 
-    def fail(
-        self, cells: _Cells, row: int, mid: Any, header: Any, value: Any, why: str, expected: str
-    ) -> None:
+    def fail(self, row: _RowView, mid: Any, key: str, value: Any, why: str, expected: str) -> None:
+        cells = row.cells
+        header = row.header(key)
         self.failures.append(
             {
                 "file": cells.file,
                 "sheet": cells.sheet,
-                "row": row,
+                "row": row.number,
                 "municipality_id": mid,
-                "column": None if header is None else str(header),
+                "column": header,
                 "value": value,
                 "reason": f"{why}; expected {expected} ({cells.file}, sheet {cells.sheet})",
                 "expected": expected,
@@ -308,102 +329,68 @@ class _Reader:
         for number, values, formulas in cells.rows:
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            self.read_row(cells, keys, number, values, formulas)
+            self.read_row(_RowView(cells, keys, number, values, formulas))
 
-    def read_row(
-        self,
-        cells: _Cells,
-        keys: dict[str, int],
-        number: int,
-        values: list[Any],
-        formulas: set[int],
-    ) -> None:
-        def cell(key: str) -> Any:
-            j = keys.get(key)
-            return values[j] if j is not None and j < len(values) else None
-
-        def header(key: str) -> Any:
-            return cells.headers[keys[key]]
-
-        raw_id = cell("municipality_id")
-        mid = _id_text(raw_id)
+    def read_row(self, row: _RowView) -> None:
+        mid = self.row_id(row)
         if mid is None:
-            if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-                self.notes.append(
-                    f"{cells.file} sheet {cells.sheet} row {number} has no kommunenummer and "
-                    "was skipped"
-                )
-            else:
-                self.fail(
-                    cells,
-                    number,
-                    raw_id,
-                    header("municipality_id"),
-                    raw_id,
-                    "is not a kommunenummer",
-                    _EXPECTED["municipality_id"],
-                )
-            return
-        if self.known and mid not in self.known:
-            self.fail(
-                cells,
-                number,
-                mid,
-                header("municipality_id"),
-                mid,
-                "is not a municipality of the allocation",
-                "a municipality the letters went to",
-            )
             return
         before = len(self.failures)
         record: dict[str, Any] = {}
         for key in COUNT_COLUMNS:
-            if key not in keys:
-                record[key] = None
-                continue
-            value = cell(key)
-            if keys[key] in formulas and value is None:
-                self.fail(
-                    cells,
-                    number,
-                    mid,
-                    header(key),
-                    values[keys[key]],
-                    "is a formula without a computed value",
-                    _EXPECTED["count"] + " typed in",
-                )
-                record[key] = None
-                continue
-            got, wrong = _count(value)
-            if wrong is not None:
-                self.fail(cells, number, mid, header(key), value, wrong, _EXPECTED["count"])
-            record[key] = got
-        raw_date = cell("answered")
+            record[key] = self.row_count(row, mid, key) if key in row.keys else None
+        raw_date = row.cell("answered")
         answered = parse_date(raw_date) if raw_date not in (None, "") else None
         if raw_date not in (None, "") and answered is None:
-            self.fail(
-                cells, number, mid, header("answered"), raw_date, "is not a date",
-                _EXPECTED["answered"],
-            )  # fmt: skip
-        comment = cell("comment")
+            self.fail(row, mid, "answered", raw_date, "is not a date", _EXPECTED["answered"])
+        comment, name = row.cell("comment"), row.cell("name")
         record["comment"] = "" if comment is None else str(comment).strip()
         record["answered"] = answered
-        name = cell("name")
         record["name"] = mid if name is None else str(name).strip()
-        if len(self.failures) > before:
-            return
-        self.check_row(cells, keys, number, mid, record, raw_date, header)
+        if len(self.failures) == before:
+            self.check_row(row, mid, record, raw_date)
 
-    def check_row(
-        self,
-        cells: _Cells,
-        keys: dict[str, int],
-        number: int,
-        mid: str,
-        record: dict[str, Any],
-        raw_date: Any,
-        header: Any,
-    ) -> None:
+    def row_id(self, row: _RowView) -> str | None:
+        """The row's kommunenummer; None (noted, or failed) when the row is not read."""
+        raw_id = row.cell("municipality_id")
+        mid = _id_text(raw_id)
+        if mid is None:
+            if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+                self.notes.append(
+                    f"{row.cells.file} sheet {row.cells.sheet} row {row.number} has no "
+                    "kommunenummer and was skipped"
+                )
+            else:
+                self.fail(
+                    row, raw_id, "municipality_id", raw_id, "is not a kommunenummer",
+                    _EXPECTED["municipality_id"],
+                )  # fmt: skip
+            return None
+        if self.known and mid not in self.known:
+            self.fail(
+                row, mid, "municipality_id", mid, "is not a municipality of the allocation",
+                "a municipality the letters went to",
+            )  # fmt: skip
+            return None
+        return mid
+
+    def row_count(self, row: _RowView, mid: str, key: str) -> int | None:
+        """The whole number in column ``key``, or None (blank, or failed)."""
+        value = row.cell(key)
+        formula = row.formulas.get(row.keys[key])
+        if formula is not None and value is None:
+            self.fail(
+                row, mid, key, formula, "is a formula without a computed value",
+                _EXPECTED["count"] + " typed in",
+            )  # fmt: skip
+            return None
+        got, wrong = _count(value)
+        if wrong is not None:
+            self.fail(row, mid, key, value, wrong, _EXPECTED["count"])
+        return got
+
+    def check_row(self, row: _RowView, mid: str, record: dict[str, Any], raw_date: Any) -> None:
+        cells, number = row.cells, row.number
         given = [k for k in COUNT_COLUMNS if record[k] is not None]
         where = f"{cells.file} sheet {cells.sheet} row {number}"
         if not given and not record["comment"] and record["answered"] is None:
@@ -412,21 +399,20 @@ class _Reader:
             return
         if record["decision"] is None:
             self.fail(
-                cells, number, mid, header("decision"), None,
+                row, mid, "decision", None,
                 "is blank while other answers are given",
                 "the decision (vedtak) whenever anything else is answered",
             )  # fmt: skip
             return
         if record["answered"] is None:
             self.fail(
-                cells, number, mid, header("answered") if "answered" in keys else None,
-                raw_date, "is blank", "the date of the decision",
+                row, mid, "answered", raw_date, "is blank", "the date of the decision",
             )  # fmt: skip
             return
         minors = record["minors_decision"]
         if minors is not None and minors > record["decision"]:
             self.fail(
-                cells, number, mid, header("minors_decision"), minors,
+                row, mid, "minors_decision", minors,
                 f"is more than the decision ({record['decision']})",
                 "at most the decision: minors are part of it",
             )  # fmt: skip
@@ -434,14 +420,14 @@ class _Reader:
         extra, extra_minors = record["extra_capacity"], record["extra_minors"]
         if extra_minors is not None and extra_minors > (extra or 0):
             self.fail(
-                cells, number, mid, header("extra_minors"), extra_minors,
+                row, mid, "extra_minors", extra_minors,
                 f"is more than the extra capacity ({extra or 0})",
                 "at most the extra capacity: minors are part of it",
             )  # fmt: skip
             return
         if mid in self.records:
             self.fail(
-                cells, number, mid, header("municipality_id"), mid,
+                row, mid, "municipality_id", mid,
                 f"answers again (first answer in {self.records[mid]['source']})",
                 "one answer per municipality",
             )  # fmt: skip
@@ -482,11 +468,11 @@ def _workbook_tables(path: Path) -> list[_Cells]:
             if start is None:
                 continue
             formula_rows = [list(r) for r in formula_book[sheet.title].iter_rows(values_only=True)]
-            body: list[tuple[int, list[Any], set[int]]] = []
+            body: list[tuple[int, list[Any], dict[int, str]]] = []
             for i in range(start + 1, len(rows)):
                 raw = formula_rows[i] if i < len(formula_rows) else []
                 formulas = {
-                    j for j, v in enumerate(raw) if isinstance(v, str) and v.startswith("=")
+                    j: v for j, v in enumerate(raw) if isinstance(v, str) and v.startswith("=")
                 }
                 body.append((i + 1, rows[i], formulas))
             out.append(_Cells(path.name, sheet.title, rows[start], body))
@@ -517,7 +503,7 @@ def _frame_table(frame: pd.DataFrame, file: str, sheet: str) -> _Cells:
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         values = [None if (isinstance(v, str) and not v.strip()) else v for v in row]
         values = [None if (isinstance(v, float) and v != v) else v for v in values]
-        body.append((i, values, set[int]()))
+        body.append((i, values, dict[int, str]()))
     return _Cells(file, sheet, headers, body)
 
 

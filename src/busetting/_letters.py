@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from busetting._answers import ANSWER_COLUMNS, ANSWER_HEADERS, MAX_ANSWER, parse_date
+from busetting._answers import (
+    ANSWER_COLUMNS,
+    ANSWER_HEADERS,
+    INPUT_COLUMNS,
+    MAX_ANSWER,
+    parse_date,
+)
 from busetting._exceptions import InputError
 from busetting._language import format_number
 from busetting._result import Allocation
@@ -482,90 +488,97 @@ def write_answer_forms(
         The workbooks written.
     """
     when = _check(allocation, deadline, language)
+    requests, minors = allocation.requests, allocation.minors
+    assert requests is not None
+    groups: dict[str, list[list[Any]]] = {}
+    for m in allocation.problem.municipalities:
+        mid = m.municipality_id
+        if (only is not None and mid not in only) or (only is None and int(requests[mid]) == 0):
+            continue
+        minor = 0 if minors is None else int(minors[mid])
+        key = _file_stem(mid, m.name) if per == "municipality" else (m.county or "uten fylke")
+        groups.setdefault(re.sub(r'[\\/:*?"<>|]', "-", key), []).append(
+            [mid, m.name, m.county or "", int(requests[mid]), minor]
+        )
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, group in groups.items():
+        book = _form_book(group, language, when)
+        path = out / f"{stem}.xlsx"
+        atomic_write(path, book.save)
+        written.append(path)
+    return written
+
+
+def _form_book(group: list[list[Any]], language: str, when: dt.date) -> Any:
+    """One answer workbook: the locked, prefilled rows and the validated answer cells."""
     try:
         import openpyxl
         from openpyxl.styles import Font, PatternFill, Protection
         from openpyxl.worksheet.datavalidation import DataValidation
     except ImportError as exc:  # pragma: no cover - the dev extras install it
         raise ImportError(EXCEL_HINT) from exc
-    requests, minors = allocation.requests, allocation.minors
-    assert requests is not None
-    rows: list[list[Any]] = []
-    for m in allocation.problem.municipalities:
-        mid = m.municipality_id
-        if (only is not None and mid not in only) or (only is None and int(requests[mid]) == 0):
-            continue
-        minor = 0 if minors is None else int(minors[mid])
-        rows.append([mid, m.name, m.county or "", int(requests[mid]), minor])
-    groups: dict[str, list[list[Any]]] = {}
-    for row in rows:
-        key = _file_stem(row[0], row[1]) if per == "municipality" else (row[2] or "uten fylke")
-        groups.setdefault(re.sub(r'[\\/:*?"<>|]', "-", key), []).append(row)
     w = _WORDS[language]
     headers = [ANSWER_HEADERS[language][c] for c in ANSWER_COLUMNS]
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
     grey = PatternFill("solid", fgColor="DDDDDD")
     epoch = dt.date(1899, 12, 30)
     low, high = (dt.date(2000, 1, 1) - epoch).days, (dt.date(2100, 12, 31) - epoch).days
-    written = []
-    for stem, group in groups.items():
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = w["sheet"]
-        sheet.append(headers)
-        for j in range(1, len(headers) + 1):
-            sheet.cell(row=1, column=j).font = Font(bold=True)
-            sheet.cell(row=1, column=j).fill = grey
-        for row in group:
-            sheet.append([neutralise(v) for v in row])
-        last = len(group) + 1
-        number = DataValidation(
-            type="whole", operator="between", formula1="0", formula2=str(MAX_ANSWER),
-            allow_blank=True, showErrorMessage=True, errorTitle=w["sheet"],
-            error=w["invalid_number"].format(max=MAX_ANSWER),
-        )  # fmt: skip
-        date = DataValidation(
-            type="date", operator="between", formula1=str(low), formula2=str(high),
-            allow_blank=True, showErrorMessage=True, errorTitle=w["sheet"],
-            error=w["invalid_date"].format(year=when.year),
-        )  # fmt: skip
-        text = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000",
-                              allow_blank=True)  # fmt: skip
-        for dv in (number, date, text):
-            sheet.add_data_validation(dv)
-        for j, column in enumerate(ANSWER_COLUMNS, start=1):
-            letter = openpyxl.utils.get_column_letter(j)
-            sheet.column_dimensions[letter].width = max(12, min(len(headers[j - 1]) + 2, 45))
-            for r in range(2, last + 1):
-                c = sheet.cell(row=r, column=j)
-                if j <= 5:
-                    c.fill = grey
-                    continue
-                c.protection = Protection(locked=False)
-                if column == "answered":
-                    c.number_format = "DD.MM.YYYY"
-            if j > 5:
-                rng = f"{letter}2:{letter}{last}"
-                dv = {"answered": date, "comment": text}.get(column, number)
-                dv.add(rng)
-        sheet.freeze_panes = "B2"
-        sheet.protection.sheet = True
-        guide = book.create_sheet(w["guide"])
-        for line in (
-            w["title"].format(year=when.year),
-            w["deadline"].format(deadline=_date_words(when, language)),
-            w["guide_open"],
-            w["guide_numbers"].format(max=format_number(MAX_ANSWER, language)),
-            w["guide_date"],
-            w["must"],
-            *(w[k].format(year=when.year) for k in ("must_number", "must_clean", "must_more",
-                                                   "must_keep")),
-        ):  # fmt: skip
-            guide.append([line])
-        guide.column_dimensions["A"].width = 110
-        guide.protection.sheet = True
-        path = out / f"{stem}.xlsx"
-        atomic_write(path, book.save)
-        written.append(path)
-    return written
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = w["sheet"]
+    sheet.append(headers)
+    for j in range(1, len(headers) + 1):
+        sheet.cell(row=1, column=j).font = Font(bold=True)
+        sheet.cell(row=1, column=j).fill = grey
+    for row in group:
+        sheet.append([neutralise(v) for v in row])
+    last = len(group) + 1
+    number = DataValidation(
+        type="whole", operator="between", formula1="0", formula2=str(MAX_ANSWER),
+        allow_blank=True, showErrorMessage=True, errorTitle=w["sheet"],
+        error=w["invalid_number"].format(max=MAX_ANSWER),
+    )  # fmt: skip
+    date = DataValidation(
+        type="date", operator="between", formula1=str(low), formula2=str(high),
+        allow_blank=True, showErrorMessage=True, errorTitle=w["sheet"],
+        error=w["invalid_date"].format(year=when.year),
+    )  # fmt: skip
+    text = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000",
+                          allow_blank=True)  # fmt: skip
+    for dv in (number, date, text):
+        sheet.add_data_validation(dv)
+    for j, column in enumerate(ANSWER_COLUMNS, start=1):
+        letter = openpyxl.utils.get_column_letter(j)
+        sheet.column_dimensions[letter].width = max(12, min(len(headers[j - 1]) + 2, 45))
+        for r in range(2, last + 1):
+            c = sheet.cell(row=r, column=j)
+            if column not in INPUT_COLUMNS:
+                c.fill = grey
+                continue
+            c.protection = Protection(locked=False)
+            if column == "answered":
+                c.number_format = "DD.MM.YYYY"
+        if column in INPUT_COLUMNS:
+            {"answered": date, "comment": text}.get(column, number).add(f"{letter}2:{letter}{last}")
+    sheet.freeze_panes = "B2"
+    sheet.protection.sheet = True
+    _guide(book.create_sheet(w["guide"]), language, when)
+    return book
+
+
+def _guide(guide: Any, language: str, when: dt.date) -> None:
+    w = _WORDS[language]
+    for line in (
+        w["title"].format(year=when.year),
+        w["deadline"].format(deadline=_date_words(when, language)),
+        w["guide_open"],
+        w["guide_numbers"].format(max=format_number(MAX_ANSWER, language)),
+        w["guide_date"],
+        w["must"],
+        *(w[k].format(year=when.year) for k in ("must_number", "must_clean", "must_more",
+                                               "must_keep")),
+    ):  # fmt: skip
+        guide.append([line])
+    guide.column_dimensions["A"].width = 110
+    guide.protection.sheet = True

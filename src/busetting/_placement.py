@@ -142,69 +142,46 @@ TIE_RULE = (
 )
 
 
+def _whole(v: Any) -> int | None:
+    """``v`` as a whole number >= 0, or None."""
+    if isinstance(v, bool):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return int(f) if f == f and 0 <= f <= 10**9 and f == int(f) else None
+
+
+def _failure(pos: int | None, mid: str, what: str, value: Any, reason: str) -> dict[str, Any]:
+    return {"row": pos, "municipality_id": mid, "column": what, "value": value, "reason": reason}
+
+
 def _counts(values: Any, what: str, ids: list[str] | None) -> dict[str, int]:
     if values is None:
         return {i: 0 for i in ids or []}
-    if isinstance(values, pd.Series | Mapping):
-        items = list(values.items())
-    else:
+    if not isinstance(values, pd.Series | Mapping):
         raise InputError(
             f"The `{what}` parameter of `{WHERE}` must be a mapping or Series of "
             f"municipality_id to a whole number. Got {type(values).__name__} instead."
         )
     failures: list[dict[str, Any]] = []
     out: dict[str, int] = {}
-    for pos, (mid, v) in enumerate(items):
-        key = str(mid)
-        ok = not isinstance(v, bool)
-        try:
-            f = float(v)
-            ok = ok and f == f and f >= 0 and f == int(f) and f <= 10**9
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            failures.append(
-                {
-                    "row": pos,
-                    "municipality_id": key,
-                    "column": what,
-                    "value": v,
-                    "reason": "must be a whole number >= 0",
-                }
-            )
-            continue
-        if key in out:
-            failures.append(
-                {
-                    "row": pos,
-                    "municipality_id": key,
-                    "column": what,
-                    "value": v,
-                    "reason": "appears twice",
-                }
-            )
-            continue
-        out[key] = int(f)
+    for pos, (mid, v) in enumerate(values.items()):
+        key, got = str(mid), _whole(v)
+        if got is None:
+            failures.append(_failure(pos, key, what, v, "must be a whole number >= 0"))
+        elif key in out:
+            failures.append(_failure(pos, key, what, v, "appears twice"))
+        else:
+            out[key] = got
+    if ids is not None:
+        failures += [
+            _failure(None, u, what, out[u], "has no decision") for u in sorted(set(out) - set(ids))
+        ]
     if failures:
         raise InputError.from_failures(WHERE, failures)
-    if ids is not None:
-        unknown = sorted(set(out) - set(ids))
-        if unknown:
-            raise InputError.from_failures(
-                WHERE,
-                [
-                    {
-                        "row": None,
-                        "municipality_id": u,
-                        "column": what,
-                        "value": out[u],
-                        "reason": "has no decision",
-                    }
-                    for u in unknown
-                ],
-            )
-        return {i: out.get(i, 0) for i in ids}
-    return out
+    return out if ids is None else {i: out.get(i, 0) for i in ids}
 
 
 def _priority(method: Method, decision: int, settled: int) -> tuple[int, Fraction]:

@@ -602,6 +602,16 @@ def history_status(year: int = 2023) -> YearStatus:
     A blank decision (vedtak) in the history is read as "not answered". The names and
     counties are the history's own.
 
+    Parameters
+    ----------
+    year : int, default 2023
+        A year of :func:`busetting.datasets.load_history` (2020-2023).
+
+    Returns
+    -------
+    YearStatus
+        The year as it ended: requested (anmodning), decided (vedtak) and settled (bosatt).
+
     Examples
     --------
     >>> s = history_status(2023)

@@ -115,6 +115,11 @@ _WORDS: dict[str, dict[str, str]] = {
             "Settled so far: {settled} = {in_decided} in the municipalities that decided "
             "({share} of the {decided} decided, {diff}) + {elsewhere} elsewhere."
         ),
+        "settled_only": "Settled so far: {settled}.",
+        "col_municipalities": "municipalities asked",
+        "no_extra": (
+            "No extra capacity was recorded, so nothing is known to cover the gap ({gap})."
+        ),
         "municipality_id": "municipality number",
         "sheet_national": "national",
         "sheet_counties": "counties",
@@ -163,6 +168,12 @@ _WORDS: dict[str, dict[str, str]] = {
         "settled_line": (
             "Bosatt hittil: {settled} = {in_decided} i kommunene som har vedtatt ({share} av "
             "de {decided} vedtatte, {diff}) + {elsewhere} i andre kommuner."
+        ),
+        "settled_only": "Bosatt hittil: {settled}.",
+        "col_municipalities": "anmodede kommuner",
+        "no_extra": (
+            "Ingen ekstra kapasitet er registrert, så det er ikke kjent hva som kan dekke "
+            "gapet ({gap})."
         ),
         "municipality_id": "kommunenummer",
         "sheet_national": "nasjonalt",
@@ -213,6 +224,12 @@ _WORDS: dict[str, dict[str, str]] = {
             "Busett så langt: {settled} = {in_decided} i kommunane som har vedteke ({share} av "
             "dei {decided} vedtekne, {diff}) + {elsewhere} i andre kommunar."
         ),
+        "settled_only": "Busett så langt: {settled}.",
+        "col_municipalities": "oppmoda kommunar",
+        "no_extra": (
+            "Ingen ekstra kapasitet er registrert, så det er ikkje kjent kva som kan dekkje "
+            "gapet ({gap})."
+        ),
         "municipality_id": "kommunenummer",
         "sheet_national": "nasjonalt",
         "sheet_counties": "fylke",
@@ -251,6 +268,8 @@ class NationalStatus:
         Extra persons offered if the need rises, summed.
     covers : bool
         ``extra_capacity >= gap``.
+    extra_recorded : bool
+        Whether any answer states an extra capacity (the history records none).
     short : int
         ``max(gap - extra_capacity, 0)``.
     settled : int
@@ -277,6 +296,7 @@ class NationalStatus:
     settled: int
     settled_of_decided: int
     settled_minus_decided: int
+    extra_recorded: bool = True
 
     def lines(self, language: str = "en") -> list[str]:
         """The national status in sentences whose numbers add up (en, nb or nn)."""
@@ -305,6 +325,8 @@ class NationalStatus:
         ]
         if self.gap <= 0:
             out.append(w["no_gap"])
+        elif not self.extra_recorded:
+            out.append(w["no_extra"].format(gap=n(self.gap)))
         elif self.covers:
             out.append(w["covers"].format(extra=n(self.extra_capacity), gap=n(self.gap)))
         else:
@@ -313,7 +335,10 @@ class NationalStatus:
                     extra=n(self.extra_capacity), gap=n(self.gap), short=n(self.short)
                 )
             )
-        share = self.settled_of_decided / self.decided if self.decided else float("nan")
+        if not self.decided:
+            out.append(w["settled_only"].format(settled=n(self.settled)))
+            return out
+        share = self.settled_of_decided / self.decided
         out.append(
             w["settled_line"].format(
                 settled=n(self.settled),
@@ -593,6 +618,7 @@ def _national(frame: pd.DataFrame, need: int | None) -> NationalStatus:
         settled=int(frame["settled"].sum()),
         settled_of_decided=settled_decided,
         settled_minus_decided=settled_decided - decided,
+        extra_recorded=bool(answered["extra_capacity"].notna().any()),
     )
 
 
@@ -657,7 +683,7 @@ def _shown(value: Any, column: str, language: str, w: dict[str, str]) -> str:
 
 def _html_table(frame: pd.DataFrame, language: str, w: dict[str, str], index: str) -> str:
     columns = list(frame.columns)
-    head = f"<th>{_e(w[index])}</th>" + "".join(f"<th>{_e(w.get(c, c))}</th>" for c in columns)
+    head = f"<th>{_e(w[index])}</th>" + "".join(f"<th>{_e(_header(c, w))}</th>" for c in columns)
     body = []
     for key, row in frame.iterrows():
         cells = [f"<td>{_e(key)}</td>"]
@@ -735,7 +761,11 @@ def _writer(text: str) -> Callable[[Path], None]:
 
 def _localised(frame: pd.DataFrame, w: dict[str, str], index: str) -> pd.DataFrame:
     out = frame.reset_index()
-    return out.rename(columns={c: w.get(c, c) for c in out.columns} | {index: w[index]})
+    return out.rename(columns={c: _header(c, w) for c in out.columns} | {index: w[index]})
+
+
+def _header(column: str, w: dict[str, str]) -> str:
+    return w.get(f"col_{column}", w.get(column, column))
 
 
 def write_status(year_status: YearStatus, path: str | Path, *, language: str = "nb") -> Path:

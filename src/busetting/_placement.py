@@ -437,7 +437,7 @@ def _reason(
         decision=format_number(decision, language),
         share=pct,
     )
-    if before > decision:
+    if before >= decision:
         return f"{text}; {w['above']}"
     if prio[0]:
         return f"{text}; {w['first']}"

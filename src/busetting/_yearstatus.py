@@ -496,7 +496,8 @@ def status(
         )
     answered = table.index
     frame["answered"] = frame.index.isin(answered)
-    frame["late"] = table["late"].reindex(ids).fillna(False).astype(bool)
+    late = table.index[table["late"].to_numpy(dtype=bool)] if len(table) else []
+    frame["late"] = frame.index.isin(late)
     frame["decided"] = table["decision"].reindex(ids).astype("Int64")
     frame["decided_minus_asked"] = frame["decided"] - frame["asked"]
     frame["minors_decided"] = table["minors_decision"].reindex(ids).astype("Int64")

@@ -309,3 +309,22 @@ def test_cli_next_places_k_persons_with_reasons(tmp_path: Path) -> None:
     assert out.returncode == 0 and "har bosatt 0 av" in out.stdout
     bad = run("next", "--k", "10000000")
     assert bad.returncode == 2 and "allow_above" in bad.stderr
+
+
+def test_the_years_numbers_feed_next_years_indicators() -> None:
+    from busetting.datasets import derive_indicators
+
+    rows = bs.history_status(2023).history_rows()
+    hist = load_history()
+    rebuilt = pd.concat([hist[hist["year"] != 2023], rows], ignore_index=True)
+    columns = ["previous_request", "decision", "settled", "capacity", "settling_speed"]
+    shipped = derive_indicators(year=2023)[columns]
+    ours = derive_indicators(history=rebuilt, year=2023)[columns]
+    pd.testing.assert_frame_equal(shipped.reset_index(drop=True), ours.reset_index(drop=True))
+    # a municipality that settles more against its decision gets a higher settling speed
+    faster = rebuilt.copy()
+    sandnes = (faster["year"] == 2023) & (faster["kommunenummer"] == "1108")
+    faster.loc[sandnes, "bosatt"] = faster.loc[sandnes, "vedtak"]
+    after = derive_indicators(history=faster, year=2023).set_index("municipality_id")
+    before = derive_indicators(year=2023).set_index("municipality_id")
+    assert before.loc["1108", "settling_speed"] < after.loc["1108", "settling_speed"] == 1.0

@@ -374,6 +374,42 @@ class YearStatus:
     national: NationalStatus
     year: int | None = None
 
+    def history_rows(self, year: int | None = None) -> pd.DataFrame:
+        """The year as rows of the IMDi history, to feed next year's indicators.
+
+        :func:`busetting.datasets.derive_indicators` reads the request (``anmodning``), the
+        decision (``vedtak``; blank where the council has not answered) and the persons
+        settled (``bosatt``) of a year; these rows hold this status's numbers in those
+        columns, so ``derive_indicators(history=pd.concat([load_history(), rows]),
+        year=...)`` builds the next year's indicators from them.
+
+        Parameters
+        ----------
+        year : int, optional
+            The year of the rows (default: :attr:`year`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``kommunenummer``, ``kommune``, ``fylke``, ``year``, ``anmodning``,
+            ``vedtak``, ``bosatt`` (floats, as in the history).
+        """
+        the_year = self.year if year is None else year
+        if the_year is None:
+            raise InputError("`history_rows` needs a year: pass year=... (the status has none).")
+        m = self.municipalities
+        return pd.DataFrame(
+            {
+                "kommunenummer": list(m.index),
+                "kommune": m["name"].tolist(),
+                "fylke": m["county"].tolist(),
+                "year": int(the_year),
+                "anmodning": m["asked"].astype(float).tolist(),
+                "vedtak": m["decided"].astype("Float64").astype(float).tolist(),
+                "bosatt": m["settled"].astype(float).tolist(),
+            }
+        )
+
 
 def _check_language(language: object) -> str:
     if language not in _WORDS:

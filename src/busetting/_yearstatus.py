@@ -532,7 +532,7 @@ def status(
         )
     answered = table.index
     frame["answered"] = frame.index.isin(answered)
-    late = table.index[table["late"].to_numpy(dtype=bool)] if len(table) else []
+    late: list[str] = list(table.index[table["late"].to_numpy(dtype=bool)]) if len(table) else []
     frame["late"] = frame.index.isin(late)
     frame["decided"] = table["decision"].reindex(ids).astype("Int64")
     frame["decided_minus_asked"] = frame["decided"] - frame["asked"]

@@ -1431,6 +1431,12 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _add_year_commands(sub: Any) -> None:
     """``letters``, ``status`` and ``next``: letters out, answers in, the next placement."""
+    _add_letters(sub)
+    _add_status(sub)
+    _add_next(sub)
+
+
+def _add_letters(sub: Any) -> None:
     lt = sub.add_parser(
         "letters", help="write the request letters (HTML, A4) and the answer workbooks"
     )
@@ -1452,6 +1458,9 @@ def _add_year_commands(sub: Any) -> None:
     _add_output_flags(lt, lang=None)
     _add_debug(lt)
     _add_rule_options(lt)
+
+
+def _add_status(sub: Any) -> None:
     st = sub.add_parser(
         "status", help="the status of the year: asked, answered, decided, settled, the gap"
     )
@@ -1476,6 +1485,9 @@ def _add_year_commands(sub: Any) -> None:
     _add_output_flags(st, lang=None)
     _add_debug(st)
     _add_rule_options(st)
+
+
+def _add_next(sub: Any) -> None:
     nx = sub.add_parser("next", help="who receives the next k persons (divisor priority)")
     nx.add_argument("--k", type=int, required=True, help="how many persons to place")
     nx.add_argument("--minors-k", type=int, default=0, help="how many minors to place")

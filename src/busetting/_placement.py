@@ -321,11 +321,12 @@ def next_placements(
     d = {i: d[i] for i in ids}
     s = _counts(settled, "settled", ids)
     _check_room(d, s, k, "k", allow_above)
-    rows = _rows(parsed, d, s, _place(parsed, d, s, k, allow_above), "person")
+    names, counties = _labels(municipalities)
+    placed = _place(parsed, d, s, k, allow_above)
+    rows = _rows(d, s, placed, "person", counties)
     after = dict(s)
     for r in rows:
         after[r[0]] += 1
-    md: dict[str, int] = {}
     ms_after: dict[str, int] = {}
     if minors_decisions is not None or minors_k:
         md = _counts(minors_decisions or {}, "minors_decisions", None)
@@ -333,12 +334,12 @@ def next_placements(
         md = {i: md[i] for i in mids}
         ms = _counts(minors_settled, "minors_settled", mids)
         _check_room(md, ms, minors_k, "minors_k", allow_above)
-        minor_rows = _rows(parsed, md, ms, _place(parsed, md, ms, minors_k, allow_above), "minor")
+        minor_rows = _rows(md, ms, _place(parsed, md, ms, minors_k, allow_above), "minor", counties)
         ms_after = dict(ms)
         for r in minor_rows:
             ms_after[r[0]] += 1
         rows += minor_rows
-    table = _table(rows, municipalities, parsed, language, d, md)
+    table = _table(rows, names, counties, parsed, language)
     return Placements(
         table=table,
         settled=pd.Series(after, dtype="int64", name="settled").rename_axis("municipality_id"),
@@ -350,22 +351,54 @@ def next_placements(
     )
 
 
-_Row = tuple[str, int, int, tuple[int, Fraction], str, dict[str, int]]
+_Row = tuple[str, int, int, tuple[int, Fraction], str, bool]
+"""A placement: id, settled before, decision, priority, kind, lowest share of its group."""
+
+
+def _labels(municipalities: pd.DataFrame | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Names and counties by municipality_id (empty without a table)."""
+    if municipalities is None:
+        return {}, {}
+    frame = municipalities
+    if "municipality_id" in frame.columns:
+        frame = frame.set_index("municipality_id")
+    index = [str(i) for i in frame.index]
+    names = (
+        {i: str(v) for i, v in zip(index, frame["name"], strict=True)}
+        if "name" in frame.columns
+        else {}
+    )
+    counties = (
+        {i: str(v) for i, v in zip(index, frame["county"], strict=True) if pd.notna(v)}
+        if "county" in frame.columns
+        else {}
+    )
+    return names, counties
 
 
 def _rows(
-    method: Method,
     d: dict[str, int],
     s: dict[str, int],
     placed: list[tuple[str, int, tuple[int, Fraction]]],
     kind: str,
+    counties: dict[str, str],
 ) -> list[_Row]:
-    """Each placement with the counts just before it (to say whose share was lowest)."""
+    """Each placement, and whether its share was the lowest of its county (or of all)."""
     now = dict(s)
+    heaps: dict[str | None, list[tuple[float, str]]] = {}
+    for m, dm in d.items():
+        if dm > 0:
+            heaps.setdefault(counties.get(m), []).append((now[m] / dm, m))
+    for heap in heaps.values():
+        heapq.heapify(heap)
     out: list[_Row] = []
     for mid, before, prio in placed:
-        out.append((mid, before, d[mid], prio, kind, dict(now)))
+        heap = heaps[counties.get(mid)]
+        while heap[0][0] != now[heap[0][1]] / d[heap[0][1]]:  # an old share: drop it
+            heapq.heappop(heap)
+        out.append((mid, before, d[mid], prio, kind, before / d[mid] <= heap[0][0]))
         now[mid] += 1
+        heapq.heappush(heap, (now[mid] / d[mid], mid))
     return out
 
 
@@ -378,53 +411,38 @@ def _priority_value(method: Method, prio: tuple[int, Fraction]) -> float:
 
 def _table(
     rows: list[_Row],
-    municipalities: pd.DataFrame | None,
+    names: dict[str, str],
+    counties: dict[str, str],
     method: Method,
     language: str,
-    d: dict[str, int],
-    md: dict[str, int],
 ) -> pd.DataFrame:
-    names: dict[str, str] = {}
-    counties: dict[str, str] = {}
-    if municipalities is not None:
-        frame = municipalities
-        if "municipality_id" in frame.columns:
-            frame = frame.set_index("municipality_id")
-        frame.index = frame.index.astype(str)
-        if "name" in frame.columns:
-            names = {str(k): str(v) for k, v in frame["name"].items()}
-        if "county" in frame.columns:
-            counties = {str(k): str(v) for k, v in frame["county"].items() if pd.notna(v)}
-    records = []
-    for order, (mid, before, decision, prio, kind, now) in enumerate(rows, start=1):
-        decided = d if kind == "person" else md
-        records.append(
-            {
-                "order": order,
-                "kind": kind,
-                "municipality_id": mid,
-                "name": names.get(mid, mid),
-                "county": counties.get(mid, ""),
-                "settled_before": before,
-                "decision": decision,
-                "priority": _priority_value(method, prio),
-                "reason": _reason(
-                    mid, before, decision, prio, now, decided, names, counties, method, language
-                ),
-            }
-        )
+    records = [
+        {
+            "order": order,
+            "kind": kind,
+            "municipality_id": mid,
+            "name": names.get(mid, mid),
+            "county": counties.get(mid, ""),
+            "settled_before": before,
+            "decision": decision,
+            "priority": _priority_value(method, prio),
+            "reason": _reason(
+                names.get(mid, mid), before, decision, prio, lowest, counties.get(mid),
+                method, language,
+            ),
+        }
+        for order, (mid, before, decision, prio, kind, lowest) in enumerate(rows, start=1)
+    ]  # fmt: skip
     return pd.DataFrame.from_records(records, columns=list(PLACEMENT_COLUMNS))
 
 
 def _reason(
-    mid: str,
+    name: str,
     before: int,
     decision: int,
     prio: tuple[int, Fraction],
-    now: dict[str, int],
-    decided: dict[str, int],
-    names: dict[str, str],
-    counties: dict[str, str],
+    lowest: bool,
+    county: str | None,
     method: Method,
     language: str,
 ) -> str:
@@ -432,7 +450,7 @@ def _reason(
     share = before / decision if decision else float("inf")
     pct = format_number(100 * share, language, 1) + ("%" if language == "en" else "\u00a0%")
     text = w["reason"].format(
-        name=names.get(mid, mid),
+        name=name,
         settled=format_number(before, language),
         decision=format_number(decision, language),
         share=pct,
@@ -454,10 +472,7 @@ def _reason(
         value=format_number(_priority_value(method, prio), language, 3),
     )
     text += f", {w['highest']}"
-    county = counties.get(mid)
-    group = [m for m in decided if decided[m] > 0 and (county is None or counties.get(m) == county)]
-    shares = {m: now[m] / decided[m] for m in group}
-    if shares and share <= min(shares.values()):
+    if lowest:
         where = w["lowest_county"].format(county=county) if county else w["lowest_all"]
         text += f"; {where}"
     return text

@@ -328,3 +328,32 @@ def test_the_years_numbers_feed_next_years_indicators() -> None:
     after = derive_indicators(history=faster, year=2023).set_index("municipality_id")
     before = derive_indicators(year=2023).set_index("municipality_id")
     assert before.loc["1108", "settling_speed"] < after.loc["1108", "settling_speed"] == 1.0
+
+
+@pytest.mark.parametrize("module", ["_letters", "_yearstatus", "_placement"])
+def test_the_new_words_have_the_same_keys_in_english_bokmal_and_nynorsk(module: str) -> None:
+    import importlib
+
+    words = importlib.import_module(f"busetting.{module}")._WORDS
+    assert set(words) == {"en", "nb", "nn"}
+    assert set(words["en"]) == set(words["nb"]) == set(words["nn"])
+    assert words["nb"] != words["nn"]
+
+
+def test_read_answers_leaves_its_table_alone_and_reads_it_in_any_row_order() -> None:
+    frame = pd.DataFrame(
+        {
+            "kommunenummer": ["0301", "1103", "4601"],
+            "vedtak": [2000, 300, None],
+            "vedtaksdato": ["2024-02-20", "2024-03-01", None],
+        }
+    )
+    before = frame.copy()
+    first = bs.read_answers(frame, deadline=DEADLINE)
+    pd.testing.assert_frame_equal(frame, before)
+    shuffled = bs.read_answers(frame.iloc[[2, 0, 1]], deadline=DEADLINE)
+    pd.testing.assert_frame_equal(
+        first.table.drop(columns="source"), shuffled.table.drop(columns="source")
+    )
+    assert first.blanks == shuffled.blanks == ("4601",)
+    assert [x.municipality_id for x in first.late] == [x.municipality_id for x in shuffled.late]

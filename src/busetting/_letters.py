@@ -15,7 +15,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -248,11 +248,17 @@ class Letters:
         The language of the letters and forms.
     """
 
-    pages: dict[str, str]
-    allocation: Allocation
+    pages: dict[str, str] = field(repr=False)
+    allocation: Allocation = field(repr=False)
     deadline: dt.date
     year: int
     language: str
+
+    def __repr__(self) -> str:
+        return (
+            f"Letters({len(self.pages)} letters, deadline={self.deadline.isoformat()}, "
+            f"year={self.year}, language={self.language!r})"
+        )
 
     def write(
         self,

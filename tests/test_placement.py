@@ -205,6 +205,7 @@ def test_minors_are_placed_separately_over_the_minors_decisions() -> None:
     assert minors["settled_before"].tolist() == [2, 3, 4]
     assert placed.minors_settled.to_dict() == {"0002": 5}
     assert placed.table["order"].tolist() == [1, 2, 3, 4, 5]
+    assert minors["reason"].iloc[0].startswith("0002 has settled 2 of 8 minors decided (25.0%)")
 
 
 def test_bad_counts_are_listed_in_one_failure_table() -> None:

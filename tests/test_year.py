@@ -309,6 +309,12 @@ def test_cli_next_places_k_persons_with_reasons(tmp_path: Path) -> None:
     assert out.returncode == 0 and "har bosatt 0 av" in out.stdout
     bad = run("next", "--k", "10000000")
     assert bad.returncode == 2 and "allow_above" in bad.stderr
+    minors = tmp_path / "minors.csv"
+    minors.write_text("kommunenummer,minors_decision\n0301,20\n4601,10\n", encoding="utf-8")
+    out = run("next", "--k", "1", "--minors-k", "3", "--minors-decisions", str(minors))
+    assert out.returncode == 0, out.stderr
+    assert "Oslo has settled 0 of 20 minors decided" in out.stdout
+    assert run("next", "--k", "1", "--minors-k", "3").returncode == 2
 
 
 def test_the_years_numbers_feed_next_years_indicators() -> None:

@@ -60,6 +60,7 @@ _LANGUAGES = ("en", "nb", "nn")
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "reason": "{name} has settled {settled} of {decision} ({share})",
+        "reason_minor": "{name} has settled {settled} of {decision} minors decided ({share})",
         "priority": "{method} priority {decision}/{signpost} = {value}",
         "highest": "the highest of all",
         "lowest_county": "the lowest share in {county}",
@@ -71,6 +72,9 @@ _WORDS: dict[str, dict[str, str]] = {
     },
     "nb": {
         "reason": "{name} har bosatt {settled} av {decision} ({share})",
+        "reason_minor": (
+            "{name} har bosatt {settled} av {decision} vedtatte enslige mindreårige ({share})"
+        ),
         "priority": "{method}-prioritet {decision}/{signpost} = {value}",
         "highest": "den høyeste av alle",
         "lowest_county": "den laveste andelen i {county}",
@@ -82,6 +86,9 @@ _WORDS: dict[str, dict[str, str]] = {
     },
     "nn": {
         "reason": "{name} har busett {settled} av {decision} ({share})",
+        "reason_minor": (
+            "{name} har busett {settled} av {decision} vedtekne einslege mindreårige ({share})"
+        ),
         "priority": "{method}-prioritet {decision}/{signpost} = {value}",
         "highest": "den høgaste av alle",
         "lowest_county": "den lågaste delen i {county}",
@@ -428,7 +435,7 @@ def _table(
             "priority": _priority_value(method, prio),
             "reason": _reason(
                 names.get(mid, mid), before, decision, prio, lowest, counties.get(mid),
-                method, language,
+                method, language, kind,
             ),
         }
         for order, (mid, before, decision, prio, kind, lowest) in enumerate(rows, start=1)
@@ -445,11 +452,12 @@ def _reason(
     county: str | None,
     method: Method,
     language: str,
+    kind: str = "person",
 ) -> str:
     w = _WORDS[language]
     share = before / decision if decision else float("inf")
     pct = format_number(100 * share, language, 1) + ("%" if language == "en" else "\u00a0%")
-    text = w["reason"].format(
+    text = w["reason" if kind == "person" else "reason_minor"].format(
         name=name,
         settled=format_number(before, language),
         decision=format_number(decision, language),

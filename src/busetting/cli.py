@@ -1490,7 +1490,18 @@ def _add_status(sub: Any) -> None:
 def _add_next(sub: Any) -> None:
     nx = sub.add_parser("next", help="who receives the next k persons (divisor priority)")
     nx.add_argument("--k", type=int, required=True, help="how many persons to place")
-    nx.add_argument("--minors-k", type=int, default=0, help="how many minors to place")
+    nx.add_argument(
+        "--minors-k",
+        type=int,
+        default=0,
+        help="how many unaccompanied minors to place (needs --minors-decisions)",
+    )
+    nx.add_argument(
+        "--minors-decisions", type=Path, help="CSV/XLSX: kommunenummer and minors decided"
+    )
+    nx.add_argument(
+        "--minors-settled", type=Path, help="CSV/XLSX: kommunenummer and minors settled"
+    )
     nx.add_argument(
         "--year", type=int, default=2023, help="decisions and settled of this history year"
     )
@@ -1592,10 +1603,23 @@ def _next(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         settled = read_named_counts(args.settled, ("settled", "bosatt"))
     else:
         settled = part["bosatt"].fillna(0).round().astype("int64").reindex(decisions.index)
+    if args.minors_k and not args.minors_decisions:
+        raise InputError("--minors-k needs --minors-decisions (the history has no minors).")
+    minors_columns = ("minors_decision", "minors", "vedtak_em")
     placed = bs.next_placements(
         decisions,
         settled,
         args.k,
+        minors_decisions=(
+            read_named_counts(args.minors_decisions, minors_columns)
+            if args.minors_decisions
+            else None
+        ),
+        minors_settled=(
+            read_named_counts(args.minors_settled, ("minors_settled", "minors", "bosatt_em"))
+            if args.minors_settled
+            else None
+        ),
         minors_k=args.minors_k,
         method=args.method,
         allow_above=args.allow_above,

@@ -20,6 +20,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 
 from busetting import datasets, io, schemas, testing
 from busetting._allocate import allocate, diagnose, fingerprint
+from busetting._answers import Answers, LateAnswer, read_answers
 from busetting._backtest import (
     Backtest,
     RecipeBacktest,
@@ -40,8 +41,10 @@ from busetting._counties import (
 from busetting._criteria import DEFAULT_WEIGHTS, Key, build_key, default_weights
 from busetting._exceptions import BusettingError, InfeasibleError, InputError, SolverError
 from busetting._explain import Explanation, Verification, verify
+from busetting._letters import Letters, letters, write_answer_forms
 from busetting._methods import Method
 from busetting._model import Criterion, Municipality, Need, Problem, Rules
+from busetting._placement import Placements, next_placements
 from busetting._recipes import RECIPES, Recipe, parse_recipe
 from busetting._reconcile import Recommendations, Reconciliation, reconcile
 from busetting._report import write_report
@@ -50,11 +53,19 @@ from busetting._revise import Revision, revise, scenarios, sensitivity, uncertai
 from busetting._solvers import available_solvers
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting._version import __version__
+from busetting._yearstatus import (
+    NationalStatus,
+    YearStatus,
+    history_status,
+    status,
+    write_status,
+)
 
 __all__ = [
     "DEFAULT_WEIGHTS",
     "RECIPES",
     "Allocation",
+    "Answers",
     "Backtest",
     "BusettingError",
     "Calibration",
@@ -64,9 +75,13 @@ __all__ = [
     "InfeasibleError",
     "InputError",
     "Key",
+    "LateAnswer",
+    "Letters",
     "Method",
     "Municipality",
+    "NationalStatus",
     "Need",
+    "Placements",
     "Problem",
     "Recipe",
     "RecipeBacktest",
@@ -80,6 +95,7 @@ __all__ = [
     "Status",
     "Tie",
     "Verification",
+    "YearStatus",
     "__version__",
     "allocate",
     "available_solvers",
@@ -96,19 +112,26 @@ __all__ = [
     "diagnose",
     "fingerprint",
     "fit_weights",
+    "history_status",
     "io",
+    "letters",
+    "next_placements",
     "out_of_sample",
     "parse_recipe",
+    "read_answers",
     "read_recommendations",
     "reconcile",
     "revise",
     "scenarios",
     "schemas",
     "sensitivity",
+    "status",
     "testing",
     "uncertainty",
     "verify",
+    "write_answer_forms",
     "write_change_report",
     "write_county_drafts",
     "write_report",
+    "write_status",
 ]

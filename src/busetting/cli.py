@@ -5,7 +5,8 @@
 data, printed as a compact summary.
 
 Commands: ``allocate`` (default), ``validate FILE``, ``revise``, ``scenarios``, ``explain ID``,
-``report``, ``calibrate``, ``counties``, ``reconcile``, ``schema``.
+``report``, ``calibrate``, ``counties``, ``reconcile``, ``schema``, and for the year in
+motion ``letters``, ``status`` and ``next``.
 
 Exit codes: 0 success; 2 bad input (including a bad command line); 3 infeasible; 4 solver
 failure (including a time limit without a proven optimum). Errors are one line plus the
@@ -47,6 +48,7 @@ from busetting.datasets import (
     PROCESS_RULES_2024,
     default_criteria,
     derive_indicators,
+    load_history,
     norway_2024,
     norway_problem,
     observed_requests,
@@ -343,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_backtest,
         _add_county_commands,
         _add_schema,
+        _add_year_commands,
     ):
         add(sub)
     return parser
@@ -1508,3 +1511,218 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return _input_error(args, exc, err)
         print(f"busetting: error: {exc}", file=err)
         return EXIT_INPUT
+
+
+# -- the year in motion: letters, status, next (issue 31) ---------------------------------
+
+
+def _add_year_commands(sub: Any) -> None:
+    """``letters``, ``status`` and ``next``: letters out, answers in, the next placement."""
+    _add_letters(sub)
+    _add_status(sub)
+    _add_next(sub)
+
+
+def _add_letters(sub: Any) -> None:
+    lt = sub.add_parser(
+        "letters", help="write the request letters (HTML, A4) and the answer workbooks"
+    )
+    lt.add_argument("-o", "--out", type=Path, required=True, help="the folder, e.g. brev/")
+    lt.add_argument(
+        "--deadline", required=True, help="the deadline for the decisions, e.g. 2024-02-25"
+    )
+    lt.add_argument(
+        "--forms",
+        choices=["municipality", "county", "none"],
+        default="municipality",
+        help="one answer workbook per municipality (default), per county, or none",
+    )
+    _add_year_lang(lt)
+    _add_input(lt)
+    _add_problem_options(lt)
+    _add_method(lt)
+    _add_solver(lt)
+    _add_output_flags(lt, lang=None)
+    _add_debug(lt)
+    _add_rule_options(lt)
+
+
+def _add_status(sub: Any) -> None:
+    st = sub.add_parser(
+        "status", help="the status of the year: asked, answered, decided, settled, the gap"
+    )
+    st.add_argument("--year", type=int, help="a past year of the shipped IMDi history (e.g. 2023)")
+    st.add_argument(
+        "--answers", type=Path, nargs="+", help="returned answer workbooks/CSV files or folders"
+    )
+    st.add_argument("--settled", type=Path, help="CSV/XLSX: kommunenummer and settled (bosatt)")
+    st.add_argument("--deadline", help="the deadline: later answers are flagged late")
+    st.add_argument("--need", type=int, help="the national need (default: the requests summed)")
+    st.add_argument(
+        "-o",
+        "--out",
+        type=_output_path(".html", ".xlsx", ".csv", ".json", stdout=False),
+        help="write the page (.html, A4) or the workbook (.xlsx) or the table",
+    )
+    _add_year_lang(st)
+    _add_input(st)
+    _add_problem_options(st)
+    _add_method(st)
+    _add_solver(st)
+    _add_output_flags(st, lang=None)
+    _add_debug(st)
+    _add_rule_options(st)
+
+
+def _add_next(sub: Any) -> None:
+    nx = sub.add_parser("next", help="who receives the next k persons (divisor priority)")
+    nx.add_argument("--k", type=int, required=True, help="how many persons to place")
+    nx.add_argument(
+        "--minors-k",
+        type=int,
+        default=0,
+        help="how many unaccompanied minors to place (needs --minors-decisions)",
+    )
+    nx.add_argument(
+        "--minors-decisions", type=Path, help="CSV/XLSX: kommunenummer and minors decided"
+    )
+    nx.add_argument(
+        "--minors-settled", type=Path, help="CSV/XLSX: kommunenummer and minors settled"
+    )
+    nx.add_argument(
+        "--year", type=int, default=2023, help="decisions and settled of this history year"
+    )
+    nx.add_argument("--decisions", type=Path, help="CSV/XLSX: kommunenummer and decision")
+    nx.add_argument("--settled", type=Path, help="CSV/XLSX: kommunenummer and settled")
+    nx.add_argument("--from-zero", action="store_true", help="start from nobody settled")
+    nx.add_argument("--allow-above", action="store_true", help="allow placements above a decision")
+    nx.add_argument(
+        "--method",
+        default="webster",
+        help="the divisor method of the priority (default webster)",
+    )
+    nx.add_argument(
+        "-o", "--out", type=_output_path(".csv", ".xlsx", ".json"), help="write the placements"
+    )
+    _add_year_lang(nx, default="en")
+    _add_output_flags(nx, lang=None)
+    _add_debug(nx)
+
+
+def _add_year_lang(p: argparse.ArgumentParser, default: str = "nb") -> None:
+    p.add_argument(
+        "--lang",
+        choices=["nb", "nn", "en"],
+        default=default,
+        help=f"bokmål (nb), nynorsk (nn) or English (en); default {default}",
+    )
+
+
+def _letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    code, alloc = _solved(args, err)
+    if alloc is None:
+        return code
+    made = bs.letters(alloc, deadline=args.deadline, language=args.lang)
+    paths = made.write(args.out, forms=args.forms)
+    n_forms = len(paths) - len(made.pages)
+    if args.json:
+        print(json.dumps({"letters": len(made.pages), "forms": n_forms, "folder": str(args.out)}),
+              file=out)  # fmt: skip
+        return EXIT_OK
+    print(
+        f"written: {len(made.pages)} letters and {n_forms} answer forms to {args.out} "
+        f"(deadline {made.deadline.isoformat()})",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def _year_status(args: argparse.Namespace, err: TextIO) -> tuple[int, bs.YearStatus | None]:
+    if args.year is not None:
+        if args.answers:
+            raise InputError("--year reads the history; give either --year or --answers.")
+        return EXIT_OK, bs.history_status(args.year)
+    code, alloc = _solved(args, err)
+    if alloc is None:
+        return code, None
+    answers = (
+        bs.read_answers(args.answers, allocation=alloc, deadline=args.deadline)
+        if args.answers
+        else None
+    )
+    settled = read_named_counts(args.settled, ("settled", "bosatt")) if args.settled else None
+    return EXIT_OK, bs.status(alloc, answers, settled, need=args.need)
+
+
+def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    code, result = _year_status(args, err)
+    if result is None:
+        return code
+    path = bs.write_status(result, args.out, language=args.lang) if args.out else None
+    if args.json:
+        body = dataclasses.asdict(result.national)
+        print(json.dumps({"national": body, "written": str(path) if path else None}), file=out)
+        return EXIT_OK
+    for line in result.national.lines(args.lang):
+        print(line, file=out)
+    if path is not None:
+        print(f"written: {path}", file=out)
+    return EXIT_OK
+
+
+def _history_year(year: int) -> pd.DataFrame:
+    hist = load_history()
+    part = hist[hist["year"] == year]
+    if part.empty:
+        raise InputError(f"--year must be one of {', '.join(map(str, HISTORY_YEARS))}.")
+    return part.set_index("kommunenummer")
+
+
+def _next(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    part = _history_year(args.year)
+    if args.decisions:
+        decisions: Any = read_named_counts(args.decisions, ("decision", "vedtak"))
+    else:
+        decisions = part["vedtak"].dropna().round().astype("int64")
+    if args.from_zero:
+        settled: Any = None
+    elif args.settled:
+        settled = read_named_counts(args.settled, ("settled", "bosatt"))
+    else:
+        settled = part["bosatt"].fillna(0).round().astype("int64").reindex(decisions.index)
+    if args.minors_k and not args.minors_decisions:
+        raise InputError("--minors-k needs --minors-decisions (the history has no minors).")
+    minors_columns = ("minors_decision", "minors", "vedtak_em")
+    placed = bs.next_placements(
+        decisions,
+        settled,
+        args.k,
+        minors_decisions=(
+            read_named_counts(args.minors_decisions, minors_columns)
+            if args.minors_decisions
+            else None
+        ),
+        minors_settled=(
+            read_named_counts(args.minors_settled, ("minors_settled", "minors", "bosatt_em"))
+            if args.minors_settled
+            else None
+        ),
+        minors_k=args.minors_k,
+        method=args.method,
+        allow_above=args.allow_above,
+        municipalities=part.rename(columns={"kommune": "name", "fylke": "county"}),
+        language=args.lang,
+    )
+    if args.out:
+        write_table(placed.table.set_index("order"), args.out)
+    if args.json:
+        print(placed.table.to_json(orient="records", force_ascii=False), file=out)
+        return EXIT_OK
+    for row in placed.table.itertuples(index=False):
+        print(f"{row.order:>4}  {row.municipality_id}  {row.reason}", file=out)
+    if args.out:
+        print(f"written: {args.out}", file=out)
+    return EXIT_OK
+
+
+COMMANDS.update({"letters": _letters, "status": _status, "next": _next})

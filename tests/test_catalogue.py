@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pydantic
 import pytest
 from clirun import run
 
@@ -58,97 +57,97 @@ def _m(mid: str = "0301", **kw: object) -> bs.Municipality:
 
 # (case id, call, expected exception type, expected message fragment)
 MODEL_CASES = [
-    ("model: id with a trailing space", lambda: _m("0301 "), pydantic.ValidationError, ANY_ID),
-    ("model: empty id", lambda: _m(""), pydantic.ValidationError, ANY_ID),
-    ("model: integer id", lambda: _m(301), pydantic.ValidationError, ANY_ID),  # type: ignore[arg-type]
+    ("model: id with a trailing space", lambda: _m("0301 "), bs.InputError, ANY_ID),
+    ("model: empty id", lambda: _m(""), bs.InputError, ANY_ID),
+    ("model: integer id", lambda: _m(301), bs.InputError, ANY_ID),  # type: ignore[arg-type]
     (
         "model: negative population",
         lambda: _m(population=-1),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: NaN indicator",
         lambda: _m(indicators={"capacity": float("nan")}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: infinite indicator",
         lambda: _m(indicators={"capacity": float("inf")}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: negative indicator",
         lambda: _m(indicators={"capacity": -1}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: min above max",
         lambda: _m(min=5, max=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "min (5) must not exceed max (3)",
     ),
     (
         "model: fixed outside bounds",
         lambda: _m(fixed=9, max=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "fixed (9) must not exceed max (3)",
     ),
     (
         "model: negative weight",
         lambda: bs.Criterion(name="c", indicator="c", weight=-0.1),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a finite number >= 0",
     ),
     (
         "model: minors above total",
         lambda: bs.Need(total=5, minors=6),
-        pydantic.ValidationError,
+        bs.InputError,
         "minors (6) must not exceed the total (5)",
     ),
     (
         "model: fractional total",
         lambda: bs.Need(total=37_000.5),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: total as text",
         lambda: bs.Need(total="37000"),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: weights not summing to 1",
         lambda: _problem([_m()], criteria={"population": 0.7}),
-        pydantic.ValidationError,
+        bs.InputError,
         "criteria: weights must sum to 1; got 0.7",
     ),
     (
         "model: duplicate ids",
         lambda: _problem([_m(), _m()]),
-        pydantic.ValidationError,
+        bs.InputError,
         "municipality_id must be unique (municipality 0301); got '0301'",
     ),
     (
         "model: unknown indicator",
         lambda: _problem([_m()], criteria={"jobs": 1.0}),
-        pydantic.ValidationError,
+        bs.InputError,
         "criteria: indicator 'jobs' of criterion 'jobs' is missing",
     ),
     (
         "model: no municipalities",
         lambda: _problem([]),
-        pydantic.ValidationError,
+        bs.InputError,
         "at least one municipality is required",
     ),
     (
         "model: unknown field",
         lambda: _m(capacity=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "Extra inputs are not permitted",
     ),
 ]

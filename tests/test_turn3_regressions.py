@@ -13,11 +13,15 @@ from busetting.testing import assert_valid_allocation
 
 
 def _ineligible(mid: str, pop: int) -> bs.Municipality:
-    return bs.Municipality(municipality_id=mid, name=f"K{mid}", population=pop, minors_eligible=False)
+    return bs.Municipality(
+        municipality_id=mid, name=f"K{mid}", population=pop, minors_eligible=False
+    )
 
 
 @pytest.mark.parametrize("solver", ["cbc", "highs", None])
-def test_no_municipality_eligible_for_minors_reaches_the_integer_program(solver: str | None) -> None:
+def test_no_municipality_eligible_for_minors_reaches_the_integer_program(
+    solver: str | None,
+) -> None:
     plain = bs.Problem(
         municipalities=[_ineligible("0001", 10), _ineligible("0002", 20)],
         criteria={"population": 1.0},

@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
 from busetting._allocate import allocate
 from busetting._criteria import build_key
@@ -506,7 +505,7 @@ def _bounded(
                 data |= _free_minors(m, int(prior.minors[i]), plan.minors_direction, data["max"])
         try:
             updated.append(Municipality.model_validate(data))
-        except ValidationError as exc:  # pragma: no cover - the bounds above are consistent
+        except InputError as exc:  # pragma: no cover - the bounds above are consistent
             raise InputError.from_failures(
                 "revise",
                 [
@@ -515,10 +514,10 @@ def _bounded(
                         "municipality_id": i,
                         "column": None,
                         "value": None,
-                        "reason": str(exc.errors()[0]["msg"]),
+                        "reason": str(exc),
                     }
                 ],
-            ) from None
+            ) from exc
     return tuple(updated)
 
 

@@ -295,10 +295,9 @@ def _rules(args: argparse.Namespace, base: Any) -> Any:
         changes["county_totals"] = read_county_totals(args.county_totals)
     try:
         rules = Rules.model_validate({**base.model_dump(), **changes})
-    except ValueError as exc:
-        raise InputError(
-            f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
-        ) from None
+    except InputError as exc:
+        first = exc.failure_cases["reason"].iloc[0] if len(exc.failure_cases) else str(exc)
+        raise InputError(f"bad rule option: {first}") from exc.__cause__
     return rules
 
 

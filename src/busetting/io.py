@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from busetting._allocate import fingerprint
 from busetting._exceptions import InputError
@@ -37,7 +36,7 @@ from busetting._language import (
     indicator_words,
     translate_value,
 )
-from busetting._model import Criterion, IdFormat, Problem, Rules
+from busetting._model import Criterion, IdFormat, Problem, Rules, pydantic_errors
 from busetting._result import Allocation
 from busetting._revise import Revision
 from busetting.schemas import AllocationOutput
@@ -208,14 +207,14 @@ def read_problem(
             raise InputError(f"{p}: not valid JSON ({exc}).") from None
         try:
             problem = Problem.model_validate_json(raw)
-        except ValidationError as exc:
+        except InputError as exc:
             failures = [
                 failure_record(
                     None, None, ".".join(map(str, e["loc"])), e.get("input"), error_reason(e)
                 )
-                for e in exc.errors()
+                for e in pydantic_errors(exc)
             ]
-            raise InputError.from_failures(f"read_problem({p.name})", failures) from None
+            raise InputError.from_failures(f"read_problem({p.name})", failures) from exc.__cause__
         if total is not None or minors is not None:
             problem = problem.with_need(problem.total if total is None else total, minors)
         return problem
@@ -1066,7 +1065,7 @@ class Settings:
                 m.update(dict.fromkeys(BOUND_FIELDS), **self.bounds.get(mid, {}))
         try:
             return Problem.model_validate(data)
-        except ValidationError as exc:
+        except InputError as exc:
             failures = [
                 failure_record(
                     None,
@@ -1075,9 +1074,11 @@ class Settings:
                     e.get("input") if e["loc"] else None,
                     error_reason(e),
                 )
-                for e in exc.errors()
+                for e in pydantic_errors(exc)
             ]
-            raise InputError.from_failures("the previous run's parameters", failures) from None
+            raise InputError.from_failures(
+                "the previous run's parameters", failures
+            ) from exc.__cause__
 
     def describe(self) -> list[str]:
         """What is kept, in words."""

@@ -29,6 +29,7 @@ from busetting import _constrained  # its functions by module: tests replace the
 from busetting._constrained import RulePlan
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
+from busetting._edge import check_types
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._limits import check_limits, check_program_limits
@@ -199,6 +200,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     >>> [d.message for d in bs.diagnose(p)]
     ['requests: upper bounds (max, fixed) sum to 10, 2 short of the need of 12']
     """
+    check_types(diagnose, locals())
     if not isinstance(problem, Problem):
         raise InputError(
             "The `problem` parameter of `diagnose` must be a busetting.Problem. "
@@ -395,6 +397,7 @@ def allocate(
     >>> bs.allocate(problem, method="dhondt").requests.tolist()
     [10, 7, 5, 3, 1]
     """
+    check_types(allocate, locals())
     started = time.perf_counter()
     _check_args(problem, solver, time_limit)
     check_limits(problem, "allocate")

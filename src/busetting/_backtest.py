@@ -26,6 +26,7 @@ import pandas as pd
 from busetting._allocate import allocate
 from busetting._calibrate import continuous_fit
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Problem, Rules
@@ -93,6 +94,7 @@ def fit_weights(year: int) -> dict[str, float]:
     >>> round(sum(w.values()), 9), max(w, key=w.get)
     (1.0, 'capacity')
     """
+    check_types(fit_weights, locals())
     _check_year(year, HISTORY_YEARS[1], "fit_weights")
     observed = observed_requests(year)
     total = int(observed.sum())
@@ -213,6 +215,7 @@ def backtest(
     >>> result.beats_baselines
     True
     """
+    check_types(backtest, locals())
     method_ = parse_method(method)
     if weights is None:
         _check_year(year, HISTORY_YEARS[2], "backtest")

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._model import ID_PATTERN, Problem
 from busetting._reconcile import (
@@ -137,6 +138,7 @@ def county_drafts(
     >>> sorted(drafts), int(drafts["A"]["draft_request"].sum())
     (['A', 'B'], 6)
     """
+    check_types(county_drafts, locals())
     if not isinstance(allocation, Allocation):
         raise InputError(
             "The `allocation` parameter of `county_drafts` must be a busetting.Allocation. "
@@ -380,6 +382,7 @@ def write_county_drafts(
     list of Path
         The files written, the combined workbook last.
     """
+    check_types(write_county_drafts, locals())
     if language not in SHEETS:
         raise InputError(
             "The `language` parameter of `write_county_drafts` must be 'nb' or 'en'. "
@@ -580,6 +583,7 @@ def read_recommendations(
         Listing every bad cell (county, municipality, column as written, value, reason) in
         ``failure_cases``; also for a missing id or recommendation column.
     """
+    check_types(read_recommendations, locals())
     reader = _RecommendationReader(
         {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
     )
@@ -830,6 +834,7 @@ def write_change_report(
     Path
         The file written.
     """
+    check_types(write_change_report, locals())
     if language not in SHEETS:
         raise InputError(
             "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "

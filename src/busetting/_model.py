@@ -45,6 +45,7 @@ from pydantic import (
 )
 from pydantic_core import ValidationError, core_schema
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 
 __all__ = [
@@ -1055,6 +1056,7 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     >>> fingerprint(p, "webster") == fingerprint(q, "webster") != fingerprint(p, "hamilton")
     True
     """
+    check_types(fingerprint, locals())
     h = hashlib.sha256(b"busetting problem v2\n")
     h.update(problem.columns.digest)
     parts = [

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._allocate import allocate
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
@@ -529,6 +530,7 @@ def reconcile(
     >>> r
     Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
     """
+    check_types(reconcile, locals())
     started = time.perf_counter()
     _check_arguments(problem, key_weight)
     m_ = parse_method(method)

@@ -41,6 +41,7 @@ import pandas as pd
 
 from busetting._allocate import allocate
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
@@ -329,6 +330,7 @@ def revise(
     >>> cut.to_frame()["request"].tolist(), cut.direction
     ([6, 12, 18, 24], 'down')
     """
+    check_types(revise, locals())
     prior = _previous(previous, problem, previous_minors, method)
     base = prior.base
     events = _events(base.ids, decisions, spare_capacity, extra_capacity, settled)
@@ -633,6 +635,7 @@ def scenarios(
     >>> bs.scenarios(p, [9, 10, 11]).to_numpy().tolist()
     [[4, 5, 6], [3, 3, 3], [2, 2, 2]]
     """
+    check_types(scenarios, locals())
 
     check_sweep_args("scenarios", progress, executor)
     method_ = parse_method(method)
@@ -799,6 +802,7 @@ def uncertainty(
         One column per quantile (``p10``, ...), and ``mean`` over the samples when ``totals``
         are samples.
     """
+    check_types(uncertainty, locals())
     check_sweep_args("uncertainty", progress, executor)
     sweep: dict[str, Any] = {"progress": progress, "executor": executor}
     if isinstance(totals, Mapping):
@@ -867,6 +871,7 @@ def sensitivity(
     InfeasibleError, SolverError
         If ``problem`` itself is not solved to optimality.
     """
+    check_types(sensitivity, locals())
     check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None

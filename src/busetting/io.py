@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from busetting._allocate import fingerprint
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._frame import (
     ALIASES,
@@ -120,6 +121,7 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     pandas.DataFrame
         The table as read; the id columns are text.
     """
+    check_types(read_table, locals())
     import io as _io
 
     p = Path(path)
@@ -196,6 +198,7 @@ def read_problem(
     Problem
         The validated problem.
     """
+    check_types(read_problem, locals())
     p = Path(path)
     if _format(p, "path", "read_problem") == "json":
         if not p.is_file():
@@ -272,6 +275,7 @@ def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, in
     dict of str to int
         Whole numbers >= 0 by municipality id.
     """
+    check_types(read_named_counts, locals())
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
@@ -292,6 +296,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     Path
         The file written.
     """
+    check_types(write_table, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_table")
     lang = check_language(language, "write_table")
@@ -334,6 +339,7 @@ def read_county_totals(path: str | Path) -> dict[str, int]:
     dict of str to int
         The total by county name.
     """
+    check_types(read_county_totals, locals())
     return _two_columns(
         path, ("county", "fylke"), ("total", "recommendation", "tilråding"), "read_county_totals"
     )
@@ -355,6 +361,7 @@ def read_fixed(path: str | Path) -> dict[str, int]:
     dict of str to int
         The fixed request by municipality id.
     """
+    check_types(read_fixed, locals())
     return _two_columns(
         path, ("municipality_id", "kommunenummer"), ("fixed", "decision", "vedtak"), "read_fixed"
     )
@@ -379,6 +386,7 @@ def neutralise(value: Any) -> Any:
         ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab
         or a carriage return.
     """
+    check_types(neutralise, locals())
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -411,6 +419,7 @@ def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
     dict
         JSON-ready values.
     """
+    check_types(allocation_to_dict, locals())
     data = alloc.to_output().model_dump(mode="json")
     data["parameters"] = dict(parameter_table(alloc).itertuples(index=False, name=None))
     return AllocationOutput.model_validate(data).model_dump(mode="json")
@@ -431,6 +440,7 @@ def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
     str
         The JSON text.
     """
+    check_types(allocation_to_json, locals())
     return json.dumps(allocation_to_dict(alloc), indent=indent, ensure_ascii=False)
 
 
@@ -449,6 +459,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     InputError
         If the folder of ``path`` does not exist.
     """
+    check_types(atomic_write, locals())
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
@@ -522,6 +533,7 @@ def write_allocation(
     Path
         The file written.
     """
+    check_types(write_allocation, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     lang = check_language(language, "write_allocation")
@@ -582,6 +594,7 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     pandas.DataFrame
         The table, with a default integer index.
     """
+    check_types(allocation_table, locals())
     frame = alloc.to_frame().reset_index()
     pop = frame["population"].astype(float).where(frame["population"] > 0)
     frame["per_1000"] = 1000.0 * frame["request"].astype(float) / pop
@@ -643,6 +656,7 @@ def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
     list of Sheet
         The four sheets, in order, for :func:`write_workbook`.
     """
+    check_types(workbook_sheets, locals())
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
     if language == "nb":
@@ -684,6 +698,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     sheets : sequence of Sheet
         The worksheets, in order.
     """
+    check_types(write_workbook, locals())
     # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -763,6 +778,7 @@ def county_table(alloc: Allocation) -> pd.DataFrame:
     pandas.DataFrame
         One row per county (sorted), also with the number of ``municipalities``.
     """
+    check_types(county_table, locals())
     frame = alloc.to_frame()
     out = frame.groupby("county", sort=True)[["population", "target", "request", "minors"]].sum()
     out["municipalities"] = frame.groupby("county", sort=True).size()
@@ -800,6 +816,7 @@ def parameter_table(
     pandas.DataFrame
         Columns ``parameter`` and ``value`` (Norwegian names with ``language="nb"``).
     """
+    check_types(parameter_table, locals())
     p = alloc.problem if problem is None else problem
     rows: list[tuple[str, str]] = [
         ("status", alloc.status.value),
@@ -880,6 +897,7 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``municipality_id``, with at least ``request`` and ``minors``.
     """
+    check_types(read_allocation, locals())
     p = Path(path)
     fmt = _format(p, "path", "read_allocation")
     if not p.is_file():
@@ -970,6 +988,7 @@ def parameters_path(path: str | Path) -> Path:
     Path
         The parameters file beside it.
     """
+    check_types(parameters_path, locals())
     p = Path(path)
     return p.with_name(f"{p.stem}.parameters.csv")
 
@@ -991,6 +1010,7 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     dict of str to str or None
         The parameters as text, for :func:`settings_from_parameters`.
     """
+    check_types(read_parameters, locals())
     p = Path(path)
     fmt = _format(p, "path", "read_parameters")
     if fmt == "json":
@@ -1111,6 +1131,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
     Settings
         Method, need, criteria, rules, eligibility, bounds and fingerprint of the run.
     """
+    check_types(settings_from_parameters, locals())
     failures: list[dict[str, Any]] = []
 
     def parsed(key: str, parse: Callable[[str], Any]) -> Any:
@@ -1180,6 +1201,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
     Path
         The file written.
     """
+    check_types(write_revision, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_revision")
     frame = _safe_text(rev.to_frame())

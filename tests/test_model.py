@@ -382,7 +382,7 @@ def test_with_need_and_with_fixed_validate_and_reuse_the_columns() -> None:
     with pytest.raises(ValueError, match="must be a whole number >= 0"):
         p.with_fixed({"1103": -1})
     with pytest.raises(
-        bs.InputError, match="municipality 9999, column .fixed.: is not a municipality"
+        bs.InputError, match=r"municipality 9999, column .fixed.: is not a municipality"
     ):
         p.with_fixed({"9999": 1})
 

@@ -82,7 +82,7 @@ def _escapes(func: Callable[..., Any], *args: Any, **kwargs: Any) -> BaseExcepti
             func(*args, **kwargs)
     except bs.BusettingError:
         return None
-    except Exception as exc:  # noqa: BLE001 - the point of the test
+    except Exception as exc:
         return exc
     return None
 

@@ -6,12 +6,23 @@ expected behaviour: a typed error naming the cell, or a correct allocation.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import random
+import shutil
+import subprocess
+import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 import busetting as bs
+import busetting.io as bio
+from busetting.cli import main
 from busetting.testing import assert_valid_allocation
 
 
@@ -153,3 +164,224 @@ def test_rows_above_the_header_keep_spreadsheet_row_numbers(
     with pytest.raises(bs.InputError) as info:
         bs.read_recommendations(_edited(path, tmp_path / "above.xlsx", edit), problem=problem)
     assert info.value.failure_cases["row"].tolist() == [4]  # header on row 3
+
+
+# -- the command line: a previous run, its parameters, decisions, odd ids, stdin ------------
+
+
+def _cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    inp = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8", errors="surrogateescape")
+    try:
+        code = main(list(args), stdout=out, stderr=err, stdin=inp)
+    except Exception:  # an untyped error is what these tests are about
+        traceback.print_exc(file=err)
+        code = 1
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> Path:
+    (tmp_path / "in.csv").write_text(
+        "municipality_id,name,population\n0301,Oslo,700\n1103,Stavanger,150\n1151,Utsira,2\n",
+        encoding="utf-8",
+    )
+    for suffix in (".csv", ".json"):
+        code, _, err = _cli(
+            "allocate", "-i", str(tmp_path / "in.csv"), "--total", "20", "--weights",
+            "population=1", "-o", str(tmp_path / f"prev{suffix}"), "--quiet",
+        )  # fmt: skip
+        assert code == 0, err
+    return tmp_path
+
+
+def _revise_json(folder: Path, prev: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    code, _, err = _cli(
+        "revise", "--previous", str(prev), "-i", str(folder / "in.csv"), "--total", "25",
+        "--json", *extra,
+    )  # fmt: skip
+    assert "Traceback" not in err, err
+    return code, (json.loads(err) if code == 2 else {})
+
+
+def _tampered(folder: Path, edit: Any) -> Path:
+    rows = list(csv.DictReader((folder / "prev.csv").open(encoding="utf-8-sig")))
+    edit(rows)
+    path = folder / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    shutil.copy(folder / "prev.parameters.csv", folder / "t.parameters.csv")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("label", "edit", "row", "column", "reason"),
+    [
+        ("decimals", lambda rs: rs[0].__setitem__("request", "2.5"), 2, "request", "decimals"),
+        ("text", lambda rs: rs[0].__setitem__("request", "tre"), 2, "request", "is text"),
+        ("formula", lambda rs: rs[0].__setitem__("request", "=1+1"), 2, "request", "formula"),
+        ("negative", lambda rs: rs[1].__setitem__("request", "-3"), 3, "request", "negative"),
+        (
+            "twice",
+            lambda rs: rs.append({**rs[0], "request": "9"}),
+            5,
+            "municipality_id",
+            "appears again (first in row 2)",
+        ),
+        ("missing row", lambda rs: rs.pop(2), None, "request", "has no row"),
+    ],
+)
+def test_a_tampered_previous_file_is_refused_cell_by_cell(
+    previous: Path, label: str, edit: Any, row: int | None, column: str, reason: str
+) -> None:
+    code, doc = _revise_json(previous, _tampered(previous, edit))
+    assert code == 2, label
+    (case,) = doc["error"]["failure_cases"]
+    assert case["file"] == "t.csv"
+    assert case["row"] == row and case["column"] == column and reason in case["reason"]
+
+
+@pytest.mark.parametrize(
+    ("label", "edit", "match"),
+    [
+        (
+            "json request 1e30",
+            lambda j: j["municipalities"][0].__setitem__("request", 10**30),
+            "too large",
+        ),
+        ("json without municipalities", lambda j: j.pop("municipalities"), "'municipalities'"),
+    ],
+)
+def test_a_tampered_previous_json_is_an_input_error(
+    previous: Path, label: str, edit: Any, match: str
+) -> None:
+    doc = json.loads((previous / "prev.json").read_text(encoding="utf-8"))
+    edit(doc)
+    (previous / "t.json").write_text(json.dumps(doc), encoding="utf-8")
+    code, err = _revise_json(previous, previous / "t.json")
+    assert code == 2, label
+    assert match in json.dumps(err)
+
+
+def test_an_empty_parameters_file_is_an_input_error(previous: Path) -> None:
+    (previous / "prev.parameters.csv").write_text("", encoding="utf-8")
+    with pytest.raises(bs.InputError, match="not a readable parameters file"):
+        bio.read_parameters(previous / "prev.csv")
+
+
+@pytest.mark.parametrize(
+    ("label", "extra", "column", "reason"),
+    [
+        ("second total row", "total,999\n", "parameter", "appears again"),
+        ("bounds for an unknown id", 'bounds 9999,"{""min"": 3}"\n', "bounds 9999", "not in"),
+        ("garbage eligibility", 'minors_eligible,"@@,,;;"\n', "minors_eligible", "not in"),
+    ],
+)
+def test_a_tampered_parameters_file_is_refused(
+    previous: Path, label: str, extra: str, column: str, reason: str
+) -> None:
+    side = previous / "prev.parameters.csv"
+    text = side.read_text(encoding="utf-8")
+    if label == "garbage eligibility":  # replace the recorded row, so only the garbage is read
+        text = "".join(line for line in text.splitlines(True) if "minors_eligible" not in line)
+    side.write_text(text + extra, encoding="utf-8")
+    code, doc = _revise_json(previous, previous / "prev.csv")
+    assert code == 2, label
+    cases = doc["error"]["failure_cases"]
+    assert cases and all(c["file"] == "prev.parameters.csv" for c in cases)
+    assert any(c["column"] == column and reason in c["reason"] for c in cases)
+
+
+def test_two_decisions_for_one_municipality_are_refused_in_the_api() -> None:
+    ms = [
+        bs.Municipality(municipality_id=f"000{i}", name=f"K{i}", population=10 * i)
+        for i in range(1, 5)
+    ]
+    alloc = bs.allocate(
+        bs.Problem(municipalities=ms, criteria={"population": 1.0}, need=bs.Need(total=20))
+    )
+    for dec in (
+        pd.Series([1, 7], index=["0004", "0004"]),
+        pd.Series([7, 1], index=["0004", "0004"]),
+    ):
+        with pytest.raises(bs.InputError, match="more than once") as info:
+            bs.revise(alloc, decisions=dec)
+        assert info.value.failure_cases["municipality_id"].tolist() == ["0004"]
+
+
+def test_two_decisions_for_one_municipality_are_refused_on_the_command_line(previous: Path) -> None:
+    (previous / "dec.csv").write_text(
+        "municipality_id,decision\n0301,1\n0301,7\n", encoding="utf-8"
+    )
+    code, doc = _revise_json(
+        previous, previous / "prev.csv", "--decisions", str(previous / "dec.csv")
+    )
+    assert code == 2
+    (case,) = doc["error"]["failure_cases"]
+    assert (case["file"], case["row"], case["municipality_id"]) == ("dec.csv", 3, "0301")
+
+
+def test_a_second_decision_column_is_refused(previous: Path) -> None:
+    (previous / "dec.csv").write_text(
+        "municipality_id,decision,vedtak\n0301,1,7\n", encoding="utf-8"
+    )
+    code, doc = _revise_json(
+        previous, previous / "prev.csv", "--decisions", str(previous / "dec.csv")
+    )
+    assert code == 2
+    assert doc["error"]["failure_cases"][0]["column"] == "vedtak"
+
+
+def test_an_id_a_spreadsheet_would_run_round_trips(tmp_path: Path) -> None:
+    (tmp_path / "in.csv").write_text(
+        "municipality_id,name,population\n-0301,Minus,7\n1103,S,5\n+47,Plus,3\n'x,Quote,4\n",
+        encoding="utf-8",
+    )
+    code, _, err = _cli(
+        "allocate", "-i", str(tmp_path / "in.csv"), "--total", "10", "--weights",
+        "population=1", "-o", str(tmp_path / "a.csv"), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert bio.read_allocation(tmp_path / "a.csv").index.tolist() == ["'x", "+47", "-0301", "1103"]
+    code, _, err = _cli(
+        "revise", "--previous", str(tmp_path / "a.csv"), "-i", str(tmp_path / "in.csv"),
+        "--total", "12", "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+LATIN1 = b"municipality_id,name,population\n0301,Os\xe1lo,7\n1103,S,5\n"
+
+
+def test_non_utf8_stdin_reads_as_the_same_bytes_from_a_file(tmp_path: Path) -> None:
+    flags = ("--total", "10", "--weights", "population=1", "-o", "-")
+    code, out, _ = _cli("allocate", "-i", "-", *flags, stdin=LATIN1)
+    (tmp_path / "latin1.csv").write_bytes(LATIN1)
+    code_file, out_file, _ = _cli("allocate", "-i", str(tmp_path / "latin1.csv"), *flags)
+    assert (code, out) == (code_file, out_file)
+    assert code == 0 and "Osálo" in out
+
+
+def test_non_utf8_stdin_with_json_is_read() -> None:
+    code, out, err = _cli(
+        "allocate", "-i", "-", "--total", "10", "--weights", "population=1", "--json", stdin=LATIN1
+    )
+    assert code == 0, err
+    assert "Osálo" in out
+
+
+@pytest.mark.parametrize("extra", [(), ("--json",)])
+def test_random_bytes_on_stdin_are_bad_input(extra: tuple[str, ...]) -> None:
+    # a real process: its standard input is the interpreter's, with undecodable bytes
+    junk = random.Random(3).randbytes(3000) + bytes(range(128, 256))  # not UTF-8
+    done = subprocess.run(
+        [sys.executable, "-m", "busetting", "allocate", "-i", "-", "--total", "10",
+         "--weights", "population=1", *extra],
+        input=junk, capture_output=True, timeout=300,
+    )  # fmt: skip
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and "Traceback" not in err, err
+    if extra:
+        assert json.loads(err)["error"]["type"] == "InputError"

@@ -182,6 +182,7 @@ class FailureTable:
         rows: Sequence[int] | None = None,
         known: Iterable[str] | None = None,
         complete: bool = False,
+        what: str = "municipality",
     ) -> list[int]:
         """Check a column of ids: each id once, each one of ``known`` (when given), and, with
         ``complete``, every known id present. Returns the positions whose id is usable (the
@@ -193,8 +194,7 @@ class FailureTable:
             if mid in first:
                 repeated.add(mid)
                 self.add(
-                    f"appears again (first in row {rows[first[mid]]}); expected each "
-                    "municipality once",
+                    f"appears again (first in row {rows[first[mid]]}); expected each {what} once",
                     row=rows[i],
                     column=column,
                     value=mid,

@@ -76,35 +76,30 @@ def _as_counts(
         )
     known = set(ids)
     out: dict[str, int] = {}
-    failures = []
+    failures: list[dict[str, Any]] = []
+
+    def fail(mid: str, value: Any, reason: str) -> None:
+        failures.append(
+            {"row": None, "municipality_id": mid, "column": name, "value": value, "reason": reason}
+        )
+
+    seen: set[str] = set()
     for key, value in items:
         mid = str(key)
+        if mid in seen:  # a Series may repeat an id: neither value wins
+            fail(mid, value, "is given more than once; expected one value per municipality")
+            continue
+        seen.add(mid)
         if pd.isna(value):
             continue
         if mid not in known:
-            failures.append(
-                {
-                    "row": None,
-                    "municipality_id": mid,
-                    "column": name,
-                    "value": value,
-                    "reason": "is not a municipality of the problem",
-                }
-            )
+            fail(mid, value, "is not a municipality of the problem")
             continue
         v = value.item() if hasattr(value, "item") else value
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            failures.append(
-                {
-                    "row": None,
-                    "municipality_id": mid,
-                    "column": name,
-                    "value": value,
-                    "reason": "must be a whole number >= 0",
-                }
-            )
+            fail(mid, value, "must be a whole number >= 0")
             continue
         out[mid] = v
     if failures:

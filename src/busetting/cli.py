@@ -35,17 +35,16 @@ import busetting as bs
 from busetting._allocate import fingerprint
 from busetting._exceptions import InfeasibleError, InputError, SolverError
 from busetting._model import Problem, Rules
+from busetting._record import PreviousRun, check_previous_run, previous_problem, read_previous_run
 from busetting._report import default_language
 from busetting._sweep import TerminalBar
 from busetting._version import __version__
 from busetting.datasets import (
     HISTORY_YEARS,
-    INDICATORS,
     MINORS_2024,
     NEED_2024,
     PROCESS_RULES_2024,
     default_criteria,
-    derive_indicators,
     norway_2024,
     norway_problem,
     observed_requests,
@@ -55,15 +54,11 @@ from busetting.io import (
     allocation_to_dict,
     allocation_to_json,
     county_table,
-    problem_from_frame,
-    read_allocation,
     read_county_totals,
     read_fixed,
     read_named_counts,
-    read_parameters,
     read_problem,
     read_table,
-    settings_from_parameters,
     write_allocation,
     write_revision,
     write_table,
@@ -738,16 +733,16 @@ def _totals(text: str) -> list[int]:
 
 
 def _revise_problem(
-    args: argparse.Namespace, totals: tuple[int, int], err: TextIO
+    args: argparse.Namespace, run: PreviousRun, err: TextIO
 ) -> tuple[Problem, str, list[str]]:
     """The previous run's problem and method, rebuilt from its parameters; flags override.
 
     Returns the problem, the method and the lines that say what was kept or assumed.
     """
     name = args.previous.name
-    params = read_parameters(args.previous)
-    settings = settings_from_parameters(params, name) if params else None
-    problem = _previous_problem(args, settings, totals)
+    settings = run.settings
+    problem = _previous_problem(args, run)
+    check_previous_run(run, problem)
     lines = []
     if settings is None or settings.criteria is None:  # none, or an older file's few
         method = args.method or (settings.method if settings else "webster")
@@ -774,28 +769,19 @@ def _revise_problem(
     return _apply_rules(args, problem), method, lines
 
 
-def _previous_problem(
-    args: argparse.Namespace, settings: Settings | None, totals: tuple[int, int]
-) -> Problem:
+def _previous_problem(args: argparse.Namespace, run: PreviousRun) -> Problem:
     """The problem --previous was made on: its recorded criteria read from the indicators
     (unless --weights or a .json --input says otherwise), else the input as --input loads it."""
     json_input = args.input is not None and args.input.suffix.lower() == ".json"
-    if settings is not None and settings.criteria is not None and not (json_input or args.weights):
-        embedded = args.input is None
-        return problem_from_frame(  # read the indicators the recorded criteria use
-            derive_indicators() if embedded else read_table(args.input),
-            total=settings.total,
-            minors=settings.minors,
-            criteria=settings.criteria,
-            minors_criteria=settings.minors_criteria,
-            indicators=INDICATORS if embedded else (),
-        )
-    loaded = argparse.Namespace(**vars(args))
-    if settings is not None:
-        loaded.total, loaded.minors = settings.total, settings.minors
-    else:
-        loaded.total, loaded.minors = totals
-    return _load(loaded, args.input)
+
+    def load(total: int, minors: int) -> Problem:
+        loaded = argparse.Namespace(**vars(args))
+        loaded.total, loaded.minors = total, minors
+        return _load(loaded, args.input)
+
+    rebuild = not (json_input or args.weights)
+    table = read_table(args.input) if rebuild and args.input is not None else None
+    return previous_problem(run, table=table, rebuild_criteria=rebuild, load=load)
 
 
 def _overridden(args: argparse.Namespace) -> list[str]:
@@ -851,31 +837,17 @@ _RULE_FLAGS = (
 )
 
 
-def _previous_requests(path: Path) -> tuple[pd.Series, pd.Series | None]:
-    """The requests (and minors, if any) of the previous allocation file."""
-    prev = read_allocation(path)
-    if "request" not in prev.columns:
-        raise InputError(
-            f"--previous: {path.name} needs a column request. Got columns "
-            f"{', '.join(map(str, prev.columns))} instead."
-        )
-    previous = prev["request"].dropna().astype(int)
-    minors_prev = prev["minors"].dropna().astype(int) if "minors" in prev else None
-    return previous, minors_prev
-
-
 def _counts(path: Path | None, columns: tuple[str, ...]) -> dict[str, int] | None:
     return read_named_counts(path, columns) if path else None
 
 
 def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    previous, minors_prev = _previous_requests(args.previous)
-    sums = (int(previous.sum()), 0 if minors_prev is None else int(minors_prev.sum()))
-    problem, method, kept = _revise_problem(args, sums, err)
+    run = read_previous_run(args.previous)
+    problem, method, kept = _revise_problem(args, run, err)
     rev = bs.revise(
-        previous,
+        run.requests,
         problem=problem,
-        previous_minors=minors_prev,
+        previous_minors=run.minors,
         decisions=_counts(args.decisions, ("decision", "vedtak", "fixed")),
         spare_capacity=_counts(args.spare, ("spare", "spare_capacity")),
         extra_capacity=_counts(args.extra_capacity, ("extra_capacity", "extra")),
@@ -1316,7 +1288,11 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
     """Standard input and output for ``-``, --quiet, then the command."""
     if getattr(args, "input", None) == Path(STDIO):
         args.input = tmp / "stdin.csv"
-        args.input.write_text(inp.read(), encoding="utf-8")
+        # the bytes as given, decoded as a file's are (UTF-8, else Latin-1): a text stream
+        # holds undecodable bytes as surrogates, which give the bytes back
+        buffer = getattr(inp, "buffer", None)
+        raw = buffer.read() if buffer is not None else inp.read().encode("utf-8", "surrogateescape")
+        args.input.write_bytes(raw)
     to_stdout = getattr(args, "out", None) == Path(STDIO)
     if to_stdout:
         if getattr(args, "json", False):

@@ -18,11 +18,11 @@ from typing import Any
 import pandas as pd
 
 from busetting._allocate import fingerprint
+from busetting._cells import FailureTable, spreadsheet_row
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._frame import (
     ALIASES,
-    count_value,
     error_reason,
     failure_record,
     is_missing,
@@ -62,6 +62,7 @@ __all__ = [
     "read_parameters",
     "read_problem",
     "read_table",
+    "restore",
     "settings_from_parameters",
     "workbook_sheets",
     "write_allocation",
@@ -239,24 +240,45 @@ def read_problem(
 def _two_columns(
     path: str | Path, keys: tuple[str, ...], values: tuple[str, ...], where: str
 ) -> dict[str, int]:
+    """One count per municipality from a two-column table, checked cell by cell: each id
+    once, each count a whole number >= 0, one id column and one count column (a second one
+    would be ignored). Rows are spreadsheet rows (header = row 1)."""
+    name = Path(path).name
     table = read_table(path)
-    key = next((k for k in keys if k in table.columns), None)
-    val = next((v for v in values if v in table.columns), None)
+    headers = [str(c) for c in table.columns]
+    cells = FailureTable(file=name)
+    # pandas renames a repeated header "x" to "x.1": a second copy of a column
+    present = [h for h in headers if h.split(".")[0] in (*keys, *values)]
+    key = next((k for k in keys if k in headers), None)
+    val = next((v for v in values if v in headers), None)
     if key is None or val is None:
         raise InputError(
-            f"{where}: {Path(path).name} needs a column {' or '.join(keys)} and a column "
-            f"{' or '.join(values)}. Got columns {', '.join(map(str, table.columns))} instead."
+            f"{where}: {name} needs a column {' or '.join(keys)} and a column "
+            f"{' or '.join(values)}. Got columns {', '.join(headers)} instead."
         )
-    failures = []
+    for h in present:
+        if h not in (key, val):
+            cells.add(
+                f"is a second id or count column (beside {key!r} and {val!r}); expected one "
+                "of each",
+                row=1,
+                column=h,
+                value=h,
+            )
+    ids = [None if is_missing(k) else str(k) for k in table[key].tolist()]
+    rows = [spreadsheet_row(i) for i in range(len(ids))]
+    for i, mid in enumerate(ids):
+        if mid is None:
+            cells.add("is blank; expected a municipality id", row=rows[i], column=key)
+    usable = cells.ids(ids, column=key, rows=rows)
     out: dict[str, int] = {}
-    for row, (k, v) in enumerate(zip(table[key].tolist(), table[val].tolist(), strict=True)):
-        n = count_value(v)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            failures.append(failure_record(row, None, val, v, "must be a whole number >= 0"))
-            continue
-        out[str(k)] = n
-    if failures:
-        raise InputError.from_failures(f"{where}({Path(path).name})", failures)
+    counts = table[val].tolist()
+    for i in usable:
+        mid = ids[i]
+        n = cells.count(counts[i], row=rows[i], column=val, mid=mid)
+        if mid is not None and n is not None:
+            out[mid] = n
+    cells.raise_any(f"{where}({name})")
     return out
 
 
@@ -383,12 +405,38 @@ def neutralise(value: Any) -> Any:
     Returns
     -------
     Any
-        ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab
-        or a carriage return.
+        ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab,
+        a carriage return or an apostrophe (so that :func:`restore` gives the text back).
     """
     check_types(neutralise, locals())
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    # text already starting with the apostrophe gets one more, so restore() is exact
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The inverse of :func:`neutralise`: the text as it was before it was written.
+
+    An id such as ``-0301`` is written ``'-0301`` and read back as ``-0301``; text that
+    began with an apostrophe was written with a second one, so nothing else changes.
+
+    Parameters
+    ----------
+    value : Any
+        A cell value read from a file busetting wrote.
+
+    Returns
+    -------
+    Any
+        ``value`` without the apostrophe :func:`neutralise` put in front.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value[1:].startswith((*_FORMULA_START, "'"))
+    ):
+        return value[1:]
     return value
 
 
@@ -903,10 +951,17 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     if not p.is_file():
         raise InputError(f"The input file {str(p)!r} does not exist.")
     if fmt == "json":
-        data = json.loads(p.read_text(encoding="utf-8"))
-        frame = pd.DataFrame(data["municipalities"]).drop(
-            columns=["contributions"], errors="ignore"
-        )
+        data = _json_file(p)
+        rows = data.get("municipalities") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and "municipality_id" in r for r in rows
+        ):
+            raise InputError(
+                f"{p.name}: expected a JSON allocation, an object whose 'municipalities' is a "
+                "list of objects with a 'municipality_id' (as write_allocation writes it)."
+            )
+        frame = pd.DataFrame(rows, dtype=object).drop(columns=["contributions"], errors="ignore")
+        frame["municipality_id"] = frame["municipality_id"].astype(str)
         return frame.set_index("municipality_id")
     if fmt == "csv":
         frame = read_table(p)
@@ -918,7 +973,10 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
     back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
-    frame["municipality_id"] = frame["municipality_id"].astype(str)
+    frame["municipality_id"] = frame["municipality_id"].astype(str).map(restore)
+    for column in ("name", "county"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(restore)
     return frame.set_index("municipality_id")
 
 
@@ -1014,7 +1072,7 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     p = Path(path)
     fmt = _format(p, "path", "read_parameters")
     if fmt == "json":
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = _json_file(p)
         params = data.get("parameters") if isinstance(data, dict) else None
         return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else None
     if fmt == "xlsx":
@@ -1040,13 +1098,41 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
         side = parameters_path(p)
         if not side.is_file():
             return None
-        table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
+        try:
+            table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"{side.name}: not a readable parameters file ({exc}); expected the "
+                "'parameter,value' table written beside the allocation."
+            ) from None
     if list(table.columns[:2]) != ["parameter", "value"]:
         return None
-    return {
-        str(k): str(v).removeprefix("'")
-        for k, v in zip(table["parameter"], table["value"], strict=True)
-    }
+    return _parameter_rows(table, side.name if fmt == "csv" else p.name)
+
+
+def _parameter_rows(table: pd.DataFrame, name: str) -> dict[str, str]:
+    """``parameter -> value``, checked cell by cell: each parameter once (a second row would
+    win silently), no third column."""
+    cells = FailureTable(file=name)
+    for extra in [str(c) for c in table.columns[2:]]:
+        cells.add(
+            "is an extra column; expected only 'parameter' and 'value'",
+            row=1,
+            column=extra,
+            value=extra,
+        )
+    keys = [str(restore(k)) for k in table["parameter"]]
+    cells.ids(keys, column="parameter", what="parameter")
+    cells.raise_any(f"read_parameters({name})")
+    return {k: str(restore(v)) for k, v in zip(keys, table["value"], strict=True)}
+
+
+def _json_file(p: Path) -> Any:
+    """The parsed JSON of ``p``; unreadable JSON is an :class:`InputError`."""
+    try:
+        return json.loads(p.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p.name}: not valid JSON ({exc}).") from None
 
 
 @dataclasses.dataclass(frozen=True)

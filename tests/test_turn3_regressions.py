@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -385,3 +386,43 @@ def test_random_bytes_on_stdin_are_bad_input(extra: tuple[str, ...]) -> None:
     assert done.returncode == 2 and "Traceback" not in err, err
     if extra:
         assert json.loads(err)["error"]["type"] == "InputError"
+
+
+# -- time limits on every route ------------------------------------------------------------
+
+
+def _large_rules_problem(n: int) -> bs.Problem:
+    rng = np.random.default_rng(n)
+    ms = [
+        bs.Municipality(
+            municipality_id=f"{i:05d}",
+            name=f"K{i}",
+            population=int(p),
+            indicators={"cap": float(rng.integers(0, 500))},
+            minors_max=int(rng.integers(0, 30)),
+        )
+        for i, p in enumerate(rng.integers(100, 200_000, n))
+    ]
+    return bs.Problem(
+        municipalities=ms,
+        criteria={"population": 0.5, "cap": 0.5},
+        need=bs.Need(total=n * 20, minors=n // 4),
+        rules=bs.Rules(granularity=5, min_request=5, minors_min_group=4, max_minors_hosts=n // 8),
+    )
+
+
+@pytest.fixture(scope="module")
+def large_rules() -> bs.Problem:
+    return _large_rules_problem(2000)
+
+
+@pytest.mark.parametrize("solver", [None, "cbc", "highs"])
+def test_a_time_limit_is_honoured_on_every_route_of_the_rules(
+    large_rules: bs.Problem, solver: str | None
+) -> None:
+    if solver is not None and solver not in bs.available_solvers():
+        pytest.skip(f"{solver} is not installed")
+    alloc = bs.allocate(large_rules, solver=solver, time_limit=1e-4)
+    assert alloc.status is bs.Status.TIME_LIMIT  # never optimal past the limit
+    if alloc.requests is not None:  # the best answer found, only when it is verified
+        assert bs.verify(large_rules, alloc).feasible

@@ -50,6 +50,7 @@ from busetting._solvers.threshold import SeparableSolution, nothing_to_place, so
 from busetting._status import (
     OBJECTIVE_TOLERANCE,
     Certificate,
+    OutOfTime,
     RulesCertificate,
     Shortfall,
     Status,
@@ -533,7 +534,15 @@ def _rules_path(run: Run, reason: str) -> Outcome:
     """The exact rules path (:mod:`busetting._solvers.lagrange`) and its certificate; the
     integer program when its search exceeds its budget."""
     check_program_limits(run.problem, "cbc")
-    sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules)
+    deadline = None if run.time_limit is None else run.started + run.time_limit
+    try:
+        sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules, deadline=deadline)
+    except OutOfTime:  # the time limit holds on this route too: no answer, never optimal
+        message = (
+            f"time limit of {run.time_limit:g} s reached during the rules path's search; no "
+            "answer was found (raise time_limit)"
+        )
+        return Outcome(Status.TIME_LIMIT, message, "lagrange", reason, f"busetting {__version__}")
     if sol is None:
         words = _rules_words(run.problem)
         return _rules_program(

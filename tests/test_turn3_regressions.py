@@ -426,3 +426,37 @@ def test_a_time_limit_is_honoured_on_every_route_of_the_rules(
     assert alloc.status is bs.Status.TIME_LIMIT  # never optimal past the limit
     if alloc.requests is not None:  # the best answer found, only when it is verified
         assert bs.verify(large_rules, alloc).feasible
+
+
+# -- granularity next to a held value (the downstream hypothesis finding) -------------------
+
+
+def test_a_held_value_off_the_grid_moves_n_mod_g_requests_off_the_grid() -> None:
+    """Documented behaviour (docs/constraints.md), not a defect: the zero-target row is held at
+    its ``min=1``, so 54 are left and exactly 54 mod 5 = 4 requests are one above the grid."""
+
+    def m(i: int, cap: float, **bounds: int) -> bs.Municipality:
+        return bs.Municipality(
+            municipality_id=f"000{i}",
+            name=f"K{i}",
+            population=100,
+            indicators={"cap": cap},
+            **bounds,
+        )
+
+    ms = [m(1, 20.0), m(2, 20.0), m(3, 30.0), m(4, 30.0), m(5, 0.0, min=1)]
+    problem = bs.Problem(
+        municipalities=ms,
+        criteria={"cap": 1.0},
+        need=bs.Need(total=55),
+        rules=bs.Rules(granularity=5),
+    )
+    alloc = bs.allocate(problem)
+    assert alloc.status is bs.Status.OPTIMAL
+    assert alloc.requests.tolist() == [11, 11, 16, 16, 1]
+    free = alloc.requests.iloc[:4]
+    assert int((free % 5 == 1).sum()) == (55 - 1) % 5 and bool((free % 5).isin([0, 1]).all())
+    assert_valid_allocation(problem, alloc)
+    # the same need with the held value on the grid keeps every request on it
+    on_grid = bs.allocate(problem.with_fixed({"0005": 5}))
+    assert (on_grid.requests % 5 == 0).all()

@@ -6,6 +6,7 @@ expected behaviour: a typed error naming the cell, or a correct allocation.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -460,3 +461,36 @@ def test_a_held_value_off_the_grid_moves_n_mod_g_requests_off_the_grid() -> None
     # the same need with the held value on the grid keeps every request on it
     on_grid = bs.allocate(problem.with_fixed({"0005": 5}))
     assert (on_grid.requests % 5 == 0).all()
+
+
+# -- row numbers and --json everywhere -----------------------------------------------------
+
+
+def test_validate_names_spreadsheet_rows(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "municipality_id,name,population\n0301,Oslo,700\n1103,Stavanger,-5\n1151,Utsira,tre\n",
+        encoding="utf-8",
+    )
+    code, _, err = _cli(
+        "validate", "-i", str(bad), "--total", "10", "--weights", "population=1", "--json"
+    )
+    assert code == 2
+    cases = json.loads(err)["error"]["failure_cases"]
+    assert [(c["file"], c["row"], c["column"]) for c in cases] == [
+        ("bad.csv", 3, "population"),
+        ("bad.csv", 4, "population"),
+    ]
+    # the API on a DataFrame keeps positions: there is no spreadsheet
+    with pytest.raises(bs.InputError) as info:
+        bio.read_problem(bad, total=10, criteria={"population": 1.0})
+    assert info.value.failure_cases["row"].tolist() == [3, 4]
+
+
+def test_a_usage_error_with_json_is_json_on_stderr() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as info:
+        main(["allocate", "--total", "abc", "--json"], stdout=out, stderr=err)
+    assert info.value.code == 2
+    error = json.loads(err.getvalue())["error"]
+    assert error["type"] == "UsageError" and "--total" in error["message"]

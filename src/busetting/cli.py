@@ -86,9 +86,26 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
+    json_errors = False
+    """With ``--json`` on the command line, a usage error is a JSON error object too."""
+
     def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2
+        if self.json_errors:
+            error = {"type": "UsageError", "message": message, "failure_cases": []}
+            print(json.dumps({"error": error}, indent=2, ensure_ascii=False), file=sys.stderr)
+            self.exit(EXIT_INPUT)
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"busetting: error: {message}\n")
+
+    def with_json_errors(self) -> _Parser:
+        """This parser and its subcommands' parsers report usage errors as JSON."""
+        self.json_errors = True
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    if isinstance(sub, _Parser):
+                        sub.with_json_errors()
+        return self
 
 
 def _weights(text: str) -> dict[str, float] | str:
@@ -547,6 +564,8 @@ def _load(args: argparse.Namespace, path: Path | None) -> Problem:
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
+    if not path.is_file() and path.suffix.lower() in (".csv", ".txt", ".xlsx"):
+        raise InputError(f"The input file {str(path)!r} does not exist.")
     if args.total is None:
         raise InputError("--total is required with a CSV or XLSX --input.")
     criteria: Any = args.weights
@@ -1279,7 +1298,10 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "--json" in argv and isinstance(parser, _Parser):
+        parser.with_json_errors()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 

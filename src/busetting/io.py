@@ -227,14 +227,36 @@ def read_problem(
             "The `total` and `criteria` parameters of `read_problem` are required for a "
             f"table file. Got total={total!r}, criteria={criteria!r} instead."
         )
-    return problem_from_frame(
-        read_table(p),
-        total=total,
-        minors=minors or 0,
-        criteria=criteria,
-        minors_criteria=minors_criteria,
-        id_format=id_format,
-    )
+    try:
+        return problem_from_frame(
+            read_table(p),
+            total=total,
+            minors=minors or 0,
+            criteria=criteria,
+            minors_criteria=minors_criteria,
+            id_format=id_format,
+        )
+    except InputError as exc:
+        raise in_file(exc, p.name) from exc
+
+
+def in_file(exc: InputError, name: str) -> InputError:
+    """The failures of a table read from the file ``name``: each names the file, and a row
+    is the spreadsheet's (header = row 1, first data row = 2), not the 0-based position."""
+    if not len(exc.failure_cases):
+        return exc
+    failures: list[dict[str, Any]] = []
+    for f in exc.failure_cases.to_dict("records"):
+        row = f.get("row")
+        failures.append(
+            {str(k): v for k, v in f.items()}
+            | {
+                "row": None if row is None or pd.isna(row) else spreadsheet_row(int(row)),
+                "file": name,
+            }
+        )
+    where = str(exc).splitlines()[0].split(" found ")[0]
+    return InputError.from_failures(where, failures)
 
 
 def _two_columns(

@@ -494,3 +494,32 @@ def test_a_usage_error_with_json_is_json_on_stderr() -> None:
     assert info.value.code == 2
     error = json.loads(err.getvalue())["error"]
     assert error["type"] == "UsageError" and "--total" in error["message"]
+
+
+def test_a_problem_workbook_with_a_formula_without_a_value_names_the_cell(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["municipality_id", "name", "population", "max"])
+    sheet.append(["0301", "Oslo", 700, "=2+3"])  # read as blank (no bound) before
+    sheet.append(["1103", "S", 150, None])
+    book.save(tmp_path / "p.xlsx")
+    with pytest.raises(bs.InputError, match="formula without a stored value") as info:
+        bio.read_problem(tmp_path / "p.xlsx", total=10, criteria={"population": 1.0})
+    case = info.value.failure_cases.iloc[0]
+    assert (case["file"], case["row"], case["column"], case["value"]) == (
+        "p.xlsx",
+        2,
+        "max",
+        "=2+3",
+    )
+
+
+def test_a_problem_table_with_a_column_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "municipality_id,name,population,max,max\n0301,Oslo,700,9,3\n", encoding="utf-8"
+    )
+    with pytest.raises(bs.InputError, match="second 'max' column") as info:
+        bio.read_problem(path, total=5, criteria={"population": 1.0})
+    assert info.value.failure_cases["row"].tolist() == [1]

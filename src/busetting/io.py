@@ -139,9 +139,13 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     if fmt == "xlsx":
         _require_openpyxl()
         try:
-            return pd.read_excel(p, dtype=dtype)
+            frame = pd.read_excel(p, dtype=dtype)
+            cells = _formulas_without_values(p)
         except Exception as exc:  # openpyxl raises many types for a broken file
             raise InputError(f"{p}: not a readable .xlsx file ({exc}).") from exc
+        _second_columns(frame, cells)
+        cells.raise_any(f"read_table({p.name})")
+        return frame
     if fmt == "json":
         raise InputError(f"{p}: a JSON file holds a whole problem; use read_problem().")
     text = _decode(p.read_bytes(), p)
@@ -153,9 +157,65 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     sep = ";" if first.count(";") > first.count(",") else ","
     decimal = "," if sep == ";" else "."
     try:
-        return pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
+        frame = pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{p}: not a readable CSV file ({exc}).") from exc
+    cells = FailureTable(file=p.name)
+    _second_columns(frame, cells)
+    cells.raise_any(f"read_table({p.name})")
+    return frame
+
+
+def _second_columns(frame: pd.DataFrame, cells: FailureTable) -> None:
+    """A header given twice (pandas reads the copy as ``name.1``): the copy would be read as
+    another column or ignored, so it is a failure."""
+    names = {str(c) for c in frame.columns}
+    for column in map(str, frame.columns):
+        base, dot, number = column.rpartition(".")
+        if dot and number.isdigit() and base in names:
+            cells.add(
+                f"is a second {base!r} column; expected each column once",
+                row=1,
+                column=base,
+                value=column,
+            )
+
+
+def _formulas_without_values(path: Path) -> FailureTable:
+    """The formula cells of the first sheet saved without their value (as openpyxl and
+    scripts write them): pandas would read them as blank."""
+    import openpyxl
+
+    cells = FailureTable(file=path.name)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    written = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet, formulas = values.worksheets[0], written.worksheets[0]
+        cells.sheet = sheet.title
+        header: list[Any] = []
+        for r, (row, text) in enumerate(
+            zip(
+                sheet.iter_rows(values_only=True),
+                formulas.iter_rows(values_only=True),
+                strict=False,
+            ),
+            start=1,
+        ):
+            if r == 1:
+                header = list(row)
+            for j, (value, formula) in enumerate(zip(row, text, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    cells.add(
+                        "is a formula without a stored value; expected a value (type it, or "
+                        "open the file in a spreadsheet and save it so the value is stored)",
+                        row=r,
+                        column=str(header[j]) if j < len(header) else None,
+                        value=formula,
+                    )
+    finally:
+        values.close()
+        written.close()
+    return cells
 
 
 def _require_openpyxl() -> None:
@@ -227,9 +287,10 @@ def read_problem(
             "The `total` and `criteria` parameters of `read_problem` are required for a "
             f"table file. Got total={total!r}, criteria={criteria!r} instead."
         )
+    table = read_table(p)  # its own failures already name the file's rows
     try:
         return problem_from_frame(
-            read_table(p),
+            table,
             total=total,
             minors=minors or 0,
             criteria=criteria,

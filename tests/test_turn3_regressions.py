@@ -385,6 +385,7 @@ def test_random_bytes_on_stdin_are_bad_input(extra: tuple[str, ...]) -> None:
     )  # fmt: skip
     err = done.stderr.decode("utf-8", "replace")
     assert done.returncode == 2 and "Traceback" not in err, err
+    assert "stdin.csv" not in err  # named "standard input", not the temporary copy
     if extra:
         assert json.loads(err)["error"]["type"] == "InputError"
 

@@ -614,9 +614,14 @@ def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     return TerminalBar(what, stream) if _interactive(stream) else None
 
 
-def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
-    """The error's first line and its failure table; with ``as_json``, one JSON object."""
+def _print_failures(
+    err: Any, stream: TextIO, *, as_json: bool = False, stdin: str | None = None
+) -> None:
+    """The error's first line and its failure table; with ``as_json``, one JSON object.
+    ``stdin``: the file standard input was copied to, named "standard input" instead."""
     message = str(err).splitlines()[0]
+    if stdin:
+        message = message.replace(stdin, "standard input")
     table = getattr(err, "failure_cases", None)
     if as_json:
         cases = (
@@ -1315,6 +1320,7 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
         buffer = getattr(inp, "buffer", None)
         raw = buffer.read() if buffer is not None else inp.read().encode("utf-8", "surrogateescape")
         args.input.write_bytes(raw)
+        args.stdin_file = str(args.input)  # named "standard input" in messages
     to_stdout = getattr(args, "out", None) == Path(STDIO)
     if to_stdout:
         if getattr(args, "json", False):
@@ -1384,7 +1390,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
     """Report a bad input on ``err`` (as JSON with --json); the exit code for it."""
-    _print_failures(exc, err, as_json=getattr(args, "json", False))
+    stdin = getattr(args, "stdin_file", None)
+    _print_failures(exc, err, as_json=getattr(args, "json", False), stdin=stdin)
     return EXIT_INPUT
 
 
@@ -1416,5 +1423,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise
         if getattr(args, "json", False):
             return _input_error(args, exc, err)
-        print(f"busetting: error: {exc}", file=err)
+        text = str(exc)
+        if getattr(args, "stdin_file", None):
+            text = text.replace(args.stdin_file, "standard input")
+        print(f"busetting: error: {text}", file=err)
         return EXIT_INPUT

@@ -620,9 +620,14 @@ def _print_failures(
     """The error's first line and its failure table; with ``as_json``, one JSON object.
     ``stdin``: the file standard input was copied to, named "standard input" instead."""
     message = str(err).splitlines()[0]
-    if stdin:
-        message = message.replace(stdin, "standard input")
     table = getattr(err, "failure_cases", None)
+    if stdin:
+        message = message.replace(stdin, "standard input").replace(
+            Path(stdin).name, "standard input"
+        )
+        if table is not None and "file" in table.columns:
+            shown = table["file"].replace(Path(stdin).name, "standard input")
+            table = table.assign(file=shown)
     if as_json:
         cases = (
             json.loads(table.to_json(orient="records", force_ascii=False, default_handler=str))

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pydantic
 import pytest
 from clirun import run
 
@@ -58,97 +57,97 @@ def _m(mid: str = "0301", **kw: object) -> bs.Municipality:
 
 # (case id, call, expected exception type, expected message fragment)
 MODEL_CASES = [
-    ("model: id with a trailing space", lambda: _m("0301 "), pydantic.ValidationError, ANY_ID),
-    ("model: empty id", lambda: _m(""), pydantic.ValidationError, ANY_ID),
-    ("model: integer id", lambda: _m(301), pydantic.ValidationError, ANY_ID),  # type: ignore[arg-type]
+    ("model: id with a trailing space", lambda: _m("0301 "), bs.InputError, ANY_ID),
+    ("model: empty id", lambda: _m(""), bs.InputError, ANY_ID),
+    ("model: integer id", lambda: _m(301), bs.InputError, ANY_ID),  # type: ignore[arg-type]
     (
         "model: negative population",
         lambda: _m(population=-1),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: NaN indicator",
         lambda: _m(indicators={"capacity": float("nan")}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: infinite indicator",
         lambda: _m(indicators={"capacity": float("inf")}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: negative indicator",
         lambda: _m(indicators={"capacity": -1}),
-        pydantic.ValidationError,
+        bs.InputError,
         "indicator 'capacity' must be a finite number >= 0",
     ),
     (
         "model: min above max",
         lambda: _m(min=5, max=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "min (5) must not exceed max (3)",
     ),
     (
         "model: fixed outside bounds",
         lambda: _m(fixed=9, max=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "fixed (9) must not exceed max (3)",
     ),
     (
         "model: negative weight",
         lambda: bs.Criterion(name="c", indicator="c", weight=-0.1),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a finite number >= 0",
     ),
     (
         "model: minors above total",
         lambda: bs.Need(total=5, minors=6),
-        pydantic.ValidationError,
+        bs.InputError,
         "minors (6) must not exceed the total (5)",
     ),
     (
         "model: fractional total",
         lambda: bs.Need(total=37_000.5),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: total as text",
         lambda: bs.Need(total="37000"),
-        pydantic.ValidationError,
+        bs.InputError,
         "must be a whole number >= 0",
     ),
     (
         "model: weights not summing to 1",
         lambda: _problem([_m()], criteria={"population": 0.7}),
-        pydantic.ValidationError,
+        bs.InputError,
         "criteria: weights must sum to 1; got 0.7",
     ),
     (
         "model: duplicate ids",
         lambda: _problem([_m(), _m()]),
-        pydantic.ValidationError,
+        bs.InputError,
         "municipality_id must be unique (municipality 0301); got '0301'",
     ),
     (
         "model: unknown indicator",
         lambda: _problem([_m()], criteria={"jobs": 1.0}),
-        pydantic.ValidationError,
+        bs.InputError,
         "criteria: indicator 'jobs' of criterion 'jobs' is missing",
     ),
     (
         "model: no municipalities",
         lambda: _problem([]),
-        pydantic.ValidationError,
+        bs.InputError,
         "at least one municipality is required",
     ),
     (
         "model: unknown field",
         lambda: _m(capacity=3),
-        pydantic.ValidationError,
+        bs.InputError,
         "Extra inputs are not permitted",
     ),
 ]
@@ -441,3 +440,246 @@ def test_values_within_the_integrality_tolerance_are_rounded_and_verified(
     p = _problem([_m(population=700), _m("1103", population=150)], total=17)
     alloc = bs.allocate(p, solver="cbc")
     assert alloc.status == "optimal" and alloc.requests.tolist() == [14, 3]
+
+
+# -- the generated catalogue: every field and cell with every kind of bad value -------------
+# Each case must end in a typed InputError whose failure table names the field or cell; none
+# may be accepted silently (rounded, dropped, last-wins) or end in an untyped exception.
+
+BAD_COUNTS: list[object] = [-1, 2.5, "tre", float("nan"), float("inf"), [1]]
+COUNT_FIELDS = ("min", "max", "fixed", "minors_max", "minors_min")
+RULE_COUNTS = ("granularity", "min_request", "minors_min_group", "max_minors_hosts")
+RULE_RATES = ("county_penalty", "per_capita_cap", "share_cap")
+CELL_VALUES = ("2.5", "tre", "=1+1", "-1", "1" + "0" * 25, "")
+
+
+def _typed(call: Callable[[], object]) -> bs.InputError:
+    try:
+        call()
+    except bs.InputError as exc:
+        return exc
+    except Exception as exc:
+        raise AssertionError(f"untyped {type(exc).__name__}: {exc}") from exc
+    raise AssertionError("accepted silently")
+
+
+GENERATED: list[tuple[str, Callable[[], object], str]] = []
+for _field in ("population", *COUNT_FIELDS):
+    for _bad in BAD_COUNTS:
+        GENERATED.append(
+            (f"Municipality.{_field}={_bad!r}", lambda f=_field, b=_bad: _m(**{f: b}), _field)
+        )
+for _field in ("total", "minors"):
+    for _bad in BAD_COUNTS:
+        _need = {"total": 10, _field: _bad}
+        GENERATED.append((f"Need.{_field}={_bad!r}", lambda n=_need: bs.Need(**n), _field))
+for _field in RULE_COUNTS:
+    for _bad in [-1, 2.5, "tre", float("nan"), [1]]:
+        GENERATED.append(
+            (f"Rules.{_field}={_bad!r}", lambda f=_field, b=_bad: bs.Rules(**{f: b}), _field)
+        )
+for _field in RULE_RATES:
+    for _bad in [-1.0, 0.0, "tre", float("nan"), float("inf")]:
+        GENERATED.append(
+            (f"Rules.{_field}={_bad!r}", lambda f=_field, b=_bad: bs.Rules(**{f: b}), _field)
+        )
+for _bad in [-1.0, "tre", float("nan"), float("inf"), [1]]:
+    GENERATED.append(
+        (
+            f"Criterion.weight={_bad!r}",
+            lambda b=_bad: bs.Criterion(name="c", indicator="c", weight=b),
+            "weight",
+        )
+    )
+for _bad in [-1.0, "tre", float("nan"), float("inf")]:
+    GENERATED.append(
+        (f"Municipality.indicators={_bad!r}", lambda b=_bad: _m(indicators={"c": b}), "indicators")
+    )
+for _column in ("population", *COUNT_FIELDS):
+    for _cell in ("2.5", "tre", "-1", "=1+1", float("inf")):
+        GENERATED.append(
+            (
+                f"from_frame {_column}={_cell!r}",
+                _from_frame(_frame(**{_column: ["3", _cell]})),
+                _column,
+            )
+        )
+for _bad in ["borda", "", 3, None]:
+    GENERATED.append(
+        (
+            f"allocate method={_bad!r}",
+            lambda b=_bad: bs.allocate(_problem([_m()]), method=b),  # type: ignore[arg-type]
+            "method",
+        )
+    )
+for _bad in [-1, 0, "x", float("nan")]:
+    GENERATED.append(
+        (
+            f"allocate time_limit={_bad!r}",
+            lambda b=_bad: bs.allocate(_problem([_m()]), time_limit=b),  # type: ignore[arg-type]
+            "time_limit",
+        )
+    )
+for _bad in ["gurobi", "", 3]:
+    GENERATED.append(
+        (
+            f"allocate solver={_bad!r}",
+            lambda b=_bad: bs.allocate(_problem([_m()]), solver=b),  # type: ignore[arg-type]
+            "solver",
+        )
+    )
+for _param in ("decisions", "settled", "extra_capacity", "spare_capacity"):
+    for _bad in [-1, 2.5, "tre", True]:
+        GENERATED.append(
+            (
+                f"revise {_param}={_bad!r}",
+                lambda p=_param, b=_bad: bs.revise(
+                    bs.allocate(_problem([_m(), _m("1103")])), **{p: {"0301": b}}
+                ),
+                _param,
+            )
+        )
+    GENERATED.append(
+        (
+            f"revise {_param} twice",
+            lambda p=_param: bs.revise(
+                bs.allocate(_problem([_m(), _m("1103")])),
+                **{p: pd.Series([1, 2], index=["0301", "0301"])},
+            ),
+            "more than once",
+        )
+    )
+    GENERATED.append(
+        (
+            f"revise {_param} unknown id",
+            lambda p=_param: bs.revise(
+                bs.allocate(_problem([_m(), _m("1103")])), **{p: {"9999": 1}}
+            ),
+            "not a municipality",
+        )
+    )
+
+
+@pytest.mark.parametrize(("case", "call", "names"), GENERATED, ids=[c[0] for c in GENERATED])
+def test_every_bad_field_is_a_typed_error_naming_it(
+    case: str, call: Callable[[], object], names: str
+) -> None:
+    err = _typed(call)
+    assert names in str(err) or names in " ".join(map(str, err.failure_cases.get("column", [])))
+
+
+FILE_READERS = {
+    "decisions": ("municipality_id,decision\n0301,{v}\n", "decision"),
+    "settled": ("municipality_id,settled\n0301,{v}\n", "settled"),
+    "extra": ("kommunenummer,extra_capacity\n0301,{v}\n", "extra_capacity"),
+    "county totals": ("county,total\nOslo,{v}\n", "total"),
+    "fixed": ("municipality_id,fixed\n0301,{v}\n", "fixed"),
+}
+
+
+def _read(kind: str, path: Path) -> object:
+    from busetting.io import read_county_totals, read_fixed, read_named_counts
+
+    if kind == "county totals":
+        return read_county_totals(path)
+    if kind == "fixed":
+        return read_fixed(path)
+    column = FILE_READERS[kind][1]
+    return read_named_counts(path, (column,))
+
+
+@pytest.mark.parametrize("value", [*CELL_VALUES, "inf", "TRUE"])
+@pytest.mark.parametrize("kind", list(FILE_READERS))
+def test_every_count_file_names_the_bad_cell(tmp_path: Path, kind: str, value: str) -> None:
+    text, column = FILE_READERS[kind]
+    path = tmp_path / "counts.csv"
+    path.write_text(text.format(v=value), encoding="utf-8")
+    err = _typed(lambda: _read(kind, path))
+    case = err.failure_cases.iloc[0]
+    assert (case["row"], case["column"]) == (2, column)
+
+
+@pytest.mark.parametrize("kind", list(FILE_READERS))
+def test_every_count_file_refuses_a_repeated_id(tmp_path: Path, kind: str) -> None:
+    text, _ = FILE_READERS[kind]
+    head, row = text.format(v=3).splitlines()
+    path = tmp_path / "counts.csv"
+    path.write_text(f"{head}\n{row}\n{row.rsplit(',', 1)[0]},4\n", encoding="utf-8")
+    err = _typed(lambda: _read(kind, path))
+    assert err.failure_cases.iloc[0]["row"] == 3
+    assert "appears again" in err.failure_cases.iloc[0]["reason"]
+
+
+PREVIOUS_VALUES = ("2.5", "tre", "=1+1", "-1", "1" + "0" * 25, "", "inf", "NaN", "TRUE")
+
+
+@pytest.mark.parametrize("value", PREVIOUS_VALUES)
+@pytest.mark.parametrize("column", ["request", "minors"])
+def test_a_previous_allocation_names_every_bad_cell(
+    tmp_path: Path, column: str, value: str
+) -> None:
+    from busetting._record import read_previous_run
+
+    path = tmp_path / "prev.csv"
+    cells = {"request": "3", "minors": "0", column: value}
+    path.write_text(
+        f"municipality_id,request,minors\n0301,{cells['request']},{cells['minors']}\n1103,4,0\n",
+        encoding="utf-8",
+    )
+    err = _typed(lambda: read_previous_run(path))
+    case = err.failure_cases.iloc[0]
+    assert (case["file"], case["row"], case["column"]) == ("prev.csv", 2, column)
+
+
+JSON_VALUES: list[object] = [2.5, "tre", -1, 10**30, None, True, "=1+1", [3]]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES, ids=[repr(v) for v in JSON_VALUES])
+@pytest.mark.parametrize("column", ["request", "minors"])
+def test_a_previous_json_names_every_bad_value(tmp_path: Path, column: str, value: object) -> None:
+    from busetting._record import read_previous_run
+
+    rows = [
+        {"municipality_id": "0301", "request": 3, "minors": 0},
+        {"municipality_id": "1103", "request": 4, "minors": 0},
+    ]
+    rows[1][column] = value
+    path = tmp_path / "prev.json"
+    path.write_text(json.dumps({"municipalities": rows}), encoding="utf-8")
+    err = _typed(lambda: read_previous_run(path))
+    assert err.failure_cases.iloc[0]["column"] == f"municipalities[2].{column}"
+
+
+@pytest.mark.parametrize("value", CELL_VALUES[:-1])
+@pytest.mark.parametrize("column", ["tilråding anmodning", "tilråding EM"])
+def test_a_recommendation_csv_names_every_bad_cell(tmp_path: Path, column: str, value: str) -> None:
+    path = tmp_path / "agder.csv"
+    cells = {"tilråding anmodning": "10", "tilråding EM": "2", column: value}
+    path.write_text(
+        "kommunenummer,kommune,tilråding anmodning,tilråding EM\n"
+        f"4201,Risør,{cells['tilråding anmodning']},{cells['tilråding EM']}\n",
+        encoding="utf-8",
+    )
+    err = _typed(lambda: bs.read_recommendations(path))
+    case = err.failure_cases.iloc[0]
+    assert (case["row"], case["column"]) == (2, column)
+
+
+@pytest.mark.parametrize(
+    ("extra", "column"),
+    [
+        ("total,999\n", "parameter"),
+        ("method,hamilton\n", "parameter"),
+        ("minors,3\n", "parameter"),
+    ],
+)
+def test_a_parameter_given_twice_is_refused(tmp_path: Path, extra: str, column: str) -> None:
+    from busetting.io import read_parameters
+
+    (tmp_path / "a.csv").write_text("municipality_id,request\n0301,3\n", encoding="utf-8")
+    (tmp_path / "a.parameters.csv").write_text(
+        "parameter,value\nmethod,webster\ntotal,3\nminors,0\n" + extra, encoding="utf-8"
+    )
+    err = _typed(lambda: read_parameters(tmp_path / "a.csv"))
+    assert err.failure_cases.iloc[0]["column"] == column
+    assert err.failure_cases.iloc[0]["file"] == "a.parameters.csv"

@@ -13,7 +13,6 @@ from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
-import pydantic
 import pytest
 from brute import RuleModel, brute_force_rules
 
@@ -202,7 +201,7 @@ def test_d4_bounds_beyond_the_limit_are_bad_input_not_a_solver_failure(
 
 @pytest.mark.parametrize("bad", ["0301\n", "0301 ", " 0301", "", "\t"])
 def test_d5_an_id_is_a_non_empty_string_without_surrounding_whitespace(bad: str) -> None:
-    with pytest.raises(pydantic.ValidationError, match="without leading or trailing whitespace"):
+    with pytest.raises(bs.InputError, match="without leading or trailing whitespace"):
         M(bad, 5)
 
 

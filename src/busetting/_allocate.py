@@ -29,6 +29,7 @@ from busetting import _constrained  # its functions by module: tests replace the
 from busetting._constrained import RulePlan
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
+from busetting._edge import check_types
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._limits import check_limits, check_program_limits
@@ -49,6 +50,7 @@ from busetting._solvers.threshold import SeparableSolution, nothing_to_place, so
 from busetting._status import (
     OBJECTIVE_TOLERANCE,
     Certificate,
+    OutOfTime,
     RulesCertificate,
     Shortfall,
     Status,
@@ -199,6 +201,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
     >>> [d.message for d in bs.diagnose(p)]
     ['requests: upper bounds (max, fixed) sum to 10, 2 short of the need of 12']
     """
+    check_types(diagnose, locals())
     if not isinstance(problem, Problem):
         raise InputError(
             "The `problem` parameter of `diagnose` must be a busetting.Problem. "
@@ -395,6 +398,7 @@ def allocate(
     >>> bs.allocate(problem, method="dhondt").requests.tolist()
     [10, 7, 5, 3, 1]
     """
+    check_types(allocate, locals())
     started = time.perf_counter()
     _check_args(problem, solver, time_limit)
     check_limits(problem, "allocate")
@@ -530,7 +534,15 @@ def _rules_path(run: Run, reason: str) -> Outcome:
     """The exact rules path (:mod:`busetting._solvers.lagrange`) and its certificate; the
     integer program when its search exceeds its budget."""
     check_program_limits(run.problem, "cbc")
-    sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules)
+    deadline = None if run.time_limit is None else run.started + run.time_limit
+    try:
+        sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules, deadline=deadline)
+    except OutOfTime:  # the time limit holds on this route too: no answer, never optimal
+        message = (
+            f"time limit of {run.time_limit:g} s reached during the rules path's search; no "
+            "answer was found (raise time_limit)"
+        )
+        return Outcome(Status.TIME_LIMIT, message, "lagrange", reason, f"busetting {__version__}")
     if sol is None:
         words = _rules_words(run.problem)
         return _rules_program(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 
 if TYPE_CHECKING:
@@ -572,6 +573,7 @@ def read_answers(
     >>> answers.decisions.to_dict(), answers.blanks
     ({'0301': 120}, ('1103',))
     """
+    check_types(read_answers, locals())
     when = _deadline(deadline)
     known: dict[str, tuple[str, str, int, int]] = {}
     if allocation is not None:

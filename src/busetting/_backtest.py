@@ -27,6 +27,7 @@ import pandas as pd
 from busetting._allocate import allocate
 from busetting._calibrate import continuous_fit
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Problem, Rules
@@ -106,6 +107,7 @@ def fit_weights(year: int) -> dict[str, float]:
     >>> round(sum(w.values()), 9), max(w, key=w.get)
     (1.0, 'capacity')
     """
+    check_types(fit_weights, locals())
     _check_year(year, HISTORY_YEARS[1], "fit_weights")
     observed = observed_requests(year)
     total = int(observed.sum())
@@ -220,6 +222,7 @@ def backtest(
     >>> result.total, list(result.table.index)
     (38000, ['model', 'population share', 'previous year rescaled'])
     """
+    check_types(backtest, locals())
     method_ = parse_method(method)
     if weights is None:
         _check_year(year, HISTORY_YEARS[2], "backtest")
@@ -540,6 +543,7 @@ def backtest_recipes(
     >>> result.recipes, result.years
     (('persistence', 'fitted', 'ministry'), (2022, 2023))
     """
+    check_types(backtest_recipes, locals())
     method_ = parse_method(method)
     chosen = _recipe_list(recipes)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 10:
@@ -720,6 +724,7 @@ def choose_default(results: RecipeBacktest) -> str:
     >>> bs.choose_default(bs.backtest_recipes(["ministry"], samples=200))
     'persistence'
     """
+    check_types(choose_default, locals())
     years = list(results.years)
     qualified = []
     for spec, r in results.pooled.iterrows():

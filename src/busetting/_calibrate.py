@@ -36,6 +36,7 @@ import pandas as pd
 
 from busetting._allocate import allocate
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import DIVISOR_METHODS, Method, parse_method, signpost
 from busetting._model import Criterion, Municipality, Problem
@@ -156,6 +157,7 @@ def calibrate(
     >>> fit.loss
     0.0
     """
+    check_types(calibrate, locals())
     check_sweep_args("calibrate", progress, executor)
     _check_options(loss, constraints)
     method_ = parse_method(method)
@@ -551,6 +553,7 @@ def out_of_sample(
     pandas.DataFrame
         Columns ``sample``, ``model``, ``loss``.
     """
+    check_types(out_of_sample, locals())
     cal = calibrate(
         fit[0],
         fit[1],

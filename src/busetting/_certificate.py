@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from busetting._constrained import RulePlan, plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
+from busetting._edge import check_types
 from busetting._exceptions import BusettingError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
 from busetting._methods import Method, deviation, objective
@@ -102,6 +103,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
     CertificateCheck
         ``ok`` (also its truth value) and the reason in words.
     """
+    check_types(check_certificate, locals())
     setting = _rebuild(problem, Method(cert.method))
     xv = np.asarray(x, dtype=np.int64)
     mv = np.asarray(m, dtype=np.int64)

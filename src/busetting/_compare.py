@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._result import Allocation
 
@@ -72,6 +73,7 @@ def compare(
     >>> table["change"].to_dict(), table["change_pct"].to_dict()
     ({'1103': 4, '0301': -3}, {'1103': 80.0, '0301': -30.0})
     """
+    check_types(compare, locals())
     if len(labels) != 2 or labels[0] == labels[1]:
         raise InputError(
             f"The `labels` parameter of `compare` must be two different names. Got {labels!r} "

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from busetting._cells import Formula
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._model import ID_PATTERN, Problem
 from busetting._reconcile import (
@@ -137,6 +139,7 @@ def county_drafts(
     >>> sorted(drafts), int(drafts["A"]["draft_request"].sum())
     (['A', 'B'], 6)
     """
+    check_types(county_drafts, locals())
     if not isinstance(allocation, Allocation):
         raise InputError(
             "The `allocation` parameter of `county_drafts` must be a busetting.Allocation. "
@@ -380,6 +383,7 @@ def write_county_drafts(
     list of Path
         The files written, the combined workbook last.
     """
+    check_types(write_county_drafts, locals())
     if language not in SHEETS:
         raise InputError(
             "The `language` parameter of `write_county_drafts` must be 'nb' or 'en'. "
@@ -459,24 +463,29 @@ def _map_headers(headers: list[Any], source: str, notes: list[str]) -> dict[int,
     return mapping
 
 
-def _sheet_rows(path: Path, notes: list[str]) -> list[tuple[str, list[list[Any]]]]:
-    """(source label, rows) of every table in the file that has an id column."""
+def _sheet_rows(path: Path, notes: list[str]) -> list[tuple[str, list[list[Any]], int]]:
+    """(source label, rows from the header on, rows above the header) of every table in the
+    file that has an id column."""
     if path.suffix.lower() == ".csv":
         frame = read_table(path)
         rows = [list(frame.columns)] + [
             [None if (isinstance(v, float) and pd.isna(v)) else v for v in r]
             for r in frame.itertuples(index=False)
         ]
-        return [(path.name, rows)]
+        return [(path.name, rows, 0)]
     openpyxl = _require_openpyxl()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise InputError(f"{path}: not a readable .xlsx file ({exc}).") from exc
     found = []
     try:
-        for sheet in book.worksheets:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        for sheet, written in zip(book.worksheets, formulas.worksheets, strict=True):
+            rows = _with_formulas(
+                [list(r) for r in sheet.iter_rows(values_only=True)],
+                [list(r) for r in written.iter_rows(values_only=True)],
+            )
             header_at = next(
                 (
                     i
@@ -493,10 +502,26 @@ def _sheet_rows(path: Path, notes: list[str]) -> list[tuple[str, list[list[Any]]
                 notes.append(
                     f"{path.name}: read sheet {sheet.title!r} (expected {SHEETS['nb'][0]!r})"
                 )
-            found.append((f"{path.name}[{sheet.title}]", rows[header_at:]))
+            found.append((f"{path.name}[{sheet.title}]", rows[header_at:], header_at))
     finally:
         book.close()
+        formulas.close()
     return found
+
+
+def _with_formulas(values: list[list[Any]], written: list[list[Any]]) -> list[list[Any]]:
+    """The cell values, with a formula saved without its value as a :class:`Formula` (never
+    read as blank: the value a spreadsheet would show is unknown)."""
+    for r, row in enumerate(values):
+        for j, value in enumerate(row):
+            if value is not None or r >= len(written) or j >= len(written[r]):
+                continue
+            text = written[r][j]
+            if isinstance(text, str) and text.startswith("="):
+                row[j] = Formula(text)
+            elif text is not None and type(text).__name__ == "ArrayFormula":
+                row[j] = Formula(str(getattr(text, "text", text)))
+    return values
 
 
 def _blank(record: Mapping[str, Any]) -> bool:
@@ -580,6 +605,7 @@ def read_recommendations(
         Listing every bad cell (county, municipality, column as written, value, reason) in
         ``failure_cases``; also for a missing id or recommendation column.
     """
+    check_types(read_recommendations, locals())
     reader = _RecommendationReader(
         {m.municipality_id: m for m in problem.municipalities} if problem is not None else {}
     )
@@ -590,8 +616,8 @@ def read_recommendations(
                 f"{path.name}: no sheet has a kommunenummer (municipality_id) column; "
                 "expected the table of a county draft."
             )
-        for source, rows in tables:
-            reader.read_table(source, rows)
+        for source, rows, above in tables:
+            reader.read_table(source, rows, above)
     if reader.failures:
         err = InputError.from_failures("read_recommendations", reader.failures)
         err.failure_cases.insert(0, "county", [f["county"] for f in reader.failures])
@@ -651,17 +677,35 @@ class _RecommendationReader:
             }
         )
 
-    def read_table(self, source: str, rows: list[list[Any]]) -> None:
+    def read_table(self, source: str, rows: list[list[Any]], above: int = 0) -> None:
+        """Read one table; ``above`` rows stand above its header (row numbers are the
+        spreadsheet's: the header is row ``above + 1``)."""
         headers = rows[0]
         mapping = _map_headers(list(headers), source, self.notes)
         columns = {c: j for j, c in mapping.items()}
+        head = _Row(source, above + 1, list(headers), {})
+        for j, text in enumerate(headers):
+            canonical = KNOWN.get(_norm(text)) if text is not None else None
+            if canonical in WANTED and j not in mapping and canonical in columns:
+                first = columns[canonical]
+                self.failures.append(
+                    {
+                        "row": head.number,
+                        "municipality_id": None,
+                        "column": str(text),
+                        "value": str(text),
+                        "reason": f"is a second {canonical} column (the first is column "
+                        f"{first + 1}); expected the column once (source {source})",
+                        "county": None,
+                    }
+                )
         if "municipality_id" not in columns or RECOMMENDATION not in columns:
             raise InputError(
                 f"{source}: needs a kommunenummer and a tilråding anmodning "
                 "(recommendation) column. Got columns "
                 f"{', '.join(str(h) for h in headers if h is not None)} instead."
             )
-        for r, raw in enumerate(rows[1:], start=2):
+        for r, raw in enumerate(rows[1:], start=above + 2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
                 continue
             cells = {c: raw[j] if j < len(raw) else None for c, j in columns.items()}
@@ -830,6 +874,7 @@ def write_change_report(
     Path
         The file written.
     """
+    check_types(write_change_report, locals())
     if language not in SHEETS:
         raise InputError(
             "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "

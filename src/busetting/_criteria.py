@@ -29,6 +29,7 @@ from typing import Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._model import Columns, Criterion, Problem
 
@@ -260,6 +261,7 @@ def build_key(problem: Problem, which: Literal["requests", "minors"] = "requests
     >>> key.targets.tolist()
     [20.0, 20.0]
     """
+    check_types(build_key, locals())
     cols = problem.columns
     if which == "requests":
         criteria, total, ids = problem.criteria, problem.total, cols.ids

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 __all__ = ["BusettingError", "InfeasibleError", "InputError", "SolverError"]
 
 FAILURE_COLUMNS = ("row", "municipality_id", "column", "value", "reason")
+PLACE_COLUMNS = ("file", "sheet")
+"""Columns a file reader adds in front when it names them (spreadsheet rows: header = 1)."""
 MAX_LISTED = 20
 """At most this many failures are spelled out in the message; all are in ``failure_cases``."""
 
@@ -41,8 +43,9 @@ class InputError(BusettingError, ValueError):
     Attributes
     ----------
     failure_cases : pandas.DataFrame
-        One row per failure with the columns ``row`` (position in the input, or ``None`` for
-        problem-level failures), ``municipality_id``, ``column``, ``value`` and ``reason``.
+        One row per failure with the columns ``row`` (the spreadsheet row of a file, header =
+        row 1, or ``None`` for problem-level failures), ``municipality_id``, ``column``,
+        ``value`` and ``reason``; a reader of a file puts ``file`` and ``sheet`` in front.
     """
 
     def __init__(self, message: str, failure_cases: pd.DataFrame | None = None) -> None:
@@ -58,14 +61,16 @@ class InputError(BusettingError, ValueError):
         """Build one error that lists every failure in a table."""
         import pandas as pd
 
-        table = pd.DataFrame(failures, columns=list(FAILURE_COLUMNS))
+        # a reader of a user's file also names the file and the sheet (first columns)
+        places = [k for k in PLACE_COLUMNS if any(f.get(k) is not None for f in failures)]
+        table = pd.DataFrame(failures, columns=[*places, *FAILURE_COLUMNS])
         table["row"] = pd.array(
             [None if f.get("row") is None else f["row"] for f in failures], dtype=object
         )
         noun = "problem" if len(failures) == 1 else "problems"
         lines = [f"{where} found {len(failures):,} {noun} in the input:"]
         for f in failures[:MAX_LISTED]:
-            place = []
+            place = [f"{k} {f[k]!r}" for k in PLACE_COLUMNS if f.get(k) is not None]
             if f.get("row") is not None:
                 place.append(f"row {f['row']}")
             if f.get("municipality_id") is not None:

@@ -23,6 +23,7 @@ from busetting._certificate import check_certificate
 from busetting._constrained import plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import counts_from_series, effective_bounds, violations
 from busetting._language import (
@@ -479,6 +480,7 @@ def verify(
         ``feasible``, ``optimal`` and the reasons; true when feasible and not shown
         non-optimal.
     """
+    check_types(verify, locals())
     check_limits(problem, "verify")
     if isinstance(allocation, Allocation):
         if allocation.requests is None or allocation.minors is None:

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from pydantic import ValidationError
 
 from busetting._exceptions import InputError
 from busetting._model import (
@@ -38,6 +37,7 @@ from busetting._model import (
     check_criteria,
     check_problem,
     parse_criteria,
+    pydantic_errors,
     warn_renamed,
 )
 
@@ -196,8 +196,8 @@ def _canonical_headers(df: pd.DataFrame, failures: list[dict[str, Any]]) -> pd.D
 def _need(total: Any, minors: Any, failures: list[dict[str, Any]]) -> Need | None:
     try:
         return Need(total=total, minors=minors)
-    except ValidationError as exc:
-        for err in exc.errors():
+    except InputError as exc:
+        for err in pydantic_errors(exc):
             col = str(err["loc"][0]) if err["loc"] else "minors"
             value = {"total": total, "minors": minors}.get(col, minors)
             failures.append(failure_record(None, None, col, value, error_reason(err)))
@@ -210,8 +210,8 @@ def _criteria(raw: Any, label: str, failures: list[dict[str, Any]]) -> tuple[Cri
     except TypeError as exc:
         failures.append(failure_record(None, None, label, type(raw).__name__, str(exc)))
         return None
-    except ValidationError as exc:
-        for err in exc.errors():
+    except InputError as exc:
+        for err in pydantic_errors(exc):
             failures.append(
                 failure_record(
                     None,

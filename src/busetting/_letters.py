@@ -26,6 +26,7 @@ from busetting._answers import (
     MAX_ANSWER,
     parse_date,
 )
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import format_number
 from busetting._result import Allocation
@@ -376,6 +377,7 @@ def letters(
     >>> sorted(out.pages), "om å busetje 30 flyktningar i 2024" in out.pages["0003"]
     (['0001', '0002', '0003'], True)
     """
+    check_types(letters, locals())
     when = _check(allocation, deadline, language)
     the_year = when.year if year is None else int(year)
     requests = allocation.requests
@@ -493,6 +495,7 @@ def write_answer_forms(
     list of Path
         The workbooks written.
     """
+    check_types(write_answer_forms, locals())
     when = _check(allocation, deadline, language)
     requests, minors = allocation.requests, allocation.minors
     assert requests is not None

@@ -2,9 +2,11 @@
 
 All models are pydantic v2, frozen and strict about unknown fields (``extra="forbid"``), so a
 problem can be exported as JSON Schema (``Problem.model_json_schema()``), sent over the wire
-and read back unchanged. Constructing a model directly raises ``pydantic.ValidationError``
-(a ``ValueError``); :meth:`Problem.from_frame` checks every row and raises one
-:class:`~busetting._exceptions.InputError` whose ``failure_cases`` table lists each failure.
+and read back unchanged. Constructing or validating a model (the constructor,
+``model_validate``, ``model_validate_json`` and every ``with_*`` copy) raises
+:class:`~busetting._exceptions.InputError` (a ``ValueError``) whose ``failure_cases`` table lists
+each failure, with pydantic's ``ValidationError`` kept as its ``__cause__``;
+:meth:`Problem.from_frame` checks every row and raises one such error for the whole table.
 
 Inside, a problem holds its municipalities as columns (:class:`Columns`: numpy arrays in id
 order), built once; the computations read the columns, never the row objects. The pydantic
@@ -28,7 +30,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Annotated, Any, Literal, overload
+from typing import Annotated, Any, Literal, Self, overload
 
 import numpy as np
 import pandas as pd
@@ -41,7 +43,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import core_schema
+from pydantic_core import ValidationError, core_schema
+
+from busetting._edge import check_types
+from busetting._exceptions import InputError
 
 __all__ = [
     "Columns",
@@ -53,6 +58,8 @@ __all__ = [
     "Problem",
     "Rules",
     "fingerprint",
+    "pydantic_errors",
+    "validation_failures",
 ]
 
 IntArray = NDArray[np.int64]
@@ -78,6 +85,73 @@ POPULATION = "population"
 """Indicator name that refers to :attr:`Municipality.population`."""
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+def _flat_errors(exc: ValidationError) -> list[Any]:
+    """pydantic's errors, with the errors of a nested model (an :class:`InputError` raised
+    inside a validator) spelled out under their parent's field path."""
+    out: list[Any] = []
+    for e in exc.errors():
+        inner = (e.get("ctx") or {}).get("error")
+        if isinstance(inner, InputError) and isinstance(inner.__cause__, ValidationError):
+            for sub in _flat_errors(inner.__cause__):
+                out.append({**sub, "loc": (*e["loc"], *sub["loc"])})
+        else:
+            out.append(e)
+    return out
+
+
+def validation_failures(exc: ValidationError) -> list[dict[str, Any]]:
+    """pydantic's errors as rows of a failure table (column = the dotted field path)."""
+    return [
+        {
+            "row": None,
+            "municipality_id": None,
+            "column": ".".join(map(str, e["loc"])) or None,
+            # the whole input of a model-level error can be a problem of 100,000 rows
+            "value": e.get("input") if e["loc"] else None,
+            "reason": str(e.get("msg", "invalid value")).removeprefix("Value error, "),
+        }
+        for e in _flat_errors(exc)
+    ]
+
+
+def pydantic_errors(exc: BaseException) -> list[Any]:
+    """pydantic's own error list of an :class:`InputError` raised by a model (else empty),
+    nested models' errors spelled out under their parent's field path."""
+    cause = exc.__cause__
+    return _flat_errors(cause) if isinstance(cause, ValidationError) else []
+
+
+class _Checked(BaseModel):
+    """A pydantic model whose validation errors are :class:`InputError` (the typed family of
+    busetting) with pydantic's ``ValidationError`` kept as ``__cause__``."""
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InputError.from_failures(type(self).__name__, validation_failures(exc)) from exc
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:  # a frozen model
+            raise InputError.from_failures(type(self).__name__, validation_failures(exc)) from exc
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise InputError.from_failures(cls.__name__, validation_failures(exc)) from exc
+
+    @classmethod
+    def model_validate_json(cls, json_data: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise InputError.from_failures(cls.__name__, validation_failures(exc)) from exc
 
 
 COUNT_REASON = "must be a whole number >= 0"
@@ -183,7 +257,7 @@ def bound_failures(columns: Columns) -> list[tuple[int, str, int, str]]:
     return [(i, *found[i]) for i in sorted(found)]
 
 
-class Municipality(BaseModel):
+class Municipality(_Checked):
     """One region (a municipality, kommune): identity, size, indicators and bounds.
 
     Attributes
@@ -324,7 +398,7 @@ class Municipality(BaseModel):
         return self.indicators[name]
 
 
-class Criterion(BaseModel):
+class Criterion(_Checked):
     """One criterion of the key: an indicator turned into a share vector.
 
     ``kind="volume"`` uses the indicator itself, ``a_i = v_i / sum_j v_j``.
@@ -376,7 +450,7 @@ class Criterion(BaseModel):
         return (self.indicator,) if self.base is None else (self.indicator, self.base)
 
 
-class Need(BaseModel):
+class Need(_Checked):
     """The national need: ``total`` persons, of whom ``minors`` unaccompanied minors."""
 
     model_config = _FROZEN
@@ -396,7 +470,7 @@ class Need(BaseModel):
         return self
 
 
-class Rules(BaseModel):
+class Rules(_Checked):
     """Rules of the real process on top of the bounds (all off by default).
 
     Attributes
@@ -982,6 +1056,7 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     >>> fingerprint(p, "webster") == fingerprint(q, "webster") != fingerprint(p, "hamilton")
     True
     """
+    check_types(fingerprint, locals())
     h = hashlib.sha256(b"busetting problem v2\n")
     h.update(problem.columns.digest)
     parts = [
@@ -997,7 +1072,7 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     return h.hexdigest()
 
 
-class Problem(BaseModel):
+class Problem(_Checked):
     """An allocation problem: municipalities, the criteria key and the national need.
 
     Municipalities are stored sorted by ``municipality_id`` (exact string order), so the
@@ -1182,7 +1257,7 @@ class Problem(BaseModel):
         ('population', 1.0)
 
         Unlike ``model_copy(update=...)``, the copy is validated: a criterion that reads a
-        missing indicator raises ``pydantic.ValidationError``.
+        missing indicator raises :class:`~busetting._exceptions.InputError`.
         """
         if minors_criteria is None:
             return self._replaced(criteria=criteria)
@@ -1192,26 +1267,43 @@ class Problem(BaseModel):
         """A validated copy with the requests of some municipalities held fixed (already
         decided).
 
-        Raises ``ValueError`` naming any id that is not in the problem, and
-        ``pydantic.ValidationError`` when a value is not a whole number >= 0 or breaks the
+        Raises :class:`~busetting._exceptions.InputError` naming any id that is not in the
+        problem, or when a value is not a whole number >= 0 or breaks the
         municipality's bounds.
         """
         c = self.columns
-        unknown = sorted(set(fixed) - set(c.position))
-        if unknown:
-            raise ValueError(f"fixed values name unknown municipalities: {', '.join(unknown)}")
+        failures: list[dict[str, Any]] = []
+
+        def fail(mid: Any, value: Any, reason: str) -> None:
+            failures.append(
+                {
+                    "row": None,
+                    "municipality_id": mid,
+                    "column": "fixed",
+                    "value": value,
+                    "reason": reason,
+                }
+            )
+
+        if not isinstance(fixed, Mapping):
+            fail(None, type(fixed).__name__, "must be a mapping of municipality id to a count")
+            raise InputError.from_failures("Problem.with_fixed", failures)
         values = c.fixed.copy()
-        problems = []
         for mid, v in fixed.items():
+            if mid not in c.position:
+                fail(mid, v, "is not a municipality of the problem")
+                continue
             try:
                 values[c.position[mid]] = _check_count(v)
-            except ValueError as exc:
-                problems.append(f"fixed value of {mid}: {exc}; got {v!r}")
+            except (ValueError, TypeError) as exc:
+                fail(mid, v, str(exc))
+        if failures:
+            raise InputError.from_failures("Problem.with_fixed", failures)
         table = c.replace(fixed=values)
         for i, _, _, reason in bound_failures(table):
-            problems.append(f"{reason} (municipality {table.ids[i]})")
-        if problems:
-            raise ValueError("; ".join(problems))
+            fail(table.ids[i], int(values[i]), reason)
+        if failures:
+            raise InputError.from_failures("Problem.with_fixed", failures)
         return self._replaced(municipalities=Municipalities(table))
 
     def with_rules(self, rules: Rules | None = None, **changes: Any) -> Problem:

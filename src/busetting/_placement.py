@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import format_number
 from busetting._methods import DIVISOR_METHODS, Method, exact_signpost_key, parse_method
@@ -312,6 +313,7 @@ def next_placements(
     0001 has settled 410 of 600 (68.3%); Webster priority 600/410.5 = 1.462, the highest
     of all; the lowest share of all
     """
+    check_types(next_placements, locals())
     parsed = parse_method(method)
     if parsed not in DIVISOR_METHODS:
         raise InputError(

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._criteria import DEFAULT_WEIGHTS
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 
 __all__ = ["RECIPES", "Recipe", "county_totals_at_shares", "parse_recipe"]
@@ -171,6 +172,7 @@ def parse_recipe(spec: str | Recipe) -> Recipe:
     >>> parse_recipe("ministry+lean=0.3+county")
     Recipe(base='ministry', lean=0.3, county_shares=True)
     """
+    check_types(parse_recipe, locals())
     if isinstance(spec, Recipe):
         return spec
     if not isinstance(spec, str) or not spec.strip():

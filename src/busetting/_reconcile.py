@@ -51,6 +51,8 @@ import numpy as np
 import pandas as pd
 
 from busetting._allocate import allocate
+from busetting._cells import MAX_COUNT, Formula, count_problem
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
@@ -183,6 +185,8 @@ class Reconciliation:
 
 def count_or_blank(value: Any) -> int | str | None:
     """A whole number >= 0, ``None`` for a blank, or a reason string for a bad value."""
+    if isinstance(value, Formula):  # never blank: the number the county typed is unknown
+        return count_problem(value, blank=True)[1]
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
@@ -205,6 +209,8 @@ def count_or_blank(value: Any) -> int | str | None:
         value = int(value)
     if not isinstance(value, int) or value < 0:
         return "must be a whole number >= 0 or blank"
+    if value > MAX_COUNT:  # would overflow the table's integers, and is not what was typed
+        return f"must be a whole number >= 0 or blank; is too large (at most {MAX_COUNT:,})"
     return value
 
 
@@ -529,6 +535,7 @@ def reconcile(
     >>> r
     Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
     """
+    check_types(reconcile, locals())
     started = time.perf_counter()
     _check_arguments(problem, key_weight)
     m_ = parse_method(method)

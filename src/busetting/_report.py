@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._hosts import to_confirm_sentence
 from busetting._language import (
@@ -802,6 +803,7 @@ def write_report(
     Path
         The report written.
     """
+    check_types(write_report, locals())
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".html", ".htm", ".md"):

@@ -38,10 +38,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ValidationError
 
 from busetting._allocate import allocate
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
@@ -76,35 +76,30 @@ def _as_counts(
         )
     known = set(ids)
     out: dict[str, int] = {}
-    failures = []
+    failures: list[dict[str, Any]] = []
+
+    def fail(mid: str, value: Any, reason: str) -> None:
+        failures.append(
+            {"row": None, "municipality_id": mid, "column": name, "value": value, "reason": reason}
+        )
+
+    seen: set[str] = set()
     for key, value in items:
         mid = str(key)
+        if mid in seen:  # a Series may repeat an id: neither value wins
+            fail(mid, value, "is given more than once; expected one value per municipality")
+            continue
+        seen.add(mid)
         if pd.isna(value):
             continue
         if mid not in known:
-            failures.append(
-                {
-                    "row": None,
-                    "municipality_id": mid,
-                    "column": name,
-                    "value": value,
-                    "reason": "is not a municipality of the problem",
-                }
-            )
+            fail(mid, value, "is not a municipality of the problem")
             continue
         v = value.item() if hasattr(value, "item") else value
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            failures.append(
-                {
-                    "row": None,
-                    "municipality_id": mid,
-                    "column": name,
-                    "value": value,
-                    "reason": "must be a whole number >= 0",
-                }
-            )
+            fail(mid, value, "must be a whole number >= 0")
             continue
         out[mid] = v
     if failures:
@@ -330,6 +325,7 @@ def revise(
     >>> cut.to_frame()["request"].tolist(), cut.direction
     ([6, 12, 18, 24], 'down')
     """
+    check_types(revise, locals())
     prior = _previous(previous, problem, previous_minors, method)
     base = prior.base
     events = _events(base.ids, decisions, spare_capacity, extra_capacity, settled)
@@ -506,7 +502,7 @@ def _bounded(
                 data |= _free_minors(m, int(prior.minors[i]), plan.minors_direction, data["max"])
         try:
             updated.append(Municipality.model_validate(data))
-        except ValidationError as exc:  # pragma: no cover - the bounds above are consistent
+        except InputError as exc:  # pragma: no cover - the bounds above are consistent
             raise InputError.from_failures(
                 "revise",
                 [
@@ -515,10 +511,10 @@ def _bounded(
                         "municipality_id": i,
                         "column": None,
                         "value": None,
-                        "reason": str(exc.errors()[0]["msg"]),
+                        "reason": str(exc),
                     }
                 ],
-            ) from None
+            ) from exc
     return tuple(updated)
 
 
@@ -634,6 +630,7 @@ def scenarios(
     >>> bs.scenarios(p, [9, 10, 11]).to_numpy().tolist()
     [[4, 5, 6], [3, 3, 3], [2, 2, 2]]
     """
+    check_types(scenarios, locals())
 
     check_sweep_args("scenarios", progress, executor)
     method_ = parse_method(method)
@@ -800,6 +797,7 @@ def uncertainty(
         One column per quantile (``p10``, ...), and ``mean`` over the samples when ``totals``
         are samples.
     """
+    check_types(uncertainty, locals())
     check_sweep_args("uncertainty", progress, executor)
     sweep: dict[str, Any] = {"progress": progress, "executor": executor}
     if isinstance(totals, Mapping):
@@ -868,6 +866,7 @@ def sensitivity(
     InfeasibleError, SolverError
         If ``problem`` itself is not solved to optimality.
     """
+    check_types(sensitivity, locals())
     check_sweep_args("sensitivity", progress, executor)
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None

@@ -7,6 +7,7 @@ solvers, the checks and the result can all speak of a :class:`Status` or a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,11 +17,24 @@ __all__ = [
     "EXACT_MARGIN",
     "OBJECTIVE_TOLERANCE",
     "Certificate",
+    "OutOfTime",
     "RulesCertificate",
     "Shortfall",
     "Status",
     "Tie",
+    "past",
 ]
+
+
+class OutOfTime(Exception):
+    """The caller's time limit passed inside a solve (the rules path's search, the building of
+    the integer program); ``allocate`` turns it into the status ``time_limit``."""
+
+
+def past(deadline: float | None) -> bool:
+    """Whether ``deadline`` (a ``time.perf_counter()`` value, or ``None``: none) has passed."""
+    return deadline is not None and time.perf_counter() >= deadline
+
 
 EXACT_MARGIN = 1e-9
 """Relative margin under which two unit costs are settled in exact rational arithmetic."""

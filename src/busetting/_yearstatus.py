@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._answers import Answers
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import format_number
 from busetting._result import Allocation
@@ -511,6 +512,7 @@ def status(
     >>> s.national.lines()[0]
     'Need 100 = decided 70 + asked of those not yet answered 20 + gap 10.'
     """
+    check_types(status, locals())
     asked, asked_minors, names, counties = _requests(requests, municipalities)
     ids = list(asked.index)
     frame = pd.DataFrame(index=pd.Index(ids, name="municipality_id", dtype=object))
@@ -681,6 +683,7 @@ def history_status(year: int = 2023) -> YearStatus:
     >>> s.national.need, s.national.decided, s.national.settled
     (38000, 32732, 33420)
     """
+    check_types(history_status, locals())
     hist = load_history()
     part = hist[hist["year"] == year]
     if part.empty:
@@ -823,6 +826,7 @@ def write_status(year_status: YearStatus, path: str | Path, *, language: str = "
     Path
         The file written.
     """
+    check_types(write_status, locals())
     lang = _check_language(language)
     w = _WORDS[lang]
     p = Path(path)

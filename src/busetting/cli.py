@@ -37,17 +37,16 @@ from busetting._allocate import fingerprint
 from busetting._backtest import year_flags
 from busetting._exceptions import InfeasibleError, InputError, SolverError
 from busetting._model import Problem, Rules
+from busetting._record import PreviousRun, check_previous_run, previous_problem, read_previous_run
 from busetting._report import default_language
 from busetting._sweep import TerminalBar
 from busetting._version import __version__
 from busetting.datasets import (
     HISTORY_YEARS,
-    INDICATORS,
     MINORS_2024,
     NEED_2024,
     PROCESS_RULES_2024,
     default_criteria,
-    derive_indicators,
     load_history,
     norway_2024,
     norway_problem,
@@ -58,15 +57,11 @@ from busetting.io import (
     allocation_to_dict,
     allocation_to_json,
     county_table,
-    problem_from_frame,
-    read_allocation,
     read_county_totals,
     read_fixed,
     read_named_counts,
-    read_parameters,
     read_problem,
     read_table,
-    settings_from_parameters,
     write_allocation,
     write_revision,
     write_table,
@@ -94,9 +89,26 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)
 
+    json_errors = False
+    """With ``--json`` on the command line, a usage error is a JSON error object too."""
+
     def error(self, message: str) -> Any:  # argparse's own exit code for usage errors is 2
+        if self.json_errors:
+            error = {"type": "UsageError", "message": message, "failure_cases": []}
+            print(json.dumps({"error": error}, indent=2, ensure_ascii=False), file=sys.stderr)
+            self.exit(EXIT_INPUT)
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"busetting: error: {message}\n")
+
+    def with_json_errors(self) -> _Parser:
+        """This parser and its subcommands' parsers report usage errors as JSON."""
+        self.json_errors = True
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    if isinstance(sub, _Parser):
+                        sub.with_json_errors()
+        return self
 
 
 def _weights(text: str) -> dict[str, float] | str:
@@ -303,10 +315,9 @@ def _rules(args: argparse.Namespace, base: Any) -> Any:
         changes["county_totals"] = read_county_totals(args.county_totals)
     try:
         rules = Rules.model_validate({**base.model_dump(), **changes})
-    except ValueError as exc:
-        raise InputError(
-            f"bad rule option: {exc.errors()[0]['msg']}".replace("Value error, ", "")  # type: ignore[attr-defined]
-        ) from None
+    except InputError as exc:
+        first = exc.failure_cases["reason"].iloc[0] if len(exc.failure_cases) else str(exc)
+        raise InputError(f"bad rule option: {first}") from exc.__cause__
     return rules
 
 
@@ -601,6 +612,8 @@ def _load(args: argparse.Namespace, path: Path | None) -> Problem:
         )
     if path.suffix.lower() == ".json":
         return read_problem(path, total=args.total, minors=args.minors)
+    if not path.is_file() and path.suffix.lower() in (".csv", ".txt", ".xlsx"):
+        raise InputError(f"The input file {str(path)!r} does not exist.")
     if args.total is None:
         raise InputError("--total is required with a CSV or XLSX --input.")
     criteria: Any = args.weights
@@ -649,10 +662,20 @@ def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     return TerminalBar(what, stream) if _interactive(stream) else None
 
 
-def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
-    """The error's first line and its failure table; with ``as_json``, one JSON object."""
+def _print_failures(
+    err: Any, stream: TextIO, *, as_json: bool = False, stdin: str | None = None
+) -> None:
+    """The error's first line and its failure table; with ``as_json``, one JSON object.
+    ``stdin``: the file standard input was copied to, named "standard input" instead."""
     message = str(err).splitlines()[0]
     table = getattr(err, "failure_cases", None)
+    if stdin:
+        message = message.replace(stdin, "standard input").replace(
+            Path(stdin).name, "standard input"
+        )
+        if table is not None and "file" in table.columns:
+            shown = table["file"].replace(Path(stdin).name, "standard input")
+            table = table.assign(file=shown)
     if as_json:
         cases = (
             json.loads(table.to_json(orient="records", force_ascii=False, default_handler=str))
@@ -787,16 +810,16 @@ def _totals(text: str) -> list[int]:
 
 
 def _revise_problem(
-    args: argparse.Namespace, totals: tuple[int, int], err: TextIO
+    args: argparse.Namespace, run: PreviousRun, err: TextIO
 ) -> tuple[Problem, str, list[str]]:
     """The previous run's problem and method, rebuilt from its parameters; flags override.
 
     Returns the problem, the method and the lines that say what was kept or assumed.
     """
     name = args.previous.name
-    params = read_parameters(args.previous)
-    settings = settings_from_parameters(params, name) if params else None
-    problem = _previous_problem(args, settings, totals)
+    settings = run.settings
+    problem = _previous_problem(args, run)
+    check_previous_run(run, problem)
     lines = []
     if settings is None or settings.criteria is None:  # none, or an older file's few
         method = args.method or (settings.method if settings else "webster")
@@ -823,29 +846,19 @@ def _revise_problem(
     return _apply_rules(args, problem), method, lines
 
 
-def _previous_problem(
-    args: argparse.Namespace, settings: Settings | None, totals: tuple[int, int]
-) -> Problem:
+def _previous_problem(args: argparse.Namespace, run: PreviousRun) -> Problem:
     """The problem --previous was made on: its recorded criteria read from the indicators
     (unless --weights or a .json --input says otherwise), else the input as --input loads it."""
     json_input = args.input is not None and args.input.suffix.lower() == ".json"
-    chosen = args.weights or getattr(args, "recipe", None)
-    if settings is not None and settings.criteria is not None and not (json_input or chosen):
-        embedded = args.input is None
-        return problem_from_frame(  # read the indicators the recorded criteria use
-            derive_indicators() if embedded else read_table(args.input),
-            total=settings.total,
-            minors=settings.minors,
-            criteria=settings.criteria,
-            minors_criteria=settings.minors_criteria,
-            indicators=INDICATORS if embedded else (),
-        )
-    loaded = argparse.Namespace(**vars(args))
-    if settings is not None:
-        loaded.total, loaded.minors = settings.total, settings.minors
-    else:
-        loaded.total, loaded.minors = totals
-    return _load(loaded, args.input)
+
+    def load(total: int, minors: int) -> Problem:
+        loaded = argparse.Namespace(**vars(args))
+        loaded.total, loaded.minors = total, minors
+        return _load(loaded, args.input)
+
+    rebuild = not (json_input or args.weights or getattr(args, "recipe", None))
+    table = read_table(args.input) if rebuild and args.input is not None else None
+    return previous_problem(run, table=table, rebuild_criteria=rebuild, load=load)
 
 
 def _overridden(args: argparse.Namespace) -> list[str]:
@@ -902,31 +915,17 @@ _RULE_FLAGS = (
 )
 
 
-def _previous_requests(path: Path) -> tuple[pd.Series, pd.Series | None]:
-    """The requests (and minors, if any) of the previous allocation file."""
-    prev = read_allocation(path)
-    if "request" not in prev.columns:
-        raise InputError(
-            f"--previous: {path.name} needs a column request. Got columns "
-            f"{', '.join(map(str, prev.columns))} instead."
-        )
-    previous = prev["request"].dropna().astype(int)
-    minors_prev = prev["minors"].dropna().astype(int) if "minors" in prev else None
-    return previous, minors_prev
-
-
 def _counts(path: Path | None, columns: tuple[str, ...]) -> dict[str, int] | None:
     return read_named_counts(path, columns) if path else None
 
 
 def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    previous, minors_prev = _previous_requests(args.previous)
-    sums = (int(previous.sum()), 0 if minors_prev is None else int(minors_prev.sum()))
-    problem, method, kept = _revise_problem(args, sums, err)
+    run = read_previous_run(args.previous)
+    problem, method, kept = _revise_problem(args, run, err)
     rev = bs.revise(
-        previous,
+        run.requests,
         problem=problem,
-        previous_minors=minors_prev,
+        previous_minors=run.minors,
         decisions=_counts(args.decisions, ("decision", "vedtak", "fixed")),
         spare_capacity=_counts(args.spare, ("spare", "spare_capacity")),
         extra_capacity=_counts(args.extra_capacity, ("extra_capacity", "extra")),
@@ -1398,7 +1397,10 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if "--json" in argv and isinstance(parser, _Parser):
+        parser.with_json_errors()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 
@@ -1407,7 +1409,12 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
     """Standard input and output for ``-``, --quiet, then the command."""
     if getattr(args, "input", None) == Path(STDIO):
         args.input = tmp / "stdin.csv"
-        args.input.write_text(inp.read(), encoding="utf-8")
+        # the bytes as given, decoded as a file's are (UTF-8, else Latin-1): a text stream
+        # holds undecodable bytes as surrogates, which give the bytes back
+        buffer = getattr(inp, "buffer", None)
+        raw = buffer.read() if buffer is not None else inp.read().encode("utf-8", "surrogateescape")
+        args.input.write_bytes(raw)
+        args.stdin_file = str(args.input)  # named "standard input" in messages
     to_stdout = getattr(args, "out", None) == Path(STDIO)
     if to_stdout:
         if getattr(args, "json", False):
@@ -1477,7 +1484,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
     """Report a bad input on ``err`` (as JSON with --json); the exit code for it."""
-    _print_failures(exc, err, as_json=getattr(args, "json", False))
+    stdin = getattr(args, "stdin_file", None)
+    _print_failures(exc, err, as_json=getattr(args, "json", False), stdin=stdin)
     return EXIT_INPUT
 
 
@@ -1509,7 +1517,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise
         if getattr(args, "json", False):
             return _input_error(args, exc, err)
-        print(f"busetting: error: {exc}", file=err)
+        text = str(exc)
+        if getattr(args, "stdin_file", None):
+            text = text.replace(args.stdin_file, "standard input")
+        print(f"busetting: error: {text}", file=err)
         return EXIT_INPUT
 
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from busetting._allocate import fingerprint
+from busetting._cells import FailureTable, spreadsheet_row
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._frame import (
     ALIASES,
-    count_value,
     error_reason,
     failure_record,
     is_missing,
@@ -38,7 +38,7 @@ from busetting._language import (
     indicator_words,
     translate_value,
 )
-from busetting._model import Criterion, IdFormat, Problem, Rules
+from busetting._model import Criterion, IdFormat, Problem, Rules, pydantic_errors
 from busetting._result import Allocation
 from busetting._revise import Revision
 from busetting.schemas import AllocationOutput
@@ -63,6 +63,7 @@ __all__ = [
     "read_parameters",
     "read_problem",
     "read_table",
+    "restore",
     "settings_from_parameters",
     "workbook_sheets",
     "write_allocation",
@@ -122,6 +123,7 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     pandas.DataFrame
         The table as read; the id columns are text.
     """
+    check_types(read_table, locals())
     import io as _io
 
     p = Path(path)
@@ -138,9 +140,13 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     if fmt == "xlsx":
         _require_openpyxl()
         try:
-            return pd.read_excel(p, dtype=dtype)
+            frame = pd.read_excel(p, dtype=dtype)
+            cells = _formulas_without_values(p)
         except Exception as exc:  # openpyxl raises many types for a broken file
             raise InputError(f"{p}: not a readable .xlsx file ({exc}).") from exc
+        _second_columns(frame, cells)
+        cells.raise_any(f"read_table({p.name})")
+        return frame
     if fmt == "json":
         raise InputError(f"{p}: a JSON file holds a whole problem; use read_problem().")
     text = _decode(p.read_bytes(), p)
@@ -152,9 +158,65 @@ def read_table(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES) -> pd.Data
     sep = ";" if first.count(";") > first.count(",") else ","
     decimal = "," if sep == ";" else "."
     try:
-        return pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
+        frame = pd.read_csv(_io.StringIO(text), sep=sep, decimal=decimal, dtype=dtype)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{p}: not a readable CSV file ({exc}).") from exc
+    cells = FailureTable(file=p.name)
+    _second_columns(frame, cells)
+    cells.raise_any(f"read_table({p.name})")
+    return frame
+
+
+def _second_columns(frame: pd.DataFrame, cells: FailureTable) -> None:
+    """A header given twice (pandas reads the copy as ``name.1``): the copy would be read as
+    another column or ignored, so it is a failure."""
+    names = {str(c) for c in frame.columns}
+    for column in map(str, frame.columns):
+        base, dot, number = column.rpartition(".")
+        if dot and number.isdigit() and base in names:
+            cells.add(
+                f"is a second {base!r} column; expected each column once",
+                row=1,
+                column=base,
+                value=column,
+            )
+
+
+def _formulas_without_values(path: Path) -> FailureTable:
+    """The formula cells of the first sheet saved without their value (as openpyxl and
+    scripts write them): pandas would read them as blank."""
+    import openpyxl
+
+    cells = FailureTable(file=path.name)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    written = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet, formulas = values.worksheets[0], written.worksheets[0]
+        cells.sheet = sheet.title
+        header: list[Any] = []
+        for r, (row, text) in enumerate(
+            zip(
+                sheet.iter_rows(values_only=True),
+                formulas.iter_rows(values_only=True),
+                strict=False,
+            ),
+            start=1,
+        ):
+            if r == 1:
+                header = list(row)
+            for j, (value, formula) in enumerate(zip(row, text, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    cells.add(
+                        "is a formula without a stored value; expected a value (type it, or "
+                        "open the file in a spreadsheet and save it so the value is stored)",
+                        row=r,
+                        column=str(header[j]) if j < len(header) else None,
+                        value=formula,
+                    )
+    finally:
+        values.close()
+        written.close()
+    return cells
 
 
 def _require_openpyxl() -> None:
@@ -198,6 +260,7 @@ def read_problem(
     Problem
         The validated problem.
     """
+    check_types(read_problem, locals())
     p = Path(path)
     if _format(p, "path", "read_problem") == "json":
         if not p.is_file():
@@ -209,14 +272,14 @@ def read_problem(
             raise InputError(f"{p}: not valid JSON ({exc}).") from None
         try:
             problem = Problem.model_validate_json(raw)
-        except ValidationError as exc:
+        except InputError as exc:
             failures = [
                 failure_record(
                     None, None, ".".join(map(str, e["loc"])), e.get("input"), error_reason(e)
                 )
-                for e in exc.errors()
+                for e in pydantic_errors(exc)
             ]
-            raise InputError.from_failures(f"read_problem({p.name})", failures) from None
+            raise InputError.from_failures(f"read_problem({p.name})", failures) from exc.__cause__
         if total is not None or minors is not None:
             problem = problem.with_need(problem.total if total is None else total, minors)
         return problem
@@ -225,37 +288,81 @@ def read_problem(
             "The `total` and `criteria` parameters of `read_problem` are required for a "
             f"table file. Got total={total!r}, criteria={criteria!r} instead."
         )
-    return problem_from_frame(
-        read_table(p),
-        total=total,
-        minors=minors or 0,
-        criteria=criteria,
-        minors_criteria=minors_criteria,
-        id_format=id_format,
-    )
+    table = read_table(p)  # its own failures already name the file's rows
+    try:
+        return problem_from_frame(
+            table,
+            total=total,
+            minors=minors or 0,
+            criteria=criteria,
+            minors_criteria=minors_criteria,
+            id_format=id_format,
+        )
+    except InputError as exc:
+        raise in_file(exc, p.name) from exc
+
+
+def in_file(exc: InputError, name: str) -> InputError:
+    """The failures of a table read from the file ``name``: each names the file, and a row
+    is the spreadsheet's (header = row 1, first data row = 2), not the 0-based position."""
+    if not len(exc.failure_cases):
+        return exc
+    failures: list[dict[str, Any]] = []
+    for f in exc.failure_cases.to_dict("records"):
+        row = f.get("row")
+        failures.append(
+            {str(k): v for k, v in f.items()}
+            | {
+                "row": None if row is None or pd.isna(row) else spreadsheet_row(int(row)),
+                "file": name,
+            }
+        )
+    where = str(exc).splitlines()[0].split(" found ")[0]
+    return InputError.from_failures(where, failures)
 
 
 def _two_columns(
     path: str | Path, keys: tuple[str, ...], values: tuple[str, ...], where: str
 ) -> dict[str, int]:
+    """One count per municipality from a two-column table, checked cell by cell: each id
+    once, each count a whole number >= 0, one id column and one count column (a second one
+    would be ignored). Rows are spreadsheet rows (header = row 1)."""
+    name = Path(path).name
     table = read_table(path)
-    key = next((k for k in keys if k in table.columns), None)
-    val = next((v for v in values if v in table.columns), None)
+    headers = [str(c) for c in table.columns]
+    cells = FailureTable(file=name)
+    # pandas renames a repeated header "x" to "x.1": a second copy of a column
+    present = [h for h in headers if h.split(".")[0] in (*keys, *values)]
+    key = next((k for k in keys if k in headers), None)
+    val = next((v for v in values if v in headers), None)
     if key is None or val is None:
         raise InputError(
-            f"{where}: {Path(path).name} needs a column {' or '.join(keys)} and a column "
-            f"{' or '.join(values)}. Got columns {', '.join(map(str, table.columns))} instead."
+            f"{where}: {name} needs a column {' or '.join(keys)} and a column "
+            f"{' or '.join(values)}. Got columns {', '.join(headers)} instead."
         )
-    failures = []
+    for h in present:
+        if h not in (key, val):
+            cells.add(
+                f"is a second id or count column (beside {key!r} and {val!r}); expected one "
+                "of each",
+                row=1,
+                column=h,
+                value=h,
+            )
+    ids = [None if is_missing(k) else str(k) for k in table[key].tolist()]
+    rows = [spreadsheet_row(i) for i in range(len(ids))]
+    for i, mid in enumerate(ids):
+        if mid is None:
+            cells.add("is blank; expected a municipality id", row=rows[i], column=key)
+    usable = cells.ids(ids, column=key, rows=rows)
     out: dict[str, int] = {}
-    for row, (k, v) in enumerate(zip(table[key].tolist(), table[val].tolist(), strict=True)):
-        n = count_value(v)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            failures.append(failure_record(row, None, val, v, "must be a whole number >= 0"))
-            continue
-        out[str(k)] = n
-    if failures:
-        raise InputError.from_failures(f"{where}({Path(path).name})", failures)
+    counts = table[val].tolist()
+    for i in usable:
+        mid = ids[i]
+        n = cells.count(counts[i], row=rows[i], column=val, mid=mid)
+        if mid is not None and n is not None:
+            out[mid] = n
+    cells.raise_any(f"{where}({name})")
     return out
 
 
@@ -274,6 +381,7 @@ def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, in
     dict of str to int
         Whole numbers >= 0 by municipality id.
     """
+    check_types(read_named_counts, locals())
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
@@ -294,6 +402,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     Path
         The file written.
     """
+    check_types(write_table, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_table")
     lang = check_language(language, "write_table")
@@ -336,6 +445,7 @@ def read_county_totals(path: str | Path) -> dict[str, int]:
     dict of str to int
         The total by county name.
     """
+    check_types(read_county_totals, locals())
     return _two_columns(
         path, ("county", "fylke"), ("total", "recommendation", "tilråding"), "read_county_totals"
     )
@@ -357,6 +467,7 @@ def read_fixed(path: str | Path) -> dict[str, int]:
     dict of str to int
         The fixed request by municipality id.
     """
+    check_types(read_fixed, locals())
     return _two_columns(
         path, ("municipality_id", "kommunenummer"), ("fixed", "decision", "vedtak"), "read_fixed"
     )
@@ -378,11 +489,38 @@ def neutralise(value: Any) -> Any:
     Returns
     -------
     Any
-        ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab
-        or a carriage return.
+        ``value``, or ``"'" + value`` for text starting with ``=``, ``+``, ``-``, ``@``, a tab,
+        a carriage return or an apostrophe (so that :func:`restore` gives the text back).
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    check_types(neutralise, locals())
+    # text already starting with the apostrophe gets one more, so restore() is exact
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
+    return value
+
+
+def restore(value: Any) -> Any:
+    """The inverse of :func:`neutralise`: the text as it was before it was written.
+
+    An id such as ``-0301`` is written ``'-0301`` and read back as ``-0301``; text that
+    began with an apostrophe was written with a second one, so nothing else changes.
+
+    Parameters
+    ----------
+    value : Any
+        A cell value read from a file busetting wrote.
+
+    Returns
+    -------
+    Any
+        ``value`` without the apostrophe :func:`neutralise` put in front.
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value[1:].startswith((*_FORMULA_START, "'"))
+    ):
+        return value[1:]
     return value
 
 
@@ -413,6 +551,7 @@ def allocation_to_dict(alloc: Allocation) -> dict[str, Any]:
     dict
         JSON-ready values.
     """
+    check_types(allocation_to_dict, locals())
     data = alloc.to_output().model_dump(mode="json")
     data["parameters"] = dict(parameter_table(alloc).itertuples(index=False, name=None))
     return AllocationOutput.model_validate(data).model_dump(mode="json")
@@ -433,6 +572,7 @@ def allocation_to_json(alloc: Allocation, *, indent: int | None = 2) -> str:
     str
         The JSON text.
     """
+    check_types(allocation_to_json, locals())
     return json.dumps(allocation_to_dict(alloc), indent=indent, ensure_ascii=False)
 
 
@@ -451,6 +591,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     InputError
         If the folder of ``path`` does not exist.
     """
+    check_types(atomic_write, locals())
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
@@ -524,6 +665,7 @@ def write_allocation(
     Path
         The file written.
     """
+    check_types(write_allocation, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     lang = check_language(language, "write_allocation")
@@ -584,6 +726,7 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     pandas.DataFrame
         The table, with a default integer index.
     """
+    check_types(allocation_table, locals())
     frame = alloc.to_frame().reset_index()
     pop = frame["population"].astype(float).where(frame["population"] > 0)
     frame["per_1000"] = 1000.0 * frame["request"].astype(float) / pop
@@ -648,6 +791,7 @@ def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
     list of Sheet
         The four sheets, in order, for :func:`write_workbook`.
     """
+    check_types(workbook_sheets, locals())
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
     if language == "nb":
@@ -689,6 +833,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     sheets : sequence of Sheet
         The worksheets, in order.
     """
+    check_types(write_workbook, locals())
     # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -768,6 +913,7 @@ def county_table(alloc: Allocation) -> pd.DataFrame:
     pandas.DataFrame
         One row per county (sorted), also with the number of ``municipalities``.
     """
+    check_types(county_table, locals())
     frame = alloc.to_frame()
     out = frame.groupby("county", sort=True)[["population", "target", "request", "minors"]].sum()
     out["municipalities"] = frame.groupby("county", sort=True).size()
@@ -805,6 +951,7 @@ def parameter_table(
     pandas.DataFrame
         Columns ``parameter`` and ``value`` (Norwegian names with ``language="nb"``).
     """
+    check_types(parameter_table, locals())
     p = alloc.problem if problem is None else problem
     rows: list[tuple[str, str]] = [
         ("status", alloc.status.value),
@@ -885,15 +1032,23 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``municipality_id``, with at least ``request`` and ``minors``.
     """
+    check_types(read_allocation, locals())
     p = Path(path)
     fmt = _format(p, "path", "read_allocation")
     if not p.is_file():
         raise InputError(f"The input file {str(p)!r} does not exist.")
     if fmt == "json":
-        data = json.loads(p.read_text(encoding="utf-8"))
-        frame = pd.DataFrame(data["municipalities"]).drop(
-            columns=["contributions"], errors="ignore"
-        )
+        data = _json_file(p)
+        rows = data.get("municipalities") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not all(
+            isinstance(r, dict) and "municipality_id" in r for r in rows
+        ):
+            raise InputError(
+                f"{p.name}: expected a JSON allocation, an object whose 'municipalities' is a "
+                "list of objects with a 'municipality_id' (as write_allocation writes it)."
+            )
+        frame = pd.DataFrame(rows, dtype=object).drop(columns=["contributions"], errors="ignore")
+        frame["municipality_id"] = frame["municipality_id"].astype(str)
         return frame.set_index("municipality_id")
     if fmt == "csv":
         frame = read_table(p)
@@ -906,7 +1061,10 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     back[confirm_column("nb")] = CONFIRM_COLUMN
     back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
-    frame["municipality_id"] = frame["municipality_id"].astype(str)
+    frame["municipality_id"] = frame["municipality_id"].astype(str).map(restore)
+    for column in ("name", "county"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(restore)
     return frame.set_index("municipality_id")
 
 
@@ -976,6 +1134,7 @@ def parameters_path(path: str | Path) -> Path:
     Path
         The parameters file beside it.
     """
+    check_types(parameters_path, locals())
     p = Path(path)
     return p.with_name(f"{p.stem}.parameters.csv")
 
@@ -997,10 +1156,11 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     dict of str to str or None
         The parameters as text, for :func:`settings_from_parameters`.
     """
+    check_types(read_parameters, locals())
     p = Path(path)
     fmt = _format(p, "path", "read_parameters")
     if fmt == "json":
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = _json_file(p)
         params = data.get("parameters") if isinstance(data, dict) else None
         return {str(k): str(v) for k, v in params.items()} if isinstance(params, dict) else None
     if fmt == "xlsx":
@@ -1026,13 +1186,41 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
         side = parameters_path(p)
         if not side.is_file():
             return None
-        table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
+        try:
+            table = pd.read_csv(side, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"{side.name}: not a readable parameters file ({exc}); expected the "
+                "'parameter,value' table written beside the allocation."
+            ) from None
     if list(table.columns[:2]) != ["parameter", "value"]:
         return None
-    return {
-        str(k): str(v).removeprefix("'")
-        for k, v in zip(table["parameter"], table["value"], strict=True)
-    }
+    return _parameter_rows(table, side.name if fmt == "csv" else p.name)
+
+
+def _parameter_rows(table: pd.DataFrame, name: str) -> dict[str, str]:
+    """``parameter -> value``, checked cell by cell: each parameter once (a second row would
+    win silently), no third column."""
+    cells = FailureTable(file=name)
+    for extra in [str(c) for c in table.columns[2:]]:
+        cells.add(
+            "is an extra column; expected only 'parameter' and 'value'",
+            row=1,
+            column=extra,
+            value=extra,
+        )
+    keys = [str(restore(k)) for k in table["parameter"]]
+    cells.ids(keys, column="parameter", what="parameter")
+    cells.raise_any(f"read_parameters({name})")
+    return {k: str(restore(v)) for k, v in zip(keys, table["value"], strict=True)}
+
+
+def _json_file(p: Path) -> Any:
+    """The parsed JSON of ``p``; unreadable JSON is an :class:`InputError`."""
+    try:
+        return json.loads(p.read_bytes())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p.name}: not valid JSON ({exc}).") from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1071,7 +1259,7 @@ class Settings:
                 m.update(dict.fromkeys(BOUND_FIELDS), **self.bounds.get(mid, {}))
         try:
             return Problem.model_validate(data)
-        except ValidationError as exc:
+        except InputError as exc:
             failures = [
                 failure_record(
                     None,
@@ -1080,9 +1268,11 @@ class Settings:
                     e.get("input") if e["loc"] else None,
                     error_reason(e),
                 )
-                for e in exc.errors()
+                for e in pydantic_errors(exc)
             ]
-            raise InputError.from_failures("the previous run's parameters", failures) from None
+            raise InputError.from_failures(
+                "the previous run's parameters", failures
+            ) from exc.__cause__
 
     def describe(self) -> list[str]:
         """What is kept, in words."""
@@ -1115,6 +1305,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
     Settings
         Method, need, criteria, rules, eligibility, bounds and fingerprint of the run.
     """
+    check_types(settings_from_parameters, locals())
     failures: list[dict[str, Any]] = []
 
     def parsed(key: str, parse: Callable[[str], Any]) -> Any:
@@ -1184,6 +1375,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
     Path
         The file written.
     """
+    check_types(write_revision, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_revision")
     frame = _safe_text(rev.to_frame())

@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._methods import Method, deviation, objective, objective_increment
-from busetting._status import RulesCertificate
+from busetting._status import OutOfTime, RulesCertificate, past
 
 if TYPE_CHECKING:
     from busetting._solvers.milp import RuleSpec
@@ -728,7 +728,7 @@ def _best_end(
 
 
 def _search(
-    core: _Core, sums: _Sums, gap: float, budget: int
+    core: _Core, sums: _Sums, gap: float, budget: int, deadline: float | None = None
 ) -> tuple[tuple[float, dict[int, int]] | str | None, int]:
     """Best choice (cost, option per core row) meeting every sum with cost at most ``gap``.
 
@@ -756,6 +756,8 @@ def _search(
         expanded += used
         if expanded > budget:
             return "budget", expanded
+        if past(deadline):  # the caller's time limit (issue 28): stop, no answer
+            raise OutOfTime
         back.append(bk)
         if not states:
             return None, expanded
@@ -817,10 +819,18 @@ def allowed_values(sets: VarSets, i: int, top: int) -> IntArray:
 
 
 def solve_plan(
-    problem: Any, method: Method, key: Any, mkey: Any, plan: Any, *, warm: Any = None
+    problem: Any,
+    method: Method,
+    key: Any,
+    mkey: Any,
+    plan: Any,
+    *,
+    warm: Any = None,
+    deadline: float | None = None,
 ) -> RulesSolution | None:
     """:func:`solve_rules` on a problem as ``allocate`` prepares it (its two keys and its
-    rule plan): the one entry point of ``allocate`` and the sweeps."""
+    rule plan): the one entry point of ``allocate`` and the sweeps. Past ``deadline`` (a
+    ``time.perf_counter()`` value) the search raises :class:`OutOfTime`."""
     return solve_rules(
         method,
         key.targets,
@@ -831,6 +841,7 @@ def solve_plan(
         problem.minors_total,
         county_names=plan.counties,
         warm=warm,
+        deadline=deadline,
     )
 
 
@@ -922,7 +933,9 @@ def _windows(prog: _Program, duals: _Duals, reach: float) -> tuple[_Window, _Win
     return xw, mw
 
 
-def _gap_search(prog: _Program, duals: _Duals, budget: int) -> _Found | None:
+def _gap_search(
+    prog: _Program, duals: _Duals, budget: int, deadline: float | None = None
+) -> _Found | None:
     """Search ever larger gaps until the best solution within one is proven optimal."""
     spec, dm = prog.spec, duals.m
     sums = _Sums(
@@ -951,7 +964,7 @@ def _gap_search(prog: _Program, duals: _Duals, budget: int) -> _Found | None:
         if core.empty:
             gap *= 4.0
             continue
-        found, used = _search(core, sums, gap + tol, budget - expanded)
+        found, used = _search(core, sums, gap + tol, budget - expanded, deadline)
         expanded += used
         if isinstance(found, str) or expanded > budget:
             return None
@@ -1011,6 +1024,7 @@ def solve_rules(
     county_names: Sequence[str] = (),
     budget: int | None = None,
     warm: RulesCertificate | None = None,
+    deadline: float | None = None,
 ) -> RulesSolution | None:
     """The exact optimum of the rules program, or ``None`` if the search would exceed
     ``budget`` (or no solution exists within the largest gap tried).
@@ -1033,5 +1047,7 @@ def solve_rules(
         minors_rows,
     )
     duals = _duals(prog, warm)
-    found = _gap_search(prog, duals, budget)
+    if past(deadline):
+        raise OutOfTime
+    found = _gap_search(prog, duals, budget, deadline)
     return None if found is None else _solution(prog, duals, found)

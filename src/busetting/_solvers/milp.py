@@ -36,7 +36,7 @@ from busetting._exceptions import SolverError
 from busetting._methods import Method, deviation, objective, objective_increment
 from busetting._solvers import cbc_path, solver_version
 from busetting._solvers.sets import Dual, VarSets, dual_bound, reduced_outside
-from busetting._status import Status
+from busetting._status import OutOfTime, Status, past
 
 _log = logging.getLogger("busetting")
 
@@ -658,10 +658,16 @@ def _bound_groups(requests: KeySpec, rules: RuleSpec) -> tuple[IntArray, dict[in
 
 
 def _rules_program(
-    requests: KeySpec, minors: KeySpec, minors_rows: IntArray, rules: RuleSpec
+    requests: KeySpec,
+    minors: KeySpec,
+    minors_rows: IntArray,
+    rules: RuleSpec,
+    deadline: float | None = None,
 ) -> _RulesProgram:
     groups, totals = _bound_groups(requests, rules)
-    x_dual = dual_bound(requests.method, requests.targets, rules.x_sets, groups, totals)
+    x_dual = dual_bound(
+        requests.method, requests.targets, rules.x_sets, groups, totals, deadline=deadline
+    )
     m_dual = dual_bound(
         minors.method,
         minors.targets,
@@ -670,6 +676,7 @@ def _rules_program(
         {0: minors.total},
         hosts=rules.max_hosts,
         exact_hosts=rules.exact_hosts,
+        deadline=deadline,
     )
     bound = x_dual.bound + m_dual.bound
     return _RulesProgram(requests, minors, minors_rows, rules, x_dual, m_dual, bound)
@@ -696,7 +703,12 @@ def solve_rules_milp(
     g = np.maximum(xs.grid, 1)
     half_x = np.maximum(2 * g, np.maximum(xs.lo_p - xs.lower, 2)).astype(np.int64) + 2
     half_m = np.full(len(ms.lower), 4, dtype=np.int64) + ms.lo_p
-    prog = _rules_program(requests, minors, minors_rows, rules)
+    try:  # the bound takes a while on a large problem: it stops at the deadline (issue 28)
+        prog = _rules_program(requests, minors, minors_rows, rules, run.deadline)
+    except OutOfTime:
+        return RulesOutcome(
+            Status.TIME_LIMIT, None, None, run.never_started(), run.version, 0, None, None
+        )
     step: RulesOutcome | _RulesWiden = _RulesWiden(
         start_x.copy(), start_m.copy(), half_x, half_m, None
     )
@@ -712,8 +724,13 @@ def _rules_step(
 ) -> RulesOutcome | _RulesWiden:
     """One solve of the rules program over the windows around ``at``."""
     w = prog.windows(at)
-    prob, xv, mv = build_rules(prog.requests, prog.minors, prog.minors_rows, prog.rules, w)
-    remaining = run.remaining()
+    try:  # building a large program takes seconds: it stops at the deadline (issue 28)
+        prob, xv, mv = build_rules(
+            prog.requests, prog.minors, prog.minors_rows, prog.rules, w, deadline=run.deadline
+        )
+        remaining = run.remaining()
+    except OutOfTime:
+        remaining = 0.0
     if remaining is not None and remaining <= 0:
         if at.incumbent is None:
             return prog.outcome(run, Status.TIME_LIMIT, None, run.never_started(), solves)
@@ -838,7 +855,13 @@ class _Choice:
 
 
 def _choose(
-    prob: Any, sets: VarSets, lo: IntArray, hi: IntArray, spec: KeySpec, prefix: str
+    prob: Any,
+    sets: VarSets,
+    lo: IntArray,
+    hi: IntArray,
+    spec: KeySpec,
+    prefix: str,
+    deadline: float | None = None,
 ) -> tuple[list[Any], list[Any], list[Any], bool]:
     """One choice per variable among its allowed values in ``[lo, hi]``; held rows are
     constants. Returns the choices, their value expressions, their costs and whether every
@@ -848,6 +871,8 @@ def _choose(
     costs: list[Any] = []
     ok = True
     for i in range(len(lo)):
+        if i % 64 == 0 and past(deadline):
+            raise OutOfTime
         a, b = int(lo[i]), int(hi[i])
         pts = [] if sets.const[i] else _points(sets, i, a, b)
         if not pts:
@@ -961,6 +986,7 @@ def build_rules(
     rules: RuleSpec,
     w: Windows,
     slack: dict[str, tuple[Any, Any]] | None = None,
+    deadline: float | None = None,
 ) -> tuple[Any, list[Any], list[Any]]:
     """The program over allowed points: each variable picks one value of its window.
 
@@ -976,8 +1002,8 @@ def build_rules(
 
     prob = pulp.LpProblem("busetting_rules", pulp.LpMinimize)
     xs = rules.x_sets
-    xv, xval, x_cost, x_ok = _choose(prob, xs, w.xa, w.xb, requests, "x")
-    mv, mval, m_cost, m_ok = _choose(prob, rules.m_sets, w.ma, w.mb, minors, "m")
+    xv, xval, x_cost, x_ok = _choose(prob, xs, w.xa, w.xb, requests, "x", deadline)
+    mv, mval, m_cost, m_ok = _choose(prob, rules.m_sets, w.ma, w.mb, minors, "m", deadline)
     objective: list[Any] = x_cost + m_cost
     joins = _Joins(prob, slack, x_ok and m_ok)
     if rules.county_penalty is not None and slack is None:

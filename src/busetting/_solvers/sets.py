@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._methods import DIVISOR_METHODS, Method, deviation, objective_increment
+from busetting._status import OutOfTime, past
 
 __all__ = ["VarSets", "dual_bound", "reduced_outside"]
 
@@ -199,6 +200,7 @@ def dual_bound(
     *,
     hosts: int | None = None,
     exact_hosts: bool = False,
+    deadline: float | None = None,
 ) -> Dual:
     """The best Lagrangian bound over one multiplier per sum group (and one host multiplier).
 
@@ -219,6 +221,8 @@ def dual_bound(
         tg = t[rows]
 
         def value(x: float, sub: VarSets = sub, tg: FloatArray = tg, total: int = total) -> float:
+            if past(deadline):  # the caller's time limit (issue 28)
+                raise OutOfTime
             lv = np.full(len(tg), x)
             if hosts is None:
                 return float(

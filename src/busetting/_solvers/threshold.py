@@ -358,6 +358,8 @@ def _margin(
     """The cost of the dearest chosen unit that could be removed and of the cheapest unit
     that could be added, with their rows (the first row on a tie; ``None`` when no unit can
     be removed or added)."""
+    if len(x) == 0:  # no rows (e.g. the minors key when no municipality is eligible)
+        return -np.inf, None, np.inf, None
     if free is None:  # ``free``: no bounds at all (when the caller knows)
         free = method is not Method.HAMILTON and not lo.any() and bool((hi >= UNBOUNDED).all())
     if free:

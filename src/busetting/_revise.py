@@ -60,6 +60,10 @@ from busetting._sweep import (
 __all__ = ["Revision", "revise", "scenarios", "sensitivity", "uncertainty"]
 
 UP, DOWN, NONE = "up", "down", "none"
+CUT_KEYS = ("original", "commitment")
+"""The keys a cut can be spread by (``revise(cut_key=...)``)."""
+COMMITMENT_CRITERION = "commitment"
+"""The one criterion of the commitment key at a cut (its indicator has the same name)."""
 
 
 def _as_counts(
@@ -155,6 +159,10 @@ class Revision:
     ``kept`` says in words what was kept from the previous allocation; ``problem`` is the
     previous problem with the new need (its own bounds and fixed values, which a further
     revision keeps), while ``allocation.problem`` holds the revision's one-direction bounds.
+    ``cut_key`` is the key a cut was spread by (``"original"`` or ``"commitment"``), and
+    ``gave_way`` names the municipalities whose planning floor (``min``, e.g. the
+    ask-everyone minimum request) gave way in a cut because it lay above their request,
+    with that floor: in a cut no request rises.
     """
 
     allocation: Allocation
@@ -168,6 +176,8 @@ class Revision:
     extra_capacity: dict[str, int] = field(default_factory=dict)
     kept: tuple[str, ...] = ()
     problem: Problem | None = field(default=None, repr=False)
+    cut_key: str = "original"
+    gave_way: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> Status:
@@ -200,6 +210,7 @@ class Revision:
                 "spare_capacity": column(self.spare_capacity),
                 "extra_capacity": column(self.extra_capacity),
                 "settled": column(self.settled),
+                "floor_given_way": column(self.gave_way),
             },
             index=idx,
         )
@@ -220,6 +231,11 @@ class Revision:
         lines = [head, "  " + self.message]
         if self.kept:
             lines.append("  kept: " + "; ".join(self.kept))
+        if self.gave_way:
+            lines.append(
+                f"  in the cut the planning floor gave way for {len(self.gave_way)} "
+                "municipalities (no request rises): " + ", ".join(sorted(self.gave_way))
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -264,6 +280,7 @@ def revise(
     method: Method | str | None = None,
     solver: str | None = None,
     time_limit: float | None = None,
+    cut_key: str = "original",
 ) -> Revision:
     """Re-solve during the year: decisions in, settled floors, a new need; one direction.
 
@@ -292,6 +309,13 @@ def revise(
         A new national need (default: unchanged).
     method, solver, time_limit
         As for :func:`busetting.allocate` (``method`` defaults to the previous one).
+    cut_key : {"original", "commitment"}
+        The key a cut (a need below the commitments) is spread by. ``"original"`` (default):
+        the problem's own key (its criteria), the targets at the new need. ``"commitment"``:
+        each municipality's commitment, ``min(request, decision)`` (at least what it has
+        settled), so the cut is in proportion to what each has committed to. Increases always
+        go by the problem's key. Both are measured on the real 2020 cut in
+        ``docs/during-the-year.md``.
 
     Returns
     -------
@@ -330,14 +354,23 @@ def revise(
     >>> cut.to_frame()["request"].tolist(), cut.direction
     ([6, 12, 18, 24], 'down')
     """
+    if cut_key not in CUT_KEYS:
+        raise InputError(
+            "The `cut_key` parameter of `revise` must be one of 'original' or 'commitment'. "
+            f"Got {cut_key!r} instead."
+        )
     prior = _previous(previous, problem, previous_minors, method)
     base = prior.base
     events = _events(base.ids, decisions, spare_capacity, extra_capacity, settled)
     need = _need(base, total, minors)
     plan = _plan(base, prior, events, need)
+    municipalities = _bounded(base, prior, events, plan)
+    criteria = base.criteria
+    if cut_key == "commitment" and plan.direction == DOWN:
+        municipalities, criteria = _commitment_key(municipalities, plan)
     new_problem = Problem(
-        municipalities=_bounded(base, prior, events, plan),
-        criteria=base.criteria,
+        municipalities=municipalities,
+        criteria=criteria,
         minors_criteria=base.minors_criteria,
         need=need,
         rules=base.rules,
@@ -355,7 +388,38 @@ def revise(
         events.extra,
         _kept(base, prior.method),
         base.with_need(need.total, need.minors),
+        cut_key,
+        _gave_way(base, events, plan),
     )
+
+
+def _commitment_key(
+    municipalities: tuple[Municipality, ...], plan: _Plan
+) -> tuple[tuple[Municipality, ...], list[Criterion]]:
+    """The municipalities with their commitment as the one indicator of the cut's key."""
+    out = []
+    for m in municipalities:
+        value = plan.commitment.get(m.municipality_id, plan.held.get(m.municipality_id, 0))
+        out.append(
+            m.model_copy(update={"indicators": {**m.indicators, COMMITMENT_CRITERION: value}})
+        )
+    return tuple(out), [
+        Criterion(name=COMMITMENT_CRITERION, indicator=COMMITMENT_CRITERION, weight=1.0)
+    ]
+
+
+def _gave_way(base: Problem, events: _Events, plan: _Plan) -> dict[str, int]:
+    """Planning floors above the request that gave way in a cut (id -> the floor)."""
+    if plan.direction != DOWN:
+        return {}
+    return {
+        m.municipality_id: m.min
+        for m in base.municipalities
+        if m.min is not None
+        and m.municipality_id in plan.commitment
+        and m.municipality_id not in events.decisions
+        and m.min > plan.commitment[m.municipality_id]
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -545,6 +609,7 @@ def _free(
         lo, hi = max(lo, m.min or 0), m.max
     if direction == DOWN:
         hi = ref if hi is None else min(hi, ref)
+        lo = max(floor, min(lo, ref))  # in a cut a planning floor gives way to the request
     else:
         lo = max(lo, ref)
         if direction == NONE:

@@ -39,6 +39,7 @@ from busetting._limits import check_limits
 from busetting._margins import Margin, indicator_margins
 from busetting._methods import DIVISOR_METHODS, Method, objective, parse_method, signpost
 from busetting._model import Municipality, Problem
+from busetting._names import resolve_municipality
 from busetting._optimality import improving_cycle, local_improvement
 from busetting._result import Allocation
 from busetting._solvers.milp import RuleSpec, penalty_value
@@ -255,12 +256,10 @@ def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
 def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en") -> Explanation:
     """Explain one municipality's request; see :meth:`Allocation.explain`."""
     p = alloc.problem
-    if municipality_id not in p.ids:
-        raise InputError(
-            f"The `municipality_id` parameter of `explain` must be a municipality of the "
-            f"problem. Got {municipality_id!r} instead."
-        )
     lang = check_language(language, "explain")
+    municipality_id = resolve_municipality(
+        municipality_id, p.ids, [m.name for m in p.municipalities], language=lang
+    )
     if alloc.requests is None or alloc.minors is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to explain: "

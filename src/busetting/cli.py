@@ -441,7 +441,9 @@ def _add_scenarios(sub: Any) -> None:
 
 def _add_explain(sub: Any) -> None:
     e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
-    e.add_argument("municipality_id", help="kommunenummer, e.g. 4601")
+    e.add_argument(
+        "municipality_id", help="kommunenummer or name, e.g. 4601, 301 or Bergen"
+    )
     _add_input(e)
     _add_problem_options(e)
     _add_method(e)

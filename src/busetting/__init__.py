@@ -19,6 +19,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 from busetting import datasets, io, schemas, testing
+from busetting._accounting import Accounting, Change, Part, account
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
 from busetting._calibrate import Calibration, calibrate, out_of_sample
@@ -45,11 +46,13 @@ from busetting._version import __version__
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "Accounting",
     "Allocation",
     "Backtest",
     "BusettingError",
     "Calibration",
     "Certificate",
+    "Change",
     "Criterion",
     "Explanation",
     "InfeasibleError",
@@ -58,6 +61,7 @@ __all__ = [
     "Method",
     "Municipality",
     "Need",
+    "Part",
     "Problem",
     "Recommendations",
     "Reconciliation",
@@ -70,6 +74,7 @@ __all__ = [
     "Tie",
     "Verification",
     "__version__",
+    "account",
     "allocate",
     "available_solvers",
     "backtest",

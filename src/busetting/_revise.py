@@ -30,6 +30,7 @@ broken by the library's tie rule. Revising with no new information returns the s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
@@ -40,6 +41,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from busetting._accounting import Accounting, account_parts, key_frame
 from busetting._allocate import allocate
 from busetting._criteria import build_key
 from busetting._exceptions import InputError
@@ -223,6 +225,36 @@ class Revision:
         frame["binding"] = a.binding.to_numpy()
         return frame
 
+    def accounting(self) -> Accounting:
+        """The parts of every municipality's change from the request being revised.
+
+        Compared with the previous request: the need, each criterion of the key at the new
+        need (or the commitment, with ``cut_key="commitment"``), what others' bounds leave,
+        its own ceiling (its decision, or its request in a cut: no request rises) or floor
+        (settled, or its request in an increase: no request falls), a rule or the rounding,
+        summing exactly to the change (see :func:`busetting.account`).
+        """
+        a = self.allocation
+        if a.requests is None:
+            raise InputError(f"The revision has no requests to account for: {a.message}")
+        ids = a.problem.ids
+        b = self.previous.reindex(ids).to_numpy(dtype=np.int64)
+        frame = key_frame(a, b)
+        lower, upper = [], []
+        for i, lo, up in zip(ids, frame.lower_source, frame.upper_source, strict=True):
+            decided = i in self.decisions
+            if up in ("max", "fixed"):
+                up = "decision" if decided else ("request" if self.direction == DOWN else up)
+            if lo in ("min", "fixed"):
+                if i in self.settled and self.direction == DOWN:
+                    lo = "settled"
+                elif self.direction != DOWN:
+                    lo = "decision" if decided else "request"
+            lower.append(lo)
+            upper.append(up)
+        frame = dataclasses.replace(frame, lower_source=lower, upper_source=upper)
+        return account_parts(frame, "current_request")
+
     def __repr__(self) -> str:
         head = (
             f"Revision(status={self.status.value!r}, direction={self.direction!r}, "
@@ -395,17 +427,16 @@ def revise(
 
 def _commitment_key(
     municipalities: tuple[Municipality, ...], plan: _Plan
-) -> tuple[tuple[Municipality, ...], list[Criterion]]:
+) -> tuple[tuple[Municipality, ...], tuple[Criterion, ...]]:
     """The municipalities with their commitment as the one indicator of the cut's key."""
     out = []
     for m in municipalities:
         value = plan.commitment.get(m.municipality_id, plan.held.get(m.municipality_id, 0))
-        out.append(
-            m.model_copy(update={"indicators": {**m.indicators, COMMITMENT_CRITERION: value}})
-        )
-    return tuple(out), [
-        Criterion(name=COMMITMENT_CRITERION, indicator=COMMITMENT_CRITERION, weight=1.0)
-    ]
+        indicators = {**m.indicators, COMMITMENT_CRITERION: float(value)}
+        out.append(Municipality.model_validate({**m.model_dump(), "indicators": indicators}))
+    return tuple(out), (
+        Criterion(name=COMMITMENT_CRITERION, indicator=COMMITMENT_CRITERION, weight=1.0),
+    )
 
 
 def _gave_way(base: Problem, events: _Events, plan: _Plan) -> dict[str, int]:

@@ -441,9 +441,7 @@ def _add_scenarios(sub: Any) -> None:
 
 def _add_explain(sub: Any) -> None:
     e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
-    e.add_argument(
-        "municipality_id", help="kommunenummer or name, e.g. 4601, 301 or Bergen"
-    )
+    e.add_argument("municipality_id", help="kommunenummer or name, e.g. 4601, 301 or Bergen")
     _add_input(e)
     _add_problem_options(e)
     _add_method(e)
@@ -1190,7 +1188,14 @@ def _add_county_commands(sub: Any) -> None:
         type=_output_path(".xlsx", ".csv", ".json", stdout=False),
         help="write the per-county change report (.xlsx, .csv, .json)",
     )
-    _add_output_flags(re_, lang="nb")
+    _add_output_flags(re_, lang=None)
+    re_.add_argument(
+        "--lang",
+        choices=["en", "nb", "nn"],
+        default="nb",
+        help="language of the change report and the final workbook: en, nb (bokmål) or nn "
+        "(nynorsk); default nb",
+    )
     for p in (co, re_):
         _add_input(p)
         _add_problem_options(p)
@@ -1245,8 +1250,9 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         key_weight=args.key_weight,
         solver=args.solver,
     ).raise_for_status()
-    if args.out is not None:
-        write_allocation(result.allocation, args.out)
+    if args.out is not None:  # the final workbook in the language asked; tables stay English
+        workbook = str(args.out).lower().endswith(".xlsx") and args.lang != "en"
+        write_allocation(result.allocation, args.out, language="nb" if workbook else "en")
     if args.changes is not None:
         bs.write_change_report(result, args.changes, language=args.lang)
     if args.json:

@@ -99,6 +99,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "recommended": "the county's recommendations",
         "key_weight": "the national key at weight {name}",
         "draft_deviation": "the draft's own bounds and rounding",
+        "key": "its share by the key, against the request being revised",
         "decision": "council decision",
         "request": "request being cut",
         "settled": "refugees settled",
@@ -132,6 +133,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "recommended": "fylkets tilrådinger",
         "key_weight": "den nasjonale nøkkelen med vekt {name}",
         "draft_deviation": "utkastets egne grenser og avrunding",
+        "key": "andelen etter nøkkelen, mot anmodningen som revideres",
         "decision": "kommunestyrevedtaket",
         "request": "anmodningen som kuttes",
         "settled": "antall bosatte",
@@ -165,6 +167,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "recommended": "tilrådingane frå fylket",
         "key_weight": "den nasjonale nøkkelen med vekt {name}",
         "draft_deviation": "dei eigne grensene og avrundinga i utkastet",
+        "key": "delen etter nøkkelen, mot oppmodinga som blir revidert",
         "decision": "kommunestyrevedtaket",
         "request": "oppmodinga som blir kutta",
         "settled": "talet på busette",
@@ -189,9 +192,9 @@ class Part:
     """One part of a change: its kind, its cause and its persons (in hundredths, exact).
 
     ``kind`` is one of ``need``, ``criterion``, ``redistribution``, ``ceiling``, ``floor``,
-    ``rule``, ``rounding``, ``county_share``, ``recommended``, ``key_weight`` or
-    ``draft_deviation``; ``cause`` names which (the criterion, the bound's source, the rule,
-    the weight); ``cents`` is the part in hundredths of a person.
+    ``rule``, ``rounding``, ``county_share``, ``recommended``, ``key_weight``,
+    ``draft_deviation`` or ``key``; ``cause`` names which (the criterion, the bound's source,
+    the rule, the weight); ``cents`` is the part in hundredths of a person.
     """
 
     kind: str
@@ -318,6 +321,7 @@ _KIND_ORDER = [
     "recommended",
     "key_weight",
     "draft_deviation",
+    "key",
     "criterion",
     "redistribution",
     "ceiling",

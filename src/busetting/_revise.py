@@ -228,8 +228,10 @@ class Revision:
     def accounting(self) -> Accounting:
         """The parts of every municipality's change from the request being revised.
 
-        Compared with the previous request: the need, each criterion of the key at the new
-        need (or the commitment, with ``cut_key="commitment"``), what others' bounds leave,
+        Compared with the previous request: the change of the need (the key's targets at the
+        new need against the same key at the previous total), the municipality's share by the
+        key (the problem's, or the commitment with ``cut_key="commitment"``) against the
+        request being revised, what others' bounds leave,
         its own ceiling (its decision, or its request in a cut: no request rises) or floor
         (settled, or its request in an increase: no request falls), a rule or the rounding,
         summing exactly to the change (see :func:`busetting.account`).
@@ -252,7 +254,11 @@ class Revision:
                     lo = "decision" if decided else "request"
             lower.append(lo)
             upper.append(up)
-        frame = dataclasses.replace(frame, lower_source=lower, upper_source=upper)
+        t = frame.targets
+        n_total, b_total = float(a.problem.total), float(b.sum())
+        ratio = b_total / n_total if n_total > 0 else 0.0
+        moves = [("need", "", t * (1.0 - ratio)), ("key", "", t * ratio - b)]
+        frame = dataclasses.replace(frame, moves=moves, lower_source=lower, upper_source=upper)
         return account_parts(frame, "current_request")
 
     def __repr__(self) -> str:

@@ -36,6 +36,7 @@ from busetting._allocate import fingerprint
 from busetting._exceptions import InfeasibleError, InputError, SolverError
 from busetting._model import Problem, Rules
 from busetting._report import default_language
+from busetting._revision_report import write_revision_report
 from busetting._sweep import TerminalBar
 from busetting._version import __version__
 from busetting.datasets import (
@@ -418,9 +419,27 @@ def _add_revise(sub: Any) -> None:
     _add_problem_options(r)
     _add_method(r, default=None)
     _add_solver(r)
-    _add_out(r, "the revision", TABLE_OUT)
+    r.add_argument(
+        "--cut-key",
+        choices=["original", "commitment"],
+        default="original",
+        help="the key a cut is spread by: the problem's own key (original, default) or each "
+        "municipality's commitment, the smaller of request and decision (commitment)",
+    )
+    _add_out(
+        r,
+        "the revision (.xlsx and .html: the report against the request revised)",
+        (*TABLE_OUT, ".html"),
+    )
     _add_top(r, "changes")
     _add_output_flags(r, lang=None)
+    r.add_argument(
+        "--lang",
+        choices=["en", "nb", "nn"],
+        default=None,
+        help="language of the .xlsx/.html report: en, nb (bokmål) or nn (nynorsk); default nb "
+        "for the Norway data, en otherwise",
+    )
     _add_debug(r)
     _add_rule_options(r)
 
@@ -885,6 +904,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         minors=args.minors,
         method=method,
         solver=args.solver,
+        cut_key=args.cut_key,
     )
     if rev.status is bs.Status.INFEASIBLE:
         print(f"busetting: {rev.message}", file=err)
@@ -894,7 +914,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_SOLVER
     frame = rev.to_frame()
     if args.out is not None:
-        write_revision(rev, args.out)
+        _write_revision(args, rev)
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
     moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     if args.json:
@@ -902,6 +922,16 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _print_revision(args, rev, frame, moved, kept, out)
     return EXIT_OK
+
+
+def _write_revision(args: argparse.Namespace, rev: bs.Revision) -> None:
+    """The revision to --out: a report (.xlsx, .html) in --lang, or a table (.csv, .json)."""
+    suffix = str(args.out).lower().rsplit(".", 1)[-1]
+    if suffix in ("xlsx", "html"):
+        language = args.lang or ("nb" if args.input is None else "en")
+        write_revision_report(rev, args.out, language=language)
+    else:
+        write_revision(rev, args.out)
 
 
 def _print_revision_json(

@@ -528,9 +528,9 @@ def test_cli_revise_keeps_the_embedded_settings_of_the_previous_file(tmp_path: P
     assert code == 0, err
     assert err == "" and "kept from prev.xlsx: method hamilton; criteria " in out
     expected = bs.revise(alloc, total=33_000).raise_for_status()
-    got = pd.read_excel(
-        out_file, sheet_name="requests", dtype={"municipality_id": str}
-    ).set_index("municipality_id")
+    got = pd.read_excel(out_file, sheet_name="requests", dtype={"municipality_id": str}).set_index(
+        "municipality_id"
+    )
     assert got["request"].tolist() == expected.allocation.requests.tolist()
     # largest changes by absolute change: the cut's biggest moves are listed first
     listed = [line.split()[0] for line in out.split("by absolute change):\n")[1].splitlines()[:10]]

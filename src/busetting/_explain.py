@@ -136,6 +136,8 @@ _WORDS = {
         "fewer": "{change} {one} fewer",
         "nomore": "no change of it alone would give {one} more",
         "nofewer": "no change of it alone would give {one} fewer",
+        "within": "{text} within what it can be ({low} to {high})",
+        "through": "{part}; a score times its base, {base}",
         "one": "one",
         "nomarginal": (
             "The margins in the indicators' own units are computed on the threshold path, or "
@@ -166,6 +168,8 @@ _WORDS = {
         "fewer": "{change} {one} mindre",
         "nomore": "ingen endring i den alene ville gitt {one} mer",
         "nofewer": "ingen endring i den alene ville gitt {one} mindre",
+        "within": "{text} innenfor det den kan være ({low} til {high})",
+        "through": "{part}; en poengsum ganget med grunnlaget, {base}",
         "one": "én",
         "nomarginal": (
             "Marginene i indikatorenes egne enheter regnes ut med terskelmetoden, eller for "
@@ -205,6 +209,14 @@ def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
         for direction, mg in pair.items():
             if mg.change is None:
                 parts[direction] = w["no" + direction].format(one=by_one)
+                reach = mg.reach
+                if reach is not None and reach.high is not None and reach.kind != "count":
+                    digits = 0 if reach.whole else d
+                    parts[direction] = w["within"].format(
+                        text=parts[direction],
+                        low=format_number(float(reach.low), lang, digits),
+                        high=format_number(float(reach.high), lang, digits),
+                    )
                 continue
             amount = abs(mg.change)
             unit = indicator_unit(name, lang, 1 if amount == 1 else 2)
@@ -346,14 +358,17 @@ def _lines(
         w["target"].format(t=_fmt(t, lang, 2)),
     ]
     weights = {c.name: c.weight for c in p.criteria}
+    bases = {c.name: c.base for c in p.criteria if c.kind == "rate" and c.base}
     for c, v in f.contributions.items():
-        lines.append(
-            w["part"].format(
-                c=criterion_words(c, lang),
-                v=_fmt(v, lang, 2),
-                w=_fmt(weights.get(c, 0.0), lang, 2),
-            )
+        part = w["part"].format(
+            c=criterion_words(c, lang),
+            v=_fmt(v, lang, 2),
+            w=_fmt(weights.get(c, 0.0), lang, 2),
         )
+        base = bases.get(c)
+        if base is not None:
+            part = w["through"].format(part=part, base=indicator_words(base, lang).split(" (")[0])
+        lines.append(part)
     method = method_words(alloc.method, lang)
     rules = rules_words(p.rules, lang)
     if rules:

@@ -64,10 +64,16 @@ class Reach:
     high: Fraction | None
     whole: bool = False
 
+    @property
+    def slack(self) -> Fraction:
+        """A billionth of the reach's scale: the float ends of a range are this loose."""
+        size = max(Fraction(1), abs(self.low), abs(self.high or Fraction(0)))
+        return Fraction(1, 10**9) * size
+
     def holds(self, value: Fraction) -> bool:
         """Whether the indicator can take ``value`` (the ends of an observed range are
         floats: a value within a billionth of one counts as on it)."""
-        slack = Fraction(1, 10**9) * max(1, abs(self.low), abs(self.high or 0))
+        slack = self.slack
         if value < self.low - slack or (self.high is not None and value > self.high + slack):
             return False
         return not self.whole or value.denominator == 1
@@ -418,7 +424,7 @@ def _margin(
     sign = 1 if (up == (direction == "more")) else -1
     # the largest whole number of steps allowed that way: within the indicator's reach
     now = Fraction(value)
-    slack = Fraction(1, 10**9) * max(1, abs(reach.low), abs(reach.high or 0))
+    slack = reach.slack
     if sign > 0:
         top = reach.high
         limit = _MAX_STEPS if top is None else math.floor((top + slack - now) / step)

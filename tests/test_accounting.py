@@ -177,3 +177,56 @@ def test_the_change_report_is_in_the_language_asked(
     assert any(reason in t for t in texts)
     if language != "en":
         assert not any(t.startswith(("rule:", "total:", "capacity:")) for t in texts)
+
+
+def test_the_default_draft_frame_shows_last_years_request_the_change_and_its_parts() -> None:
+    _, draft = _norway()
+    frame = draft.to_frame()
+    parts = [c for c in frame.columns if c.startswith("part_")]
+    assert {"last_year_request", "change_from_last_year"} <= set(frame.columns)
+    assert {"part_need", "part_criterion"} <= set(parts)
+    assert (frame["change_from_last_year"] == frame["request"] - frame["last_year_request"]).all()
+    assert ((frame[parts].sum(axis=1) - frame["change_from_last_year"]).abs() < 1e-6).all()
+    # a problem without last year's request keeps the plain frame
+    toy = bs.Problem(
+        municipalities=[
+            bs.Municipality(municipality_id="0001", name="A", population=3),
+            bs.Municipality(municipality_id="0002", name="B", population=1),
+        ],
+        criteria={"population": 1.0},
+        need=bs.Need(total=8),
+    )
+    assert "last_year_request" not in bs.allocate(toy).to_frame().columns
+    with pytest.raises(bs.InputError, match="no `previous_request` indicator"):
+        bs.account(bs.allocate(toy))
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("nb", "Endring fra fjorårets anmodning, i deler"),
+        ("en", "Change from last year&#x27;s request"),
+    ],
+)
+def test_the_report_has_the_change_from_last_year_with_its_parts(language: str, title: str) -> None:
+    _, draft = _norway()
+    page = bs._report.report_html(draft, language=language, plots=False)
+    section = page.split('id="change-parts"')[1].split("</section>")[0]
+    assert title in section
+    assert section.count("<tr>") == 1 + 15
+    assert ("kriteriet" if language == "nb" else "criterion") in section
+
+
+def test_the_same_accounting_in_any_row_order() -> None:
+    problem, draft = _norway()
+    shuffled = bs.Problem(
+        municipalities=tuple(reversed(problem.municipalities)),
+        criteria=problem.criteria,
+        minors_criteria=problem.minors_criteria,
+        need=problem.need,
+        rules=problem.rules,
+    )
+    again = bs.account(bs.allocate(shuffled))
+    first = bs.account(draft)
+    for c in first.changes:
+        assert again[c.municipality_id] == c

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,19 +44,26 @@ from busetting._feasibility import effective_bounds
 from busetting._language import criterion_words
 from busetting._methods import parse_method
 from busetting._model import Rules
-from busetting._result import Allocation
 from busetting._solvers.threshold import UNBOUNDED
+
+if TYPE_CHECKING:
+    from busetting._result import Allocation
 
 __all__ = [
     "BASELINES",
+    "LAST_YEAR",
     "PART_COLUMNS",
     "Accounting",
     "Change",
     "Part",
     "account",
     "account_parts",
+    "change_columns",
     "part_words",
 ]
+
+LAST_YEAR = "previous_request"
+"""The indicator that holds last year's request (the yearly draft's baseline)."""
 
 CENTS = 100
 """Parts are kept in hundredths of a person (exact integers)."""
@@ -498,7 +506,7 @@ def _baseline(
     """The baseline per municipality (default: the ``previous_request`` indicator)."""
     p = alloc.problem
     if baseline is None:
-        values = p.columns.indicators.get("previous_request")
+        values = p.columns.indicators.get(LAST_YEAR)
         if values is None:
             raise InputError(
                 f"The `baseline` parameter of `{where}` is required: the problem has no "
@@ -668,3 +676,17 @@ def check_sums(accounting: Accounting) -> list[str]:
         for c in accounting.changes
         if sum(p.cents for p in c.parts) != c.change * CENTS
     ]
+
+
+def change_columns(allocation: Allocation) -> dict[str, np.ndarray]:
+    """The columns of :meth:`Allocation.to_frame` for the change from last year's request:
+    ``last_year_request``, ``change_from_last_year`` and the ``part_<kind>`` columns."""
+    wide = account(allocation).wide()
+    out = {
+        "last_year_request": wide["baseline"].to_numpy(),
+        "change_from_last_year": wide["change"].to_numpy(),
+    }
+    for col in wide.columns:
+        if str(col).startswith("part_"):
+            out[str(col)] = wide[col].to_numpy()
+    return out

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from busetting._accounting import LAST_YEAR, change_columns
 from busetting._exceptions import InfeasibleError, SolverError
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting.schemas import AllocationOutput
@@ -231,6 +232,11 @@ class Allocation:
         Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``,
         ``target``, one ``contribution_<criterion>`` column per criterion, ``request``,
         ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``.
+        When the problem knows last year's request (the ``previous_request`` indicator, as
+        the Norway problems do): ``last_year_request``, ``change_from_last_year`` and one
+        ``part_<kind>`` column per kind of part of that change (``part_need``,
+        ``part_criterion``, ``part_rule``, ``part_rounding``, ...), which add up to the change
+        (see :func:`busetting.account`).
         """
         cols = self.problem.columns
         idx = cols.index
@@ -258,6 +264,10 @@ class Allocation:
         frame["binding"] = self.binding.to_numpy()
         tied = {m for t in self.ties for m in (*t.winners, *t.losers)}
         frame["tie"] = [i in tied for i in idx]
+        if req is not None and LAST_YEAR in cols.indicators:
+            # the yearly draft against last year's request, with the parts of the change
+            for col, values in change_columns(self).items():
+                frame[col] = values
         return frame
 
     def to_output(self) -> AllocationOutput:

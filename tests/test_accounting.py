@@ -30,12 +30,12 @@ def _sums_exactly(accounting: bs.Accounting) -> None:
         assert total == change.change * CENTS, (change.municipality_id, change.parts)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     data=st.data(),
     method=st.sampled_from([m.value for m in bs.Method]),
     rules=st.sampled_from(sorted(RULES)),
-    solver=st.sampled_from([None, None, "cbc"]),
+    solver=st.sampled_from([None, None, None, None, "cbc"]),
 )
 def test_the_parts_sum_to_every_change_for_random_problems_on_every_route(
     data: st.DataObject, method: str, rules: str, solver: str | None

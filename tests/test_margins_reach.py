@@ -13,7 +13,7 @@ import busetting as bs
 from busetting._margins import indicator_reach
 from busetting.datasets import norway_2024
 
-SAMPLE = ("1151", "0301", "4601", "5001", "1103", "1108", "3203", "5612", "1804", "4204")
+SAMPLE = ("1151", "0301", "4601", "5612")
 
 
 @cache

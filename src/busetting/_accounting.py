@@ -585,7 +585,7 @@ def account(
     ...                                need=bs.Need(total=60)))
     >>> acc = bs.account(alloc, {"0001": 12, "0002": 18, "0003": 20})
     >>> acc["0003"].change, [(p.kind, p.persons) for p in acc["0003"].parts]
-    (10, [('need', 10.0), ('criterion', 0.0)])
+    (10, [('need', 4.0), ('criterion', 6.0)])
     >>> acc.wide()["change"].tolist()
     [-2, 2, 10]
     """

@@ -179,7 +179,7 @@ def resolve_municipality(
     --------
     >>> ids, names = ["0301", "4601", "5001"], ["Oslo", "Bergen", "Trondheim - Tråante"]
     >>> [resolve_municipality(t, ids, names) for t in (301, "bergen", "Tråante", "5001")]
-    ['0301', '4601', '5001']
+    ['0301', '4601', '5001', '5001']
     """
     raw = str(text)
     typed = _norm(raw)

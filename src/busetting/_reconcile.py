@@ -617,7 +617,7 @@ def reconcile(
     >>> r.allocation.requests.tolist()
     [5, 1, 6, 8]
     >>> r
-    Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
+    Reconciliation(status='optimal', counties answered 1/2, changes=2, key_weight=0.25)
     """
     started = time.perf_counter()
     _check_arguments(problem, key_weight)

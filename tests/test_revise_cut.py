@@ -72,6 +72,7 @@ def test_a_floor_above_the_request_gives_way_in_a_cut_and_the_result_says_so() -
     new = rev.allocation.requests
     assert new is not None
     assert (new[zero] == 0).all()  # the old code asked each of them for 5
+    assert "4028" in zero and int(new["4028"]) == 0  # Kviteseid: 0 -> 5 must not happen
     assert set(zero) <= set(rev.gave_way) and all(v == 5 for v in rev.gave_way.values())
     frame = rev.to_frame()
     assert frame.loc[zero, "floor_given_way"].eq(5).all()

@@ -230,3 +230,13 @@ def test_the_same_accounting_in_any_row_order() -> None:
     first = bs.account(draft)
     for c in first.changes:
         assert again[c.municipality_id] == c
+
+
+def test_a_county_is_found_from_what_people_type() -> None:
+    _, _, result, _ = _scenario()
+    by_name = result.changes_for("Rogaland")
+    assert by_name.equals(result.changes_for("rogaland")) and by_name.equals(
+        result.changes_for("11")
+    )
+    with pytest.raises(bs.InputError, match="did you mean: 11 Rogaland"):
+        result.changes_for("Rogalnd")

@@ -55,6 +55,7 @@ from busetting._allocate import allocate
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
+from busetting._names import resolve_county
 from busetting._result import Allocation
 from busetting._status import Status
 
@@ -194,8 +195,9 @@ class Reconciliation:
         )
 
     def changes_for(self, county: str) -> pd.DataFrame:
-        """The change report of one county."""
-        return self.changes[self.changes["county"] == county].reset_index(drop=True)
+        """The change report of one county (``"Vestland"``, ``"vestland"`` or ``"46"``)."""
+        name = resolve_county(county, list(self.counties.index), where="changes_for")
+        return self.changes[self.changes["county"] == name].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per municipality: draft, recommendation, target, final request and minors."""

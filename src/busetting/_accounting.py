@@ -299,11 +299,14 @@ class Accounting:
             },
             index=idx,
         )
-        kinds = sorted({p.kind for c in self.changes for p in c.parts}, key=_KIND_ORDER.index)
-        for kind in kinds:
-            frame[f"part_{kind}"] = [
-                sum(p.cents for p in c.parts if p.kind == kind) / CENTS for c in self.changes
-            ]
+        sums: dict[str, np.ndarray] = {}
+        for row, c in enumerate(self.changes):
+            for p in c.parts:
+                if p.kind not in sums:
+                    sums[p.kind] = np.zeros(len(self.changes), dtype=np.int64)
+                sums[p.kind][row] += p.cents
+        for kind in sorted(sums, key=_KIND_ORDER.index):
+            frame[f"part_{kind}"] = sums[kind] / CENTS
         return frame
 
     def describe(
@@ -393,7 +396,7 @@ def _scale(t: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> float
     a, b = 0.0, 1.0
     while filled(b) < total and b < 1e12:
         b *= 2.0
-    for _ in range(200):
+    for _ in range(64):  # 2**-64 of the bracket: far below a hundredth of a person
         mid = (a + b) / 2.0
         if filled(mid) < total:
             a = mid
@@ -461,30 +464,36 @@ def account_parts(frame: _Frame, compared_with: str | Sequence[str]) -> Accounti
     scaled = mu * t
     kept = np.clip(scaled, lo, hi)
     rules_on = _rules_active(frame.rules)
+    # every part in whole hundredths, vectorised; the last part balances exactly
+    moves = [
+        np.rint(np.asarray(v, dtype=np.float64) * CENTS).astype(np.int64) for *_, v in frame.moves
+    ]
+    free = kept == scaled
+    own = np.rint(np.where(free, scaled - t, kept - t) * CENTS).astype(np.int64)
+    change = x - np.asarray(frame.baseline, dtype=np.int64)
+    balance = change * CENTS - own - (np.sum(moves, axis=0) if moves else 0)
+    ruled = rules_on & (np.abs(x - kept) >= 1)
+    named = [
+        (kind, cause, cents.tolist())
+        for (kind, cause, _), cents in zip(frame.moves, moves, strict=True)
+    ]
     out = []
     for i, mid in enumerate(frame.ids):
-        parts: list[Part] = []
-        for kind, cause, values in frame.moves:
-            parts.append(Part(kind, cause, round(float(values[i]) * CENTS)))
-        if kept[i] == scaled[i]:
-            parts.append(Part("redistribution", "", round((scaled[i] - t[i]) * CENTS)))
-        else:
-            above = scaled[i] > kept[i]
-            kind = "ceiling" if above else "floor"
-            source = frame.upper_source[i] if above else frame.lower_source[i]
-            parts.append(Part(kind, source or ("max" if above else "min"), 0))
-            # the bound part is what the bound keeps from the key's scaled share
-            bound = kept[i] - t[i]
-            parts[-1] = Part(kind, parts[-1].cause, round(bound * CENTS))
-        change = int(x[i]) - int(frame.baseline[i])
-        balance = change * CENTS - sum(p.cents for p in parts)
-        off = float(x[i]) - float(kept[i])
-        if rules_on and abs(off) >= 1:
-            rule = _rule_of(frame.rules, int(x[i]), float(kept[i]), frame.binding[i])
-            parts.append(Part("rule", rule, balance))
-        else:
-            parts.append(Part("rounding", "", balance))
-        parts = [p for p in parts if p.cents != 0]
+        parts = [Part(kind, cause, cents[i]) for kind, cause, cents in named if cents[i]]
+        if own[i]:
+            if free[i]:
+                parts.append(Part("redistribution", "", int(own[i])))
+            else:
+                above = bool(scaled[i] > kept[i])
+                source = frame.upper_source[i] if above else frame.lower_source[i]
+                kind = "ceiling" if above else "floor"
+                parts.append(Part(kind, source or ("max" if above else "min"), int(own[i])))
+        if balance[i]:
+            if ruled[i]:
+                rule = _rule_of(frame.rules, int(x[i]), float(kept[i]), frame.binding[i])
+                parts.append(Part("rule", rule, int(balance[i])))
+            else:
+                parts.append(Part("rounding", "", int(balance[i])))
         out.append(
             Change(
                 mid,

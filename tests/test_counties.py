@@ -155,13 +155,20 @@ def test_round_trip_drafts_fill_read_reconcile(
     assert alloc.requests.loc[list(exact)].to_dict() == exact
     agder_minors = alloc.minors.loc[list(agder.index)]
     assert agder_minors[agder_minors > 0].to_dict() == exact_minors
-    assert result.changes_for("Agder").empty
+    # Agder's rows are only those that moved from the draft as the county recommended
+    agder_rows = result.changes_for("Agder")
+    assert (agder_rows["request"] == agder_rows["recommendation"]).all()
+    assert (agder_rows["request"] != agder_rows["draft"]).all()
+    assert agder_rows["reason"].str.startswith("total: as the county recommended").all()
     assert result.counties.loc["Agder", "case"] == "matches"
     assert result.counties.loc["Vestland", "case"] == "blanks"
     # Vestland asked for more than its share: cuts are reported with the reason
     vl_changes = result.changes_for("Vestland")
     assert len(vl_changes) > 0
-    assert vl_changes["reason"].str.contains("left some recommendations blank").all()
+    recommended = vl_changes[vl_changes["recommendation"].notna()]
+    assert recommended["reason"].str.contains("left some recommendations blank").all()
+    others = vl_changes[vl_changes["recommendation"].isna()]
+    assert others["reason"].str.contains("no recommendation; follows the national key").all()
 
 
 def test_change_report_lists_every_difference_with_a_reason(
@@ -215,7 +222,10 @@ def test_exact_recommendations_come_back_and_others_keep_the_draft() -> None:
     assert result.allocation.requests.loc[list(mine)].to_dict() == mine
     b = ["0004", "0005", "0006"]
     assert result.allocation.requests.loc[b].tolist() == draft.requests.loc[b].tolist()
-    assert result.changes.empty
+    # nothing differs from its recommendation; what moved from the draft is listed as such
+    moved = {i for i in mine if mine[i] != int(draft.requests[i])}
+    assert set(result.changes["municipality_id"]) == moved
+    assert (result.changes["change"] == 0).all()
     assert result.counties["case"].to_dict() == {"A": "matches", "B": "none"}
 
 
@@ -457,9 +467,10 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
     assert "3 above its share" in text and "rule: not a multiple of 5" in text
     book = openpyxl.load_workbook(tmp_path / "changes.xlsx")
     assert book.sheetnames == ["fylker", "Oslo"]
-    assert [c.value for c in book["Oslo"][1]][:3] == [
+    assert [c.value for c in book["Oslo"][1]][:4] == [
         "kommunenummer",
         "kommune",
+        "utkast",
         "tilråding anmodning",
     ]
     final = pd.read_csv(tmp_path / "final.csv", dtype={"municipality_id": str})

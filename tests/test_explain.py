@@ -150,8 +150,8 @@ def test_explain_errors() -> None:
     with pytest.raises(bs.InputError) as info:
         alloc.explain("9999")
     assert str(info.value) == (
-        "The `municipality_id` parameter of `explain` must be a "
-        "municipality of the problem. Got '9999' instead."
+        "The `municipality_id` parameter of `explain` must name one municipality. Got '9999' "
+        "instead: it is not a municipality of the problem; no name is close; give the number."
     )
     with pytest.raises(bs.InputError, match="must be 'en' or 'nb'"):
         alloc.explain("0301", language="sv")

@@ -220,7 +220,10 @@ def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
     assert out.stdout.startswith(
         "revision: up | need 37,000 (minors 610) | 1 decided | requests sum to 37,000"
     )
-    table = pd.read_excel(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    # the workbook is the revision report; its hidden `requests` sheet is the machine table
+    table = pd.read_excel(
+        out_file, sheet_name="requests", dtype={"municipality_id": str}
+    ).set_index("municipality_id")
     assert table.loc["0301", "request"] == 1500 and table["request"].sum() == 37_000
     sc = tmp_path / "sc.csv"
     out = run(
@@ -525,7 +528,9 @@ def test_cli_revise_keeps_the_embedded_settings_of_the_previous_file(tmp_path: P
     assert code == 0, err
     assert err == "" and "kept from prev.xlsx: method hamilton; criteria " in out
     expected = bs.revise(alloc, total=33_000).raise_for_status()
-    got = pd.read_excel(out_file, dtype={"municipality_id": str}).set_index("municipality_id")
+    got = pd.read_excel(out_file, sheet_name="requests", dtype={"municipality_id": str}).set_index(
+        "municipality_id"
+    )
     assert got["request"].tolist() == expected.allocation.requests.tolist()
     # largest changes by absolute change: the cut's biggest moves are listed first
     listed = [line.split()[0] for line in out.split("by absolute change):\n")[1].splitlines()[:10]]

@@ -19,6 +19,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 from busetting import datasets, io, schemas, testing
+from busetting._accounting import Accounting, Change, Part, account
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._answers import Answers, LateAnswer, read_answers
 from busetting._backtest import (
@@ -64,12 +65,14 @@ from busetting._yearstatus import (
 __all__ = [
     "DEFAULT_WEIGHTS",
     "RECIPES",
+    "Accounting",
     "Allocation",
     "Answers",
     "Backtest",
     "BusettingError",
     "Calibration",
     "Certificate",
+    "Change",
     "Criterion",
     "Explanation",
     "InfeasibleError",
@@ -81,6 +84,7 @@ __all__ = [
     "Municipality",
     "NationalStatus",
     "Need",
+    "Part",
     "Placements",
     "Problem",
     "Recipe",
@@ -97,6 +101,7 @@ __all__ = [
     "Verification",
     "YearStatus",
     "__version__",
+    "account",
     "allocate",
     "available_solvers",
     "backtest",

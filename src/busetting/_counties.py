@@ -32,11 +32,20 @@ from busetting._reconcile import (
     RECOMMENDED_MINORS,
     Recommendations,
     Reconciliation,
+    change_report,
     count_or_blank,
 )
 from busetting._result import Allocation
 from busetting.datasets import history_with_haram, load_history, load_municipalities
-from busetting.io import EXCEL_HINT, atomic_write, neutralise, read_table, write_table
+from busetting.io import (
+    EXCEL_HINT,
+    Sheet,
+    atomic_write,
+    neutralise,
+    read_table,
+    write_table,
+    write_workbook,
+)
 
 __all__ = [
     "county_drafts",
@@ -826,39 +835,76 @@ def _sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-def _table_sheet(sheet: Any, frame: pd.DataFrame, language: Language, wide: str = "") -> None:
-    """A plain table: bold frozen header, widths, thousands separators."""
-    font = _require_openpyxl("styles").Font(bold=True)
-    letter_of = _require_openpyxl("utils").get_column_letter
-    which = 1 if language == "nb" else 0
-    columns = list(frame.columns)
-    sheet.append([REPORT_HEADERS.get(c, (c, c))[which] for c in columns])
-    for record in frame.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else neutralise(_plain(v)) for v in record])
-    for j, col in enumerate(columns, start=1):
-        sheet.cell(row=1, column=j).font = font
-        numeric = pd.api.types.is_numeric_dtype(frame[col].dtype)
-        if numeric:
-            for row in range(2, len(frame) + 2):
-                sheet.cell(row=row, column=j).number_format = "#,##0"
-        width = max(
-            [len(str(sheet.cell(row=1, column=j).value))]
-            + [len(str(v)) for v in frame[col].tolist()[:400]]
-        )
-        limit = 90 if col == wide else 40
-        sheet.column_dimensions[letter_of(j)].width = min(max(width + 2, 8), limit)
-    sheet.freeze_panes = "A2"
+_NN_HEADERS: dict[str, str] = {
+    "county": "fylke",
+    "municipality_id": "kommunenummer",
+    "name": "kommune",
+    "draft": "utkast",
+    RECOMMENDATION: "tilråding oppmoding",
+    "request": "endeleg oppmoding",
+    "change_from_draft": "endring frå utkastet",
+    "change": "endring frå tilrådinga",
+    RECOMMENDED_MINORS: "tilråding EM",
+    "minors": "endeleg EM",
+    "minors_change": "endring EM",
+    "kind": "type",
+    "reason": "grunngiving",
+    "parts": "delar av endringa",
+    "share": "ramme oppmoding",
+    "minors_share": "ramme EM",
+    "given": "tilrådingar gitt",
+    "municipalities": "kommunar",
+    "case": "tilfelle",
+    "changed": "endra",
+}
+"""Nynorsk headers of the change report (the lead folds them into the term catalogue)."""
+
+_CHANGE_HEADERS: dict[str, tuple[str, str]] = {
+    "draft": ("draft", "utkast"),
+    "change_from_draft": ("change from draft", "endring fra utkastet"),
+    "change": ("change from recommendation", "endring fra tilrådingen"),
+    "parts": ("parts of the change", "deler av endringen"),
+}
+
+_CASES: dict[str, dict[str, str]] = {
+    "en": {},
+    "nb": {
+        "none": "ingen",
+        "matches": "stemmer",
+        "blanks": "blanke",
+        "above": "over",
+        "below": "under",
+    },
+    "nn": {
+        "none": "ingen",
+        "matches": "stemmer",
+        "blanks": "blanke",
+        "above": "over",
+        "below": "under",
+    },
+}
+
+
+def _change_header(column: str, language: str) -> str:
+    if language == "nn":
+        return _NN_HEADERS.get(column, column)
+    en, nb = {**REPORT_HEADERS, **_CHANGE_HEADERS}.get(column, (column, column))
+    return nb if language == "nb" else en
 
 
 def write_change_report(
-    reconciliation: Reconciliation, path: str | Path, *, language: Language = "nb"
+    reconciliation: Reconciliation, path: str | Path, *, language: str = "nb"
 ) -> Path:
     """Write the per-county change report, atomically.
 
     ``.xlsx``: a sheet with the county summary (share, what was recommended, the case, the
-    final sums and how many municipalities changed), then one sheet per county that gave
-    recommendations, listing every municipality whose final request or minors differ from its
-    recommendation and why. ``.csv`` / ``.json``: the change table alone.
+    final sums and how many municipalities changed), then one sheet per county with a change,
+    listing every municipality whose final request differs from its draft or its
+    recommendation (or whose minors differ from theirs), with the draft, the
+    recommendation, the final request, both changes, the kind, the reason and the parts of
+    the change (summing to it, see :meth:`Reconciliation.accounting`). Formatted like the
+    report workbook (bold frozen headers with filters, widths, number formats).
+    ``.csv`` / ``.json``: the change table alone.
 
     Parameters
     ----------
@@ -866,8 +912,8 @@ def write_change_report(
         As returned by :func:`busetting.reconcile`.
     path : str or Path
         ``.xlsx``, ``.csv`` or ``.json``.
-    language : {"nb", "en"}, default "nb"
-        Headers in Norwegian (bokmål) or English (the reasons are in English).
+    language : {"nb", "nn", "en"}, default "nb"
+        Headers, kinds, reasons and parts in bokmål, nynorsk or English.
 
     Returns
     -------
@@ -875,24 +921,36 @@ def write_change_report(
         The file written.
     """
     check_types(write_change_report, locals())
-    if language not in SHEETS:
+    if language not in ("en", "nb", "nn"):
         raise InputError(
-            "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "
+            "The `language` parameter of `write_change_report` must be 'nb', 'nn' or 'en'. "
             f"Got {language!r} instead."
         )
     p = Path(path)
+    changes = change_report(reconciliation, language)
     if p.suffix.lower() != ".xlsx":
-        return write_table(reconciliation.changes.set_index("municipality_id"), p)
-    openpyxl = _require_openpyxl()
-    book = openpyxl.Workbook()
-    taken: set[str] = set()
-    summary = book.active
-    summary.title = _sheet_name("fylker" if language == "nb" else "counties", taken)
-    _table_sheet(summary, reconciliation.counties.reset_index(), language)
-    given = reconciliation.counties
-    for county in given.index[given["given"] > 0].tolist():
-        sheet = book.create_sheet(_sheet_name(str(county), taken))
-        part = reconciliation.changes_for(str(county)).drop(columns=["county"])
-        _table_sheet(sheet, part, language, wide="reason")
-    atomic_write(p, book.save)
+        table = changes.rename(columns=lambda c: _change_header(str(c), language))
+        return write_table(table.set_index(table.columns[1]), p)
+    _require_openpyxl()
+    summary = reconciliation.counties.reset_index()
+    summary["case"] = [_CASES[language].get(c, c) for c in summary["case"]]
+    sheets = [
+        Sheet(
+            "fylker" if language != "en" else "counties",
+            summary.rename(columns=lambda c: _change_header(str(c), language)),
+            freeze="B2",
+        )
+    ]
+    taken = {sheets[0].name.lower()}
+    changed = reconciliation.counties
+    for county in changed.index[changed["changed"] > 0].tolist():
+        part = changes[changes["county"] == county].drop(columns=["county"])
+        sheets.append(
+            Sheet(
+                _sheet_name(str(county), taken),
+                part.rename(columns=lambda c: _change_header(str(c), language)),
+                freeze="C2",
+            )
+        )
+    atomic_write(p, lambda tmp: write_workbook(tmp, sheets))
     return p

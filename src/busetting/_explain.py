@@ -40,6 +40,7 @@ from busetting._limits import check_limits
 from busetting._margins import Margin, indicator_margins
 from busetting._methods import DIVISOR_METHODS, Method, objective, parse_method, signpost
 from busetting._model import Municipality, Problem
+from busetting._names import resolve_municipality
 from busetting._optimality import improving_cycle, local_improvement
 from busetting._result import Allocation
 from busetting._solvers.milp import RuleSpec, penalty_value
@@ -136,6 +137,8 @@ _WORDS = {
         "fewer": "{change} {one} fewer",
         "nomore": "no change of it alone would give {one} more",
         "nofewer": "no change of it alone would give {one} fewer",
+        "within": "{text} within what it can be ({low} to {high})",
+        "through": "{part}; a score times its base, {base}",
         "one": "one",
         "nomarginal": (
             "The margins in the indicators' own units are computed on the threshold path, or "
@@ -166,6 +169,8 @@ _WORDS = {
         "fewer": "{change} {one} mindre",
         "nomore": "ingen endring i den alene ville gitt {one} mer",
         "nofewer": "ingen endring i den alene ville gitt {one} mindre",
+        "within": "{text} innenfor det den kan være ({low} til {high})",
+        "through": "{part}; en poengsum ganget med grunnlaget, {base}",
         "one": "én",
         "nomarginal": (
             "Marginene i indikatorenes egne enheter regnes ut med terskelmetoden, eller for "
@@ -205,6 +210,14 @@ def _margin_lines(margins: tuple[Margin, ...], lang: str) -> list[str]:
         for direction, mg in pair.items():
             if mg.change is None:
                 parts[direction] = w["no" + direction].format(one=by_one)
+                reach = mg.reach
+                if reach is not None and reach.high is not None and reach.kind != "count":
+                    digits = 0 if reach.whole else d
+                    parts[direction] = w["within"].format(
+                        text=parts[direction],
+                        low=format_number(float(reach.low), lang, digits),
+                        high=format_number(float(reach.high), lang, digits),
+                    )
                 continue
             amount = abs(mg.change)
             unit = indicator_unit(name, lang, 1 if amount == 1 else 2)
@@ -256,12 +269,10 @@ def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
 def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en") -> Explanation:
     """Explain one municipality's request; see :meth:`Allocation.explain`."""
     p = alloc.problem
-    if municipality_id not in p.ids:
-        raise InputError(
-            f"The `municipality_id` parameter of `explain` must be a municipality of the "
-            f"problem. Got {municipality_id!r} instead."
-        )
     lang = check_language(language, "explain")
+    municipality_id = resolve_municipality(
+        municipality_id, p.ids, [m.name for m in p.municipalities], language=lang
+    )
     if alloc.requests is None or alloc.minors is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to explain: "
@@ -348,14 +359,17 @@ def _lines(
         w["target"].format(t=_fmt(t, lang, 2)),
     ]
     weights = {c.name: c.weight for c in p.criteria}
+    bases = {c.name: c.base for c in p.criteria if c.kind == "rate" and c.base}
     for c, v in f.contributions.items():
-        lines.append(
-            w["part"].format(
-                c=criterion_words(c, lang),
-                v=_fmt(v, lang, 2),
-                w=_fmt(weights.get(c, 0.0), lang, 2),
-            )
+        part = w["part"].format(
+            c=criterion_words(c, lang),
+            v=_fmt(v, lang, 2),
+            w=_fmt(weights.get(c, 0.0), lang, 2),
         )
+        base = bases.get(c)
+        if base is not None:
+            part = w["through"].format(part=part, base=indicator_words(base, lang).split(" (")[0])
+        lines.append(part)
     method = method_words(alloc.method, lang)
     rules = rules_words(p.rules, lang)
     if rules:

@@ -38,10 +38,67 @@ if TYPE_CHECKING:
 
     from busetting._result import Allocation
 
-__all__ = ["Margin", "indicator_margins"]
+__all__ = ["Margin", "Reach", "indicator_margins", "indicator_reach"]
 
 Direction = Literal["more", "fewer"]
 _MAX_STEPS = 1 << 52
+
+CLASS_SCALES: dict[str, tuple[int, int]] = {"remoteness": (1, 6)}
+"""Indicators on a scale of whole classes: SSB's centrality classes run from 1 to 6."""
+COUNTS = frozenset(
+    {"population", "previous_request", "decision", "settled", "capacity", "minors_service"}
+)
+"""Indicators that are counts (persons, residents, kroner): any value >= 0."""
+INDEXES = frozenset({"services", "labour_market", "settling_speed"})
+"""Indicators that are indexes or scores: any value within the range observed over all
+municipalities (a margin beyond it describes no municipality that exists)."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The values an indicator can take: ``low`` to ``high`` (``None``: no upper end), in
+    whole numbers when ``whole``; ``kind`` is ``class``, ``count``, ``share`` or ``index``."""
+
+    kind: str
+    low: Fraction
+    high: Fraction | None
+    whole: bool = False
+
+    @property
+    def slack(self) -> Fraction:
+        """A billionth of the reach's scale: the float ends of a range are this loose."""
+        size = max(Fraction(1), abs(self.low), abs(self.high or Fraction(0)))
+        return Fraction(1, 10**9) * size
+
+    def holds(self, value: Fraction) -> bool:
+        """Whether the indicator can take ``value`` (the ends of an observed range are
+        floats: a value within a billionth of one counts as on it)."""
+        slack = self.slack
+        if value < self.low - slack or (self.high is not None and value > self.high + slack):
+            return False
+        return not self.whole or value.denominator == 1
+
+
+def indicator_reach(name: str, values: NDArray[np.float64]) -> Reach:
+    """The values indicator ``name`` can take, from what it is (see the module constants)
+    or, for an indicator the package does not know, from its values: whole numbers are
+    counts, values within 0 and 1 are shares, anything else an index within its observed
+    range."""
+    finite = values[np.isfinite(values)]
+    low = Fraction(float(finite.min())) if len(finite) else Fraction(0)
+    high = Fraction(float(finite.max())) if len(finite) else Fraction(0)
+    if name in CLASS_SCALES:
+        a, b = CLASS_SCALES[name]
+        return Reach("class", Fraction(a), Fraction(b), whole=True)
+    if name in COUNTS:
+        return Reach("count", Fraction(0), None)
+    if name in INDEXES:
+        return Reach("index", low, high)
+    if len(finite) and np.all(np.mod(finite, 1.0) == 0) and low >= 0:
+        return Reach("count", Fraction(0), None, whole=True)
+    if low >= 0 and high <= 1:
+        return Reach("share", Fraction(0), Fraction(1))
+    return Reach("index", low, high)
 
 
 @dataclass(frozen=True)
@@ -51,7 +108,10 @@ class Margin:
     ``change`` is signed (``+120`` residents, ``-0.004`` points); ``None`` when no change of
     this indicator alone can move the request (a bound holds it, or even zero would not).
     ``step`` is the resolution the change was searched on; ``value`` the indicator today;
-    ``unit`` how far the request moves (1, or the grid of the process rules, e.g. 5).
+    ``unit`` how far the request moves (1, or the grid of the process rules, e.g. 5);
+    ``reach`` the values the indicator can take: a margin is only given where the indicator
+    can take the value it needs (a class 1-6, a share 0-1, an index within its observed range,
+    a count >= 0), otherwise ``change`` is ``None``.
     """
 
     indicator: str
@@ -60,6 +120,7 @@ class Margin:
     change: Fraction | None
     step: Fraction
     unit: int = 1
+    reach: Reach | None = None
 
     @property
     def new_value(self) -> float | None:
@@ -202,9 +263,12 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
         values = pert.values()
         step = _step(values)
         value = float(values[i])
+        reach = indicator_reach(name, values)
         for direction in ("more", "fewer"):
-            change = _margin(pert, method, x, lo, hi, direction, step, value)
-            out.append(Margin(name, direction, value, change, step, g))
+            change = _margin(pert, method, x, lo, hi, direction, step, value, reach)
+            if change is not None and not reach.holds(Fraction(value) + change):
+                change = None  # pragma: no cover - the search stays within the reach
+            out.append(Margin(name, direction, value, change, step, g, reach))
     return tuple(out)
 
 
@@ -344,6 +408,7 @@ def _margin(
     direction: Direction,
     step: Fraction,
     value: float,
+    reach: Reach,
 ) -> Fraction | None:
     i = pert.row
     if not pert.used:
@@ -357,8 +422,15 @@ def _margin(
     probe = max(q, abs(value) * 1e-6)
     up = pert.targets(probe)[i] >= pert.targets(0.0)[i]
     sign = 1 if (up == (direction == "more")) else -1
-    # the largest whole number of steps allowed that way (an indicator is never negative)
-    limit = _MAX_STEPS if sign > 0 else math.floor(Fraction(value) / step)
+    # the largest whole number of steps allowed that way: within the indicator's reach
+    now = Fraction(value)
+    slack = reach.slack
+    if sign > 0:
+        top = reach.high
+        limit = _MAX_STEPS if top is None else math.floor((top + slack - now) / step)
+    else:
+        limit = math.floor((now + slack - max(reach.low, Fraction(0))) / step)
+    limit = min(limit, _MAX_STEPS)
 
     def moves(k: int) -> bool:
         return _moves(pert, method, x, lo, hi, direction, sign * k * q)

@@ -50,16 +50,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from busetting._accounting import Accounting, account_parts, frame_of
 from busetting._allocate import allocate
 from busetting._cells import MAX_COUNT, Formula, count_problem
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
+from busetting._names import resolve_county
 from busetting._result import Allocation
 from busetting._status import Status
 
-__all__ = ["Recommendations", "Reconciliation", "reconcile"]
+__all__ = ["Recommendations", "Reconciliation", "change_report", "reconcile"]
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +79,17 @@ CHANGE_COLUMNS = (
     "county",
     "municipality_id",
     "name",
+    "draft",
     RECOMMENDATION,
     "request",
+    "change_from_draft",
     "change",
     RECOMMENDED_MINORS,
     "minors",
     "minors_change",
     "kind",
     "reason",
+    "parts",
 )
 
 
@@ -163,9 +168,38 @@ class Reconciliation:
             f"key_weight={self.key_weight:g})"
         )
 
+    def accounting(self, against: str = "recommendation") -> Accounting:
+        """The parts of every municipality's change from its draft or its recommendation.
+
+        ``against="draft"``: every municipality against its draft request (the county share,
+        the recommendation, the draft's own bounds and rounding, the final bounds, rules and
+        rounding). ``against="recommendation"`` (default): municipalities with a
+        recommendation against it (the county's own proportions scaled to its share, the
+        national key at ``key_weight``, bounds, rules, rounding), the others against their
+        draft. The parts sum exactly to each change (see :mod:`busetting._accounting`).
+        """
+        if against not in ("draft", "recommendation"):
+            raise InputError(
+                "The `against` parameter of `Reconciliation.accounting` must be 'draft' or "
+                f"'recommendation'. Got {against!r} instead."
+            )
+        if self.allocation.requests is None:
+            raise InputError(
+                f"The reconciliation has no requests to account for: {self.allocation.message}"
+            )
+        return _accounting(
+            self.allocation,
+            self.draft,
+            self.recommendations,
+            self.counties,
+            self.key_weight,
+            against,
+        )
+
     def changes_for(self, county: str) -> pd.DataFrame:
-        """The change report of one county."""
-        return self.changes[self.changes["county"] == county].reset_index(drop=True)
+        """The change report of one county (``"Vestland"``, ``"vestland"`` or ``"46"``)."""
+        name = resolve_county(county, list(self.counties.index), where="changes_for")
+        return self.changes[self.changes["county"] == name].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per municipality: draft, recommendation, target, final request and minors."""
@@ -178,6 +212,64 @@ class Reconciliation:
         reasons = self.changes.set_index("municipality_id")["reason"]
         frame["reason"] = reasons.reindex(frame.index).fillna("").to_numpy()
         return frame
+
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "rule": "rule",
+        "capacity": "capacity",
+        "total": "total",
+        "fixed": "fixed",
+        "as_recommended": "as the county recommended",
+        "moved": "moved with the county's other changes",
+    },
+    "nb": {
+        "rule": "regel",
+        "capacity": "kapasitet",
+        "total": "sum",
+        "fixed": "fast verdi",
+        "as_recommended": "som fylket tilrådde",
+        "moved": "flyttet med fylkets andre endringer",
+    },
+    "nn": {
+        "rule": "regel",
+        "capacity": "kapasitet",
+        "total": "sum",
+        "fixed": "fast verdi",
+        "as_recommended": "som fylket tilrådde",
+        "moved": "flytta med dei andre endringane i fylket",
+    },
+}
+
+
+def change_report(reconciliation: Reconciliation, language: str = "en") -> pd.DataFrame:
+    """The change report with its kinds, reasons and parts in ``language`` (en, nb or nn).
+
+    English keeps :attr:`Reconciliation.changes` as it is. In Norwegian, ``kind`` is
+    translated and ``reason`` and ``parts`` are the parts of the change in words (against the
+    recommendation where one was given, else against the draft), largest first.
+    """
+    frame = reconciliation.changes.copy()
+    if language == "en" or frame.empty:
+        return frame
+    words = _WORDS.get(language, _WORDS["en"])
+    books = (reconciliation.accounting("recommendation"), reconciliation.accounting("draft"))
+    reasons, parts = [], []
+    records: list[dict[Any, Any]] = frame.to_dict("records")
+    for row in records:
+        given = row[RECOMMENDATION] is not pd.NA and not pd.isna(row[RECOMMENDATION])
+        book = books[0] if given else books[1]
+        baseline = int(row[RECOMMENDATION] if given else row["draft"])
+        text = book.describe(str(row["municipality_id"]), language, limit=6)
+        moved = int(row["request"]) != baseline
+        if not moved:
+            text = words["as_recommended"] if given else words["moved"]
+        parts.append(text if moved else "")
+        reasons.append(f"{words.get(str(row['kind']), str(row['kind']))}: {text}")
+    frame["kind"] = [words.get(str(k), str(k)) for k in frame["kind"]]
+    frame["reason"] = reasons
+    frame["parts"] = parts
+    return frame
 
 
 # -- input checks --------------------------------------------------------------------------
@@ -533,7 +625,7 @@ def reconcile(
     >>> r.allocation.requests.tolist()
     [5, 1, 6, 8]
     >>> r
-    Reconciliation(status='optimal', counties answered 1/2, changes=0, key_weight=0.25)
+    Reconciliation(status='optimal', counties answered 1/2, changes=2, key_weight=0.25)
     """
     check_types(reconcile, locals())
     started = time.perf_counter()
@@ -545,7 +637,7 @@ def reconcile(
     alloc = allocate(
         _target_problem(problem, rec, targets), method=m_, solver=solver, time_limit=time_limit
     )
-    changes, summary = _report(problem, alloc, rec, targets)
+    changes, summary = _report(problem, alloc, rec, targets, draft, key_weight)
     log.info(
         "reconciled %d counties in %.2f s: %s",
         len(targets.plans),
@@ -680,8 +772,61 @@ def _target_problem(problem: Problem, rec: pd.DataFrame, targets: _Targets) -> P
     )
 
 
+def _accounting(
+    alloc: Allocation,
+    draft: Allocation,
+    rec: pd.DataFrame,
+    counties: pd.DataFrame,
+    key_weight: float,
+    against: str,
+) -> Accounting:
+    """The accounting of the county round (see :meth:`Reconciliation.accounting`)."""
+    assert draft.requests is not None
+    p = alloc.problem
+    county = np.array(list(p.columns.counties), dtype=object)
+    key = draft.targets.to_numpy(dtype=np.float64)
+    target = alloc.targets.to_numpy(dtype=np.float64)
+    drafted = draft.requests.to_numpy(dtype=np.float64)
+    given = rec[RECOMMENDATION].reindex(p.ids)
+    has = given.notna().to_numpy() if against == "recommendation" else np.zeros(len(p.ids), bool)
+    r = given.fillna(0).to_numpy(dtype=np.float64)
+    scaled_key = np.zeros(len(key))
+    own = np.zeros(len(key))
+    pulled = np.zeros(len(key))
+    for name in sorted(set(county.tolist())):
+        rows = county == name
+        share = float(counties.loc[name, "share"])
+        k_sum = float(key[rows].sum())
+        scaled_key[rows] = share * key[rows] / k_sum if k_sum > 0 else share / rows.sum()
+        case = counties.loc[name, "case"]
+        if case in ("blanks", "above", "below"):
+            filled = np.where(given.notna().to_numpy()[rows], r[rows], key[rows])
+            f_sum = float(filled.sum())
+            proportions = share * filled / f_sum if f_sum > 0 else scaled_key[rows]
+            own[rows] = proportions
+            pulled[rows] = key_weight * (scaled_key[rows] - proportions)
+        else:
+            own[rows] = target[rows]
+    baseline = np.where(has, r, drafted).round().astype(np.int64)
+    zero = np.zeros(len(key))
+    moves = [
+        ("draft_deviation", "", np.where(has, zero, key - drafted)),
+        ("county_share", "", np.where(has, own - r, scaled_key - key)),
+        ("key_weight", f"{key_weight:g}", np.where(has, pulled, zero)),
+        ("recommended", "", np.where(has, zero, target - scaled_key)),
+    ]
+    compared = ["recommendation" if h else "draft" for h in has.tolist()]
+    frame = frame_of(alloc, baseline, moves)
+    return account_parts(frame, compared)
+
+
 def _report(
-    problem: Problem, alloc: Allocation, rec: pd.DataFrame, targets: _Targets
+    problem: Problem,
+    alloc: Allocation,
+    rec: pd.DataFrame,
+    targets: _Targets,
+    draft: Allocation,
+    key_weight: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The change report (one row per changed municipality) and the per-county summary."""
     limit = problem.rules.max_minors_hosts
@@ -691,13 +836,34 @@ def _report(
     )
     rows_out: list[dict[str, Any]] = []
     summary: list[dict[str, Any]] = []
+    counties = pd.DataFrame(
+        {
+            "share": targets.shares,
+            "case": {name: plan.case for name, plan in targets.plans.items()},
+        }
+    )
+    books = (
+        None
+        if alloc.requests is None
+        else (
+            _accounting(alloc, draft, rec, counties, key_weight, "recommendation"),
+            _accounting(alloc, draft, rec, counties, key_weight, "draft"),
+        )
+    )
     for name in targets.plans:
         recs = _county_recommendations(problem, rec, name)
-        changes = _county_changes(problem, alloc, targets, recs, hosts_full)
+        changes = _county_changes(problem, alloc, targets, recs, hosts_full, draft, books)
         rows_out.extend(changes)
         summary.append(_county_summary(alloc, targets, recs, len(changes)))
     changes_frame = pd.DataFrame(rows_out, columns=list(CHANGE_COLUMNS))
-    for col in (RECOMMENDATION, "change", RECOMMENDED_MINORS, "minors_change"):
+    for col in (
+        "draft",
+        RECOMMENDATION,
+        "change_from_draft",
+        "change",
+        RECOMMENDED_MINORS,
+        "minors_change",
+    ):
         changes_frame[col] = pd.array(changes_frame[col].tolist(), dtype="Int64")
     table = pd.DataFrame(summary).set_index("county")
     for col in (RECOMMENDATION, RECOMMENDED_MINORS, "request", "minors"):
@@ -742,11 +908,17 @@ def _county_changes(
     targets: _Targets,
     recs: _CountyRecommendations,
     hosts_full: bool,
+    draft: Allocation,
+    books: tuple[Accounting, Accounting] | None,
 ) -> list[dict[str, Any]]:
-    """One county's rows of the change report."""
+    """One county's rows of the change report: every municipality whose final request
+    differs from its draft or its recommendation, or whose minors differ from theirs."""
     ms = problem.municipalities
     county_note, minors_note = _county_notes(targets, recs)
     final, final_minors = alloc.requests, alloc.minors
+    if final is None or final_minors is None or books is None or draft.requests is None:
+        return []
+    drafted = draft.requests
     r, rm = recs.requests, recs.minors
     rows_out: list[dict[str, Any]] = []
     for mid in recs.ids:
@@ -755,28 +927,47 @@ def _county_changes(
         rmv = None if pd.isna(rm[mid]) else int(rm[mid])
         if rmv is None and recs.any_minors:
             rmv = 0
-        if (rv is None and rmv is None) or final is None or final_minors is None:
+        x, mx, dx = int(final[mid]), int(final_minors[mid]), int(drafted[mid])
+        off_rec = (rv is not None and x != rv) or (rmv is not None and mx != rmv)
+        if not off_rec and x == dx:
             continue
-        x, mx = int(final[mid]), int(final_minors[mid])
-        if (rv is None or x == rv) and (rmv is None or mx == rmv):
-            continue
-        reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
+        if off_rec:
+            reasons = _reasons(m, problem, rv, rmv, x, mx, county_note, minors_note, hosts_full)
+        else:
+            reasons = [("total", _moved_note(recs, rv))]
+        book = books[0] if rv is not None else books[1]
+        parts = book.describe(mid, "en", limit=6) if x != (dx if rv is None else rv) else ""
         rows_out.append(
             {
                 "county": recs.name,
                 "municipality_id": mid,
                 "name": m.name,
+                "draft": dx,
                 RECOMMENDATION: rv,
                 "request": x,
+                "change_from_draft": x - dx,
                 "change": None if rv is None else x - rv,
                 RECOMMENDED_MINORS: rmv,
                 "minors": mx,
                 "minors_change": None if rmv is None else mx - rmv,
                 "kind": reasons[0][0],
                 "reason": "; ".join(text for _, text in reasons),
+                "parts": parts,
             }
         )
     return rows_out
+
+
+def _moved_note(recs: _CountyRecommendations, recommended: int | None) -> str:
+    """Why a municipality the county left as drafted moved from its draft."""
+    if recommended is not None:
+        return "total: as the county recommended (its recommendation is held)"
+    if recs.requests.notna().any():
+        return (
+            "total: no recommendation; follows the national key inside the county's share "
+            "after the county's other recommendations"
+        )
+    return "total: the other counties' changes moved it (rules and bounds inside its county)"
 
 
 def _county_summary(

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._accounting import LAST_YEAR, account
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._hosts import to_confirm_sentence
@@ -428,6 +429,63 @@ def _changes(d: _Data) -> str:
     )
 
 
+_PART_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Change from last year's request, in parts",
+        "intro": (
+            "Each change is compared with last year's request; the parts (the need, each "
+            "criterion, bounds, rules and rounding) add up to it exactly. The biggest {n}:"
+        ),
+        "head": "municipality|last year's request|request|change|why (parts)",
+    },
+    "nb": {
+        "title": "Endring fra fjorårets anmodning, i deler",
+        "intro": (
+            "Hver endring sammenlignes med fjorårets anmodning; delene (behovet, hvert "
+            "kriterium, grenser, regler og avrunding) summerer nøyaktig til den. De {n} største:"
+        ),
+        "head": "kommune|fjorårets anmodning|anmodning|endring|hvorfor (deler)",
+    },
+    "nn": {
+        "title": "Endring frå oppmodinga i fjor, i delar",
+        "intro": (
+            "Kvar endring blir samanlikna med oppmodinga i fjor; delane (behovet, kvart "
+            "kriterium, grenser, reglar og avrunding) summerer nøyaktig til henne. Dei {n} største:"
+        ),
+        "head": "kommune|oppmoding i fjor|oppmoding|endring|kvifor (delar)",
+    },
+}
+PART_ROWS = 15
+"""How many of the biggest changes from last year the report lists with their parts."""
+
+
+def change_parts_section(alloc: Allocation, d: _Data) -> str:
+    """The report's section on the change from last year's request, with its parts (one
+    self-contained section: the biggest changes, each with the parts that add up to it)."""
+    if alloc.requests is None or LAST_YEAR not in alloc.problem.columns.indicators:
+        return ""
+    w = _PART_WORDS.get(d.lang, _PART_WORDS["en"])
+    book = account(alloc)
+    shown = set(d.frame.index)
+    changes = [c for c in book.changes if c.municipality_id in shown and c.change != 0]
+    changes.sort(key=lambda c: (-abs(c.change), c.municipality_id))
+    rows = [
+        [
+            c.name,
+            d.num(c.baseline),
+            d.num(c.new),
+            d.signed(c.change),
+            book.describe(c.municipality_id, d.lang, limit=4),
+        ]
+        for c in changes[:PART_ROWS]
+    ]
+    intro = w["intro"].format(n=min(PART_ROWS, len(changes)))
+    return (
+        f'<section id="change-parts"><h2>{_e(w["title"])}</h2><p>{_e(intro)}</p>'
+        f"{_table(w['head'].split('|'), rows, {1, 2, 3}, 'change-parts-table')}</section>\n"
+    )
+
+
 def _label(d: _Data, r: pd.Series) -> str:
     cols = _W[d.lang]["cols"]
     text = f"{r['name']} ({r.name}): {cols['request']} {d.num(r['request'])}"
@@ -744,6 +802,7 @@ def report_html(
         f"{_summary(alloc, d)}</section>\n"
         f'<section id="map-section"><h2>{_e(w["map"])}</h2>{picture}</section>\n'
         f"{counties}"
+        f"{change_parts_section(alloc, d)}"
         f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
         f'<section id="appendix"><h2>{_e(w["appendix"])}</h2>\n'
         f"{_appendix_html(alloc, d)}</section>\n"

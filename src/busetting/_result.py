@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from busetting._accounting import LAST_YEAR, change_columns
 from busetting._exceptions import InfeasibleError, SolverError
 from busetting._status import Certificate, RulesCertificate, Shortfall, Status, Tie
 from busetting.schemas import AllocationOutput
@@ -234,10 +235,14 @@ class Allocation:
 
         Columns: ``municipality_id`` (index), ``name``, ``county``, ``population``,
         ``target``, one ``contribution_<criterion>`` column per criterion, ``request``,
-        ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``;
-        where the municipalities carry the indicator ``minors_weak_signal`` (the Norway data
-        does), also ``minors_to_confirm``: a minors host chosen on a weak signal, to confirm
-        with the county.
+        ``deviation`` (request - target), ``minors_target``, ``minors``, ``binding``, ``tie``.
+        When the problem knows last year's request (the ``previous_request`` indicator, as
+        the Norway problems do): ``last_year_request``, ``change_from_last_year`` and one
+        ``part_<kind>`` column per kind of part of that change (``part_need``,
+        ``part_criterion``, ``part_rule``, ``part_rounding``, ...), which add up to the change
+        (see :func:`busetting.account`). Where the municipalities carry the indicator
+        ``minors_weak_signal`` (the Norway data does), also ``minors_to_confirm``: a minors host
+        chosen on a weak signal, to confirm with the county.
         """
         cols = self.problem.columns
         idx = cols.index
@@ -268,6 +273,10 @@ class Allocation:
         weak = cols.indicators.get(WEAK_MINORS_SIGNAL)
         if weak is not None and mnr is not None:
             frame["minors_to_confirm"] = (mnr.to_numpy() > 0) & (np.nan_to_num(weak) > 0)
+        if req is not None and LAST_YEAR in cols.indicators:
+            # the yearly draft against last year's request, with the parts of the change
+            for col, values in change_columns(self).items():
+                frame[col] = values
         return frame
 
     def to_output(self) -> AllocationOutput:

@@ -30,6 +30,7 @@ broken by the library's tie rule. Revising with no new information returns the s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
@@ -39,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from busetting._accounting import Accounting, account_parts, key_frame
 from busetting._allocate import allocate
 from busetting._criteria import build_key
 from busetting._edge import check_types
@@ -60,6 +62,10 @@ from busetting._sweep import (
 __all__ = ["Revision", "revise", "scenarios", "sensitivity", "uncertainty"]
 
 UP, DOWN, NONE = "up", "down", "none"
+CUT_KEYS = ("original", "commitment")
+"""The keys a cut can be spread by (``revise(cut_key=...)``)."""
+COMMITMENT_CRITERION = "commitment"
+"""The one criterion of the commitment key at a cut (its indicator has the same name)."""
 
 
 def _as_counts(
@@ -150,6 +156,10 @@ class Revision:
     ``kept`` says in words what was kept from the previous allocation; ``problem`` is the
     previous problem with the new need (its own bounds and fixed values, which a further
     revision keeps), while ``allocation.problem`` holds the revision's one-direction bounds.
+    ``cut_key`` is the key a cut was spread by (``"original"`` or ``"commitment"``), and
+    ``gave_way`` names the municipalities whose planning floor (``min``, e.g. the
+    ask-everyone minimum request) gave way in a cut because it lay above their request,
+    with that floor: in a cut no request rises.
     """
 
     allocation: Allocation
@@ -163,6 +173,8 @@ class Revision:
     extra_capacity: dict[str, int] = field(default_factory=dict)
     kept: tuple[str, ...] = ()
     problem: Problem | None = field(default=None, repr=False)
+    cut_key: str = "original"
+    gave_way: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> Status:
@@ -195,6 +207,7 @@ class Revision:
                 "spare_capacity": column(self.spare_capacity),
                 "extra_capacity": column(self.extra_capacity),
                 "settled": column(self.settled),
+                "floor_given_way": column(self.gave_way),
             },
             index=idx,
         )
@@ -207,6 +220,42 @@ class Revision:
         frame["binding"] = a.binding.to_numpy()
         return frame
 
+    def accounting(self) -> Accounting:
+        """The parts of every municipality's change from the request being revised.
+
+        Compared with the previous request: the change of the need (the key's targets at the
+        new need against the same key at the previous total), the municipality's share by the
+        key (the problem's, or the commitment with ``cut_key="commitment"``) against the
+        request being revised, what others' bounds leave,
+        its own ceiling (its decision, or its request in a cut: no request rises) or floor
+        (settled, or its request in an increase: no request falls), a rule or the rounding,
+        summing exactly to the change (see :func:`busetting.account`).
+        """
+        a = self.allocation
+        if a.requests is None:
+            raise InputError(f"The revision has no requests to account for: {a.message}")
+        ids = a.problem.ids
+        b = self.previous.reindex(ids).to_numpy(dtype=np.int64)
+        frame = key_frame(a, b)
+        lower, upper = [], []
+        for i, lo, up in zip(ids, frame.lower_source, frame.upper_source, strict=True):
+            decided = i in self.decisions
+            if up in ("max", "fixed"):
+                up = "decision" if decided else ("request" if self.direction == DOWN else up)
+            if lo in ("min", "fixed"):
+                if i in self.settled and self.direction == DOWN:
+                    lo = "settled"
+                elif self.direction != DOWN:
+                    lo = "decision" if decided else "request"
+            lower.append(lo)
+            upper.append(up)
+        t = frame.targets
+        n_total, b_total = float(a.problem.total), float(b.sum())
+        ratio = b_total / n_total if n_total > 0 else 0.0
+        moves = [("need", "", t * (1.0 - ratio)), ("key", "", t * ratio - b)]
+        frame = dataclasses.replace(frame, moves=moves, lower_source=lower, upper_source=upper)
+        return account_parts(frame, "current_request")
+
     def __repr__(self) -> str:
         head = (
             f"Revision(status={self.status.value!r}, direction={self.direction!r}, "
@@ -215,6 +264,11 @@ class Revision:
         lines = [head, "  " + self.message]
         if self.kept:
             lines.append("  kept: " + "; ".join(self.kept))
+        if self.gave_way:
+            lines.append(
+                f"  in the cut the planning floor gave way for {len(self.gave_way)} "
+                "municipalities (no request rises): " + ", ".join(sorted(self.gave_way))
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -259,6 +313,7 @@ def revise(
     method: Method | str | None = None,
     solver: str | None = None,
     time_limit: float | None = None,
+    cut_key: str = "original",
 ) -> Revision:
     """Re-solve during the year: decisions in, settled floors, a new need; one direction.
 
@@ -287,6 +342,13 @@ def revise(
         A new national need (default: unchanged).
     method, solver, time_limit
         As for :func:`busetting.allocate` (``method`` defaults to the previous one).
+    cut_key : {"original", "commitment"}
+        The key a cut (a need below the commitments) is spread by. ``"original"`` (default):
+        the problem's own key (its criteria), the targets at the new need. ``"commitment"``:
+        each municipality's commitment, ``min(request, decision)`` (at least what it has
+        settled), so the cut is in proportion to what each has committed to. Increases always
+        go by the problem's key. Both are measured on the real 2020 cut in
+        ``docs/during-the-year.md``.
 
     Returns
     -------
@@ -326,14 +388,23 @@ def revise(
     ([6, 12, 18, 24], 'down')
     """
     check_types(revise, locals())
+    if cut_key not in CUT_KEYS:
+        raise InputError(
+            "The `cut_key` parameter of `revise` must be one of 'original' or 'commitment'. "
+            f"Got {cut_key!r} instead."
+        )
     prior = _previous(previous, problem, previous_minors, method)
     base = prior.base
     events = _events(base.ids, decisions, spare_capacity, extra_capacity, settled)
     need = _need(base, total, minors)
     plan = _plan(base, prior, events, need)
+    municipalities = _bounded(base, prior, events, plan)
+    criteria = base.criteria
+    if cut_key == "commitment" and plan.direction == DOWN:
+        municipalities, criteria = _commitment_key(municipalities, plan)
     new_problem = Problem(
-        municipalities=_bounded(base, prior, events, plan),
-        criteria=base.criteria,
+        municipalities=municipalities,
+        criteria=criteria,
         minors_criteria=base.minors_criteria,
         need=need,
         rules=base.rules,
@@ -351,7 +422,37 @@ def revise(
         events.extra,
         _kept(base, prior.method),
         base.with_need(need.total, need.minors),
+        cut_key,
+        _gave_way(base, events, plan),
     )
+
+
+def _commitment_key(
+    municipalities: tuple[Municipality, ...], plan: _Plan
+) -> tuple[tuple[Municipality, ...], tuple[Criterion, ...]]:
+    """The municipalities with their commitment as the one indicator of the cut's key."""
+    out = []
+    for m in municipalities:
+        value = plan.commitment.get(m.municipality_id, plan.held.get(m.municipality_id, 0))
+        indicators = {**m.indicators, COMMITMENT_CRITERION: float(value)}
+        out.append(Municipality.model_validate({**m.model_dump(), "indicators": indicators}))
+    return tuple(out), (
+        Criterion(name=COMMITMENT_CRITERION, indicator=COMMITMENT_CRITERION, weight=1.0),
+    )
+
+
+def _gave_way(base: Problem, events: _Events, plan: _Plan) -> dict[str, int]:
+    """Planning floors above the request that gave way in a cut (id -> the floor)."""
+    if plan.direction != DOWN:
+        return {}
+    return {
+        m.municipality_id: m.min
+        for m in base.municipalities
+        if m.min is not None
+        and m.municipality_id in plan.commitment
+        and m.municipality_id not in events.decisions
+        and m.min > plan.commitment[m.municipality_id]
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -541,6 +642,7 @@ def _free(
         lo, hi = max(lo, m.min or 0), m.max
     if direction == DOWN:
         hi = ref if hi is None else min(hi, ref)
+        lo = max(floor, min(lo, ref))  # in a cut a planning floor gives way to the request
     else:
         lo = max(lo, ref)
         if direction == NONE:

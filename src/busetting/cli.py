@@ -39,6 +39,7 @@ from busetting._exceptions import InfeasibleError, InputError, SolverError
 from busetting._model import Problem, Rules
 from busetting._record import PreviousRun, check_previous_run, previous_problem, read_previous_run
 from busetting._report import default_language
+from busetting._revision_report import write_revision_report
 from busetting._sweep import TerminalBar
 from busetting._version import __version__
 from busetting.datasets import (
@@ -438,9 +439,27 @@ def _add_revise(sub: Any) -> None:
     _add_problem_options(r)
     _add_method(r, default=None)
     _add_solver(r)
-    _add_out(r, "the revision", TABLE_OUT)
+    r.add_argument(
+        "--cut-key",
+        choices=["original", "commitment"],
+        default="original",
+        help="the key a cut is spread by: the problem's own key (original, default) or each "
+        "municipality's commitment, the smaller of request and decision (commitment)",
+    )
+    _add_out(
+        r,
+        "the revision (.xlsx and .html: the report against the request revised)",
+        (*TABLE_OUT, ".html"),
+    )
     _add_top(r, "changes")
     _add_output_flags(r, lang=None)
+    r.add_argument(
+        "--lang",
+        choices=["en", "nb", "nn"],
+        default=None,
+        help="language of the .xlsx/.html report: en, nb (bokmål) or nn (nynorsk); default nb "
+        "for the Norway data, en otherwise",
+    )
     _add_debug(r)
     _add_rule_options(r)
 
@@ -461,7 +480,7 @@ def _add_scenarios(sub: Any) -> None:
 
 def _add_explain(sub: Any) -> None:
     e = sub.add_parser("explain", help="why a municipality is asked for what it is asked for")
-    e.add_argument("municipality_id", help="kommunenummer, e.g. 4601")
+    e.add_argument("municipality_id", help="kommunenummer or name, e.g. 4601, 301 or Bergen")
     _add_input(e)
     _add_problem_options(e)
     _add_method(e)
@@ -934,6 +953,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         minors=args.minors,
         method=method,
         solver=args.solver,
+        cut_key=args.cut_key,
     )
     if rev.status is bs.Status.INFEASIBLE:
         print(f"busetting: {rev.message}", file=err)
@@ -943,7 +963,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_SOLVER
     frame = rev.to_frame()
     if args.out is not None:
-        write_revision(rev, args.out)
+        _write_revision(args, rev)
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
     moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     if args.json:
@@ -951,6 +971,16 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         _print_revision(args, rev, frame, moved, kept, out)
     return EXIT_OK
+
+
+def _write_revision(args: argparse.Namespace, rev: bs.Revision) -> None:
+    """The revision to --out: a report (.xlsx, .html) in --lang, or a table (.csv, .json)."""
+    suffix = str(args.out).lower().rsplit(".", 1)[-1]
+    if suffix in ("xlsx", "html"):
+        language = args.lang or ("nb" if args.input is None else "en")
+        write_revision_report(rev, args.out, language=language)
+    else:
+        write_revision(rev, args.out)
 
 
 def _print_revision_json(
@@ -1277,7 +1307,14 @@ def _add_county_commands(sub: Any) -> None:
         type=_output_path(".xlsx", ".csv", ".json", stdout=False),
         help="write the per-county change report (.xlsx, .csv, .json)",
     )
-    _add_output_flags(re_, lang="nb")
+    _add_output_flags(re_, lang=None)
+    re_.add_argument(
+        "--lang",
+        choices=["en", "nb", "nn"],
+        default="nb",
+        help="language of the change report and the final workbook: en, nb (bokmål) or nn "
+        "(nynorsk); default nb",
+    )
     for p in (co, re_):
         _add_input(p)
         _add_problem_options(p)
@@ -1332,8 +1369,9 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         key_weight=args.key_weight,
         solver=args.solver,
     ).raise_for_status()
-    if args.out is not None:
-        write_allocation(result.allocation, args.out)
+    if args.out is not None:  # the final workbook in the language asked; tables stay English
+        workbook = str(args.out).lower().endswith(".xlsx") and args.lang != "en"
+        write_allocation(result.allocation, args.out, language="nb" if workbook else "en")
     if args.changes is not None:
         bs.write_change_report(result, args.changes, language=args.lang)
     if args.json:

@@ -27,7 +27,7 @@ from busetting._allocate import diagnose
 from busetting._exceptions import InputError
 from busetting._model import Criterion, Municipality, Need, Problem
 
-__all__ = ["criteria", "municipalities", "problems"]
+__all__ = ["baselines", "criteria", "municipalities", "problems"]
 
 INDICATORS = ("capacity", "services")
 
@@ -211,3 +211,26 @@ def problems(
             ok = False
         assume(ok)
     return problem
+
+
+@st.composite
+def baselines(draw: st.DrawFn, problem: Problem, *, max_value: int | None = None) -> dict[str, int]:
+    """Numbers to compare a problem's requests with (last year's, a draft, a recommendation).
+
+    Parameters
+    ----------
+    problem : Problem
+        Whose municipalities the baseline covers (every one, some at 0).
+    max_value : int, optional
+        Largest number drawn (default: the problem's need, at least 1).
+
+    Returns
+    -------
+    SearchStrategy of dict of str to int
+        ``municipality_id`` to a whole number >= 0.
+    """
+    top = max(1, problem.total if max_value is None else max_value)
+    values = draw(
+        st.lists(st.integers(0, top), min_size=len(problem.ids), max_size=len(problem.ids))
+    )
+    return dict(zip(problem.ids, values, strict=True))

@@ -1,0 +1,370 @@
+"""The report of a revision: every request against the request being revised, in parts.
+
+``busetting revise ... --out revidert.xlsx`` and ``--out revidert.html`` write what a
+municipality is told during the year: "your request goes from 2 145 to 1 920, because …".
+Both compare each new request with the request being revised (not with last year's), show the
+biggest cuts and increases, the county sums, the rule used (decisions as ceilings or held, the
+key at a cut, the floors that gave way) and, per municipality, the parts of the change from
+:meth:`busetting.Revision.accounting` (summing exactly to it). Headers and words in English,
+bokmål or nynorsk.
+
+The workbook also carries the revision's ``requests`` and ``parameters`` sheets (hidden), so
+it reads back as the previous allocation of a further ``busetting revise --previous``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from busetting._accounting import Accounting
+from busetting._exceptions import InputError
+from busetting._language import format_number
+from busetting._revise import Revision
+from busetting.io import Sheet, atomic_write, parameter_table, write_workbook
+
+__all__ = ["revision_html", "revision_tables", "write_revision_report"]
+
+TOP = 15
+"""How many of the biggest cuts and increases are listed."""
+
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Revision of the requests: {old} to {new}",
+        "municipality_id": "municipality_id",
+        "name": "municipality",
+        "county": "county",
+        "previous": "request being revised",
+        "decision": "council decision",
+        "settled": "settled",
+        "request": "revised request",
+        "change": "change",
+        "parts": "why (parts of the change)",
+        "summary": "Summary",
+        "cuts": "Biggest cuts",
+        "increases": "Biggest increases",
+        "counties": "County sums",
+        "all": "Every municipality",
+        "rule": "The rule used",
+        "sheet_all": "revision",
+        "sheet_counties": "counties",
+        "sheet_cuts": "biggest cuts",
+        "sheet_increases": "biggest increases",
+        "sheet_rule": "rule",
+        "item": "item",
+        "value": "value",
+        "direction": "direction",
+        "up": "increase: nobody's request falls; the increases go by the key",
+        "down": "cut: nobody's request rises; decisions and requests are ceilings",
+        "none": "no change of the need",
+        "need": "national need",
+        "decided": "council decisions",
+        "key_original": "the cut is spread by the problem's own key (cut_key='original')",
+        "key_commitment": (
+            "the cut is spread in proportion to each commitment, the smaller of request and "
+            "council decision (cut_key='commitment')"
+        ),
+        "cut_key": "key at a cut",
+        "gave_way": "floors that gave way (no request rises)",
+        "method": "method",
+        "kept": "kept from the previous allocation",
+        "compared": "Every number is compared with the request being revised; the parts add "
+        "up to the change exactly.",
+        "moved": "municipalities whose request changed",
+        "none_moved": "none",
+    },
+    "nb": {
+        "title": "Revisjon av anmodningene: {old} til {new}",
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "county": "fylke",
+        "previous": "anmodning som revideres",
+        "decision": "kommunestyrevedtak",
+        "settled": "bosatt",
+        "request": "revidert anmodning",
+        "change": "endring",
+        "parts": "hvorfor (deler av endringen)",
+        "summary": "Sammendrag",
+        "cuts": "Største kutt",
+        "increases": "Største økninger",
+        "counties": "Summer per fylke",
+        "all": "Alle kommuner",
+        "rule": "Regelen som er brukt",
+        "sheet_all": "revisjon",
+        "sheet_counties": "fylker",
+        "sheet_cuts": "største kutt",
+        "sheet_increases": "største økninger",
+        "sheet_rule": "regel",
+        "item": "punkt",
+        "value": "verdi",
+        "direction": "retning",
+        "up": "økning: ingen anmodning går ned; økningene fordeles etter nøkkelen",
+        "down": "kutt: ingen anmodning går opp; vedtak og anmodninger er tak",
+        "none": "behovet er uendret",
+        "need": "nasjonalt behov",
+        "decided": "kommunestyrevedtak",
+        "key_original": "kuttet fordeles etter problemets egen nøkkel (cut_key='original')",
+        "key_commitment": (
+            "kuttet fordeles i forhold til hver kommunes forpliktelse, det minste av anmodning "
+            "og vedtak (cut_key='commitment')"
+        ),
+        "cut_key": "nøkkel ved kutt",
+        "gave_way": "gulv som ga etter (ingen anmodning går opp)",
+        "method": "metode",
+        "kept": "beholdt fra forrige fordeling",
+        "compared": "Hvert tall sammenlignes med anmodningen som revideres; delene summerer "
+        "nøyaktig til endringen.",
+        "moved": "kommuner med endret anmodning",
+        "none_moved": "ingen",
+    },
+    "nn": {
+        "title": "Revisjon av oppmodingane: {old} til {new}",
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "county": "fylke",
+        "previous": "oppmoding som blir revidert",
+        "decision": "kommunestyrevedtak",
+        "settled": "busett",
+        "request": "revidert oppmoding",
+        "change": "endring",
+        "parts": "kvifor (delar av endringa)",
+        "summary": "Samandrag",
+        "cuts": "Største kutt",
+        "increases": "Største aukingar",
+        "counties": "Summar per fylke",
+        "all": "Alle kommunar",
+        "rule": "Regelen som er brukt",
+        "sheet_all": "revisjon",
+        "sheet_counties": "fylke",
+        "sheet_cuts": "største kutt",
+        "sheet_increases": "største aukingar",
+        "sheet_rule": "regel",
+        "item": "punkt",
+        "value": "verdi",
+        "direction": "retning",
+        "up": "auking: inga oppmoding går ned; aukingane blir fordelte etter nøkkelen",
+        "down": "kutt: inga oppmoding går opp; vedtak og oppmodingar er tak",
+        "none": "behovet er uendra",
+        "need": "nasjonalt behov",
+        "decided": "kommunestyrevedtak",
+        "key_original": "kuttet blir fordelt etter den eigne nøkkelen til problemet "
+        "(cut_key='original')",
+        "key_commitment": (
+            "kuttet blir fordelt i høve til forpliktinga til kvar kommune, det minste av "
+            "oppmoding og vedtak (cut_key='commitment')"
+        ),
+        "cut_key": "nøkkel ved kutt",
+        "gave_way": "golv som gav etter (inga oppmoding går opp)",
+        "method": "metode",
+        "kept": "halde fram frå førre fordeling",
+        "compared": "Kvart tal blir samanlikna med oppmodinga som blir revidert; delane "
+        "summerer nøyaktig til endringa.",
+        "moved": "kommunar med endra oppmoding",
+        "none_moved": "ingen",
+    },
+}
+
+_COLUMNS = ("name", "county", "previous", "decision", "settled", "request", "change", "parts")
+
+
+def _check(rev: Revision, language: str, where: str) -> dict[str, str]:
+    if language not in _WORDS:
+        raise InputError(
+            f"The `language` parameter of `{where}` must be 'en', 'nb' or 'nn'. "
+            f"Got {language!r} instead."
+        )
+    if rev.allocation.requests is None:
+        raise InputError(
+            f"The `rev` parameter of `{where}` must be a revision with requests. Got one with "
+            f"status {rev.status.value!r} instead."
+        )
+    return _WORDS[language]
+
+
+def _per_municipality(rev: Revision, book: Accounting, language: str) -> pd.DataFrame:
+    frame = rev.to_frame()
+    frame["parts"] = [
+        book.describe(str(i), language, limit=5) if c else ""
+        for i, c in zip(frame.index, frame["change"], strict=True)
+    ]
+    return frame[list(_COLUMNS)]
+
+
+def _rule_rows(rev: Revision, w: dict[str, str], language: str) -> list[tuple[str, str]]:
+    p = rev.allocation.problem
+    old = int(rev.previous.sum())
+    rows = [
+        (w["direction"], w.get(rev.direction, rev.direction)),
+        (w["need"], f"{format_number(old, language)} → {format_number(p.total, language)}"),
+        (w["decided"], format_number(len(rev.decisions), language)),
+        (w["method"], rev.allocation.method),
+    ]
+    if rev.direction == "down":
+        rows.append((w["cut_key"], w[f"key_{rev.cut_key}"]))
+    if rev.gave_way:
+        named = ", ".join(f"{i} ({v})" for i, v in sorted(rev.gave_way.items()))
+        rows.append((w["gave_way"], named))
+    rows.extend((w["kept"], k) for k in rev.kept)
+    return rows
+
+
+def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFrame]:
+    """The tables of a revision report, headers in ``language``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"all"`` (every municipality: the request being revised, its decision and settled
+        number, the revised request, the change and its parts in words), ``"cuts"`` and
+        ``"increases"`` (the :data:`TOP` biggest), ``"counties"`` (the sums per county) and
+        ``"rule"`` (the rule used, as item/value rows).
+    """
+    w = _check(rev, language, "revision_tables")
+    book = rev.accounting()
+    frame = _per_municipality(rev, book, language)
+    ordered = frame.assign(size=frame["change"].abs()).sort_values(
+        ["size"], ascending=False, kind="stable"
+    )
+    cuts = ordered[ordered["change"] < 0].drop(columns="size").head(TOP)
+    increases = ordered[ordered["change"] > 0].drop(columns="size").head(TOP)
+    counties = frame.groupby("county", sort=True)[["previous", "request", "change"]].sum()
+    counties.loc[w["all"]] = counties.sum()
+    rule = pd.DataFrame(_rule_rows(rev, w, language), columns=[w["item"], w["value"]])
+
+    def named(table: pd.DataFrame) -> pd.DataFrame:
+        out = table.reset_index()
+        return out.rename(columns={c: w.get(str(c), str(c)) for c in out.columns})
+
+    return {
+        "all": named(frame),
+        "cuts": named(cuts),
+        "increases": named(increases),
+        "counties": named(counties),
+        "rule": rule,
+    }
+
+
+def write_revision_report(rev: Revision, path: str | Path, *, language: str = "nb") -> Path:
+    """Write the revision report as a formatted workbook (``.xlsx``) or a page (``.html``).
+
+    Parameters
+    ----------
+    rev : Revision
+        As returned by :func:`busetting.revise`.
+    path : str or Path
+        ``.xlsx`` (sheets: every municipality, the biggest cuts and increases, the county
+        sums, the rule; plus the hidden ``requests`` and ``parameters`` sheets a further
+        ``revise --previous`` reads) or ``.html``. Written atomically.
+    language : {"nb", "nn", "en"}
+        Headers and words.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    w = _check(rev, language, "write_revision_report")
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".html":
+        text = revision_html(rev, language=language)
+
+        def write_text(target: Path) -> None:
+            target.write_text(text, encoding="utf-8")
+
+        atomic_write(p, write_text)
+        return p
+    if suffix != ".xlsx":
+        raise InputError(
+            "The `path` parameter of `write_revision_report` must end in .xlsx or .html. "
+            f"Got {str(p)!r} instead."
+        )
+    tables = revision_tables(rev, language)
+    machine = rev.to_frame().reset_index()
+    params = parameter_table(rev.allocation, rev.problem)
+    sheets = [
+        Sheet(w["sheet_all"], tables["all"], freeze="C2"),
+        Sheet(w["sheet_cuts"], tables["cuts"], freeze="C2"),
+        Sheet(w["sheet_increases"], tables["increases"], freeze="C2"),
+        Sheet(w["sheet_counties"], tables["counties"], freeze="B2"),
+        Sheet(w["sheet_rule"], tables["rule"], freeze="A2"),
+        Sheet("requests", machine, freeze="C2"),
+        Sheet("parameters", params, freeze="A2"),
+    ]
+
+    def write(target: Path) -> None:
+        # openpyxl is optional (the excel extra): loaded only when a workbook is written
+        import openpyxl
+
+        write_workbook(target, sheets)
+        with target.open("rb") as fh:
+            book = openpyxl.load_workbook(fh)
+        for name in ("requests", "parameters"):
+            book[name].sheet_state = "hidden"
+        book.save(target)
+
+    atomic_write(p, write)
+    return p
+
+
+def _cell(value: object, language: str) -> tuple[str, bool]:
+    if isinstance(value, int | float) and not isinstance(value, bool) and not pd.isna(value):
+        return format_number(value, language, space="\u00a0"), True
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return "", False
+    return str(value), False
+
+
+def _html_table(frame: pd.DataFrame, language: str, tid: str) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for v in record:
+            text, numeric = _cell(v.item() if hasattr(v, "item") else v, language)
+            cls = ' class="num"' if numeric else ""
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table id="{tid}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+_STYLE = (
+    "body{font-family:sans-serif;margin:2em;max-width:60em}"
+    "table{border-collapse:collapse;margin:1em 0;font-size:90%}"
+    "th,td{border-bottom:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    "@page{size:A4;margin:15mm}"
+)
+
+
+def revision_html(rev: Revision, *, language: str = "nb") -> str:
+    """The revision report as one self-contained HTML page (see :func:`write_revision_report`)."""
+    w = _check(rev, language, "revision_html")
+    tables = revision_tables(rev, language)
+    old = format_number(int(rev.previous.sum()), language, space="\u00a0")
+    new = format_number(rev.allocation.problem.total, language, space="\u00a0")
+    title = w["title"].format(old=old, new=new)
+    moved = int((rev.to_frame()["change"] != 0).sum())
+    sections = [
+        (
+            "summary",
+            w["summary"],
+            f"<p>{html.escape(w['compared'])}</p><p>{html.escape(w['moved'])}: {moved}</p>"
+            + _html_table(tables["rule"], language, "rule"),
+        ),
+        ("cuts", w["cuts"], _html_table(tables["cuts"], language, "cuts-table")),
+        ("increases", w["increases"], _html_table(tables["increases"], language, "up-table")),
+        ("counties", w["counties"], _html_table(tables["counties"], language, "county-table")),
+        ("all", w["all"], _html_table(tables["all"], language, "municipalities")),
+    ]
+    body = "\n".join(
+        f'<section id="{sid}"><h2>{html.escape(head)}</h2>{content}</section>'
+        for sid, head, content in sections
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>\n"
+        f"<h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n"
+    )

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._criteria import build_key
+from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._language import criterion_words
@@ -598,6 +599,13 @@ def account(
     >>> acc.wide()["change"].tolist()
     [-2, 2, 10]
     """
+    check_types(account, locals())
+    if not all(hasattr(allocation, a) for a in ("problem", "requests", "targets")):
+        # Allocation sits in a layer above this module: its annotation is checked here
+        raise InputError(
+            "The `allocation` parameter of `account` must be a busetting.Allocation. "
+            f"Got {type(allocation).__name__} instead."
+        )
     if allocation.requests is None:
         raise InputError(
             "The `allocation` parameter of `account` must have requests. Got one with status "

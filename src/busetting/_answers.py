@@ -608,8 +608,9 @@ def read_answers(
                 )
     if reader.failures:
         err = InputError.from_failures(WHERE, reader.failures)
-        err.failure_cases.insert(0, "sheet", [f["sheet"] for f in reader.failures])
-        err.failure_cases.insert(0, "file", [f["file"] for f in reader.failures])
+        for place in ("sheet", "file"):  # the error puts them in front when any is named
+            if place not in err.failure_cases.columns:
+                err.failure_cases.insert(0, place, [f[place] for f in reader.failures])
         err.failure_cases["expected"] = [f["expected"] for f in reader.failures]
         raise err
     return _answers(reader, known, when)

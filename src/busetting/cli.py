@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import io
 import json
 import os
@@ -27,48 +28,99 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 import busetting as bs
-from busetting._allocate import fingerprint
 from busetting._exceptions import InfeasibleError, InputError, SolverError
-from busetting._model import Problem, Rules
-from busetting._report import default_language
-from busetting._sweep import TerminalBar
 from busetting._version import __version__
-from busetting.datasets import (
-    HISTORY_YEARS,
-    INDICATORS,
-    MINORS_2024,
-    NEED_2024,
-    PROCESS_RULES_2024,
-    default_criteria,
-    derive_indicators,
-    norway_2024,
-    norway_problem,
-    observed_requests,
-)
-from busetting.io import (
-    Settings,
-    allocation_to_dict,
-    allocation_to_json,
-    county_table,
-    problem_from_frame,
-    read_allocation,
-    read_county_totals,
-    read_fixed,
-    read_named_counts,
-    read_parameters,
-    read_problem,
-    read_table,
-    settings_from_parameters,
-    write_allocation,
-    write_revision,
-    write_table,
-)
-from busetting.schemas import AllocationOutput
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from busetting._allocate import fingerprint
+    from busetting._model import Problem, Rules
+    from busetting._report import default_language
+    from busetting._sweep import TerminalBar
+    from busetting.datasets import (
+        HISTORY_YEARS,
+        INDICATORS,
+        MINORS_2024,
+        NEED_2024,
+        PROCESS_RULES_2024,
+        default_criteria,
+        derive_indicators,
+        norway_2024,
+        norway_problem,
+        observed_requests,
+    )
+    from busetting.io import (
+        Settings,
+        allocation_to_dict,
+        allocation_to_json,
+        county_table,
+        problem_from_frame,
+        read_allocation,
+        read_county_totals,
+        read_fixed,
+        read_named_counts,
+        read_parameters,
+        read_problem,
+        read_table,
+        settings_from_parameters,
+        write_allocation,
+        write_revision,
+        write_table,
+    )
+    from busetting.schemas import AllocationOutput
+
+_LIBRARY: dict[str, tuple[str, str | None]] = {
+    "pd": ("pandas", None),
+    "fingerprint": ("busetting._allocate", "fingerprint"),
+    "Problem": ("busetting._model", "Problem"),
+    "Rules": ("busetting._model", "Rules"),
+    "default_language": ("busetting._report", "default_language"),
+    "TerminalBar": ("busetting._sweep", "TerminalBar"),
+    "HISTORY_YEARS": ("busetting.datasets", "HISTORY_YEARS"),
+    "INDICATORS": ("busetting.datasets", "INDICATORS"),
+    "MINORS_2024": ("busetting.datasets", "MINORS_2024"),
+    "NEED_2024": ("busetting.datasets", "NEED_2024"),
+    "PROCESS_RULES_2024": ("busetting.datasets", "PROCESS_RULES_2024"),
+    "default_criteria": ("busetting.datasets", "default_criteria"),
+    "derive_indicators": ("busetting.datasets", "derive_indicators"),
+    "norway_2024": ("busetting.datasets", "norway_2024"),
+    "norway_problem": ("busetting.datasets", "norway_problem"),
+    "observed_requests": ("busetting.datasets", "observed_requests"),
+    "Settings": ("busetting.io", "Settings"),
+    "allocation_to_dict": ("busetting.io", "allocation_to_dict"),
+    "allocation_to_json": ("busetting.io", "allocation_to_json"),
+    "county_table": ("busetting.io", "county_table"),
+    "problem_from_frame": ("busetting.io", "problem_from_frame"),
+    "read_allocation": ("busetting.io", "read_allocation"),
+    "read_county_totals": ("busetting.io", "read_county_totals"),
+    "read_fixed": ("busetting.io", "read_fixed"),
+    "read_named_counts": ("busetting.io", "read_named_counts"),
+    "read_parameters": ("busetting.io", "read_parameters"),
+    "read_problem": ("busetting.io", "read_problem"),
+    "read_table": ("busetting.io", "read_table"),
+    "settings_from_parameters": ("busetting.io", "settings_from_parameters"),
+    "write_allocation": ("busetting.io", "write_allocation"),
+    "write_revision": ("busetting.io", "write_revision"),
+    "write_table": ("busetting.io", "write_table"),
+    "AllocationOutput": ("busetting.schemas", "AllocationOutput"),
+}
+"""The library names the command handlers read as module globals, and where they live: bound
+by :func:`_import_library` once the command line is parsed, so that ``busetting --help``,
+``--version`` and a bad command line import neither pandas nor the embedded data."""
+
+
+def _import_library() -> None:
+    """Import the names of :data:`_LIBRARY` into this module (once; cheap after that)."""
+    names = globals()
+    for local, (module, attr) in _LIBRARY.items():
+        if local not in names:
+            imported = importlib.import_module(module)
+            names[local] = imported if attr is None else getattr(imported, attr)
+
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
@@ -1309,6 +1361,7 @@ def main(
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["allocate", *argv]
     args = build_parser().parse_args(argv)
+    _import_library()
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 

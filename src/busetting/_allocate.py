@@ -36,6 +36,7 @@ from busetting._methods import (
     DIVISOR_METHODS,
     Method,
     objective,
+    parameter_error,
     parse_method,
     tie_rule,
     unit_cost,
@@ -108,25 +109,20 @@ class Run:
 
 def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
     if not isinstance(problem, Problem):
-        raise InputError(
-            "The `problem` parameter of `allocate` must be a busetting.Problem. "
-            f"Got {type(problem).__name__} instead."
+        raise parameter_error(
+            "problem", "allocate", "a busetting.Problem", problem, shown=type(problem).__name__
         )
     if solver is not None and solver not in SOLVERS:
         names = ", ".join(repr(s) for s in SOLVERS)
-        raise InputError(
-            f"The `solver` parameter of `allocate` must be None or one of {names}. "
-            f"Got {solver!r} instead."
-        )
+        raise parameter_error("solver", "allocate", f"None or one of {names}", solver)
     if time_limit is not None and (
         isinstance(time_limit, bool)
         or not isinstance(time_limit, int | float)
         or not math.isfinite(time_limit)
         or time_limit <= 0
     ):
-        raise InputError(
-            "The `time_limit` parameter of `allocate` must be None or a positive number of "
-            f"seconds. Got {time_limit!r} instead."
+        raise parameter_error(
+            "time_limit", "allocate", "None or a positive number of seconds", time_limit
         )
 
 
@@ -151,7 +147,7 @@ def _prepare(
     time_limit: float | None,
     started: float,
 ) -> Run:
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="allocate")
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, m_, key, mkey)
@@ -205,7 +201,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
             f"Got {type(problem).__name__} instead."
         )
     check_limits(problem, "diagnose")
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="diagnose")
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, m_, key, mkey)

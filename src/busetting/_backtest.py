@@ -213,7 +213,7 @@ def backtest(
     >>> result.beats_baselines
     True
     """
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="backtest")
     if weights is None:
         _check_year(year, HISTORY_YEARS[2], "backtest")
         used = fit_weights(year - 1)

@@ -190,7 +190,7 @@ def violations(
     value in its allowed set (granularity, "0 or at least k", minors groups; held values
     exempt), the number of off-grid requests, the minors host limit and hard county totals.
     """
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="violations")
     rules = problem.rules
     if bounds is None or (plan is None and rules.needs_program):
         key, mkey = build_key(problem, "requests"), build_key(problem, "minors")

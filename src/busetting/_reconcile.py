@@ -531,7 +531,7 @@ def reconcile(
     """
     started = time.perf_counter()
     _check_arguments(problem, key_weight)
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="reconcile")
     rec = recommendation_table(recommendations, problem.ids, "reconcile")
     draft = _draft(problem, draft, m_, solver, time_limit)
     targets = _targets(problem, draft, rec, key_weight)

@@ -384,7 +384,7 @@ def _previous(
         base = previous.problem if problem is None else problem
         prev = previous.requests.astype(np.int64)
         prev_m = previous.minors.astype(np.int64)
-        method_ = parse_method(method or previous.method)
+        method_ = parse_method(method or previous.method, caller="revise")
     else:
         if problem is None:
             raise InputError(
@@ -392,7 +392,7 @@ def _previous(
                 "is a mapping of requests. Got None instead."
             )
         base = problem
-        method_ = parse_method(method or "webster")
+        method_ = parse_method(method or "webster", caller="revise")
         prev = pd.Series(_as_counts(previous, "previous", base.ids), dtype=np.int64)
         prev_m = pd.Series(_as_counts(previous_minors, "previous_minors", base.ids), dtype=np.int64)
     ids = base.ids
@@ -636,7 +636,7 @@ def scenarios(
     """
 
     check_sweep_args("scenarios", progress, executor)
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="scenarios")
     values = sorted({int(t) for t in totals})
     if any(t < 0 for t in values):
         raise InputError(
@@ -801,6 +801,7 @@ def uncertainty(
         are samples.
     """
     check_sweep_args("uncertainty", progress, executor)
+    method = parse_method(method, caller="uncertainty")
     sweep: dict[str, Any] = {"progress": progress, "executor": executor}
     if isinstance(totals, Mapping):
         probs = sorted(totals)
@@ -869,6 +870,7 @@ def sensitivity(
         If ``problem`` itself is not solved to optimality.
     """
     check_sweep_args("sensitivity", progress, executor)
+    method = parse_method(method, caller="sensitivity")
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None
     moves = _moves(problem, delta)

@@ -31,7 +31,12 @@ from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
-from busetting._limits import check_limits, check_program_limits
+from busetting._limits import (
+    MAX_PROGRAM_PERSONS,
+    check_limits,
+    check_program_limits,
+    check_rules_path_limits,
+)
 from busetting._methods import (
     DIVISOR_METHODS,
     Method,
@@ -524,11 +529,17 @@ def _refused(run: Run, reason: str) -> Outcome:
 
 def _rules_path(run: Run, reason: str) -> Outcome:
     """The exact rules path (:mod:`busetting._solvers.lagrange`) and its certificate; the
-    integer program when its search exceeds its budget."""
-    check_program_limits(run.problem, "cbc")
+    integer program when its search exceeds its budget (and the need is within its limit)."""
+    check_rules_path_limits(run.problem)
     sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules)
     if sol is None:
         words = _rules_words(run.problem)
+        if run.problem.total > MAX_PROGRAM_PERSONS:
+            message = (
+                f"The exact rules path's search exceeded its budget, and the integer program "
+                f"is not exact for a need above {MAX_PROGRAM_PERSONS:,} persons; no allocation."
+            )
+            return Outcome(Status.ERROR, message, "lagrange", reason)
         return _rules_program(
             run,
             f"the rules ({words}) need the integer program "

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import busetting as bs
 from busetting._solvers import lagrange
-from busetting._solvers.split import search_minors
+from busetting._solvers.split import MinorsSums, search_minors
 from busetting.datasets import norway_2024
 from busetting.testing import assert_valid_allocation
 from busetting.testing.strategies import problems
@@ -77,13 +77,17 @@ def test_the_minors_programme_meets_the_total_the_hosts_and_the_caps() -> None:
     values = np.array([[0, 2, 3, 4, 5, 6]] * 3, dtype=np.int64)
     targets = np.array([3.0, 5.0, 5.0])
     rc = np.abs(values - targets[:, None]).astype(np.float64)
-    free = search_minors(values, rc, 100.0, 10, 2, False, 0.0)
+    free = search_minors(values, rc, 100.0, MinorsSums(10, 2, False, 0.0))
     assert free is not None and free.values.tolist() == [0, 5, 5] and free.cost == 3.0
-    capped = search_minors(values, rc, 100.0, 10, 2, False, 0.0, caps=np.array([9, 4, 9]))
+    capped = search_minors(
+        values, rc, 100.0, MinorsSums(10, 2, False, 0.0), caps=np.array([9, 4, 9])
+    )
     assert capped is not None and capped.values.tolist() == [0, 4, 6] and capped.cost == 5.0
-    exact = search_minors(values, rc, 100.0, 10, 3, True, 0.0)
+    exact = search_minors(values, rc, 100.0, MinorsSums(10, 3, True, 0.0))
     assert exact is not None and (exact.values > 0).sum() == 3
-    assert search_minors(values, rc, 100.0, 19, 3, False, 0.0) is None  # more than 3 x 6
+    assert (
+        search_minors(values, rc, 100.0, MinorsSums(19, 3, False, 0.0)) is None
+    )  # more than 3 x 6
 
 
 @pytest.mark.parametrize("total", FELL_BACK_BEFORE)

@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._methods import METHODS, Method, deviation, objective, objective_increment
-from busetting._solvers.split import search_minors
+from busetting._solvers.split import MinorsSums, search_minors
 from busetting._status import RulesCertificate
 
 if TYPE_CHECKING:
@@ -999,7 +999,8 @@ def _split_solve(prog: _Program, duals: _Duals, sums: _Sums, budget: int) -> _Fo
         mw = _window(prog.mside, dm.lam, 0.0, dm.mu, gap + tol)
         if mw is None or not np.isfinite(mw.rowmin).all():
             return None
-        args = (mw.points, mw.rc, gap + tol, prog.minors, sums.hosts, sums.exact_hosts, sums.mu)
+        needs = MinorsSums(prog.minors, sums.hosts, sums.exact_hosts, sums.mu)
+        args = (mw.points, mw.rc, gap + tol, needs)
         free = search_minors(*args)
         if free is None or free.cost > gap + tol:
             gap = max(gap * 4.0, free.cost if free is not None else 0.0)

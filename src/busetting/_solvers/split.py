@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["MINORS_CELLS", "MinorsChoice", "search_minors"]
+__all__ = ["MINORS_CELLS", "MinorsChoice", "MinorsSums", "search_minors"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -36,6 +36,17 @@ IntArray = NDArray[np.int64]
 MINORS_CELLS = 60_000_000
 """Largest number of cell updates (options x states) the minors programme may make before it
 gives the problem back (its arrays are (minors total + 1) x (host limit + 1))."""
+
+
+@dataclass(frozen=True)
+class MinorsSums:
+    """What the minors must meet together: their total, the host limit (``None``: none),
+    whether it is exact, and the price ``mu`` of a host left unused (the host slack)."""
+
+    total: int
+    hosts: int | None
+    exact_hosts: bool
+    mu: float
 
 
 @dataclass(frozen=True)
@@ -68,20 +79,18 @@ def search_minors(
     points: IntArray,
     rc: FloatArray,
     limit: float,
-    total: int,
-    hosts: int | None,
-    exact_hosts: bool,
-    mu: float,
+    sums: MinorsSums,
     caps: IntArray | None = None,
 ) -> MinorsChoice | None:
     """The least-cost minors (reduced cost ``rc`` of each value in ``points``, rows x K, ``-1``
-    where there is no value) summing to ``total`` with at most (``exact_hosts``: exactly)
-    ``hosts`` rows above 0, each at most its cap; ``None`` when no choice within ``limit``
-    exists or the programme would exceed :data:`MINORS_CELLS`.
+    where there is no value) summing to ``sums.total`` with at most (``sums.exact_hosts``:
+    exactly) ``sums.hosts`` rows above 0, each at most its cap; ``None`` when no choice within
+    ``limit`` exists or the programme would exceed :data:`MINORS_CELLS`.
 
     Ties are broken the same way every time: the cheapest value of a row first, then the
     smaller value, rows in their order; of the final states the one with fewer hosts.
     """
+    total, hosts, exact_hosts, mu = sums.total, sums.hosts, sums.exact_hosts, sums.mu
     opts = _options(points, rc, limit, caps)
     if any(len(r) == 0 for r, _ in opts):
         return None

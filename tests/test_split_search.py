@@ -51,7 +51,7 @@ def _check(problem: bs.Problem, method: str) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(MINORS_RULES))
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(data=st.data())
 def test_hamilton_with_minors_rules_equals_brute_force(name: str, data: st.DataObject) -> None:
     problem = _tiny(data.draw, MINORS_RULES[name], "hamilton")
@@ -60,7 +60,7 @@ def test_hamilton_with_minors_rules_equals_brute_force(name: str, data: st.DataO
 
 
 @pytest.mark.parametrize("name", sorted(MINORS_RULES))
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(data=st.data(), method=st.sampled_from(METHODS))
 def test_the_split_search_equals_brute_force_for_every_method(
     name: str, data: st.DataObject, method: str

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._allocate import allocate
+from busetting._caps import cap_limits
 from busetting._exceptions import InputError
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
@@ -376,11 +377,8 @@ def _upper(m: Municipality, problem: Problem) -> tuple[int | None, str]:
     """The tightest upper bound on a request and what sets it."""
     best: tuple[int | None, str] = (m.max, "max")
     rules = problem.rules
-    caps: list[tuple[int, str]] = []
-    if rules.per_capita_cap is not None:
-        caps.append((math.floor(rules.per_capita_cap * m.population + 1e-9), "per-capita cap"))
-    if rules.share_cap is not None:
-        caps.append((math.floor(rules.share_cap * problem.total + 1e-9), "share cap"))
+    pops = np.array([m.population], dtype=np.float64)
+    caps = [(int(cap[0]), label) for label, cap in cap_limits(rules, pops, problem.total)]
     for value, label in caps:
         if best[0] is None or value < best[0]:
             best = (value, label)

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GAP_TOLERANCE",
     "RulesCertificate",
+    "RulesKeys",
     "RulesSolution",
     "allowed_values",
     "group_labels",
@@ -825,17 +826,8 @@ def solve_plan(
 ) -> RulesSolution | None:
     """:func:`solve_rules` on a problem as ``allocate`` prepares it (its two keys and its
     rule plan): the one entry point of ``allocate`` and the sweeps."""
-    return solve_rules(
-        method,
-        key.targets,
-        mkey.targets,
-        mkey.rows,
-        plan.spec,
-        problem.total,
-        problem.minors_total,
-        county_names=plan.counties,
-        warm=warm,
-    )
+    keys = RulesKeys(key.targets, mkey.targets, mkey.rows, problem.total, problem.minors_total)
+    return solve_rules(method, keys, plan.spec, county_names=plan.counties, warm=warm)
 
 
 @dataclass(frozen=True)
@@ -1097,14 +1089,22 @@ def _solution(prog: _Program, duals: _Duals, found: _Found) -> RulesSolution:
     return RulesSolution(x, m, value, cert, found.expanded)
 
 
+@dataclass(frozen=True)
+class RulesKeys:
+    """The two keys of a rules program as the rules path takes them: the requests' targets,
+    the minors' targets on the eligible rows (``minors_rows``), and both needs."""
+
+    targets: FloatArray
+    minors_targets: FloatArray
+    minors_rows: IntArray
+    total: int
+    minors: int
+
+
 def solve_rules(
     method: Method,
-    targets: FloatArray,
-    minors_targets: FloatArray,
-    minors_rows: IntArray,
+    keys: RulesKeys,
     spec: RuleSpec,
-    total: int,
-    minors: int,
     *,
     county_names: Sequence[str] = (),
     budget: int | None = None,
@@ -1118,17 +1118,17 @@ def solve_rules(
     multiplier search next to its multipliers.
     """
     budget = SEARCH_BUDGET if budget is None else budget
-    groups, totals, names = sum_groups(spec, total)
+    groups, totals, names = sum_groups(spec, keys.total)
     prog = _Program(
         method,
-        _Side(method, np.asarray(targets, dtype=np.float64), spec.x_sets, True, False),
-        _Side(method, np.asarray(minors_targets, dtype=np.float64), spec.m_sets, False, True),
+        _Side(method, np.asarray(keys.targets, dtype=np.float64), spec.x_sets, True, False),
+        _Side(method, np.asarray(keys.minors_targets, dtype=np.float64), spec.m_sets, False, True),
         spec,
         groups,
         totals,
         group_labels(totals, names, county_names),
-        minors,
-        minors_rows,
+        keys.minors,
+        keys.minors_rows,
     )
     duals = _duals(prog, warm)
     found = _gap_search(prog, duals, budget)

@@ -586,7 +586,7 @@ def test_the_shortcut_for_no_minors_equals_the_threshold_solve(method: str) -> N
     from busetting._solvers.threshold import nothing_to_place, solve_separable
 
     problem = _toy().with_need(26, minors=0)
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="allocate")
     key, mkey = build_key(problem), build_key(problem, "minors")
     bounds, _ = effective_bounds(problem, m_, key, mkey)
     full = solve_separable(

@@ -424,22 +424,12 @@ def test_busetting_modules_are_imported_at_the_top_only() -> None:
     )
 
 
-# -- the deprecated module paths of 0.x -------------------------------------------------------------
+# -- no deprecated module paths: no release ever shipped them ---------------------------------------
 
-OLD_MODULES = {
-    "model": "Problem",
-    "result": "Allocation",
-    "exceptions": "InputError",
-    "methods": "Method",
-    "criteria": "build_key",
-    "solve": "allocate",
-}
+REMOVED_MODULES = ("model", "result", "exceptions", "methods", "criteria", "solve", "_deprecated")
 
 
-@pytest.mark.parametrize("old", sorted(OLD_MODULES))
-def test_old_module_paths_still_work_and_warn(old: str) -> None:
-    module = importlib.import_module(f"busetting.{old}")
-    name = OLD_MODULES[old]
-    with pytest.warns(DeprecationWarning, match=rf"busetting\.{old}\.{name} is deprecated"):
-        value = getattr(module, name)
-    assert value is getattr(busetting, name)
+@pytest.mark.parametrize("old", REMOVED_MODULES)
+def test_removed_module_paths_do_not_import(old: str) -> None:
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"busetting.{old}")

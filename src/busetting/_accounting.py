@@ -548,7 +548,7 @@ def _bounds(alloc: Allocation) -> tuple[np.ndarray, np.ndarray, list[str], list[
     """The allocation's effective bounds and what sets each (lower and upper)."""
     p = alloc.problem
     key, mkey = build_key(p, "requests"), build_key(p, "minors")
-    bounds, source = effective_bounds(p, parse_method(alloc.method), key, mkey)
+    bounds, source = effective_bounds(p, parse_method(alloc.method, caller="account"), key, mkey)
     cols = p.columns
     lower_source = ["fixed" if f >= 0 else "min" for f in cols.fixed]
     return bounds.lower, bounds.upper, lower_source, list(source)

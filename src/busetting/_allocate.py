@@ -32,11 +32,17 @@ from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bou
 from busetting._edge import check_types
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
-from busetting._limits import check_limits, check_program_limits
+from busetting._limits import (
+    MAX_PROGRAM_PERSONS,
+    check_limits,
+    check_program_limits,
+    check_rules_path_limits,
+)
 from busetting._methods import (
     DIVISOR_METHODS,
     Method,
     objective,
+    parameter_error,
     parse_method,
     tie_rule,
     unit_cost,
@@ -110,25 +116,20 @@ class Run:
 
 def _check_args(problem: Any, solver: Any, time_limit: Any) -> None:
     if not isinstance(problem, Problem):
-        raise InputError(
-            "The `problem` parameter of `allocate` must be a busetting.Problem. "
-            f"Got {type(problem).__name__} instead."
+        raise parameter_error(
+            "problem", "allocate", "a busetting.Problem", problem, shown=type(problem).__name__
         )
     if solver is not None and solver not in SOLVERS:
         names = ", ".join(repr(s) for s in SOLVERS)
-        raise InputError(
-            f"The `solver` parameter of `allocate` must be None or one of {names}. "
-            f"Got {solver!r} instead."
-        )
+        raise parameter_error("solver", "allocate", f"None or one of {names}", solver)
     if time_limit is not None and (
         isinstance(time_limit, bool)
         or not isinstance(time_limit, int | float)
         or not math.isfinite(time_limit)
         or time_limit <= 0
     ):
-        raise InputError(
-            "The `time_limit` parameter of `allocate` must be None or a positive number of "
-            f"seconds. Got {time_limit!r} instead."
+        raise parameter_error(
+            "time_limit", "allocate", "None or a positive number of seconds", time_limit
         )
 
 
@@ -153,7 +154,7 @@ def _prepare(
     time_limit: float | None,
     started: float,
 ) -> Run:
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="allocate")
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, m_, key, mkey)
@@ -208,7 +209,7 @@ def diagnose(problem: Problem, *, method: Method | str = "webster") -> tuple[Sho
             f"Got {type(problem).__name__} instead."
         )
     check_limits(problem, "diagnose")
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="diagnose")
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, m_, key, mkey)
@@ -532,8 +533,8 @@ def _refused(run: Run, reason: str) -> Outcome:
 
 def _rules_path(run: Run, reason: str) -> Outcome:
     """The exact rules path (:mod:`busetting._solvers.lagrange`) and its certificate; the
-    integer program when its search exceeds its budget."""
-    check_program_limits(run.problem, "cbc")
+    integer program when its search exceeds its budget (and the need is within its limit)."""
+    check_rules_path_limits(run.problem)
     deadline = None if run.time_limit is None else run.started + run.time_limit
     try:
         sol = solve_plan(run.problem, run.method, run.key, run.mkey, run.rules, deadline=deadline)
@@ -545,6 +546,12 @@ def _rules_path(run: Run, reason: str) -> Outcome:
         return Outcome(Status.TIME_LIMIT, message, "lagrange", reason, f"busetting {__version__}")
     if sol is None:
         words = _rules_words(run.problem)
+        if run.problem.total > MAX_PROGRAM_PERSONS:
+            message = (
+                f"The exact rules path's search exceeded its budget, and the integer program "
+                f"is not exact for a need above {MAX_PROGRAM_PERSONS:,} persons; no allocation."
+            )
+            return Outcome(Status.ERROR, message, "lagrange", reason)
         return _rules_program(
             run,
             f"the rules ({words}) need the integer program "

@@ -223,7 +223,7 @@ def backtest(
     (38000, ['model', 'population share', 'previous year rescaled'])
     """
     check_types(backtest, locals())
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="backtest")
     if weights is None:
         _check_year(year, HISTORY_YEARS[2], "backtest")
         used = fit_weights(year - 1)
@@ -544,7 +544,7 @@ def backtest_recipes(
     (('persistence', 'fitted', 'ministry'), (2022, 2023))
     """
     check_types(backtest_recipes, locals())
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="backtest_recipes")
     chosen = _recipe_list(recipes)
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 10:
         raise InputError(

@@ -160,7 +160,7 @@ def calibrate(
     check_types(calibrate, locals())
     check_sweep_args("calibrate", progress, executor)
     _check_options(loss, constraints)
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="calibrate")
     obs = _observed(problem, observed)
     total = int(obs.sum())
     if total <= 0:
@@ -582,12 +582,17 @@ def out_of_sample(
         (
             labels[1],
             "population share",
-            _baseline(target, {"population": 1.0}, obs, parse_method(method)),
+            _baseline(
+                target, {"population": 1.0}, obs, parse_method(method, caller="out_of_sample")
+            ),
         )
     )
     if evaluate_previous is not None:
         loss = _previous_baseline(
-            target, _observed(problem, evaluate_previous), obs, parse_method(method)
+            target,
+            _observed(problem, evaluate_previous),
+            obs,
+            parse_method(method, caller="out_of_sample"),
         )
         rows.append((labels[1], "previous year scaled", loss))
     return pd.DataFrame(rows, columns=["sample", "model", "loss"])

@@ -504,11 +504,11 @@ def verify(
                 (f"the allocation has status {allocation.status.value!r} and no numbers",),
             )
         req, mnr = allocation.requests, allocation.minors
-        method_ = parse_method(method or allocation.method)
+        method_ = parse_method(method or allocation.method, caller="verify")
     else:
         req = allocation
         mnr = minors if minors is not None else pd.Series(0, index=pd.Index(problem.ids))
-        method_ = parse_method(method or "webster")
+        method_ = parse_method(method or "webster", caller="verify")
     x, bad_x = counts_from_series(problem, req, "requests")
     m, bad_m = counts_from_series(problem, mnr, "minors")
     if x is None or m is None:

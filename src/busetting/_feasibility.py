@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from busetting._caps import cap_limits
 from busetting._constrained import RulePlan, plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
@@ -99,13 +100,7 @@ def effective_bounds(
     n = len(cols)
     held, lower, upper, source = _given_bounds(cols)
     rules = problem.rules
-    caps = []
-    if rules.per_capita_cap is not None:
-        pops = cols.population.astype(np.float64)
-        caps.append(("per-capita cap", np.floor(rules.per_capita_cap * pops + 1e-9)))
-    if rules.share_cap is not None:
-        caps.append(("share cap", np.full(n, math.floor(rules.share_cap * problem.total + 1e-9))))
-    for label, cap in caps:
+    for label, cap in cap_limits(rules, cols.population.astype(np.float64), problem.total):
         cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
         tighter = (cap < upper) & ~held
         upper = np.where(tighter, cap, upper).astype(np.int64)
@@ -190,7 +185,7 @@ def violations(
     value in its allowed set (granularity, "0 or at least k", minors groups; held values
     exempt), the number of off-grid requests, the minors host limit and hard county totals.
     """
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="violations")
     rules = problem.rules
     if bounds is None or (plan is None and rules.needs_program):
         key, mkey = build_key(problem, "requests"), build_key(problem, "minors")

@@ -24,8 +24,10 @@ __all__ = [
     "MAX_INDICATOR",
     "MAX_PERSONS",
     "MAX_PROGRAM_PERSONS",
+    "MAX_RULES_PATH_PERSONS",
     "check_limits",
     "check_program_limits",
+    "check_rules_path_limits",
 ]
 
 MAX_PERSONS = 10**12
@@ -33,6 +35,12 @@ MAX_PERSONS = 10**12
 MAX_PROGRAM_PERSONS = 10**5
 """Largest need the integer program (process rules, coupled minors, ``solver='cbc'`` or
 ``'highs'``) is exact for; beyond it the solvers' floating-point tolerances are too coarse."""
+MAX_RULES_PATH_PERSONS = 10**6
+"""Largest need the exact rules path takes. Its cost does not grow with the need (the
+reduced-cost windows and the search are bounded in cells and states, see
+:mod:`busetting._solvers.lagrange`: 10 to 80 ms on the Norway problem at needs from 100,001 to
+1,000,002 for the divisor methods); the limit is where its answers were re-checked by
+:func:`busetting.check_certificate`, whose plain enumeration grows with the need."""
 MAX_INDICATOR = 1e15
 """Largest indicator value accepted (values must also be finite and >= 0)."""
 
@@ -93,6 +101,17 @@ def check_limits(problem: Problem, where: str) -> None:
     failures = limit_failures(problem)
     if failures:
         raise InputError.from_failures(where, failures)
+
+
+def check_rules_path_limits(problem: Problem) -> None:
+    """Raise :class:`InputError` when the need is beyond :data:`MAX_RULES_PATH_PERSONS`."""
+    if problem.total > MAX_RULES_PATH_PERSONS:
+        raise InputError(
+            "The `need.total` of a problem with process rules must be at most "
+            f"{MAX_RULES_PATH_PERSONS:,} persons (the documented limit of the exact rules path; "
+            f"the threshold path takes bounds-only problems up to {MAX_PERSONS:,}). "
+            f"Got {problem.total:,} instead."
+        )
 
 
 def check_program_limits(problem: Problem, solver: str) -> None:

@@ -32,15 +32,18 @@ for more than its lower bound, and it is left out of the objective.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from busetting._exceptions import InputError
 
-__all__ = ["DIVISOR_METHODS", "TIE_RULE", "Method"]
+__all__ = ["DIVISOR_METHODS", "METHODS", "TIE_RULE", "Method", "MethodSpec", "parameter_error"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -57,20 +60,6 @@ class Method(StrEnum):
     DEAN = "dean"
 
 
-DIVISOR_METHODS = frozenset(
-    {Method.WEBSTER, Method.DHONDT, Method.HUNTINGTON_HILL, Method.ADAMS, Method.DEAN}
-)
-
-ALIASES = {
-    "sainte_lague": Method.WEBSTER,
-    "sainte-lague": Method.WEBSTER,
-    "jefferson": Method.DHONDT,
-    "d'hondt": Method.DHONDT,
-    "largest_remainder": Method.HAMILTON,
-    "hill": Method.HUNTINGTON_HILL,
-    "huntington-hill": Method.HUNTINGTON_HILL,
-}
-
 TIE_RULE = (
     "a unit whose cost equals another's goes first to the municipality with the larger "
     "target, then to the lower municipality_id"
@@ -81,8 +70,114 @@ HAMILTON_TIE_RULE = (
 )
 
 
-def parse_method(value: object) -> Method:
-    """Return the :class:`Method` for a name or alias; raise ``InputError`` otherwise."""
+def _webster(k: FloatArray) -> FloatArray:
+    return k + 0.5
+
+
+def _dhondt(k: FloatArray) -> FloatArray:
+    return k + 1.0
+
+
+def _adams(k: FloatArray) -> FloatArray:
+    return k
+
+
+def _huntington_hill(k: FloatArray) -> FloatArray:
+    return np.asarray(np.sqrt(k * (k + 1.0)), dtype=np.float64)
+
+
+def _dean(k: FloatArray) -> FloatArray:
+    return 2.0 * k * (k + 1.0) / (2.0 * k + 1.0)
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """One row of the method table: everything the paths need to know about a method.
+
+    Attributes
+    ----------
+    method : Method
+        The method.
+    kind : {"divisor", "quota"}
+        A divisor method ranks units by ``s(k) / t`` (a zero target is never raised); a quota
+        method (Hamilton) ranks them by ``|k + 1 - t| - |k - t|``.
+    signpost : callable or None
+        ``s(k)`` of a divisor method, vectorised (``None`` for a quota method).
+    exact_signpost : callable or None
+        ``s(k)`` as an exact fraction (``s(k)**2`` for Huntington-Hill), ``None`` for quota.
+    tie_rule : str
+        The documented rule that orders units of equal cost.
+    rules_path : bool
+        Whether the exact rules path (:mod:`busetting._solvers.lagrange`) takes the method.
+    aliases : tuple of str
+        Other names accepted by :func:`parse_method`.
+    """
+
+    method: Method
+    kind: Literal["divisor", "quota"]
+    signpost: Callable[[FloatArray], FloatArray] | None
+    exact_signpost: Callable[[int], Fraction] | None
+    tie_rule: str
+    rules_path: bool
+    aliases: tuple[str, ...] = ()
+
+
+METHODS: dict[Method, MethodSpec] = {
+    Method.WEBSTER: MethodSpec(
+        Method.WEBSTER,
+        "divisor",
+        _webster,
+        lambda k: Fraction(2 * k + 1, 2),
+        TIE_RULE,
+        True,
+        ("sainte_lague", "sainte-lague"),
+    ),
+    Method.HAMILTON: MethodSpec(
+        Method.HAMILTON, "quota", None, None, HAMILTON_TIE_RULE, True, ("largest_remainder",)
+    ),
+    Method.DHONDT: MethodSpec(
+        Method.DHONDT,
+        "divisor",
+        _dhondt,
+        lambda k: Fraction(k + 1),
+        TIE_RULE,
+        True,
+        ("jefferson", "d'hondt"),
+    ),
+    Method.HUNTINGTON_HILL: MethodSpec(
+        Method.HUNTINGTON_HILL,
+        "divisor",
+        _huntington_hill,
+        lambda k: Fraction(k * (k + 1)),
+        TIE_RULE,
+        True,
+        ("hill", "huntington-hill"),
+    ),
+    Method.ADAMS: MethodSpec(
+        Method.ADAMS, "divisor", _adams, lambda k: Fraction(k), TIE_RULE, True
+    ),
+    Method.DEAN: MethodSpec(
+        Method.DEAN,
+        "divisor",
+        _dean,
+        lambda k: Fraction(2 * k * (k + 1), 2 * k + 1),
+        TIE_RULE,
+        True,
+    ),
+}
+"""The method table: one :class:`MethodSpec` per method (a new method is one row here)."""
+
+DIVISOR_METHODS = frozenset(m for m, spec in METHODS.items() if spec.kind == "divisor")
+
+ALIASES = {alias: m for m, spec in METHODS.items() for alias in spec.aliases}
+
+
+def parse_method(value: object, *, caller: str, parameter: str = "method") -> Method:
+    """Return the :class:`Method` for a name or alias; raise ``InputError`` otherwise.
+
+    ``caller`` is the public function the user called (``"allocate"``, ``"diagnose"``, ...)
+    and ``parameter`` the name of its argument: the message names both.
+    """
     if isinstance(value, Method):
         return value
     if isinstance(value, str):
@@ -92,14 +187,24 @@ def parse_method(value: object) -> Method:
         if key in ALIASES:
             return ALIASES[key]
     names = ", ".join(repr(m.value) for m in Method)
-    raise InputError(
-        f"The `method` parameter of `allocate` must be one of {names}. Got {value!r} instead."
+    raise parameter_error(parameter, caller, f"one of {names}", value)
+
+
+def parameter_error(
+    parameter: str, caller: str, expected: str, got: object, *, shown: str | None = None
+) -> InputError:
+    """The one message of a bad argument: "The `p` parameter of `f` must be .... Got ...
+    instead." (scikit-learn's grammar), naming the function the user called; ``shown``
+    replaces ``repr(got)`` (e.g. a type's name)."""
+    seen = repr(got) if shown is None else shown
+    return InputError(
+        f"The `{parameter}` parameter of `{caller}` must be {expected}. Got {seen} instead."
     )
 
 
 def tie_rule(method: Method) -> str:
     """The documented tie rule for ``method``."""
-    return HAMILTON_TIE_RULE if method is Method.HAMILTON else TIE_RULE
+    return METHODS[method].tie_rule
 
 
 # --- float unit costs -------------------------------------------------------------------
@@ -107,18 +212,10 @@ def tie_rule(method: Method) -> str:
 
 def signpost(method: Method, k: IntArray | FloatArray) -> FloatArray:
     """Signpost ``s(k)`` of a divisor method (vectorised)."""
-    kf = np.asarray(k, dtype=np.float64)
-    if method is Method.WEBSTER:
-        return kf + 0.5
-    if method is Method.DHONDT:
-        return kf + 1.0
-    if method is Method.ADAMS:
-        return kf
-    if method is Method.HUNTINGTON_HILL:
-        return np.sqrt(kf * (kf + 1.0))
-    if method is Method.DEAN:
-        return 2.0 * kf * (kf + 1.0) / (2.0 * kf + 1.0)
-    raise ValueError(f"{method} is not a divisor method")
+    rank = METHODS[method].signpost
+    if rank is None:
+        raise ValueError(f"{method} is not a divisor method")
+    return rank(np.asarray(k, dtype=np.float64))
 
 
 def unit_cost(method: Method, k: IntArray, t: FloatArray) -> FloatArray:
@@ -250,17 +347,10 @@ def objective(method: Method, x: IntArray, t: FloatArray) -> float:
 
 def exact_signpost_key(method: Method, k: int) -> Fraction:
     """``s(k)`` (``s(k)**2`` for Huntington-Hill) as an exact fraction."""
-    if method is Method.WEBSTER:
-        return Fraction(2 * k + 1, 2)
-    if method is Method.DHONDT:
-        return Fraction(k + 1)
-    if method is Method.ADAMS:
-        return Fraction(k)
-    if method is Method.HUNTINGTON_HILL:
-        return Fraction(k * (k + 1))
-    if method is Method.DEAN:
-        return Fraction(2 * k * (k + 1), 2 * k + 1)
-    raise ValueError(f"{method} is not a divisor method")
+    rank = METHODS[method].exact_signpost
+    if rank is None:
+        raise ValueError(f"{method} is not a divisor method")
+    return rank(k)
 
 
 def exact_unit_cost(method: Method, k: int, target: Fraction) -> Fraction:

@@ -314,7 +314,7 @@ def next_placements(
     of all; the lowest share of all
     """
     check_types(next_placements, locals())
-    parsed = parse_method(method)
+    parsed = parse_method(method, caller="next_placements")
     if parsed not in DIVISOR_METHODS:
         raise InputError(
             f"The `method` parameter of `{WHERE}` must be a divisor method (webster, dhondt, "

@@ -52,6 +52,7 @@ import pandas as pd
 
 from busetting._accounting import Accounting, account_parts, frame_of
 from busetting._allocate import allocate
+from busetting._caps import cap_limits
 from busetting._cells import MAX_COUNT, Formula, count_problem
 from busetting._edge import check_types
 from busetting._exceptions import InputError
@@ -474,11 +475,8 @@ def _upper(m: Municipality, problem: Problem) -> tuple[int | None, str]:
     """The tightest upper bound on a request and what sets it."""
     best: tuple[int | None, str] = (m.max, "max")
     rules = problem.rules
-    caps: list[tuple[int, str]] = []
-    if rules.per_capita_cap is not None:
-        caps.append((math.floor(rules.per_capita_cap * m.population + 1e-9), "per-capita cap"))
-    if rules.share_cap is not None:
-        caps.append((math.floor(rules.share_cap * problem.total + 1e-9), "share cap"))
+    pops = np.array([m.population], dtype=np.float64)
+    caps = [(int(cap[0]), label) for label, cap in cap_limits(rules, pops, problem.total)]
     for value, label in caps:
         if best[0] is None or value < best[0]:
             best = (value, label)
@@ -630,7 +628,7 @@ def reconcile(
     check_types(reconcile, locals())
     started = time.perf_counter()
     _check_arguments(problem, key_weight)
-    m_ = parse_method(method)
+    m_ = parse_method(method, caller="reconcile")
     rec = recommendation_table(recommendations, problem.ids, "reconcile")
     draft = _draft(problem, draft, m_, solver, time_limit)
     targets = _targets(problem, draft, rec, key_weight)

@@ -481,7 +481,7 @@ def _previous(
         base = previous.problem if problem is None else problem
         prev = previous.requests.astype(np.int64)
         prev_m = previous.minors.astype(np.int64)
-        method_ = parse_method(method or previous.method)
+        method_ = parse_method(method or previous.method, caller="revise")
     else:
         if problem is None:
             raise InputError(
@@ -489,7 +489,7 @@ def _previous(
                 "is a mapping of requests. Got None instead."
             )
         base = problem
-        method_ = parse_method(method or "webster")
+        method_ = parse_method(method or "webster", caller="revise")
         prev = pd.Series(_as_counts(previous, "previous", base.ids), dtype=np.int64)
         prev_m = pd.Series(_as_counts(previous_minors, "previous_minors", base.ids), dtype=np.int64)
     ids = base.ids
@@ -735,7 +735,7 @@ def scenarios(
     check_types(scenarios, locals())
 
     check_sweep_args("scenarios", progress, executor)
-    method_ = parse_method(method)
+    method_ = parse_method(method, caller="scenarios")
     values = sorted({int(t) for t in totals})
     if any(t < 0 for t in values):
         raise InputError(
@@ -901,6 +901,7 @@ def uncertainty(
     """
     check_types(uncertainty, locals())
     check_sweep_args("uncertainty", progress, executor)
+    method = parse_method(method, caller="uncertainty")
     sweep: dict[str, Any] = {"progress": progress, "executor": executor}
     if isinstance(totals, Mapping):
         probs = sorted(totals)
@@ -970,6 +971,7 @@ def sensitivity(
     """
     check_types(sensitivity, locals())
     check_sweep_args("sensitivity", progress, executor)
+    method = parse_method(method, caller="sensitivity")
     base = allocate(problem, method=method, solver=solver).raise_for_status()
     assert base.requests is not None
     moves = _moves(problem, delta)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import io
 import json
 import os
@@ -28,46 +29,103 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 import busetting as bs
-from busetting._allocate import fingerprint
-from busetting._backtest import year_flags
 from busetting._exceptions import InfeasibleError, InputError, SolverError
-from busetting._model import Problem, Rules
-from busetting._record import PreviousRun, check_previous_run, previous_problem, read_previous_run
-from busetting._report import default_language
-from busetting._revision_report import write_revision_report
-from busetting._sweep import TerminalBar
 from busetting._version import __version__
-from busetting.datasets import (
-    HISTORY_YEARS,
-    MINORS_2024,
-    NEED_2024,
-    PROCESS_RULES_2024,
-    default_criteria,
-    load_history,
-    norway_2024,
-    norway_problem,
-    observed_requests,
-)
-from busetting.io import (
-    Settings,
-    allocation_to_dict,
-    allocation_to_json,
-    county_table,
-    read_county_totals,
-    read_fixed,
-    read_named_counts,
-    read_problem,
-    read_table,
-    write_allocation,
-    write_revision,
-    write_table,
-)
-from busetting.schemas import AllocationOutput
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from busetting._allocate import fingerprint
+    from busetting._backtest import year_flags
+    from busetting._model import Problem, Rules
+    from busetting._record import (
+        PreviousRun,
+        check_previous_run,
+        previous_problem,
+        read_previous_run,
+    )
+    from busetting._report import default_language
+    from busetting._revision_report import write_revision_report
+    from busetting._sweep import TerminalBar
+    from busetting.datasets import (
+        HISTORY_YEARS,
+        MINORS_2024,
+        NEED_2024,
+        PROCESS_RULES_2024,
+        default_criteria,
+        load_history,
+        norway_2024,
+        norway_problem,
+        observed_requests,
+    )
+    from busetting.io import (
+        Settings,
+        allocation_to_dict,
+        allocation_to_json,
+        county_table,
+        read_county_totals,
+        read_fixed,
+        read_named_counts,
+        read_problem,
+        read_table,
+        write_allocation,
+        write_revision,
+        write_table,
+    )
+    from busetting.schemas import AllocationOutput
+
+_LIBRARY: dict[str, tuple[str, str | None]] = {
+    "pd": ("pandas", None),
+    "fingerprint": ("busetting._allocate", "fingerprint"),
+    "year_flags": ("busetting._backtest", "year_flags"),
+    "Problem": ("busetting._model", "Problem"),
+    "Rules": ("busetting._model", "Rules"),
+    "PreviousRun": ("busetting._record", "PreviousRun"),
+    "check_previous_run": ("busetting._record", "check_previous_run"),
+    "previous_problem": ("busetting._record", "previous_problem"),
+    "read_previous_run": ("busetting._record", "read_previous_run"),
+    "default_language": ("busetting._report", "default_language"),
+    "write_revision_report": ("busetting._revision_report", "write_revision_report"),
+    "TerminalBar": ("busetting._sweep", "TerminalBar"),
+    "HISTORY_YEARS": ("busetting.datasets", "HISTORY_YEARS"),
+    "MINORS_2024": ("busetting.datasets", "MINORS_2024"),
+    "NEED_2024": ("busetting.datasets", "NEED_2024"),
+    "PROCESS_RULES_2024": ("busetting.datasets", "PROCESS_RULES_2024"),
+    "default_criteria": ("busetting.datasets", "default_criteria"),
+    "load_history": ("busetting.datasets", "load_history"),
+    "norway_2024": ("busetting.datasets", "norway_2024"),
+    "norway_problem": ("busetting.datasets", "norway_problem"),
+    "observed_requests": ("busetting.datasets", "observed_requests"),
+    "Settings": ("busetting.io", "Settings"),
+    "allocation_to_dict": ("busetting.io", "allocation_to_dict"),
+    "allocation_to_json": ("busetting.io", "allocation_to_json"),
+    "county_table": ("busetting.io", "county_table"),
+    "read_county_totals": ("busetting.io", "read_county_totals"),
+    "read_fixed": ("busetting.io", "read_fixed"),
+    "read_named_counts": ("busetting.io", "read_named_counts"),
+    "read_problem": ("busetting.io", "read_problem"),
+    "read_table": ("busetting.io", "read_table"),
+    "write_allocation": ("busetting.io", "write_allocation"),
+    "write_revision": ("busetting.io", "write_revision"),
+    "write_table": ("busetting.io", "write_table"),
+    "AllocationOutput": ("busetting.schemas", "AllocationOutput"),
+}
+"""The library names the command handlers read as module globals, and where they live: bound
+by :func:`_import_library` once the command line is parsed, so that ``busetting --help``,
+``--version`` and a bad command line import neither pandas nor the embedded data."""
+
+
+def _import_library() -> None:
+    """Import the names of :data:`_LIBRARY` into this module (once; cheap after that)."""
+    names = globals()
+    for local, (module, attr) in _LIBRARY.items():
+        if local not in names:
+            imported = importlib.import_module(module)
+            names[local] = imported if attr is None else getattr(imported, attr)
+
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
@@ -1439,6 +1497,7 @@ def main(
     if "--json" in argv and isinstance(parser, _Parser):
         parser.with_json_errors()
     args = parser.parse_args(argv)
+    _import_library()
     with tempfile.TemporaryDirectory(prefix="busetting-") as tmp:
         return _run(args, stdin or sys.stdin, out, err, Path(tmp))
 

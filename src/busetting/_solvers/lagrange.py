@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from busetting._methods import Method, deviation, objective, objective_increment
+from busetting._methods import METHODS, Method, deviation, objective, objective_increment
+from busetting._solvers.split import MinorsSums, search_minors
 from busetting._status import OutOfTime, RulesCertificate, past
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "GAP_TOLERANCE",
     "RulesCertificate",
+    "RulesKeys",
     "RulesSolution",
     "allowed_values",
     "group_labels",
@@ -70,6 +72,9 @@ GAP_TOLERANCE = 1e-9
 SEARCH_BUDGET = 400_000
 """States the search may expand before the rules path gives the problem to the integer
 program (which stays exact, only slower)."""
+JOINT_BUDGET = 60_000
+"""States the joint search of requests and minors may expand before the split search
+(:mod:`busetting._solvers.split`) takes over for the rest of the solve."""
 _BISECTIONS = 64
 WINDOW_CELLS = 4_000_000
 """Largest number of (row, value) cells the reduced-cost windows may hold."""
@@ -831,17 +836,9 @@ def solve_plan(
     """:func:`solve_rules` on a problem as ``allocate`` prepares it (its two keys and its
     rule plan): the one entry point of ``allocate`` and the sweeps. Past ``deadline`` (a
     ``time.perf_counter()`` value) the search raises :class:`OutOfTime`."""
+    keys = RulesKeys(key.targets, mkey.targets, mkey.rows, problem.total, problem.minors_total)
     return solve_rules(
-        method,
-        key.targets,
-        mkey.targets,
-        mkey.rows,
-        plan.spec,
-        problem.total,
-        problem.minors_total,
-        county_names=plan.counties,
-        warm=warm,
-        deadline=deadline,
+        method, keys, plan.spec, county_names=plan.counties, warm=warm, deadline=deadline
     )
 
 
@@ -936,7 +933,10 @@ def _windows(prog: _Program, duals: _Duals, reach: float) -> tuple[_Window, _Win
 def _gap_search(
     prog: _Program, duals: _Duals, budget: int, deadline: float | None = None
 ) -> _Found | None:
-    """Search ever larger gaps until the best solution within one is proven optimal."""
+    """Search ever larger gaps until the best solution within one is proven optimal: the
+    joint search, or the split search (:func:`_split_solve`) for a quota method or once the
+    joint search exceeds :data:`JOINT_BUDGET`. Past ``deadline`` it raises
+    :class:`OutOfTime`."""
     spec, dm = prog.spec, duals.m
     sums = _Sums(
         prog.groups,
@@ -947,6 +947,10 @@ def _gap_search(
         spec.exact_hosts,
         dm.mu if dm is not None else 0.0,
     )
+    # a quota method's minors cost is flat above the target once every unit is priced at
+    # its cost: the joint search would meet countless equal states, so search apart at once
+    if prog.mside.n > 0 and METHODS[prog.method].kind == "quota":
+        return _split_solve(prog, duals, sums, budget, deadline)
     scale = max(1.0, abs(duals.x.value + (dm.value if dm is not None else 0.0)))
     gap = 1e-6 * scale
     expanded = 0
@@ -964,10 +968,13 @@ def _gap_search(
         if core.empty:
             gap *= 4.0
             continue
-        found, used = _search(core, sums, gap + tol, budget - expanded, deadline)
+        joint = min(budget, JOINT_BUDGET) if mw is not None else budget
+        found, used = _search(core, sums, gap + tol, joint - expanded, deadline)
         expanded += used
-        if isinstance(found, str) or expanded > budget:
-            return None
+        if isinstance(found, str) or expanded > joint:
+            if mw is None or joint == budget:
+                return None
+            return _split_solve(prog, duals, sums, budget - expanded, deadline)
         if found is None:
             gap *= 4.0
             continue
@@ -976,6 +983,95 @@ def _gap_search(
             gap = cost
             continue
         return _Found(core, choice, bound, gap + tol, expanded)
+    return None
+
+
+def _split_solve(
+    prog: _Program, duals: _Duals, sums: _Sums, budget: int, deadline: float | None = None
+) -> _Found | None:
+    """The requests and the minors searched apart (see :mod:`busetting._solvers.split`), each
+    within its own growing gap: the least reduced cost of each side alone; optimal together
+    when the minors chosen fit under the requests (``m <= x``) at the same cost. ``None``
+    when the coupling binds or a budget is exceeded (the integer program decides)."""
+    dx, dm = duals.x, duals.m
+    assert dm is not None
+    xs = _x_alone(prog, dx, sums, budget)
+    if xs is None:
+        return None
+    core, cost_x, xrowmin, expanded = xs
+    x = core.base_x
+    rows = prog.minors_rows
+    scale = max(1.0, abs(dm.value))
+    gap = 1e-6 * scale
+    for _ in range(40):
+        if past(deadline):  # the caller's time limit (issue 28): stop, no answer
+            raise OutOfTime
+        tol = GAP_TOLERANCE * max(scale, gap)
+        mw = _window(prog.mside, dm.lam, 0.0, dm.mu, gap + tol)
+        if mw is None or not np.isfinite(mw.rowmin).all():
+            return None
+        needs = MinorsSums(prog.minors, sums.hosts, sums.exact_hosts, sums.mu)
+        args = (mw.points, mw.rc, gap + tol, needs)
+        free = search_minors(*args)
+        if free is None or free.cost > gap + tol:
+            gap = max(gap * 4.0, free.cost if free is not None else 0.0)
+            continue
+        fits = bool(np.all(free.values <= x[rows]))
+        held = free if fits else search_minors(*args, caps=x[rows])
+        if held is None or held.cost > free.cost + tol:
+            return None  # the coupling m <= x binds: the split proves nothing
+        m_full = np.zeros(len(x), dtype=np.int64)
+        m_full[rows] = held.values
+        joined = _Core(
+            core.base_rc,
+            x,
+            m_full,
+            core.base_e,
+            (m_full > 0).astype(np.int64),
+            core.choices,
+            False,
+        )
+        bound = duals.fixed + xrowmin + math.fsum(mw.rowmin.tolist())
+        total_gap = cost_x + held.cost
+        tol = GAP_TOLERANCE * max(1.0, abs(bound), total_gap)
+        return _Found(joined, {}, bound, total_gap + tol, expanded)
+    return None
+
+
+def _x_alone(
+    prog: _Program, dx: _Dual, sums: _Sums, budget: int
+) -> tuple[_Core, float, float, int] | None:
+    """The requests alone: the least reduced cost of requests meeting their sums, as a core
+    whose bases are the chosen values, with that cost, the sum of the rows' minima and the
+    states expanded; ``None`` over the budget."""
+    spec = prog.spec
+    x_sums = _Sums(sums.group_of, sums.group_total, 0, sums.offgrid, None, False, 0.0)
+    scale = max(1.0, abs(dx.value))
+    gap = 1e-6 * scale
+    expanded = 0
+    for _ in range(40):
+        tol = GAP_TOLERANCE * max(scale, gap)
+        xw = _window(prog.xside, dx.lam, dx.nu, 0.0, gap + tol)
+        if xw is None or not np.isfinite(xw.rowmin).all():
+            return None
+        core = _candidates(xw, None, prog.minors_rows, spec.x_sets, gap + tol)
+        if core.empty:
+            gap *= 4.0
+            continue
+        found, used = _search(core, x_sums, gap + tol, budget - expanded)
+        expanded += used
+        if isinstance(found, str) or expanded > budget:
+            return None
+        if found is None:
+            gap *= 4.0
+            continue
+        cost, choice = found
+        x = core.base_x.copy()
+        e = core.base_e.copy()
+        for i, k in choice.items():
+            x[i], e[i] = core.choices[i][k][1], core.choices[i][k][3]
+        chosen = _Core(core.base_rc, x, core.base_m, e, core.base_h, core.choices, False)
+        return chosen, cost, math.fsum(xw.rowmin.tolist()), expanded
     return None
 
 
@@ -1012,14 +1108,22 @@ def _solution(prog: _Program, duals: _Duals, found: _Found) -> RulesSolution:
     return RulesSolution(x, m, value, cert, found.expanded)
 
 
+@dataclass(frozen=True)
+class RulesKeys:
+    """The two keys of a rules program as the rules path takes them: the requests' targets,
+    the minors' targets on the eligible rows (``minors_rows``), and both needs."""
+
+    targets: FloatArray
+    minors_targets: FloatArray
+    minors_rows: IntArray
+    total: int
+    minors: int
+
+
 def solve_rules(
     method: Method,
-    targets: FloatArray,
-    minors_targets: FloatArray,
-    minors_rows: IntArray,
+    keys: RulesKeys,
     spec: RuleSpec,
-    total: int,
-    minors: int,
     *,
     county_names: Sequence[str] = (),
     budget: int | None = None,
@@ -1034,17 +1138,17 @@ def solve_rules(
     multiplier search next to its multipliers.
     """
     budget = SEARCH_BUDGET if budget is None else budget
-    groups, totals, names = sum_groups(spec, total)
+    groups, totals, names = sum_groups(spec, keys.total)
     prog = _Program(
         method,
-        _Side(method, np.asarray(targets, dtype=np.float64), spec.x_sets, True, False),
-        _Side(method, np.asarray(minors_targets, dtype=np.float64), spec.m_sets, False, True),
+        _Side(method, np.asarray(keys.targets, dtype=np.float64), spec.x_sets, True, False),
+        _Side(method, np.asarray(keys.minors_targets, dtype=np.float64), spec.m_sets, False, True),
         spec,
         groups,
         totals,
         group_labels(totals, names, county_names),
-        minors,
-        minors_rows,
+        keys.minors,
+        keys.minors_rows,
     )
     duals = _duals(prog, warm)
     if past(deadline):

@@ -17,13 +17,13 @@ the rule of ``docs/realism.md`` over the rolling-origin backtest
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from busetting._caps import cap_limits
 from busetting._criteria import DEFAULT_WEIGHTS
 from busetting._exceptions import InputError
 from busetting._model import Criterion, Problem, Rules
@@ -740,11 +740,8 @@ def _floors(
     if not floor or ask_everyone is False:
         return None
     able = frame["able_to_settle"].to_numpy(dtype=bool).copy()
-    if rules.per_capita_cap is not None:
-        pop = frame["population"].to_numpy(dtype=float)
-        able &= np.floor(rules.per_capita_cap * pop + 1e-9) >= floor
-    if rules.share_cap is not None:
-        able &= math.floor(rules.share_cap * total + 1e-9) >= floor
+    for _, cap in cap_limits(rules, frame["population"].to_numpy(dtype=float), total):
+        able &= cap >= floor
     floors = np.where(able, floor, 0).astype(np.int64)
     needed = int(floors.sum())
     if needed <= total:

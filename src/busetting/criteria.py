@@ -1,6 +1,0 @@
-"""Deprecated 0.x name; import from ``busetting`` instead (removed in 1.0)."""
-
-from busetting import _criteria
-from busetting._deprecated import module_alias
-
-__getattr__ = module_alias("criteria", _criteria)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import busetting as bs
@@ -43,7 +44,7 @@ CALLS: dict[str, Callable[[bs.Problem], Any]] = {
     "uncertainty": lambda p: bs.uncertainty(p, [10, 12], method="nope"),
     "verify": lambda p: bs.verify(p, bs.allocate(p).requests, method="nope"),
     "revise": lambda p: bs.revise(bs.allocate(p), method="nope"),
-    "reconcile": lambda p: bs.reconcile(p, {}, method="nope"),
+    "reconcile": lambda p: bs.reconcile(p, pd.DataFrame(), method="nope"),
 }
 
 

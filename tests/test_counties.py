@@ -353,7 +353,10 @@ def test_workbooks_are_formatted_for_people(tmp_path: Path) -> None:
 
 
 def test_write_refuses_an_unknown_language(tmp_path: Path) -> None:
-    with pytest.raises(bs.InputError, match=r"must be 'nb' or 'en'\. Got 'de' instead\."):
+    with pytest.raises(
+        bs.InputError,
+        match=r"must be 'en', 'nb' \(bokmål\) or 'nn' \(nynorsk\)\. Got 'de' instead\.",
+    ):
         bs.write_county_drafts({}, tmp_path, language="de")  # type: ignore[arg-type]
 
 

@@ -153,7 +153,7 @@ def test_explain_errors() -> None:
         "The `municipality_id` parameter of `explain` must be a "
         "municipality of the problem. Got '9999' instead."
     )
-    with pytest.raises(bs.InputError, match="must be 'en' or 'nb'"):
+    with pytest.raises(bs.InputError, match="must be 'en', 'nb' \\(bokmål\\) or 'nn'"):
         alloc.explain("0301", language="sv")
 
 

@@ -24,6 +24,14 @@ from typing import Any, Literal
 import pandas as pd
 
 from busetting._exceptions import InputError
+from busetting._language import (
+    check_language,
+    column_words,
+    method_words,
+    rules_words,
+    term,
+    terms,
+)
 from busetting._model import ID_PATTERN, Problem
 from busetting._reconcile import (
     RECOMMENDATION,
@@ -45,35 +53,37 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Language = Literal["nb", "en"]
+Language = Literal["nb", "nn", "en"]
 
-HEADERS: dict[str, tuple[str, str]] = {
-    "municipality_id": ("municipality_id", "kommunenummer"),
-    "name": ("name", "kommune"),
-    "county": ("county", "fylke"),
-    "population": ("population", "innbyggere"),
-    "draft_request": ("draft request", "utkast anmodning"),
-    "draft_minors": ("draft minors", "utkast EM"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
-    "comment": ("comment", "kommentar"),
+_WHICH = {"en": 0, "nb": 1, "nn": 2}
+"""The position of each language in the header tuples."""
+
+HEADERS: dict[str, tuple[str, str, str]] = {
+    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
+    "name": ("name", "kommune", "kommune"),
+    "county": ("county", "fylke", "fylke"),
+    "population": ("population", "innbyggere", "innbyggjarar"),
+    "draft_request": ("draft request", "utkast anmodning", "utkast oppmoding"),
+    "draft_minors": ("draft minors", "utkast EM", "utkast EM"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
+    "comment": ("comment", "kommentar", "kommentar"),
 }
-"""Canonical column -> (English header, Norwegian header)."""
+"""Canonical column -> (English, bokmål, nynorsk header)."""
 
-PREVIOUS = {"request": "anmodning", "decision": "vedtak", "settled": "bosatt"}
-"""Last year's figures: canonical stem -> Norwegian stem (the header adds the year)."""
-
-CRITERIA_NB = {
-    "capacity": "kapasitet",
-    "settling_speed": "bosettingstakt",
-    "services": "tjenestetilbud",
-    "labour_market": "arbeidsmarked",
-    "population": "befolkning",
-    "minors_capacity": "kapasitet EM",
+PREVIOUS: dict[str, tuple[str, str]] = {
+    "request": ("anmodning", "oppmoding"),
+    "decision": ("vedtak", "vedtak"),
+    "settled": ("bosatt", "busett"),
 }
+"""Last year's figures: canonical stem -> (bokmål, nynorsk) stem (the header adds the year)."""
 
-SHEETS = {"en": ("recommendation", "share"), "nb": ("tilråding", "ramme")}
-COMBINED = {"en": "all_counties", "nb": "alle_fylker"}
+SHEETS = {
+    "en": ("recommendation", "share"),
+    "nb": ("tilråding", "ramme"),
+    "nn": ("tilråding", "ramme"),
+}
+COMBINED = {lang: term("file.all_counties", lang) for lang in ("en", "nb", "nn")}
 INPUT_COLUMNS = (RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 HEADER_CUTOFF = 0.8
 """How close (difflib ratio) a misspelt header must be to a known one to be read as it."""
@@ -187,17 +197,17 @@ def county_drafts(
 
 
 def _header(column: str, language: Language) -> str:
-    """The header written for a canonical column."""
-    which = 1 if language == "nb" else 0
+    """The header written for a canonical column (the criteria from the one catalogue)."""
+    which = _WHICH[language]
     if column in HEADERS:
         return HEADERS[column][which]
     match = re.fullmatch(r"(request|decision|settled)_(\d{4})", column)
     if match:
-        stem = PREVIOUS[match.group(1)] if language == "nb" else match.group(1)
+        stem = PREVIOUS[match.group(1)][which - 1] if which else match.group(1)
         return f"{stem} {match.group(2)}"
     if column.startswith("contribution_"):
         name = column.removeprefix("contribution_")
-        return f"bidrag {CRITERIA_NB.get(name, name)}" if language == "nb" else f"from {name}"
+        return column_words(column, language) if which else f"from {name}"
     return column
 
 
@@ -220,32 +230,25 @@ def _require_openpyxl(part: str = "") -> Any:
 def _info_rows(
     county: str | None, part: pd.DataFrame, language: Language, national: Allocation | None
 ) -> list[tuple[str, Any]]:
-    nb = language == "nb"
     share = int(part["draft_request"].sum())
     minors = int(part["draft_minors"].sum())
+    w = terms("county.", language)
     rows: list[tuple[str, Any]] = [
-        ("fylke" if nb else "county", county if county is not None else "alle" if nb else "all"),
-        ("ramme anmodning" if nb else "share (requests)", share),
-        ("ramme EM" if nb else "share (minors)", minors),
-        ("kommuner" if nb else "municipalities", len(part)),
+        (w["county"], county if county is not None else w["all"]),
+        (w["share"], share),
+        (w["share_minors"], minors),
+        (w["municipalities"], len(part)),
     ]
     if national is not None:
         rows += [
-            ("nasjonalt behov" if nb else "national need", national.problem.total),
-            ("nasjonalt EM" if nb else "national minors", national.problem.minors_total),
-            ("metode" if nb else "method", national.method),
-            ("regler" if nb else "rules", ", ".join(national.problem.rules.describe()) or "-"),
-            ("fingeravtrykk" if nb else "input fingerprint", national.fingerprint),
+            (w["national_need"], national.problem.total),
+            (w["national_minors"], national.problem.minors_total),
+            (w["method"], method_words(national.method, language)),
+            (w["rules"], ", ".join(rules_words(national.problem.rules, language)) or "-"),
+            (w["fingerprint"], national.fingerprint),
             ("busetting", national.version),
         ]
-    how = (
-        "Fyll inn tilråding anmodning og tilråding EM for hver kommune (hele tall, blank = "
-        "ingen tilråding). Summen bør være lik rammen. Ikke endre kommunenummer."
-        if nb
-        else "Fill in the recommendation and recommended minors per municipality (whole "
-        "numbers, blank = no recommendation). They should sum to the share. Keep the ids."
-    )
-    rows.append(("slik fyller du ut" if nb else "how to fill in", how))
+    rows.append((w["how_title"], w["how"]))
     return rows
 
 
@@ -273,7 +276,7 @@ def _write_book(
     info.column_dimensions["B"].width = 70
     if summary is not None:
         _fill_county_sheet(
-            book.create_sheet("fylker" if language == "nb" else "counties"), summary, language
+            book.create_sheet(terms("county.", language)["sheet"]), summary, language
         )
     atomic_write(path, book.save)
 
@@ -319,7 +322,7 @@ def _style_column(sheet: Any, j: int, col: str, part: pd.DataFrame, language: La
             formula1="0",
             allow_blank=True,
             showErrorMessage=True,
-            error="Hele tall >= 0" if language == "nb" else "A whole number >= 0",
+            error=terms("county.", language)["whole"],
         )
         check.add(f"{letter}2:{letter}{n}")
         sheet.add_data_validation(check)
@@ -327,11 +330,8 @@ def _style_column(sheet: Any, j: int, col: str, part: pd.DataFrame, language: La
 
 def _fill_county_sheet(sheet: Any, summary: pd.DataFrame, language: Language) -> None:
     """The national overview: each county's share and its number of municipalities."""
-    heads = (
-        ["fylke", "ramme anmodning", "ramme EM", "kommuner"]
-        if language == "nb"
-        else ["county", "share (requests)", "share (minors)", "municipalities"]
-    )
+    w = terms("county.", language)
+    heads = [w["county"], w["share"], w["share_minors"], w["municipalities"]]
     sheet.append(heads)
     for record in summary.itertuples(index=False):
         sheet.append([neutralise(_plain(v)) for v in record])
@@ -370,7 +370,7 @@ def write_county_drafts(
         As returned by :func:`county_drafts`.
     directory : str or Path
         An existing folder.
-    language : {"nb", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, default "nb"
         Headers and sheet names in Norwegian (bokmål) or English.
     allocation : Allocation, optional
         The draft allocation, to record the national need, method, rules and fingerprint.
@@ -380,11 +380,7 @@ def write_county_drafts(
     list of Path
         The files written, the combined workbook last.
     """
-    if language not in SHEETS:
-        raise InputError(
-            "The `language` parameter of `write_county_drafts` must be 'nb' or 'en'. "
-            f"Got {language!r} instead."
-        )
+    check_language(language, "write_county_drafts")
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
@@ -419,15 +415,15 @@ def _norm(text: Any) -> str:
 
 
 KNOWN: dict[str, str] = {}
-for _canonical, (_en, _nb) in HEADERS.items():
-    KNOWN[_norm(_en)] = _canonical
-    KNOWN[_norm(_nb)] = _canonical
+for _canonical, _names in HEADERS.items():
+    for _name in _names:
+        KNOWN[_norm(_name)] = _canonical
     KNOWN[_norm(_canonical)] = _canonical
 KNOWN.update({"recommended_minors": RECOMMENDED_MINORS, "tilråding": RECOMMENDATION})
 WANTED = ("municipality_id", "county", "name", RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 IGNORED = re.compile(
-    r"^((request|decision|settled|anmodning|vedtak|bosatt) \d{4}|contribution .*|from .*|"
-    r"bidrag .*|draft .*|utkast .*|population|innbyggere)$"
+    r"^((request|decision|settled|anmodning|oppmoding|vedtak|bosatt|busett) \d{4}|"
+    r"contribution .*|from .*|bidrag .*|draft .*|utkast .*|population|innbyggere|innbyggjarar)$"
 )
 
 
@@ -748,24 +744,24 @@ class _RecommendationReader:
 
 # -- the change report ---------------------------------------------------------------------
 
-REPORT_HEADERS: dict[str, tuple[str, str]] = {
-    "county": ("county", "fylke"),
-    "municipality_id": ("municipality_id", "kommunenummer"),
-    "name": ("name", "kommune"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
-    "request": ("final request", "endelig anmodning"),
-    "change": ("change", "endring"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
-    "minors": ("final minors", "endelig EM"),
-    "minors_change": ("minors change", "endring EM"),
-    "kind": ("kind", "type"),
-    "reason": ("reason", "begrunnelse"),
-    "share": ("share", "ramme anmodning"),
-    "minors_share": ("minors share", "ramme EM"),
-    "given": ("recommendations given", "tilrådinger gitt"),
-    "municipalities": ("municipalities", "kommuner"),
-    "case": ("case", "tilfelle"),
-    "changed": ("changed", "endret"),
+REPORT_HEADERS: dict[str, tuple[str, str, str]] = {
+    "county": ("county", "fylke", "fylke"),
+    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
+    "name": ("name", "kommune", "kommune"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
+    "request": ("final request", "endelig anmodning", "endeleg oppmoding"),
+    "change": ("change", "endring", "endring"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
+    "minors": ("final minors", "endelig EM", "endeleg EM"),
+    "minors_change": ("minors change", "endring EM", "endring EM"),
+    "kind": ("kind", "type", "type"),
+    "reason": ("reason", "begrunnelse", "grunngiving"),
+    "share": ("share", "ramme anmodning", "ramme oppmoding"),
+    "minors_share": ("minors share", "ramme EM", "ramme EM"),
+    "given": ("recommendations given", "tilrådinger gitt", "tilrådingar gjevne"),
+    "municipalities": ("municipalities", "kommuner", "kommunar"),
+    "case": ("case", "tilfelle", "tilfelle"),
+    "changed": ("changed", "endret", "endra"),
 }
 SHEET_NAME_LIMIT = 31
 """Longest sheet name a workbook accepts."""
@@ -786,9 +782,9 @@ def _table_sheet(sheet: Any, frame: pd.DataFrame, language: Language, wide: str 
     """A plain table: bold frozen header, widths, thousands separators."""
     font = _require_openpyxl("styles").Font(bold=True)
     letter_of = _require_openpyxl("utils").get_column_letter
-    which = 1 if language == "nb" else 0
+    which = _WHICH[language]
     columns = list(frame.columns)
-    sheet.append([REPORT_HEADERS.get(c, (c, c))[which] for c in columns])
+    sheet.append([REPORT_HEADERS.get(c, (c, c, c))[which] for c in columns])
     for record in frame.itertuples(index=False):
         sheet.append([None if pd.isna(v) else neutralise(_plain(v)) for v in record])
     for j, col in enumerate(columns, start=1):
@@ -822,7 +818,7 @@ def write_change_report(
         As returned by :func:`busetting.reconcile`.
     path : str or Path
         ``.xlsx``, ``.csv`` or ``.json``.
-    language : {"nb", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, default "nb"
         Headers in Norwegian (bokmål) or English (the reasons are in English).
 
     Returns
@@ -830,11 +826,7 @@ def write_change_report(
     Path
         The file written.
     """
-    if language not in SHEETS:
-        raise InputError(
-            "The `language` parameter of `write_change_report` must be 'nb' or 'en'. "
-            f"Got {language!r} instead."
-        )
+    check_language(language, "write_change_report")
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         return write_table(reconciliation.changes.set_index("municipality_id"), p)
@@ -842,7 +834,7 @@ def write_change_report(
     book = openpyxl.Workbook()
     taken: set[str] = set()
     summary = book.active
-    summary.title = _sheet_name("fylker" if language == "nb" else "counties", taken)
+    summary.title = _sheet_name(terms("county.", language)["sheet"], taken)
     _table_sheet(summary, reconciliation.counties.reset_index(), language)
     given = reconciliation.counties
     for county in given.index[given["given"] > 0].tolist():

@@ -30,11 +30,14 @@ from busetting._frame import (
     problem_from_frame,
 )
 from busetting._language import (
+    NORWEGIAN,
     binding_words,
     check_language,
     column_words,
     criterion_words,
     indicator_words,
+    is_norwegian,
+    term,
     translate_value,
 )
 from busetting._model import Criterion, IdFormat, Problem, Rules
@@ -50,7 +53,9 @@ __all__ = [
     "allocation_to_dict",
     "allocation_to_json",
     "atomic_write",
+    "check_csv_dialect",
     "county_table",
+    "csv_writer",
     "neutralise",
     "parameter_table",
     "parameters_path",
@@ -276,7 +281,9 @@ def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, in
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, *, language: str = "en", csv_dialect: str = "standard"
+) -> Path:
     """Write any result table to .csv, .json (records) or .xlsx, atomically and safely.
 
     Parameters
@@ -286,7 +293,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     path : str or Path
         The output file; its suffix chooses the format.
     language : str
-        ``"en"`` or ``"nb"`` (Norwegian headers and index name).
+        ``"en"``, ``"nb"`` or ``"nn"`` (Norwegian headers and index name).
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"`` (CSV only; see :func:`write_allocation`).
 
     Returns
     -------
@@ -296,6 +305,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     p = Path(path)
     fmt = _format(p, "path", "write_table")
     lang = check_language(language, "write_table")
+    check_csv_dialect(csv_dialect, "write_table")
     if lang != "en":
         frame = frame.rename(columns=lambda c: column_words(str(c), lang))
         if frame.index.name is not None:
@@ -303,7 +313,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     safe = _safe_text(frame)
     safe.columns = [str(c) for c in safe.columns]
     if fmt == "csv":
-        atomic_write(p, lambda t: safe.to_csv(t, encoding="utf-8"))
+        atomic_write(p, csv_writer(safe, csv_dialect, index=True))
     elif fmt == "json":
         text = safe.reset_index().to_json(orient="records", force_ascii=False, indent=2)
         atomic_write(p, lambda t: _write_text(t, text or "[]"))
@@ -477,6 +487,25 @@ def _write_text(path: Path, text: str) -> None:
 
 
 CSV_DIALECTS: tuple[str, ...] = ("standard", "excel-nb")
+"""The CSV dialects every writer takes: ``standard`` (``,``, decimal point, UTF-8) and
+``excel-nb`` (what Norwegian Excel opens directly: ``;``, decimal comma, UTF-8 with BOM)."""
+
+
+def check_csv_dialect(csv_dialect: object, where: str) -> str:
+    """``csv_dialect`` if it is one of :data:`CSV_DIALECTS`; an :class:`InputError` otherwise."""
+    if csv_dialect not in CSV_DIALECTS:
+        raise InputError(
+            f"The `csv_dialect` parameter of `{where}` must be 'standard' or 'excel-nb'. "
+            f"Got {csv_dialect!r} instead."
+        )
+    return str(csv_dialect)
+
+
+def csv_writer(frame: pd.DataFrame, csv_dialect: str, *, index: bool) -> Callable[[Path], None]:
+    """A function writing ``frame`` as CSV in ``csv_dialect`` to a path (for atomic_write)."""
+    if csv_dialect == "excel-nb":
+        return lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=index)
+    return lambda t: frame.to_csv(t, encoding="utf-8", index=index)
 
 
 def write_allocation(
@@ -526,11 +555,7 @@ def write_allocation(
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     lang = check_language(language, "write_allocation")
-    if csv_dialect not in CSV_DIALECTS:
-        raise InputError(
-            "The `csv_dialect` parameter of `write_allocation` must be 'standard' or "
-            f"'excel-nb'. Got {csv_dialect!r} instead."
-        )
+    check_csv_dialect(csv_dialect, "write_allocation")
     if alloc.requests is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to write: "
@@ -541,13 +566,7 @@ def write_allocation(
         atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
         frame = _safe_text(allocation_table(alloc, lang))
-        if csv_dialect == "excel-nb":
-            atomic_write(
-                p,
-                lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=False),
-            )
-        else:
-            atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8", index=False))
+        atomic_write(p, csv_writer(frame, csv_dialect, index=False))
         params = _safe_text(parameter_table(alloc))
         atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
@@ -560,6 +579,7 @@ def write_allocation(
 _SHEET_NAMES = {
     "en": ("requests", "counties", "criteria", "parameters"),
     "nb": ("Anmodninger", "Fylker", "Kriterier", "Parametere"),
+    "nn": ("Oppmodingar", "Fylke", "Kriterium", "Parametrar"),
 }
 
 
@@ -589,10 +609,10 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     first = ["municipality_id", "name", "county", "request", "minors", "population", "per_1000"]
     rest = [c for c in frame.columns if c not in first]
     frame = frame[first + rest]
-    if language == "nb":
-        frame["binding"] = [binding_words(str(b), "nb") for b in frame["binding"]]
-        frame["tie"] = [translate_value(bool(v), "nb") for v in frame["tie"]]
-        frame.columns = [column_words(c, "nb") for c in frame.columns]
+    if is_norwegian(language):
+        frame["binding"] = [binding_words(str(b), language) for b in frame["binding"]]
+        frame["tie"] = [translate_value(bool(v), language) for v in frame["tie"]]
+        frame.columns = [column_words(c, language) for c in frame.columns]
     return frame
 
 
@@ -615,17 +635,14 @@ def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["key", "criterion", "weight", "kind", "indicator", "base", "better"]
     )
-    if language == "nb":
-        key_words = {"requests": "anmodninger", "minors": "enslige mindreårige"}
-        kinds = {"volume": "volum", "rate": "rate"}
-        better = {"higher": "høyest", "lower": "lavest"}
-        frame["key"] = frame["key"].map(key_words)
-        frame["criterion"] = [criterion_words(c, "nb") for c in frame["criterion"]]
-        frame["kind"] = frame["kind"].map(kinds)
-        frame["indicator"] = [indicator_words(c, "nb") for c in frame["indicator"]]
-        frame["base"] = [indicator_words(c, "nb") if c else "" for c in frame["base"]]
-        frame["better"] = frame["better"].map(better)
-        frame.columns = [column_words(c, "nb") for c in frame.columns]
+    if is_norwegian(language):
+        frame["key"] = [term(f"key.{k}", language) for k in frame["key"]]
+        frame["criterion"] = [criterion_words(c, language) for c in frame["criterion"]]
+        frame["kind"] = [term(f"kind.{k}", language) for k in frame["kind"]]
+        frame["indicator"] = [indicator_words(c, language) for c in frame["indicator"]]
+        frame["base"] = [indicator_words(c, language) if c else "" for c in frame["base"]]
+        frame["better"] = [term(f"better.{b}", language) for b in frame["better"]]
+        frame.columns = [column_words(c, language) for c in frame.columns]
     return frame
 
 
@@ -646,8 +663,8 @@ def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
     """
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
-    if language == "nb":
-        counties.columns = [column_words(c, "nb") for c in counties.columns]
+    if is_norwegian(language):
+        counties.columns = [column_words(c, language) for c in counties.columns]
     params = parameter_table(alloc, language=language)
     return [
         Sheet(names[0], allocation_table(alloc, language), freeze="C2"),
@@ -833,7 +850,7 @@ def parameter_table(
         ("runtime_seconds", f"{alloc.runtime:.6f}"),
         ("data_attribution", ATTRIBUTION),
     ]
-    if language == "nb":
+    if is_norwegian(language):
         rows = [(_PARAMETER_WORDS.get(k, k), v) for k, v in rows]
         rows = [
             (
@@ -896,10 +913,19 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     else:
         _require_openpyxl()
         names = pd.ExcelFile(p).sheet_names
-        sheet = next((n for n in ("requests", _SHEET_NAMES["nb"][0]) if n in names), 0)
+        sheet = next(
+            (n for n in ("requests", _SHEET_NAMES["nb"][0], _SHEET_NAMES["nn"][0]) if n in names),
+            0,
+        )
         frame = pd.read_excel(p, sheet_name=sheet, dtype={c: str for c in ID_COLUMNS})
-    back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
-    back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
+    back = {column_words(c, lang): c for c in _ALLOCATION_COLUMNS for lang in NORWEGIAN}
+    back.update(
+        {
+            column_words(f"contribution_{c}", lang): f"contribution_{c}"
+            for c in _KNOWN
+            for lang in NORWEGIAN
+        }
+    )
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
     frame["municipality_id"] = frame["municipality_id"].astype(str)
     return frame.set_index("municipality_id")
@@ -1001,7 +1027,8 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     if fmt == "xlsx":
         _require_openpyxl()
         names = pd.ExcelFile(p).sheet_names
-        sheet = next((n for n in ("parameters", _SHEET_NAMES["nb"][3]) if n in names), None)
+        known = ("parameters", _SHEET_NAMES["nb"][3], _SHEET_NAMES["nn"][3])
+        sheet = next((n for n in known if n in names), None)
         if sheet is None:
             return None
         table = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False)
@@ -1159,7 +1186,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
     )
 
 
-def write_revision(rev: Revision, path: str | Path) -> Path:
+def write_revision(rev: Revision, path: str | Path, *, csv_dialect: str = "standard") -> Path:
     """Write a revision (its :meth:`~busetting.Revision.to_frame`) with the parameters it keeps.
 
     The file reads back as a previous allocation (``busetting revise --previous``): the
@@ -1173,6 +1200,8 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
         The revision.
     path : str or Path
         The output file; its suffix chooses the format.
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"`` (CSV only; see :func:`write_allocation`).
 
     Returns
     -------
@@ -1181,6 +1210,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
     """
     p = Path(path)
     fmt = _format(p, "path", "write_revision")
+    check_csv_dialect(csv_dialect, "write_revision")
     frame = _safe_text(rev.to_frame())
     params = _safe_text(parameter_table(rev.allocation, rev.problem))
     if fmt == "json":
@@ -1195,7 +1225,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
         text = json.dumps(data, indent=2, ensure_ascii=False)
         atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
-        atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        atomic_write(p, csv_writer(frame, csv_dialect, index=True))
         atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()

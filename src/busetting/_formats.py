@@ -4,13 +4,8 @@ The command line only parses and prints; what a suffix means (``.csv``, ``.xlsx`
 ``.json``, ``.html``, ``.md``) for each kind of output is decided here, once, with the two
 settings every written file shares: the language and the CSV dialect.
 
-**The one default language.** ``language=None`` means Norwegian bokmål (``"nb"``) for the
-Norway data and English (``"en"``) otherwise. A problem is the Norway data when every one of
-its municipality ids is a kommunenummer of the embedded 2024 municipalities (the test
-:func:`default_language` applies; a sample of them counts, a user's own ids do not).
-**The one default CSV dialect.** ``csv_dialect=None`` means ``"excel-nb"`` (``;``, decimal
-comma, UTF-8 with BOM, what Norwegian Excel opens directly) for bokmål and nynorsk, and
-``"standard"`` for English.
+The one default language and CSV dialect are ``busetting._defaults``'s: bokmål for the
+Norway data, English otherwise; the Norwegian Excel dialect for Norwegian.
 """
 
 from __future__ import annotations
@@ -23,49 +18,24 @@ from typing import Any
 import pandas as pd
 
 from busetting._counties import write_change_report, write_county_drafts
+from busetting._defaults import default_csv_dialect, default_language
 from busetting._exceptions import InputError
-from busetting._language import check_language, is_norwegian
+from busetting._language import check_language
 from busetting._model import Problem
 from busetting._reconcile import Reconciliation
 from busetting._report import write_report
 from busetting._result import Allocation
 from busetting._revise import Revision
-from busetting.datasets import load_municipalities
 from busetting.io import check_csv_dialect, write_allocation, write_revision, write_table
 
 __all__ = [
     "FORMATS",
     "Options",
-    "default_csv_dialect",
-    "default_language",
     "resolve_language",
     "suffixes",
     "write_drafts",
     "write_output",
 ]
-
-
-def default_language(problem: Problem) -> str:
-    """``"nb"`` when every municipality of ``problem`` is one of the Norway data, else ``"en"``.
-
-    Parameters
-    ----------
-    problem : Problem
-        The problem (of an allocation, a revision or a county round).
-
-    Returns
-    -------
-    str
-        ``"nb"`` or ``"en"``.
-    """
-    ids = problem.ids
-    known = set(load_municipalities()["kommunenummer"])
-    return "nb" if ids and set(ids) <= known else "en"
-
-
-def default_csv_dialect(language: str) -> str:
-    """``"excel-nb"`` for bokmål and nynorsk, ``"standard"`` for English."""
-    return "excel-nb" if is_norwegian(language) else "standard"
 
 
 @dataclass(frozen=True)
@@ -111,7 +81,7 @@ def resolve_language(
     Options
         The resolved settings.
     """
-    lang = check_language(language or default_language(problem), "resolve_language")
+    lang = check_language(language or default_language(problem.ids), "resolve_language")
     dialect = check_csv_dialect(csv_dialect or default_csv_dialect(lang), "resolve_language")
     return Options(lang, dialect, **rest)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import io
 import json
 import os
@@ -32,10 +33,18 @@ from typing import Any, TextIO
 import pandas as pd
 
 import busetting as bs
+from busetting import _formats as formats
 from busetting._allocate import fingerprint
 from busetting._exceptions import InfeasibleError, InputError, SolverError
+from busetting._language import (
+    LANGUAGES,
+    format_number,
+    rules_words,
+    status_words,
+    term,
+    terms,
+)
 from busetting._model import Problem, Rules
-from busetting._report import default_language
 from busetting._sweep import TerminalBar
 from busetting._version import __version__
 from busetting.datasets import (
@@ -51,6 +60,7 @@ from busetting.datasets import (
     observed_requests,
 )
 from busetting.io import (
+    CSV_DIALECTS,
     Settings,
     allocation_to_dict,
     allocation_to_json,
@@ -64,9 +74,6 @@ from busetting.io import (
     read_problem,
     read_table,
     settings_from_parameters,
-    write_allocation,
-    write_revision,
-    write_table,
 )
 from busetting.schemas import AllocationOutput
 
@@ -171,29 +178,42 @@ def _add_input(p: argparse.ArgumentParser, what: str | None = None) -> None:
     )
 
 
-def _add_out(
-    p: argparse.ArgumentParser, what: str, suffixes: tuple[str, ...], *, required: bool = False
-) -> None:
+def _add_out(p: argparse.ArgumentParser, what: str, kind: str) -> None:
+    suffixes = formats.suffixes(kind)
     p.add_argument(
         "-o",
         "--out",
         type=_output_path(*suffixes),
-        required=required,
-        help=f"write {what} to {' / '.join(suffixes)} (the format from the suffix); - writes "
-        "CSV to standard output (the summary then goes to standard error)",
+        help=f"write {what} to {' / '.join(suffixes)} (the format from the suffix; a missing "
+        "folder is created); - writes CSV to standard output (the summary then goes to "
+        "standard error)",
+    )
+    _add_csv_dialect(p)
+
+
+def _add_csv_dialect(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--csv-dialect",
+        choices=list(CSV_DIALECTS),
+        default=None,
+        help="for every CSV written: excel-nb (';', decimal comma, UTF-8 with BOM: what "
+        "Norwegian Excel opens; the default with --lang nb or nn) or standard (',', decimal "
+        "point; the default with --lang en, and for --out -)",
     )
 
 
-def _add_output_flags(p: argparse.ArgumentParser, *, lang: str | None = "en") -> None:
-    """--json, --quiet and (unless the command has its own) --lang."""
+def _add_output_flags(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+    """--json, --quiet and --lang (the one flag for the language of files and text)."""
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
-    if lang is not None:
+    if lang:
         p.add_argument(
             "--lang",
-            choices=["en", "nb"],
-            default=lang,
-            help=f"language of written files and text: en or nb (bokmål); default {lang}",
+            choices=list(LANGUAGES),
+            default=None,
+            help="language of written files and printed text: en, nb (bokmål) or nn "
+            "(nynorsk); default: nb for the Norway data (every municipality one of the "
+            "embedded 2024 municipalities), en otherwise",
         )
 
 
@@ -342,10 +362,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-TABLE_OUT = (".csv", ".xlsx", ".json")
-"""What --out of a table accepts."""
-
-
 def _add_debug(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -363,7 +379,7 @@ def _add_allocate(sub: Any) -> None:
     _add_method(a)
     _add_solver(a)
     a.add_argument("--time-limit", type=float, default=None, help="seconds for the solver")
-    _add_out(a, "the allocation", TABLE_OUT)
+    _add_out(a, "the allocation", "allocation")
     _add_top(a, "requests")
     _add_output_flags(a)
     _add_debug(a)
@@ -377,7 +393,7 @@ def _add_validate(sub: Any) -> None:
         "file", type=Path, nargs="?", help="the same as --input (kept for older scripts)"
     )
     _add_problem_options(v)
-    _add_output_flags(v, lang=None)
+    _add_output_flags(v)
     _add_debug(v)
     _add_rule_options(v)
 
@@ -418,9 +434,9 @@ def _add_revise(sub: Any) -> None:
     _add_problem_options(r)
     _add_method(r, default=None)
     _add_solver(r)
-    _add_out(r, "the revision", TABLE_OUT)
+    _add_out(r, "the revision", "revision")
     _add_top(r, "changes")
-    _add_output_flags(r, lang=None)
+    _add_output_flags(r)
     _add_debug(r)
     _add_rule_options(r)
 
@@ -433,7 +449,7 @@ def _add_scenarios(sub: Any) -> None:
     _add_input(c)
     _add_problem_options(c)
     _add_method(c)
-    _add_out(c, "the table", TABLE_OUT)
+    _add_out(c, "the table", "table")
     _add_output_flags(c)
     _add_debug(c)
     _add_rule_options(c)
@@ -458,29 +474,24 @@ def _add_report(sub: Any) -> None:
     rp.add_argument(
         "-o",
         "--out",
-        type=_output_path(".html", ".md", ".xlsx", ".csv", stdout=False),
+        type=_output_path(*formats.suffixes("report"), stdout=False),
         required=True,
-        help="report.html or report.md; requests.xlsx (the workbook) or requests.csv",
+        help="report.html or report.md; requests.xlsx (the workbook) or requests.csv (a "
+        "missing folder is created)",
     )
-    rp.add_argument("--county", help="one county's letter-ready view, e.g. Vestland (.html or .md)")
     rp.add_argument(
-        "--csv-dialect",
-        choices=["standard", "excel-nb"],
-        default=None,
-        help="for a .csv: excel-nb (';', decimal comma, BOM; the default in nb) or standard",
+        "--county",
+        help="one county only (the report's letter-ready view, or the county's rows of the "
+        "workbook and CSV): its name in any case (Vestland, vestland), the first part of a "
+        "name in several languages (Trøndelag) or its number (46)",
     )
+    _add_csv_dialect(rp)
     _add_input(rp)
     _add_problem_options(rp)
     _add_method(rp)
     _add_solver(rp)
     rp.add_argument("--no-plots", action="store_true", help="leave the plots out")
-    _add_output_flags(rp, lang=None)
-    rp.add_argument(
-        "--lang",
-        choices=["en", "nb"],
-        default=None,
-        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
-    )
+    _add_output_flags(rp)
     _add_debug(rp)
     _add_rule_options(rp)
 
@@ -505,7 +516,7 @@ def _add_calibrate(sub: Any) -> None:
         action="store_true",
         help="require capacity to weigh at least as much as any other criterion",
     )
-    _add_output_flags(cb, lang=None)
+    _add_output_flags(cb, lang=False)
     _add_debug(cb)
 
 
@@ -527,7 +538,7 @@ def _add_backtest(sub: Any) -> None:
         "(a preset: fitted, ministry; or name=weight pairs)",
     )
     _add_method(bt)
-    _add_output_flags(bt, lang=None)
+    _add_output_flags(bt, lang=False)
     _add_debug(bt)
 
 
@@ -619,52 +630,88 @@ def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
         print(table.to_string(index=False), file=stream)
 
 
-def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+def _options(args: argparse.Namespace, problem: Problem, **rest: Any) -> formats.Options:
+    """The language and CSV dialect of this run: the flags, else the one default."""
+    return formats.resolve_language(
+        problem, getattr(args, "lang", None), getattr(args, "csv_dialect", None), **rest
+    )
+
+
+def _n(value: float, lang: str, decimals: int = 0) -> str:
+    return format_number(value, lang, decimals)
+
+
+def _summary(alloc: bs.Allocation, top: int, out: TextIO, lang: str = "en") -> None:
     p = alloc.problem
     assert alloc.requests is not None and alloc.minors is not None
     req, mnr = int(alloc.requests.sum()), int(alloc.minors.sum())
+    t = functools.partial(term, language=lang)
     print(
-        f"busetting {__version__}: {p.total:,} persons, of whom {p.minors_total:,} unaccompanied "
-        f"minors, over {len(p.municipalities)} municipalities",
+        t(
+            "cli.headline",
+            version=__version__,
+            total=_n(p.total, lang),
+            minors=_n(p.minors_total, lang),
+            n=len(p.municipalities),
+        ),
         file=out,
     )
     print(
-        f"status {alloc.status.value} | method {alloc.method} | solver {alloc.solver} "
-        f"({alloc.solver_version}) | {alloc.runtime * 1000:.1f} ms",
+        t(
+            "cli.status",
+            status=status_words(alloc.status.value, lang),
+            method=alloc.method,
+            solver=alloc.solver,
+            version=alloc.solver_version,
+            ms=_n(alloc.runtime * 1000, lang, 1),
+        ),
         file=out,
     )
     if p.rules.describe():
-        print(f"rules: {', '.join(p.rules.describe())}", file=out)
-    ok = "OK" if (req, mnr) == (p.total, p.minors_total) else "MISMATCH"
+        print(t("cli.rules", rules=", ".join(rules_words(p.rules, lang))), file=out)
+    ok = t("cli.ok") if (req, mnr) == (p.total, p.minors_total) else t("cli.mismatch")
     print(
-        f"totals check: requests sum to {req:,} (need {p.total:,}), minors to {mnr:,} "
-        f"(need {p.minors_total:,}): {ok}",
+        t(
+            "cli.totals",
+            req=_n(req, lang),
+            total=_n(p.total, lang),
+            mnr=_n(mnr, lang),
+            minors=_n(p.minors_total, lang),
+            ok=ok,
+        ),
         file=out,
     )
     if alloc.ties:
-        print(f"ties: {len(alloc.ties)} broken by rule ({alloc.ties[0].rule})", file=out)
-    _largest(alloc, top, out)
+        print(t("cli.ties", n=len(alloc.ties), rule=alloc.ties[0].rule), file=out)
+    _largest(alloc, top, out, lang)
     counties = county_table(alloc)
-    print("\nper county:", file=out)
-    print(f"  {'county':<34} {'request':>8} {'minors':>6} {'per 1,000':>9}", file=out)
+    print("\n" + t("cli.per_county"), file=out)
+    print(
+        f"  {t('cli.county'):<34} {t('cli.request'):>9} {t('cli.minors'):>6} "
+        f"{t('cli.per_1000'):>9}",
+        file=out,
+    )
     for county, r in counties.iterrows():
         print(
-            f"  {str(county)[:34]:<34} {int(r['request']):>8,} {int(r['minors']):>6,} "
-            f"{r['per_1000']:>9.2f}",
+            f"  {str(county)[:34]:<34} {_n(r['request'], lang):>9} {_n(r['minors'], lang):>6} "
+            f"{_n(r['per_1000'], lang, 2):>9}",
             file=out,
         )
 
 
-def _largest(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+def _largest(alloc: bs.Allocation, top: int, out: TextIO, lang: str = "en") -> None:
     frame = alloc.to_frame().sort_values(["request", "target"], ascending=False, kind="stable")
-    print(f"\nlargest {min(top, len(frame))} requests:", file=out)
+    t = functools.partial(term, language=lang)
+    print("\n" + t("cli.largest", n=min(top, len(frame))), file=out)
     print(
-        f"  {'id':<4}  {'municipality':<28} {'request':>8} {'minors':>6} {'target':>10}", file=out
+        f"  {t('cli.id'):<4}  {t('cli.municipality'):<28} {t('cli.request'):>9} "
+        f"{t('cli.minors'):>6} {t('cli.target'):>10}",
+        file=out,
     )
     for mid, r in frame.head(top).iterrows():
         print(
-            f"  {mid}  {r['name'][:28]:<28} {int(r['request']):>8,} {int(r['minors']):>6,} "
-            f"{r['target']:>10,.2f}",
+            f"  {mid}  {r['name'][:28]:<28} {_n(r['request'], lang):>9} "
+            f"{_n(r['minors'], lang):>6} {_n(r['target'], lang, 2):>10}",
             file=out,
         )
 
@@ -676,8 +723,9 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         alloc = bs.allocate(
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
         )
+    opts = _options(args, problem)
     if alloc.requests is not None and args.out is not None:
-        write_allocation(alloc, args.out, language=args.lang)
+        formats.write_output("allocation", alloc, args.out, opts)
     if args.json:
         print(allocation_to_json(alloc), file=out)
     if alloc.status is bs.Status.INFEASIBLE:
@@ -687,9 +735,9 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"busetting: solver failure: {alloc.message}", file=err)
         return EXIT_SOLVER
     if not (args.quiet or args.json):
-        _summary(alloc, args.top, out)
+        _summary(alloc, args.top, out, opts.language)
         if args.out is not None:
-            print(f"\nwritten: {_shown(args)}", file=out)
+            print("\n" + term("cli.written", opts.language, path=_shown(args)), file=out)
     return EXIT_OK
 
 
@@ -715,9 +763,16 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for d in shortfalls:
             print(f"  {d.group}: {d.message}", file=err)
         return EXIT_INFEASIBLE
+    lang = _options(args, problem).language
     print(
-        f"{path}: OK, {len(problem.municipalities)} municipalities, need "
-        f"{problem.total:,} (minors {problem.minors_total:,})",
+        term(
+            "cli.valid",
+            lang,
+            path=path,
+            n=len(problem.municipalities),
+            total=_n(problem.total, lang),
+            minors=_n(problem.minors_total, lang),
+        ),
         file=out,
     )
     return EXIT_OK
@@ -893,14 +948,15 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"busetting: solver failure: {rev.message}", file=err)
         return EXIT_SOLVER
     frame = rev.to_frame()
+    opts = _options(args, rev.allocation.problem)
     if args.out is not None:
-        write_revision(rev, args.out)
+        formats.write_output("revision", rev, args.out, opts)
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
     moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     if args.json:
         _print_revision_json(rev, moved, kept, out)
     else:
-        _print_revision(args, rev, frame, moved, kept, out)
+        _print_revision(args, rev, frame, moved, kept, out, opts.language)
     return EXIT_OK
 
 
@@ -933,25 +989,34 @@ def _print_revision(
     moved: pd.DataFrame,
     kept: list[str],
     out: TextIO,
+    lang: str = "en",
 ) -> None:
     p = rev.allocation.problem
     print(
-        f"revision: {rev.direction} | need {p.total:,} (minors {p.minors_total:,}) | "
-        f"{len(rev.decisions)} decided | requests sum to {int(frame['request'].sum()):,}",
+        term(
+            "cli.revision",
+            lang,
+            direction=term(f"direction.{rev.direction}", lang),
+            total=_n(p.total, lang),
+            minors=_n(p.minors_total, lang),
+            decided=len(rev.decisions),
+            sum=_n(int(frame["request"].sum()), lang),
+        ),
         file=out,
     )
     for line in kept:
         print(line, file=out)
     up, down = int((moved["change"] > 0).sum()), int((moved["change"] < 0).sum())
-    print(f"largest changes ({up} up, {down} down, by absolute change):", file=out)
+    print(term("cli.revision_changes", lang, up=up, down=down), file=out)
     for mid, r in moved.head(args.top).iterrows():
+        change = _n(int(r["change"]), lang)
         print(
-            f"  {mid}  {str(r['name'])[:28]:<28} {int(r['previous']):>7,} -> "
-            f"{int(r['request']):>7,} ({int(r['change']):+,})",
+            f"  {mid}  {str(r['name'])[:28]:<28} {_n(int(r['previous']), lang):>7} -> "
+            f"{_n(int(r['request']), lang):>7} ({'+' * (int(r['change']) > 0)}{change})",
             file=out,
         )
     if args.out is not None:
-        print(f"written: {_shown(args)}", file=out)
+        print(term("cli.written", lang, path=_shown(args)), file=out)
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -962,7 +1027,7 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = bs.scenarios(problem, totals, method=args.method, progress=bar)
     took = time.perf_counter() - started
     if args.out is not None:
-        write_table(table, args.out, language=args.lang)
+        formats.write_output("table", table, args.out, _options(args, problem))
     if args.json:
         payload = {
             "totals": [int(t) for t in table.columns],
@@ -1011,7 +1076,8 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    explanation = alloc.explain(args.municipality_id, language=args.lang)
+    lang = _options(args, alloc.problem).language
+    explanation = alloc.explain(args.municipality_id, language=lang)
     if args.json:
         payload = {
             k: v
@@ -1029,20 +1095,39 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    suffix = args.out.suffix.lower()
-    if suffix in (".xlsx", ".csv"):
-        lang = args.lang or default_language(alloc)
-        dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
-        path = write_allocation(alloc, args.out, language=lang, csv_dialect=dialect)
-    else:
-        path = alloc.report(
-            args.out, plots=not args.no_plots, language=args.lang, county=args.county
-        )
+    county = None if args.county is None else _county_name(args.county, alloc.problem)
+    opts = _options(args, alloc.problem, county=county, plots=not args.no_plots)
+    path = formats.write_output("report", alloc, args.out, opts)
     if args.json:
         print(json.dumps({"written": str(path)}), file=out)
         return EXIT_OK
-    print(f"written: {path}", file=out)
+    print(term("cli.written", opts.language, path=path), file=out)
     return EXIT_OK
+
+
+def _county_name(text: str, problem: Problem) -> str:
+    """The county ``text`` names: its name in any case, a name's first part, or its number.
+
+    To be replaced by ``busetting._names.resolve_county`` (the i26 branch) at the merge.
+    The number of a county is the first two digits of its municipalities' ids (2024).
+    """
+    counties: dict[str, set[str]] = {}
+    for m in problem.municipalities:
+        counties.setdefault(m.county, set()).add(m.municipality_id[:2])
+    wanted = " ".join(text.split()).casefold()
+    found = [
+        c
+        for c, numbers in counties.items()
+        if wanted in (c.casefold(), c.split(" - ")[0].strip().casefold())
+        or (wanted.zfill(2) in numbers and wanted.isdigit())
+    ]
+    if len(found) != 1:
+        raise InputError(
+            f"--county: {text!r} names no county of the problem "
+            + ("uniquely " if found else "")
+            + f"(a name, its first part or a county number: {', '.join(sorted(counties))})"
+        )
+    return found[0]
 
 
 def _calibration_year(year: int) -> tuple[Problem, pd.Series]:
@@ -1163,9 +1248,13 @@ def _add_county_commands(sub: Any) -> None:
         "counties", help="the county round: write the draft workbooks, one per county"
     )
     co.add_argument(
-        "-o", "--out", type=Path, required=True, help="an existing folder for the workbooks"
+        "-o",
+        "--out",
+        type=Path,
+        required=True,
+        help="the folder for the workbooks (created when it does not exist)",
     )
-    _add_output_flags(co, lang="nb")
+    _add_output_flags(co)
     re_ = sub.add_parser(
         "reconcile", help="the county round: recommendations in, final requests and changes out"
     )
@@ -1182,13 +1271,13 @@ def _add_county_commands(sub: Any) -> None:
         help="weight of the national key where a county's recommendations are incomplete or "
         "do not sum to its share (default 0.25)",
     )
-    _add_out(re_, "the final requests", TABLE_OUT)
+    _add_out(re_, "the final requests", "allocation")
     re_.add_argument(
         "--changes",
-        type=_output_path(".xlsx", ".csv", ".json", stdout=False),
+        type=_output_path(*formats.suffixes("changes"), stdout=False),
         help="write the per-county change report (.xlsx, .csv, .json)",
     )
-    _add_output_flags(re_, lang="nb")
+    _add_output_flags(re_)
     for p in (co, re_):
         _add_input(p)
         _add_problem_options(p)
@@ -1212,7 +1301,9 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _counties(args: argparse.Namespace, draft: bs.Allocation, out: TextIO) -> None:
     drafts = bs.county_drafts(draft)
-    paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
+    opts = _options(args, draft.problem)
+    lang = opts.language
+    paths = formats.write_drafts(drafts, args.out, draft, opts)
     if args.json:
         payload = {
             county: {
@@ -1227,8 +1318,12 @@ def _counties(args: argparse.Namespace, draft: bs.Allocation, out: TextIO) -> No
     for county, path in zip(sorted(drafts), paths, strict=False):
         share = int(drafts[county]["draft_request"].sum())
         minors = int(drafts[county]["draft_minors"].sum())
-        print(f"{county:<34} share {share:>7,}  minors {minors:>5,}  {path.name}", file=out)
-    print(f"written: {len(paths)} workbooks in {args.out}", file=out)
+        print(
+            f"{county:<34} {term('cli.share', lang)} {_n(share, lang):>7}  "
+            f"{term('cli.minors', lang)} {_n(minors, lang):>5}  {path.name}",
+            file=out,
+        )
+    print(term("cli.written_drafts", lang, n=len(paths), folder=args.out), file=out)
 
 
 def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err: TextIO) -> None:
@@ -1243,10 +1338,11 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         key_weight=args.key_weight,
         solver=args.solver,
     ).raise_for_status()
+    opts = _options(args, draft.problem)
     if args.out is not None:
-        write_allocation(result.allocation, args.out)
+        formats.write_output("allocation", result.allocation, args.out, opts)
     if args.changes is not None:
-        bs.write_change_report(result, args.changes, language=args.lang)
+        formats.write_output("changes", result, args.changes, opts)
     if args.json:
         payload = {
             "counties": json.loads(result.counties.reset_index().to_json(orient="records")),
@@ -1255,16 +1351,18 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
         return
-    _print_reconciliation(result, out)
+    _print_reconciliation(result, out, opts.language)
     for path in (args.out, args.changes):
         if path is not None:
-            print(f"written: {path}", file=out)
+            print(term("cli.written", opts.language, path=path), file=out)
 
 
-def _print_reconciliation(result: bs.Reconciliation, out: TextIO) -> None:
+def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "en") -> None:
     """Each county's share, recommendation and final sum, then every change and its reason."""
+    w = terms("cli.", lang)
     print(
-        f"{'county':<34} {'share':>7} {'recommended':>11} {'final':>7} {'changed':>7}  case",
+        f"{w['county']:<34} {w['share']:>7} {w['recommended']:>11} {w['final']:>7} "
+        f"{w['changed']:>7}  {w['case']}",
         file=out,
     )
     for name, row in result.counties.iterrows():
@@ -1326,6 +1424,8 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
             )
         args.out = tmp / "out.csv"
         args.stdout_file = args.out
+        if getattr(args, "csv_dialect", None) is None:  # a pipe, not a spreadsheet
+            args.csv_dialect = "standard"
     text = err if to_stdout else out
     if getattr(args, "quiet", False) and not getattr(args, "json", False):
         text = io.StringIO()
@@ -1349,18 +1449,19 @@ def _shown(args: argparse.Namespace) -> str:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Raise :class:`InputError` for an output whose folder does not exist, before solving.
+    """Raise :class:`InputError` for an output folder that is a file, before solving.
 
-    The suffixes were checked by the parser; ``counties -o`` names the folder itself.
+    A folder that does not exist is created when the file is written; the suffixes were
+    checked by the parser; ``counties -o`` names the folder itself.
     """
     for name in ("out", "changes"):
         path = getattr(args, name, None)
         if path is None or path == Path(STDIO):
             continue
         folder = path if args.command == "counties" else path.parent
-        folder = folder if str(folder) else Path(".")
-        if not folder.is_dir():
-            raise InputError(f"The output folder {str(folder)!r} does not exist.")
+        for part in (folder, *folder.parents):
+            if part.exists() and not part.is_dir():
+                raise InputError(f"The output folder {str(folder)!r} is inside a file: {part}.")
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

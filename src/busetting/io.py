@@ -492,7 +492,20 @@ CSV_DIALECTS: tuple[str, ...] = ("standard", "excel-nb")
 
 
 def check_csv_dialect(csv_dialect: object, where: str) -> str:
-    """``csv_dialect`` if it is one of :data:`CSV_DIALECTS`; an :class:`InputError` otherwise."""
+    """``csv_dialect`` if it is one of :data:`CSV_DIALECTS`; an :class:`InputError` otherwise.
+
+    Parameters
+    ----------
+    csv_dialect : object
+        The value given.
+    where : str
+        The function it was given to (named in the error).
+
+    Returns
+    -------
+    str
+        ``"standard"`` or ``"excel-nb"``.
+    """
     if csv_dialect not in CSV_DIALECTS:
         raise InputError(
             f"The `csv_dialect` parameter of `{where}` must be 'standard' or 'excel-nb'. "
@@ -502,7 +515,22 @@ def check_csv_dialect(csv_dialect: object, where: str) -> str:
 
 
 def csv_writer(frame: pd.DataFrame, csv_dialect: str, *, index: bool) -> Callable[[Path], None]:
-    """A function writing ``frame`` as CSV in ``csv_dialect`` to a path (for atomic_write)."""
+    """A function writing ``frame`` as CSV in ``csv_dialect`` to a path (for atomic_write).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"``.
+    index : bool
+        Whether the index is written as the first column.
+
+    Returns
+    -------
+    callable
+        ``write(path)``.
+    """
     if csv_dialect == "excel-nb":
         return lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=index)
     return lambda t: frame.to_csv(t, encoding="utf-8", index=index)

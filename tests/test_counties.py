@@ -437,7 +437,7 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
 
     out, err = io.StringIO(), io.StringIO()
     assert main(["counties", "--out", str(tmp_path)], stdout=out, stderr=err) == EXIT_OK
-    assert "written: 16 workbooks" in out.getvalue()
+    assert "skrevet: 16 arbeidsbøker" in out.getvalue()  # the Norway data: bokmål
     oslo = tmp_path / "oslo.xlsx"
     share = int(pd.read_excel(oslo, dtype={"kommunenummer": str})["utkast anmodning"].sum())
     fill(oslo, {"0301": share + 3})  # one municipality, 3 above its share and off the grid
@@ -465,8 +465,9 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
         "kommune",
         "tilråding anmodning",
     ]
-    final = pd.read_csv(tmp_path / "final.csv", dtype={"municipality_id": str})
+    final = bs.io.read_allocation(tmp_path / "final.csv")  # bokmål: the Excel dialect
     assert int(final["request"].sum()) == 37_000
+    assert (tmp_path / "final.csv").read_bytes().startswith(b"\xef\xbb\xbfkommunenummer;")
     bad = tmp_path / "bad.csv"
     bad.write_text("kommunenummer,tilråding anmodning\n0301,mange\n", encoding="utf-8")
     err = io.StringIO()

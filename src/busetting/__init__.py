@@ -18,6 +18,8 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 (<Status.OPTIMAL: 'optimal'>, {'0301': 83, '1103': 17, '1151': 0})
 """
 
+import logging
+
 from busetting import datasets, io, schemas, testing
 from busetting._allocate import allocate, diagnose, fingerprint
 from busetting._backtest import Backtest, backtest, fit_weights
@@ -98,3 +100,7 @@ __all__ = [
     "write_county_drafts",
     "write_report",
 ]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+# the library logs (at INFO, DEBUG) but never configures logging: an application that wants
+# the messages adds its own handler; without one, nothing reaches "last resort" stderr

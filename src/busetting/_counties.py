@@ -12,6 +12,7 @@ final requests.
 from __future__ import annotations
 
 import difflib
+import html
 import importlib
 import logging
 import re
@@ -105,12 +106,33 @@ def _embedded_previous(ids: Sequence[str]) -> tuple[pd.DataFrame, int] | None:
     return frame, year
 
 
+class CountyDrafts(dict[str, pd.DataFrame]):
+    """The county round's drafts: a plain ``dict`` of county -> table, shown in notebooks as
+    one short line per county (its share, minors and municipalities)."""
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(county))}</td>"
+            f"<td style='text-align:right'>{int(part['draft_request'].sum()):,}</td>"
+            f"<td style='text-align:right'>{int(part['draft_minors'].sum()):,}</td>"
+            f"<td style='text-align:right'>{len(part):,}</td></tr>"
+            for county, part in self.items()
+        )
+        total = sum(int(part["draft_request"].sum()) for part in self.values())
+        return (
+            f"<div class='busetting-drafts'><strong>County drafts: {len(self)} counties, "
+            f"{total:,} persons</strong><table><thead><tr><th>county</th><th>share</th>"
+            f"<th>minors</th><th>municipalities</th></tr></thead><tbody>{rows}</tbody>"
+            "</table></div>"
+        )
+
+
 def county_drafts(
     allocation: Allocation,
     *,
     previous: pd.DataFrame | None = None,
     previous_year: int | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> CountyDrafts:
     """The draft of the county round: one table per county, ready to be sent out.
 
     Parameters
@@ -127,8 +149,8 @@ def county_drafts(
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        County name -> one row per municipality (sorted by ``municipality_id``) with the
+    CountyDrafts
+        A ``dict``: county name -> one row per municipality (sorted by ``municipality_id``) with the
         columns ``municipality_id``, ``name``, ``county``, ``population``, last year's
         ``request_<year>``, ``decision_<year>``, ``settled_<year>``, ``draft_request``,
         ``draft_minors``, one ``contribution_<criterion>`` column per criterion, and the empty
@@ -190,10 +212,10 @@ def county_drafts(
     out[RECOMMENDATION] = pd.array([None] * len(out), dtype="Int64")
     out[RECOMMENDED_MINORS] = pd.array([None] * len(out), dtype="Int64")
     out["comment"] = ""
-    return {
-        str(county): part.reset_index(drop=True)
+    return CountyDrafts(
+        (str(county), part.reset_index(drop=True))
         for county, part in out.groupby("county", sort=True)
-    }
+    )
 
 
 def _header(column: str, language: Language) -> str:

@@ -75,7 +75,7 @@ from busetting.io import (
     read_table,
     settings_from_parameters,
 )
-from busetting.schemas import AllocationOutput
+from busetting.schemas import AllocationOutput, json_schema
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
@@ -1466,7 +1466,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     model = AllocationOutput if args.output else Problem
-    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
+    print(json.dumps(json_schema(model), indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
 
 

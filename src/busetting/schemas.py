@@ -12,9 +12,12 @@ returns an ``Allocation``. ``busetting schema --output`` prints its JSON Schema.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "JSON_SCHEMA_DIALECT",
     "AllocationOutput",
     "CertificateOutput",
     "CriterionOutput",
@@ -22,7 +25,33 @@ __all__ = [
     "RulesCertificateOutput",
     "ShortfallOutput",
     "TieOutput",
+    "json_schema",
 ]
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect pydantic writes; every schema the package prints names it."""
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of ``model`` with ``$schema`` first (what ``busetting schema`` prints).
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        :class:`AllocationOutput`, :class:`busetting.Problem` or any other model.
+
+    Returns
+    -------
+    dict
+        The schema; ``$schema`` names :data:`JSON_SCHEMA_DIALECT`.
+
+    Examples
+    --------
+    >>> json_schema(AllocationOutput)["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    """
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+
 
 _OUT = ConfigDict(frozen=True, extra="forbid")
 

@@ -492,7 +492,7 @@ _TERMS: dict[str, dict[str, str]] = {
         "county.whole": "A whole number >= 0",
         "direction.up": "up",
         "direction.down": "down",
-        "direction.none": "no change",
+        "direction.none": "none",
         # statuses of a solve
         "status.optimal": "optimal",
         "status.infeasible": "infeasible",

@@ -724,6 +724,7 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
         )
     opts = _options(args, problem)
+    args.shown_language = opts.language
     if alloc.requests is not None and args.out is not None:
         formats.write_output("allocation", alloc, args.out, opts)
     if args.json:
@@ -949,6 +950,7 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_SOLVER
     frame = rev.to_frame()
     opts = _options(args, rev.allocation.problem)
+    args.shown_language = opts.language
     if args.out is not None:
         formats.write_output("revision", rev, args.out, opts)
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
@@ -1366,10 +1368,10 @@ def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "e
         file=out,
     )
     for name, row in result.counties.iterrows():
-        shown = "-" if _isna(row["recommendation"]) else f"{int(row['recommendation']):,}"
+        shown = "-" if _isna(row["recommendation"]) else _n(int(row["recommendation"]), lang)
         print(
-            f"{name!s:<34} {int(row['share']):>7,} {shown:>11} {int(row['request']):>7,} "
-            f"{int(row['changed']):>7}  {row['case']}",
+            f"{name!s:<34} {_n(int(row['share']), lang):>7} {shown:>11} "
+            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {row['case']}",
             file=out,
         )
     for change in result.changes.itertuples(index=False):
@@ -1444,7 +1446,7 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
 def _shown(args: argparse.Namespace) -> str:
     """Where --out went, in words: the file, or standard output for ``-``."""
     if getattr(args, "stdout_file", None) is not None and args.out == args.stdout_file:
-        return "standard output"
+        return term("cli.stdout", getattr(args, "shown_language", "en"))
     return str(args.out)
 
 

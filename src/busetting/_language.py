@@ -602,8 +602,8 @@ _TERMS: dict[str, dict[str, str]] = {
         "county.fingerprint": "fingeravtrykk",
         "county.how_title": "slik fyller du ut",
         "county.how": (
-            "Fyll inn tilråding anmodning og tilråding EM for hver kommune (hele tall, blank = "
-            "ingen tilråding). Summen bør være lik rammen. Ikke endre kommunenummer."
+            "Fyll inn tilråding anmodning og tilråding EM for hver kommune (hele tall, tomt "
+            "felt = ingen tilråding). Summen bør være lik rammen. Ikke endre kommunenummer."
         ),
         "county.sheet": "fylker",
         "county.whole": "Hele tall >= 0",

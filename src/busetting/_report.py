@@ -140,7 +140,7 @@ _W: dict[str, dict[str, Any]] = {
         "rules_cert": "{key}: Lagrangian bound {lo} ≤ objective {hi}, every value within the "
         "gap {gap} searched (exact rules path)",
         "exact": " (settled exactly)",
-        "keys": {"requests": "requests", "minors": "minors"},
+        "keys": {"requests": "requests", "minors": "minors", "rules": "rules"},
         "nocert": "proven by the solver with a zero gap (integer program)",
         "kinds": {"volume": "volume", "rate": "rate on {base}"},
     },
@@ -234,7 +234,11 @@ _W: dict[str, dict[str, Any]] = {
         "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, hver verdi "
         "innenfor gapet {gap} gjennomsøkt (den eksakte regelveien)",
         "exact": " (avgjort eksakt)",
-        "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
+        "keys": {
+            "requests": "anmodninger",
+            "minors": "enslige mindreårige",
+            "rules": "prosessreglene",
+        },
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
         "kinds": {"volume": "volum", "rate": "rate på {base}"},
     },
@@ -331,7 +335,11 @@ _W["nn"] = {
     "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
     "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
     "exact": " (avgjort eksakt)",
-    "keys": {"requests": "oppmodingar", "minors": "einslege mindreårige"},
+    "keys": {
+        "requests": "oppmodingar",
+        "minors": "einslege mindreårige",
+        "rules": "prosessreglane",
+    },
     "nocert": "provd av løysaren med null gap (heiltalsprogram)",
     "kinds": {"volume": "volum", "rate": "rate på {base}"},
 }

@@ -612,8 +612,31 @@ def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     return TerminalBar(what, stream) if _interactive(stream) else None
 
 
-def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
-    """The error's first line and its failure table; with ``as_json``, one JSON object."""
+def _failure_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A failure table with its headers in ``language`` (the values as the reader gave them).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``InputError.failure_cases``: ``row``, ``municipality_id``, ``column``, ``value``,
+        ``reason``.
+    language : {"en", "nb", "nn"}
+        The language of the headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; the known headers translated.
+    """
+    return table.rename(columns=terms("error.", language))
+
+
+def _print_failures(
+    err: Any, stream: TextIO, *, as_json: bool = False, language: str = "en"
+) -> None:
+    """The error's first line and its failure table; with ``as_json``, one JSON object.
+
+    The JSON keeps the machine names; the printed table has its headers in ``language``."""
     message = str(err).splitlines()[0]
     table = getattr(err, "failure_cases", None)
     if as_json:
@@ -625,9 +648,9 @@ def _print_failures(err: Any, stream: TextIO, *, as_json: bool = False) -> None:
         error = {"type": type(err).__name__, "message": message, "failure_cases": cases}
         print(json.dumps({"error": error}, indent=2, ensure_ascii=False), file=stream)
         return
-    print(f"busetting: error: {message}", file=stream)
+    print(f"busetting: error: {message}", file=stream)  # the prefix scripts grep for
     if table is not None and len(table):
-        print(table.to_string(index=False), file=stream)
+        print(_failure_table(table, language).to_string(index=False), file=stream)
 
 
 def _options(args: argparse.Namespace, problem: Problem, **rest: Any) -> formats.Options:
@@ -1490,7 +1513,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
     """Report a bad input on ``err`` (as JSON with --json); the exit code for it."""
-    _print_failures(exc, err, as_json=getattr(args, "json", False))
+    lang = getattr(args, "lang", None) or ("nb" if getattr(args, "input", None) is None else "en")
+    _print_failures(exc, err, as_json=getattr(args, "json", False), language=lang)
     return EXIT_INPUT
 
 

@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from busetting._defaults import choose_language
 from busetting._exceptions import InputError
 from busetting._language import (
-    check_language,
     column_words,
     method_words,
     rules_words,
@@ -375,7 +375,7 @@ def write_county_drafts(
     drafts: Mapping[str, pd.DataFrame],
     directory: str | Path,
     *,
-    language: Language = "nb",
+    language: Language | None = None,
     allocation: Allocation | None = None,
 ) -> list[Path]:
     """Write the draft workbooks: one per county and one combined, each written atomically.
@@ -392,8 +392,9 @@ def write_county_drafts(
         As returned by :func:`county_drafts`.
     directory : str or Path
         An existing folder.
-    language : {"nb", "nn", "en"}, default "nb"
-        Headers and sheet names in Norwegian (bokmål) or English.
+    language : {"nb", "nn", "en"}, optional
+        Headers and sheet names in bokmål, nynorsk or English (default: bokmål for the
+        Norway data, English otherwise).
     allocation : Allocation, optional
         The draft allocation, to record the national need, method, rules and fingerprint.
 
@@ -402,14 +403,15 @@ def write_county_drafts(
     list of Path
         The files written, the combined workbook last.
     """
-    check_language(language, "write_county_drafts")
+    ids = [str(i) for part in drafts.values() for i in part["municipality_id"]]
+    lang: Any = choose_language(language, ids, "write_county_drafts")
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
     paths = []
     for county in sorted(drafts):
         path = folder / f"{_slug(county)}.xlsx"
-        _write_book(path, drafts[county], county, language, allocation)
+        _write_book(path, drafts[county], county, lang, allocation)
         paths.append(path)
     combined = pd.concat([drafts[c] for c in sorted(drafts)], ignore_index=True)
     summary = pd.DataFrame(
@@ -423,8 +425,8 @@ def write_county_drafts(
             for c in sorted(drafts)
         ]
     )
-    path = folder / f"{COMBINED[language]}.xlsx"
-    _write_book(path, combined, None, language, allocation, summary)
+    path = folder / f"{COMBINED[lang]}.xlsx"
+    _write_book(path, combined, None, lang, allocation, summary)
     paths.append(path)
     return paths
 
@@ -825,7 +827,7 @@ def _table_sheet(sheet: Any, frame: pd.DataFrame, language: Language, wide: str 
 
 
 def write_change_report(
-    reconciliation: Reconciliation, path: str | Path, *, language: Language = "nb"
+    reconciliation: Reconciliation, path: str | Path, *, language: Language | None = None
 ) -> Path:
     """Write the per-county change report, atomically.
 
@@ -840,15 +842,17 @@ def write_change_report(
         As returned by :func:`busetting.reconcile`.
     path : str or Path
         ``.xlsx``, ``.csv`` or ``.json``.
-    language : {"nb", "nn", "en"}, default "nb"
-        Headers in Norwegian (bokmål) or English (the reasons are in English).
+    language : {"nb", "nn", "en"}, optional
+        Headers in bokmål, nynorsk or English (the reasons are in English); default: bokmål
+        for the Norway data, English otherwise.
 
     Returns
     -------
     Path
         The file written.
     """
-    check_language(language, "write_change_report")
+    ids = reconciliation.allocation.problem.ids
+    lang: Any = choose_language(language, ids, "write_change_report")
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         return write_table(reconciliation.changes.set_index("municipality_id"), p)
@@ -856,12 +860,12 @@ def write_change_report(
     book = openpyxl.Workbook()
     taken: set[str] = set()
     summary = book.active
-    summary.title = _sheet_name(terms("county.", language)["sheet"], taken)
-    _table_sheet(summary, reconciliation.counties.reset_index(), language)
+    summary.title = _sheet_name(terms("county.", lang)["sheet"], taken)
+    _table_sheet(summary, reconciliation.counties.reset_index(), lang)
     given = reconciliation.counties
     for county in given.index[given["given"] > 0].tolist():
         sheet = book.create_sheet(_sheet_name(str(county), taken))
         part = reconciliation.changes_for(str(county)).drop(columns=["county"])
-        _table_sheet(sheet, part, language, wide="reason")
+        _table_sheet(sheet, part, lang, wide="reason")
     atomic_write(p, book.save)
     return p

@@ -360,7 +360,8 @@ class Allocation:
         """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``.
 
         ``language``: ``"nb"`` (bokmål, the default for the Norway data), ``"nn"`` (nynorsk)
-        or ``"en"``; ``county``: one county's letter-ready view. See :func:`busetting._report.write_report`.
+        or ``"en"``; ``county``: one county's letter-ready view. See
+        :func:`busetting._report.write_report`.
         """
         from busetting._report import write_report  # the documented delegator, as above
 

@@ -30,6 +30,7 @@ from busetting._frame import (
     problem_from_frame,
 )
 from busetting._language import (
+    LANGUAGES,
     NORWEGIAN,
     binding_words,
     check_language,
@@ -605,10 +606,12 @@ def write_allocation(
 
 
 _SHEET_NAMES = {
-    "en": ("requests", "counties", "criteria", "parameters"),
-    "nb": ("Anmodninger", "Fylker", "Kriterier", "Parametere"),
-    "nn": ("Oppmodingar", "Fylke", "Kriterium", "Parametrar"),
+    lang: tuple(
+        term(f"sheet.{k}", lang) for k in ("requests", "counties", "criteria", "parameters")
+    )
+    for lang in LANGUAGES
 }
+"""The workbook's sheets in each language, from the catalogue."""
 
 
 def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:

@@ -330,7 +330,9 @@ def test_drafts_carry_share_history_contributions_and_empty_inputs(
 def test_workbooks_are_formatted_for_people(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, allocation=draft)
+    # toy ids are not the Norway data, so the one default is English: ask for bokmål
+    drafts = bs.county_drafts(draft)
+    paths = bs.write_county_drafts(drafts, tmp_path, allocation=draft, language="nb")
     assert [x.name for x in paths] == ["a.xlsx", "b.xlsx", "alle_fylker.xlsx"]
     book = openpyxl.load_workbook(paths[0])
     assert book.sheetnames == ["tilråding", "ramme"]
@@ -348,6 +350,9 @@ def test_workbooks_are_formatted_for_people(tmp_path: Path) -> None:
     combined = openpyxl.load_workbook(paths[-1])
     assert combined.sheetnames == ["tilråding", "ramme", "fylker"]
     en = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="en")
+    (tmp_path / "d").mkdir()
+    default = bs.write_county_drafts(bs.county_drafts(draft), tmp_path / "d")
+    assert [p.name for p in default] == [p.name for p in en]  # toy ids: English by default
     assert openpyxl.load_workbook(en[0]).sheetnames == ["recommendation", "share"]
     assert en[-1].name == "all_counties.xlsx"
 
@@ -366,7 +371,7 @@ def test_write_refuses_an_unknown_language(tmp_path: Path) -> None:
 def test_renamed_sheet_extra_rows_and_csv_are_read_and_reported(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path)
+    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="nb")
     book = openpyxl.load_workbook(paths[0])
     sheet = book.worksheets[0]
     sheet.title = "Ark1"
@@ -478,7 +483,7 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
 def test_a_folder_with_the_blank_combined_draft_beside_a_reply(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path)
+    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="nb")
     fill(paths[1], {"0004": 30, "0005": 20})  # b.xlsx; alle_fylker.xlsx stays blank
     back = bs.read_recommendations(tmp_path, problem=p)
     assert back.counties == ("B",)

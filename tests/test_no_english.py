@@ -324,6 +324,13 @@ def cli_validate(lang: str, folder: Path) -> str:
     return _cli("validate", "-i", str(path), "--total", "5", "--lang", lang)
 
 
+def cli_scenarios(lang: str, folder: Path) -> str:
+    path = folder / "mine.csv"
+    path.write_text("kommunenummer,kommune,population\n0301,Oslo,10\n", encoding="utf-8")
+    argv = ["-i", str(path), "--total", "5", "--minors", "3", "--totals", "1,2,50"]
+    return _cli("scenarios", *argv, "--lang", lang, "--out", str(folder / "s.csv"))
+
+
 def cli_counties(lang: str, folder: Path) -> str:
     return _cli("counties", "--lang", lang, "--out", str(folder / "utkast"))
 
@@ -400,6 +407,7 @@ RENDERERS: list[object] = [
     cli_allocate,
     cli_explain,
     cli_validate,
+    cli_scenarios,
     cli_counties,
     pytest.param(
         cli_revise,

@@ -614,11 +614,11 @@ def test_cli_scenarios_name_the_totals_below_the_minors_need(tmp_path: Path) -> 
     data.write_text(TOY, encoding="utf-8")
     code, out, err = cli(
         "scenarios", "--input", str(data), "--total", "300", "--minors", "20",
-        "--totals", "10,15,100",
+        "--totals", "10,15,100", "--lang", "en",
     )  # fmt: skip
     assert code == 0, err
     assert (
-        "2 totals cannot be met and are left as missing values: 10, 15 (2 below the minors need "
+        "totals that cannot be met, left as missing values (2): 10, 15 (2 below the minors need "
         "of 20)"
     ) in out
 

@@ -1063,20 +1063,26 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
+    lang = _options(args, problem).language
     print(
-        f"{len(totals)} totals x {len(table)} municipalities in {took * 1000:.1f} ms "
-        f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
+        term(
+            "cli.scenarios",
+            lang,
+            k=len(totals),
+            n=len(table),
+            ms=_n(took * 1000, lang, 1),
+            each=_n(took * 1000 / max(1, len(totals)), lang, 3),
+        ),
         file=out,
     )
     missing = [int(t) for t in table.columns if table[t].isna().all()]
     if missing:
         below = [t for t in missing if t < problem.minors_total]
+        shown = ", ".join(_n(t, lang) for t in missing[:5]) + (" ..." if len(missing) > 5 else "")
         print(
-            f"{len(missing)} total{'s' * (len(missing) != 1)} cannot be met and "
-            f"{'are' if len(missing) != 1 else 'is'} left as missing values: "
-            f"{', '.join(f'{t:,}' for t in missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            term("cli.scenarios_missing", lang, k=len(missing), totals=shown)
             + (
-                f" ({len(below)} below the minors need of {problem.minors_total:,})"
+                term("cli.scenarios_below", lang, k=len(below), m=_n(problem.minors_total, lang))
                 if below
                 else ""
             ),

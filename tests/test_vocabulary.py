@@ -221,3 +221,13 @@ def test_every_printed_json_schema_names_its_dialect(flag: list[str]) -> None:
     schema = json.loads(out.getvalue())
     assert next(iter(schema)) == "$schema"
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_change_report_as_csv_follows_the_language_and_dialect(tmp_path: Path) -> None:
+    assert main(["counties", "--out", str(tmp_path / "utkast"), "--quiet"]) == 0
+    oslo = str(tmp_path / "utkast" / "oslo.xlsx")
+    assert main(["reconcile", oslo, "--changes", str(tmp_path / "c.csv"), "--quiet"]) == 0
+    assert (tmp_path / "c.csv").read_bytes().startswith(b"\xef\xbb\xbfkommunenummer;")
+    english = ["--lang", "en", "--changes", str(tmp_path / "e.csv"), "--quiet"]
+    assert main(["reconcile", oslo, *english]) == 0
+    assert (tmp_path / "e.csv").read_bytes().startswith(b"municipality_id,")

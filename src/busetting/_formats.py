@@ -124,7 +124,10 @@ def _revision(rev: Revision, path: Path, o: Options) -> Path:
 
 
 def _changes(result: Reconciliation, path: Path, o: Options) -> Path:
-    return write_change_report(result, path, language=o.language)  # type: ignore[arg-type]
+    if path.suffix.lower() == ".xlsx":
+        return write_change_report(result, path, language=o.language)  # type: ignore[arg-type]
+    table = result.changes.set_index("municipality_id")  # the change table alone
+    return write_table(table, path, language=o.language, csv_dialect=o.csv_dialect)
 
 
 FORMATS: Mapping[str, tuple[tuple[str, ...], Callable[[Any, Path, Options], Path]]] = {

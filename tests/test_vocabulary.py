@@ -231,3 +231,34 @@ def test_the_change_report_as_csv_follows_the_language_and_dialect(tmp_path: Pat
     english = ["--lang", "en", "--changes", str(tmp_path / "e.csv"), "--quiet"]
     assert main(["reconcile", oslo, *english]) == 0
     assert (tmp_path / "e.csv").read_bytes().startswith(b"municipality_id,")
+
+
+def _json_of(argv: list[str], folder: Path) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    main(argv, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_every_command_output_with_a_schema_validates_against_it(tmp_path: Path) -> None:
+    """The schemas are the outputs' real shape: extra or missing keys fail (extra=forbid)."""
+    from busetting.schemas import COMMAND_OUTPUTS
+
+    good = tmp_path / "mine.csv"
+    good.write_text("kommunenummer,kommune,population\n0301,Oslo,10\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("kommunenummer,kommune,population\n0301,Oslo,-1\n", encoding="utf-8")
+    previous = tmp_path / "prev.csv"
+    assert main(["allocate", "--out", str(previous), "--quiet"]) == 0
+    runs = {
+        "allocate": ["allocate", "--json"],
+        "validate": ["validate", "-i", str(good), "--total", "5", "--json"],
+        "scenarios": ["scenarios", "--totals", "30000,37000", "--json"],
+        "revise": ["revise", "--previous", str(previous), "--total", "36000", "--json"],
+        "counties": ["counties", "--out", str(tmp_path / "utkast"), "--json"],
+        "report": ["report", "--out", str(tmp_path / "r.md"), "--no-plots", "--json"],
+        "error": ["validate", "-i", str(bad), "--total", "5", "--json"],
+    }
+    assert set(runs) == set(COMMAND_OUTPUTS)
+    for name, argv in runs.items():
+        out, err = _json_of(argv, tmp_path)
+        COMMAND_OUTPUTS[name].model_validate_json(err if name == "error" else out)

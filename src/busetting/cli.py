@@ -75,7 +75,7 @@ from busetting.io import (
     read_table,
     settings_from_parameters,
 )
-from busetting.schemas import AllocationOutput, json_schema
+from busetting.schemas import COMMAND_OUTPUTS, AllocationOutput, json_schema
 
 __all__ = ["EXIT_INFEASIBLE", "EXIT_INPUT", "EXIT_OK", "EXIT_SOLVER", "build_parser", "main"]
 
@@ -550,6 +550,13 @@ def _add_schema(sub: Any) -> None:
         "--output",
         action="store_true",
         help="the schema of the allocation output (what --json prints) instead of the input",
+    )
+    s.add_argument(
+        "--of",
+        choices=sorted(COMMAND_OUTPUTS),
+        default=None,
+        help="the schema of what this command prints with --json (error: what every command "
+        "prints on standard error for a bad input)",
     )
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -1496,7 +1503,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = AllocationOutput if args.output else Problem
+    model = COMMAND_OUTPUTS[args.of] if args.of else AllocationOutput if args.output else Problem
     print(json.dumps(json_schema(model), indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
 

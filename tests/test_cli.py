@@ -21,9 +21,14 @@ from busetting.io import read_allocation
 def test_default_run_allocates_the_2024_need_on_the_embedded_data() -> None:
     out = run_process()
     assert out.returncode == 0, out.stderr
+    assert (  # the Norway data: bokmål by default (the one default of --lang)
+        "kontroll av summene: anmodningene blir 37 000 (behov 37 000), enslige mindreårige "
+        "610 (behov 610): stemmer" in out.stdout
+    )
+    english = run_process("--lang", "en")
     assert (
         "totals check: requests sum to 37,000 (need 37,000), minors to 610 (need 610): OK"
-        in out.stdout
+        in english.stdout
     )
     assert "  0301  Oslo " in out.stdout
     counties = set(load_municipalities()["fylke"])
@@ -110,13 +115,17 @@ def test_exit_code_2_for_a_missing_file(tmp_path: Path) -> None:
     )
 
 
-def test_exit_code_2_for_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
-    out = run("allocate", "--out", str(tmp_path / "missing" / "a.csv"))
+def test_an_output_folder_that_does_not_exist_is_created(tmp_path: Path) -> None:
+    out = run("allocate", "--out", str(tmp_path / "missing" / "deeper" / "a.csv"), "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "missing" / "deeper" / "a.csv").is_file()
+
+
+def test_exit_code_2_for_an_output_folder_inside_a_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    out = run("allocate", "--out", str(tmp_path / "file" / "a.csv"))
     assert out.returncode == 2
-    assert out.stderr == (
-        f"busetting: error: The output folder {str(tmp_path / 'missing')!r} does not exist.\n"
-    )
-    assert not (tmp_path / "missing").exists()
+    assert "is inside a file" in out.stderr
 
 
 def test_with_json_an_input_error_is_json_on_stderr(tmp_path: Path) -> None:
@@ -200,7 +209,7 @@ def test_xlsx_input_with_a_formula_looking_name(tmp_path: Path) -> None:
     dst = tmp_path / "out.xlsx"
     out = run("allocate", "--input", str(src), "--total", "20", "--out", str(dst), "--quiet")
     assert out.returncode == 0, out.stderr
-    sheet = openpyxl.load_workbook(dst)["requests"]
+    sheet = openpyxl.load_workbook(dst)["Anmodninger"]  # Norway ids: bokmål by default
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]
     assert names == ["=cmd|' /C calc'!A0", "Utsira"]  # text as typed, no apostrophe added
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
@@ -220,9 +229,11 @@ def test_validate_lists_every_problem_and_exits_non_zero(tmp_path: Path) -> None
 def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
     path.write_text("kommunenummer,kommune,population\n0301,Oslo,10\n", encoding="utf-8")
-    out = run("validate", str(path), "--total", "5")
+    out = run("validate", str(path), "--total", "5", "--lang", "en")
     assert out.returncode == 0
     assert out.stdout == f"{path}: OK, 1 municipalities, need 5 (minors 0)\n"
+    nynorsk = run("validate", str(path), "--total", "5", "--lang", "nn")
+    assert nynorsk.stdout == f"{path}: i orden, 1 kommunar, behov 5 (einslege mindreårige 0)\n"
 
 
 def test_schema_prints_the_json_schema_of_a_problem() -> None:
@@ -252,7 +263,8 @@ def test_progress_is_shown_for_slow_runs_on_a_terminal_only(
 
     monkeypatch.setattr(bs, "allocate", slow)
     out, err = io.StringIO(), Terminal()
-    assert main(["allocate", "--total", "100", "--minors", "0"], stdout=out, stderr=err) == 0
+    argv = ["allocate", "--total", "100", "--minors", "0", "--lang", "en"]
+    assert main(argv, stdout=out, stderr=err) == 0
     assert err.getvalue() == "busetting: solving (auto) ... 1 s\n"
     assert "requests sum to 100" in out.getvalue()
     # not on a pipe or a file: progress is for people at a terminal only

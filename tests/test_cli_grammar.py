@@ -88,7 +88,7 @@ def test_a_csv_on_standard_input_and_json_on_standard_output() -> None:
 
 def test_out_dash_writes_csv_to_standard_output_and_the_summary_to_stderr() -> None:
     out, err = io.StringIO(), io.StringIO()
-    argv = ["allocate", "-i", "-", "--total", "500", "-o", "-"]
+    argv = ["allocate", "-i", "-", "--total", "500", "-o", "-", "--lang", "en"]
     assert main(argv, stdin=io.StringIO(_csv()), stdout=out, stderr=err) == 0
     table = pd.read_csv(io.StringIO(out.getvalue()), dtype={"municipality_id": str})
     assert len(table) == 20 and int(table["request"].sum()) == 500
@@ -134,17 +134,21 @@ def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_solving")
 @pytest.mark.parametrize("name", sorted(WRITERS))
-def test_an_output_folder_that_does_not_exist_is_refused_before_solving(
+def test_an_output_folder_inside_a_file_is_refused_before_solving(
     tmp_path: Path, name: str
 ) -> None:
     argv, file = WRITERS[name]
-    missing = tmp_path / "missing"
-    out = run(*argv, "-o", str(missing / file) if file else str(missing))
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    folder = tmp_path / "file" / "sub"
+    out = run(*argv, "-o", str(folder / file) if file else str(folder))
     assert out.returncode == 2, out.stderr
-    assert out.stderr == f"busetting: error: The output folder {str(missing)!r} does not exist.\n"
+    assert out.stderr == (
+        f"busetting: error: The output folder {str(folder)!r} is inside a file: "
+        f"{tmp_path / 'file'}.\n"
+    )
     if name == "reconcile":
-        out = run(*argv, "--changes", str(missing / "changes.csv"))
-        assert out.returncode == 2 and "The output folder" in out.stderr
+        out = run(*argv, "--changes", str(folder / "changes.csv"))
+        assert out.returncode == 2 and "is inside a file" in out.stderr
 
 
 @pytest.mark.usefixtures("no_solving")
@@ -183,6 +187,10 @@ def test_scenarios_writes_norwegian_headers_with_lang_nb(tmp_path: Path) -> None
     table = tmp_path / "sc.csv"
     argv = ["scenarios", "-i", str(path), "--total", "100", "--totals", "100,200"]
     assert main([*argv, "--lang", "nb", "-o", str(table), "--quiet"]) == 0
+    # Norwegian implies the Norwegian Excel dialect: ';' and a byte-order mark
+    assert table.read_text(encoding="utf-8").splitlines()[0] == "\ufeffkommunenummer;100;200"
+    standard = ["--csv-dialect", "standard", "-o", str(table), "--quiet"]
+    assert main([*argv, "--lang", "nn", *standard]) == 0
     assert table.read_text(encoding="utf-8").splitlines()[0] == "kommunenummer,100,200"
 
 

@@ -340,7 +340,9 @@ def test_drafts_carry_share_history_contributions_and_empty_inputs(
 def test_workbooks_are_formatted_for_people(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, allocation=draft)
+    # toy ids are not the Norway data, so the one default is English: ask for bokmål
+    drafts = bs.county_drafts(draft)
+    paths = bs.write_county_drafts(drafts, tmp_path, allocation=draft, language="nb")
     assert [x.name for x in paths] == ["a.xlsx", "b.xlsx", "alle_fylker.xlsx"]
     book = openpyxl.load_workbook(paths[0])
     assert book.sheetnames == ["tilråding", "ramme"]
@@ -358,12 +360,18 @@ def test_workbooks_are_formatted_for_people(tmp_path: Path) -> None:
     combined = openpyxl.load_workbook(paths[-1])
     assert combined.sheetnames == ["tilråding", "ramme", "fylker"]
     en = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="en")
+    (tmp_path / "d").mkdir()
+    default = bs.write_county_drafts(bs.county_drafts(draft), tmp_path / "d")
+    assert [p.name for p in default] == [p.name for p in en]  # toy ids: English by default
     assert openpyxl.load_workbook(en[0]).sheetnames == ["recommendation", "share"]
     assert en[-1].name == "all_counties.xlsx"
 
 
 def test_write_refuses_an_unknown_language(tmp_path: Path) -> None:
-    with pytest.raises(bs.InputError, match=r"must be 'nb' or 'en'\. Got 'de' instead\."):
+    with pytest.raises(
+        bs.InputError,
+        match=r"must be 'en', 'nb' \(bokmål\) or 'nn' \(nynorsk\)\. Got 'de' instead\.",
+    ):
         bs.write_county_drafts({}, tmp_path, language="de")  # type: ignore[arg-type]
 
 
@@ -373,7 +381,7 @@ def test_write_refuses_an_unknown_language(tmp_path: Path) -> None:
 def test_renamed_sheet_extra_rows_and_csv_are_read_and_reported(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path)
+    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="nb")
     book = openpyxl.load_workbook(paths[0])
     sheet = book.worksheets[0]
     sheet.title = "Ark1"
@@ -444,7 +452,7 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
 
     out, err = io.StringIO(), io.StringIO()
     assert main(["counties", "--out", str(tmp_path)], stdout=out, stderr=err) == EXIT_OK
-    assert "written: 16 workbooks" in out.getvalue()
+    assert "skrevet: 16 arbeidsbøker" in out.getvalue()  # the Norway data: bokmål
     oslo = tmp_path / "oslo.xlsx"
     share = int(pd.read_excel(oslo, dtype={"kommunenummer": str})["utkast anmodning"].sum())
     fill(oslo, {"0301": share + 3})  # one municipality, 3 above its share and off the grid
@@ -473,8 +481,9 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
         "utkast",
         "tilråding anmodning",
     ]
-    final = pd.read_csv(tmp_path / "final.csv", dtype={"municipality_id": str})
+    final = bs.io.read_allocation(tmp_path / "final.csv")  # bokmål: the Excel dialect
     assert int(final["request"].sum()) == 37_000
+    assert (tmp_path / "final.csv").read_bytes().startswith(b"\xef\xbb\xbfkommunenummer;")
     bad = tmp_path / "bad.csv"
     bad.write_text("kommunenummer,tilråding anmodning\n0301,mange\n", encoding="utf-8")
     err = io.StringIO()
@@ -485,7 +494,7 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
 def test_a_folder_with_the_blank_combined_draft_beside_a_reply(tmp_path: Path) -> None:
     p = toy()
     draft = bs.allocate(p)
-    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path)
+    paths = bs.write_county_drafts(bs.county_drafts(draft), tmp_path, language="nb")
     fill(paths[1], {"0004": 30, "0005": 20})  # b.xlsx; alle_fylker.xlsx stays blank
     back = bs.read_recommendations(tmp_path, problem=p)
     assert back.counties == ("B",)

@@ -94,10 +94,11 @@ def test_the_output_model_validates_allocation_to_dict(problem: bs.Problem) -> N
 def test_cli_schema_output_prints_the_output_schema() -> None:
     out = io.StringIO()
     assert main(["schema", "--output"], stdout=out, stderr=io.StringIO()) == 0
-    assert json.loads(out.getvalue()) == AllocationOutput.model_json_schema()
+    dialect = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    assert json.loads(out.getvalue()) == {**dialect, **AllocationOutput.model_json_schema()}
     out = io.StringIO()
     assert main(["schema"], stdout=out, stderr=io.StringIO()) == 0
-    assert json.loads(out.getvalue()) == bs.Problem.model_json_schema()
+    assert json.loads(out.getvalue()) == {**dialect, **bs.Problem.model_json_schema()}
 
 
 def test_compare_sorts_by_absolute_change_and_keeps_names(norway: bs.Allocation) -> None:

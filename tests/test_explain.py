@@ -153,7 +153,7 @@ def test_explain_errors() -> None:
         "The `municipality_id` parameter of `explain` must name one municipality. Got '9999' "
         "instead: it is not a municipality of the problem; no name is close; give the number."
     )
-    with pytest.raises(bs.InputError, match="must be 'en' or 'nb'"):
+    with pytest.raises(bs.InputError, match="must be 'en', 'nb' \\(bokmål\\) or 'nn'"):
         alloc.explain("0301", language="sv")
 
 
@@ -204,9 +204,11 @@ def test_repr_html_shows_status_totals_and_top_rows(plain: bs.Allocation) -> Non
 
 
 def test_cli_explain_and_report(tmp_path: Path) -> None:
-    out = run("explain", "4601")
+    out = run("explain", "4601", "--lang", "en")
     assert out.returncode == 0 and out.stdout.startswith("Bergen (4601, Vestland) is asked")
+    out = run("explain", "4601")  # the Norway data: bokmål by default
+    assert out.returncode == 0 and out.stdout.startswith("Bergen (4601, Vestland) blir bedt")
     path = tmp_path / "r.html"
     out = run("report", "--out", str(path))
     assert out.returncode == 0, out.stderr
-    assert out.stdout == f"written: {path}\n" and "Vestland" in path.read_text("utf-8")
+    assert out.stdout == f"skrevet: {path}\n" and "Vestland" in path.read_text("utf-8")

@@ -214,7 +214,15 @@ def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
     decisions.write_text("kommunenummer,vedtak\n0301,1500\n", encoding="utf-8")  # below ask
     out_file = tmp_path / "revised.xlsx"
     out = run(
-        "revise", "--previous", str(prev), "--decisions", str(decisions), "--out", str(out_file)
+        "revise",
+        "--lang",
+        "en",
+        "--previous",
+        str(prev),
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(out_file),
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith(
@@ -227,7 +235,16 @@ def test_cli_revise_and_scenarios(tmp_path: Path) -> None:
     assert table.loc["0301", "request"] == 1500 and table["request"].sum() == 37_000
     sc = tmp_path / "sc.csv"
     out = run(
-        "scenarios", "--totals", "30000:31000:500", "--no-rules", "--minors", "0", "--out", str(sc)
+        "scenarios",
+        "--lang",
+        "en",
+        "--totals",
+        "30000:31000:500",
+        "--no-rules",
+        "--minors",
+        "0",
+        "--out",
+        str(sc),
     )
     assert out.returncode == 0, out.stderr
     grid = pd.read_csv(sc, dtype={"municipality_id": str}).set_index("municipality_id")
@@ -490,8 +507,7 @@ def test_cli_revise_round_trip_equals_python_revise(tmp_path: Path, suffix: str)
     alloc = bs.allocate(_toy_problem(data), method="hamilton").raise_for_status()
     for total in (180, 420):
         out_file = tmp_path / f"rev{total}.csv"
-        code, out, err = cli(
-            "revise", "--previous", str(prev), "--input", str(data), "--total", str(total),
+        code, out, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data), "--total", str(total),
             "--out", str(out_file),
         )  # fmt: skip
         assert code == 0, err
@@ -523,7 +539,15 @@ def test_cli_revise_keeps_the_embedded_settings_of_the_previous_file(tmp_path: P
     )
     out_file = tmp_path / "rev.xlsx"
     code, out, err = cli(
-        "revise", "--previous", str(prev), "--total", "33000", "--out", str(out_file)
+        "revise",
+        "--lang",
+        "en",
+        "--previous",
+        str(prev),
+        "--total",
+        "33000",
+        "--out",
+        str(out_file),
     )
     assert code == 0, err
     assert err == "" and "kept from prev.xlsx: method hamilton; criteria " in out
@@ -547,7 +571,7 @@ def test_cli_revise_warns_when_the_previous_file_has_no_parameters(tmp_path: Pat
     code, _, err = cli("allocate", "--input", str(data), "--total", "300", "--out", str(prev))
     assert code == 0, err
     (tmp_path / "prev.parameters.csv").unlink()
-    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    code, out, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data))
     assert code == 0, err
     assert err.startswith(
         "busetting: warning: prev.csv has no parameters (the settings it was made with); "
@@ -572,8 +596,7 @@ def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out_file = tmp_path / "rev.csv"
-    code, _, err = cli(
-        "revise", "--previous", str(prev), "--input", str(data), "--total", "320",
+    code, _, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data), "--total", "320",
         "--extra-capacity", str(extra), "--out", str(out_file),
     )  # fmt: skip
     assert code == 0, err
@@ -581,8 +604,7 @@ def test_cli_revise_extra_capacity_bounds_the_rise(tmp_path: Path) -> None:
     assert int(got["request"].sum()) == 320
     assert (got["request"] >= before["request"]).all()
     assert (got["request"] <= before["request"] + 3).all()
-    code, _, err = cli(
-        "revise", "--previous", str(prev), "--input", str(data), "--total", "330",
+    code, _, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data), "--total", "330",
         "--extra-capacity", str(extra),
     )  # fmt: skip
     assert code == 3  # 8 x 3 = 24 < 30: infeasible, with the amount short
@@ -597,11 +619,11 @@ def test_cli_scenarios_name_the_totals_below_the_minors_need(tmp_path: Path) -> 
     data.write_text(TOY, encoding="utf-8")
     code, out, err = cli(
         "scenarios", "--input", str(data), "--total", "300", "--minors", "20",
-        "--totals", "10,15,100",
+        "--totals", "10,15,100", "--lang", "en",
     )  # fmt: skip
     assert code == 0, err
     assert (
-        "2 totals cannot be met and are left as missing values: 10, 15 (2 below the minors need "
+        "totals that cannot be met, left as missing values (2): 10, 15 (2 below the minors need "
         "of 20)"
     ) in out
 
@@ -615,8 +637,7 @@ def test_a_revision_written_with_its_parameters_can_be_revised_again(tmp_path: P
 
     path = write_revision(first, tmp_path / "rev.xlsx")
     second = tmp_path / "rev2.csv"
-    code, out, err = cli(
-        "revise", "--previous", str(path), "--input", str(data), "--total", "200",
+    code, out, err = cli("revise", "--lang", "en", "--previous", str(path), "--input", str(data), "--total", "200",
         "--out", str(second),
     )  # fmt: skip
     assert code == 0 and err == "", err
@@ -662,8 +683,7 @@ def test_cli_revise_flags_override_and_older_files_warn(tmp_path: Path) -> None:
         "--weights", "capacity=0.7,population=0.3", "--out", str(prev),
     )  # fmt: skip
     assert code == 0, err
-    code, out, err = cli(
-        "revise", "--previous", str(prev), "--input", str(data), "--method", "webster",
+    code, out, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data), "--method", "webster",
         "--weights", "population=1",
     )  # fmt: skip
     assert code == 0 and err == "", err
@@ -673,7 +693,7 @@ def test_cli_revise_flags_override_and_older_files_warn(tmp_path: Path) -> None:
     rows = pd.read_csv(side, dtype=str, keep_default_na=False)
     keep = ~rows["parameter"].str.match(r"^(criteria|minors_criteria|rules|minors_eligible|bounds)")
     rows[keep].to_csv(side, index=False)
-    code, out, err = cli("revise", "--previous", str(prev), "--input", str(data))
+    code, out, err = cli("revise", "--lang", "en", "--previous", str(prev), "--input", str(data))
     assert code == 0, err
     assert err.startswith(
         "busetting: warning: prev.csv has no criteria, rules or bounds (the settings it was "

@@ -19,6 +19,7 @@ summing exactly to the need, honouring the criteria, explainable line by line.
 """
 
 import importlib as _importlib
+import logging as _logging
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
@@ -242,3 +243,8 @@ def __getattr__(name: str) -> _typing.Any:
 def __dir__() -> list[str]:
     """The public names (``__all__``) and the module's own attributes."""
     return sorted(set(globals()) | set(__all__))
+
+
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
+# the library logs (at INFO, DEBUG) but never configures logging: an application that wants
+# the messages adds its own handler; without one, nothing reaches "last resort" stderr

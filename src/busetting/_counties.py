@@ -12,6 +12,7 @@ final requests.
 from __future__ import annotations
 
 import difflib
+import html
 import importlib
 import logging
 import re
@@ -24,8 +25,16 @@ from typing import Any, Literal
 import pandas as pd
 
 from busetting._cells import Formula
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
+from busetting._language import (
+    column_words,
+    method_words,
+    rules_words,
+    term,
+    terms,
+)
 from busetting._model import ID_PATTERN, Problem
 from busetting._reconcile import (
     RECOMMENDATION,
@@ -56,35 +65,37 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-Language = Literal["nb", "en"]
+Language = Literal["nb", "nn", "en"]
 
-HEADERS: dict[str, tuple[str, str]] = {
-    "municipality_id": ("municipality_id", "kommunenummer"),
-    "name": ("name", "kommune"),
-    "county": ("county", "fylke"),
-    "population": ("population", "innbyggere"),
-    "draft_request": ("draft request", "utkast anmodning"),
-    "draft_minors": ("draft minors", "utkast EM"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
-    "comment": ("comment", "kommentar"),
+_WHICH = {"en": 0, "nb": 1, "nn": 2}
+"""The position of each language in the header tuples."""
+
+HEADERS: dict[str, tuple[str, str, str]] = {
+    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
+    "name": ("name", "kommune", "kommune"),
+    "county": ("county", "fylke", "fylke"),
+    "population": ("population", "innbyggere", "innbyggjarar"),
+    "draft_request": ("draft request", "utkast anmodning", "utkast oppmoding"),
+    "draft_minors": ("draft minors", "utkast EM", "utkast EM"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
+    "comment": ("comment", "kommentar", "kommentar"),
 }
-"""Canonical column -> (English header, Norwegian header)."""
+"""Canonical column -> (English, bokmål, nynorsk header)."""
 
-PREVIOUS = {"request": "anmodning", "decision": "vedtak", "settled": "bosatt"}
-"""Last year's figures: canonical stem -> Norwegian stem (the header adds the year)."""
-
-CRITERIA_NB = {
-    "capacity": "kapasitet",
-    "settling_speed": "bosettingstakt",
-    "services": "tjenestetilbud",
-    "labour_market": "arbeidsmarked",
-    "population": "befolkning",
-    "minors_capacity": "kapasitet EM",
+PREVIOUS: dict[str, tuple[str, str]] = {
+    "request": ("anmodning", "oppmoding"),
+    "decision": ("vedtak", "vedtak"),
+    "settled": ("bosatt", "busett"),
 }
+"""Last year's figures: canonical stem -> (bokmål, nynorsk) stem (the header adds the year)."""
 
-SHEETS = {"en": ("recommendation", "share"), "nb": ("tilråding", "ramme")}
-COMBINED = {"en": "all_counties", "nb": "alle_fylker"}
+SHEETS = {
+    "en": ("recommendation", "share"),
+    "nb": ("tilråding", "ramme"),
+    "nn": ("tilråding", "ramme"),
+}
+COMBINED = {lang: term("file.all_counties", lang) for lang in ("en", "nb", "nn")}
 INPUT_COLUMNS = (RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 HEADER_CUTOFF = 0.8
 """How close (difflib ratio) a misspelt header must be to a known one to be read as it."""
@@ -106,12 +117,33 @@ def _embedded_previous(ids: Sequence[str]) -> tuple[pd.DataFrame, int] | None:
     return frame, year
 
 
+class CountyDrafts(dict[str, pd.DataFrame]):
+    """The county round's drafts: a plain ``dict`` of county -> table, shown in notebooks as
+    one short line per county (its share, minors and municipalities)."""
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(county))}</td>"
+            f"<td style='text-align:right'>{int(part['draft_request'].sum()):,}</td>"
+            f"<td style='text-align:right'>{int(part['draft_minors'].sum()):,}</td>"
+            f"<td style='text-align:right'>{len(part):,}</td></tr>"
+            for county, part in self.items()
+        )
+        total = sum(int(part["draft_request"].sum()) for part in self.values())
+        return (
+            f"<div class='busetting-drafts'><strong>County drafts: {len(self)} counties, "
+            f"{total:,} persons</strong><table><thead><tr><th>county</th><th>share</th>"
+            f"<th>minors</th><th>municipalities</th></tr></thead><tbody>{rows}</tbody>"
+            "</table></div>"
+        )
+
+
 def county_drafts(
     allocation: Allocation,
     *,
     previous: pd.DataFrame | None = None,
     previous_year: int | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> CountyDrafts:
     """The draft of the county round: one table per county, ready to be sent out.
 
     Parameters
@@ -128,8 +160,8 @@ def county_drafts(
 
     Returns
     -------
-    dict of str to pandas.DataFrame
-        County name -> one row per municipality (sorted by ``municipality_id``) with the
+    CountyDrafts
+        A ``dict``: county name -> one row per municipality (sorted by ``municipality_id``) with the
         columns ``municipality_id``, ``name``, ``county``, ``population``, last year's
         ``request_<year>``, ``decision_<year>``, ``settled_<year>``, ``draft_request``,
         ``draft_minors``, one ``contribution_<criterion>`` column per criterion, and the empty
@@ -192,24 +224,24 @@ def county_drafts(
     out[RECOMMENDATION] = pd.array([None] * len(out), dtype="Int64")
     out[RECOMMENDED_MINORS] = pd.array([None] * len(out), dtype="Int64")
     out["comment"] = ""
-    return {
-        str(county): part.reset_index(drop=True)
+    return CountyDrafts(
+        (str(county), part.reset_index(drop=True))
         for county, part in out.groupby("county", sort=True)
-    }
+    )
 
 
 def _header(column: str, language: Language) -> str:
-    """The header written for a canonical column."""
-    which = 1 if language == "nb" else 0
+    """The header written for a canonical column (the criteria from the one catalogue)."""
+    which = _WHICH[language]
     if column in HEADERS:
         return HEADERS[column][which]
     match = re.fullmatch(r"(request|decision|settled)_(\d{4})", column)
     if match:
-        stem = PREVIOUS[match.group(1)] if language == "nb" else match.group(1)
+        stem = PREVIOUS[match.group(1)][which - 1] if which else match.group(1)
         return f"{stem} {match.group(2)}"
     if column.startswith("contribution_"):
         name = column.removeprefix("contribution_")
-        return f"bidrag {CRITERIA_NB.get(name, name)}" if language == "nb" else f"from {name}"
+        return column_words(column, language) if which else f"from {name}"
     return column
 
 
@@ -232,32 +264,25 @@ def _require_openpyxl(part: str = "") -> Any:
 def _info_rows(
     county: str | None, part: pd.DataFrame, language: Language, national: Allocation | None
 ) -> list[tuple[str, Any]]:
-    nb = language == "nb"
     share = int(part["draft_request"].sum())
     minors = int(part["draft_minors"].sum())
+    w = terms("county.", language)
     rows: list[tuple[str, Any]] = [
-        ("fylke" if nb else "county", county if county is not None else "alle" if nb else "all"),
-        ("ramme anmodning" if nb else "share (requests)", share),
-        ("ramme EM" if nb else "share (minors)", minors),
-        ("kommuner" if nb else "municipalities", len(part)),
+        (w["county"], county if county is not None else w["all"]),
+        (w["share"], share),
+        (w["share_minors"], minors),
+        (w["municipalities"], len(part)),
     ]
     if national is not None:
         rows += [
-            ("nasjonalt behov" if nb else "national need", national.problem.total),
-            ("nasjonalt EM" if nb else "national minors", national.problem.minors_total),
-            ("metode" if nb else "method", national.method),
-            ("regler" if nb else "rules", ", ".join(national.problem.rules.describe()) or "-"),
-            ("fingeravtrykk" if nb else "input fingerprint", national.fingerprint),
+            (w["national_need"], national.problem.total),
+            (w["national_minors"], national.problem.minors_total),
+            (w["method"], method_words(national.method, language)),
+            (w["rules"], ", ".join(rules_words(national.problem.rules, language)) or "-"),
+            (w["fingerprint"], national.fingerprint),
             ("busetting", national.version),
         ]
-    how = (
-        "Fyll inn tilråding anmodning og tilråding EM for hver kommune (hele tall, blank = "
-        "ingen tilråding). Summen bør være lik rammen. Ikke endre kommunenummer."
-        if nb
-        else "Fill in the recommendation and recommended minors per municipality (whole "
-        "numbers, blank = no recommendation). They should sum to the share. Keep the ids."
-    )
-    rows.append(("slik fyller du ut" if nb else "how to fill in", how))
+    rows.append((w["how_title"], w["how"]))
     return rows
 
 
@@ -285,7 +310,7 @@ def _write_book(
     info.column_dimensions["B"].width = 70
     if summary is not None:
         _fill_county_sheet(
-            book.create_sheet("fylker" if language == "nb" else "counties"), summary, language
+            book.create_sheet(terms("county.", language)["sheet"]), summary, language
         )
     atomic_write(path, book.save)
 
@@ -331,7 +356,7 @@ def _style_column(sheet: Any, j: int, col: str, part: pd.DataFrame, language: La
             formula1="0",
             allow_blank=True,
             showErrorMessage=True,
-            error="Hele tall >= 0" if language == "nb" else "A whole number >= 0",
+            error=terms("county.", language)["whole"],
         )
         check.add(f"{letter}2:{letter}{n}")
         sheet.add_data_validation(check)
@@ -339,11 +364,8 @@ def _style_column(sheet: Any, j: int, col: str, part: pd.DataFrame, language: La
 
 def _fill_county_sheet(sheet: Any, summary: pd.DataFrame, language: Language) -> None:
     """The national overview: each county's share and its number of municipalities."""
-    heads = (
-        ["fylke", "ramme anmodning", "ramme EM", "kommuner"]
-        if language == "nb"
-        else ["county", "share (requests)", "share (minors)", "municipalities"]
-    )
+    w = terms("county.", language)
+    heads = [w["county"], w["share"], w["share_minors"], w["municipalities"]]
     sheet.append(heads)
     for record in summary.itertuples(index=False):
         sheet.append([neutralise(_plain(v)) for v in record])
@@ -365,7 +387,7 @@ def write_county_drafts(
     drafts: Mapping[str, pd.DataFrame],
     directory: str | Path,
     *,
-    language: Language = "nb",
+    language: Language | None = None,
     allocation: Allocation | None = None,
 ) -> list[Path]:
     """Write the draft workbooks: one per county and one combined, each written atomically.
@@ -382,8 +404,9 @@ def write_county_drafts(
         As returned by :func:`county_drafts`.
     directory : str or Path
         An existing folder.
-    language : {"nb", "en"}, default "nb"
-        Headers and sheet names in Norwegian (bokmål) or English.
+    language : {"nb", "nn", "en"}, optional
+        Headers and sheet names in bokmål, nynorsk or English (default: bokmål for the
+        Norway data, English otherwise).
     allocation : Allocation, optional
         The draft allocation, to record the national need, method, rules and fingerprint.
 
@@ -393,18 +416,15 @@ def write_county_drafts(
         The files written, the combined workbook last.
     """
     check_types(write_county_drafts, locals())
-    if language not in SHEETS:
-        raise InputError(
-            "The `language` parameter of `write_county_drafts` must be 'nb' or 'en'. "
-            f"Got {language!r} instead."
-        )
+    ids = [str(i) for part in drafts.values() for i in part["municipality_id"]]
+    lang: Any = choose_language(language, ids, "write_county_drafts")
     folder = Path(directory)
     if not folder.is_dir():
         raise InputError(f"The output folder {str(folder)!r} does not exist.")
     paths = []
     for county in sorted(drafts):
         path = folder / f"{_slug(county)}.xlsx"
-        _write_book(path, drafts[county], county, language, allocation)
+        _write_book(path, drafts[county], county, lang, allocation)
         paths.append(path)
     combined = pd.concat([drafts[c] for c in sorted(drafts)], ignore_index=True)
     summary = pd.DataFrame(
@@ -418,8 +438,8 @@ def write_county_drafts(
             for c in sorted(drafts)
         ]
     )
-    path = folder / f"{COMBINED[language]}.xlsx"
-    _write_book(path, combined, None, language, allocation, summary)
+    path = folder / f"{COMBINED[lang]}.xlsx"
+    _write_book(path, combined, None, lang, allocation, summary)
     paths.append(path)
     return paths
 
@@ -432,15 +452,15 @@ def _norm(text: Any) -> str:
 
 
 KNOWN: dict[str, str] = {}
-for _canonical, (_en, _nb) in HEADERS.items():
-    KNOWN[_norm(_en)] = _canonical
-    KNOWN[_norm(_nb)] = _canonical
+for _canonical, _names in HEADERS.items():
+    for _name in _names:
+        KNOWN[_norm(_name)] = _canonical
     KNOWN[_norm(_canonical)] = _canonical
 KNOWN.update({"recommended_minors": RECOMMENDED_MINORS, "tilråding": RECOMMENDATION})
 WANTED = ("municipality_id", "county", "name", RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 IGNORED = re.compile(
-    r"^((request|decision|settled|anmodning|vedtak|bosatt) \d{4}|contribution .*|from .*|"
-    r"bidrag .*|draft .*|utkast .*|population|innbyggere)$"
+    r"^((request|decision|settled|anmodning|oppmoding|vedtak|bosatt|busett) \d{4}|"
+    r"contribution .*|from .*|bidrag .*|draft .*|utkast .*|population|innbyggere|innbyggjarar)$"
 )
 
 
@@ -801,24 +821,24 @@ class _RecommendationReader:
 
 # -- the change report ---------------------------------------------------------------------
 
-REPORT_HEADERS: dict[str, tuple[str, str]] = {
-    "county": ("county", "fylke"),
-    "municipality_id": ("municipality_id", "kommunenummer"),
-    "name": ("name", "kommune"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning"),
-    "request": ("final request", "endelig anmodning"),
-    "change": ("change", "endring"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM"),
-    "minors": ("final minors", "endelig EM"),
-    "minors_change": ("minors change", "endring EM"),
-    "kind": ("kind", "type"),
-    "reason": ("reason", "begrunnelse"),
-    "share": ("share", "ramme anmodning"),
-    "minors_share": ("minors share", "ramme EM"),
-    "given": ("recommendations given", "tilrådinger gitt"),
-    "municipalities": ("municipalities", "kommuner"),
-    "case": ("case", "tilfelle"),
-    "changed": ("changed", "endret"),
+REPORT_HEADERS: dict[str, tuple[str, str, str]] = {
+    "county": ("county", "fylke", "fylke"),
+    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
+    "name": ("name", "kommune", "kommune"),
+    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
+    "request": ("final request", "endelig anmodning", "endeleg oppmoding"),
+    "change": ("change", "endring", "endring"),
+    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
+    "minors": ("final minors", "endelig EM", "endeleg EM"),
+    "minors_change": ("minors change", "endring EM", "endring EM"),
+    "kind": ("kind", "type", "type"),
+    "reason": ("reason", "begrunnelse", "grunngiving"),
+    "share": ("share", "ramme anmodning", "ramme oppmoding"),
+    "minors_share": ("minors share", "ramme EM", "ramme EM"),
+    "given": ("recommendations given", "tilrådinger gitt", "tilrådingar gjevne"),
+    "municipalities": ("municipalities", "kommuner", "kommunar"),
+    "case": ("case", "tilfelle", "tilfelle"),
+    "changed": ("changed", "endret", "endra"),
 }
 SHEET_NAME_LIMIT = 31
 """Longest sheet name a workbook accepts."""
@@ -893,7 +913,7 @@ def _change_header(column: str, language: str) -> str:
 
 
 def write_change_report(
-    reconciliation: Reconciliation, path: str | Path, *, language: str = "nb"
+    reconciliation: Reconciliation, path: str | Path, *, language: Language | None = None
 ) -> Path:
     """Write the per-county change report, atomically.
 
@@ -912,8 +932,9 @@ def write_change_report(
         As returned by :func:`busetting.reconcile`.
     path : str or Path
         ``.xlsx``, ``.csv`` or ``.json``.
-    language : {"nb", "nn", "en"}, default "nb"
-        Headers, kinds, reasons and parts in bokmål, nynorsk or English.
+    language : {"nb", "nn", "en"}, optional
+        Headers, kinds, reasons and parts in bokmål, nynorsk or English; default: bokmål for
+        the Norway data, English otherwise.
 
     Returns
     -------
@@ -921,11 +942,9 @@ def write_change_report(
         The file written.
     """
     check_types(write_change_report, locals())
-    if language not in ("en", "nb", "nn"):
-        raise InputError(
-            "The `language` parameter of `write_change_report` must be 'nb', 'nn' or 'en'. "
-            f"Got {language!r} instead."
-        )
+    ids = reconciliation.allocation.problem.ids
+    lang: Any = choose_language(language, ids, "write_change_report")
+    language = lang
     p = Path(path)
     changes = change_report(reconciliation, language)
     if p.suffix.lower() != ".xlsx":

@@ -20,6 +20,7 @@ indicator by a positive constant never changes an allocation.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -120,6 +121,23 @@ class Key:
             s = Fraction(sum(n * (den // d) for n, d in e), den)
             out.append((Fraction(col.criterion.weight), e, s))
         return out
+
+    def _repr_html_(self) -> str:
+        """A short summary for notebooks: the key, its criteria and its five largest targets."""
+        esc = html.escape
+        crits = ", ".join(f"{esc(c.name)} {c.weight:g}" for c in self.criteria)
+        order = np.argsort(-self.targets, kind="stable")[:5]
+        rows = "".join(
+            f"<tr><td>{esc(self.ids[i])}</td><td style='text-align:right'>"
+            f"{self.targets[i]:,.2f}</td></tr>"
+            for i in order.tolist()
+        )
+        return (
+            f"<div class='busetting-key'><strong>Key ({esc(self.which)}): {self.total:,} over "
+            f"{len(self.ids):,} municipalities</strong><div>criteria: {crits or '-'}</div>"
+            f"<table><thead><tr><th>id</th><th>target</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>"
+        )
 
     def exact_targets(self, rows: IntArray | list[int]) -> list[Fraction]:
         """Exact targets of the key's rows ``rows`` (positions within this key)."""

@@ -49,7 +49,7 @@ from busetting._status import Certificate, RulesCertificate
 
 __all__ = ["Explanation", "Margin", "Verification", "explain", "explain_frame", "verify"]
 
-Language = Literal["en", "nb"]
+Language = Literal["en", "nb", "nn"]
 
 LAGRANGIAN_TOLERANCE = 1e-9
 """Relative gap within which an objective (evaluated in floating point) reaches the
@@ -179,6 +179,38 @@ _WORDS = {
         ),
         "tie": "Kommunen sto likt om den siste plassen; den dokumenterte regelen avgjorde.",
     },
+}
+
+_WORDS["nn"] = {
+    **_WORDS["nb"],  # a key added to the bokmål text later shows in bokmål until translated
+    "asked": "{name} ({mid}, {county}) blir beden om å busetje {x} flyktningar{minors}.",
+    "minors": ", av dei {m} einslege mindreårige",
+    "target": "Målet etter kriterienøkkelen er {t}:",
+    "part": "  {c}: {v} (vekt {w})",
+    "round": "Avrundinga gjer målet om til {x} ({d} frå målet); metode: {method}.",
+    "rules": " med prosessreglane: {r}",
+    "bound": "Det som held oppmodinga der ho er: {b}.",
+    "nobound": "Inga grense eller regel bind oppmodinga; ho er avrundinga til metoden.",
+    "compare": "Det er {p} per 1 000 innbyggjarar, mot {c} i {county} og {n} i heile landet.",
+    "margins": "Dette ville flytt oppmodinga med {one}, når alt anna er som før:",
+    "margin": "  {what}, no {now}: {more}; {fewer}.",
+    "count_up": "{d} fleire {unit}",
+    "count_down": "{d} færre {unit}",
+    "count_up1": "éin {unit} til",
+    "count_down1": "éin {unit} færre",
+    "score_up": "{d} poeng høgare",
+    "score_down": "{d} poeng lågare",
+    "more": "{change} ville gitt {one} meir",
+    "fewer": "{change} {one} mindre",
+    "nomore": "inga endring i den åleine ville gitt {one} meir",
+    "nofewer": "inga endring i den åleine ville gitt {one} mindre",
+    "one": "éin",
+    "nomarginal": (
+        "Marginane i dei eigne einingane til indikatorane blir rekna ut med tersklemetoden, "
+        "eller for Sainte-Laguës metode med oppmodingar i multiplar; dette resultatet kom frå "
+        "heiltalsprogrammet ({solver}) med reglar som ikkje tillèt nokon av delane."
+    ),
+    "tie": "Kommunen stod likt om den siste plassen; den dokumenterte regelen avgjorde.",
 }
 
 

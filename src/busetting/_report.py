@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from busetting._accounting import LAST_YEAR, account
+from busetting._defaults import default_language as norway_default
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._hosts import to_confirm_sentence
@@ -38,8 +39,11 @@ from busetting._language import (
     criterion_words,
     format_number,
     indicator_words,
+    is_norwegian,
     method_words,
+    reason_words,
     rules_words,
+    status_words,
 )
 from busetting._status import RulesCertificate
 from busetting.datasets import load_history, load_municipalities
@@ -139,7 +143,7 @@ _W: dict[str, dict[str, Any]] = {
         "rules_cert": "{key}: Lagrangian bound {lo} ≤ objective {hi}, every value within the "
         "gap {gap} searched (exact rules path)",
         "exact": " (settled exactly)",
-        "keys": {"requests": "requests", "minors": "minors"},
+        "keys": {"requests": "requests", "minors": "minors", "rules": "rules"},
         "nocert": "proven by the solver with a zero gap (integer program)",
         "kinds": {"volume": "volume", "rate": "rate on {base}"},
     },
@@ -233,10 +237,114 @@ _W: dict[str, dict[str, Any]] = {
         "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, hver verdi "
         "innenfor gapet {gap} gjennomsøkt (den eksakte regelveien)",
         "exact": " (avgjort eksakt)",
-        "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
+        "keys": {
+            "requests": "anmodninger",
+            "minors": "enslige mindreårige",
+            "rules": "prosessreglene",
+        },
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
         "kinds": {"volume": "volum", "rate": "rate på {base}"},
     },
+}
+
+_W["nn"] = {
+    **_W["nb"],  # a key added to the bokmål text later shows in bokmål until it is translated
+    "title": "Oppmoding om busetjing av flyktningar: {n} personar",
+    "title_county": "Oppmoding om busetjing i {county}: {n} personar",
+    "summary": "Samandrag",
+    "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
+    "asked": (
+        "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
+        "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
+    ),
+    "county_asked": (
+        "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m} "
+        "einslege mindreårige, fordelte på {k} av dei {n} kommunane i fylket: {per} per 1 000 "
+        "innbyggjarar, mot {nper} i heile landet."
+    ),
+    "criteria": "Behovet er fordelt etter kriteria departementet har fastsett, med desse vektene:",
+    "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
+    "rules": "Oppmodingane følgjer prosessreglane: {r}.",
+    "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
+    "ok": (
+        "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
+        "mindreårige til {m}. Fordelinga er provd optimal etter {method}."
+    ),
+    "notok": "Status: {status}. {message}",
+    "changes": "Største endringar frå oppmodingane i {y}",
+    "up": "Opp",
+    "down": "Ned",
+    "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
+    "map": "Kart",
+    "map_title": "Oppmoding per kommune",
+    "map_legend": ("oppmoding", "av dei einslege mindreårige"),
+    "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
+    "counties": "Fylke",
+    "county_chart": "Oppmoding per fylke",
+    "municipality_chart": "Oppmoding per kommune",
+    "chart_legend": ("oppmoding", "oppmoding {y}"),
+    "all": "Alle kommunar",
+    "all_county": "Kommunane i {county}",
+    "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
+    "appendix": "Teknisk vedlegg",
+    "key": "Kriterienøkkelen",
+    "deviations": "Største avvik frå målet",
+    "ties": "Likskap om siste plass",
+    "noties": "Ingen kommunar stod likt om siste plass.",
+    "tie_row": "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} ({rule})",
+    "plots_off": "Kart og diagram er utelatne (plots=False).",
+    "data": "Datakjelder",
+    "attribution": (
+        "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
+        "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
+    ),
+    "cols": {
+        **_W["nb"]["cols"],
+        "municipality_id": "nr.",
+        "name": "kommune",
+        "county": "fylke",
+        "request": "oppmoding",
+        "minors": "av dei einslege mindreårige",
+        "last_request": "oppmoding {y}",
+        "last_decision": "vedtak {y}",
+        "last_settled": "busett {y}",
+        "change": "endring frå {y}",
+        "per_1000": "per 1 000 innbyggjarar",
+        "municipalities": "kommunar",
+        "asked": "med oppmoding",
+        "population": "innbyggjarar",
+        "target": "mål",
+        "deviation": "avvik",
+        "binding": "halden av",
+        "criterion": "kriterium",
+        "weight": "vekt",
+        "indicator": "indikator",
+        "kind": "type",
+    },
+    "params": {
+        **_W["nb"]["params"],
+        "status": "status",
+        "message": "melding frå løysaren",
+        "method": "metode",
+        "solver": "løysar",
+        "why": "kvifor denne løysaren",
+        "rules": "prosessreglar",
+        "objective": "målfunksjon",
+        "certificate": "sertifikat",
+        "fingerprint": "fingeravtrykk av inndata",
+        "version": "busetting",
+    },
+    "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
+    "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
+    "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
+    "exact": " (avgjort eksakt)",
+    "keys": {
+        "requests": "oppmodingar",
+        "minors": "einslege mindreårige",
+        "rules": "prosessreglane",
+    },
+    "nocert": "provd av løysaren med null gap (heiltalsprogram)",
+    "kinds": {"volume": "volum", "rate": "rate på {base}"},
 }
 
 
@@ -274,9 +382,7 @@ def _coordinates(ids: list[str]) -> pd.DataFrame:
 
 def default_language(alloc: Allocation) -> str:
     """``"nb"`` when every municipality is one of the embedded Norway data, else ``"en"``."""
-    ids = alloc.problem.ids
-    known = set(load_municipalities()["kommunenummer"])
-    return "nb" if ids and set(ids) <= known else "en"
+    return norway_default(alloc.problem.ids)
 
 
 @dataclass(frozen=True)
@@ -301,7 +407,7 @@ class _Data:
     def tech(self, v: float) -> str:
         """A technical number (objective, λ) to ten significant digits."""
         text = f"{v:.10g}"
-        return text.replace(".", ",").replace("-", "\u2212") if self.lang == "nb" else text
+        return text.replace(".", ",").replace("-", "\u2212") if is_norwegian(self.lang) else text
 
     def pct(self, v: float) -> str:
         whole = abs(100 * v - round(100 * v)) < 1e-9
@@ -642,11 +748,11 @@ def _certificate_lines(alloc: Allocation, d: _Data) -> list[str]:
 def _params(alloc: Allocation, d: _Data) -> list[tuple[str, str]]:
     pw = _W[d.lang]["params"]
     return [
-        (pw["status"], alloc.status.value),
-        (pw["message"], alloc.message),
+        (pw["status"], status_words(alloc.status.value, d.lang)),
+        (pw["message"], alloc.message if d.lang == "en" else status_words(alloc.status, d.lang)),
         (pw["method"], f"{method_words(alloc.method, d.lang)} ({alloc.method})"),
         (pw["solver"], f"{alloc.solver} {alloc.solver_version}"),
-        (pw["why"], alloc.solver_reason),
+        (pw["why"], reason_words(alloc.solver_reason, d.lang, alloc.solver)),
         (pw["rules"], ", ".join(rules_words(alloc.problem.rules, d.lang)) or DASH),
         (pw["objective"], DASH if alloc.objective is None else d.tech(alloc.objective)),
         (pw["certificate"], "; ".join(_certificate_lines(alloc, d))),

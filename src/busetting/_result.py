@@ -353,7 +353,7 @@ class Allocation:
     def explain(self, municipality_id: str, *, language: str = "en") -> Explanation:
         """Why ``municipality_id`` is asked for what it is asked for, line by line.
 
-        ``language`` is ``"en"`` (English) or ``"nb"`` (Norwegian bokmål, for a letter).
+        ``language`` is ``"en"`` (English), ``"nb"`` (bokmål) or ``"nn"`` (nynorsk), for a letter.
         Returns an :class:`~busetting._explain.Explanation`; ``str()`` of it is the text.
         """
         # the documented delegator (docs/architecture.md): the result hands over to the layer
@@ -378,8 +378,9 @@ class Allocation:
     ) -> Path:
         """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``.
 
-        ``language``: ``"nb"`` (bokmål, the default for the Norway data) or ``"en"``;
-        ``county``: one county's letter-ready view. See :func:`busetting._report.write_report`.
+        ``language``: ``"nb"`` (bokmål, the default for the Norway data), ``"nn"`` (nynorsk)
+        or ``"en"``; ``county``: one county's letter-ready view. See
+        :func:`busetting._report.write_report`.
         """
         from busetting._report import write_report  # the documented delegator, as above
 

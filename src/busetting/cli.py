@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import importlib
 import io
 import json
@@ -33,11 +34,21 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import busetting as bs
 from busetting._exceptions import InfeasibleError, InputError, SolverError
+from busetting._kinds import CSV_DIALECTS, SUFFIXES
+from busetting._language import (
+    LANGUAGES,
+    format_number,
+    rules_words,
+    status_words,
+    term,
+    terms,
+)
 from busetting._version import __version__
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from busetting import _formats as formats
     from busetting._allocate import fingerprint
     from busetting._backtest import year_flags
     from busetting._model import Problem, Rules
@@ -47,8 +58,6 @@ if TYPE_CHECKING:
         previous_problem,
         read_previous_run,
     )
-    from busetting._report import default_language
-    from busetting._revision_report import write_revision_report
     from busetting._sweep import TerminalBar
     from busetting.datasets import (
         HISTORY_YEARS,
@@ -71,11 +80,9 @@ if TYPE_CHECKING:
         read_named_counts,
         read_problem,
         read_table,
-        write_allocation,
-        write_revision,
         write_table,
     )
-    from busetting.schemas import AllocationOutput
+    from busetting.schemas import COMMAND_OUTPUTS, AllocationOutput, json_schema
 
 _LIBRARY: dict[str, tuple[str, str | None]] = {
     "pd": ("pandas", None),
@@ -88,7 +95,6 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "previous_problem": ("busetting._record", "previous_problem"),
     "read_previous_run": ("busetting._record", "read_previous_run"),
     "default_language": ("busetting._report", "default_language"),
-    "write_revision_report": ("busetting._revision_report", "write_revision_report"),
     "TerminalBar": ("busetting._sweep", "TerminalBar"),
     "HISTORY_YEARS": ("busetting.datasets", "HISTORY_YEARS"),
     "MINORS_2024": ("busetting.datasets", "MINORS_2024"),
@@ -112,6 +118,9 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "write_revision": ("busetting.io", "write_revision"),
     "write_table": ("busetting.io", "write_table"),
     "AllocationOutput": ("busetting.schemas", "AllocationOutput"),
+    "COMMAND_OUTPUTS": ("busetting.schemas", "COMMAND_OUTPUTS"),
+    "json_schema": ("busetting.schemas", "json_schema"),
+    "formats": ("busetting._formats", None),
 }
 """The library names the command handlers read as module globals, and where they live: bound
 by :func:`_import_library` once the command line is parsed, so that ``busetting --help``,
@@ -245,29 +254,42 @@ def _add_input(p: argparse.ArgumentParser, what: str | None = None) -> None:
     )
 
 
-def _add_out(
-    p: argparse.ArgumentParser, what: str, suffixes: tuple[str, ...], *, required: bool = False
-) -> None:
+def _add_out(p: argparse.ArgumentParser, what: str, kind: str) -> None:
+    suffixes = SUFFIXES[kind]
     p.add_argument(
         "-o",
         "--out",
         type=_output_path(*suffixes),
-        required=required,
-        help=f"write {what} to {' / '.join(suffixes)} (the format from the suffix); - writes "
-        "CSV to standard output (the summary then goes to standard error)",
+        help=f"write {what} to {' / '.join(suffixes)} (the format from the suffix; a missing "
+        "folder is created); - writes CSV to standard output (the summary then goes to "
+        "standard error)",
+    )
+    _add_csv_dialect(p)
+
+
+def _add_csv_dialect(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--csv-dialect",
+        choices=list(CSV_DIALECTS),
+        default=None,
+        help="for every CSV written: excel-nb (';', decimal comma, UTF-8 with BOM: what "
+        "Norwegian Excel opens; the default with --lang nb or nn) or standard (',', decimal "
+        "point; the default with --lang en, and for --out -)",
     )
 
 
-def _add_output_flags(p: argparse.ArgumentParser, *, lang: str | None = "en") -> None:
-    """--json, --quiet and (unless the command has its own) --lang."""
+def _add_output_flags(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
+    """--json, --quiet and --lang (the one flag for the language of files and text)."""
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--quiet", action="store_true", help="print nothing on success")
-    if lang is not None:
+    if lang:
         p.add_argument(
             "--lang",
-            choices=["en", "nb"],
-            default=lang,
-            help=f"language of written files and text: en or nb (bokmål); default {lang}",
+            choices=list(LANGUAGES),
+            default=None,
+            help="language of written files and printed text: en, nb (bokmål) or nn "
+            "(nynorsk); default: nb for the Norway data (every municipality one of the "
+            "embedded 2024 municipalities), en otherwise",
         )
 
 
@@ -421,10 +443,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-TABLE_OUT = (".csv", ".xlsx", ".json")
-"""What --out of a table accepts."""
-
-
 def _add_debug(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -442,7 +460,7 @@ def _add_allocate(sub: Any) -> None:
     _add_method(a)
     _add_solver(a)
     a.add_argument("--time-limit", type=float, default=None, help="seconds for the solver")
-    _add_out(a, "the allocation", TABLE_OUT)
+    _add_out(a, "the allocation", "allocation")
     _add_top(a, "requests")
     _add_output_flags(a)
     _add_debug(a)
@@ -456,7 +474,7 @@ def _add_validate(sub: Any) -> None:
         "file", type=Path, nargs="?", help="the same as --input (kept for older scripts)"
     )
     _add_problem_options(v)
-    _add_output_flags(v, lang=None)
+    _add_output_flags(v)
     _add_debug(v)
     _add_rule_options(v)
 
@@ -505,19 +523,10 @@ def _add_revise(sub: Any) -> None:
         "municipality's commitment, the smaller of request and decision (commitment)",
     )
     _add_out(
-        r,
-        "the revision (.xlsx and .html: the report against the request revised)",
-        (*TABLE_OUT, ".html"),
+        r, "the revision (.xlsx and .html: the report against the request revised)", "revision"
     )
     _add_top(r, "changes")
-    _add_output_flags(r, lang=None)
-    r.add_argument(
-        "--lang",
-        choices=["en", "nb", "nn"],
-        default=None,
-        help="language of the .xlsx/.html report: en, nb (bokmål) or nn (nynorsk); default nb "
-        "for the Norway data, en otherwise",
-    )
+    _add_output_flags(r)
     _add_debug(r)
     _add_rule_options(r)
 
@@ -530,7 +539,7 @@ def _add_scenarios(sub: Any) -> None:
     _add_input(c)
     _add_problem_options(c)
     _add_method(c)
-    _add_out(c, "the table", TABLE_OUT)
+    _add_out(c, "the table", "table")
     _add_output_flags(c)
     _add_debug(c)
     _add_rule_options(c)
@@ -555,29 +564,24 @@ def _add_report(sub: Any) -> None:
     rp.add_argument(
         "-o",
         "--out",
-        type=_output_path(".html", ".md", ".xlsx", ".csv", stdout=False),
+        type=_output_path(*SUFFIXES["report"], stdout=False),
         required=True,
-        help="report.html or report.md; requests.xlsx (the workbook) or requests.csv",
+        help="report.html or report.md; requests.xlsx (the workbook) or requests.csv (a "
+        "missing folder is created)",
     )
-    rp.add_argument("--county", help="one county's letter-ready view, e.g. Vestland (.html or .md)")
     rp.add_argument(
-        "--csv-dialect",
-        choices=["standard", "excel-nb"],
-        default=None,
-        help="for a .csv: excel-nb (';', decimal comma, BOM; the default in nb) or standard",
+        "--county",
+        help="one county only (the report's letter-ready view, or the county's rows of the "
+        "workbook and CSV): its name in any case (Vestland, vestland), the first part of a "
+        "name in several languages (Trøndelag) or its number (46)",
     )
+    _add_csv_dialect(rp)
     _add_input(rp)
     _add_problem_options(rp)
     _add_method(rp)
     _add_solver(rp)
     rp.add_argument("--no-plots", action="store_true", help="leave the plots out")
-    _add_output_flags(rp, lang=None)
-    rp.add_argument(
-        "--lang",
-        choices=["en", "nb"],
-        default=None,
-        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
-    )
+    _add_output_flags(rp)
     _add_debug(rp)
     _add_rule_options(rp)
 
@@ -602,7 +606,7 @@ def _add_calibrate(sub: Any) -> None:
         action="store_true",
         help="require capacity to weigh at least as much as any other criterion",
     )
-    _add_output_flags(cb, lang=None)
+    _add_output_flags(cb, lang=False)
     _add_debug(cb)
 
 
@@ -642,7 +646,7 @@ def _add_backtest(sub: Any) -> None:
         "(a preset: fitted, ministry; or name=weight pairs)",
     )
     _add_method(bt)
-    _add_output_flags(bt, lang=None)
+    _add_output_flags(bt, lang=False)
     _add_debug(bt)
 
 
@@ -668,6 +672,13 @@ def _add_schema(sub: Any) -> None:
         "--output",
         action="store_true",
         help="the schema of the allocation output (what --json prints) instead of the input",
+    )
+    s.add_argument(
+        "--of",
+        choices=sorted(COMMAND_OUTPUTS),
+        default=None,
+        help="the schema of what this command prints with --json (error: what every command "
+        "prints on standard error for a bad input)",
     )
     s.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -739,10 +750,36 @@ def _count_bar(stream: TextIO, what: str) -> Callable[[int, int], None] | None:
     return TerminalBar(what, stream) if _interactive(stream) else None
 
 
+def _failure_table(table: pd.DataFrame, language: str) -> pd.DataFrame:
+    """A failure table with its headers in ``language`` (the values as the reader gave them).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``InputError.failure_cases``: ``row``, ``municipality_id``, ``column``, ``value``,
+        ``reason``.
+    language : {"en", "nb", "nn"}
+        The language of the headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; the known headers translated.
+    """
+    return table.rename(columns=terms("error.", language))
+
+
 def _print_failures(
-    err: Any, stream: TextIO, *, as_json: bool = False, stdin: str | None = None
+    err: Any,
+    stream: TextIO,
+    *,
+    as_json: bool = False,
+    language: str = "en",
+    stdin: str | None = None,
 ) -> None:
     """The error's first line and its failure table; with ``as_json``, one JSON object.
+
+    The JSON keeps the machine names; the printed table has its headers in ``language``.
     ``stdin``: the file standard input was copied to, named "standard input" instead."""
     message = str(err).splitlines()[0]
     table = getattr(err, "failure_cases", None)
@@ -762,57 +799,93 @@ def _print_failures(
         error = {"type": type(err).__name__, "message": message, "failure_cases": cases}
         print(json.dumps({"error": error}, indent=2, ensure_ascii=False), file=stream)
         return
-    print(f"busetting: error: {message}", file=stream)
+    print(f"busetting: error: {message}", file=stream)  # the prefix scripts grep for
     if table is not None and len(table):
-        print(table.to_string(index=False), file=stream)
+        print(_failure_table(table, language).to_string(index=False), file=stream)
 
 
-def _summary(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+def _options(args: argparse.Namespace, problem: Problem, **rest: Any) -> formats.Options:
+    """The language and CSV dialect of this run: the flags, else the one default."""
+    return formats.resolve_language(
+        problem, getattr(args, "lang", None), getattr(args, "csv_dialect", None), **rest
+    )
+
+
+def _n(value: float, lang: str, decimals: int = 0) -> str:
+    return format_number(value, lang, decimals)
+
+
+def _summary(alloc: bs.Allocation, top: int, out: TextIO, lang: str = "en") -> None:
     p = alloc.problem
     assert alloc.requests is not None and alloc.minors is not None
     req, mnr = int(alloc.requests.sum()), int(alloc.minors.sum())
+    t = functools.partial(term, language=lang)
     print(
-        f"busetting {__version__}: {p.total:,} persons, of whom {p.minors_total:,} unaccompanied "
-        f"minors, over {len(p.municipalities)} municipalities",
+        t(
+            "cli.headline",
+            version=__version__,
+            total=_n(p.total, lang),
+            minors=_n(p.minors_total, lang),
+            n=len(p.municipalities),
+        ),
         file=out,
     )
     print(
-        f"status {alloc.status.value} | method {alloc.method} | solver {alloc.solver} "
-        f"({alloc.solver_version}) | {alloc.runtime * 1000:.1f} ms",
+        t(
+            "cli.status",
+            status=status_words(alloc.status.value, lang),
+            method=alloc.method,
+            solver=alloc.solver,
+            version=alloc.solver_version,
+            ms=_n(alloc.runtime * 1000, lang, 1),
+        ),
         file=out,
     )
     if p.rules.describe():
-        print(f"rules: {', '.join(p.rules.describe())}", file=out)
-    ok = "OK" if (req, mnr) == (p.total, p.minors_total) else "MISMATCH"
+        print(t("cli.rules", rules=", ".join(rules_words(p.rules, lang))), file=out)
+    ok = t("cli.ok") if (req, mnr) == (p.total, p.minors_total) else t("cli.mismatch")
     print(
-        f"totals check: requests sum to {req:,} (need {p.total:,}), minors to {mnr:,} "
-        f"(need {p.minors_total:,}): {ok}",
+        t(
+            "cli.totals",
+            req=_n(req, lang),
+            total=_n(p.total, lang),
+            mnr=_n(mnr, lang),
+            minors=_n(p.minors_total, lang),
+            ok=ok,
+        ),
         file=out,
     )
     if alloc.ties:
-        print(f"ties: {len(alloc.ties)} broken by rule ({alloc.ties[0].rule})", file=out)
-    _largest(alloc, top, out)
+        print(t("cli.ties", n=len(alloc.ties), rule=alloc.ties[0].rule), file=out)
+    _largest(alloc, top, out, lang)
     counties = county_table(alloc)
-    print("\nper county:", file=out)
-    print(f"  {'county':<34} {'request':>8} {'minors':>6} {'per 1,000':>9}", file=out)
+    print("\n" + t("cli.per_county"), file=out)
+    print(
+        f"  {t('cli.county'):<34} {t('cli.request'):>9} {t('cli.minors'):>6} "
+        f"{t('cli.per_1000'):>9}",
+        file=out,
+    )
     for county, r in counties.iterrows():
         print(
-            f"  {str(county)[:34]:<34} {int(r['request']):>8,} {int(r['minors']):>6,} "
-            f"{r['per_1000']:>9.2f}",
+            f"  {str(county)[:34]:<34} {_n(r['request'], lang):>9} {_n(r['minors'], lang):>6} "
+            f"{_n(r['per_1000'], lang, 2):>9}",
             file=out,
         )
 
 
-def _largest(alloc: bs.Allocation, top: int, out: TextIO) -> None:
+def _largest(alloc: bs.Allocation, top: int, out: TextIO, lang: str = "en") -> None:
     frame = alloc.to_frame().sort_values(["request", "target"], ascending=False, kind="stable")
-    print(f"\nlargest {min(top, len(frame))} requests:", file=out)
+    t = functools.partial(term, language=lang)
+    print("\n" + t("cli.largest", n=min(top, len(frame))), file=out)
     print(
-        f"  {'id':<4}  {'municipality':<28} {'request':>8} {'minors':>6} {'target':>10}", file=out
+        f"  {t('cli.id'):<4}  {t('cli.municipality'):<28} {t('cli.request'):>9} "
+        f"{t('cli.minors'):>6} {t('cli.target'):>10}",
+        file=out,
     )
     for mid, r in frame.head(top).iterrows():
         print(
-            f"  {mid}  {r['name'][:28]:<28} {int(r['request']):>8,} {int(r['minors']):>6,} "
-            f"{r['target']:>10,.2f}",
+            f"  {mid}  {r['name'][:28]:<28} {_n(r['request'], lang):>9} "
+            f"{_n(r['minors'], lang):>6} {_n(r['target'], lang, 2):>10}",
             file=out,
         )
 
@@ -824,8 +897,10 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         alloc = bs.allocate(
             problem, method=args.method, solver=args.solver, time_limit=args.time_limit
         )
+    opts = _options(args, problem)
+    args.shown_language = opts.language
     if alloc.requests is not None and args.out is not None:
-        write_allocation(alloc, args.out, language=args.lang)
+        formats.write_output("allocation", alloc, args.out, opts)
     if args.json:
         print(allocation_to_json(alloc), file=out)
     if alloc.status is bs.Status.INFEASIBLE:
@@ -835,9 +910,9 @@ def _allocate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"busetting: solver failure: {alloc.message}", file=err)
         return EXIT_SOLVER
     if not (args.quiet or args.json):
-        _summary(alloc, args.top, out)
+        _summary(alloc, args.top, out, opts.language)
         if args.out is not None:
-            print(f"\nwritten: {_shown(args)}", file=out)
+            print("\n" + term("cli.written", opts.language, path=_shown(args)), file=out)
     return EXIT_OK
 
 
@@ -863,9 +938,16 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for d in shortfalls:
             print(f"  {d.group}: {d.message}", file=err)
         return EXIT_INFEASIBLE
+    lang = _options(args, problem).language
     print(
-        f"{path}: OK, {len(problem.municipalities)} municipalities, need "
-        f"{problem.total:,} (minors {problem.minors_total:,})",
+        term(
+            "cli.valid",
+            lang,
+            path=path,
+            n=len(problem.municipalities),
+            total=_n(problem.total, lang),
+            minors=_n(problem.minors_total, lang),
+        ),
         file=out,
     )
     return EXIT_OK
@@ -1020,25 +1102,17 @@ def _revise(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"busetting: solver failure: {rev.message}", file=err)
         return EXIT_SOLVER
     frame = rev.to_frame()
+    opts = _options(args, rev.allocation.problem)
+    args.shown_language = opts.language
     if args.out is not None:
-        _write_revision(args, rev)
+        formats.write_output("revision", rev, args.out, opts)
     moved = frame[frame["change"] != 0].assign(size=lambda f: f["change"].abs())
     moved = moved.sort_values("size", ascending=False, kind="stable")  # ids ascending within
     if args.json:
         _print_revision_json(rev, moved, kept, out)
     else:
-        _print_revision(args, rev, frame, moved, kept, out)
+        _print_revision(args, rev, frame, moved, kept, out, opts.language)
     return EXIT_OK
-
-
-def _write_revision(args: argparse.Namespace, rev: bs.Revision) -> None:
-    """The revision to --out: a report (.xlsx, .html) in --lang, or a table (.csv, .json)."""
-    suffix = str(args.out).lower().rsplit(".", 1)[-1]
-    if suffix in ("xlsx", "html"):
-        language = args.lang or ("nb" if args.input is None else "en")
-        write_revision_report(rev, args.out, language=language)
-    else:
-        write_revision(rev, args.out)
 
 
 def _print_revision_json(
@@ -1070,25 +1144,34 @@ def _print_revision(
     moved: pd.DataFrame,
     kept: list[str],
     out: TextIO,
+    lang: str = "en",
 ) -> None:
     p = rev.allocation.problem
     print(
-        f"revision: {rev.direction} | need {p.total:,} (minors {p.minors_total:,}) | "
-        f"{len(rev.decisions)} decided | requests sum to {int(frame['request'].sum()):,}",
+        term(
+            "cli.revision",
+            lang,
+            direction=term(f"direction.{rev.direction}", lang),
+            total=_n(p.total, lang),
+            minors=_n(p.minors_total, lang),
+            decided=len(rev.decisions),
+            sum=_n(int(frame["request"].sum()), lang),
+        ),
         file=out,
     )
     for line in kept:
         print(line, file=out)
     up, down = int((moved["change"] > 0).sum()), int((moved["change"] < 0).sum())
-    print(f"largest changes ({up} up, {down} down, by absolute change):", file=out)
+    print(term("cli.revision_changes", lang, up=up, down=down), file=out)
     for mid, r in moved.head(args.top).iterrows():
+        change = _n(int(r["change"]), lang)
         print(
-            f"  {mid}  {str(r['name'])[:28]:<28} {int(r['previous']):>7,} -> "
-            f"{int(r['request']):>7,} ({int(r['change']):+,})",
+            f"  {mid}  {str(r['name'])[:28]:<28} {_n(int(r['previous']), lang):>7} -> "
+            f"{_n(int(r['request']), lang):>7} ({'+' * (int(r['change']) > 0)}{change})",
             file=out,
         )
     if args.out is not None:
-        print(f"written: {_shown(args)}", file=out)
+        print(term("cli.written", lang, path=_shown(args)), file=out)
 
 
 def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -1099,7 +1182,7 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table = bs.scenarios(problem, totals, method=args.method, progress=bar)
     took = time.perf_counter() - started
     if args.out is not None:
-        write_table(table, args.out, language=args.lang)
+        formats.write_output("table", table, args.out, _options(args, problem))
     if args.json:
         payload = {
             "totals": [int(t) for t in table.columns],
@@ -1110,20 +1193,26 @@ def _scenarios(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
         return EXIT_OK
+    lang = _options(args, problem).language
     print(
-        f"{len(totals)} totals x {len(table)} municipalities in {took * 1000:.1f} ms "
-        f"({took * 1000 / max(1, len(totals)):.3f} ms per total)",
+        term(
+            "cli.scenarios",
+            lang,
+            k=len(totals),
+            n=len(table),
+            ms=_n(took * 1000, lang, 1),
+            each=_n(took * 1000 / max(1, len(totals)), lang, 3),
+        ),
         file=out,
     )
     missing = [int(t) for t in table.columns if table[t].isna().all()]
     if missing:
         below = [t for t in missing if t < problem.minors_total]
+        shown = ", ".join(_n(t, lang) for t in missing[:5]) + (" ..." if len(missing) > 5 else "")
         print(
-            f"{len(missing)} total{'s' * (len(missing) != 1)} cannot be met and "
-            f"{'are' if len(missing) != 1 else 'is'} left as missing values: "
-            f"{', '.join(f'{t:,}' for t in missing[:5])}{' ...' if len(missing) > 5 else ''}"
+            term("cli.scenarios_missing", lang, k=len(missing), totals=shown)
             + (
-                f" ({len(below)} below the minors need of {problem.minors_total:,})"
+                term("cli.scenarios_below", lang, k=len(below), m=_n(problem.minors_total, lang))
                 if below
                 else ""
             ),
@@ -1148,7 +1237,8 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    explanation = alloc.explain(args.municipality_id, language=args.lang)
+    lang = _options(args, alloc.problem).language
+    explanation = alloc.explain(args.municipality_id, language=lang)
     if args.json:
         payload = {
             k: v
@@ -1166,20 +1256,39 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    suffix = args.out.suffix.lower()
-    if suffix in (".xlsx", ".csv"):
-        lang = args.lang or default_language(alloc)
-        dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
-        path = write_allocation(alloc, args.out, language=lang, csv_dialect=dialect)
-    else:
-        path = alloc.report(
-            args.out, plots=not args.no_plots, language=args.lang, county=args.county
-        )
+    county = None if args.county is None else _county_name(args.county, alloc.problem)
+    opts = _options(args, alloc.problem, county=county, plots=not args.no_plots)
+    path = formats.write_output("report", alloc, args.out, opts)
     if args.json:
         print(json.dumps({"written": str(path)}), file=out)
         return EXIT_OK
-    print(f"written: {path}", file=out)
+    print(term("cli.written", opts.language, path=path), file=out)
     return EXIT_OK
+
+
+def _county_name(text: str, problem: Problem) -> str:
+    """The county ``text`` names: its name in any case, a name's first part, or its number.
+
+    To be replaced by ``busetting._names.resolve_county`` (the i26 branch) at the merge.
+    The number of a county is the first two digits of its municipalities' ids (2024).
+    """
+    counties: dict[str, set[str]] = {}
+    for m in problem.municipalities:
+        counties.setdefault(m.county, set()).add(m.municipality_id[:2])
+    wanted = " ".join(text.split()).casefold()
+    found = [
+        c
+        for c, numbers in counties.items()
+        if wanted in (c.casefold(), c.split(" - ")[0].strip().casefold())
+        or (wanted.zfill(2) in numbers and wanted.isdigit())
+    ]
+    if len(found) != 1:
+        raise InputError(
+            f"--county: {text!r} names no county of the problem "
+            + ("uniquely " if found else "")
+            + f"(a name, its first part or a county number: {', '.join(sorted(counties))})"
+        )
+    return found[0]
 
 
 def _calibration_year(year: int) -> tuple[Problem, pd.Series]:
@@ -1340,9 +1449,13 @@ def _add_county_commands(sub: Any) -> None:
         "counties", help="the county round: write the draft workbooks, one per county"
     )
     co.add_argument(
-        "-o", "--out", type=Path, required=True, help="an existing folder for the workbooks"
+        "-o",
+        "--out",
+        type=Path,
+        required=True,
+        help="the folder for the workbooks (created when it does not exist)",
     )
-    _add_output_flags(co, lang="nb")
+    _add_output_flags(co)
     re_ = sub.add_parser(
         "reconcile", help="the county round: recommendations in, final requests and changes out"
     )
@@ -1359,20 +1472,13 @@ def _add_county_commands(sub: Any) -> None:
         help="weight of the national key where a county's recommendations are incomplete or "
         "do not sum to its share (default 0.25)",
     )
-    _add_out(re_, "the final requests", TABLE_OUT)
+    _add_out(re_, "the final requests", "allocation")
     re_.add_argument(
         "--changes",
-        type=_output_path(".xlsx", ".csv", ".json", stdout=False),
+        type=_output_path(*SUFFIXES["changes"], stdout=False),
         help="write the per-county change report (.xlsx, .csv, .json)",
     )
-    _add_output_flags(re_, lang=None)
-    re_.add_argument(
-        "--lang",
-        choices=["en", "nb", "nn"],
-        default="nb",
-        help="language of the change report and the final workbook: en, nb (bokmål) or nn "
-        "(nynorsk); default nb",
-    )
+    _add_output_flags(re_)
     for p in (co, re_):
         _add_input(p)
         _add_problem_options(p)
@@ -1396,7 +1502,9 @@ def _county_round(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _counties(args: argparse.Namespace, draft: bs.Allocation, out: TextIO) -> None:
     drafts = bs.county_drafts(draft)
-    paths = bs.write_county_drafts(drafts, args.out, language=args.lang, allocation=draft)
+    opts = _options(args, draft.problem)
+    lang = opts.language
+    paths = formats.write_drafts(drafts, args.out, draft, opts)
     if args.json:
         payload = {
             county: {
@@ -1411,8 +1519,12 @@ def _counties(args: argparse.Namespace, draft: bs.Allocation, out: TextIO) -> No
     for county, path in zip(sorted(drafts), paths, strict=False):
         share = int(drafts[county]["draft_request"].sum())
         minors = int(drafts[county]["draft_minors"].sum())
-        print(f"{county:<34} share {share:>7,}  minors {minors:>5,}  {path.name}", file=out)
-    print(f"written: {len(paths)} workbooks in {args.out}", file=out)
+        print(
+            f"{county:<34} {term('cli.share', lang)} {_n(share, lang):>7}  "
+            f"{term('cli.minors', lang)} {_n(minors, lang):>5}  {path.name}",
+            file=out,
+        )
+    print(term("cli.written_drafts", lang, n=len(paths), folder=args.out), file=out)
 
 
 def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err: TextIO) -> None:
@@ -1427,11 +1539,11 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         key_weight=args.key_weight,
         solver=args.solver,
     ).raise_for_status()
-    if args.out is not None:  # the final workbook in the language asked; tables stay English
-        workbook = str(args.out).lower().endswith(".xlsx") and args.lang != "en"
-        write_allocation(result.allocation, args.out, language="nb" if workbook else "en")
+    opts = _options(args, draft.problem)
+    if args.out is not None:
+        formats.write_output("allocation", result.allocation, args.out, opts)
     if args.changes is not None:
-        bs.write_change_report(result, args.changes, language=args.lang)
+        formats.write_output("changes", result, args.changes, opts)
     if args.json:
         payload = {
             "counties": json.loads(result.counties.reset_index().to_json(orient="records")),
@@ -1440,23 +1552,25 @@ def _reconcile(args: argparse.Namespace, draft: bs.Allocation, out: TextIO, err:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False), file=out)
         return
-    _print_reconciliation(result, out)
+    _print_reconciliation(result, out, opts.language)
     for path in (args.out, args.changes):
         if path is not None:
-            print(f"written: {path}", file=out)
+            print(term("cli.written", opts.language, path=path), file=out)
 
 
-def _print_reconciliation(result: bs.Reconciliation, out: TextIO) -> None:
+def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "en") -> None:
     """Each county's share, recommendation and final sum, then every change and its reason."""
+    w = terms("cli.", lang)
     print(
-        f"{'county':<34} {'share':>7} {'recommended':>11} {'final':>7} {'changed':>7}  case",
+        f"{w['county']:<34} {w['share']:>7} {w['recommended']:>11} {w['final']:>7} "
+        f"{w['changed']:>7}  {w['case']}",
         file=out,
     )
     for name, row in result.counties.iterrows():
-        shown = "-" if _isna(row["recommendation"]) else f"{int(row['recommendation']):,}"
+        shown = "-" if _isna(row["recommendation"]) else _n(int(row["recommendation"]), lang)
         print(
-            f"{name!s:<34} {int(row['share']):>7,} {shown:>11} {int(row['request']):>7,} "
-            f"{int(row['changed']):>7}  {row['case']}",
+            f"{name!s:<34} {_n(int(row['share']), lang):>7} {shown:>11} "
+            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {row['case']}",
             file=out,
         )
     for change in result.changes.itertuples(index=False):
@@ -1520,6 +1634,8 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
             )
         args.out = tmp / "out.csv"
         args.stdout_file = args.out
+        if getattr(args, "csv_dialect", None) is None:  # a pipe, not a spreadsheet
+            args.csv_dialect = "standard"
     text = err if to_stdout else out
     if getattr(args, "quiet", False) and not getattr(args, "json", False):
         text = io.StringIO()
@@ -1538,28 +1654,29 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
 def _shown(args: argparse.Namespace) -> str:
     """Where --out went, in words: the file, or standard output for ``-``."""
     if getattr(args, "stdout_file", None) is not None and args.out == args.stdout_file:
-        return "standard output"
+        return term("cli.stdout", getattr(args, "shown_language", "en"))
     return str(args.out)
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Raise :class:`InputError` for an output whose folder does not exist, before solving.
+    """Raise :class:`InputError` for an output folder that is a file, before solving.
 
-    The suffixes were checked by the parser; ``counties -o`` names the folder itself.
+    A folder that does not exist is created when the file is written; the suffixes were
+    checked by the parser; ``counties -o`` names the folder itself.
     """
     for name in ("out", "changes"):
         path = getattr(args, name, None)
         if path is None or path == Path(STDIO):
             continue
         folder = path if args.command == "counties" else path.parent
-        folder = folder if str(folder) else Path(".")
-        if not folder.is_dir():
-            raise InputError(f"The output folder {str(folder)!r} does not exist.")
+        for part in (folder, *folder.parents):
+            if part.exists() and not part.is_dir():
+                raise InputError(f"The output folder {str(folder)!r} is inside a file: {part}.")
 
 
 def _schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    model = AllocationOutput if args.output else Problem
-    print(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False), file=out)
+    model = COMMAND_OUTPUTS[args.of] if args.of else AllocationOutput if args.output else Problem
+    print(json.dumps(json_schema(model), indent=2, ensure_ascii=False), file=out)
     return EXIT_OK
 
 
@@ -1582,7 +1699,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 def _input_error(args: argparse.Namespace, exc: Exception, err: TextIO) -> int:
     """Report a bad input on ``err`` (as JSON with --json); the exit code for it."""
     stdin = getattr(args, "stdin_file", None)
-    _print_failures(exc, err, as_json=getattr(args, "json", False), stdin=stdin)
+    lang = getattr(args, "lang", None) or ("nb" if getattr(args, "input", None) is None else "en")
+    _print_failures(exc, err, as_json=getattr(args, "json", False), language=lang, stdin=stdin)
     return EXIT_INPUT
 
 
@@ -1650,7 +1768,7 @@ def _add_letters(sub: Any) -> None:
     _add_problem_options(lt)
     _add_method(lt)
     _add_solver(lt)
-    _add_output_flags(lt, lang=None)
+    _add_output_flags(lt, lang=False)
     _add_debug(lt)
     _add_rule_options(lt)
 
@@ -1677,7 +1795,7 @@ def _add_status(sub: Any) -> None:
     _add_problem_options(st)
     _add_method(st)
     _add_solver(st)
-    _add_output_flags(st, lang=None)
+    _add_output_flags(st, lang=False)
     _add_debug(st)
     _add_rule_options(st)
 
@@ -1713,7 +1831,7 @@ def _add_next(sub: Any) -> None:
         "-o", "--out", type=_output_path(".csv", ".xlsx", ".json"), help="write the placements"
     )
     _add_year_lang(nx, default="en")
-    _add_output_flags(nx, lang=None)
+    _add_output_flags(nx, lang=False)
     _add_debug(nx)
 
 

@@ -30,12 +30,17 @@ from busetting._frame import (
     problem_from_frame,
 )
 from busetting._hosts import CONFIRM_COLUMN, confirm_column
+from busetting._kinds import CSV_DIALECTS
 from busetting._language import (
+    LANGUAGES,
+    NORWEGIAN,
     binding_words,
     check_language,
     column_words,
     criterion_words,
     indicator_words,
+    is_norwegian,
+    term,
     translate_value,
 )
 from busetting._model import Criterion, IdFormat, Problem, Rules, pydantic_errors
@@ -51,7 +56,9 @@ __all__ = [
     "allocation_to_dict",
     "allocation_to_json",
     "atomic_write",
+    "check_csv_dialect",
     "county_table",
+    "csv_writer",
     "neutralise",
     "parameter_table",
     "parameters_path",
@@ -385,7 +392,9 @@ def read_named_counts(path: str | Path, values: tuple[str, ...]) -> dict[str, in
     return _two_columns(path, ("municipality_id", "kommunenummer"), values, "read")
 
 
-def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") -> Path:
+def write_table(
+    frame: pd.DataFrame, path: str | Path, *, language: str = "en", csv_dialect: str = "standard"
+) -> Path:
     """Write any result table to .csv, .json (records) or .xlsx, atomically and safely.
 
     Parameters
@@ -395,7 +404,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     path : str or Path
         The output file; its suffix chooses the format.
     language : str
-        ``"en"`` or ``"nb"`` (Norwegian headers and index name).
+        ``"en"``, ``"nb"`` or ``"nn"`` (Norwegian headers and index name).
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"`` (CSV only; see :func:`write_allocation`).
 
     Returns
     -------
@@ -406,6 +417,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     p = Path(path)
     fmt = _format(p, "path", "write_table")
     lang = check_language(language, "write_table")
+    check_csv_dialect(csv_dialect, "write_table")
     if lang != "en":
         frame = frame.rename(columns=lambda c: column_words(str(c), lang))
         if frame.index.name is not None:
@@ -413,7 +425,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, language: str = "en") 
     safe = _safe_text(frame)
     safe.columns = [str(c) for c in safe.columns]
     if fmt == "csv":
-        atomic_write(p, lambda t: safe.to_csv(t, encoding="utf-8"))
+        atomic_write(p, csv_writer(safe, csv_dialect, index=True))
     elif fmt == "json":
         text = safe.reset_index().to_json(orient="records", force_ascii=False, indent=2)
         atomic_write(p, lambda t: _write_text(t, text or "[]"))
@@ -618,7 +630,49 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-CSV_DIALECTS: tuple[str, ...] = ("standard", "excel-nb")
+def check_csv_dialect(csv_dialect: object, where: str) -> str:
+    """``csv_dialect`` if it is one of :data:`CSV_DIALECTS`; an :class:`InputError` otherwise.
+
+    Parameters
+    ----------
+    csv_dialect : object
+        The value given.
+    where : str
+        The function it was given to (named in the error).
+
+    Returns
+    -------
+    str
+        ``"standard"`` or ``"excel-nb"``.
+    """
+    if csv_dialect not in CSV_DIALECTS:
+        raise InputError(
+            f"The `csv_dialect` parameter of `{where}` must be 'standard' or 'excel-nb'. "
+            f"Got {csv_dialect!r} instead."
+        )
+    return str(csv_dialect)
+
+
+def csv_writer(frame: pd.DataFrame, csv_dialect: str, *, index: bool) -> Callable[[Path], None]:
+    """A function writing ``frame`` as CSV in ``csv_dialect`` to a path (for atomic_write).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"``.
+    index : bool
+        Whether the index is written as the first column.
+
+    Returns
+    -------
+    callable
+        ``write(path)``.
+    """
+    if csv_dialect == "excel-nb":
+        return lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=index)
+    return lambda t: frame.to_csv(t, encoding="utf-8", index=index)
 
 
 def write_allocation(
@@ -669,11 +723,7 @@ def write_allocation(
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     lang = check_language(language, "write_allocation")
-    if csv_dialect not in CSV_DIALECTS:
-        raise InputError(
-            "The `csv_dialect` parameter of `write_allocation` must be 'standard' or "
-            f"'excel-nb'. Got {csv_dialect!r} instead."
-        )
+    check_csv_dialect(csv_dialect, "write_allocation")
     if alloc.requests is None:
         raise InputError(
             f"The allocation has status {alloc.status.value!r} and no requests to write: "
@@ -684,13 +734,7 @@ def write_allocation(
         atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
         frame = _safe_text(allocation_table(alloc, lang))
-        if csv_dialect == "excel-nb":
-            atomic_write(
-                p,
-                lambda t: frame.to_csv(t, sep=";", decimal=",", encoding="utf-8-sig", index=False),
-            )
-        else:
-            atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8", index=False))
+        atomic_write(p, csv_writer(frame, csv_dialect, index=False))
         params = _safe_text(parameter_table(alloc))
         atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
@@ -701,9 +745,12 @@ def write_allocation(
 
 
 _SHEET_NAMES = {
-    "en": ("requests", "counties", "criteria", "parameters"),
-    "nb": ("Anmodninger", "Fylker", "Kriterier", "Parametere"),
+    lang: tuple(
+        term(f"sheet.{k}", lang) for k in ("requests", "counties", "criteria", "parameters")
+    )
+    for lang in LANGUAGES
 }
+"""The workbook's sheets in each language, from the catalogue."""
 
 
 def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
@@ -733,13 +780,15 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     first = ["municipality_id", "name", "county", "request", "minors", "population", "per_1000"]
     rest = [c for c in frame.columns if c not in first]
     frame = frame[first + rest]
-    if language == "nb":
-        frame["binding"] = [binding_words(str(b), "nb") for b in frame["binding"]]
-        frame["tie"] = [translate_value(bool(v), "nb") for v in frame["tie"]]
+    if is_norwegian(language):
+        frame["binding"] = [binding_words(str(b), language) for b in frame["binding"]]
+        frame["tie"] = [translate_value(bool(v), language) for v in frame["tie"]]
         if CONFIRM_COLUMN in frame:
-            frame[CONFIRM_COLUMN] = [translate_value(bool(v), "nb") for v in frame[CONFIRM_COLUMN]]
-            frame = frame.rename(columns={CONFIRM_COLUMN: confirm_column("nb")})
-        frame.columns = [column_words(c, "nb") for c in frame.columns]
+            frame[CONFIRM_COLUMN] = [
+                translate_value(bool(v), language) for v in frame[CONFIRM_COLUMN]
+            ]
+            frame = frame.rename(columns={CONFIRM_COLUMN: confirm_column(language)})
+        frame.columns = [column_words(c, language) for c in frame.columns]
     return frame
 
 
@@ -762,17 +811,14 @@ def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["key", "criterion", "weight", "kind", "indicator", "base", "better"]
     )
-    if language == "nb":
-        key_words = {"requests": "anmodninger", "minors": "enslige mindreårige"}
-        kinds = {"volume": "volum", "rate": "rate"}
-        better = {"higher": "høyest", "lower": "lavest"}
-        frame["key"] = frame["key"].map(key_words)
-        frame["criterion"] = [criterion_words(c, "nb") for c in frame["criterion"]]
-        frame["kind"] = frame["kind"].map(kinds)
-        frame["indicator"] = [indicator_words(c, "nb") for c in frame["indicator"]]
-        frame["base"] = [indicator_words(c, "nb") if c else "" for c in frame["base"]]
-        frame["better"] = frame["better"].map(better)
-        frame.columns = [column_words(c, "nb") for c in frame.columns]
+    if is_norwegian(language):
+        frame["key"] = [term(f"key.{k}", language) for k in frame["key"]]
+        frame["criterion"] = [criterion_words(c, language) for c in frame["criterion"]]
+        frame["kind"] = [term(f"kind.{k}", language) for k in frame["kind"]]
+        frame["indicator"] = [indicator_words(c, language) for c in frame["indicator"]]
+        frame["base"] = [indicator_words(c, language) if c else "" for c in frame["base"]]
+        frame["better"] = [term(f"better.{b}", language) for b in frame["better"]]
+        frame.columns = [column_words(c, language) for c in frame.columns]
     return frame
 
 
@@ -794,8 +840,8 @@ def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
     check_types(workbook_sheets, locals())
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
-    if language == "nb":
-        counties.columns = [column_words(c, "nb") for c in counties.columns]
+    if is_norwegian(language):
+        counties.columns = [column_words(c, language) for c in counties.columns]
     params = parameter_table(alloc, language=language)
     return [
         Sheet(names[0], allocation_table(alloc, language), freeze="C2"),
@@ -984,7 +1030,7 @@ def parameter_table(
         ("runtime_seconds", f"{alloc.runtime:.6f}"),
         ("data_attribution", ATTRIBUTION),
     ]
-    if language == "nb":
+    if is_norwegian(language):
         rows = [(_PARAMETER_WORDS.get(k, k), v) for k, v in rows]
         rows = [
             (
@@ -1055,11 +1101,20 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
     else:
         _require_openpyxl()
         names = pd.ExcelFile(p).sheet_names
-        sheet = next((n for n in ("requests", _SHEET_NAMES["nb"][0]) if n in names), 0)
+        sheet = next(
+            (n for n in ("requests", _SHEET_NAMES["nb"][0], _SHEET_NAMES["nn"][0]) if n in names),
+            0,
+        )
         frame = pd.read_excel(p, sheet_name=sheet, dtype={c: str for c in ID_COLUMNS})
-    back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
-    back[confirm_column("nb")] = CONFIRM_COLUMN
-    back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
+    back = {column_words(c, lang): c for c in _ALLOCATION_COLUMNS for lang in NORWEGIAN}
+    back.update(
+        {
+            column_words(f"contribution_{c}", lang): f"contribution_{c}"
+            for c in _KNOWN
+            for lang in NORWEGIAN
+        }
+    )
+    back.update({confirm_column(lang): CONFIRM_COLUMN for lang in NORWEGIAN})
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
     frame["municipality_id"] = frame["municipality_id"].astype(str).map(restore)
     for column in ("name", "county"):
@@ -1166,7 +1221,8 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     if fmt == "xlsx":
         _require_openpyxl()
         names = pd.ExcelFile(p).sheet_names
-        sheet = next((n for n in ("parameters", _SHEET_NAMES["nb"][3]) if n in names), None)
+        known = ("parameters", _SHEET_NAMES["nb"][3], _SHEET_NAMES["nn"][3])
+        sheet = next((n for n in known if n in names), None)
         if sheet is None:
             return None
         table = pd.read_excel(p, sheet_name=sheet, dtype=str, keep_default_na=False)
@@ -1355,7 +1411,7 @@ def settings_from_parameters(params: Mapping[str, str], where: str = "parameters
     )
 
 
-def write_revision(rev: Revision, path: str | Path) -> Path:
+def write_revision(rev: Revision, path: str | Path, *, csv_dialect: str = "standard") -> Path:
     """Write a revision (its :meth:`~busetting.Revision.to_frame`) with the parameters it keeps.
 
     The file reads back as a previous allocation (``busetting revise --previous``): the
@@ -1369,6 +1425,8 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
         The revision.
     path : str or Path
         The output file; its suffix chooses the format.
+    csv_dialect : str
+        ``"standard"`` or ``"excel-nb"`` (CSV only; see :func:`write_allocation`).
 
     Returns
     -------
@@ -1378,6 +1436,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
     check_types(write_revision, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_revision")
+    check_csv_dialect(csv_dialect, "write_revision")
     frame = _safe_text(rev.to_frame())
     params = _safe_text(parameter_table(rev.allocation, rev.problem))
     if fmt == "json":
@@ -1392,7 +1451,7 @@ def write_revision(rev: Revision, path: str | Path) -> Path:
         text = json.dumps(data, indent=2, ensure_ascii=False)
         atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
-        atomic_write(p, lambda t: frame.to_csv(t, encoding="utf-8"))
+        atomic_write(p, csv_writer(frame, csv_dialect, index=True))
         atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from busetting._defaults import choose_language
 from busetting._exceptions import InputError
+from busetting._language import format_number, term
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,10 +57,20 @@ def _notebook_figure_class() -> type[Figure]:
     class NotebookFigure(Figure):
         """A matplotlib figure that shows itself in Jupyter as PNG, with no pyplot."""
 
+        def __reduce__(self) -> tuple[Any, ...]:
+            # the class is made at the first figure, so pickle rebuilds it through a function
+            return (_new_notebook_figure, (), self.__getstate__())
+
         def _repr_png_(self) -> bytes:
             return figure_png(self)
 
     return NotebookFigure
+
+
+def _new_notebook_figure() -> Figure:
+    """An empty figure of the notebook class, for unpickling (its state is set after)."""
+    cls = _notebook_figure_class()
+    return cls.__new__(cls)
 
 
 def _figure(width: float = 8.0, height: float = 5.0) -> Figure:
@@ -74,13 +86,19 @@ def _numbers(alloc: Allocation) -> pd.DataFrame:
     return alloc.to_frame()
 
 
-def plot_requests_vs_targets(alloc: Allocation) -> Figure:
+def _language(language: str | None, ids: Any, where: str) -> str:
+    return choose_language(language, [str(i) for i in ids], where)
+
+
+def plot_requests_vs_targets(alloc: Allocation, *, language: str | None = None) -> Figure:
     """Requests against targets (log-log), with the line where they are equal.
 
     Parameters
     ----------
     alloc : Allocation
         An allocation with requests.
+    language : {"en", "nb", "nn"}, optional
+        The labels' language (default: bokmål for the Norway data, else English).
 
     Returns
     -------
@@ -93,29 +111,32 @@ def plot_requests_vs_targets(alloc: Allocation) -> Figure:
         If the allocation has no requests.
     """
     frame = _numbers(alloc)
+    lang = _language(language, alloc.problem.ids, "plot_requests_vs_targets")
     fig = _figure(6.5, 6.0)
     ax = fig.add_subplot()
     t = frame["target"].clip(lower=0.1)
     x = frame["request"].astype(float).clip(lower=0.1)
-    ax.scatter(t, x, s=12, alpha=0.7, color="#1f5f8b", label="municipality")
+    ax.scatter(t, x, s=12, alpha=0.7, color="#1f5f8b", label=term("plot.municipality", lang))
     top = float(max(t.max(), x.max())) * 1.2
-    ax.plot([0.1, top], [0.1, top], color="#999999", lw=1, label="request = target")
+    ax.plot([0.1, top], [0.1, top], color="#999999", lw=1, label=term("plot.identity", lang))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("target (criteria key)")
-    ax.set_ylabel("request")
-    ax.set_title(f"Requests and targets ({alloc.method}, {alloc.solver})")
+    ax.set_xlabel(term("plot.target", lang))
+    ax.set_ylabel(term("plot.request", lang))
+    ax.set_title(term("plot.requests_targets", lang, method=alloc.method, solver=alloc.solver))
     ax.legend(loc="upper left")
     return fig
 
 
-def plot_county_totals(alloc: Allocation) -> Figure:
+def plot_county_totals(alloc: Allocation, *, language: str | None = None) -> Figure:
     """Each county's share of the requests next to its share of the population.
 
     Parameters
     ----------
     alloc : Allocation
         An allocation with requests.
+    language : {"en", "nb", "nn"}, optional
+        The labels' language (default: bokmål for the Norway data, else English).
 
     Returns
     -------
@@ -123,28 +144,43 @@ def plot_county_totals(alloc: Allocation) -> Figure:
         One pair of horizontal bars per county, sorted by population.
     """
     frame = _numbers(alloc)
+    lang = _language(language, alloc.problem.ids, "plot_county_totals")
     by = frame.groupby("county")[["request", "population"]].sum().sort_values("population")
     share_req = by["request"] / by["request"].sum()
     share_pop = by["population"] / by["population"].sum()
     fig = _figure(8.0, 0.35 * len(by) + 1.5)
     ax = fig.add_subplot()
     y = np.arange(len(by))
-    ax.barh(y - 0.2, 100 * share_req, height=0.4, color="#1f5f8b", label="share of requests")
-    ax.barh(y + 0.2, 100 * share_pop, height=0.4, color="#c0c0c0", label="share of population")
+    ax.barh(
+        y - 0.2,
+        100 * share_req,
+        height=0.4,
+        color="#1f5f8b",
+        label=term("plot.share_requests", lang),
+    )
+    ax.barh(
+        y + 0.2,
+        100 * share_pop,
+        height=0.4,
+        color="#c0c0c0",
+        label=term("plot.share_population", lang),
+    )
     ax.set_yticks(y, [str(c) for c in by.index])
-    ax.set_xlabel("% of the national total")
-    ax.set_title("Counties: requests and population")
+    ax.set_xlabel(term("plot.percent_national", lang))
+    ax.set_title(term("plot.counties_title", lang))
     ax.legend(loc="lower right")
     return fig
 
 
-def plot_per_capita(alloc: Allocation) -> Figure:
+def plot_per_capita(alloc: Allocation, *, language: str | None = None) -> Figure:
     """Requests per 1,000 residents, one dot per municipality, grouped by county.
 
     Parameters
     ----------
     alloc : Allocation
         An allocation with requests.
+    language : {"en", "nb", "nn"}, optional
+        The labels' language (default: bokmål for the Norway data, else English).
 
     Returns
     -------
@@ -152,6 +188,7 @@ def plot_per_capita(alloc: Allocation) -> Figure:
         The figure, with the national rate as a vertical line.
     """
     frame = _numbers(alloc)
+    lang = _language(language, alloc.problem.ids, "plot_per_capita")
     frame = frame[frame["population"] > 0].copy()
     frame["per_1000"] = 1000 * frame["request"].astype(float) / frame["population"]
     counties = sorted(frame["county"].unique())
@@ -162,10 +199,15 @@ def plot_per_capita(alloc: Allocation) -> Figure:
         vals = frame.loc[frame["county"] == county, "per_1000"].to_numpy()
         ax.scatter(vals, k + rng.uniform(-0.25, 0.25, len(vals)), s=10, alpha=0.7, color="#1f5f8b")
     national = 1000 * alloc.problem.total / max(1, int(frame["population"].sum()))
-    ax.axvline(national, color="#b03a2e", lw=1, label=f"country: {national:.1f}")
+    ax.axvline(
+        national,
+        color="#b03a2e",
+        lw=1,
+        label=term("plot.country", lang, value=format_number(national, lang, 1)),
+    )
     ax.set_yticks(range(len(counties)), counties)
-    ax.set_xlabel("requests per 1,000 residents")
-    ax.set_title("Requests per 1,000 residents by municipality")
+    ax.set_xlabel(term("plot.per_1000", lang))
+    ax.set_title(term("plot.per_1000_title", lang))
     ax.legend(loc="lower right")
     return fig
 
@@ -176,6 +218,7 @@ def plot_fan(
     *,
     samples: Sequence[int] | None = None,
     names: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> Figure:
     """A fan chart per municipality from a :func:`busetting.scenarios` table.
 
@@ -192,12 +235,15 @@ def plot_fan(
         Sampled national totals, for the shaded bands.
     names : dict of str to str, optional
         Panel titles by municipality id (default: the ids).
+    language : {"en", "nb", "nn"}, optional
+        The labels' language (default: bokmål for the Norway data, else English).
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure.
     """
+    lang = _language(language, table.index, "plot_fan")
     fig = _figure(4.0 * max(1, len(municipality_ids)), 3.6)
     axes = fig.subplots(1, max(1, len(municipality_ids)), squeeze=False)[0]
     totals = np.array([int(c) for c in table.columns])
@@ -205,18 +251,18 @@ def plot_fan(
         values = table.loc[mid].astype(float).to_numpy()
         if samples is not None and len(samples):
             q = np.quantile(np.asarray(samples, dtype=float), [0.1, 0.25, 0.75, 0.9])
-            ax.axvspan(q[0], q[3], color="#d6e4f0", label="80 % of the total")
-            ax.axvspan(q[1], q[2], color="#a9c6e0", label="50 % of the total")
+            ax.axvspan(q[0], q[3], color="#d6e4f0", label=term("plot.band80", lang))
+            ax.axvspan(q[1], q[2], color="#a9c6e0", label=term("plot.band50", lang))
         ax.step(totals, values, where="post", color="#1f5f8b", lw=1.5)
         ax.set_title((names or {}).get(mid, mid))
-        ax.set_xlabel("national total")
-        ax.set_ylabel("request")
+        ax.set_xlabel(term("plot.national_total", lang))
+        ax.set_ylabel(term("plot.request", lang))
         if samples is not None and len(samples):
             ax.legend(loc="upper left", fontsize="small")
     return fig
 
 
-def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
+def plot_comparison(table: pd.DataFrame, *, top: int = 20, language: str | None = None) -> Figure:
     """The ``top`` largest changes of a :func:`busetting.compare` table, as bars.
 
     Bars to the right are increases from ``a`` to ``b``, to the left decreases.
@@ -227,12 +273,15 @@ def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
         A :func:`busetting.compare` table (sorted by the size of the change).
     top : int
         How many rows to draw.
+    language : {"en", "nb", "nn"}, optional
+        The labels' language (default: bokmål for the Norway data, else English).
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure.
     """
+    lang = _language(language, table.index, "plot_comparison")
     rows = table.head(top).iloc[::-1]
     a, b = (str(c)[len("request_") :] for c in table.columns if str(c).startswith("request_"))
     fig = _figure(8.0, 0.3 * len(rows) + 1.5)
@@ -241,8 +290,8 @@ def plot_comparison(table: pd.DataFrame, *, top: int = 20) -> Figure:
     ax.barh(np.arange(len(rows)), rows["change"].astype(float), color=colors)
     ax.set_yticks(np.arange(len(rows)), [str(n) for n in rows["name"]])
     ax.axvline(0, color="#999999", lw=1)
-    ax.set_xlabel(f"change in request, {a} → {b}")
-    ax.set_title(f"The {len(rows)} largest changes")
+    ax.set_xlabel(term("plot.change", lang, a=a, b=b))
+    ax.set_title(term("plot.largest_changes", lang, n=len(rows)))
     return fig
 
 

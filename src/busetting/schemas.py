@@ -12,17 +12,55 @@ returns an ``Allocation``. ``busetting schema --output`` prints its JSON Schema.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 __all__ = [
+    "COMMAND_OUTPUTS",
+    "JSON_SCHEMA_DIALECT",
     "AllocationOutput",
     "CertificateOutput",
+    "CountyDraftOutput",
     "CriterionOutput",
+    "ErrorBody",
+    "ErrorOutput",
     "MunicipalityOutput",
+    "RevisionChangeOutput",
+    "RevisionOutput",
     "RulesCertificateOutput",
+    "ScenariosOutput",
     "ShortfallOutput",
     "TieOutput",
+    "ValidateOutput",
+    "WrittenOutput",
+    "json_schema",
 ]
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema dialect pydantic writes; every schema the package prints names it."""
+
+
+def json_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON Schema of ``model`` with ``$schema`` first (what ``busetting schema`` prints).
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        :class:`AllocationOutput`, :class:`busetting.Problem` or any other model.
+
+    Returns
+    -------
+    dict
+        The schema; ``$schema`` names :data:`JSON_SCHEMA_DIALECT`.
+
+    Examples
+    --------
+    >>> json_schema(AllocationOutput)["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    """
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
+
 
 _OUT = ConfigDict(frozen=True, extra="forbid")
 
@@ -141,3 +179,104 @@ class AllocationOutput(BaseModel):
         "`busetting revise --previous` reads back)",
     )
     municipalities: list[MunicipalityOutput]
+
+
+# -- the other commands' --json outputs ----------------------------------------------------
+
+
+class ValidateOutput(BaseModel):
+    """What ``busetting validate --json`` prints."""
+
+    model_config = _OUT
+
+    file: str
+    ok: bool = Field(description="true when the input is valid and feasible")
+    municipalities: int
+    total: int
+    minors: int
+    shortfalls: list[ShortfallOutput]
+
+
+class ScenariosOutput(BaseModel):
+    """What ``busetting scenarios --json`` prints: one request per total and municipality."""
+
+    model_config = _OUT
+
+    totals: list[int]
+    requests: dict[str, list[int | None]] = Field(
+        description="municipality id -> its request at each total (null: the total cannot be met)"
+    )
+
+
+class RevisionChangeOutput(BaseModel):
+    """One municipality whose request a revision changed."""
+
+    model_config = _OUT
+
+    municipality_id: str
+    name: str
+    previous: int
+    request: int
+    change: int
+
+
+class RevisionOutput(BaseModel):
+    """What ``busetting revise --json`` prints."""
+
+    model_config = _OUT
+
+    direction: str = Field(description="up, down or none")
+    minors_direction: str
+    kept: list[str] = Field(description="what was kept from the previous file, in words")
+    changes: list[RevisionChangeOutput]
+    allocation: AllocationOutput
+
+
+class CountyDraftOutput(BaseModel):
+    """One county's draft workbook, as ``busetting counties --json`` lists it."""
+
+    model_config = _OUT
+
+    share: int
+    minors: int
+    file: str
+
+
+class WrittenOutput(BaseModel):
+    """What ``busetting report --json`` prints: the file written."""
+
+    model_config = _OUT
+
+    written: str
+
+
+class ErrorBody(BaseModel):
+    """A bad input: the error's type and first line, and one row per bad value."""
+
+    model_config = _OUT
+
+    type: str
+    message: str
+    failure_cases: list[dict[str, Any]] = Field(
+        description="row, municipality_id, column, value and reason of each bad value"
+    )
+
+
+class ErrorOutput(BaseModel):
+    """What every command prints on standard error for a bad input with ``--json``."""
+
+    model_config = _OUT
+
+    error: ErrorBody
+
+
+COMMAND_OUTPUTS: dict[str, Any] = {
+    "allocate": AllocationOutput,
+    "validate": ValidateOutput,
+    "scenarios": ScenariosOutput,
+    "revise": RevisionOutput,
+    "counties": RootModel[dict[str, CountyDraftOutput]],
+    "report": WrittenOutput,
+    "error": ErrorOutput,
+}
+"""The model of each command's ``--json`` output (``busetting schema --of NAME``)."""

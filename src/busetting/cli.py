@@ -44,6 +44,7 @@ from busetting._language import (
     terms,
 )
 from busetting._version import __version__
+from busetting.schemas import COMMAND_OUTPUTS  # pydantic models only: no pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +83,7 @@ if TYPE_CHECKING:
         read_table,
         write_table,
     )
-    from busetting.schemas import COMMAND_OUTPUTS, AllocationOutput, json_schema
+    from busetting.schemas import AllocationOutput, json_schema
 
 _LIBRARY: dict[str, tuple[str, str | None]] = {
     "pd": ("pandas", None),
@@ -118,7 +119,6 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "write_revision": ("busetting.io", "write_revision"),
     "write_table": ("busetting.io", "write_table"),
     "AllocationOutput": ("busetting.schemas", "AllocationOutput"),
-    "COMMAND_OUTPUTS": ("busetting.schemas", "COMMAND_OUTPUTS"),
     "json_schema": ("busetting.schemas", "json_schema"),
     "formats": ("busetting._formats", None),
 }

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 import busetting as bs
 from busetting._accounting import CENTS, check_sums
+from busetting._reconcile import change_report
+from busetting._report import report_html
 from busetting.datasets import norway_2024
 from busetting.testing.strategies import baselines, problems
 
@@ -152,7 +154,7 @@ def test_sandnes_reason_names_the_key_weight_that_pulled_it() -> None:
     weight = [p for p in parts if p.kind == "key_weight"]
     assert len(weight) == 1 and weight[0].cause == "0.25" and weight[0].persons > 50
     assert "the national key at weight 0.25" in row["parts"]
-    nb = bs._reconcile.change_report(result, "nb").set_index("municipality_id")
+    nb = change_report(result, "nb").set_index("municipality_id")
     assert "den nasjonale nøkkelen med vekt 0.25" in nb.loc[ids["Sandnes"], "reason"]
 
 
@@ -210,7 +212,7 @@ def test_the_default_draft_frame_shows_last_years_request_the_change_and_its_par
 )
 def test_the_report_has_the_change_from_last_year_with_its_parts(language: str, title: str) -> None:
     _, draft = _norway()
-    page = bs._report.report_html(draft, language=language, plots=False)
+    page = report_html(draft, language=language, plots=False)
     section = page.split('id="change-parts"')[1].split("</section>")[0]
     assert title in section
     assert section.count("<tr>") == 1 + 15

@@ -87,7 +87,6 @@ ENGLISH = frozenset(
         "groups",
         "has",
         "have",
-        "held",
         "higher",
         "holds",
         "hosts",
@@ -424,13 +423,7 @@ RENDERERS: list[object] = [
         ),
         id="cli_reconcile",
     ),
-    pytest.param(
-        change_report,
-        marks=pytest.mark.xfail(
-            strict=True, reason=ENGLISH_ELSEWHERE + "the reconciliation's kinds and reasons"
-        ),
-        id="change_report",
-    ),
+    change_report,
     error_table_headers,
     plots_text,
 ]

@@ -190,9 +190,19 @@ def previous(tmp_path: Path) -> Path:
     )
     for suffix in (".csv", ".json"):
         code, _, err = _cli(
-            "allocate", "-i", str(tmp_path / "in.csv"), "--total", "20", "--weights",
-            "population=1", "-o", str(tmp_path / f"prev{suffix}"), "--quiet",
-        )  # fmt: skip
+            "allocate",
+            "-i",
+            str(tmp_path / "in.csv"),
+            "--total",
+            "20",
+            "--weights",
+            "population=1",
+            "-o",
+            str(tmp_path / f"prev{suffix}"),
+            "--quiet",
+            "--lang",
+            "en",
+        )  # fmt: skip (English, standard CSV: the tampering below edits it as plain CSV)
         assert code == 0, err
     return tmp_path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -41,7 +42,7 @@ def plain() -> bs.Allocation:
 
 @pytest.fixture(scope="module")
 def page(ruled: bs.Allocation) -> str:
-    return report_html(ruled)
+    return report_html(ruled, prepared=dt.date(2024, 1, 15))
 
 
 def _cells(page: str, table_id: str) -> list[list[str]]:
@@ -76,8 +77,9 @@ def test_report_is_bokmal_by_default_for_norway_and_lists_every_municipality(pag
 
 
 def test_report_sections_come_in_the_readers_order(page: str) -> None:
-    order = ["Sammendrag", "Kart", "Fylker", "Alle kommuner", "Teknisk vedlegg"]
-    positions = [page.index(f"<h2>{h}</h2>") for h in order]
+    # the first page: the map and the counties with their total; then the summary
+    order = ["Kart", "Fylker", "Sammendrag", "Alle kommuner", "Teknisk vedlegg"]
+    positions = [page.index(f">{h}</h2>") for h in order]
     assert positions == sorted(positions)
     # solver internals only in the appendix
     appendix = page.index("<h2>Teknisk vedlegg</h2>")
@@ -112,6 +114,7 @@ def test_report_numbers_are_grouped_the_norwegian_way(page: str) -> None:
         text = text.replace(f" {row[0]} ", " ")
     text = re.sub(r"\((\d{4})\)", "", text)  # ids in the map's tooltips: "Bergen (4601)"
     text = re.sub(r"\b(19|20)\d\d\b", "", text)  # years
+    text = text.replace("CC BY 4.0", "")  # the licence's version
     assert not re.findall(r"\d{4,}", text)
     assert "1\u00a0000" in text or "1 000" in text  # "per 1 000 innbyggere"
     assert not re.findall(r"\d\.\d", text)  # decimal comma, never a point
@@ -146,7 +149,7 @@ def test_county_view_is_one_county_with_its_own_totals(ruled: bs.Allocation) -> 
     vestland = sorted(muni.loc[muni["fylke"] == "Vestland", "kommunenummer"])
     assert [r[0] for r in _cells(page, "municipalities")] == vestland
     total = format_number(int(ruled.requests[vestland].sum()), "nb", space="\u00a0")
-    assert f"<h1>Anmodning om bosetting i Vestland: {total} personer</h1>" in page
+    assert f"<h1>Anmodning om bosetting i Vestland i 2024: {total} personer</h1>" in page
     circles = re.findall(r'<circle class="m(?: zero)?" data-id="(\d{4})"', page)
     assert sorted(circles) == vestland
 

@@ -317,9 +317,11 @@ def choropleth_svg(
     out += _legend(
         w, language, breaks, national_rate, (legend_x, legend_y), width, shown, legend_inside
     )
+    ax, anchor = (width - pad, "end") if legend_inside else (pad, "start")
     out.append(
-        f'<text class="attribution" x="{width - pad:.0f}" y="{height - 6:.0f}" font-size="7.5" '
-        f'text-anchor="end" fill="#55606b">{e(w["borders"].format(src=GEO_ATTRIBUTION))}</text>'
+        f'<text class="attribution" x="{ax:.0f}" y="{height - 6:.0f}" font-size="7.5" '
+        f'text-anchor="{anchor}" fill="#55606b">'
+        f"{e(w['borders'].format(src=GEO_ATTRIBUTION))}</text>"
     )
     out.append("</svg>")
     return "".join(out)
@@ -399,7 +401,7 @@ def _labels(
 ) -> list[str]:
     """Labels beside their points, greedily where they fit (all of them in a county view)."""
     e = html.escape
-    size = 7.0 if label_all and len(shown) > 25 else 8.5
+    size = 7.5 if label_all and len(shown) > 25 else 8.5
     order = sorted(shown, key=lambda a: (-a.population, a.municipality_id))
     candidates = order if label_all else order[: count * 3]
     placed: list[tuple[float, float, float, float]] = []

@@ -901,6 +901,7 @@ _STYLE = (
     "thead{display:table-header-group}tfoot{display:table-row-group}"
     "thead th{position:static}tr,figure,svg,.facts,ul{break-inside:avoid}"
     ".front{grid-template-columns:100mm 1fr;gap:5mm}.front svg{width:100mm;height:auto}"
+    ".county-view .front{grid-template-columns:125mm 1fr}.county-view .front svg{width:125mm}"
     "#county-table{font-size:7pt}#county-table td:first-child{white-space:nowrap}}"
 )
 
@@ -1031,11 +1032,12 @@ def report_html(
         chart_section = f'<section id="county-chart"><h2>{_e(w["municipality_chart"])}</h2>'
         chart_section += f"{chart}</section>\n"
         municipalities = ""
+    body_class = ' class="county-view"' if county else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title><style>{_page_css(lang, title)}{_STYLE}</style>"
-        "</head><body>\n"
+        f"</head><body{body_class}>\n"
         f"<h1>{_e(title)}</h1>\n"
         f'<p class="prepared">{_e(nw["prepared"].format(date=_format_date(day, lang)))}</p>\n'
         f'<section id="front"><h2 class="sr">{_e(w["map"])}</h2>'

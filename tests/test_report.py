@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import busetting as bs
 from busetting._language import format_number
 from busetting._report import report_html
+from busetting._workbook import RECORD_SHEET
 from busetting.datasets import load_history, load_municipalities, norway_2024
 from busetting.io import read_allocation, write_allocation
 from busetting.testing.strategies import problems
@@ -197,6 +198,7 @@ def test_cli_report_county_and_workbook(tmp_path: Path) -> None:
         "Fylker",
         "Kriterier",
         "Parametere",
+        RECORD_SHEET,
     ]
     csv = tmp_path / "anmodninger.csv"
     assert run("report", "--out", str(csv)).returncode == 0
@@ -214,8 +216,8 @@ def test_workbook_has_bold_frozen_headers_widths_and_number_formats(
     path = write_allocation(plain, tmp_path / "out.xlsx", language=language)
     book = openpyxl.load_workbook(path)
     names = {
-        "en": ["requests", "counties", "criteria", "parameters"],
-        "nb": ["Anmodninger", "Fylker", "Kriterier", "Parametere"],
+        "en": ["requests", "counties", "criteria", "parameters", RECORD_SHEET],
+        "nb": ["Anmodninger", "Fylker", "Kriterier", "Parametere", RECORD_SHEET],
     }[language]
     assert book.sheetnames == names
     for ws in book.worksheets:
@@ -266,8 +268,13 @@ def test_excel_csv_dialect_is_semicolon_decimal_comma_and_bom(tmp_path: Path) ->
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("kommunenummer;kommune;fylke;anmodning;herav enslige mindreårige;")
-    assert lines[1].startswith("0301;Oslo;Oslo;14;0;700;20,0;14,0;")  # the decimal comma
-    assert lines[2].startswith("1151;'=1+1;Rogaland;6;0;300;")  # CSV needs the apostrophe
+    # the ids are Norway's, so IMDi's 2023 figures stand beside the request
+    assert lines[0].startswith(
+        "kommunenummer;kommune;fylke;anmodning;herav enslige mindreårige;"
+        "anmodning 2023;vedtak 2023;bosatt 2023;innbyggere;"
+    )
+    assert lines[1].startswith("0301;Oslo;Oslo;14;0;2170;2000;2018;700;20,0;14,0;")
+    assert lines[2].startswith("1151;'=1+1;Rogaland;6;0;20;15;11;300;")  # CSV needs the apostrophe
     with pytest.raises(bs.InputError) as info:
         write_allocation(alloc, tmp_path / "a.csv", csv_dialect="excel")
     assert str(info.value) == (

@@ -41,7 +41,8 @@ from busetting._language import (
 )
 from busetting._map import MapArea, choropleth_svg
 from busetting._status import RulesCertificate
-from busetting.datasets import load_history, load_municipalities
+from busetting._workbook import last_year_figures as history_figures
+from busetting.datasets import load_municipalities
 from busetting.io import ATTRIBUTION, atomic_write
 from busetting.plots import Bar, bars_svg
 
@@ -330,22 +331,10 @@ def last_year_figures(alloc: Allocation) -> tuple[int, pd.DataFrame] | None:
     Returns ``(year, table)`` with columns ``request``, ``decision``, ``settled`` indexed by
     ``municipality_id`` (the problem's municipalities only), or ``None`` when none of the
     problem's municipalities is in the history. Haram (1580) has no row before 2024: its
-    figures are inside Ålesund's (1508), shown as published.
+    figures are inside Ålesund's (1508), shown as published. The workbook shows the same
+    figures (:func:`busetting._workbook.last_year_figures`).
     """
-    hist = load_history()
-    year = int(hist["year"].max())
-    h = hist[hist["year"] == year].set_index("kommunenummer")
-    ids = list(alloc.problem.ids)
-    if not set(ids) & set(h.index):
-        return None
-    table = pd.DataFrame(
-        {
-            "request": h["anmodning"],
-            "decision": h["vedtak"],
-            "settled": h["bosatt"],
-        }
-    ).reindex(pd.Index(ids, name="municipality_id"))
-    return year, table
+    return history_figures(list(alloc.problem.ids))
 
 
 def _coordinates(ids: list[str]) -> pd.DataFrame:

@@ -462,7 +462,14 @@ def _add_report(sub: Any) -> None:
         required=True,
         help="report.html or report.md; requests.xlsx (the workbook) or requests.csv",
     )
-    rp.add_argument("--county", help="one county's letter-ready view, e.g. Vestland (.html or .md)")
+    rp.add_argument(
+        "--county", help="one county's letter-ready view or workbook rows, e.g. Vestland"
+    )
+    rp.add_argument(
+        "--by-county",
+        action="store_true",
+        help="group the report's municipality table by county, with subtotals",
+    )
     rp.add_argument(
         "--csv-dialect",
         choices=["standard", "excel-nb"],
@@ -1033,10 +1040,16 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if suffix in (".xlsx", ".csv"):
         lang = args.lang or default_language(alloc)
         dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
-        path = write_allocation(alloc, args.out, language=lang, csv_dialect=dialect)
+        path = write_allocation(
+            alloc, args.out, language=lang, csv_dialect=dialect, county=args.county
+        )
     else:
         path = alloc.report(
-            args.out, plots=not args.no_plots, language=args.lang, county=args.county
+            args.out,
+            plots=not args.no_plots,
+            language=args.lang,
+            county=args.county,
+            by_county=args.by_county,
         )
     if args.json:
         print(json.dumps({"written": str(path)}), file=out)

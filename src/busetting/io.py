@@ -717,8 +717,31 @@ def workbook_sheets(
 
 
 def _record_sheet(params: pd.DataFrame) -> Sheet:
-    """The one place the machine-readable run record lives in a workbook: a hidden sheet."""
-    return Sheet(RECORD_SHEET, params, freeze="A2", hidden=True)
+    """The one place the machine-readable run record lives in a workbook: a hidden sheet.
+
+    Its content is :func:`parameter_table`'s, unchanged; a value whose text is exactly a
+    number's (``37000``, ``0.25``) is stored as that number, so no number is text, and it
+    reads back as the same text.
+    """
+    values = [_as_number(v) for v in params["value"]]
+    return Sheet(
+        RECORD_SHEET, params.assign(value=pd.Series(values, dtype=object)), freeze="A2", hidden=True
+    )
+
+
+def _as_number(text: Any) -> Any:
+    """``text`` as an int or float when that number prints back as exactly ``text``."""
+    if not isinstance(text, str):
+        return text
+    with contextlib.suppress(ValueError):
+        i = int(text)
+        if str(i) == text and abs(i) < 2**53:
+            return i
+    with contextlib.suppress(ValueError):
+        f = float(text)
+        if math.isfinite(f) and repr(f) == text:
+            return f
+    return text
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -719,9 +720,10 @@ def workbook_sheets(
 def _record_sheet(params: pd.DataFrame) -> Sheet:
     """The one place the machine-readable run record lives in a workbook: a hidden sheet.
 
-    Its content is :func:`parameter_table`'s, unchanged; a value whose text is exactly a
-    number's (``37000``, ``0.25``) is stored as that number, so no number is text, and it
-    reads back as the same text.
+    Its content is :func:`parameter_table`'s, unchanged; a value whose text is a plain
+    number (``37000``, ``176.0876974982814``) is stored as that number, so no number is
+    text. A whole number reads back as the same text; a decimal (the objective, the
+    runtime: nothing a later run reads) as the same number to 15 significant digits.
     """
     values = [_as_number(v) for v in params["value"]]
     return Sheet(
@@ -737,11 +739,12 @@ def _as_number(text: Any) -> Any:
         i = int(text)
         if str(i) == text and abs(i) < 2**53:
             return i
-    with contextlib.suppress(ValueError):
-        f = float(text)
-        if math.isfinite(f) and repr(f) == text:
-            return f
+    if _DECIMAL.fullmatch(text):
+        return float(text)
     return text
+
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 @dataclasses.dataclass(frozen=True)

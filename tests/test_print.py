@@ -43,16 +43,29 @@ def _num(text: str) -> int:
     return int(text.replace(NB, "").replace("\u2212", "-").lstrip("+"))
 
 
+def _cells(row: str) -> list[str]:
+    """The cells of a row, a cell spanning n columns as itself and n - 1 empty ones."""
+    out: list[str] = []
+    for attrs, text in re.findall(r"<t[dh]([^>]*)>(.*?)</t[dh]>", row):
+        span = re.search(r'colspan="(\d+)"', attrs)
+        n = int(span.group(1)) if span else 1
+        out += [text] + [""] * (n - 1)
+    return out
+
+
 def _foot(page: str, table_id: str) -> list[str]:
     table = page.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    foot = table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0]
-    return re.findall(r"<th[^>]*>(.*?)</th>", foot)
+    return _cells(table.split("<tfoot>", 1)[1].split("</tfoot>", 1)[0])
 
 
 def _body(page: str, table_id: str) -> list[list[str]]:
     table = page.split(f'id="{table_id}"', 1)[1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>", 1)[1])
-    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r) for r in rows]
+    rows = re.findall(r"<tr([^>]*)>(.*?)</tr>", table.split("<tbody>", 1)[1])
+    out = []
+    for attrs, row in rows:
+        cells = _cells(row)
+        out.append(cells[:1] if "group" in attrs else cells)  # a county's heading: its name
+    return out
 
 
 # -- the geography -----------------------------------------------------------------------------

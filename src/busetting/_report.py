@@ -585,19 +585,30 @@ def _table(
         if kind == "group":
             body.append(f'<tr class="group"><th colspan="{len(head)}">{_e(row[0])}</th></tr>')
             continue
+        if kind == "subtotal":
+            body.append(f'<tr class="subtotal">{_label_cells(row, numeric, "td")}</tr>')
+            continue
         cells = "".join(f"<td{cls(j)}>{_e(v)}</td>" for j, v in enumerate(row))
-        body.append(f'<tr class="{kind}">{cells}</tr>' if kind else f"<tr>{cells}</tr>")
-    tfoot = "".join(
-        '<tr class="total">'
-        + "".join(f"<th{cls(j)}>{_e(v)}</th>" for j, v in enumerate(r))
-        + "</tr>"
-        for r in foot
-    )
+        body.append(f"<tr>{cells}</tr>")
+    tfoot = "".join(f'<tr class="total">{_label_cells(r, numeric, "th")}</tr>' for r in foot)
     foot_html = f"<tfoot>{tfoot}</tfoot>" if foot else ""
     return (
         f"<table{ident}><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody>"
         f"{foot_html}</table>"
     )
+
+
+def _label_cells(row: list[str], numeric: set[int], tag: str) -> str:
+    """A total row: its label spans the empty text cells after it (``I alt`` over no., name)."""
+    span = 1
+    while span < len(row) and row[span] == "" and span not in numeric:
+        span += 1
+    first = f'<{tag} colspan="{span}">' if span > 1 else f"<{tag}>"
+    cells = [f"{first}{_e(row[0])}</{tag}>"]
+    for j in range(span, len(row)):
+        attr = ' class="num"' if j in numeric else ""
+        cells.append(f"<{tag}{attr}>{_e(row[j])}</{tag}>")
+    return "".join(cells)
 
 
 def _municipality_keys(d: _Data) -> tuple[list[str], list[str]]:
@@ -874,7 +885,7 @@ _STYLE = (
     "vertical-align:top}th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "thead th{background:#eef3f7;position:sticky;top:0}"
     "tfoot th,tr.subtotal td{border-top:1.5px solid #1d2327;font-weight:700}"
-    "tr.group th{background:#f6f8fa;padding-top:.5rem}"
+    "tr.group th{background:#f6f8fa;padding-top:.5rem}tr.group{break-after:avoid}"
     ".params th{width:14rem}.ok{color:#1e6b34}.warn{color:#a33}"
     ".cols{display:flex;gap:3rem}.cols ul{margin-top:0}svg{max-width:100%;height:auto}"
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"

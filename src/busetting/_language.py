@@ -70,7 +70,7 @@ def format_number(
     text = f"{v:,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]
-    if language == "nb":
+    if language in ("nb", "nn"):
         text = text.replace(",", "\0").replace(".", ",").replace("\0", space).replace("-", MINUS)
     return text
 

@@ -290,25 +290,10 @@ def choropleth_svg(
         'fill="#fbfdff" stroke="#8aa0b2" stroke-width="1"/>',
         f'<text x="{pad:.0f}" y="17" font-size="12" font-weight="600" fill="#1d2327">'
         f"{e(title)}</text>",
-        '<g class="kommuner" stroke="#ffffff" stroke-width="0.35" fill-rule="evenodd">',
     ]
-    for a in sorted(shown, key=lambda a: a.municipality_id):
-        k = _class(a.per_1000, a.request, breaks)
-        out.append(
-            f'<path class="kommune c{k}" data-id="{e(a.municipality_id)}" fill="{_FILL[k]}" '
-            f'd="{_path(projected[a.municipality_id], frame)}"><title>{e(a.tooltip)}</title></path>'
-        )
-    out.append("</g>")
+    out += _area_paths(shown, projected, frame, breaks)
     wanted = sorted({a.municipality_id[:2] for a in shown}) if counties is None else counties
-    out.append(
-        '<g class="fylker" fill="none" stroke="#33424f" stroke-width="0.9" '
-        'stroke-linejoin="round" fill-rule="evenodd">'
-    )
-    for cid in sorted(wanted):
-        if cid in fylker:
-            rings = [_project(r) for r in fylker[cid]]
-            out.append(f'<path class="fylke" data-id="{e(cid)}" d="{_path(rings, frame)}"/>')
-    out.append("</g>")
+    out += _county_paths(fylker, wanted, frame)
     centres = _centres(shown, projected, frame)
     out += _circles(shown, centres, map_h, width)
     out += _labels(shown, centres, label_all, labels, width, top + map_h)
@@ -325,6 +310,43 @@ def choropleth_svg(
     )
     out.append("</svg>")
     return "".join(out)
+
+
+def _area_paths(
+    shown: Sequence[MapArea],
+    projected: dict[str, list[np.ndarray]],
+    frame: _Frame,
+    breaks: Sequence[float],
+) -> list[str]:
+    """The municipalities, each filled by its class, with thin white borders."""
+    e = html.escape
+    out = ['<g class="kommuner" stroke="#ffffff" stroke-width="0.35" fill-rule="evenodd">']
+    for a in sorted(shown, key=lambda a: a.municipality_id):
+        k = _class(a.per_1000, a.request, breaks)
+        out.append(
+            f'<path class="kommune c{k}" data-id="{e(a.municipality_id)}" fill="{_FILL[k]}" '
+            f'd="{_path(projected[a.municipality_id], frame)}"><title>{e(a.tooltip)}</title></path>'
+        )
+    out.append("</g>")
+    return out
+
+
+def _county_paths(
+    fylker: dict[str, list[np.ndarray]], wanted: Sequence[str], frame: _Frame
+) -> list[str]:
+    """The counties' outlines (and so the coast), drawn stronger over the municipalities."""
+    out = [
+        '<g class="fylker" fill="none" stroke="#33424f" stroke-width="0.9" '
+        'stroke-linejoin="round" fill-rule="evenodd">'
+    ]
+    for cid in sorted(wanted):
+        if cid in fylker:
+            rings = [_project(r) for r in fylker[cid]]
+            out.append(
+                f'<path class="fylke" data-id="{html.escape(cid)}" d="{_path(rings, frame)}"/>'
+            )
+    out.append("</g>")
+    return out
 
 
 def _centres(

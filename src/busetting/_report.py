@@ -32,7 +32,6 @@ from busetting._exceptions import InputError
 from busetting._language import (
     NBSP,
     binding_words,
-    check_language,
     criterion_words,
     format_number,
     indicator_words,
@@ -42,6 +41,7 @@ from busetting._language import (
 from busetting._map import MapArea, choropleth_svg
 from busetting._status import RulesCertificate
 from busetting._workbook import last_year_figures as history_figures
+from busetting._workbook import print_language
 from busetting.datasets import load_municipalities
 from busetting.io import ATTRIBUTION, atomic_write
 from busetting.plots import Bar, bars_svg
@@ -235,6 +235,100 @@ _W: dict[str, dict[str, Any]] = {
         "exact": " (avgjort eksakt)",
         "keys": {"requests": "anmodninger", "minors": "enslige mindreårige"},
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
+        "kinds": {"volume": "volum", "rate": "rate på {base}"},
+    },
+    "nn": {
+        "title": "Oppmoding om busetjing av flyktningar: {n} personar",
+        "title_county": "Oppmoding om busetjing i {county}: {n} personar",
+        "summary": "Samandrag",
+        "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
+        "asked": (
+            "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
+            "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
+        ),
+        "county_asked": (
+            "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m} "
+            "einslege mindreårige, fordelt på {k} av dei {n} kommunane i fylket: {per} per "
+            "1 000 innbyggjarar, mot {nper} i heile landet."
+        ),
+        "criteria": "Behovet er fordelt etter kriteria departementet har fastsett, med desse "
+        "vektene:",
+        "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
+        "rules": "Oppmodingane følgjer prosessreglane: {r}.",
+        "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
+        "ok": (
+            "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
+            "mindreårige til {m}. Fordelinga er prova optimal etter {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Største endringar frå oppmodingane i {y}",
+        "up": "Opp",
+        "down": "Ned",
+        "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
+        "map": "Kart",
+        "map_title": "Oppmoding per kommune",
+        "map_legend": ("oppmoding", "av dei einslege mindreårige"),
+        "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
+        "counties": "Fylke",
+        "county_chart": "Oppmoding per fylke",
+        "municipality_chart": "Oppmoding per kommune",
+        "chart_legend": ("oppmoding", "oppmoding {y}"),
+        "all": "Alle kommunar",
+        "all_county": "Kommunane i {county}",
+        "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
+        "appendix": "Teknisk vedlegg",
+        "key": "Kriterienøkkelen",
+        "deviations": "Største avvik frå målet",
+        "ties": "Likskap om siste plass",
+        "noties": "Ingen kommunar stod likt om siste plass.",
+        "tie_row": "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} "
+        "({rule})",
+        "plots_off": "Kart og diagram er utelatne (plots=False).",
+        "data": "Datakjelder",
+        "attribution": (
+            "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
+            "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
+        ),
+        "cols": {
+            "municipality_id": "nr.",
+            "name": "kommune",
+            "county": "fylke",
+            "request": "oppmoding",
+            "minors": "av dei einslege mindreårige",
+            "last_request": "oppmoding {y}",
+            "last_decision": "vedtak {y}",
+            "last_settled": "busett {y}",
+            "change": "endring frå {y}",
+            "per_1000": "per 1 000 innbyggjarar",
+            "municipalities": "kommunar",
+            "asked": "med oppmoding",
+            "population": "innbyggjarar",
+            "target": "mål",
+            "deviation": "avvik",
+            "binding": "halde av",
+            "criterion": "kriterium",
+            "weight": "vekt",
+            "indicator": "indikator",
+            "kind": "type",
+        },
+        "params": {
+            "status": "status",
+            "message": "melding frå løysaren",
+            "method": "metode",
+            "solver": "løysar",
+            "why": "kvifor denne løysaren",
+            "rules": "prosessreglar",
+            "objective": "målfunksjon",
+            "certificate": "sertifikat",
+            "fingerprint": "fingeravtrykk av inndata",
+            "version": "busetting",
+        },
+        "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
+        "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
+        "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
+        "exact": " (avgjort eksakt)",
+        "keys": {"requests": "oppmodingar", "minors": "einslege mindreårige"},
+        "nocert": "prova av løysaren med null gap (heiltalsprogram)",
         "kinds": {"volume": "volum", "rate": "rate på {base}"},
     },
 }
@@ -962,6 +1056,29 @@ def _facts(alloc: Allocation, d: _Data) -> str:
     )
 
 
+def _sections(d: _Data, table: str, note: str, all_title: str, plots: bool) -> tuple[str, str, str]:
+    """The counties (first page), the chart, and the municipalities, for the whole country
+    or for a county (whose municipality table takes the counties' place on the first page)."""
+    w = _W[d.lang]
+    chart = f'<figure id="chart">{_chart(d)}</figure>' if plots else ""
+    if d.county is None:
+        ch, cr, cn, total = _county_table(d)
+        counties = (
+            f'<section id="counties"><h2>{_e(w["counties"])}</h2>'
+            f"{_table(ch, cr, cn, 'county-table', foot=[total])}</section>\n"
+        )
+        chart_title = w["county_chart"]
+        municipalities = f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+    else:
+        counties = f'<section id="counties"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+        chart_title = w["municipality_chart"]
+        municipalities = ""
+    chart_section = (
+        f'<section id="county-chart"><h2>{_e(chart_title)}</h2>{chart}</section>\n' if plots else ""
+    )
+    return counties, chart_section, municipalities
+
+
 def report_html(
     alloc: Allocation,
     *,
@@ -1013,25 +1130,8 @@ def report_html(
     note = ""
     if d.year is not None and "1580" in d.frame.index and "1508" in d.frame.index:
         note = f"<p><small>{_e(w['haram'].format(y=d.year))}</small></p>"
-    if plots:
-        picture = f'<figure id="map">{_map(d)}</figure>'
-        chart = f'<figure id="chart">{_chart(d)}</figure>'
-    else:
-        picture, chart = f"<p>{_e(w['plots_off'])}</p>", ""
-    if county is None:
-        ch, cr, cn, total = _county_table(d)
-        counties = (
-            f'<section id="counties"><h2>{_e(w["counties"])}</h2>'
-            f"{_table(ch, cr, cn, 'county-table', foot=[total])}</section>\n"
-        )
-        chart_section = f'<section id="county-chart"><h2>{_e(w["county_chart"])}</h2>{chart}'
-        chart_section += "</section>\n"
-        municipalities = f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
-    else:
-        counties = f'<section id="counties"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
-        chart_section = f'<section id="county-chart"><h2>{_e(w["municipality_chart"])}</h2>'
-        chart_section += f"{chart}</section>\n"
-        municipalities = ""
+    counties, chart_section, municipalities = _sections(d, table, note, all_title, plots)
+    picture = f'<figure id="map">{_map(d)}</figure>' if plots else f"<p>{_e(w['plots_off'])}</p>"
     body_class = ' class="county-view"' if county else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -1061,7 +1161,7 @@ def _check(alloc: Allocation, language: str | None, county: str | None) -> tuple
         )
     if language is None:
         language = default_language(alloc)
-    lang = check_language(language, "report")
+    lang = print_language(language, "report")
     if county is not None:
         counties = sorted({m.county for m in alloc.problem.municipalities})
         if county not in counties:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from busetting._exceptions import InputError
 from busetting._language import criterion_words, method_words, rules_words
 from busetting.datasets import load_history
 
@@ -25,9 +26,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PREVIOUS_COLUMNS",
+    "PRINT_LANGUAGES",
     "RECORD_SHEET",
     "last_year_figures",
     "previous_headers",
+    "print_language",
     "print_setup",
     "readable_parameters",
     "requests_year",
@@ -135,6 +138,24 @@ _SOURCES = {
     "nb": "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); se datakildene i dokumentasjonen",
     "nn": "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); sjå datakjeldene i dokumentasjonen",
 }
+
+
+PRINT_LANGUAGES = ("en", "nb", "nn")
+"""The languages of the report and the workbook: English, bokmål, nynorsk."""
+
+
+def print_language(language: object, where: str) -> str:
+    """``language`` if it is ``"en"``, ``"nb"`` or ``"nn"``; an :class:`InputError` otherwise.
+
+    The report and the workbook take nynorsk; the other outputs follow
+    :func:`busetting._language.check_language`.
+    """
+    if language not in PRINT_LANGUAGES:
+        raise InputError(
+            f"The `language` parameter of `{where}` must be 'en', 'nb' or 'nn'. "
+            f"Got {language!r} instead."
+        )
+    return str(language)
 
 
 def _base(language: str) -> str:

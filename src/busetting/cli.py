@@ -484,9 +484,9 @@ def _add_report(sub: Any) -> None:
     _add_output_flags(rp, lang=None)
     rp.add_argument(
         "--lang",
-        choices=["en", "nb"],
+        choices=["en", "nb", "nn"],
         default=None,
-        help="nb (bokmål) or en; default: nb for the Norway data, en otherwise",
+        help="nb (bokmål), nn (nynorsk) or en; default: nb for the Norway data, en otherwise",
     )
     _add_debug(rp)
     _add_rule_options(rp)
@@ -1039,7 +1039,7 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     suffix = args.out.suffix.lower()
     if suffix in (".xlsx", ".csv"):
         lang = args.lang or default_language(alloc)
-        dialect = args.csv_dialect or ("excel-nb" if lang == "nb" else "standard")
+        dialect = args.csv_dialect or ("excel-nb" if lang in ("nb", "nn") else "standard")
         path = write_allocation(
             alloc, args.out, language=lang, csv_dialect=dialect, county=args.county
         )

@@ -47,6 +47,7 @@ from busetting._workbook import (
     RECORD_SHEET,
     last_year_figures,
     previous_headers,
+    print_language,
     print_setup,
     readable_parameters,
     requests_year,
@@ -546,7 +547,7 @@ def write_allocation(
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     _check_county(alloc, county, "write_allocation")
-    lang = check_language(language, "write_allocation")
+    lang = print_language(language, "write_allocation")
     if csv_dialect not in CSV_DIALECTS:
         raise InputError(
             "The `csv_dialect` parameter of `write_allocation` must be 'standard' or "
@@ -593,6 +594,7 @@ def _check_county(alloc: Allocation, county: str | None, where: str) -> None:
 _SHEET_NAMES = {
     "en": ("requests", "counties", "criteria", "parameters"),
     "nb": ("Anmodninger", "Fylker", "Kriterier", "Parametere"),
+    "nn": ("Oppmodingar", "Fylke", "Kriterium", "Parametrar"),
 }
 
 
@@ -639,10 +641,11 @@ def allocation_table(
     frame = frame[first + rest]
     if county is not None:
         frame = frame[frame["county"] == county].reset_index(drop=True)
-    if language == "nb":
+    if language in ("nb", "nn"):
+        # nynorsk: the shared word tables have bokmål only, until the term catalogue
         frame["binding"] = [binding_words(str(b), "nb") for b in frame["binding"]]
         frame["tie"] = [translate_value(bool(v), "nb") for v in frame["tie"]]
-        nb_prev = {} if found is None else previous_headers(found[0], "nb")
+        nb_prev = {} if found is None else previous_headers(found[0], language)
         en_prev = {} if found is None else previous_headers(found[0], "en")
         back = {en_prev[k]: nb_prev[k] for k in en_prev}
         frame.columns = [back.get(c, column_words(c, "nb")) for c in frame.columns]
@@ -668,7 +671,7 @@ def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
     frame = pd.DataFrame(
         rows, columns=["key", "criterion", "weight", "kind", "indicator", "base", "better"]
     )
-    if language == "nb":
+    if language in ("nb", "nn"):  # nynorsk: bokmål words until the term catalogue
         key_words = {"requests": "anmodninger", "minors": "enslige mindreårige"}
         kinds = {"volume": "volum", "rate": "rate"}
         better = {"higher": "høyest", "lower": "lavest"}
@@ -706,7 +709,7 @@ def workbook_sheets(
     counties = county_table(alloc).reset_index()
     if county is not None:
         counties = counties[counties["county"] == county].reset_index(drop=True)
-    if language == "nb":
+    if language in ("nb", "nn"):
         counties.columns = [column_words(c, "nb") for c in counties.columns]
     return [
         Sheet(names[0], allocation_table(alloc, language, county=county), freeze="C2"),

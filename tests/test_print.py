@@ -20,6 +20,7 @@ from busetting._workbook import RECORD_SHEET
 from busetting.datasets import load_history, load_municipalities, norway_2024
 from busetting.io import (
     parameter_table,
+    read_allocation,
     read_parameters,
     settings_from_parameters,
     write_allocation,
@@ -273,3 +274,25 @@ def test_workbook_county_filter(alloc: bs.Allocation, tmp_path: Path) -> None:
     assert book.properties.title.endswith(": Vestland")
     with pytest.raises(bs.InputError, match=r"`county` parameter of `write_allocation`.*'Vest'"):
         write_allocation(alloc, tmp_path / "x.xlsx", county="Vest")
+
+
+def test_nynorsk_report_and_workbook(alloc: bs.Allocation, tmp_path: Path) -> None:
+    page = report_html(alloc, language="nn", prepared=DAY)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="nn">')
+    assert f"<h1>Oppmoding om busetjing av flyktningar i 2024: 37{NB}000 personar</h1>" in page
+    assert "Utarbeidd 15. januar 2024" in page and _foot(page, "county-table")[0] == "I alt"
+    assert "Oppmoding per 1 000 innbyggjarar" in page  # the map's legend
+    path = write_allocation(alloc, tmp_path / "nn.xlsx", language="nn")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:4] == ["Oppmodingar", "Fylke", "Kriterium", "Parametrar"]
+    header = [c.value for c in book["Oppmodingar"][1]]
+    assert header[3:8] == [
+        "oppmoding",
+        "av dei einslege mindreårige",
+        "oppmoding 2023",
+        "vedtak 2023",
+        "busett 2023",
+    ]
+    assert book["Oppmodingar"].oddFooter.right.text == "Side &P av &N"
+    back = read_allocation(path)  # a nynorsk workbook is a previous run too
+    assert back["request"].tolist() == alloc.requests.tolist()

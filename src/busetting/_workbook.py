@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from busetting._exceptions import InputError
-from busetting._language import criterion_words, method_words, rules_words
+from busetting._language import column_words, criterion_words, method_words, rules_words
 from busetting.datasets import load_history
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ __all__ = [
     "PREVIOUS_COLUMNS",
     "PRINT_LANGUAGES",
     "RECORD_SHEET",
+    "column_header",
     "last_year_figures",
     "previous_headers",
     "print_language",
@@ -72,6 +73,19 @@ _WORDS: dict[str, dict[str, str]] = {
         "request": "request_{y}",
         "decision": "decision_{y}",
         "settled": "settled_{y}",
+        "col municipality_id": "municipality_id",
+        "col name": "name",
+        "col county": "county",
+        "col population": "population",
+        "col request": "request",
+        "col minors": "minors",
+        "col per_1000": "per_1000",
+        "col target": "target",
+        "col deviation": "deviation",
+        "col minors_target": "minors_target",
+        "col binding": "binding",
+        "col tie": "tie",
+        "col municipalities": "municipalities",
     },
     "nb": {
         "title": "Anmodning om bosetting av flyktninger {year}",
@@ -101,6 +115,19 @@ _WORDS: dict[str, dict[str, str]] = {
         "request": "anmodning {y}",
         "decision": "vedtak {y}",
         "settled": "bosatt {y}",
+        "col municipality_id": "kommunenummer",
+        "col name": "kommune",
+        "col county": "fylke",
+        "col population": "innbyggere",
+        "col request": "anmodning",
+        "col minors": "herav enslige mindreårige",
+        "col per_1000": "per 1 000 innbyggere",
+        "col target": "mål etter kriteriene",
+        "col deviation": "avvik fra målet",
+        "col minors_target": "mål for enslige mindreårige",
+        "col binding": "bindende grense",
+        "col tie": "likt om siste plass",
+        "col municipalities": "kommuner",
     },
     "nn": {
         "title": "Oppmoding om busetjing av flyktningar {year}",
@@ -130,6 +157,19 @@ _WORDS: dict[str, dict[str, str]] = {
         "request": "oppmoding {y}",
         "decision": "vedtak {y}",
         "settled": "busett {y}",
+        "col municipality_id": "kommunenummer",
+        "col name": "kommune",
+        "col county": "fylke",
+        "col population": "innbyggjarar",
+        "col request": "oppmoding",
+        "col minors": "av dei einslege mindreårige",
+        "col per_1000": "per 1 000 innbyggjarar",
+        "col target": "mål etter kriteria",
+        "col deviation": "avvik frå målet",
+        "col minors_target": "mål for einslege mindreårige",
+        "col binding": "bindande grense",
+        "col tie": "likt om siste plass",
+        "col municipalities": "kommunar",
     },
 }
 
@@ -156,6 +196,13 @@ def print_language(language: object, where: str) -> str:
             f"Got {language!r} instead."
         )
     return str(language)
+
+
+def column_header(column: str, language: str) -> str:
+    """A workbook column's header in ``language``: the table's own words, then the shared
+    ones (bokmål for nynorsk where the shared tables have no nynorsk yet)."""
+    own = _WORDS[language].get(f"col {column}")
+    return own if own is not None else column_words(column, _base(language))
 
 
 def _base(language: str) -> str:

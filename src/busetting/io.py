@@ -45,6 +45,7 @@ from busetting._version import __version__
 from busetting._workbook import (
     PREVIOUS_COLUMNS,
     RECORD_SHEET,
+    column_header,
     last_year_figures,
     previous_headers,
     print_language,
@@ -648,7 +649,7 @@ def allocation_table(
         nb_prev = {} if found is None else previous_headers(found[0], language)
         en_prev = {} if found is None else previous_headers(found[0], "en")
         back = {en_prev[k]: nb_prev[k] for k in en_prev}
-        frame.columns = [back.get(c, column_words(c, "nb")) for c in frame.columns]
+        frame.columns = [back.get(c, column_header(c, language)) for c in frame.columns]
     return frame
 
 
@@ -710,7 +711,7 @@ def workbook_sheets(
     if county is not None:
         counties = counties[counties["county"] == county].reset_index(drop=True)
     if language in ("nb", "nn"):
-        counties.columns = [column_words(c, "nb") for c in counties.columns]
+        counties.columns = [column_header(c, language) for c in counties.columns]
     return [
         Sheet(names[0], allocation_table(alloc, language, county=county), freeze="C2"),
         Sheet(names[1], counties, freeze="B2"),
@@ -1009,6 +1010,7 @@ def read_allocation(path: str | Path) -> pd.DataFrame:
         sheet = next((n for n in ("requests", _SHEET_NAMES["nb"][0]) if n in names), 0)
         frame = pd.read_excel(p, sheet_name=sheet, dtype={c: str for c in ID_COLUMNS})
     back = {column_words(c, "nb"): c for c in _ALLOCATION_COLUMNS}
+    back.update({column_header(c, "nn"): c for c in _ALLOCATION_COLUMNS})
     back.update({f"bidrag {criterion_words(c, 'nb')}": f"contribution_{c}" for c in _KNOWN})
     frame = frame.rename(columns={k: v for k, v in back.items() if k in frame.columns})
     frame["municipality_id"] = frame["municipality_id"].astype(str)

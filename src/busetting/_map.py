@@ -17,8 +17,10 @@ vector paths that stay sharp in print.
 - Text labels name the largest municipalities (by residents) where they fit, or every
   municipality in a county view.
 
-Coordinates are rounded to a grid of a quarter of an SVG unit and repeated points dropped:
-both neighbours of a shared border round the same points the same way, so no gap opens.
+Coordinates are rounded to a grid of half an SVG unit and repeated points dropped: both
+neighbours of a shared border round the same points the same way, so no gap opens. Islets
+smaller than a grid square (thinner than the border line) are left out, never a region's
+largest ring.
 """
 
 from __future__ import annotations
@@ -180,42 +182,39 @@ class _Frame:
         return out
 
 
-_GRID = 4  # coordinates on a grid of a quarter unit
+_GRID = 2
+"""Path coordinates are whole numbers on a grid of half an SVG unit (a tenth of a millimetre
+on the printed map); the path groups scale them back with ``transform="scale(0.5)"``."""
+_SPECK = 1.0
+"""A ring (an islet, a lake) smaller than this many grid squares is left out, unless it is
+its region's largest: it would be a speck thinner than the border line."""
 
 
 def _path(rings: Sequence[np.ndarray], frame: _Frame) -> str:
-    """An SVG path of ``rings`` (projected), relative moves on the quarter-unit grid."""
-    parts = []
-    prev = np.zeros(2, dtype=np.int64)
+    """An SVG path of ``rings`` (projected), relative moves in whole grid steps."""
+    quantized = []
     for ring in rings:
         q = np.rint(frame.xy(ring) * _GRID).astype(np.int64)
         keep = np.ones(len(q), dtype=bool)
         keep[1:] = np.any(q[1:] != q[:-1], axis=1)
         q = q[keep]
-        if len(q) < 3:
+        if len(q) >= 3:
+            quantized.append(q)
+    if not quantized:
+        return ""
+    areas = [abs(_area(q.astype(float))) for q in quantized]
+    largest = int(np.argmax(areas))
+    parts = []
+    prev = np.zeros(2, dtype=np.int64)
+    for i, q in enumerate(quantized):
+        if i != largest and areas[i] < _SPECK:
             continue
-        d = np.diff(q, axis=0)
         start = q[0] - prev
         prev = q[0]
-        parts.append(
-            "m"
-            + _num(start[0])
-            + " "
-            + _num(start[1])
-            + "l"
-            + " ".join(f"{_num(a)} {_num(b)}" for a, b in d)
-            + "z"
-        )
+        steps = " ".join(map(str, np.diff(q, axis=0).ravel().tolist()))
+        parts.append(f"m{start[0]} {start[1]}l{steps}z")
     # after "z" the current point is the ring's start, so relative moves chain exactly
     return "".join(parts)
-
-
-def _num(v: int | np.integer[Any]) -> str:
-    """A grid value as SVG units: ``6`` -> ``1.5``."""
-    v = int(v)
-    whole, frac = divmod(abs(v), _GRID)
-    sign = "-" if v < 0 else ""
-    return f"{sign}{whole}" + ("" if not frac else f"{frac / _GRID:.2f}"[1:].rstrip("0"))
 
 
 def _fmt(v: float, lang: str) -> str:
@@ -320,7 +319,10 @@ def _area_paths(
 ) -> list[str]:
     """The municipalities, each filled by its class, with thin white borders."""
     e = html.escape
-    out = ['<g class="kommuner" stroke="#ffffff" stroke-width="0.35" fill-rule="evenodd">']
+    out = [
+        f'<g class="kommuner" transform="scale({1 / _GRID})" stroke="#ffffff" '
+        f'stroke-width="{0.35 * _GRID}" fill-rule="evenodd">'
+    ]
     for a in sorted(shown, key=lambda a: a.municipality_id):
         k = _class(a.per_1000, a.request, breaks)
         out.append(
@@ -336,8 +338,8 @@ def _county_paths(
 ) -> list[str]:
     """The counties' outlines (and so the coast), drawn stronger over the municipalities."""
     out = [
-        '<g class="fylker" fill="none" stroke="#33424f" stroke-width="0.9" '
-        'stroke-linejoin="round" fill-rule="evenodd">'
+        f'<g class="fylker" transform="scale({1 / _GRID})" fill="none" stroke="#33424f" '
+        f'stroke-width="{0.9 * _GRID}" stroke-linejoin="round" fill-rule="evenodd">'
     ]
     for cid in sorted(wanted):
         if cid in fylker:

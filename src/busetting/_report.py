@@ -1,19 +1,24 @@
-"""The run report, for the ministry, the counties and the municipalities.
+"""The run report, for the ministry, the counties and the municipalities, on screen and on paper.
 
 A self-contained HTML page (or Markdown with its pictures beside it), in Norwegian bokmål
-(the default for the Norway data) or English, in the order a reader needs it:
+(the default for the Norway data), nynorsk or English, in the order a reader needs it:
 
-1. a one-page summary: the need, how it was divided, the criteria in words, the check of the
+1. the first page: the title with the year, the date it was prepared, the map on the 2024
+   borders (requests per 1,000 residents, the requests as circles, the largest places named)
+   with a few facts beside it, and the county table down to its total;
+2. the summary: the need, how it was divided, the criteria in words, the check of the
    totals and the largest changes from last year's requests;
-2. a map of every municipality's request and minors (inline SVG, no network);
-3. the counties: a chart and a table, with last year's requests beside;
-4. the full table of every municipality: request, minors, last year's request, decision and
-   settled, the change, and requests per 1,000 residents;
+3. the chart of the counties;
+4. the full table of every municipality (optionally grouped by county with subtotals):
+   request, minors, last year's request, decision and settled, the change, and requests per
+   1,000 residents, with its total;
 5. the technical appendix last: method, solver, certificate, fingerprint, the criteria key,
    the largest deviations from target and the ties.
 
 With ``county=`` it is a letter-ready view of one county for the county recommendation round.
-The page carries no timestamp or runtime, so the same input gives the same bytes.
+It prints on A4 (an ``@page`` rule, page numbers, nothing cut across pages where avoidable).
+The page carries no runtime and only the date it is given (``prepared=``), so the same input
+and date give the same bytes.
 """
 
 from __future__ import annotations

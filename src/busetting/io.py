@@ -533,7 +533,7 @@ def write_allocation(
     path : str or Path
         The output file; its suffix chooses the format.
     language : str
-        ``"en"`` or ``"nb"`` (Norwegian sheet names and headers).
+        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers).
     csv_dialect : str
         ``"standard"`` or ``"excel-nb"`` (CSV only).
     county : str, optional
@@ -696,7 +696,7 @@ def workbook_sheets(
     alloc : Allocation
         The allocation.
     language : str
-        ``"en"`` or ``"nb"`` (sheet names and headers).
+        ``"en"``, ``"nb"`` or ``"nn"`` (sheet names and headers).
     county : str, optional
         Only this county's municipalities (and its row of the county sheet).
 
@@ -787,7 +787,7 @@ def write_workbook(
     title : str
         The document title and the footer's left part.
     language : str
-        The footer's words (``"en"`` or ``"nb"``).
+        The footer's words (``"en"``, ``"nb"`` or ``"nn"``).
     """
     # openpyxl is optional (the excel extra): loaded only when a workbook is written
     from openpyxl import Workbook

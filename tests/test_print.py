@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from clirun import run
 
 import busetting as bs
 from busetting._language import format_number
@@ -101,14 +102,14 @@ def test_the_borders_keep_the_published_coordinates() -> None:
 # -- the report --------------------------------------------------------------------------------
 
 
-def test_report_title_and_head_name_the_year_and_the_date(page: str) -> None:
+def test_report_title_and_head_name_the_year_and_the_date(page: str, alloc: bs.Allocation) -> None:
     title = f"Anmodning om bosetting av flyktninger i 2024: 37{NB}000 personer"
     assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
     assert '<p class="prepared">Utarbeidet 15. januar 2024</p>' in page
-    english = report_html(bs.allocate(norway_2024()), language="en", prepared=DAY)
+    english = report_html(alloc, language="en", prepared=DAY)
     assert "<title>Settlement requests 2024: 37,000 persons</title>" in english
     assert "Prepared January 15, 2024" in english
-    later = report_html(bs.allocate(norway_2024()), prepared=DAY, year=2025)
+    later = report_html(alloc, prepared=DAY, year=2025)
     assert "<title>Anmodning om bosetting av flyktninger i 2025: " in later
 
 
@@ -296,3 +297,16 @@ def test_nynorsk_report_and_workbook(alloc: bs.Allocation, tmp_path: Path) -> No
     assert book["Oppmodingar"].oddFooter.right.text == "Side &P av &N"
     back = read_allocation(path)  # a nynorsk workbook is a previous run too
     assert back["request"].tolist() == alloc.requests.tolist()
+
+
+def test_cli_report_grouped_in_nynorsk_and_a_county_workbook(tmp_path: Path) -> None:
+    page = tmp_path / "r.html"
+    out = run("report", "--out", str(page), "--by-county", "--lang", "nn")
+    assert out.returncode == 0, out.stderr
+    text = page.read_text("utf-8")
+    assert '<html lang="nn">' in text and '<tr class="subtotal">' in text
+    book = tmp_path / "vestland.xlsx"
+    out = run("report", "--out", str(book), "--county", "Vestland")
+    assert out.returncode == 0, out.stderr
+    ws = openpyxl.load_workbook(book)["Anmodninger"]
+    assert {r[2] for r in ws.iter_rows(min_row=2, values_only=True)} == {"Vestland"}

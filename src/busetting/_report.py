@@ -350,6 +350,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "Total",
         "total_of": "Total {what}",
         "total_shown": "Total of these {n}",
+        "haram_total": "Haram has no change of its own, so the total change leaves out "
+        "Haram's request of {h}.",
         "page": "Page",
         "of": "of",
         "map_title": "Requests per municipality",
@@ -372,6 +374,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "I alt",
         "total_of": "I alt {what}",
         "total_shown": "I alt, disse {n}",
+        "haram_total": "Haram har derfor ingen egen endring, og endringen i alt er uten Harams "
+        "anmodning på {h}.",
         "page": "Side",
         "of": "av",
         "map_title": "Anmodning per kommune",
@@ -394,6 +398,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "I alt",
         "total_of": "I alt {what}",
         "total_shown": "I alt, desse {n}",
+        "haram_total": "Haram har difor inga eiga endring, og endringa i alt er utan "
+        "oppmodinga til Haram på {h}.",
         "page": "Side",
         "of": "av",
         "map_title": "Oppmoding per kommune",
@@ -1134,7 +1140,9 @@ def report_html(
     )
     note = ""
     if d.year is not None and "1580" in d.frame.index and "1508" in d.frame.index:
-        note = f"<p><small>{_e(w['haram'].format(y=d.year))}</small></p>"
+        haram = int(d.frame.loc["1580", "request"])
+        total_note = _words(lang)["haram_total"].format(h=d.num(haram), y=d.year)
+        note = f"<p><small>{_e(w['haram'].format(y=d.year))} {_e(total_note)}</small></p>"
     counties, chart_section, municipalities = _sections(d, table, note, all_title, plots)
     picture = f'<figure id="map">{_map(d)}</figure>' if plots else f"<p>{_e(w['plots_off'])}</p>"
     body_class = ' class="county-view"' if county else ""

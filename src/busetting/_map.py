@@ -141,6 +141,19 @@ def _project(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([x, y])
 
 
+def _project_regions(regions: dict[str, list[Ring]]) -> dict[str, list[np.ndarray]]:
+    """Every region's rings projected, in one pass over all their points."""
+    keys = [(k, i) for k, rings in regions.items() for i in range(len(rings))]
+    rings = [r for rs in regions.values() for r in rs]
+    if not rings:
+        return {k: [] for k in regions}
+    parts = np.split(_project(np.vstack(rings)), np.cumsum([len(r) for r in rings])[:-1])
+    out: dict[str, list[np.ndarray]] = {k: [] for k in regions}
+    for (k, _), part in zip(keys, parts, strict=True):
+        out[k].append(part)
+    return out
+
+
 @dataclass(frozen=True)
 class MapArea:
     """One municipality on the map: its figures, its hover text and whether it is labelled."""
@@ -268,7 +281,7 @@ def choropleth_svg(
     shown = [a for a in areas if a.municipality_id in munis]
     if not shown:
         return ""
-    projected = {a.municipality_id: [_project(r) for r in munis[a.municipality_id]] for a in shown}
+    projected = _project_regions({a.municipality_id: munis[a.municipality_id] for a in shown})
     allpts = np.vstack([r for rings in projected.values() for r in rings])
     x0, y0 = allpts.min(axis=0)
     x1, y1 = allpts.max(axis=0)
@@ -341,9 +354,9 @@ def _county_paths(
         f'<g class="fylker" transform="scale({1 / _GRID})" fill="none" stroke="#33424f" '
         f'stroke-width="{0.9 * _GRID}" stroke-linejoin="round" fill-rule="evenodd">'
     ]
-    for cid in sorted(wanted):
-        if cid in fylker:
-            rings = [_project(r) for r in fylker[cid]]
+    projected = _project_regions({cid: fylker[cid] for cid in wanted if cid in fylker})
+    for cid, rings in sorted(projected.items()):
+        if rings:
             out.append(
                 f'<path class="fylke" data-id="{html.escape(cid)}" d="{_path(rings, frame)}"/>'
             )

@@ -122,6 +122,11 @@ def test_county_view_renders_one_county(browser: Any, alloc: bs.Allocation, tmp_
     assert page.locator("#map circle.m").count() == n
     assert page.locator("#chart g.bar").count() == n  # one bar per municipality
     assert "Vestland" in page.locator("h1").inner_text()
+    # every municipality named on the map, on paper as on screen
+    labels = page.locator("#map text.label").evaluate_all(
+        "ts => ts.filter(t => t.getBoundingClientRect().width > 0).map(t => t.textContent)"
+    )
+    assert sorted(labels) == sorted(muni.loc[muni["fylke"] == "Vestland", "kommune"])
     page.close()
 
 

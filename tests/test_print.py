@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import importlib
 import json
 import re
 from importlib import resources
@@ -314,3 +315,23 @@ def test_cli_report_grouped_in_nynorsk_and_a_county_workbook(tmp_path: Path) -> 
     assert out.returncode == 0, out.stderr
     ws = openpyxl.load_workbook(book)["Anmodninger"]
     assert {r[2] for r in ws.iter_rows(min_row=2, values_only=True)} == {"Vestland"}
+
+
+def _keys(table: dict[str, object], prefix: str = "") -> set[str]:
+    out = set()
+    for k, v in table.items():
+        out.add(prefix + k)
+        if isinstance(v, dict):
+            out |= _keys(v, f"{prefix}{k}.")
+    return out
+
+
+@pytest.mark.parametrize("module", ["_map", "_report", "_workbook"])
+def test_every_word_exists_in_english_bokmal_and_nynorsk(module: str) -> None:
+    mod = importlib.import_module(f"busetting.{module}")
+    tables = [mod._WORDS] + ([mod._W] if module == "_report" else [])
+    for table in tables:
+        assert set(table) == {"en", "nb", "nn"}
+        assert _keys(table["en"]) == _keys(table["nb"]) == _keys(table["nn"])
+        nb, nn = table["nb"], table["nn"]
+        assert nb != nn  # nynorsk is its own written standard, not a copy of bokmål

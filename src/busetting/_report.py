@@ -1140,7 +1140,7 @@ def report_html(
     )
     note = ""
     if d.year is not None and "1580" in d.frame.index and "1508" in d.frame.index:
-        haram = int(d.frame.loc["1580", "request"])
+        haram = int(d.frame["request"].get("1580", 0))
         total_note = _words(lang)["haram_total"].format(h=d.num(haram), y=d.year)
         note = f"<p><small>{_e(w['haram'].format(y=d.year))} {_e(total_note)}</small></p>"
     counties, chart_section, municipalities = _sections(d, table, note, all_title, plots)

@@ -8,8 +8,10 @@ browser is a failure, so CI cannot pass without running them.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -120,4 +122,55 @@ def test_county_view_renders_one_county(browser: Any, alloc: bs.Allocation, tmp_
     assert page.locator("#map circle.m").count() == n
     assert page.locator("#chart g.bar").count() == n  # one bar per municipality
     assert "Vestland" in page.locator("h1").inner_text()
+    # every municipality named on the map, on paper as on screen
+    labels = page.locator("#map text.label").evaluate_all(
+        "ts => ts.filter(t => t.getBoundingClientRect().width > 0).map(t => t.textContent)"
+    )
+    assert sorted(labels) == sorted(muni.loc[muni["fylke"] == "Vestland", "kommune"])
+    page.close()
+
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+
+
+def test_first_printed_page_has_year_date_map_and_county_total(
+    browser: Any, alloc: bs.Allocation, tmp_path: Path
+) -> None:
+    """The report in Chromium's A4 print: the first page holds the year, the date, a map
+    with borders and labels, and the county table down to its total."""
+    path = alloc.report(tmp_path / "print.html", prepared=dt.date(2024, 1, 15))
+    page, errors, outside = _open(browser, path)
+    assert errors == [] and outside == []
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    # A4 from the page's own @page rule: 595.92 x 842.88 points
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all(abs(float(w) - 595.9) < 1 and abs(float(h) - 842.9) < 1 for w, h in boxes)
+    # the print layout, one page wide: A4 less the @page margins (14 mm each side)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": round((210 - 28) * MM), "height": 1200})
+    first_page = (297 - 14 - 16) * MM  # the height of the first page's content
+    h1 = page.locator("h1")
+    assert "2024" in h1.inner_text() and "2024" in page.title()
+    assert page.locator(".prepared").inner_text() == "Utarbeidet 15. januar 2024"
+    svg = page.locator("#map svg")
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 90 * MM and box["height"] > 100 * MM
+    assert page.locator("#map rect.frame").get_attribute("stroke") is not None
+    assert page.locator("#map path.kommune").count() == 357
+    assert page.locator("#map path.fylke").count() == 15
+    sizes = page.locator("#map path.fylke").evaluate_all(
+        "ps => ps.map(p => p.getBoundingClientRect().width * p.getBoundingClientRect().height)"
+    )
+    assert all(s > 0 for s in sizes)
+    labels = page.locator("#map text.label").evaluate_all(
+        "ts => ts.filter(t => t.getBoundingClientRect().width > 0).map(t => t.textContent)"
+    )
+    assert {"Oslo", "Bergen", "Trondheim", "Tromsø"} <= set(labels)
+    total = page.locator("#county-table tfoot tr.total")
+    assert total.locator("th").first.inner_text() == "I alt"
+    total_box = total.bounding_box()
+    assert total_box is not None
+    for element in (h1, page.locator(".prepared"), svg, total):
+        b = element.bounding_box()
+        assert b is not None and b["y"] + b["height"] <= first_page, element
     page.close()

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import busetting as bs
+from busetting._workbook import RECORD_SHEET
 from busetting.io import read_allocation, read_problem, read_table, write_allocation
 
 ROWS = "kommunenummer,kommune,fylke,population,capacity\n0301,Oslo,Oslo,700,10.5\n1151,Utsira,Rogaland,215,2.25\n"
@@ -42,8 +43,9 @@ def test_round_trip(alloc: bs.Allocation, tmp_path: Path, suffix: str) -> None:
 def test_xlsx_has_requests_counties_and_parameters(alloc: bs.Allocation, tmp_path: Path) -> None:
     path = write_allocation(alloc, tmp_path / "out.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["requests", "counties", "criteria", "parameters"]
-    params = dict(pd.read_excel(path, sheet_name="parameters").values.tolist())
+    assert book.sheetnames == ["requests", "counties", "criteria", "parameters", RECORD_SHEET]
+    assert book[RECORD_SHEET].sheet_state == "hidden"
+    params = dict(pd.read_excel(path, sheet_name=RECORD_SHEET).values.tolist())
     assert params["input_fingerprint"] == alloc.fingerprint
     assert params["method"] == "webster" and "NLOD 2.0" in params["data_attribution"]
     assert params["busetting_version"] == bs.__version__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 import busetting as bs
 from busetting._language import format_number
 from busetting._report import report_html
+from busetting._workbook import RECORD_SHEET
 from busetting.datasets import load_history, load_municipalities, norway_2024
 from busetting.io import read_allocation, write_allocation
 from busetting.testing.strategies import problems
@@ -41,7 +43,7 @@ def plain() -> bs.Allocation:
 
 @pytest.fixture(scope="module")
 def page(ruled: bs.Allocation) -> str:
-    return report_html(ruled)
+    return report_html(ruled, prepared=dt.date(2024, 1, 15))
 
 
 def _cells(page: str, table_id: str) -> list[list[str]]:
@@ -76,8 +78,9 @@ def test_report_is_bokmal_by_default_for_norway_and_lists_every_municipality(pag
 
 
 def test_report_sections_come_in_the_readers_order(page: str) -> None:
-    order = ["Sammendrag", "Kart", "Fylker", "Alle kommuner", "Teknisk vedlegg"]
-    positions = [page.index(f"<h2>{h}</h2>") for h in order]
+    # the first page: the map and the counties with their total; then the summary
+    order = ["Kart", "Fylker", "Sammendrag", "Alle kommuner", "Teknisk vedlegg"]
+    positions = [page.index(f">{h}</h2>") for h in order]
     assert positions == sorted(positions)
     # solver internals only in the appendix
     appendix = page.index("<h2>Teknisk vedlegg</h2>")
@@ -112,6 +115,7 @@ def test_report_numbers_are_grouped_the_norwegian_way(page: str) -> None:
         text = text.replace(f" {row[0]} ", " ")
     text = re.sub(r"\((\d{4})\)", "", text)  # ids in the map's tooltips: "Bergen (4601)"
     text = re.sub(r"\b(19|20)\d\d\b", "", text)  # years
+    text = text.replace("CC BY 4.0", "")  # the licence's version
     assert not re.findall(r"\d{4,}", text)
     assert "1\u00a0000" in text or "1 000" in text  # "per 1 000 innbyggere"
     assert not re.findall(r"\d\.\d", text)  # decimal comma, never a point
@@ -146,7 +150,7 @@ def test_county_view_is_one_county_with_its_own_totals(ruled: bs.Allocation) -> 
     vestland = sorted(muni.loc[muni["fylke"] == "Vestland", "kommunenummer"])
     assert [r[0] for r in _cells(page, "municipalities")] == vestland
     total = format_number(int(ruled.requests[vestland].sum()), "nb", space="\u00a0")
-    assert f"<h1>Anmodning om bosetting i Vestland: {total} personer</h1>" in page
+    assert f"<h1>Anmodning om bosetting i Vestland i 2024: {total} personer</h1>" in page
     circles = re.findall(r'<circle class="m(?: zero)?" data-id="(\d{4})"', page)
     assert sorted(circles) == vestland
 
@@ -194,6 +198,7 @@ def test_cli_report_county_and_workbook(tmp_path: Path) -> None:
         "Fylker",
         "Kriterier",
         "Parametere",
+        RECORD_SHEET,
     ]
     csv = tmp_path / "anmodninger.csv"
     assert run("report", "--out", str(csv)).returncode == 0
@@ -211,8 +216,8 @@ def test_workbook_has_bold_frozen_headers_widths_and_number_formats(
     path = write_allocation(plain, tmp_path / "out.xlsx", language=language)
     book = openpyxl.load_workbook(path)
     names = {
-        "en": ["requests", "counties", "criteria", "parameters"],
-        "nb": ["Anmodninger", "Fylker", "Kriterier", "Parametere"],
+        "en": ["requests", "counties", "criteria", "parameters", RECORD_SHEET],
+        "nb": ["Anmodninger", "Fylker", "Kriterier", "Parametere", RECORD_SHEET],
     }[language]
     assert book.sheetnames == names
     for ws in book.worksheets:
@@ -263,8 +268,13 @@ def test_excel_csv_dialect_is_semicolon_decimal_comma_and_bom(tmp_path: Path) ->
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("kommunenummer;kommune;fylke;anmodning;herav enslige mindreårige;")
-    assert lines[1].startswith("0301;Oslo;Oslo;14;0;700;20,0;14,0;")  # the decimal comma
-    assert lines[2].startswith("1151;'=1+1;Rogaland;6;0;300;")  # CSV needs the apostrophe
+    # the ids are Norway's, so IMDi's 2023 figures stand beside the request
+    assert lines[0].startswith(
+        "kommunenummer;kommune;fylke;anmodning;herav enslige mindreårige;"
+        "anmodning 2023;vedtak 2023;bosatt 2023;innbyggere;"
+    )
+    assert lines[1].startswith("0301;Oslo;Oslo;14;0;2170;2000;2018;700;20,0;14,0;")
+    assert lines[2].startswith("1151;'=1+1;Rogaland;6;0;20;15;11;300;")  # CSV needs the apostrophe
     with pytest.raises(bs.InputError) as info:
         write_allocation(alloc, tmp_path / "a.csv", csv_dialect="excel")
     assert str(info.value) == (

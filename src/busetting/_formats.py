@@ -53,12 +53,15 @@ class Options:
         One county's view (the report and the workbook), by its name as in the data.
     plots : bool
         Whether the report has its map and charts.
+    by_county : bool
+        Whether the report's municipality table is grouped by county, with subtotals.
     """
 
     language: str
     csv_dialect: str
     county: str | None = None
     plots: bool = True
+    by_county: bool = False
 
 
 def resolve_language(
@@ -101,19 +104,16 @@ def _allocation(alloc: Allocation, path: Path, o: Options) -> Path:
 
 
 def _county_workbook(alloc: Allocation, path: Path, o: Options) -> Path:
-    """The workbook of one county: the allocation workbook's table, the county's rows only.
-
-    The i29a branch adds ``county=`` to :func:`busetting.io.write_allocation`; until the
-    merge, the county's rows are written as one table.
-    """
-    frame = _county_rows(alloc.to_frame(), o.county)
-    return write_table(frame, path, language=o.language)
+    """The workbook of one county: the allocation workbook, the county's rows only."""
+    return write_allocation(alloc, path, language=o.language, county=o.county)
 
 
 def _report(alloc: Allocation, path: Path, o: Options) -> Path:
     if path.suffix.lower() in (".xlsx", ".csv"):
         return _allocation(alloc, path, o)
-    return write_report(alloc, path, plots=o.plots, language=o.language, county=o.county)
+    return write_report(
+        alloc, path, plots=o.plots, language=o.language, county=o.county, by_county=o.by_county
+    )
 
 
 def _table(frame: pd.DataFrame, path: Path, o: Options) -> Path:

@@ -1,23 +1,29 @@
-"""The run report, for the ministry, the counties and the municipalities.
+"""The run report, for the ministry, the counties and the municipalities, on screen and on paper.
 
 A self-contained HTML page (or Markdown with its pictures beside it), in Norwegian bokmål
-(the default for the Norway data) or English, in the order a reader needs it:
+(the default for the Norway data), nynorsk or English, in the order a reader needs it:
 
-1. a one-page summary: the need, how it was divided, the criteria in words, the check of the
+1. the first page: the title with the year, the date it was prepared, the map on the 2024
+   borders (requests per 1,000 residents, the requests as circles, the largest places named)
+   with a few facts beside it, and the county table down to its total;
+2. the summary: the need, how it was divided, the criteria in words, the check of the
    totals and the largest changes from last year's requests;
-2. a map of every municipality's request and minors (inline SVG, no network);
-3. the counties: a chart and a table, with last year's requests beside;
-4. the full table of every municipality: request, minors, last year's request, decision and
-   settled, the change, and requests per 1,000 residents;
+3. the chart of the counties;
+4. the full table of every municipality (optionally grouped by county with subtotals):
+   request, minors, last year's request, decision and settled, the change, and requests per
+   1,000 residents, with its total;
 5. the technical appendix last: method, solver, certificate, fingerprint, the criteria key,
    the largest deviations from target and the ties.
 
 With ``county=`` it is a letter-ready view of one county for the county recommendation round.
-The page carries no timestamp or runtime, so the same input gives the same bytes.
+It prints on A4 (an ``@page`` rule, page numbers, nothing cut across pages where avoidable).
+The page carries no runtime and only the date it is given (``prepared=``), so the same input
+and date give the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -35,7 +41,6 @@ from busetting._hosts import to_confirm_sentence
 from busetting._language import (
     NBSP,
     binding_words,
-    check_language,
     criterion_words,
     format_number,
     indicator_words,
@@ -45,10 +50,13 @@ from busetting._language import (
     rules_words,
     status_words,
 )
+from busetting._map import MapArea, choropleth_svg
 from busetting._status import RulesCertificate
-from busetting.datasets import load_history, load_municipalities
+from busetting._workbook import last_year_figures as history_figures
+from busetting._workbook import print_language
+from busetting.datasets import load_municipalities
 from busetting.io import ATTRIBUTION, atomic_write
-from busetting.plots import Bar, MapPoint, bars_svg, map_svg
+from busetting.plots import Bar, bars_svg
 
 if TYPE_CHECKING:
     from busetting._model import Criterion
@@ -245,6 +253,100 @@ _W: dict[str, dict[str, Any]] = {
         "nocert": "bevist av løseren med null gap (heltallsprogram)",
         "kinds": {"volume": "volum", "rate": "rate på {base}"},
     },
+    "nn": {
+        "title": "Oppmoding om busetjing av flyktningar: {n} personar",
+        "title_county": "Oppmoding om busetjing i {county}: {n} personar",
+        "summary": "Samandrag",
+        "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
+        "asked": (
+            "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
+            "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
+        ),
+        "county_asked": (
+            "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m} "
+            "einslege mindreårige, fordelt på {k} av dei {n} kommunane i fylket: {per} per "
+            "1 000 innbyggjarar, mot {nper} i heile landet."
+        ),
+        "criteria": "Behovet er fordelt etter kriteria departementet har fastsett, med desse "
+        "vektene:",
+        "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
+        "rules": "Oppmodingane følgjer prosessreglane: {r}.",
+        "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
+        "ok": (
+            "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
+            "mindreårige til {m}. Fordelinga er prova optimal etter {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Største endringar frå oppmodingane i {y}",
+        "up": "Opp",
+        "down": "Ned",
+        "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
+        "map": "Kart",
+        "map_title": "Oppmoding per kommune",
+        "map_legend": ("oppmoding", "av dei einslege mindreårige"),
+        "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
+        "counties": "Fylke",
+        "county_chart": "Oppmoding per fylke",
+        "municipality_chart": "Oppmoding per kommune",
+        "chart_legend": ("oppmoding", "oppmoding {y}"),
+        "all": "Alle kommunar",
+        "all_county": "Kommunane i {county}",
+        "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
+        "appendix": "Teknisk vedlegg",
+        "key": "Kriterienøkkelen",
+        "deviations": "Største avvik frå målet",
+        "ties": "Likskap om siste plass",
+        "noties": "Ingen kommunar stod likt om siste plass.",
+        "tie_row": "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} "
+        "({rule})",
+        "plots_off": "Kart og diagram er utelatne (plots=False).",
+        "data": "Datakjelder",
+        "attribution": (
+            "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
+            "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
+        ),
+        "cols": {
+            "municipality_id": "nr.",
+            "name": "kommune",
+            "county": "fylke",
+            "request": "oppmoding",
+            "minors": "av dei einslege mindreårige",
+            "last_request": "oppmoding {y}",
+            "last_decision": "vedtak {y}",
+            "last_settled": "busett {y}",
+            "change": "endring frå {y}",
+            "per_1000": "per 1 000 innbyggjarar",
+            "municipalities": "kommunar",
+            "asked": "med oppmoding",
+            "population": "innbyggjarar",
+            "target": "mål",
+            "deviation": "avvik",
+            "binding": "halde av",
+            "criterion": "kriterium",
+            "weight": "vekt",
+            "indicator": "indikator",
+            "kind": "type",
+        },
+        "params": {
+            "status": "status",
+            "message": "melding frå løysaren",
+            "method": "metode",
+            "solver": "løysar",
+            "why": "kvifor denne løysaren",
+            "rules": "prosessreglar",
+            "objective": "målfunksjon",
+            "certificate": "sertifikat",
+            "fingerprint": "fingeravtrykk av inndata",
+            "version": "busetting",
+        },
+        "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
+        "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
+        "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
+        "exact": " (avgjort eksakt)",
+        "keys": {"requests": "oppmodingar", "minors": "einslege mindreårige"},
+        "nocert": "prova av løysaren med null gap (heiltalsprogram)",
+        "kinds": {"volume": "volum", "rate": "rate på {base}"},
+    },
 }
 
 _W["nn"] = {
@@ -348,6 +450,94 @@ _W["nn"] = {
 }
 
 
+_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title_year": "Settlement requests {year}: {n} persons",
+        "title_county_year": "Settlement requests {year} for {county}: {n} persons",
+        "prepared": "Prepared {date}",
+        "months": "January February March April May June July August September October "
+        "November December",
+        "date": "{month} {day}, {year}",
+        "total": "Total",
+        "total_of": "Total {what}",
+        "total_shown": "Total of these {n}",
+        "haram_total": "Haram has no change of its own, so the total change leaves out "
+        "Haram's request of {h}.",
+        "page": "Page",
+        "of": "of",
+        "map_title": "Requests per municipality",
+        "facts": "In brief",
+        "fact_need": "Need: {n} persons, of whom {m} unaccompanied minors",
+        "fact_asked": "{k} of {n} municipalities asked",
+        "fact_rate": "{per} per 1,000 residents (the country)",
+        "fact_county": "{county}: {x} persons ({share} of the need), {per} per 1,000 residents",
+        "map_note": "Colour: requests per 1,000 residents against the national rate; "
+        "circle: the request in persons.",
+        "geo": "Map borders: Kartverket (2024 municipalities and counties), CC BY 4.0.",
+    },
+    "nb": {
+        "title_year": "Anmodning om bosetting av flyktninger i {year}: {n} personer",
+        "title_county_year": "Anmodning om bosetting i {county} i {year}: {n} personer",
+        "prepared": "Utarbeidet {date}",
+        "months": "januar februar mars april mai juni juli august september oktober "
+        "november desember",
+        "date": "{day}. {month} {year}",
+        "total": "I alt",
+        "total_of": "I alt {what}",
+        "total_shown": "I alt, disse {n}",
+        "haram_total": "Haram har derfor ingen egen endring, og endringen i alt er uten Harams "
+        "anmodning på {h}.",
+        "page": "Side",
+        "of": "av",
+        "map_title": "Anmodning per kommune",
+        "facts": "Kort fortalt",
+        "fact_need": "Behov: {n} personer, av dem {m} enslige mindreårige",
+        "fact_asked": "{k} av {n} kommuner får anmodning",
+        "fact_rate": "{per} per 1 000 innbyggere i hele landet",
+        "fact_county": "{county}: {x} personer ({share} av behovet), {per} per 1 000 innbyggere",
+        "map_note": "Farge: anmodning per 1 000 innbyggere målt mot landet som helhet; "
+        "sirkel: anmodningen i personer.",
+        "geo": "Kartgrenser: Kartverket (kommuner og fylker 2024), CC BY 4.0.",
+    },
+    "nn": {
+        "title_year": "Oppmoding om busetjing av flyktningar i {year}: {n} personar",
+        "title_county_year": "Oppmoding om busetjing i {county} i {year}: {n} personar",
+        "prepared": "Utarbeidd {date}",
+        "months": "januar februar mars april mai juni juli august september oktober "
+        "november desember",
+        "date": "{day}. {month} {year}",
+        "total": "I alt",
+        "total_of": "I alt {what}",
+        "total_shown": "I alt, desse {n}",
+        "haram_total": "Haram har difor inga eiga endring, og endringa i alt er utan "
+        "oppmodinga til Haram på {h}.",
+        "page": "Side",
+        "of": "av",
+        "map_title": "Oppmoding per kommune",
+        "facts": "Kort fortalt",
+        "fact_need": "Behov: {n} personar, av dei {m} einslege mindreårige",
+        "fact_asked": "{k} av {n} kommunar får oppmoding",
+        "fact_rate": "{per} per 1 000 innbyggjarar i heile landet",
+        "fact_county": "{county}: {x} personar ({share} av behovet), {per} per 1 000 innbyggjarar",
+        "map_note": "Farge: oppmoding per 1 000 innbyggjarar målt mot landet som heilskap; "
+        "sirkel: oppmodinga i personar.",
+        "geo": "Kartgrenser: Kartverket (kommunar og fylke 2024), CC BY 4.0.",
+    },
+}
+"""The report's new words (title with the year, date, totals, pages, the first page), for
+the term catalogue."""
+
+
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS[lang]
+
+
+def _format_date(day: dt.date, lang: str) -> str:
+    w = _words(lang)
+    month = w["months"].split()[day.month - 1]
+    return w["date"].format(day=day.day, month=month, year=day.year)
+
+
 # -- data ----------------------------------------------------------------------------------
 
 
@@ -357,22 +547,10 @@ def last_year_figures(alloc: Allocation) -> tuple[int, pd.DataFrame] | None:
     Returns ``(year, table)`` with columns ``request``, ``decision``, ``settled`` indexed by
     ``municipality_id`` (the problem's municipalities only), or ``None`` when none of the
     problem's municipalities is in the history. Haram (1580) has no row before 2024: its
-    figures are inside Ålesund's (1508), shown as published.
+    figures are inside Ålesund's (1508), shown as published. The workbook shows the same
+    figures (:func:`busetting._workbook.last_year_figures`).
     """
-    hist = load_history()
-    year = int(hist["year"].max())
-    h = hist[hist["year"] == year].set_index("kommunenummer")
-    ids = list(alloc.problem.ids)
-    if not set(ids) & set(h.index):
-        return None
-    table = pd.DataFrame(
-        {
-            "request": h["anmodning"],
-            "decision": h["vedtak"],
-            "settled": h["bosatt"],
-        }
-    ).reindex(pd.Index(ids, name="municipality_id"))
-    return year, table
+    return history_figures(list(alloc.problem.ids))
 
 
 def _coordinates(ids: list[str]) -> pd.DataFrame:
@@ -604,23 +782,36 @@ def _label(d: _Data, r: pd.Series) -> str:
 
 def _map(d: _Data) -> str:
     w = _W[d.lang]
-    f = d.frame.dropna(subset=["lon", "lat"])
-    if f.empty:
+    f = d.frame
+    if f.empty or not set(f.index) <= _known_ids():
         return f"<p>{_e(w['nomap'])}</p>"
-    points = [
-        MapPoint(
+    areas = [
+        MapArea(
             str(mid),
             str(r["name"]),
-            float(r["lon"]),
-            float(r["lat"]),
             int(r["request"]),
             int(r["minors"]),
+            None if pd.isna(r["per_1000"]) else float(r["per_1000"]),
+            int(r["population"]),
             _label(d, r),
         )
         for mid, r in f.iterrows()
     ]
-    title = str(w["map_title"]) + (f" \u2013 {d.county}" if d.county else "")
-    return map_svg(points, title=title, legend=w["map_legend"])
+    full = d.full
+    national = 1000.0 * float(full["request"].sum()) / max(1.0, float(full["population"].sum()))
+    title = str(_words(d.lang)["map_title"]) + (f" \u2013 {d.county}" if d.county else "")
+    return choropleth_svg(
+        areas,
+        title=title,
+        language=d.lang,
+        national_rate=national,
+        label_all=d.county is not None,
+        legend_inside=d.county is None,
+    )
+
+
+def _known_ids() -> set[str]:
+    return set(load_municipalities()["kommunenummer"])
 
 
 def _chart(d: _Data) -> str:
@@ -645,21 +836,58 @@ def _chart(d: _Data) -> str:
     return bars_svg(bars, title=str(title), legend=legend)
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int], tid: str = "") -> str:
+_Table = tuple[list[str], list[list[str]], set[int]]
+
+
+def _table(
+    head: list[str],
+    rows: list[list[str]],
+    numeric: set[int],
+    tid: str = "",
+    *,
+    foot: Sequence[list[str]] = (),
+    kinds: Sequence[str] | None = None,
+) -> str:
+    """A table; ``foot`` rows are the totals; ``kinds`` marks ``group`` and ``subtotal`` rows."""
     ident = f' id="{tid}"' if tid else ""
-    th = "".join(
-        f'<th class="{"num" if j in numeric else ""}">{_e(h)}</th>' for j, h in enumerate(head)
-    )
+
+    def cls(j: int) -> str:
+        return ' class="num"' if j in numeric else ""
+
+    th = "".join(f"<th{cls(j)}>{_e(h)}</th>" for j, h in enumerate(head))
     body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="{"num" if j in numeric else ""}">{_e(v)}</td>' for j, v in enumerate(row)
-        )
+    for i, row in enumerate(rows):
+        kind = kinds[i] if kinds is not None else ""
+        if kind == "group":
+            body.append(f'<tr class="group"><th colspan="{len(head)}">{_e(row[0])}</th></tr>')
+            continue
+        if kind == "subtotal":
+            body.append(f'<tr class="subtotal">{_label_cells(row, numeric, "td")}</tr>')
+            continue
+        cells = "".join(f"<td{cls(j)}>{_e(v)}</td>" for j, v in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<table{ident}><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    tfoot = "".join(f'<tr class="total">{_label_cells(r, numeric, "th")}</tr>' for r in foot)
+    foot_html = f"<tfoot>{tfoot}</tfoot>" if foot else ""
+    return (
+        f"<table{ident}><thead><tr>{th}</tr></thead><tbody>{''.join(body)}</tbody>"
+        f"{foot_html}</table>"
+    )
 
 
-def _municipality_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+def _label_cells(row: list[str], numeric: set[int], tag: str) -> str:
+    """A total row: its label spans the empty text cells after it (``I alt`` over no., name)."""
+    span = 1
+    while span < len(row) and row[span] == "" and span not in numeric:
+        span += 1
+    first = f'<{tag} colspan="{span}">' if span > 1 else f"<{tag}>"
+    cells = [f"{first}{_e(row[0])}</{tag}>"]
+    for j in range(span, len(row)):
+        attr = ' class="num"' if j in numeric else ""
+        cells.append(f"<{tag}{attr}>{_e(row[j])}</{tag}>")
+    return "".join(cells)
+
+
+def _municipality_keys(d: _Data) -> tuple[list[str], list[str]]:
     cols = _W[d.lang]["cols"]
     head = [cols[k] for k in ("municipality_id", "name", "county", "request", "minors")]
     keys = ["request", "minors"]
@@ -668,6 +896,22 @@ def _municipality_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
             head.append(cols[k].format(y=d.year))
             keys.append(k)
     head.append(cols["per_1000"])
+    return head, keys
+
+
+def _sum_row(d: _Data, f: pd.DataFrame, keys: list[str], label: list[str]) -> list[str]:
+    """The total of ``f`` under ``keys``, with the rate of the sums (never a sum of rates)."""
+    row = list(label)
+    for k in keys:
+        v = f[k].sum(min_count=1) if k in f else None
+        row.append(d.signed(v) if k == "change" else d.num(v))
+    pop = float(f["population"].sum())
+    row.append(d.num(1000.0 * float(f["request"].sum()) / pop, 1) if pop > 0 else "")
+    return row
+
+
+def _municipality_rows(d: _Data) -> _Table:
+    head, keys = _municipality_keys(d)
     rows = []
     for mid, r in d.frame.iterrows():
         row = [str(mid), str(r["name"]), str(r["county"])]
@@ -679,7 +923,35 @@ def _municipality_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
     return head, rows, numeric
 
 
-def _county_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
+def _municipality_total(d: _Data) -> list[str]:
+    """The ``I alt`` row of the municipality table: the municipalities shown."""
+    _, keys = _municipality_keys(d)
+    w = _words(d.lang)
+    what = w["total"] if d.county is None else w["total_of"].format(what=d.county)
+    return _sum_row(d, d.frame, keys, [what, "", ""])
+
+
+def _municipality_groups(d: _Data) -> tuple[list[list[str]], list[str]]:
+    """The municipality rows grouped by county: a heading, the rows, the county's subtotal."""
+    _, rows, _ = _municipality_rows(d)
+    _, keys = _municipality_keys(d)
+    w = _words(d.lang)
+    by_id = dict(zip(d.frame.index, rows, strict=True))
+    out: list[list[str]] = []
+    kinds: list[str] = []
+    for county, f in d.frame.groupby("county", sort=True):
+        out.append([str(county)])
+        kinds.append("group")
+        for mid in f.index:
+            out.append(by_id[mid])
+            kinds.append("")
+        out.append(_sum_row(d, f, keys, [w["total_of"].format(what=county), "", ""]))
+        kinds.append("subtotal")
+    return out, kinds
+
+
+def _county_table(d: _Data) -> tuple[list[str], list[list[str]], set[int], list[str]]:
+    """Per county, and the total row of the country."""
     cols = _W[d.lang]["cols"]
     f = d.full
     by = f.groupby("county", sort=True)
@@ -708,21 +980,54 @@ def _county_rows(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
             row.append(d.signed(r[k]) if k == "change" else d.num(r[k]))
         row.append(d.num(r["per_1000"], 1))
         rows.append(row)
-    return head, rows, set(range(1, len(head)))
+    total = _sum_row(d, table, keys, [_words(d.lang)["total"]])
+    return head, rows, set(range(1, len(head))), total
 
 
 @dataclass(frozen=True)
 class _Appendix:
     params: list[tuple[str, str]]
-    key: tuple[list[str], list[list[str]], set[int]]
-    deviations: tuple[list[str], list[list[str]], set[int]]
+    key: _Table
+    key_total: list[str]
+    deviations: _Table
+    deviations_total: list[str]
     ties: list[str]
 
 
 def _appendix(alloc: Allocation, d: _Data) -> _Appendix:
+    key = _key_table(alloc, d)
+    deviations = _deviation_table(d)
     return _Appendix(
-        _params(alloc, d), _key_table(alloc, d), _deviation_table(d), _tie_lines(alloc, d)
+        _params(alloc, d),
+        key,
+        _key_total(alloc, d),
+        deviations,
+        _deviation_total(d, len(deviations[1])),
+        _tie_lines(alloc, d),
     )
+
+
+def _key_total(alloc: Allocation, d: _Data) -> list[str]:
+    weights = sum(c.weight for c in alloc.problem.criteria)
+    return [_words(d.lang)["total"], format_number(weights, d.lang, 2, space=NBSP), "", ""]
+
+
+def _deviation_total(d: _Data, n: int) -> list[str]:
+    top = _largest_deviations(d)
+    return [
+        _words(d.lang)["total_shown"].format(n=n),
+        "",
+        d.num(top["target"].sum(), 2),
+        d.num(top["request"].sum()),
+        format_number(float((top["request"] - top["target"]).sum()), d.lang, 2, space=NBSP),
+        "",
+    ]
+
+
+def _largest_deviations(d: _Data) -> pd.DataFrame:
+    f = d.frame
+    dev = f.assign(abs_dev=(f["request"] - f["target"]).abs()).reset_index()
+    return dev.sort_values(["abs_dev", "municipality_id"], ascending=[False, True]).head(20)
 
 
 def _certificate_lines(alloc: Allocation, d: _Data) -> list[str]:
@@ -780,9 +1085,7 @@ def _key_table(alloc: Allocation, d: _Data) -> tuple[list[str], list[list[str]],
 
 def _deviation_table(d: _Data) -> tuple[list[str], list[list[str]], set[int]]:
     """The 20 largest deviations from the target."""
-    f = d.frame
-    dev = f.assign(abs_dev=(f["request"] - f["target"]).abs()).reset_index()
-    dev = dev.sort_values(["abs_dev", "municipality_id"], ascending=[False, True]).head(20)
+    dev = _largest_deviations(d)
     dev_rows = [
         [
             str(r["municipality_id"]),
@@ -825,8 +1128,9 @@ def _appendix_html(alloc: Allocation, d: _Data) -> str:
         else f"<p>{_e(w['noties'])}</p>"
     )
     return (
-        f'<table class="params">{rows}</table>\n<h3>{_e(w["key"])}</h3>{_table(*a.key)}\n'
-        f"<h3>{_e(w['deviations'])}</h3>{_table(*a.deviations)}\n"
+        f'<table class="params">{rows}</table>\n'
+        f"<h3>{_e(w['key'])}</h3>{_table(*a.key, foot=[a.key_total])}\n"
+        f"<h3>{_e(w['deviations'])}</h3>{_table(*a.deviations, foot=[a.deviations_total])}\n"
         f"<h3>{_e(w['ties'])}</h3>{ties}\n"
         f"<h3>{_e(w['data'])}</h3><p>{_e(w['attribution'])}</p>"
     )
@@ -838,8 +1142,9 @@ def _appendix_md(alloc: Allocation, d: _Data) -> str:
     params = "\n".join(f"- **{k}**: {v}" for k, v in a.params)
     ties = "\n".join(f"- {t}" for t in a.ties) or w["noties"]
     return (
-        f"{params}\n\n### {w['key']}\n\n{_md_table(*a.key)}\n\n"
-        f"### {w['deviations']}\n\n{_md_table(*a.deviations)}\n\n"
+        f"{params}\n\n### {w['key']}\n\n{_md_table(*a.key, foot=[a.key_total])}\n\n"
+        f"### {w['deviations']}\n\n"
+        f"{_md_table(*a.deviations, foot=[a.deviations_total])}\n\n"
         f"### {w['ties']}\n\n{ties}\n\n### {w['data']}\n\n{w['attribution']}"
     )
 
@@ -849,17 +1154,111 @@ DASH = "\u2013"
 _STYLE = (
     "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;"
     "margin:2rem auto;padding:0 1rem;color:#1d2327;line-height:1.45}"
-    "h1{font-size:1.7rem}h2{border-bottom:2px solid #1f5f8b;padding-bottom:.2rem;"
+    "h1{font-size:1.6rem;margin-bottom:.2rem}.prepared{color:#4b5660;margin-top:0}"
+    "h2{border-bottom:2px solid #1f5f8b;padding-bottom:.2rem;"
     "margin-top:2.2rem}table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}"
     "td,th{padding:.18rem .5rem;border-bottom:1px solid #dde3e8;text-align:left;"
     "vertical-align:top}th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}"
     "thead th{background:#eef3f7;position:sticky;top:0}"
+    "tfoot th,tr.subtotal td{border-top:1.5px solid #1d2327;font-weight:700}"
+    "tr.group th{background:#f6f8fa;padding-top:.5rem}tr.group{break-after:avoid}"
     ".params th{width:14rem}.ok{color:#1e6b34}.warn{color:#a33}"
     ".cols{display:flex;gap:3rem}.cols ul{margin-top:0}svg{max-width:100%;height:auto}"
-    "@media print{body{max-width:none;margin:0}h2{break-before:page}"
-    "section.summary h2{break-before:avoid}thead th{position:static}"
-    "tr{break-inside:avoid}}"
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}"
+    ".front{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.2rem;"
+    "align-items:start}.front figure{margin:0}.facts ul{padding-left:1.1rem;margin:.3rem 0}"
+    ".facts li{margin:.25rem 0}.note{font-size:.8rem;color:#4b5660}"
+    "#county-table,#municipalities{width:100%}"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:9pt;line-height:1.3}"
+    "h1{font-size:13pt}h2{font-size:12pt;margin-top:0;break-before:page;break-after:avoid}"
+    "h3,h4{break-after:avoid}#front h2,#counties h2{break-before:avoid}"
+    "#counties h2{margin-top:3mm}"
+    "table{font-size:7.5pt;margin:1mm 0 3mm}td,th{padding:.5mm 1.2mm}"
+    "thead{display:table-header-group}tfoot{display:table-row-group}"
+    "thead th{position:static}tr,figure,svg,.facts,ul{break-inside:avoid}"
+    ".front{grid-template-columns:100mm 1fr;gap:5mm}.front svg{width:100mm;height:auto}"
+    ".county-view .front{grid-template-columns:125mm 1fr}.county-view .front svg{width:125mm}"
+    "#county-table{font-size:7pt}#county-table td:first-child{white-space:nowrap}}"
 )
+
+
+def _page_css(lang: str, running: str) -> str:
+    """A4 with margins, page numbers bottom right and the report's name bottom left."""
+    w = _words(lang)
+    css_text = running.replace("\\", "").replace('"', "'")
+    return (
+        "@page{size:A4;margin:14mm 14mm 16mm 14mm;"
+        f'@bottom-left{{content:"{css_text}";font-size:7.5pt;color:#4b5660}}'
+        f'@bottom-right{{content:"{w["page"]} " counter(page) " {w["of"]} " counter(pages);'
+        "font-size:7.5pt;color:#4b5660}}"
+    )
+
+
+def _report_year(d: _Data, year: int | None) -> int | None:
+    """The year the requests are for: given, or the year after the history shown."""
+    if year is not None:
+        return year
+    return None if d.year is None else d.year + 1
+
+
+def _title(alloc: Allocation, d: _Data, year: int | None) -> str:
+    w, nw = _W[d.lang], _words(d.lang)
+    n = d.num(alloc.problem.total if d.county is None else int(d.frame["request"].sum()))
+    if d.county is None:
+        return nw["title_year"].format(year=year, n=n) if year else str(w["title"].format(n=n))
+    if year:
+        return nw["title_county_year"].format(county=d.county, year=year, n=n)
+    return str(w["title_county"].format(county=d.county, n=n))
+
+
+def _facts(alloc: Allocation, d: _Data) -> str:
+    """The first page's few facts beside the map: the need, who is asked, the rate."""
+    nw = _words(d.lang)
+    p, f, full = alloc.problem, d.frame, d.full
+    national = 1000 * float(full["request"].sum()) / max(1.0, float(full["population"].sum()))
+    items = [nw["fact_need"].format(n=d.num(p.total), m=d.num(p.minors_total))]
+    items.append(
+        nw["fact_asked"].format(k=d.num(int((full["request"] > 0).sum())), n=d.num(len(full)))
+    )
+    items.append(nw["fact_rate"].format(per=d.num(national, 1)))
+    if d.county is not None:
+        x = int(f["request"].sum())
+        items.append(
+            nw["fact_county"].format(
+                county=d.county,
+                x=d.num(x),
+                share=d.pct(x / max(1, p.total)),
+                per=d.num(1000 * x / max(1, int(f["population"].sum())), 1),
+            )
+        )
+    lis = "".join(f"<li>{_e(t)}</li>" for t in items)
+    return (
+        f'<aside class="facts"><h3>{_e(nw["facts"])}</h3><ul>{lis}</ul>'
+        f'<p class="note">{_e(nw["map_note"])}</p><p class="note">{_e(nw["geo"])}</p></aside>'
+    )
+
+
+def _sections(d: _Data, table: str, note: str, all_title: str, plots: bool) -> tuple[str, str, str]:
+    """The counties (first page), the chart, and the municipalities, for the whole country
+    or for a county (whose municipality table takes the counties' place on the first page)."""
+    w = _W[d.lang]
+    chart = f'<figure id="chart">{_chart(d)}</figure>' if plots else ""
+    if d.county is None:
+        ch, cr, cn, total = _county_table(d)
+        counties = (
+            f'<section id="counties"><h2>{_e(w["counties"])}</h2>'
+            f"{_table(ch, cr, cn, 'county-table', foot=[total])}</section>\n"
+        )
+        chart_title = w["county_chart"]
+        municipalities = f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+    else:
+        counties = f'<section id="counties"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+        chart_title = w["municipality_chart"]
+        municipalities = ""
+    chart_section = (
+        f'<section id="county-chart"><h2>{_e(chart_title)}</h2>{chart}</section>\n' if plots else ""
+    )
+    return counties, chart_section, municipalities
 
 
 def report_html(
@@ -868,48 +1267,71 @@ def report_html(
     language: str | None = None,
     county: str | None = None,
     plots: bool = True,
+    by_county: bool = False,
+    prepared: dt.date | None = None,
+    year: int | None = None,
 ) -> str:
-    """The report as one self-contained HTML page (see the module docstring)."""
+    """The report as one self-contained HTML page (see the module docstring).
+
+    Parameters
+    ----------
+    alloc : Allocation
+        The allocation to report.
+    language : {"nb", "nn", "en"}, optional
+        The language (default: ``"nb"`` for the Norway data, else ``"en"``).
+    county : str, optional
+        One county's name: a letter-ready view of its municipalities.
+    plots : bool
+        Include the map and the chart.
+    by_county : bool
+        Group the municipality table by county, each with its subtotal.
+    prepared : datetime.date, optional
+        The date printed as "Utarbeidet ..." (default: today); give it for the same bytes.
+    year : int, optional
+        The year the requests are for (default: the year after the history shown).
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
     lang, county = _check(alloc, language, county)
     d = _data(alloc, lang, county)
-    w = _W[lang]
-    p = alloc.problem
-    if county is None:
-        title = w["title"].format(n=d.num(p.total))
-        all_title = w["all"]
-    else:
-        title = w["title_county"].format(county=county, n=d.num(int(d.frame["request"].sum())))
-        all_title = w["all_county"].format(county=county)
+    w, nw = _W[lang], _words(lang)
+    the_year = _report_year(d, year)
+    title = _title(alloc, d, the_year)
+    day = dt.date.today() if prepared is None else prepared
+    all_title = w["all"] if county is None else w["all_county"].format(county=county)
     head, rows, numeric = _municipality_rows(d)
-    table = _table(head, rows, numeric, "municipalities")
+    kinds: list[str] | None = None
+    if by_county and county is None:
+        rows, kinds = _municipality_groups(d)
+    table = _table(
+        head, rows, numeric, "municipalities", foot=[_municipality_total(d)], kinds=kinds
+    )
     note = ""
     if d.year is not None and "1580" in d.frame.index and "1508" in d.frame.index:
-        note = f"<p><small>{_e(w['haram'].format(y=d.year))}</small></p>"
-    if plots:
-        picture = f'<figure id="map">{_map(d)}</figure>'
-        chart = f'<figure id="chart">{_chart(d)}</figure>'
-    else:
-        picture, chart = f"<p>{_e(w['plots_off'])}</p>", ""
-    counties = ""
-    if county is None:
-        ch, cr, cn = _county_rows(d)
-        counties = (
-            f'<section id="counties"><h2>{_e(w["counties"])}</h2>{chart}'
-            f"{_table(ch, cr, cn, 'county-table')}</section>\n"
-        )
-    else:
-        picture += chart
+        haram = int(d.frame["request"].get("1580", 0))
+        total_note = _words(lang)["haram_total"].format(h=d.num(haram), y=d.year)
+        note = f"<p><small>{_e(w['haram'].format(y=d.year))} {_e(total_note)}</small></p>"
+    counties, chart_section, municipalities = _sections(d, table, note, all_title, plots)
+    picture = f'<figure id="map">{_map(d)}</figure>' if plots else f"<p>{_e(w['plots_off'])}</p>"
+    body_class = ' class="county-view"' if county else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
+        f"<title>{_e(title)}</title><style>{_page_css(lang, title)}{_STYLE}</style>"
+        f"</head><body{body_class}>\n"
         f"<h1>{_e(title)}</h1>\n"
+        f'<p class="prepared">{_e(nw["prepared"].format(date=_format_date(day, lang)))}</p>\n'
+        f'<section id="front"><h2 class="sr">{_e(w["map"])}</h2>'
+        f'<div class="front">{picture}{_facts(alloc, d)}</div></section>\n'
+        f"{counties}"
         f'<section class="summary" id="summary"><h2>{_e(w["summary"])}</h2>\n'
         f"{_summary(alloc, d)}</section>\n"
-        f'<section id="map-section"><h2>{_e(w["map"])}</h2>{picture}</section>\n'
-        f"{counties}"
+        f"{chart_section}"
         f"{change_parts_section(alloc, d)}"
-        f'<section id="all"><h2>{_e(all_title)}</h2>{table}{note}</section>\n'
+        f"{municipalities}"
         f'<section id="appendix"><h2>{_e(w["appendix"])}</h2>\n'
         f"{_appendix_html(alloc, d)}</section>\n"
         "</body></html>\n"
@@ -924,7 +1346,7 @@ def _check(alloc: Allocation, language: str | None, county: str | None) -> tuple
         )
     if language is None:
         language = default_language(alloc)
-    lang = check_language(language, "report")
+    lang = print_language(language, "report")
     if county is not None:
         counties = sorted({m.county for m in alloc.problem.municipalities})
         if county not in counties:
@@ -942,6 +1364,9 @@ def write_report(
     plots: bool = True,
     language: str | None = None,
     county: str | None = None,
+    by_county: bool = False,
+    prepared: dt.date | None = None,
+    year: int | None = None,
 ) -> Path:
     """Write the report to ``path`` (``.html`` or ``.md``), atomically.
 
@@ -962,6 +1387,12 @@ def write_report(
         The language of the report (default: ``"nb"`` for the Norway data).
     county : str, optional
         One county's name, to report only its municipalities.
+    by_county : bool
+        Group the municipality table by county with subtotals.
+    prepared : datetime.date, optional
+        The date the report says it was prepared (default: today).
+    year : int, optional
+        The year the requests are for (default: the year after the history shown).
 
     Returns
     -------
@@ -978,11 +1409,19 @@ def write_report(
         )
     lang, county = _check(alloc, language, county)
     if suffix == ".md":
-        text, pictures = _markdown(alloc, lang, county, p.stem, plots)
+        text, pictures = _markdown(alloc, lang, county, p.stem, plots, prepared=prepared, year=year)
         for name, svg in pictures.items():
             atomic_write(p.with_name(f"{p.stem}-{name}.svg"), _writer(svg))
     else:
-        text = report_html(alloc, language=lang, county=county, plots=plots)
+        text = report_html(
+            alloc,
+            language=lang,
+            county=county,
+            plots=plots,
+            by_county=by_county,
+            prepared=prepared,
+            year=year,
+        )
     atomic_write(p, _writer(text))
     return p
 
@@ -994,28 +1433,35 @@ def _writer(text: str) -> Callable[[Path], None]:
     return write
 
 
-def _md_table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+def _md_table(
+    head: list[str], rows: list[list[str]], numeric: set[int], foot: Sequence[list[str]] = ()
+) -> str:
     def cell(v: str) -> str:
         return v.replace("|", "\\|")
 
     out = ["| " + " | ".join(cell(h) for h in head) + " |"]
     out.append("|" + "".join("---:|" if j in numeric else "---|" for j in range(len(head))))
     out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    out += ["| " + " | ".join(f"**{cell(v)}**" if v else "" for v in row) + " |" for row in foot]
     return "\n".join(out)
 
 
 def _markdown(
-    alloc: Allocation, lang: str, county: str | None, stem: str, plots: bool
+    alloc: Allocation,
+    lang: str,
+    county: str | None,
+    stem: str,
+    plots: bool,
+    *,
+    prepared: dt.date | None = None,
+    year: int | None = None,
 ) -> tuple[str, dict[str, str]]:
     """The same report in Markdown, from the same pieces (HTML lists become Markdown)."""
     d = _data(alloc, lang, county)
     w = _W[lang]
-    p = alloc.problem
-    title = (
-        w["title"].format(n=d.num(p.total))
-        if county is None
-        else w["title_county"].format(county=county, n=d.num(int(d.frame["request"].sum())))
-    )
+    title = _title(alloc, d, _report_year(d, year))
+    day = dt.date.today() if prepared is None else prepared
+    prepared_line = _words(lang)["prepared"].format(date=_format_date(day, lang))
     summary = _summary(alloc, d)
     summary = re.sub(r"<h3>(.*?)</h3>", r"\n### \1\n", summary)
     summary = re.sub(r"<h4>(.*?)</h4>", r"\n**\1**\n", summary)
@@ -1030,11 +1476,11 @@ def _markdown(
         pictures = {"map": _map(d), "chart": _chart(d)}
         figs = f"![{w['map_title']}]({stem}-map.svg)\n\n![{w['map_title']}]({stem}-chart.svg)\n"
     head, rows, numeric = _municipality_rows(d)
-    parts = [f"# {title}", f"## {w['summary']}", summary, f"## {w['map']}", figs]
+    parts = [f"# {title}", prepared_line, f"## {w['summary']}", summary, f"## {w['map']}", figs]
     if county is None:
-        ch, cr, cn = _county_rows(d)
-        parts += [f"## {w['counties']}", _md_table(ch, cr, cn)]
+        ch, cr, cn, total = _county_table(d)
+        parts += [f"## {w['counties']}", _md_table(ch, cr, cn, foot=[total])]
     all_title = w["all"] if county is None else w["all_county"].format(county=county)
-    parts += [f"## {all_title}", _md_table(head, rows, numeric)]
+    parts += [f"## {all_title}", _md_table(head, rows, numeric, foot=[_municipality_total(d)])]
     parts += [f"## {w['appendix']}", _appendix_md(alloc, d)]
     return "\n\n".join(parts) + "\n", pictures

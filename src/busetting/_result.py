@@ -25,6 +25,7 @@ from busetting._status import Certificate, RulesCertificate, Shortfall, Status, 
 from busetting.schemas import AllocationOutput
 
 if TYPE_CHECKING:
+    import datetime
     from pathlib import Path
 
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -375,16 +376,31 @@ class Allocation:
         plots: bool = True,
         language: str | None = None,
         county: str | None = None,
+        by_county: bool = False,
+        prepared: datetime.date | None = None,
+        year: int | None = None,
     ) -> Path:
         """Write a self-contained HTML report (``.html``) or Markdown (``.md``) to ``path``.
 
-        ``language``: ``"nb"`` (bokmål, the default for the Norway data), ``"nn"`` (nynorsk)
-        or ``"en"``; ``county``: one county's letter-ready view. See
-        :func:`busetting._report.write_report`.
+        ``language``: ``"nb"`` (bokmål, the default for the Norway data), ``"nn"``
+        (nynorsk) or ``"en"``;
+        ``county``: one county's letter-ready view; ``by_county``: the municipality table
+        grouped by county with subtotals; ``prepared``: the date it says it was prepared
+        (default today); ``year``: the year of the requests (default: the year after the
+        history). See :func:`busetting._report.write_report`.
         """
         from busetting._report import write_report  # the documented delegator, as above
 
-        return write_report(self, path, plots=plots, language=language, county=county)
+        return write_report(
+            self,
+            path,
+            plots=plots,
+            language=language,
+            county=county,
+            by_county=by_county,
+            prepared=prepared,
+            year=year,
+        )
 
     # -- display -----------------------------------------------------------------------------
 

@@ -570,6 +570,11 @@ def _add_report(sub: Any) -> None:
         "missing folder is created)",
     )
     rp.add_argument(
+        "--by-county",
+        action="store_true",
+        help="group the report's municipality table by county, with subtotals",
+    )
+    rp.add_argument(
         "--county",
         help="one county only (the report's letter-ready view, or the county's rows of the "
         "workbook and CSV): its name in any case (Vestland, vestland), the first part of a "
@@ -1257,7 +1262,9 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if alloc is None:
         return code
     county = None if args.county is None else _county_name(args.county, alloc.problem)
-    opts = _options(args, alloc.problem, county=county, plots=not args.no_plots)
+    opts = _options(
+        args, alloc.problem, county=county, plots=not args.no_plots, by_county=args.by_county
+    )
     path = formats.write_output("report", alloc, args.out, opts)
     if args.json:
         print(json.dumps({"written": str(path)}), file=out)

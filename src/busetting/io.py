@@ -10,6 +10,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -46,6 +47,17 @@ from busetting._language import (
 from busetting._model import Criterion, IdFormat, Problem, Rules, pydantic_errors
 from busetting._result import Allocation
 from busetting._revise import Revision
+from busetting._version import __version__
+from busetting._workbook import (
+    PREVIOUS_COLUMNS,
+    RECORD_SHEET,
+    last_year_figures,
+    previous_headers,
+    print_setup,
+    readable_parameters,
+    requests_year,
+    workbook_title,
+)
 from busetting.schemas import AllocationOutput
 
 __all__ = [
@@ -681,17 +693,22 @@ def write_allocation(
     *,
     language: str = "en",
     csv_dialect: str = "standard",
+    county: str | None = None,
 ) -> Path:
     """Write an allocation to ``.csv``, ``.json`` or ``.xlsx`` (format from the suffix).
 
     The write is atomic: a failure leaves the previous file (or none), never a broken one.
 
     The XLSX has a sheet per purpose: the requests (one row per municipality, the request
-    and its minors first, as IMDi sends them), the counties, the criteria, and the parameters
-    (method, solver, fingerprint, version, data attribution). Headers are bold and frozen,
-    columns have widths and number formats; ``language="nb"`` gives Norwegian sheet names and
-    headers (``anmodning``, ``herav enslige mindreårige``, ...). Text that a spreadsheet would
-    run as a formula is stored as text (string cell, quote-prefix style), so it shows as typed.
+    and its minors first, as IMDi sends them, then last year's request, decision and settled
+    for the Norway data), the counties, the criteria, and the parameters for a reader (at
+    most 25 rows); the machine-readable record of the run is on a hidden sheet. Headers are
+    bold and frozen, columns have widths and number formats, numbers are stored as numbers;
+    every sheet prints on A4 landscape, fitted to the page width, with the header row
+    repeated and a footer with the year and the page numbers; the document has a title and
+    a creator. ``language="nb"`` gives Norwegian sheet names and headers (``anmodning``,
+    ``herav enslige mindreårige``, ...). Text that a spreadsheet would run as a formula is
+    stored as text (string cell, quote-prefix style), so it shows as typed.
 
     CSV: ``csv_dialect="standard"`` is comma-separated UTF-8 with the decimal point;
     ``"excel-nb"`` is what Norwegian Excel opens directly: ``;``-separated, the decimal comma
@@ -700,7 +717,7 @@ def write_allocation(
 
     Every form records what the run was made with (criteria, rules, bounds, fixed values; see
     :func:`parameter_table`), so that ``busetting revise --previous`` can keep it: the XLSX in
-    its parameters sheet, the JSON under ``"parameters"``, a CSV beside it in
+    its hidden record sheet, the JSON under ``"parameters"``, a CSV beside it in
     ``<name>.parameters.csv``.
 
     Parameters
@@ -710,9 +727,12 @@ def write_allocation(
     path : str or Path
         The output file; its suffix chooses the format.
     language : str
-        ``"en"`` or ``"nb"`` (Norwegian sheet names and headers).
+        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers).
     csv_dialect : str
         ``"standard"`` or ``"excel-nb"`` (CSV only).
+    county : str, optional
+        Only this county's municipalities in the requests table and the county sheet
+        (CSV and XLSX; the record keeps the whole run).
 
     Returns
     -------
@@ -722,6 +742,7 @@ def write_allocation(
     check_types(write_allocation, locals())
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
+    _check_county(alloc, county, "write_allocation")
     lang = check_language(language, "write_allocation")
     check_csv_dialect(csv_dialect, "write_allocation")
     if alloc.requests is None:
@@ -733,15 +754,27 @@ def write_allocation(
         text = allocation_to_json(alloc)
         atomic_write(p, lambda t: _write_text(t, text))
     elif fmt == "csv":
-        frame = _safe_text(allocation_table(alloc, lang))
+        frame = _safe_text(allocation_table(alloc, lang, county=county))
         atomic_write(p, csv_writer(frame, csv_dialect, index=False))
         params = _safe_text(parameter_table(alloc))
         atomic_write(parameters_path(p), lambda t: params.to_csv(t, index=False, encoding="utf-8"))
     else:
         _require_openpyxl()
-        sheets = workbook_sheets(alloc, lang)
-        atomic_write(p, lambda t: write_workbook(t, sheets))
+        sheets = workbook_sheets(alloc, lang, county=county)
+        title = workbook_title(requests_year(alloc.problem.ids), lang, county)
+        atomic_write(p, lambda t: write_workbook(t, sheets, title=title, language=lang))
     return p
+
+
+def _check_county(alloc: Allocation, county: str | None, where: str) -> None:
+    if county is None:
+        return
+    counties = sorted({m.county for m in alloc.problem.municipalities})
+    if county not in counties:
+        raise InputError(
+            f"The `county` parameter of `{where}` must be a county of the problem "
+            f"({', '.join(counties)}). Got {county!r} instead."
+        )
 
 
 _SHEET_NAMES = {
@@ -753,13 +786,17 @@ _SHEET_NAMES = {
 """The workbook's sheets in each language, from the catalogue."""
 
 
-def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
+def allocation_table(
+    alloc: Allocation, language: str = "en", *, county: str | None = None
+) -> pd.DataFrame:
     """One row per municipality, the request columns first, headers in ``language``.
 
-    Columns: ``municipality_id``, ``name``, ``county``, ``request``, ``minors``,
-    ``population``, ``per_1000``, ``target``, ``deviation``, the contributions,
-    ``minors_target``, ``binding``, ``tie`` (Norwegian headers with ``language="nb"``, the
-    binding in words and the tie as ja/nei).
+    Columns: ``municipality_id``, ``name``, ``county``, ``request``, ``minors``, last year's
+    ``request_<year>``, ``decision_<year>``, ``settled_<year>`` (the Norway data only:
+    IMDi's published figures, Haram inside Ålesund until 2024), ``population``,
+    ``per_1000``, ``target``, ``deviation``, the contributions, ``minors_target``,
+    ``binding``, ``tie`` (Norwegian headers with ``language="nb"``, the binding in words and
+    the tie as ja/nei).
 
     Parameters
     ----------
@@ -767,6 +804,8 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
         The allocation.
     language : str
         ``"en"`` or ``"nb"``.
+    county : str, optional
+        Only this county's municipalities.
 
     Returns
     -------
@@ -777,9 +816,20 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
     frame = alloc.to_frame().reset_index()
     pop = frame["population"].astype(float).where(frame["population"] > 0)
     frame["per_1000"] = 1000.0 * frame["request"].astype(float) / pop
-    first = ["municipality_id", "name", "county", "request", "minors", "population", "per_1000"]
+    previous: list[str] = []
+    found = last_year_figures(list(frame["municipality_id"]))
+    if found is not None:
+        year, table = found
+        heads = previous_headers(year, "en")
+        for k in PREVIOUS_COLUMNS:
+            frame[heads[k]] = pd.array(table[k].to_numpy(), dtype="Int64")
+            previous.append(heads[k])
+    first = ["municipality_id", "name", "county", "request", "minors", *previous]
+    first += ["population", "per_1000"]
     rest = [c for c in frame.columns if c not in first]
     frame = frame[first + rest]
+    if county is not None:
+        frame = frame[frame["county"] == county].reset_index(drop=True)
     if is_norwegian(language):
         frame["binding"] = [binding_words(str(b), language) for b in frame["binding"]]
         frame["tie"] = [translate_value(bool(v), language) for v in frame["tie"]]
@@ -788,7 +838,10 @@ def allocation_table(alloc: Allocation, language: str = "en") -> pd.DataFrame:
                 translate_value(bool(v), language) for v in frame[CONFIRM_COLUMN]
             ]
             frame = frame.rename(columns={CONFIRM_COLUMN: confirm_column(language)})
-        frame.columns = [column_words(c, language) for c in frame.columns]
+        nb_prev = {} if found is None else previous_headers(found[0], language)
+        en_prev = {} if found is None else previous_headers(found[0], "en")
+        back = {en_prev[k]: nb_prev[k] for k in en_prev}
+        frame.columns = [back.get(c, column_words(c, language)) for c in frame.columns]
     return frame
 
 
@@ -822,55 +875,98 @@ def _criteria_frame(alloc: Allocation, language: str) -> pd.DataFrame:
     return frame
 
 
-def workbook_sheets(alloc: Allocation, language: str = "en") -> list[Sheet]:
-    """The sheets of the allocation workbook: requests, counties, criteria, parameters.
+def workbook_sheets(
+    alloc: Allocation, language: str = "en", *, county: str | None = None
+) -> list[Sheet]:
+    """The sheets of the allocation workbook: requests, counties, criteria, parameters, record.
 
     Parameters
     ----------
     alloc : Allocation
         The allocation.
     language : str
-        ``"en"`` or ``"nb"`` (sheet names and headers).
+        ``"en"``, ``"nb"`` or ``"nn"`` (sheet names and headers).
+    county : str, optional
+        Only this county's municipalities (and its row of the county sheet).
 
     Returns
     -------
     list of Sheet
-        The four sheets, in order, for :func:`write_workbook`.
+        The four sheets a reader sees, in order, and the hidden record of the run, for
+        :func:`write_workbook`.
     """
     check_types(workbook_sheets, locals())
     names = _SHEET_NAMES[language]
     counties = county_table(alloc).reset_index()
+    if county is not None:
+        counties = counties[counties["county"] == county].reset_index(drop=True)
     if is_norwegian(language):
         counties.columns = [column_words(c, language) for c in counties.columns]
-    params = parameter_table(alloc, language=language)
     return [
-        Sheet(names[0], allocation_table(alloc, language), freeze="C2"),
+        Sheet(names[0], allocation_table(alloc, language, county=county), freeze="C2"),
         Sheet(names[1], counties, freeze="B2"),
         Sheet(names[2], _criteria_frame(alloc, language), freeze="A2"),
-        Sheet(names[3], params, freeze="A2"),
+        Sheet(names[3], readable_parameters(alloc, language, county=county), freeze="A2"),
+        _record_sheet(parameter_table(alloc)),
     ]
+
+
+def _record_sheet(params: pd.DataFrame) -> Sheet:
+    """The one place the machine-readable run record lives in a workbook: a hidden sheet.
+
+    Its content is :func:`parameter_table`'s, unchanged; a value whose text is a plain
+    number (``37000``, ``176.0876974982814``) is stored as that number, so no number is
+    text. A whole number reads back as the same text; a decimal (the objective, the
+    runtime: nothing a later run reads) as the same number to 15 significant digits.
+    """
+    values = [_as_number(v) for v in params["value"]]
+    return Sheet(
+        RECORD_SHEET, params.assign(value=pd.Series(values, dtype=object)), freeze="A2", hidden=True
+    )
+
+
+def _as_number(text: Any) -> Any:
+    """``text`` as an int or float when that number prints back as exactly ``text``."""
+    if not isinstance(text, str):
+        return text
+    with contextlib.suppress(ValueError):
+        i = int(text)
+        if str(i) == text and abs(i) < 2**53:
+            return i
+    if _DECIMAL.fullmatch(text):
+        return float(text)
+    return text
+
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 @dataclasses.dataclass(frozen=True)
 class Sheet:
-    """One worksheet: a name, a table and the cell where the panes freeze."""
+    """One worksheet: a name, a table, the cell where the panes freeze, whether it is hidden."""
 
     name: str
     frame: pd.DataFrame
     freeze: str = "B2"
+    hidden: bool = False
 
 
 _INT_FORMAT = "#,##0"
 _FLOAT_FORMAT = "#,##0.00"
 
 
-def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
+def write_workbook(
+    path: Path, sheets: Sequence[Sheet], *, title: str = "", language: str = "en"
+) -> None:
     """Write ``sheets`` with openpyxl: bold frozen header, widths, number formats, filters.
 
     Whole-number columns get ``#,##0``, other numbers ``#,##0.00`` (the spreadsheet shows
-    them with the reader's own separators). Text is always stored as text: a value such as
+    them with the reader's own separators); in a column of mixed values each number gets
+    the format of its own kind. Text is always stored as text: a value such as
     ``=HYPERLINK(...)`` is a string cell with the quote-prefix style, never a formula, and
-    it shows without an apostrophe.
+    it shows without an apostrophe. Every sheet prints on A4 landscape, fitted to the page
+    width, with the header row repeated and a footer with ``title`` and the page numbers;
+    ``title`` is also the document's title, and the creator is busetting.
 
     Parameters
     ----------
@@ -878,6 +974,10 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
         The ``.xlsx`` file (written directly; callers write through a temporary file).
     sheets : sequence of Sheet
         The worksheets, in order.
+    title : str
+        The document title and the footer's left part.
+    language : str
+        The footer's words (``"en"``, ``"nb"`` or ``"nn"``).
     """
     check_types(write_workbook, locals())
     # openpyxl is optional (the excel extra): loaded only when a workbook is written
@@ -887,6 +987,8 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
 
     book = Workbook()
     book.remove(book.active)
+    book.properties.title = title or None
+    book.properties.creator = f"busetting {__version__}"
     bold = Font(bold=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name[:31])
@@ -906,15 +1008,20 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
                 and not str(col).startswith(("target", "mål", "contribution", "bidrag"))
             )
             number = _INT_FORMAT if whole else _FLOAT_FORMAT
+            mixed = series.dtype == object
             for r, value in enumerate(series.tolist(), start=2):
                 cell = ws.cell(row=r, column=j)
-                shown = _cell_value(cell, value, number)
+                own = _INT_FORMAT if mixed and isinstance(value, int) else number
+                shown = _cell_value(cell, value, own)
                 widths[j - 1] = max(widths[j - 1], len(shown))
         for j, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = min(60, w + 2)
         ws.freeze_panes = sheet.freeze
         if len(frame.columns):
             ws.auto_filter.ref = ws.dimensions
+        print_setup(ws, title=title, language=language)
+        if sheet.hidden:
+            ws.sheet_state = "hidden"
     book.save(path)
 
 
@@ -1197,8 +1304,9 @@ def parameters_path(path: str | Path) -> Path:
 def read_parameters(path: str | Path) -> dict[str, str] | None:
     """The ``parameter -> value`` table written with an allocation, or ``None`` if it has none.
 
-    XLSX: the ``parameters`` sheet (``Parametere`` in a Norwegian workbook, its names read
-    back into the English ones); CSV: ``<name>.parameters.csv`` beside it; JSON: the
+    XLSX: the hidden record sheet (``busetting-record``); in a workbook written before it
+    existed, the ``parameters`` sheet (``Parametere`` in a Norwegian workbook, its names
+    read back into the English ones); CSV: ``<name>.parameters.csv`` beside it; JSON: the
     ``"parameters"`` object.
 
     Parameters
@@ -1221,7 +1329,7 @@ def read_parameters(path: str | Path) -> dict[str, str] | None:
     if fmt == "xlsx":
         _require_openpyxl()
         names = pd.ExcelFile(p).sheet_names
-        known = ("parameters", _SHEET_NAMES["nb"][3], _SHEET_NAMES["nn"][3])
+        known = (RECORD_SHEET, "parameters", _SHEET_NAMES["nb"][3], _SHEET_NAMES["nn"][3])
         sheet = next((n for n in known if n in names), None)
         if sheet is None:
             return None
@@ -1456,10 +1564,7 @@ def write_revision(rev: Revision, path: str | Path, *, csv_dialect: str = "stand
     else:
         _require_openpyxl()
 
-        def write_xlsx(t: Path) -> None:
-            with pd.ExcelWriter(t, engine="openpyxl") as xw:
-                frame.to_excel(xw, sheet_name="requests")
-                params.to_excel(xw, sheet_name="parameters", index=False)
-
-        atomic_write(p, write_xlsx)
+        sheets = [Sheet("requests", frame.reset_index()), _record_sheet(params)]
+        title = workbook_title(requests_year(rev.allocation.problem.ids), "en")
+        atomic_write(p, lambda t: write_workbook(t, sheets, title=title))
     return p

@@ -240,8 +240,8 @@ def workbook_text(path: Path, *, skip: tuple[str, ...] = ()) -> str:
     book = openpyxl.load_workbook(path, read_only=True)
     lines = []
     for sheet in book.worksheets:
-        if sheet.title in skip:
-            continue
+        if sheet.title in skip or sheet.sheet_state != "visible":
+            continue  # a hidden sheet (the machine-readable run record) is no reader's text
         lines.append(sheet.title)
         for row in sheet.iter_rows(values_only=True):
             lines.append(" | ".join(str(v) for v in row if v is not None))

@@ -31,6 +31,7 @@ import numpy as np
 
 from busetting._criteria import Key, build_key
 from busetting._feasibility import effective_bounds
+from busetting._limits import MAX_INDICATOR, MAX_PERSONS
 from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
 
 if TYPE_CHECKING:
@@ -79,6 +80,11 @@ class Reach:
         return not self.whole or value.denominator == 1
 
 
+def _count_limit(name: str) -> int:
+    """The largest value a count may take as input (:mod:`busetting._limits`)."""
+    return MAX_PERSONS if name == "population" else int(MAX_INDICATOR)
+
+
 def indicator_reach(name: str, values: NDArray[np.float64]) -> Reach:
     """The values indicator ``name`` can take, from what it is (see the module constants)
     or, for an indicator the package does not know, from its values: whole numbers are
@@ -90,12 +96,12 @@ def indicator_reach(name: str, values: NDArray[np.float64]) -> Reach:
     if name in CLASS_SCALES:
         a, b = CLASS_SCALES[name]
         return Reach("class", Fraction(a), Fraction(b), whole=True)
-    if name in COUNTS:
-        return Reach("count", Fraction(0), None)
+    if name in COUNTS:  # at most the documented limit: an input above it is refused
+        return Reach("count", Fraction(0), Fraction(_count_limit(name)))
     if name in INDEXES:
         return Reach("index", low, high)
     if len(finite) and np.all(np.mod(finite, 1.0) == 0) and low >= 0:
-        return Reach("count", Fraction(0), None, whole=True)
+        return Reach("count", Fraction(0), Fraction(_count_limit(name)), whole=True)
     if low >= 0 and high <= 1:
         return Reach("share", Fraction(0), Fraction(1))
     return Reach("index", low, high)
@@ -264,12 +270,26 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
         step = _step(values)
         value = float(values[i])
         reach = indicator_reach(name, values)
+        keys = [k for k in (key, mkey) if any(name in c.indicators_used for c in k.criteria)]
         for direction in ("more", "fewer"):
             change = _margin(pert, method, x, lo, hi, direction, step, value, reach)
             if change is not None and not reach.holds(Fraction(value) + change):
                 change = None  # pragma: no cover - the search stays within the reach
+            if change is not None and not _defined(keys, values, i, value + float(change)):
+                change = None  # the key would have no shares: no problem has that value
             out.append(Margin(name, direction, value, change, step, g, reach))
     return tuple(out)
+
+
+def _defined(keys: list[Key], values: NDArray[np.float64], i: int, new: float) -> bool:
+    """Whether every key using the indicator keeps a positive total over its rows when row
+    ``i`` takes ``new`` (a key whose indicator is 0 on all its rows has no shares)."""
+    for k in keys:
+        rows = np.asarray(k.rows, dtype=np.int64)
+        others = float(np.nansum(values[rows[rows != i]]))
+        if others <= 0 and (new <= 0 or i not in set(rows.tolist())):
+            return False
+    return True
 
 
 def _counts(method: Method, c: float, t: NDArray[np.float64], strict: bool) -> NDArray[np.float64]:
@@ -413,8 +433,8 @@ def _margin(
     i = pert.row
     if not pert.used:
         return None
-    if direction == "more" and x[i] >= hi[i]:
-        return None
+    if direction == "more" and (x[i] >= hi[i] or x[i] >= int(x.sum())):
+        return None  # a bound holds it, or it holds the whole need (a need of 0 too)
     if direction == "fewer" and x[i] <= lo[i]:
         return None
     q = float(step)

@@ -49,6 +49,7 @@ from busetting._methods import (
 )
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
+from busetting._rules import needs_program, request_floor
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
@@ -141,7 +142,7 @@ def _diagnosis(
     found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
         bounds, problem.total, problem.minors_total, method
     )
-    if found or not problem.rules.needs_program:
+    if found or not needs_program(problem.rules):
         return found, None
     plan = _constrained.plan_rules(problem, key, mkey, bounds)
     return _constrained.diagnose_rules(problem, plan, bounds), plan
@@ -750,7 +751,7 @@ def _rules_outcome(
 
 def _rules_binding(run: Run, x: IntArray, m: IntArray) -> list[str]:
     """Which bound or rule holds each request of a rules answer where it is."""
-    bounds, source, k = run.bounds, run.source, run.problem.rules.min_request
+    bounds, source, k = run.bounds, run.source, request_floor(run.problem.rules)
     lo, hi = bounds.lower, bounds.upper
     labels = []
     for i, t in enumerate(run.key.targets.tolist()):
@@ -779,13 +780,13 @@ def _grouped_start(run: Run) -> IntArray:
     county total (and of the rest), or of the whole country when there are none."""
     m_, key, spec, total = run.method, run.key, run.rules.spec, run.problem.total
     lo, hi = run.bounds.lower, run.bounds.upper
-    if spec.county_penalty is not None or not spec.county_totals:
+    if spec.group_penalty is not None or not spec.group_totals:
         return solve_separable(m_, key.targets, lo, hi, total, key.exact_targets).x
     x = np.zeros(len(lo), dtype=np.int64)
-    groups = dict(spec.county_totals)
+    groups = dict(spec.group_totals)
     groups[-1] = total - sum(groups.values())
     for gid, target in groups.items():
-        rows = np.flatnonzero(spec.county == gid)
+        rows = np.flatnonzero(spec.group == gid)
         if not len(rows):
             continue
         room = int(np.minimum(hi[rows], target).sum())

@@ -43,6 +43,7 @@ _log = logging.getLogger("busetting")
 __all__ = [
     "COMMANDS",
     "INTEGRALITY_TOLERANCE",
+    "JoinRow",
     "KeySpec",
     "MilpOutcome",
     "RuleSpec",
@@ -540,19 +541,38 @@ def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
 
 
 @dataclass(frozen=True)
+class JoinRow:
+    """A joining row a rule adds to the program: the requests of ``members`` (row indices)
+    sum to ``rhs`` (``sense`` ``"=="``) or at most ``rhs`` (``"<="``); ``name`` names it in
+    the elastic diagnosis."""
+
+    name: str
+    members: IntArray
+    rhs: int
+    sense: str = "<="
+
+
+@dataclass(frozen=True)
 class RuleSpec:
-    """The rules as the program sees them (see :mod:`busetting._solvers.sets`)."""
+    """The rules as the program sees them (see :mod:`busetting._solvers.sets`), built by the
+    rule objects of :mod:`busetting._rules`: the allowed values of every variable, the
+    number of off-grid requests, sum groups of the requests with their totals (hard, or
+    penalised per person of deviation), the host limit, further joining ``rows``, and why
+    the rules path cannot take them (``unsupported``)."""
 
     x_sets: VarSets
     m_sets: VarSets
     offgrid_count: int
-    county: IntArray  # county group per request row (-1: none)
-    county_totals: dict[int, int]
-    county_penalty: float | None
+    group: IntArray  # sum group per request row (-1: none)
+    group_totals: dict[int, int]
+    group_penalty: float | None
     max_hosts: int | None
     exact_hosts: bool
-    county_names: tuple[str, ...] = ()  # names of the county groups, for messages
+    county_names: tuple[str, ...] = ()  # names of the sum groups, for messages
     row_names: tuple[str, ...] = ()  # "id name" of each request row, for messages
+    rows: tuple[JoinRow, ...] = ()
+    unsupported: str | None = None
+    offgrid_name: str = "granularity"  # the off-grid row's name in the elastic diagnosis
 
 
 @dataclass(frozen=True)
@@ -571,12 +591,12 @@ class RulesOutcome:
 
 def penalty_value(x: IntArray, rules: RuleSpec) -> float:
     """County-total penalty of requests ``x`` (0 for hard or no county totals)."""
-    if rules.county_penalty is None:
+    if rules.group_penalty is None:
         return 0.0
     total = 0.0
-    for g, target in rules.county_totals.items():
-        total += abs(int(x[rules.county == g].sum()) - target)
-    return rules.county_penalty * total
+    for g, target in rules.group_totals.items():
+        total += abs(int(x[rules.group == g].sum()) - target)
+    return rules.group_penalty * total
 
 
 @dataclass(frozen=True)
@@ -642,11 +662,11 @@ class _RulesWiden:
 def _bound_groups(requests: KeySpec, rules: RuleSpec) -> tuple[IntArray, dict[int, int]]:
     """The sum groups of the requests for the bound: the hard county totals and the rest, or
     the nation."""
-    if rules.county_penalty is None and rules.county_totals:
-        groups = rules.county.copy()
+    if rules.group_penalty is None and rules.group_totals:
+        groups = rules.group.copy()
         rest = groups < 0
         groups[rest] = -2
-        totals = dict(rules.county_totals)
+        totals = dict(rules.group_totals)
         national = requests.total - sum(totals.values())
         if rest.any():
             totals[-2] = national
@@ -937,10 +957,10 @@ def _county_deviations(prob: Any, rules: RuleSpec, penalty: float, xval: list[An
     import pulp
 
     terms = []
-    for gid, target in rules.county_totals.items():
+    for gid, target in rules.group_totals.items():
         plus = prob.add_variable(f"dp_{gid}", lowBound=0)
         minus = prob.add_variable(f"dm_{gid}", lowBound=0)
-        rows = np.flatnonzero(rules.county == gid).tolist()
+        rows = np.flatnonzero(rules.group == gid).tolist()
         prob += pulp.lpSum(xval[i] for i in rows) - target == plus - minus, f"county_{gid}"
         terms.append(penalty * plus)
         terms.append(penalty * minus)
@@ -1006,12 +1026,12 @@ def build_rules(
     mv, mval, m_cost, m_ok = _choose(prob, rules.m_sets, w.ma, w.mb, minors, "m", deadline)
     objective: list[Any] = x_cost + m_cost
     joins = _Joins(prob, slack, x_ok and m_ok)
-    if rules.county_penalty is not None and slack is None:
-        objective.extend(_county_deviations(prob, rules, rules.county_penalty, xval))
+    if rules.group_penalty is not None and slack is None:
+        objective.extend(_county_deviations(prob, rules, rules.group_penalty, xval))
     joins.join("requests total", xval, requests.total)
-    if rules.county_penalty is None:
-        for gid, target in rules.county_totals.items():
-            rows = np.flatnonzero(rules.county == gid).tolist()
+    if rules.group_penalty is None:
+        for gid, target in rules.group_totals.items():
+            rows = np.flatnonzero(rules.group == gid).tolist()
             name = rules.county_names[gid] if rules.county_names else f"county_{gid}"
             joins.join(name, [xval[i] for i in rows], target)
     if rules.offgrid_count:
@@ -1021,7 +1041,9 @@ def build_rules(
             if isinstance(c, _Choice) and int(xs.grid[i]) > 1 and xs.offgrid
             for v in c.where(lambda p, g=int(xs.grid[i]): p % g == 1)
         ]
-        joins.join("granularity", offgrid, rules.offgrid_count)
+        joins.join(rules.offgrid_name, offgrid, rules.offgrid_count)
+    for row in rules.rows:
+        joins.join(row.name, [xval[i] for i in row.members.tolist()], row.rhs, row.sense)
     if len(mv):
         _join_minors(joins, rules, minors, minors_rows, mv, mval, xval)
     if slack is not None:

@@ -140,7 +140,7 @@ def _diagnosis(
     """Every failing constraint group (bounds first, then the process rules) and the rule
     plan (``None`` without process rules or when the bounds already fail)."""
     found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method
+        bounds, problem.total, problem.minors_total, method, source
     )
     if found or not needs_program(problem.rules):
         return found, None

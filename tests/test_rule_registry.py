@@ -15,8 +15,10 @@ A rule added to the registry without an entry here fails ``test_every_rule_has_a
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -257,3 +259,71 @@ def test_an_infeasible_instance_is_diagnosed_naming_the_rule(rule: Rule) -> None
     alloc = bs.allocate(problem)
     assert alloc.status == "infeasible"
     assert any(words in s.message for s in alloc.diagnosis)
+
+
+# -- the one-home check --------------------------------------------------------------------------
+
+ROUTES = (
+    "_allocate.py",
+    "_certificate.py",
+    "_constrained.py",
+    "_diagnose.py",
+    "_feasibility.py",
+    "_revise.py",
+    "_sweep.py",
+    "_solvers/__init__.py",
+    "_solvers/lagrange.py",
+    "_solvers/milp.py",
+    "_solvers/sets.py",
+    "_solvers/split.py",
+    "_solvers/threshold.py",
+)
+"""The route modules: the threshold path, the rules path, the integer program, ``revise`` and
+its sweep, ``verify`` (the one feasibility checker), the diagnosis and the certificates."""
+
+ALLOWED: frozenset[tuple[str, str]] = frozenset()
+"""(module, name) pairs a route may read; empty: no route names a rule."""
+
+
+def _named_rule_fields(path: Path) -> list[tuple[int, str]]:
+    """Each read of a field of ``Rules`` (or its ``needs_program``) in a module, as attribute
+    or keyword."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set(bs.Rules.model_fields) | {"needs_program"}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            out.append((node.lineno, node.attr))
+        elif isinstance(node, ast.keyword) and node.arg in names:
+            out.append((node.lineno, node.arg))
+    return out
+
+
+def test_no_route_names_an_individual_rule() -> None:
+    root = Path(bs.__file__).parent
+    found = [
+        f"{module}:{line} reads {name}"
+        for module in ROUTES
+        for line, name in _named_rule_fields(root / module)
+        if (module, name) not in ALLOWED
+    ]
+    assert not found, found
+
+
+def test_the_one_home_check_catches_a_route_naming_a_rule(tmp_path: Path) -> None:
+    route = tmp_path / "route.py"
+    route.write_text("def f(problem):\n    return problem.rules.share_cap is None\n")
+    assert _named_rule_fields(route) == [(2, "share_cap")]
+
+
+def test_the_rules_model_agrees_with_the_registry() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        kw: dict[str, Any] = {}
+        for draw in ACTIVATE.values():
+            if rng.random() < 0.3:
+                kw.update(draw(rng))
+        rules = bs.Rules(**kw)
+        assert rules.needs_program == needs_program(rules)
+        active = [rule.name for rule in RULES if rule.active(rules)]
+        assert len(rules.describe()) == len(active)

@@ -39,6 +39,7 @@ ACTIVATE: dict[str, Callable[[np.random.Generator], dict[str, Any]]] = {
     "minors hosts": lambda rng: {"max_minors_hosts": int(rng.integers(1, 3))},
     "per-capita cap": lambda rng: {"per_capita_cap": 0.01},
     "share cap": lambda rng: {"share_cap": 0.35},
+    "county share cap": lambda rng: {"county_share_cap": float(rng.choice([0.5, 0.55, 0.6]))},
 }
 """Rules keywords that switch each rule on (drawn per seed)."""
 
@@ -244,6 +245,10 @@ INFEASIBLE: dict[str, tuple[Callable[[], bs.Problem], str]] = {
     "share cap": (
         lambda: _p(_few(3), 10, 0, share_cap=0.2),
         "share cap",
+    ),
+    "county share cap": (
+        lambda: _p(_few(3), 10, 0, county_share_cap=0.4),
+        "county share cap",
     ),
 }
 """An infeasible instance of each rule, and the words its diagnosis must contain."""

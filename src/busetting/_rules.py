@@ -30,6 +30,7 @@ bounds model of :mod:`busetting._feasibility`, not here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -640,6 +641,106 @@ class ShareCap(Rule):
         return [c for c in cap_limits(rules, population, total) if c[0] == self.name]
 
 
+class CountyShareCap(Rule):
+    """No county takes more than a share ``s`` of the need: the requests of each county sum
+    to at most ``floor(s * N)`` (a joining row per county; held values count)."""
+
+    name = "county share cap"
+    fields = ("county_share_cap",)
+    words = ("county_share_cap",)
+
+    def active(self, rules: Rules) -> bool:
+        return rules.county_share_cap is not None
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def rules_path(self, rules: Rules) -> str | None:
+        return "the rules path has no search for a county share cap"
+
+    def program(self, problem: Problem, draft: ProgramDraft) -> None:
+        limit = _county_share_limit(problem)
+        if limit is None:
+            return
+        for county, members in _counties(problem):
+            draft.rows.append(JoinRow(f"the county share cap of {county}", members, limit))
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """Counties whose requests sum above the cap."""
+        limit = _county_share_limit(answer.problem)
+        if limit is None:
+            return []
+        share = answer.problem.rules.county_share_cap
+        out = []
+        for county, members in _counties(answer.problem):
+            got = int(answer.x[members].sum())
+            if got > limit:
+                out.append(
+                    Violation(
+                        "rules",
+                        None,
+                        f"{county} gets {got:,}, above the county share cap of {limit:,} "
+                        f"({share:g} of the need)",
+                    )
+                )
+        return out
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """Counties whose smallest allowed requests exceed the cap, and a need the capped
+        counties (and the municipalities outside any county) cannot reach."""
+        problem = reach.problem
+        limit = _county_share_limit(problem)
+        if limit is None:
+            return ()
+        out = []
+        in_county = np.zeros(len(reach.small), dtype=bool)
+        reachable = 0
+        for county, members in _counties(problem):
+            in_county[members] = True
+            low = int(reach.small[members].sum())
+            reachable += min(int(reach.large[members].sum()), limit)
+            if low > limit:
+                out.append(
+                    Shortfall(
+                        "county",
+                        f"{county}: its municipalities' smallest allowed requests sum to "
+                        f"{_fmt(low)}, {_fmt(low - limit)} above the county share cap of "
+                        f"{_fmt(limit)}",
+                        limit,
+                        low,
+                    )
+                )
+        reachable += int(reach.large[~in_county].sum())
+        if reachable < problem.total:
+            out.append(
+                Shortfall(
+                    "county",
+                    f"county share cap: with at most {_fmt(limit)} per county the "
+                    f"municipalities can take {_fmt(reachable)}, "
+                    f"{_fmt(problem.total - reachable)} short of the need of "
+                    f"{_fmt(problem.total)}",
+                    problem.total,
+                    reachable,
+                )
+            )
+        return tuple(out)
+
+
+def _county_share_limit(problem: Problem) -> int | None:
+    """The most any county may take under the county share cap (``None``: no cap)."""
+    share = problem.rules.county_share_cap
+    return None if share is None else math.floor(share * problem.total + 1e-9)
+
+
+def _counties(problem: Problem) -> list[tuple[str, IntArray]]:
+    """Each county (sorted by name) with the rows of its municipalities."""
+    names = [m.county for m in problem.municipalities]
+    return [
+        (county, np.flatnonzero([n == county for n in names]).astype(np.int64))
+        for county in sorted({n for n in names if n})
+    ]
+
+
 RULES: tuple[Rule, ...] = (
     Granularity(),
     MinRequest(),
@@ -648,6 +749,7 @@ RULES: tuple[Rule, ...] = (
     MinorsHosts(),
     PerCapitaCap(),
     ShareCap(),
+    CountyShareCap(),
 )
 """The registry: every process rule, in the order their checks and diagnoses are reported."""
 

@@ -52,7 +52,14 @@ from busetting._result import Allocation, Later, Matrix
 from busetting._rules import needs_program, request_floor
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
-from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
+from busetting._solvers.milp import (
+    Budget,
+    KeySpec,
+    Start,
+    penalty_value,
+    solve_milp,
+    solve_rules_milp,
+)
 from busetting._solvers.threshold import SeparableSolution, nothing_to_place, solve_separable
 from busetting._status import (
     OBJECTIVE_TOLERANCE,
@@ -440,9 +447,10 @@ def _threshold(run: Run, reason: str) -> Outcome:
         )
         over = np.flatnonzero(ms.x > xs.x[mkey.rows])
     if len(over) == 0:
-        return _separable_outcome(
-            run, xs, ms, Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason
+        verdict = Verdict(
+            Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason
         )
+        return _separable_outcome(run, xs, ms, verdict)
     where = count_noun(len(over), "municipality")
     if run.solver is None:
         return _program(
@@ -480,20 +488,16 @@ def _program(run: Run, reason: str, backend: str | None = None) -> Outcome:
         KeySpec(m_, key.targets, bounds.lower, bounds.effective_upper(), p.total),
         KeySpec(m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total),
         mkey.rows,
-        backend=backend,
-        time_limit=run.time_limit,
-        start_x=start_x,
-        start_m=ms.x,
-        started=run.started,
+        budget=Budget(backend, run.time_limit, run.started),
+        start=Start(start_x, ms.x),
     )
     if found.x is None or found.m is None:
         return Outcome(found.status, found.message, backend, reason, found.solver_version)
     verify_solution(p, bounds, found.x, run.full_minors(found.m), backend, m_)
     xs, ms = _polish(run, backend, found.status, found.x, found.m)
     lower = np.maximum(bounds.lower, run.full_minors(found.m))
-    return _separable_outcome(
-        run, xs, ms, found.status, found.message, backend, reason, found.solver_version, lower
-    )
+    verdict = Verdict(found.status, found.message, backend, reason, found.solver_version)
+    return _separable_outcome(run, xs, ms, verdict, lower)
 
 
 def _polish(
@@ -564,9 +568,8 @@ def _rules_path(run: Run, reason: str) -> Outcome:
         f"{cert.core} municipalities with more than one candidate value)"
     )
     version = f"busetting {__version__}"
-    return _rules_outcome(
-        run, Status.OPTIMAL, message, "lagrange", reason, version, sol.x, sol.m, (cert,)
-    )
+    verdict = Verdict(Status.OPTIMAL, message, "lagrange", reason, version)
+    return _rules_outcome(run, verdict, sol.x, sol.m, (cert,))
 
 
 def _rules_program(run: Run, reason: str) -> Outcome:
@@ -582,21 +585,20 @@ def _rules_program(run: Run, reason: str) -> Outcome:
         KeySpec(m_, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, p.minors_total),
         mkey.rows,
         spec,
-        backend=backend,
-        time_limit=run.time_limit,
-        start_x=_grouped_start(run),
-        start_m=solve_separable(
-            m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
-        ).x,
-        started=run.started,
+        budget=Budget(backend, run.time_limit, run.started),
+        start=Start(
+            _grouped_start(run),
+            solve_separable(
+                m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
+            ).x,
+        ),
     )
     if found.status is Status.INFEASIBLE:
         return _elastic(run, backend, reason, found.message, found.solver_version)
     if found.x is None or found.m is None:
         return Outcome(found.status, found.message, backend, reason, found.solver_version)
-    return _rules_outcome(
-        run, found.status, found.message, backend, reason, found.solver_version, found.x, found.m
-    )
+    verdict = Verdict(found.status, found.message, backend, reason, found.solver_version)
+    return _rules_outcome(run, verdict, found.x, found.m)
 
 
 def _elastic(run: Run, backend: str, reason: str, message: str, version: str) -> Outcome:
@@ -630,28 +632,36 @@ _ROUTES: dict[Route, Callable[[Run, str], Outcome]] = {
 # -- outcomes: objective values, labels, certificates, ties --------------------------------
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What a route says of its answer, before the answer itself: the status and message,
+    the solver that answered, why it was chosen, and its version (``None``: the registry's)."""
+
+    status: Status
+    message: str
+    solver: str
+    reason: str
+    version: str | None = None
+
+
 def _separable_outcome(
     run: Run,
     xs: SeparableSolution,
     ms: SeparableSolution,
-    status: Status,
-    message: str,
-    solver: str,
-    reason: str,
-    version: str | None = None,
+    verdict: Verdict,
     lower: IntArray | None = None,
 ) -> Outcome:
     """The outcome of an answer given as two threshold solutions (requests and minors); a
     certificate for each key when the threshold path itself answered. ``lower`` is the
     requests' floor the labels are read against (the bounds, or the minors under them)."""
     key, mkey = run.key, run.mkey
-    certified = solver == "threshold"
+    certified = verdict.solver == "threshold"
     return Outcome(
-        status,
-        message,
-        solver,
-        reason,
-        version,
+        verdict.status,
+        verdict.message,
+        verdict.solver,
+        verdict.reason,
+        verdict.version,
         x=xs.x,
         m=run.full_minors(ms.x),
         binding=Later(_binding, run, run.bounds.lower if lower is None else lower, xs),
@@ -721,11 +731,7 @@ def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
 
 def _rules_outcome(
     run: Run,
-    status: Status,
-    message: str,
-    solver: str,
-    reason: str,
-    version: str,
+    verdict: Verdict,
     x: IntArray,
     m: IntArray,
     certificate: tuple[RulesCertificate, ...] = (),
@@ -734,11 +740,11 @@ def _rules_outcome(
     the penalty of penalised county totals."""
     m_full = run.full_minors(m)
     return Outcome(
-        status,
-        message,
-        solver,
-        reason,
-        version,
+        verdict.status,
+        verdict.message,
+        verdict.solver,
+        verdict.reason,
+        verdict.version,
         x=x,
         m=m_full,
         binding=Later(_rules_binding, run, x, m_full),

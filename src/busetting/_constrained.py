@@ -5,6 +5,8 @@ checks and shortfalls) are objects in :mod:`busetting._rules`; the integer progr
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -12,7 +14,7 @@ from busetting._diagnose import Bounds
 from busetting._model import Problem
 from busetting._rules import RulePlan, plan_rules
 from busetting._rules import diagnose as _diagnose_registry
-from busetting._solvers.milp import elastic_rules_milp
+from busetting._solvers.milp import Budget, elastic_rules_milp
 from busetting._status import Shortfall
 
 __all__ = ["RulePlan", "diagnose_rules", "elastic_diagnosis", "plan_rules"]
@@ -40,15 +42,14 @@ def elastic_diagnosis(
     the totals, the off-grid count, hard county totals, the host limit — allowed to be
     violated at a unit cost) and list the rule groups it had to violate, with the amounts: a
     smallest total relaxation."""
-    found = elastic_rules_milp(
+    spec = dataclasses.replace(
         plan.spec,
-        problem.total,
-        problem.minors_total,
-        minors_rows,
-        plan.counties,
-        tuple(f"{m.municipality_id} {m.name}" for m in problem.municipalities),
-        backend=backend,
-        time_limit=ELASTIC_TIME_LIMIT if time_limit is None else time_limit,
+        county_names=plan.counties,
+        row_names=tuple(f"{m.municipality_id} {m.name}" for m in problem.municipalities),
+    )
+    budget = Budget(backend, ELASTIC_TIME_LIMIT if time_limit is None else time_limit)
+    found = elastic_rules_milp(
+        spec, problem.total, problem.minors_total, minors_rows, budget=budget
     )
     out = []
     for name, raise_by, lower_by in found:

@@ -21,7 +21,6 @@ for the whole program. Gaps are set to 0: nothing is reported optimal that is no
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import time
@@ -43,11 +42,13 @@ _log = logging.getLogger("busetting")
 __all__ = [
     "COMMANDS",
     "INTEGRALITY_TOLERANCE",
+    "Budget",
     "JoinRow",
     "KeySpec",
     "MilpOutcome",
     "RuleSpec",
     "RulesOutcome",
+    "Start",
     "Windows",
     "build_rules",
     "elastic_rules_milp",
@@ -338,24 +339,42 @@ def _window(
     return a.astype(np.int64), np.maximum(a, b).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The backend of a solve and its time: ``backend`` (a name of ``SOLVERS``) and
+    ``time_limit`` in seconds (``None``: no limit) counted from ``started`` (a
+    ``time.perf_counter()`` value; now when ``None``)."""
+
+    backend: str
+    time_limit: float | None = None
+    started: float | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where the windows of a solve start: requests ``x`` and minors ``m`` (the minors key's
+    rows)."""
+
+    x: IntArray
+    m: IntArray
+
+
 def solve_milp(
     requests: KeySpec,
     minors: KeySpec,
     minors_rows: IntArray,
     *,
-    backend: str,
-    time_limit: float | None,
-    start_x: IntArray,
-    start_m: IntArray,
+    budget: Budget,
+    start: Start,
     window: int | None = WINDOW,
-    started: float | None = None,
 ) -> MilpOutcome:
     """Solve the coupled program; ``window=None`` uses the whole range of every variable.
 
     ``time_limit`` counts from ``started`` (a ``time.perf_counter()`` value; now when not
     given), so the caller's own work before the solve is inside the limit too.
     """
-    run = _Run.start(backend, time_limit, started)
+    run = _Run.start(budget.backend, budget.time_limit, budget.started)
+    start_x, start_m = start.x, start.m
     # No variable can exceed its key's total, which bounds the "whole range".
     x_up = np.minimum(requests.upper, requests.total).astype(np.int64)
     m_up = np.minimum(minors.upper, minors.total).astype(np.int64)
@@ -708,17 +727,15 @@ def solve_rules_milp(
     minors_rows: IntArray,
     rules: RuleSpec,
     *,
-    backend: str,
-    time_limit: float | None,
-    start_x: IntArray,
-    start_m: IntArray,
-    started: float | None = None,
+    budget: Budget,
+    start: Start,
 ) -> RulesOutcome:
     """Solve the program with the rules; certify the windows with a Lagrangian bound.
 
     ``time_limit`` counts from ``started`` (now when not given), as in :func:`solve_milp`.
     """
-    run = _Run.start(backend, time_limit, started)
+    run = _Run.start(budget.backend, budget.time_limit, budget.started)
+    start_x, start_m = start.x, start.m
     xs, ms = rules.x_sets, rules.m_sets
     g = np.maximum(xs.grid, 1)
     half_x = np.maximum(2 * g, np.maximum(xs.lo_p - xs.lower, 2)).astype(np.int64) + 2
@@ -1060,16 +1077,12 @@ def elastic_rules_milp(
     total: int,
     minors_total: int,
     minors_rows: IntArray,
-    county_names: tuple[str, ...],
-    row_names: tuple[str, ...],
     *,
-    backend: str,
-    time_limit: float | None,
+    budget: Budget,
 ) -> list[tuple[str, int, int]]:
     """The elastic rules program over the full ranges: per joining row that had to give,
     ``(name, raise_by, lower_by)`` (its right-hand side must be raised or lowered)."""
-    xs, ms = rules.x_sets, rules.m_sets
-    spec = dataclasses.replace(rules, county_names=county_names, row_names=row_names)
+    xs, ms, spec = rules.x_sets, rules.m_sets, rules
     zeros = np.zeros(len(xs.lower))
     keys = (
         KeySpec(Method.HAMILTON, zeros, xs.lower, xs.upper, total),
@@ -1078,7 +1091,7 @@ def elastic_rules_milp(
     slack: dict[str, tuple[Any, Any]] = {}
     full = Windows(np.minimum(xs.lower, 0), xs.upper, np.minimum(ms.lower, 0), ms.upper)
     prob, _, _ = build_rules(keys[0], keys[1], minors_rows, spec, full, slack)
-    sol, _ = _run(prob, backend, time_limit)
+    sol, _ = _run(prob, budget.backend, budget.time_limit)
     if not _solution_found(sol):
         return []  # the per-municipality sets alone cannot hold (or no answer in time)
     out = []

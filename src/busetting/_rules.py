@@ -55,7 +55,6 @@ __all__ = [
     "RulePlan",
     "Violation",
     "check",
-    "describe",
     "diagnose",
     "needs_program",
     "plan_rules",
@@ -783,11 +782,6 @@ def rules_path_reason(rules: Rules) -> str | None:
 def request_floor(rules: Rules) -> int:
     """The smallest nonzero request the rules allow a free municipality (0: no such floor)."""
     return rules.min_request
-
-
-def describe(rules: Rules) -> list[str]:
-    """The active rules in English words (as :meth:`Rules.describe`)."""
-    return rules.describe()
 
 
 def plan_rules(problem: Problem, key: object, mkey: object, bounds: Bounds) -> RulePlan:

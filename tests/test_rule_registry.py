@@ -27,6 +27,7 @@ import pytest
 import busetting as bs
 from busetting._criteria import build_key
 from busetting._feasibility import effective_bounds, violations
+from busetting._language import TABLES, rules_words
 from busetting._rules import RULES, Answer, Rule, needs_program, plan_rules, rules_path_reason
 
 M = bs.Municipality
@@ -337,3 +338,21 @@ def test_the_rules_model_agrees_with_the_registry() -> None:
         assert rules.needs_program == needs_program(rules)
         active = [rule.name for rule in RULES if rule.active(rules)]
         assert len(rules.describe()) == len(active)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_rule_has_its_words_in_the_catalogue(language: str) -> None:
+    catalogue = TABLES["rules"][language]
+    for rule in RULES:
+        assert rule.words, rule.name
+        missing = [w for w in rule.words if w not in catalogue]
+        assert not missing, (rule.name, missing)
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        kw: dict[str, Any] = {}
+        for draw in ACTIVATE.values():
+            if rng.random() < 0.3:
+                kw.update(draw(rng))
+        rules = bs.Rules(**kw)
+        active = [rule.name for rule in RULES if rule.active(rules)]
+        assert len(rules_words(rules, language)) == len(active)

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from busetting._caps import cap_limits
+from busetting._criteria import Key
 from busetting._diagnose import Bounds, count_noun
 from busetting._model import Problem, Rules
 from busetting._solvers.milp import JoinRow, RuleSpec
@@ -784,7 +785,7 @@ def request_floor(rules: Rules) -> int:
     return rules.min_request
 
 
-def plan_rules(problem: Problem, key: object, mkey: object, bounds: Bounds) -> RulePlan:
+def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePlan:
     """Per-variable sets and joining rows of ``problem`` for the program: every rule narrows
     the allowed values and adds its rows."""
     rules = problem.rules

@@ -68,7 +68,7 @@ def test_both_paths_equal_brute_force_on_tiny_problems(data: st.DataObject, meth
 @pytest.mark.parametrize("method", METHODS)
 def test_full_range_program_equals_the_windowed_one(method: str) -> None:
     from busetting._criteria import build_key
-    from busetting._solvers.milp import KeySpec, solve_milp
+    from busetting._solvers.milp import Budget, KeySpec, Start, solve_milp
 
     rng = np.random.default_rng(7)
     ms = [
@@ -95,10 +95,8 @@ def test_full_range_program_equals_the_windowed_one(method: str) -> None:
         spec,
         none,
         np.zeros(0, dtype=np.int64),
-        backend="cbc",
-        time_limit=None,
-        start_x=start,
-        start_m=np.zeros(0, dtype=np.int64),
+        budget=Budget("cbc"),
+        start=Start(start, np.zeros(0, dtype=np.int64)),
         window=None,
     )
     windowed = bs.allocate(p, method=method, solver="cbc")

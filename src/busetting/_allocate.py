@@ -49,9 +49,17 @@ from busetting._methods import (
 )
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
+from busetting._rules import needs_program, request_floor
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
-from busetting._solvers.milp import KeySpec, penalty_value, solve_milp, solve_rules_milp
+from busetting._solvers.milp import (
+    Budget,
+    KeySpec,
+    Start,
+    penalty_value,
+    solve_milp,
+    solve_rules_milp,
+)
 from busetting._solvers.threshold import SeparableSolution, nothing_to_place, solve_separable
 from busetting._status import (
     OBJECTIVE_TOLERANCE,
@@ -139,9 +147,9 @@ def _diagnosis(
     """Every failing constraint group (bounds first, then the process rules) and the rule
     plan (``None`` without process rules or when the bounds already fail)."""
     found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method
+        bounds, problem.total, problem.minors_total, method, source
     )
-    if found or not problem.rules.needs_program:
+    if found or not needs_program(problem.rules):
         return found, None
     plan = _constrained.plan_rules(problem, key, mkey, bounds)
     return _constrained.diagnose_rules(problem, plan, bounds), plan
@@ -439,9 +447,10 @@ def _threshold(run: Run, reason: str) -> Outcome:
         )
         over = np.flatnonzero(ms.x > xs.x[mkey.rows])
     if len(over) == 0:
-        return _separable_outcome(
-            run, xs, ms, Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason
+        verdict = Verdict(
+            Status.OPTIMAL, "optimal (threshold path, certified)", "threshold", reason
         )
+        return _separable_outcome(run, xs, ms, verdict)
     where = count_noun(len(over), "municipality")
     if run.solver is None:
         return _program(
@@ -479,20 +488,16 @@ def _program(run: Run, reason: str, backend: str | None = None) -> Outcome:
         KeySpec(m_, key.targets, bounds.lower, bounds.effective_upper(), p.total),
         KeySpec(m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total),
         mkey.rows,
-        backend=backend,
-        time_limit=run.time_limit,
-        start_x=start_x,
-        start_m=ms.x,
-        started=run.started,
+        budget=Budget(backend, run.time_limit, run.started),
+        start=Start(start_x, ms.x),
     )
     if found.x is None or found.m is None:
         return Outcome(found.status, found.message, backend, reason, found.solver_version)
     verify_solution(p, bounds, found.x, run.full_minors(found.m), backend, m_)
     xs, ms = _polish(run, backend, found.status, found.x, found.m)
     lower = np.maximum(bounds.lower, run.full_minors(found.m))
-    return _separable_outcome(
-        run, xs, ms, found.status, found.message, backend, reason, found.solver_version, lower
-    )
+    verdict = Verdict(found.status, found.message, backend, reason, found.solver_version)
+    return _separable_outcome(run, xs, ms, verdict, lower)
 
 
 def _polish(
@@ -563,9 +568,8 @@ def _rules_path(run: Run, reason: str) -> Outcome:
         f"{cert.core} municipalities with more than one candidate value)"
     )
     version = f"busetting {__version__}"
-    return _rules_outcome(
-        run, Status.OPTIMAL, message, "lagrange", reason, version, sol.x, sol.m, (cert,)
-    )
+    verdict = Verdict(Status.OPTIMAL, message, "lagrange", reason, version)
+    return _rules_outcome(run, verdict, sol.x, sol.m, (cert,))
 
 
 def _rules_program(run: Run, reason: str) -> Outcome:
@@ -581,21 +585,20 @@ def _rules_program(run: Run, reason: str) -> Outcome:
         KeySpec(m_, mkey.targets, spec.m_sets.lower, spec.m_sets.upper, p.minors_total),
         mkey.rows,
         spec,
-        backend=backend,
-        time_limit=run.time_limit,
-        start_x=_grouped_start(run),
-        start_m=solve_separable(
-            m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
-        ).x,
-        started=run.started,
+        budget=Budget(backend, run.time_limit, run.started),
+        start=Start(
+            _grouped_start(run),
+            solve_separable(
+                m_, mkey.targets, bounds.minors_lower, mhi, p.minors_total, mkey.exact_targets
+            ).x,
+        ),
     )
     if found.status is Status.INFEASIBLE:
         return _elastic(run, backend, reason, found.message, found.solver_version)
     if found.x is None or found.m is None:
         return Outcome(found.status, found.message, backend, reason, found.solver_version)
-    return _rules_outcome(
-        run, found.status, found.message, backend, reason, found.solver_version, found.x, found.m
-    )
+    verdict = Verdict(found.status, found.message, backend, reason, found.solver_version)
+    return _rules_outcome(run, verdict, found.x, found.m)
 
 
 def _elastic(run: Run, backend: str, reason: str, message: str, version: str) -> Outcome:
@@ -629,28 +632,36 @@ _ROUTES: dict[Route, Callable[[Run, str], Outcome]] = {
 # -- outcomes: objective values, labels, certificates, ties --------------------------------
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What a route says of its answer, before the answer itself: the status and message,
+    the solver that answered, why it was chosen, and its version (``None``: the registry's)."""
+
+    status: Status
+    message: str
+    solver: str
+    reason: str
+    version: str | None = None
+
+
 def _separable_outcome(
     run: Run,
     xs: SeparableSolution,
     ms: SeparableSolution,
-    status: Status,
-    message: str,
-    solver: str,
-    reason: str,
-    version: str | None = None,
+    verdict: Verdict,
     lower: IntArray | None = None,
 ) -> Outcome:
     """The outcome of an answer given as two threshold solutions (requests and minors); a
     certificate for each key when the threshold path itself answered. ``lower`` is the
     requests' floor the labels are read against (the bounds, or the minors under them)."""
     key, mkey = run.key, run.mkey
-    certified = solver == "threshold"
+    certified = verdict.solver == "threshold"
     return Outcome(
-        status,
-        message,
-        solver,
-        reason,
-        version,
+        verdict.status,
+        verdict.message,
+        verdict.solver,
+        verdict.reason,
+        verdict.version,
         x=xs.x,
         m=run.full_minors(ms.x),
         binding=Later(_binding, run, run.bounds.lower if lower is None else lower, xs),
@@ -720,11 +731,7 @@ def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
 
 def _rules_outcome(
     run: Run,
-    status: Status,
-    message: str,
-    solver: str,
-    reason: str,
-    version: str,
+    verdict: Verdict,
     x: IntArray,
     m: IntArray,
     certificate: tuple[RulesCertificate, ...] = (),
@@ -733,11 +740,11 @@ def _rules_outcome(
     the penalty of penalised county totals."""
     m_full = run.full_minors(m)
     return Outcome(
-        status,
-        message,
-        solver,
-        reason,
-        version,
+        verdict.status,
+        verdict.message,
+        verdict.solver,
+        verdict.reason,
+        verdict.version,
         x=x,
         m=m_full,
         binding=Later(_rules_binding, run, x, m_full),
@@ -750,7 +757,7 @@ def _rules_outcome(
 
 def _rules_binding(run: Run, x: IntArray, m: IntArray) -> list[str]:
     """Which bound or rule holds each request of a rules answer where it is."""
-    bounds, source, k = run.bounds, run.source, run.problem.rules.min_request
+    bounds, source, k = run.bounds, run.source, request_floor(run.problem.rules)
     lo, hi = bounds.lower, bounds.upper
     labels = []
     for i, t in enumerate(run.key.targets.tolist()):
@@ -779,13 +786,13 @@ def _grouped_start(run: Run) -> IntArray:
     county total (and of the rest), or of the whole country when there are none."""
     m_, key, spec, total = run.method, run.key, run.rules.spec, run.problem.total
     lo, hi = run.bounds.lower, run.bounds.upper
-    if spec.county_penalty is not None or not spec.county_totals:
+    if spec.group_penalty is not None or not spec.group_totals:
         return solve_separable(m_, key.targets, lo, hi, total, key.exact_targets).x
     x = np.zeros(len(lo), dtype=np.int64)
-    groups = dict(spec.county_totals)
+    groups = dict(spec.group_totals)
     groups[-1] = total - sum(groups.values())
     for gid, target in groups.items():
-        rows = np.flatnonzero(spec.county == gid)
+        rows = np.flatnonzero(spec.group == gid)
         if not len(rows):
             continue
         room = int(np.minimum(hi[rows], target).sum())

@@ -114,7 +114,7 @@ def check_certificate(problem: Problem, x: Any, m: Any, cert: RulesCertificate) 
         raise_for_violations(found, "rules path")
     except BusettingError as exc:
         return CertificateCheck(False, str(exc))
-    if setting.plan.spec.county_penalty is not None:
+    if setting.plan.spec.group_penalty is not None:
         return CertificateCheck(False, "penalised county totals are outside the rules path")
     value = objective(setting.method, xv, setting.key.targets) + objective(
         setting.method, mv[setting.mkey.rows], setting.mkey.targets

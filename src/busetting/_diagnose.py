@@ -73,21 +73,24 @@ def count_noun(n: int, noun: str) -> str:
 
 
 def diagnose_bounds(
-    bounds: Bounds, total: int, minors: int, method: Method
+    bounds: Bounds, total: int, minors: int, method: Method, source: Sequence[str] = ()
 ) -> tuple[Shortfall, ...]:
     """Every constraint group that cannot hold, with the amount short; empty when feasible.
 
     The checks are complete for the core model (bounds, minors eligibility and capacity,
-    minors within requests): when none fails, a feasible allocation exists.
+    minors within requests): when none fails, a feasible allocation exists. ``source`` (the
+    source of each upper bound, see :func:`busetting._feasibility.effective_bounds`) names
+    the rules that set upper bounds (the caps) next to ``max`` and ``fixed``.
     """
+    kinds = ("max", "fixed", *(s for s in dict.fromkeys(source) if s not in ("", "max", "fixed")))
     return (
-        *_request_sums(bounds, total, method),
+        *_request_sums(bounds, total, method, ", ".join(kinds)),
         *_minors_sums(bounds, minors),
         *_minors_room(bounds, total, minors),
     )
 
 
-def _request_sums(bounds: Bounds, total: int, method: Method) -> list[Shortfall]:
+def _request_sums(bounds: Bounds, total: int, method: Method, kinds: str) -> list[Shortfall]:
     """The lower bounds above the need, the upper bounds (when all finite) below it."""
     out: list[Shortfall] = []
     sum_lo = int(bounds.lower.sum())
@@ -116,7 +119,7 @@ def _request_sums(bounds: Bounds, total: int, method: Method) -> list[Shortfall]
     out.append(
         Shortfall(
             "requests",
-            f"requests: upper bounds (max, fixed) sum to {_fmt(sum_hi)}, "
+            f"requests: upper bounds ({kinds}) sum to {_fmt(sum_hi)}, "
             f"{_fmt(total - sum_hi)} short of the need of {_fmt(total)}{note}",
             total,
             sum_hi,

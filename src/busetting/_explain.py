@@ -636,10 +636,10 @@ def _lagrangian_bound(
     """The Lagrangian lower bound of the objective under the rules (requests plus minors)."""
     groups = np.zeros(len(key.targets), dtype=np.int64)
     totals = {0: problem.total}
-    if spec.county_totals and spec.county_penalty is None:
-        groups = np.where(spec.county >= 0, spec.county, len(spec.county_totals))
-        totals = dict(spec.county_totals)
-        totals[len(spec.county_totals)] = problem.total - sum(spec.county_totals.values())
+    if spec.group_totals and spec.group_penalty is None:
+        groups = np.where(spec.group >= 0, spec.group, len(spec.group_totals))
+        totals = dict(spec.group_totals)
+        totals[len(spec.group_totals)] = problem.total - sum(spec.group_totals.values())
     lb = dual_bound(method, key.targets, spec.x_sets, groups, totals).bound
     lb += dual_bound(
         method,

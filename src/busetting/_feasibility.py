@@ -8,28 +8,27 @@ finding, :func:`~busetting.verify` reports its findings as reasons, and
 effective bounds the solvers use (:func:`effective_bounds`: ``min``/``max``/``fixed``, the
 spread caps, a divisor method's zero target held at its lower bound, minors capacity and
 eligibility) and, with process rules, the same per-variable sets the integer program uses
-(:func:`busetting._constrained.plan_rules`).
+(:func:`busetting._constrained.plan_rules`); each process rule's own check comes from the
+registry of :mod:`busetting._rules`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from busetting._caps import cap_limits
 from busetting._constrained import RulePlan, plan_rules
 from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
 from busetting._exceptions import SolverError
 from busetting._methods import DIVISOR_METHODS, Method, parse_method
 from busetting._model import Columns, Problem
-from busetting._solvers.milp import RuleSpec
-from busetting._solvers.sets import VarSets
+from busetting._rules import Violation, needs_program, upper_limits
+from busetting._rules import check as check_rules
 from busetting._solvers.threshold import UNBOUNDED
 
 __all__ = [
@@ -41,20 +40,6 @@ __all__ = [
 ]
 
 IntArray = NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One way an allocation breaks the problem: the group (``values``, ``totals``,
-    ``requests``, ``minors`` or ``rules``), the municipality when there is one, and a
-    sentence."""
-
-    group: str
-    municipality_id: str | None
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def _given_bounds(cols: Columns) -> tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]:
@@ -99,8 +84,9 @@ def effective_bounds(
     cols = problem.columns
     n = len(cols)
     held, lower, upper, source = _given_bounds(cols)
-    rules = problem.rules
-    for label, cap in cap_limits(rules, cols.population.astype(np.float64), problem.total):
+    for label, cap in upper_limits(
+        problem.rules, cols.population.astype(np.float64), problem.total
+    ):
         cap = np.minimum(cap, float(UNBOUNDED))  # a huge cap is no cap (and no overflow)
         tighter = (cap < upper) & ~held
         upper = np.where(tighter, cap, upper).astype(np.int64)
@@ -186,12 +172,12 @@ def violations(
     exempt), the number of off-grid requests, the minors host limit and hard county totals.
     """
     method_ = parse_method(method, caller="violations")
-    rules = problem.rules
-    if bounds is None or (plan is None and rules.needs_program):
+    needs_rules = needs_program(problem.rules)
+    if bounds is None or (plan is None and needs_rules):
         key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
         if bounds is None:
             bounds, _ = effective_bounds(problem, method_, key, mkey)
-        if plan is None and rules.needs_program:
+        if plan is None and needs_rules:
             plan = plan_rules(problem, key, mkey, bounds)
     ids = problem.ids
     n = len(ids)
@@ -226,8 +212,8 @@ def violations(
         )
     out.extend(_request_bounds(problem, bounds, xi))
     out.extend(_minors_bounds(problem, bounds, xi, mi))
-    if rules.needs_program and plan is not None:
-        out.extend(_rules(problem, plan, xi, mi, bounds.minors_rows))
+    if needs_rules and plan is not None:
+        out.extend(check_rules(problem, plan, xi, mi, bounds.minors_rows))
     return out
 
 
@@ -324,125 +310,6 @@ def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -
             )
         if over[i]:
             add(i, "more minors than requests")
-    return out
-
-
-def _members(sets: VarSets, v: IntArray) -> NDArray[np.bool_]:
-    """Whether each value lies in its variable's allowed set S_i (held rows: the held value)."""
-    g = np.maximum(sets.grid, 1)
-    rem = v % g
-    on_grid = (rem == 0) | (sets.offgrid & (rem == 1) & (g > 1))
-    in_p = (v >= sets.lo_p) & (v <= sets.upper) & on_grid
-    free_ok = in_p | (sets.zero_ok & (v == 0))
-    return np.where(sets.const, v == sets.lower, free_ok)  # type: ignore[no-any-return]
-
-
-def _rules(
-    problem: Problem, plan: RulePlan, x: IntArray, m: IntArray, minors_rows: IntArray
-) -> list[Violation]:
-    out = _request_sets(problem, plan.spec, x)
-    out.extend(_offgrid(problem, plan.spec, x))
-    out.extend(_minors_sets(problem, plan.spec, m, minors_rows))
-    out.extend(_hosts(problem, m))
-    out.extend(_county_totals(problem, plan, x))
-    return out
-
-
-def _request_sets(problem: Problem, spec: RuleSpec, x: IntArray) -> list[Violation]:
-    """Requests outside their allowed sets (granularity, "0 or at least k")."""
-    rules, xs, ids = problem.rules, spec.x_sets, problem.ids
-    what = ", ".join(rules.describe())
-    g, k = rules.granularity, rules.min_request
-    out = []
-    for i in np.flatnonzero(~_members(xs, x)).tolist():
-        if xs.const[i]:
-            continue  # a held value off its bound is already a bounds violation
-        v = int(x[i])
-        rem = v % int(xs.grid[i]) if xs.grid[i] > 1 else 0
-        if rem and not (rem == 1 and xs.offgrid):
-            why = f"not on the grid of {g}"
-        elif v == 0 and k:
-            why = f"but every municipality must get at least {k}"
-        elif k and 0 < v < k:
-            why = f"below the minimum request {k}"
-        else:
-            why = f"not an allowed value ({what})"
-        out.append(Violation("rules", ids[i], f"municipality {ids[i]} has request {v:,}, {why}"))
-    return out
-
-
-def _offgrid(problem: Problem, spec: RuleSpec, x: IntArray) -> list[Violation]:
-    """The number of requests one above the grid, when it is not the planned one."""
-    g = problem.rules.granularity
-    if g <= 1:
-        return []
-    off = int((~spec.x_sets.const & (x % g == 1)).sum())
-    if off == spec.offgrid_count:
-        return []
-    message = (
-        f"{off} requests are one above a multiple of {g}, expected "
-        f"{spec.offgrid_count} (granularity {g})"
-    )
-    return [Violation("rules", None, message)]
-
-
-def _minors_sets(
-    problem: Problem, spec: RuleSpec, m: IntArray, minors_rows: IntArray
-) -> list[Violation]:
-    """Minors outside their allowed sets (the minors group)."""
-    rules, msets, ids = problem.rules, spec.m_sets, problem.ids
-    what = ", ".join(rules.describe())
-    out = []
-    mm = m[minors_rows] if len(minors_rows) else m[:0]
-    for j in np.flatnonzero(~_members(msets, mm)).tolist():
-        i = int(minors_rows[j])
-        kg = rules.minors_min_group
-        if msets.const[j]:
-            why = (
-                f"but it has no room for a group ({what}), so its minors are held at "
-                f"{int(msets.lower[j]):,}"
-            )
-        elif kg and int(m[i]) < kg:
-            why = f"below the group of {kg}"
-        else:
-            why = f"not allowed ({what})"
-        out.append(
-            Violation("rules", ids[i], f"municipality {ids[i]} has {int(m[i]):,} minors, {why}")
-        )
-    return out
-
-
-def _hosts(problem: Problem, m: IntArray) -> list[Violation]:
-    """The number of minors hosts against the host limit."""
-    rules = problem.rules
-    if rules.max_minors_hosts is None:
-        return []
-    count = int((m > 0).sum())
-    if count > rules.max_minors_hosts or (
-        rules.exact_minors_hosts and count != rules.max_minors_hosts
-    ):
-        kind = "exactly" if rules.exact_minors_hosts else "at most"
-        message = f"{count} municipalities host minors, expected {kind} {rules.max_minors_hosts}"
-        return [Violation("rules", None, message)]
-    return []
-
-
-def _county_totals(problem: Problem, plan: RulePlan, x: IntArray) -> list[Violation]:
-    """Hard county totals that are not met."""
-    rules, spec = problem.rules, plan.spec
-    if rules.county_totals is None or rules.county_penalty is not None:
-        return []
-    out = []
-    for gid, name in enumerate(plan.counties):
-        got = int(x[spec.county == gid].sum())
-        if got != spec.county_totals[gid]:
-            out.append(
-                Violation(
-                    "rules",
-                    None,
-                    f"{name} gets {got:,}, not its county total {spec.county_totals[gid]:,}",
-                )
-            )
     return out
 
 

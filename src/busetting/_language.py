@@ -295,6 +295,7 @@ _RULES: dict[str, dict[str, str]] = {
         "county_totals": "fylkestall ({kind})",
         "per_capita_cap": "høyst {r} per innbygger",
         "share_cap": "høyst {s} av behovet per kommune",
+        "county_share_cap": "høyst {s} av behovet per fylke",
     },
     "nn": {
         "granularity": "oppmodingar i multiplar av {g}",
@@ -310,6 +311,7 @@ _RULES: dict[str, dict[str, str]] = {
         "county_totals": "fylkestal ({kind})",
         "per_capita_cap": "høgst {r} per innbyggjar",
         "share_cap": "høgst {s} av behovet per kommune",
+        "county_share_cap": "høgst {s} av behovet per fylke",
     },
 }
 
@@ -346,6 +348,9 @@ def rules_words(rules: Rules, language: str) -> list[str]:
         out.append(w["per_capita_cap"].format(r=format_number(rules.per_capita_cap, language, 4)))
     if rules.share_cap is not None:
         out.append(w["share_cap"].format(s=format_number(rules.share_cap, language, 4)))
+    if rules.county_share_cap is not None:
+        share = format_number(rules.county_share_cap, language, 4)
+        out.append(w["county_share_cap"].format(s=share))
     return out
 
 

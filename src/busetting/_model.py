@@ -500,6 +500,9 @@ class Rules(_Checked):
         ``x_i <= floor(r * population_i)``: spread.
     share_cap : float, optional
         ``x_i <= floor(s * N)``: no municipality takes more than this share of the need.
+    county_share_cap : float, optional
+        ``sum of x_i in a county <= floor(s * N)``: no county takes more than this share of
+        the need.
     """
 
     model_config = _FROZEN
@@ -515,6 +518,7 @@ class Rules(_Checked):
     county_penalty: float | None = None
     per_capita_cap: float | None = None
     share_cap: float | None = None
+    county_share_cap: float | None = None
 
     @field_validator("granularity", mode="before")
     @classmethod
@@ -543,7 +547,9 @@ class Rules(_Checked):
             raise ValueError("must be a mapping of county to a whole number >= 0")
         return {str(k): _check_count(n) for k, n in v.items()}
 
-    @field_validator("county_penalty", "per_capita_cap", "share_cap", mode="before")
+    @field_validator(
+        "county_penalty", "per_capita_cap", "share_cap", "county_share_cap", mode="before"
+    )
     @classmethod
     def _positive(cls, v: Any) -> float | None:
         if v is None:
@@ -560,6 +566,8 @@ class Rules(_Checked):
     def _share(self) -> Rules:
         if self.share_cap is not None and self.share_cap > 1:
             raise ValueError(f"share_cap ({self.share_cap}) must not exceed 1")
+        if self.county_share_cap is not None and self.county_share_cap > 1:
+            raise ValueError(f"county_share_cap ({self.county_share_cap}) must not exceed 1")
         if self.exact_minors_hosts and self.max_minors_hosts is None:
             raise ValueError("exact_minors_hosts needs max_minors_hosts")
         return self
@@ -573,6 +581,7 @@ class Rules(_Checked):
             or self.minors_min_group > 0
             or self.max_minors_hosts is not None
             or self.county_totals is not None
+            or self.county_share_cap is not None
         )
 
     def describe(self) -> list[str]:
@@ -600,6 +609,8 @@ class Rules(_Checked):
             out.append(f"per-capita cap {self.per_capita_cap:g}")
         if self.share_cap is not None:
             out.append(f"share cap {self.share_cap:g}")
+        if self.county_share_cap is not None:
+            out.append(f"county share cap {self.county_share_cap:g}")
         return out
 
 

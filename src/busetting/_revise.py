@@ -49,6 +49,7 @@ from busetting._feasibility import effective_bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
 from busetting._model import Criterion, Municipality, Need, Problem
 from busetting._result import Allocation
+from busetting._rules import sweepable
 from busetting._solvers.threshold import solve_separable
 from busetting._status import EXACT_MARGIN, Status
 from busetting._sweep import (
@@ -672,12 +673,7 @@ def _free_minors(m: Municipality, pm: int, direction: str, top: int | None) -> d
 
 
 def _fast_path(problem: Problem, method: Method) -> bool:
-    return (
-        method in DIVISOR_METHODS
-        and not problem.rules.needs_program
-        and problem.rules.share_cap is None
-        and problem.minors_total == 0
-    )
+    return method in DIVISOR_METHODS and sweepable(problem.rules) and problem.minors_total == 0
 
 
 def scenarios(

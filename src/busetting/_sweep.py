@@ -29,6 +29,7 @@ from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._methods import Method
 from busetting._model import Problem
+from busetting._rules import needs_program
 from busetting._solvers import lagrange
 from busetting._status import RulesCertificate
 
@@ -144,7 +145,7 @@ def requests_at(
             continue
         p = problem.with_need(total)
         x = None
-        if solver is None and p.rules.needs_program:
+        if solver is None and needs_program(p.rules):
             x, warm = _rules_requests(p, method, warm)
         if x is None:
             alloc = allocate(p, method=method, solver=solver)
@@ -162,7 +163,7 @@ def _rules_requests(
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, method, key, mkey)
     if crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method
+        bounds, problem.total, problem.minors_total, method, source
     ):
         return None, None
     plan = plan_rules(problem, key, mkey, bounds)

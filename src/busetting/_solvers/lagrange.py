@@ -96,9 +96,7 @@ class RulesSolution:
 
 def supports(spec: RuleSpec) -> str | None:
     """``None`` when the rules path can solve ``spec``, else the reason it cannot."""
-    if spec.county_penalty is not None:
-        return "penalised county totals are not separable"
-    return None
+    return spec.unsupported
 
 
 # -- one side (requests or minors): allowed values and per-row minima --------------------------
@@ -784,14 +782,14 @@ def _search(
 def sum_groups(spec: RuleSpec, total: int) -> tuple[IntArray, dict[int, int], dict[int, str]]:
     """Sum group per request row, the totals, and group names (for the certificate)."""
     n = len(spec.x_sets.lower)
-    if spec.county_penalty is None and spec.county_totals:
-        groups = spec.county.astype(np.int64).copy()
-        totals = dict(spec.county_totals)
+    if spec.group_penalty is None and spec.group_totals:
+        groups = spec.group.astype(np.int64).copy()
+        totals = dict(spec.group_totals)
         rest = groups < 0
         if rest.any():
             gid = max(totals) + 1
             groups[rest] = gid
-            totals[gid] = total - sum(spec.county_totals.values())
+            totals[gid] = total - sum(spec.group_totals.values())
         return groups, totals, {}
     return np.zeros(n, dtype=np.int64), {0: total}, {0: "national"}
 

@@ -21,7 +21,6 @@ for the whole program. Gaps are set to 0: nothing is reported optimal that is no
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import time
@@ -43,10 +42,13 @@ _log = logging.getLogger("busetting")
 __all__ = [
     "COMMANDS",
     "INTEGRALITY_TOLERANCE",
+    "Budget",
+    "JoinRow",
     "KeySpec",
     "MilpOutcome",
     "RuleSpec",
     "RulesOutcome",
+    "Start",
     "Windows",
     "build_rules",
     "elastic_rules_milp",
@@ -337,24 +339,42 @@ def _window(
     return a.astype(np.int64), np.maximum(a, b).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class Budget:
+    """The backend of a solve and its time: ``backend`` (a name of ``SOLVERS``) and
+    ``time_limit`` in seconds (``None``: no limit) counted from ``started`` (a
+    ``time.perf_counter()`` value; now when ``None``)."""
+
+    backend: str
+    time_limit: float | None = None
+    started: float | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where the windows of a solve start: requests ``x`` and minors ``m`` (the minors key's
+    rows)."""
+
+    x: IntArray
+    m: IntArray
+
+
 def solve_milp(
     requests: KeySpec,
     minors: KeySpec,
     minors_rows: IntArray,
     *,
-    backend: str,
-    time_limit: float | None,
-    start_x: IntArray,
-    start_m: IntArray,
+    budget: Budget,
+    start: Start,
     window: int | None = WINDOW,
-    started: float | None = None,
 ) -> MilpOutcome:
     """Solve the coupled program; ``window=None`` uses the whole range of every variable.
 
     ``time_limit`` counts from ``started`` (a ``time.perf_counter()`` value; now when not
     given), so the caller's own work before the solve is inside the limit too.
     """
-    run = _Run.start(backend, time_limit, started)
+    run = _Run.start(budget.backend, budget.time_limit, budget.started)
+    start_x, start_m = start.x, start.m
     # No variable can exceed its key's total, which bounds the "whole range".
     x_up = np.minimum(requests.upper, requests.total).astype(np.int64)
     m_up = np.minimum(minors.upper, minors.total).astype(np.int64)
@@ -540,19 +560,38 @@ def _add_sum(prob: Any, variables: list[Any], total: int, name: str) -> bool:
 
 
 @dataclass(frozen=True)
+class JoinRow:
+    """A joining row a rule adds to the program: the requests of ``members`` (row indices)
+    sum to ``rhs`` (``sense`` ``"=="``) or at most ``rhs`` (``"<="``); ``name`` names it in
+    the elastic diagnosis."""
+
+    name: str
+    members: IntArray
+    rhs: int
+    sense: str = "<="
+
+
+@dataclass(frozen=True)
 class RuleSpec:
-    """The rules as the program sees them (see :mod:`busetting._solvers.sets`)."""
+    """The rules as the program sees them (see :mod:`busetting._solvers.sets`), built by the
+    rule objects of :mod:`busetting._rules`: the allowed values of every variable, the
+    number of off-grid requests, sum groups of the requests with their totals (hard, or
+    penalised per person of deviation), the host limit, further joining ``rows``, and why
+    the rules path cannot take them (``unsupported``)."""
 
     x_sets: VarSets
     m_sets: VarSets
     offgrid_count: int
-    county: IntArray  # county group per request row (-1: none)
-    county_totals: dict[int, int]
-    county_penalty: float | None
+    group: IntArray  # sum group per request row (-1: none)
+    group_totals: dict[int, int]
+    group_penalty: float | None
     max_hosts: int | None
     exact_hosts: bool
-    county_names: tuple[str, ...] = ()  # names of the county groups, for messages
+    county_names: tuple[str, ...] = ()  # names of the sum groups, for messages
     row_names: tuple[str, ...] = ()  # "id name" of each request row, for messages
+    rows: tuple[JoinRow, ...] = ()
+    unsupported: str | None = None
+    offgrid_name: str = "granularity"  # the off-grid row's name in the elastic diagnosis
 
 
 @dataclass(frozen=True)
@@ -571,12 +610,12 @@ class RulesOutcome:
 
 def penalty_value(x: IntArray, rules: RuleSpec) -> float:
     """County-total penalty of requests ``x`` (0 for hard or no county totals)."""
-    if rules.county_penalty is None:
+    if rules.group_penalty is None:
         return 0.0
     total = 0.0
-    for g, target in rules.county_totals.items():
-        total += abs(int(x[rules.county == g].sum()) - target)
-    return rules.county_penalty * total
+    for g, target in rules.group_totals.items():
+        total += abs(int(x[rules.group == g].sum()) - target)
+    return rules.group_penalty * total
 
 
 @dataclass(frozen=True)
@@ -642,11 +681,11 @@ class _RulesWiden:
 def _bound_groups(requests: KeySpec, rules: RuleSpec) -> tuple[IntArray, dict[int, int]]:
     """The sum groups of the requests for the bound: the hard county totals and the rest, or
     the nation."""
-    if rules.county_penalty is None and rules.county_totals:
-        groups = rules.county.copy()
+    if rules.group_penalty is None and rules.group_totals:
+        groups = rules.group.copy()
         rest = groups < 0
         groups[rest] = -2
-        totals = dict(rules.county_totals)
+        totals = dict(rules.group_totals)
         national = requests.total - sum(totals.values())
         if rest.any():
             totals[-2] = national
@@ -688,17 +727,15 @@ def solve_rules_milp(
     minors_rows: IntArray,
     rules: RuleSpec,
     *,
-    backend: str,
-    time_limit: float | None,
-    start_x: IntArray,
-    start_m: IntArray,
-    started: float | None = None,
+    budget: Budget,
+    start: Start,
 ) -> RulesOutcome:
     """Solve the program with the rules; certify the windows with a Lagrangian bound.
 
     ``time_limit`` counts from ``started`` (now when not given), as in :func:`solve_milp`.
     """
-    run = _Run.start(backend, time_limit, started)
+    run = _Run.start(budget.backend, budget.time_limit, budget.started)
+    start_x, start_m = start.x, start.m
     xs, ms = rules.x_sets, rules.m_sets
     g = np.maximum(xs.grid, 1)
     half_x = np.maximum(2 * g, np.maximum(xs.lo_p - xs.lower, 2)).astype(np.int64) + 2
@@ -937,10 +974,10 @@ def _county_deviations(prob: Any, rules: RuleSpec, penalty: float, xval: list[An
     import pulp
 
     terms = []
-    for gid, target in rules.county_totals.items():
+    for gid, target in rules.group_totals.items():
         plus = prob.add_variable(f"dp_{gid}", lowBound=0)
         minus = prob.add_variable(f"dm_{gid}", lowBound=0)
-        rows = np.flatnonzero(rules.county == gid).tolist()
+        rows = np.flatnonzero(rules.group == gid).tolist()
         prob += pulp.lpSum(xval[i] for i in rows) - target == plus - minus, f"county_{gid}"
         terms.append(penalty * plus)
         terms.append(penalty * minus)
@@ -1006,12 +1043,12 @@ def build_rules(
     mv, mval, m_cost, m_ok = _choose(prob, rules.m_sets, w.ma, w.mb, minors, "m", deadline)
     objective: list[Any] = x_cost + m_cost
     joins = _Joins(prob, slack, x_ok and m_ok)
-    if rules.county_penalty is not None and slack is None:
-        objective.extend(_county_deviations(prob, rules, rules.county_penalty, xval))
+    if rules.group_penalty is not None and slack is None:
+        objective.extend(_county_deviations(prob, rules, rules.group_penalty, xval))
     joins.join("requests total", xval, requests.total)
-    if rules.county_penalty is None:
-        for gid, target in rules.county_totals.items():
-            rows = np.flatnonzero(rules.county == gid).tolist()
+    if rules.group_penalty is None:
+        for gid, target in rules.group_totals.items():
+            rows = np.flatnonzero(rules.group == gid).tolist()
             name = rules.county_names[gid] if rules.county_names else f"county_{gid}"
             joins.join(name, [xval[i] for i in rows], target)
     if rules.offgrid_count:
@@ -1021,7 +1058,9 @@ def build_rules(
             if isinstance(c, _Choice) and int(xs.grid[i]) > 1 and xs.offgrid
             for v in c.where(lambda p, g=int(xs.grid[i]): p % g == 1)
         ]
-        joins.join("granularity", offgrid, rules.offgrid_count)
+        joins.join(rules.offgrid_name, offgrid, rules.offgrid_count)
+    for row in rules.rows:
+        joins.join(row.name, [xval[i] for i in row.members.tolist()], row.rhs, row.sense)
     if len(mv):
         _join_minors(joins, rules, minors, minors_rows, mv, mval, xval)
     if slack is not None:
@@ -1038,16 +1077,12 @@ def elastic_rules_milp(
     total: int,
     minors_total: int,
     minors_rows: IntArray,
-    county_names: tuple[str, ...],
-    row_names: tuple[str, ...],
     *,
-    backend: str,
-    time_limit: float | None,
+    budget: Budget,
 ) -> list[tuple[str, int, int]]:
     """The elastic rules program over the full ranges: per joining row that had to give,
     ``(name, raise_by, lower_by)`` (its right-hand side must be raised or lowered)."""
-    xs, ms = rules.x_sets, rules.m_sets
-    spec = dataclasses.replace(rules, county_names=county_names, row_names=row_names)
+    xs, ms, spec = rules.x_sets, rules.m_sets, rules
     zeros = np.zeros(len(xs.lower))
     keys = (
         KeySpec(Method.HAMILTON, zeros, xs.lower, xs.upper, total),
@@ -1056,7 +1091,7 @@ def elastic_rules_milp(
     slack: dict[str, tuple[Any, Any]] = {}
     full = Windows(np.minimum(xs.lower, 0), xs.upper, np.minimum(ms.lower, 0), ms.upper)
     prob, _, _ = build_rules(keys[0], keys[1], minors_rows, spec, full, slack)
-    sol, _ = _run(prob, backend, time_limit)
+    sol, _ = _run(prob, budget.backend, budget.time_limit)
     if not _solution_found(sol):
         return []  # the per-municipality sets alone cannot hold (or no answer in time)
     out = []

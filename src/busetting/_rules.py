@@ -1,0 +1,1027 @@
+"""The process rules as objects: one class per rule, one registry that every route asks.
+
+Each rule of the real process (granularity, minimum request, minors in groups, the number of
+minors hosts, county totals, the per-capita and share caps) is one :class:`Rule` here. A rule
+states
+
+* whether it is active and whether it needs the integer program (:meth:`Rule.needs_program`);
+* its bounds on the solve (:meth:`Rule.upper_limits`: the caps);
+* the allowed values it gives each variable (:meth:`Rule.narrow_requests`,
+  :meth:`Rule.narrow_minors`) and the joining rows it adds to the program
+  (:meth:`Rule.program`), which the integer program (:mod:`busetting._solvers.milp`), the rules
+  path (:mod:`busetting._solvers.lagrange`) and the elastic diagnosis read as one
+  :class:`~busetting._solvers.milp.RuleSpec`; why the rules path cannot take it
+  (:meth:`Rule.rules_path`);
+* its check (:meth:`Rule.check`, and why a value is outside its allowed set:
+  :meth:`Rule.explain_request`, :meth:`Rule.explain_minors`), read by
+  :func:`busetting._feasibility.violations`, the one feasibility checker;
+* its diagnosis before the solve (:meth:`Rule.diagnose`);
+* whether one sweep of a divisor method's unit order gives every total (:meth:`Rule.sweepable`,
+  read by ``revise``'s and ``scenarios``' fast path);
+* its words: the keys of the term catalogue (``_language.rules_words``) it is written with.
+
+:data:`RULES` is the registry. The routes (the threshold path's bounds, the rules path, the
+integer program, ``revise``, ``verify``, the diagnosis) call the functions at the end of this
+module, which walk the registry; no route names a rule (``tests/test_rule_registry.py`` checks
+both). Fixed values, council decisions as ceilings and settled floors are bounds of each
+municipality (``fixed``, ``min``, ``max``; ``revise`` writes them there) and are checked by the
+bounds model of :mod:`busetting._feasibility`, not here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from busetting._caps import cap_limits
+from busetting._criteria import Key
+from busetting._diagnose import Bounds, count_noun
+from busetting._model import Problem, Rules
+from busetting._solvers.milp import JoinRow, RuleSpec
+from busetting._solvers.sets import VarSets
+from busetting._status import Shortfall
+
+__all__ = [
+    "RULES",
+    "Answer",
+    "MinorsDraft",
+    "ProgramDraft",
+    "Reach",
+    "RequestDraft",
+    "Rule",
+    "RulePlan",
+    "Violation",
+    "check",
+    "diagnose",
+    "needs_program",
+    "plan_rules",
+    "request_floor",
+    "rules_path_reason",
+    "sweepable",
+    "upper_limits",
+]
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way an allocation breaks the problem: the group (``values``, ``totals``,
+    ``requests``, ``minors`` or ``rules``), the municipality when there is one, and a
+    sentence."""
+
+    group: str
+    municipality_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class RulePlan:
+    """Everything the rules need: the spec for the program and names for messages."""
+
+    spec: RuleSpec
+    counties: tuple[str, ...]  # county group id -> name
+
+
+@dataclass
+class RequestDraft:
+    """The allowed requests while the rules narrow them (see :class:`VarSets`).
+
+    ``const`` rows are held (fixed, a divisor method's zero target, or a lower bound that
+    reaches the upper bound) and exempt from the rules; ``reach`` is the largest request the
+    bounds allow (at most the need); ``rest`` the need left after the held values."""
+
+    lower: IntArray
+    reach: IntArray
+    const: BoolArray
+    held: IntArray
+    upper_p: IntArray
+    lo_p: IntArray
+    grid: IntArray
+    zero_ok: BoolArray
+    rest: int
+    offgrid_count: int = 0
+
+
+@dataclass
+class MinorsDraft:
+    """What the rules say about the minors before their sets are built: the smallest group
+    a host takes, whether every eligible municipality must take one, and whether the number
+    of hosts is limited (so any host takes at least one group)."""
+
+    group: int = 0
+    every: bool = False
+    hosts_limited: bool = False
+
+
+@dataclass
+class ProgramDraft:
+    """The joining rows of the program while the rules add theirs (see :class:`RuleSpec`)."""
+
+    n: int
+    group: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    group_totals: dict[int, int] = field(default_factory=dict)
+    group_penalty: float | None = None
+    group_names: tuple[str, ...] = ()
+    max_hosts: int | None = None
+    exact_hosts: bool = False
+    rows: list[JoinRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a check looks at: the problem, its rule plan, requests ``x`` and minors ``m``
+    (integer arrays in the problem's id order) and the rows of the eligible municipalities."""
+
+    problem: Problem
+    plan: RulePlan
+    x: IntArray
+    m: IntArray
+    minors_rows: IntArray
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a diagnosis looks at: the problem, its rule plan and bounds, and the smallest and
+    largest allowed request of each municipality."""
+
+    problem: Problem
+    plan: RulePlan
+    bounds: Bounds
+    small: IntArray
+    large: IntArray
+
+
+class Rule:
+    """One process rule. Every method has a neutral default, so a rule states only what it
+    does; see the module docstring for who asks which method."""
+
+    name: ClassVar[str] = ""
+    """A short name (used in messages of the registry test)."""
+    fields: ClassVar[tuple[str, ...]] = ()
+    """The fields of :class:`~busetting._model.Rules` it reads (no other rule reads them)."""
+    words: ClassVar[tuple[str, ...]] = ()
+    """Its keys in the ``rules`` group of the term catalogue."""
+
+    def active(self, rules: Rules) -> bool:
+        """Whether ``rules`` switch this rule on."""
+        return False
+
+    def needs_program(self, rules: Rules) -> bool:
+        """Whether the rule needs the integer program (or the rules path)."""
+        return False
+
+    def sweepable(self, rules: Rules) -> bool:
+        """Whether one ordering of a divisor method's units gives the answer at every total."""
+        return not self.needs_program(rules)
+
+    def upper_limits(
+        self, rules: Rules, population: FloatArray, total: int
+    ) -> list[tuple[str, FloatArray]]:
+        """Upper bounds on the requests, with their label (the source of a bound)."""
+        return []
+
+    def narrow_requests(self, rules: Rules, draft: RequestDraft) -> None:
+        """Narrow the allowed requests (``draft`` is changed in place)."""
+
+    def narrow_minors(self, rules: Rules, draft: MinorsDraft) -> None:
+        """Say what the rule asks of the minors (``draft`` is changed in place)."""
+
+    def program(self, problem: Problem, draft: ProgramDraft) -> None:
+        """Add the rule's joining rows to the program (``draft`` is changed in place)."""
+
+    def rules_path(self, rules: Rules) -> str | None:
+        """``None`` when the rules path can take the rule as ``rules`` set it, else why not."""
+        return None
+
+    def explain_request(self, rules: Rules, v: int, i: int, sets: VarSets) -> str | None:
+        """Why request ``v`` of row ``i`` is outside its allowed set, if this rule says so."""
+        return None
+
+    def explain_minors(self, rules: Rules, v: int) -> str | None:
+        """Why ``v`` minors are outside their allowed set, if this rule says so."""
+        return None
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """The violations of this rule's joining rows in an answer."""
+        return []
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """The rule's pre-solve shortfalls: sums it needs that the allowed values cannot meet."""
+        return ()
+
+
+# -- the rules -----------------------------------------------------------------------------------
+
+
+class Granularity(Rule):
+    """Requests in multiples of ``g``; exactly ``N' mod g`` requests one above the grid."""
+
+    name = "granularity"
+    fields = ("granularity",)
+    words = ("granularity",)
+
+    def active(self, rules: Rules) -> bool:
+        return rules.granularity > 1
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def narrow_requests(self, rules: Rules, draft: RequestDraft) -> None:
+        g = rules.granularity
+        draft.grid = np.where(draft.const, 1, g).astype(np.int64)
+        draft.offgrid_count = draft.rest % g if g > 1 else 0
+
+    def explain_request(self, rules: Rules, v: int, i: int, sets: VarSets) -> str | None:
+        rem = v % int(sets.grid[i]) if sets.grid[i] > 1 else 0
+        if rem and not (rem == 1 and sets.offgrid):
+            return f"not on the grid of {rules.granularity}"
+        return None
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """The number of requests one above the grid, when it is not the planned one."""
+        g, spec = answer.problem.rules.granularity, answer.plan.spec
+        if g <= 1:
+            return []
+        off = int((~spec.x_sets.const & (answer.x % g == 1)).sum())
+        if off == spec.offgrid_count:
+            return []
+        message = (
+            f"{off} requests are one above a multiple of {g}, expected "
+            f"{spec.offgrid_count} (granularity {g})"
+        )
+        return [Violation("rules", None, message)]
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """Too few municipalities able to take a request one above the grid."""
+        spec, g = reach.plan.spec, reach.problem.rules.granularity
+        if not spec.offgrid_count:
+            return ()
+        xs = spec.x_sets
+        able = int(((xs.grid > 1) & ~xs.const & (xs.upper >= 1)).sum())
+        if able >= spec.offgrid_count:
+            return ()
+        return (
+            Shortfall(
+                "granularity",
+                f"granularity: the need left after fixed values is not a multiple of {g}, so "
+                f"{spec.offgrid_count} requests must be one above a multiple of {g}, but only "
+                f"{count_noun(able, 'municipality')} can take one",
+                spec.offgrid_count,
+                able,
+            ),
+        )
+
+
+class MinRequest(Rule):
+    """Each request is 0 or at least ``k`` (at least ``k`` everywhere with ``min_request_all``)."""
+
+    name = "minimum request"
+    fields = ("min_request", "min_request_all")
+    words = ("min_request", "min_request_all")
+
+    def active(self, rules: Rules) -> bool:
+        return rules.min_request > 0
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def narrow_requests(self, rules: Rules, draft: RequestDraft) -> None:
+        kmin = np.where(draft.const, 0, rules.min_request).astype(np.int64)
+        zero_ok = ~draft.const & (kmin > 0) & (draft.lower == 0)
+        if rules.min_request_all:
+            zero_ok &= draft.reach < kmin
+        draft.zero_ok = zero_ok
+        draft.lo_p = np.maximum(draft.held, kmin).astype(np.int64)
+
+    def explain_request(self, rules: Rules, v: int, i: int, sets: VarSets) -> str | None:
+        k = rules.min_request
+        if v == 0 and k:
+            return f"but every municipality must get at least {k}"
+        if k and 0 < v < k:
+            return f"below the minimum request {k}"
+        return None
+
+
+class CountyTotals(Rule):
+    """Totals per county: hard equalities, or targets with a penalty per person of deviation."""
+
+    name = "county totals"
+    fields = ("county_totals", "county_penalty")
+    words = ("county_totals", "absolute", "soft")
+
+    def active(self, rules: Rules) -> bool:
+        return rules.county_totals is not None
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def program(self, problem: Problem, draft: ProgramDraft) -> None:
+        rules = problem.rules
+        names = tuple(sorted(rules.county_totals)) if rules.county_totals else ()
+        index = {c: i for i, c in enumerate(names)}
+        draft.group = np.array(
+            [index.get(m.county, -1) for m in problem.municipalities], dtype=np.int64
+        )
+        draft.group_totals = {index[c]: t for c, t in (rules.county_totals or {}).items()}
+        draft.group_penalty = rules.county_penalty
+        draft.group_names = names
+
+    def rules_path(self, rules: Rules) -> str | None:
+        if rules.county_penalty is not None:
+            return "penalised county totals are not separable"
+        return None
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """Hard county totals that are not met."""
+        rules, plan = answer.problem.rules, answer.plan
+        if rules.county_totals is None or rules.county_penalty is not None:
+            return []
+        spec, out = plan.spec, []
+        for gid, name in enumerate(plan.counties):
+            got = int(answer.x[spec.group == gid].sum())
+            if got != spec.group_totals[gid]:
+                out.append(
+                    Violation(
+                        "rules",
+                        None,
+                        f"{name} gets {got:,}, not its county total {spec.group_totals[gid]:,}",
+                    )
+                )
+        return out
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """Hard county totals out of their municipalities' reach, and the rest of the need."""
+        problem, plan = reach.problem, reach.plan
+        rules, spec = problem.rules, plan.spec
+        if rules.county_totals is None or rules.county_penalty is not None:
+            return ()
+        present = {m.county for m in problem.municipalities}
+        out = [
+            found
+            for gid, name in enumerate(plan.counties)
+            if (found := _county_shortfall(name, name in present, spec, gid, reach))
+        ]
+        return (*out, *_rest_shortfall(problem.total, spec, reach))
+
+
+def _county_shortfall(
+    name: str, present: bool, spec: RuleSpec, gid: int, reach: Reach
+) -> Shortfall | None:
+    rows = spec.group == gid
+    target = spec.group_totals[gid]
+    c_lo, c_hi = int(reach.small[rows].sum()), int(reach.large[rows].sum())
+    if not present:
+        return Shortfall(
+            "county",
+            f"{name}: recommended {_fmt(target)} but the county has no municipality",
+            target,
+            0,
+        )
+    if c_hi < target:
+        return Shortfall(
+            "county",
+            f"{name}: recommended {_fmt(target)} but its municipalities' "
+            f"capacities sum to {_fmt(c_hi)} ({_fmt(target - c_hi)} short)",
+            target,
+            c_hi,
+        )
+    if c_lo > target:
+        return Shortfall(
+            "county",
+            f"{name}: recommended {_fmt(target)} but its municipalities' smallest "
+            f"allowed requests sum to {_fmt(c_lo)} ({_fmt(c_lo - target)} over)",
+            target,
+            c_lo,
+        )
+    return None
+
+
+def _rest_shortfall(total: int, spec: RuleSpec, reach: Reach) -> tuple[Shortfall, ...]:
+    """What the county totals leave for the rest: for nobody, or out of the rest's reach."""
+    covered = spec.group >= 0
+    left = total - sum(spec.group_totals.values())
+    if covered.all():
+        if left == 0:
+            return ()
+        word = "short of" if left > 0 else "more than"
+        return (
+            Shortfall(
+                "county",
+                f"county totals sum to {_fmt(total - left)}, {_fmt(abs(left))} {word} the need "
+                f"of {_fmt(total)}",
+                total,
+                total - left,
+            ),
+        )
+    r_lo, r_hi = int(reach.small[~covered].sum()), int(reach.large[~covered].sum())
+    if r_lo <= left <= r_hi:
+        return ()
+    return (
+        Shortfall(
+            "county",
+            f"the municipalities outside the county totals must take {_fmt(left)} but "
+            f"can take {_fmt(r_lo)} to {_fmt(r_hi)}",
+            left,
+            r_hi if left > r_hi else r_lo,
+        ),
+    )
+
+
+class MinorsGroups(Rule):
+    """Each municipality's minors are 0 or at least a group (in every eligible one with
+    ``minors_min_group_all``)."""
+
+    name = "minors groups"
+    fields = ("minors_min_group", "minors_min_group_all")
+    words = ("minors_min_group", "minors_min_group_all")
+
+    def active(self, rules: Rules) -> bool:
+        return rules.minors_min_group > 0
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def narrow_minors(self, rules: Rules, draft: MinorsDraft) -> None:
+        draft.group = rules.minors_min_group
+        draft.every = rules.minors_min_group_all
+
+    def explain_minors(self, rules: Rules, v: int) -> str | None:
+        kg = rules.minors_min_group
+        return f"below the group of {kg}" if kg and v < kg else None
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """The minors floors against the minors need, and (without a host limit) the room of
+        the municipalities that can take a group."""
+        problem, plan = reach.problem, reach.plan
+        if problem.minors_total <= 0:
+            return ()
+        out = list(_minors_floor(problem, plan))
+        if problem.rules.max_minors_hosts is None:
+            msets = plan.spec.m_sets
+            room = np.where(msets.const, msets.lower, msets.upper)
+            minors, have = problem.minors_total, int(room.sum())
+            if have < minors:
+                out.append(
+                    Shortfall(
+                        "minors",
+                        f"minors: the municipalities that can take a group of "
+                        f"{max(problem.rules.minors_min_group, 1)} have room for {_fmt(have)}, "
+                        f"{_fmt(minors - have)} short of the minors need of {_fmt(minors)}",
+                        minors,
+                        have,
+                    )
+                )
+        return tuple(out)
+
+
+def _minors_floor(problem: Problem, plan: RulePlan) -> tuple[Shortfall, ...]:
+    """The minors that must be placed (held values and minimum groups) above the need."""
+    msets, minors = plan.spec.m_sets, problem.minors_total
+    must = ~msets.const & ~msets.zero_ok
+    held = int(msets.lower[msets.const].sum())
+    floor_sum = int(msets.lo_p[must].sum()) + held
+    if floor_sum <= minors:
+        return ()
+    if held == 0:
+        text = (
+            f"minors: {count_noun(int(must.sum()), 'municipality')} must each get at least "
+            f"{problem.rules.minors_min_group} minors ({_fmt(floor_sum)} in all), "
+        )
+    else:
+        text = (
+            "minors: the minors that must be placed (held values and groups) sum to "
+            f"{_fmt(floor_sum)}, "
+        )
+    text += f"{_fmt(floor_sum - minors)} more than the minors need of {_fmt(minors)}"
+    return (Shortfall("minors", text, minors, floor_sum),)
+
+
+class MinorsHosts(Rule):
+    """At most (exactly, with ``exact_minors_hosts``) this many municipalities host minors."""
+
+    name = "minors hosts"
+    fields = ("max_minors_hosts", "exact_minors_hosts")
+    words = ("max_minors_hosts", "exactly", "at_most")
+
+    def active(self, rules: Rules) -> bool:
+        return rules.max_minors_hosts is not None
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def narrow_minors(self, rules: Rules, draft: MinorsDraft) -> None:
+        draft.hosts_limited = rules.max_minors_hosts is not None
+
+    def program(self, problem: Problem, draft: ProgramDraft) -> None:
+        draft.max_hosts = problem.rules.max_minors_hosts
+        draft.exact_hosts = problem.rules.exact_minors_hosts
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """The number of minors hosts against the host limit."""
+        rules = answer.problem.rules
+        if rules.max_minors_hosts is None:
+            return []
+        count = int((answer.m > 0).sum())
+        if count > rules.max_minors_hosts or (
+            rules.exact_minors_hosts and count != rules.max_minors_hosts
+        ):
+            kind = "exactly" if rules.exact_minors_hosts else "at most"
+            message = (
+                f"{count} municipalities host minors, expected {kind} {rules.max_minors_hosts}"
+            )
+            return [Violation("rules", None, message)]
+        return []
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """Room in the largest hosts, forced hosts, the exact count, and the groups the hosts
+        must take."""
+        problem, msets = reach.problem, reach.plan.spec.m_sets
+        rules, minors, hosts = problem.rules, problem.minors_total, problem.rules.max_minors_hosts
+        if minors <= 0 or hosts is None:
+            return ()
+        room = np.where(msets.const, msets.lower, msets.upper)
+        out: list[Shortfall] = []
+        best = int(np.sort(room)[::-1][:hosts].sum())
+        if best < minors:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: the {count_noun(hosts, 'largest minors room')} sum to "
+                    f"{_fmt(best)}, {_fmt(minors - best)} short of the minors need of "
+                    f"{_fmt(minors)}",
+                    minors,
+                    best,
+                )
+            )
+        forced = int((msets.smallest() > 0).sum())
+        if forced > hosts:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {count_noun(forced, 'municipality')} must take minors (minors_min "
+                    f"or every eligible one), more than the limit of {hosts} hosts",
+                    hosts,
+                    forced,
+                )
+            )
+        possible = int((~msets.const | (msets.lower > 0)).sum())
+        if rules.exact_minors_hosts and possible < hosts:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: exactly {hosts} hosts asked but only "
+                    f"{count_noun(possible, 'municipality')} can take a group",
+                    hosts,
+                    possible,
+                )
+            )
+        must = ~msets.const & ~msets.zero_ok
+        need_groups = hosts if rules.exact_minors_hosts else int(must.sum())
+        group = max(rules.minors_min_group, 1)
+        if need_groups * group > minors:
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {need_groups} hosts with groups of at least {group} need "
+                    f"{_fmt(need_groups * group)}, more than the minors need of {_fmt(minors)}",
+                    minors,
+                    need_groups * group,
+                )
+            )
+        return tuple(out)
+
+
+class PerCapitaCap(Rule):
+    """``x_i <= floor(r * population_i)``: a plain upper bound (no program needed)."""
+
+    name = "per-capita cap"
+    fields = ("per_capita_cap",)
+    words = ("per_capita_cap",)
+
+    def active(self, rules: Rules) -> bool:
+        return rules.per_capita_cap is not None
+
+    def upper_limits(
+        self, rules: Rules, population: FloatArray, total: int
+    ) -> list[tuple[str, FloatArray]]:
+        return [c for c in cap_limits(rules, population, total) if c[0] == self.name]
+
+
+class ShareCap(Rule):
+    """``x_i <= floor(s * N)``: a plain upper bound that moves with the need (so one sweep of
+    the unit order cannot give every total)."""
+
+    name = "share cap"
+    fields = ("share_cap",)
+    words = ("share_cap",)
+
+    def active(self, rules: Rules) -> bool:
+        return rules.share_cap is not None
+
+    def sweepable(self, rules: Rules) -> bool:
+        return rules.share_cap is None
+
+    def upper_limits(
+        self, rules: Rules, population: FloatArray, total: int
+    ) -> list[tuple[str, FloatArray]]:
+        return [c for c in cap_limits(rules, population, total) if c[0] == self.name]
+
+
+class CountyShareCap(Rule):
+    """No county takes more than a share ``s`` of the need: the requests of each county sum
+    to at most ``floor(s * N)`` (a joining row per county; held values count)."""
+
+    name = "county share cap"
+    fields = ("county_share_cap",)
+    words = ("county_share_cap",)
+
+    def active(self, rules: Rules) -> bool:
+        return rules.county_share_cap is not None
+
+    def needs_program(self, rules: Rules) -> bool:
+        return self.active(rules)
+
+    def rules_path(self, rules: Rules) -> str | None:
+        return "the rules path has no search for a county share cap"
+
+    def program(self, problem: Problem, draft: ProgramDraft) -> None:
+        limit = _county_share_limit(problem)
+        if limit is None:
+            return
+        for county, members in _counties(problem):
+            draft.rows.append(JoinRow(f"the county share cap of {county}", members, limit))
+
+    def check(self, answer: Answer) -> list[Violation]:
+        """Counties whose requests sum above the cap."""
+        limit = _county_share_limit(answer.problem)
+        if limit is None:
+            return []
+        share = answer.problem.rules.county_share_cap
+        out = []
+        for county, members in _counties(answer.problem):
+            got = int(answer.x[members].sum())
+            if got > limit:
+                out.append(
+                    Violation(
+                        "rules",
+                        None,
+                        f"{county} gets {got:,}, above the county share cap of {limit:,} "
+                        f"({share:g} of the need)",
+                    )
+                )
+        return out
+
+    def diagnose(self, reach: Reach) -> tuple[Shortfall, ...]:
+        """Counties whose smallest allowed requests exceed the cap, and a need the capped
+        counties (and the municipalities outside any county) cannot reach."""
+        problem = reach.problem
+        limit = _county_share_limit(problem)
+        if limit is None:
+            return ()
+        out = []
+        in_county = np.zeros(len(reach.small), dtype=bool)
+        reachable = 0
+        for county, members in _counties(problem):
+            in_county[members] = True
+            low = int(reach.small[members].sum())
+            reachable += min(int(reach.large[members].sum()), limit)
+            if low > limit:
+                out.append(
+                    Shortfall(
+                        "county",
+                        f"{county}: its municipalities' smallest allowed requests sum to "
+                        f"{_fmt(low)}, {_fmt(low - limit)} above the county share cap of "
+                        f"{_fmt(limit)}",
+                        limit,
+                        low,
+                    )
+                )
+        reachable += int(reach.large[~in_county].sum())
+        if reachable < problem.total:
+            out.append(
+                Shortfall(
+                    "county",
+                    f"county share cap: with at most {_fmt(limit)} per county the "
+                    f"municipalities can take {_fmt(reachable)}, "
+                    f"{_fmt(problem.total - reachable)} short of the need of "
+                    f"{_fmt(problem.total)}",
+                    problem.total,
+                    reachable,
+                )
+            )
+        return tuple(out)
+
+
+def _county_share_limit(problem: Problem) -> int | None:
+    """The most any county may take under the county share cap (``None``: no cap)."""
+    share = problem.rules.county_share_cap
+    return None if share is None else math.floor(share * problem.total + 1e-9)
+
+
+def _counties(problem: Problem) -> list[tuple[str, IntArray]]:
+    """Each county (sorted by name) with the rows of its municipalities."""
+    names = [m.county for m in problem.municipalities]
+    return [
+        (county, np.flatnonzero([n == county for n in names]).astype(np.int64))
+        for county in sorted({n for n in names if n})
+    ]
+
+
+RULES: tuple[Rule, ...] = (
+    Granularity(),
+    MinRequest(),
+    CountyTotals(),
+    MinorsGroups(),
+    MinorsHosts(),
+    PerCapitaCap(),
+    ShareCap(),
+    CountyShareCap(),
+)
+"""The registry: every process rule, in the order their checks and diagnoses are reported."""
+
+
+# -- what the routes call: each walks the registry ----------------------------------------------
+
+
+def needs_program(rules: Rules) -> bool:
+    """Whether any rule needs the integer program (or the rules path)."""
+    return any(rule.needs_program(rules) for rule in RULES)
+
+
+def sweepable(rules: Rules) -> bool:
+    """Whether every rule lets one ordering of a divisor method's units give every total."""
+    return all(rule.sweepable(rules) for rule in RULES)
+
+
+def upper_limits(rules: Rules, population: FloatArray, total: int) -> list[tuple[str, FloatArray]]:
+    """Every rule's upper bounds on the requests, with the rule's label, in registry order."""
+    return [limit for rule in RULES for limit in rule.upper_limits(rules, population, total)]
+
+
+def rules_path_reason(rules: Rules) -> str | None:
+    """``None`` when the rules path takes every active rule, else the first reason it cannot."""
+    for rule in RULES:
+        if rule.active(rules) and (why := rule.rules_path(rules)) is not None:
+            return why
+    return None
+
+
+def request_floor(rules: Rules) -> int:
+    """The smallest nonzero request the rules allow a free municipality (0: no such floor)."""
+    return rules.min_request
+
+
+def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePlan:
+    """Per-variable sets and joining rows of ``problem`` for the program: every rule narrows
+    the allowed values and adds its rows."""
+    rules = problem.rules
+    x_sets, offgrid_count = _request_sets(problem, bounds)
+    draft = ProgramDraft(len(problem.municipalities))
+    for rule in RULES:
+        rule.program(problem, draft)
+    group = draft.group if len(draft.group) else np.full(draft.n, -1, dtype=np.int64)
+    unsupported = rules_path_reason(rules)
+    if unsupported is None and draft.rows:
+        names = ", ".join(row.name for row in draft.rows)
+        unsupported = f"the rules path has no search for these rows: {names}"
+    spec = RuleSpec(
+        x_sets,
+        _minors_sets(problem, bounds, x_sets),
+        offgrid_count,
+        group,
+        draft.group_totals,
+        draft.group_penalty,
+        draft.max_hosts,
+        draft.exact_hosts,
+        rows=tuple(draft.rows),
+        unsupported=unsupported,
+    )
+    return RulePlan(spec, draft.group_names)
+
+
+def _request_sets(problem: Problem, bounds: Bounds) -> tuple[VarSets, int]:
+    """The allowed values of each request, and how many requests must be one above the grid
+    (the need left after held values modulo the granularity)."""
+    total = problem.total
+    lower = bounds.lower
+    top = bounds.effective_upper()
+    upper = np.minimum(top, total).astype(np.int64)
+    fixed = np.array([m.fixed is not None for m in problem.municipalities])
+    # held (exempt from the rules): fixed, a divisor method's zero target, or a lower bound
+    # that reaches the upper bound (min == max or a cap). A min equal to the need is not held.
+    const = fixed | bounds.zero_held | (lower >= top)
+    held = np.where(const, np.minimum(lower, np.maximum(upper, lower)), lower).astype(np.int64)
+    draft = RequestDraft(
+        lower=lower,
+        reach=upper,
+        const=const,
+        held=held,
+        upper_p=np.where(const, held, upper).astype(np.int64),
+        lo_p=np.maximum(held, 0).astype(np.int64),
+        grid=np.ones(len(held), dtype=np.int64),
+        zero_ok=np.zeros(len(held), dtype=bool),
+        rest=total - int(held[const].sum()),
+    )
+    for rule in RULES:
+        rule.narrow_requests(problem.rules, draft)
+    sets = VarSets(
+        held,
+        draft.upper_p,
+        draft.lo_p,
+        draft.grid,
+        draft.offgrid_count > 0,
+        draft.zero_ok,
+        const,
+    )
+    return sets, int(draft.offgrid_count)
+
+
+def _minors_sets(problem: Problem, bounds: Bounds, x_sets: VarSets) -> VarSets:
+    """The allowed minors of each eligible municipality: their bounds, the minors need and
+    the largest allowed request, and the minimum group where a host must take one."""
+    draft = MinorsDraft()
+    for rule in RULES:
+        rule.narrow_minors(problem.rules, draft)
+    reach = np.maximum(x_sets.largest()[bounds.minors_rows], 0)
+    m_room = np.minimum(np.minimum(bounds.effective_minors_upper(), problem.minors_total), reach)
+    m_room = m_room.astype(np.int64)
+    m_low = bounds.minors_lower
+    kg = draft.group
+    can_host = m_room >= np.maximum(max(kg, 1), m_low)
+    m_const = ~can_host | (m_low >= m_room)
+    m_upper = np.where(m_const, m_low, m_room).astype(np.int64)
+    m_zero = ~m_const & (m_low == 0) & (kg > 0) & (not draft.every)
+    if draft.hosts_limited and not draft.every:
+        m_zero = ~m_const & (m_low == 0)
+    floor_m = max(kg, 1) if draft.hosts_limited else kg
+    m_lo_p = np.where(m_const, m_low, np.maximum(m_low, floor_m)).astype(np.int64)
+    return VarSets(
+        m_low.astype(np.int64),
+        m_upper,
+        m_lo_p,
+        np.ones(len(m_room), dtype=np.int64),
+        False,
+        np.asarray(m_zero, dtype=bool),
+        m_const,
+    )
+
+
+def _members(sets: VarSets, v: IntArray) -> BoolArray:
+    """Whether each value lies in its variable's allowed set S_i (held rows: the held value)."""
+    g = np.maximum(sets.grid, 1)
+    rem = v % g
+    on_grid = (rem == 0) | (sets.offgrid & (rem == 1) & (g > 1))
+    in_p = (v >= sets.lo_p) & (v <= sets.upper) & on_grid
+    free_ok = in_p | (sets.zero_ok & (v == 0))
+    return np.where(sets.const, v == sets.lower, free_ok)  # type: ignore[no-any-return]
+
+
+def check(
+    problem: Problem, plan: RulePlan, x: IntArray, m: IntArray, minors_rows: IntArray
+) -> list[Violation]:
+    """Every way ``x`` and ``m`` break the rules: values outside their allowed sets (each
+    explained by the first rule that says why), then each rule's own check."""
+    answer = Answer(problem, plan, x, m, minors_rows)
+    out = _outside_request_sets(answer)
+    out.extend(_outside_minors_sets(answer))
+    for rule in RULES:
+        out.extend(rule.check(answer))
+    return out
+
+
+def _outside_request_sets(answer: Answer) -> list[Violation]:
+    """Requests outside their allowed sets."""
+    rules, xs, ids, x = answer.problem.rules, answer.plan.spec.x_sets, answer.problem.ids, answer.x
+    out = []
+    for i in np.flatnonzero(~_members(xs, x)).tolist():
+        if xs.const[i]:
+            continue  # a held value off its bound is already a bounds violation
+        v = int(x[i])
+        why = next(
+            (w for rule in RULES if (w := rule.explain_request(rules, v, i, xs)) is not None),
+            f"not an allowed value ({', '.join(rules.describe())})",
+        )
+        out.append(Violation("rules", ids[i], f"municipality {ids[i]} has request {v:,}, {why}"))
+    return out
+
+
+def _outside_minors_sets(answer: Answer) -> list[Violation]:
+    """Minors outside their allowed sets."""
+    rules, msets, ids = answer.problem.rules, answer.plan.spec.m_sets, answer.problem.ids
+    what = ", ".join(rules.describe())
+    m, rows = answer.m, answer.minors_rows
+    out = []
+    mm = m[rows] if len(rows) else m[:0]
+    for j in np.flatnonzero(~_members(msets, mm)).tolist():
+        i = int(rows[j])
+        v = int(m[i])
+        if msets.const[j]:
+            why = (
+                f"but it has no room for a group ({what}), so its minors are held at "
+                f"{int(msets.lower[j]):,}"
+            )
+        else:
+            why = next(
+                (w for rule in RULES if (w := rule.explain_minors(rules, v)) is not None),
+                f"not allowed ({what})",
+            )
+        out.append(Violation("rules", ids[i], f"municipality {ids[i]} has {v:,} minors, {why}"))
+    return out
+
+
+def diagnose(problem: Problem, plan: RulePlan, bounds: Bounds) -> tuple[Shortfall, ...]:
+    """Every rule group that cannot hold, with the amount short (checked before solving).
+
+    A municipality with no allowed value is reported alone; otherwise the national need, then
+    each rule's own shortfalls in registry order."""
+    xs = plan.spec.x_sets
+    small, large = xs.smallest(), xs.largest()
+    found = _unreachable(problem, plan, bounds, small, large)
+    if found:
+        return found
+    reach = Reach(problem, plan, bounds, small, large)
+    return (
+        *_need_shortfalls(problem, small, large),
+        *(s for rule in RULES for s in rule.diagnose(reach)),
+    )
+
+
+def _unreachable(
+    problem: Problem, plan: RulePlan, bounds: Bounds, small: IntArray, large: IntArray
+) -> tuple[Shortfall, ...]:
+    """Municipalities with no allowed request, and minors floors above the largest request."""
+    out: list[Shortfall] = []
+    rules, ms, total = problem.rules, problem.municipalities, problem.total
+    for i in np.flatnonzero(small < 0).tolist():
+        m = ms[i]
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: {m.municipality_id} {m.name} has no allowed request between "
+                f"{int(bounds.lower[i])} and {_upper_text(int(bounds.upper[i]), total)} "
+                f"({', '.join(rules.describe())})",
+                1,
+                0,
+            )
+        )
+    m_small = plan.spec.m_sets.smallest()
+    for j, i in enumerate(np.flatnonzero([m.minors_eligible for m in ms]).tolist()):
+        if m_small[j] > max(int(large[i]), 0):
+            m = ms[i]
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} must take at least {int(m_small[j])} "
+                    f"minors ({', '.join(rules.describe())}), but its largest allowed request "
+                    f"is {max(int(large[i]), 0)}",
+                    int(m_small[j]),
+                    max(int(large[i]), 0),
+                )
+            )
+    return tuple(out)
+
+
+def _need_shortfalls(problem: Problem, small: IntArray, large: IntArray) -> tuple[Shortfall, ...]:
+    """The smallest and largest allowed requests against the national need."""
+    out: list[Shortfall] = []
+    total, what = problem.total, ", ".join(problem.rules.describe())
+    s_lo, s_hi = int(small.sum()), int(large.sum())
+    if s_lo > total:
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: the smallest allowed requests ({what}) sum to {_fmt(s_lo)}, "
+                f"{_fmt(s_lo - total)} more than the need of {_fmt(total)}",
+                total,
+                s_lo,
+            )
+        )
+    if s_hi < total:
+        out.append(
+            Shortfall(
+                "requests",
+                f"requests: the largest allowed requests ({what}) sum to {_fmt(s_hi)}, "
+                f"{_fmt(total - s_hi)} short of the need of {_fmt(total)}",
+                total,
+                s_hi,
+            )
+        )
+    return tuple(out)
+
+
+def _upper_text(u: int, total: int) -> str:
+    return "no maximum" if u >= total else str(u)

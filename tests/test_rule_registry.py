@@ -1,0 +1,358 @@
+"""The rule registry walk: every registered rule is honoured on every route.
+
+For each rule of ``busetting._rules.RULES``, on small random problems that switch it on:
+
+* the threshold path (a rule that needs no program) or the exact rules path, and the CBC
+  integer program, return answers that pass the rule's own check and the one feasibility
+  checker, with the same objective;
+* ``revise`` (a rise of the need) keeps the rule and its answer passes the rule's check;
+* ``verify`` accepts the answer and catches a tampered answer that breaks only this rule
+  (it passes the same problem without the rule);
+* the diagnosis of an infeasible instance names the rule.
+
+A rule added to the registry without an entry here fails ``test_every_rule_has_a_walk``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import busetting as bs
+from busetting._criteria import build_key
+from busetting._feasibility import effective_bounds, violations
+from busetting._language import TABLES, rules_words
+from busetting._rules import RULES, Answer, Rule, needs_program, plan_rules, rules_path_reason
+
+M = bs.Municipality
+
+ACTIVATE: dict[str, Callable[[np.random.Generator], dict[str, Any]]] = {
+    "granularity": lambda rng: {"granularity": int(rng.integers(2, 4))},
+    "minimum request": lambda rng: {"min_request": int(rng.integers(2, 4))},
+    "county totals": lambda rng: {"county_totals": {"F0": int(rng.integers(4, 12))}},
+    "minors groups": lambda rng: {"minors_min_group": 2},
+    "minors hosts": lambda rng: {"max_minors_hosts": int(rng.integers(1, 3))},
+    "per-capita cap": lambda rng: {"per_capita_cap": 0.01},
+    "share cap": lambda rng: {"share_cap": 0.35},
+    "county share cap": lambda rng: {"county_share_cap": float(rng.choice([0.5, 0.55, 0.6]))},
+}
+"""Rules keywords that switch each rule on (drawn per seed)."""
+
+SEEDS = range(6)
+
+
+def _problem(seed: int, rules: dict[str, Any]) -> bs.Problem:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 7))
+    ms = [
+        M(
+            municipality_id=f"{i + 1:04d}",
+            name=f"Kommune {i + 1}",
+            population=int(rng.integers(200, 2_000)),
+            county=f"F{i % 2}",
+            indicators={"cap": float(rng.integers(1, 9))},
+            minors_eligible=bool(i % 3 != 2),
+        )
+        for i in range(n)
+    ]
+    total = int(rng.integers(12, 25))
+    return bs.Problem(
+        municipalities=ms,
+        criteria={"population": 0.5, "cap": 0.5},
+        need=bs.Need(total=total, minors=int(rng.integers(2, 6))),
+        rules=bs.Rules(**rules),
+    )
+
+
+def _answer(problem: bs.Problem, x: np.ndarray, m: np.ndarray, method: str) -> Answer:
+    key, mkey = build_key(problem, "requests"), build_key(problem, "minors")
+    bounds, _ = effective_bounds(problem, bs.Method(method), key, mkey)
+    plan = plan_rules(problem, key, mkey, bounds)
+    return Answer(problem, plan, x, m, bounds.minors_rows)
+
+
+def _own_check(rule: Rule, problem: bs.Problem, x: np.ndarray, m: np.ndarray, method: str) -> None:
+    """The answer passes the rule's own check and the one feasibility checker."""
+    assert rule.check(_answer(problem, x, m, method)) == []
+    assert violations(problem, x, m, method=method) == []
+
+
+def _feasible_cases(rule: Rule) -> list[tuple[bs.Problem, str]]:
+    """Seeds whose problem switches the rule on and passes the pre-solve diagnosis."""
+    out = []
+    for seed in SEEDS:
+        rng = np.random.default_rng(100 + seed)
+        method = ("webster", "dhondt", "hamilton")[seed % 3]
+        problem = _problem(seed, ACTIVATE[rule.name](rng))
+        assert rule.active(problem.rules)
+        if not bs.diagnose(problem, method=method):
+            out.append((problem, method))
+    assert out, f"no feasible instance switches on {rule.name}"
+    return out
+
+
+def test_every_rule_has_a_walk() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(set(names)) == len(names)
+    assert set(ACTIVATE) == set(names) == set(INFEASIBLE)
+
+
+def test_every_field_of_rules_belongs_to_one_rule() -> None:
+    owners = [f for rule in RULES for f in rule.fields]
+    assert len(owners) == len(set(owners))
+    assert set(owners) == set(bs.Rules.model_fields)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_every_route_honours_the_rule(rule: Rule) -> None:
+    for problem, method in _feasible_cases(rule):
+        ours = bs.allocate(problem, method=method)  # threshold, or the exact rules path
+        cbc = bs.allocate(problem, method=method, solver="cbc")
+        assert ours.status == cbc.status == "optimal", (ours.message, cbc.message)
+        for alloc in (ours, cbc):
+            x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
+            _own_check(rule, problem, x, m, method)
+            assert bs.verify(problem, alloc).feasible
+        assert math.isclose(ours.objective, cbc.objective, rel_tol=1e-9, abs_tol=1e-9)
+        if not needs_program(problem.rules):
+            assert ours.solver == "threshold"  # a bound: the threshold path takes it
+        elif rules_path_reason(problem.rules) is not None:
+            assert ours.solver == "cbc"  # the rules path cannot: the integer program
+        else:
+            assert ours.solver in ("lagrange", "cbc")  # the rules path (cbc past its budget)
+
+        revision = bs.revise(ours, total=problem.total + 3)
+        after = revision.allocation
+        if after.status != "optimal":  # the rise cannot be placed: then it is diagnosed
+            assert after.diagnosis
+            continue
+        assert rule.active(after.problem.rules)
+        _own_check(rule, after.problem, after.requests.to_numpy(), after.minors.to_numpy(), method)
+
+
+def _moves(x: np.ndarray, m: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Answers one move of one or two persons away (requests, minors or both), totals kept."""
+    out = []
+    n = len(x)
+    for a in range(n):
+        for b in range(n):
+            if a == b:
+                continue
+            for step in (1, 2):
+                x2 = x.copy()
+                x2[a] += step
+                x2[b] -= step
+                out.append((x2, m.copy()))
+                m2 = m.copy()
+                m2[a] += step
+                m2[b] -= step
+                out.append((x.copy(), m2))
+                out.append((x2, m2.copy()))
+    return out
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_verify_catches_an_answer_that_breaks_only_the_rule(rule: Rule) -> None:
+    caught = 0
+    for problem, method in _feasible_cases(rule):
+        alloc = bs.allocate(problem, method=method)
+        plain = problem.with_rules(bs.Rules())
+        x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
+        for x2, m2 in _moves(x, m):
+            if violations(plain, x2, m2, method=method):
+                continue  # broken without the rule too
+            found = violations(problem, x2, m2, method=method)
+            if not found:
+                continue
+            ids = problem.ids
+            verdict = bs.verify(
+                problem,
+                __import__("pandas").Series(x2, index=ids),
+                __import__("pandas").Series(m2, index=ids),
+                method=method,
+            )
+            assert not verdict.feasible
+            assert found[0].message in " ".join(verdict.reasons)
+            caught += 1
+            break
+    assert caught, f"no answer breaking only {rule.name} was found"
+
+
+def _few(n: int, **kw: Any) -> list[bs.Municipality]:
+    return [
+        M(
+            municipality_id=f"{i + 1:04d}",
+            name=f"Kommune {i + 1}",
+            population=100 * (i + 1),
+            county=f"F{i % 2}",
+            **(kw if i else {}),
+        )
+        for i in range(n)
+    ]
+
+
+def _held_but_first(n: int) -> list[bs.Municipality]:
+    return [
+        M(
+            municipality_id=f"{i + 1:04d}",
+            name=f"Kommune {i + 1}",
+            population=100 * (i + 1),
+            fixed=None if i == 0 else 0,
+        )
+        for i in range(n)
+    ]
+
+
+def _p(ms: list[bs.Municipality], total: int, minors: int, **rules: Any) -> bs.Problem:
+    return bs.Problem(
+        municipalities=ms,
+        criteria={"population": 1.0},
+        need=bs.Need(total=total, minors=minors),
+        rules=bs.Rules(**rules),
+    )
+
+
+INFEASIBLE: dict[str, tuple[Callable[[], bs.Problem], str]] = {
+    "granularity": (
+        lambda: _p(_held_but_first(3), 12, 0, granularity=5),
+        "granularity",
+    ),
+    "minimum request": (
+        lambda: _p(_few(3), 20, 0, min_request=9, min_request_all=True),
+        "minimum request 9",
+    ),
+    "county totals": (
+        lambda: _p(_few(3, max=1), 10, 0, county_totals={"F1": 20}),
+        "F1: recommended 20",
+    ),
+    "minors groups": (
+        lambda: _p(_few(3), 10, 3, minors_min_group=4),
+        "group of 4",
+    ),
+    "minors hosts": (
+        lambda: _p(
+            [m.model_copy(update={"minors_max": 3}) for m in _few(3)],
+            10,
+            6,
+            **{"max_minors_hosts": 1},
+        ),
+        "1 largest minors room",
+    ),
+    "per-capita cap": (
+        lambda: _p(_few(3), 10, 0, per_capita_cap=0.005),
+        "per-capita cap",
+    ),
+    "share cap": (
+        lambda: _p(_few(3), 10, 0, share_cap=0.2),
+        "share cap",
+    ),
+    "county share cap": (
+        lambda: _p(_few(3), 10, 0, county_share_cap=0.4),
+        "county share cap",
+    ),
+}
+"""An infeasible instance of each rule, and the words its diagnosis must contain."""
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_an_infeasible_instance_is_diagnosed_naming_the_rule(rule: Rule) -> None:
+    make, words = INFEASIBLE[rule.name]
+    problem = make()
+    assert rule.active(problem.rules)
+    found = bs.diagnose(problem)
+    assert any(words in s.message for s in found), [s.message for s in found]
+    alloc = bs.allocate(problem)
+    assert alloc.status == "infeasible"
+    assert any(words in s.message for s in alloc.diagnosis)
+
+
+# -- the one-home check --------------------------------------------------------------------------
+
+ROUTES = (
+    "_allocate.py",
+    "_certificate.py",
+    "_constrained.py",
+    "_diagnose.py",
+    "_feasibility.py",
+    "_revise.py",
+    "_sweep.py",
+    "_solvers/__init__.py",
+    "_solvers/lagrange.py",
+    "_solvers/milp.py",
+    "_solvers/sets.py",
+    "_solvers/split.py",
+    "_solvers/threshold.py",
+)
+"""The route modules: the threshold path, the rules path, the integer program, ``revise`` and
+its sweep, ``verify`` (the one feasibility checker), the diagnosis and the certificates."""
+
+ALLOWED: frozenset[tuple[str, str]] = frozenset()
+"""(module, name) pairs a route may read; empty: no route names a rule."""
+
+
+def _named_rule_fields(path: Path) -> list[tuple[int, str]]:
+    """Each read of a field of ``Rules`` (or its ``needs_program``) in a module, as attribute
+    or keyword."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set(bs.Rules.model_fields) | {"needs_program"}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            out.append((node.lineno, node.attr))
+        elif isinstance(node, ast.keyword) and node.arg in names:
+            out.append((node.lineno, node.arg))
+    return out
+
+
+def test_no_route_names_an_individual_rule() -> None:
+    root = Path(bs.__file__).parent
+    found = [
+        f"{module}:{line} reads {name}"
+        for module in ROUTES
+        for line, name in _named_rule_fields(root / module)
+        if (module, name) not in ALLOWED
+    ]
+    assert not found, found
+
+
+def test_the_one_home_check_catches_a_route_naming_a_rule(tmp_path: Path) -> None:
+    route = tmp_path / "route.py"
+    route.write_text("def f(problem):\n    return problem.rules.share_cap is None\n")
+    assert _named_rule_fields(route) == [(2, "share_cap")]
+
+
+def test_the_rules_model_agrees_with_the_registry() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        kw: dict[str, Any] = {}
+        for draw in ACTIVATE.values():
+            if rng.random() < 0.3:
+                kw.update(draw(rng))
+        rules = bs.Rules(**kw)
+        assert rules.needs_program == needs_program(rules)
+        active = [rule.name for rule in RULES if rule.active(rules)]
+        assert len(rules.describe()) == len(active)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_every_rule_has_its_words_in_the_catalogue(language: str) -> None:
+    catalogue = TABLES["rules"][language]
+    for rule in RULES:
+        assert rule.words, rule.name
+        missing = [w for w in rule.words if w not in catalogue]
+        assert not missing, (rule.name, missing)
+    rng = np.random.default_rng(11)
+    for _ in range(30):
+        kw: dict[str, Any] = {}
+        for draw in ACTIVATE.values():
+            if rng.random() < 0.3:
+                kw.update(draw(rng))
+        rules = bs.Rules(**kw)
+        active = [rule.name for rule in RULES if rule.active(rules)]
+        assert len(rules_words(rules, language)) == len(active)

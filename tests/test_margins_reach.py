@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import busetting as bs
+from busetting._limits import MAX_PERSONS
 from busetting._margins import indicator_reach
 from busetting.datasets import norway_2024
 
@@ -29,7 +30,7 @@ def test_the_reach_of_each_kind_of_indicator() -> None:
     assert index.kind == "index" and index.holds(Fraction(259, 100))
     assert not index.holds(Fraction("14.965"))
     count = indicator_reach("population", np.array([200.0, 700_000.0]))
-    assert count.kind == "count" and count.high is None and not count.holds(Fraction(-1))
+    assert count.kind == "count" and count.high == MAX_PERSONS and not count.holds(Fraction(-1))
     share = indicator_reach("my_share", np.array([0.2, 0.5]))
     assert (share.kind, share.low, share.high) == ("share", 0, 1)
     unknown = indicator_reach("my_index", np.array([-3.0, 12.5]))

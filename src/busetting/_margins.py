@@ -17,7 +17,13 @@ of ``g``, a minimum request of at most ``g``, the minors rules): on the grid, th
 blocks of ``g`` on the targets ``t / g``; the margin then moves the request by ``g``. The
 minors are held at their numbers (a request never goes below its minors); a certified
 optimum of the whole program is optimal for the requests given its minors, since the
-objective separates.
+objective separates. That holds only while the indicator leaves the minors where they are:
+when the minors key reads the indicator too (and there are minors to place), a change of it
+moves the minors as well, and a minor more can hold the request up; the margin is then
+searched by allocating each candidate value anew, which is exact by construction.
+
+A margin is only given at a value the indicator can take in a valid problem: within its
+reach (:class:`Reach`) and with every key that reads it keeping its shares.
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from busetting._criteria import Key, build_key
+from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._limits import MAX_INDICATOR, MAX_PERSONS
 from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
+from busetting._model import POPULATION, Problem
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -67,7 +75,11 @@ class Reach:
 
     @property
     def slack(self) -> Fraction:
-        """A billionth of the reach's scale: the float ends of a range are this loose."""
+        """How loose the ends are: a billionth of the scale of an observed range (its ends
+        are floats); none for the fixed ends of a class scale, a count or a share (a count's
+        upper end, the input limit, would otherwise let a count go a thousand below 0)."""
+        if self.kind != "index":
+            return Fraction(0)
         size = max(Fraction(1), abs(self.low), abs(self.high or Fraction(0)))
         return Fraction(1, 10**9) * size
 
@@ -270,25 +282,50 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
         step = _step(values)
         value = float(values[i])
         reach = indicator_reach(name, values)
-        keys = [k for k in (key, mkey) if any(name in c.indicators_used for c in k.criteria)]
+        # the minors key reads it too: its change moves the minors, which may hold the
+        # request up, so the minors cannot be held at their numbers
+        coupled = (
+            p.minors_total > 0
+            and i in set(mkey.rows.tolist())
+            and any(c.weight > 0 and name in c.indicators_used for c in mkey.criteria)
+        )
         for direction in ("more", "fewer"):
-            change = _margin(pert, method, x, lo, hi, direction, step, value, reach)
+            if coupled:
+                change = _margin_by_allocation(alloc, pert, direction, step, value, reach, g)
+            else:
+                change = _margin(pert, method, x, lo, hi, direction, step, value, reach)
             if change is not None and not reach.holds(Fraction(value) + change):
                 change = None  # pragma: no cover - the search stays within the reach
-            if change is not None and not _defined(keys, values, i, value + float(change)):
-                change = None  # the key would have no shares: no problem has that value
+            if change is not None and not _defined((key, mkey), name, i, value + float(change)):
+                change = None  # a key would have no shares: no problem has that value
             out.append(Margin(name, direction, value, change, step, g, reach))
     return tuple(out)
 
 
-def _defined(keys: list[Key], values: NDArray[np.float64], i: int, new: float) -> bool:
-    """Whether every key using the indicator keeps a positive total over its rows when row
-    ``i`` takes ``new`` (a key whose indicator is 0 on all its rows has no shares)."""
+def _defined(keys: tuple[Key, ...], name: str, i: int, new: float) -> bool:
+    """Whether every key keeps its shares when row ``i`` of indicator ``name`` takes ``new``:
+    each criterion of positive weight that reads ``name`` (as its indicator or as the base of a
+    rate) must keep a positive total of ``e_j`` over the key's rows, as :func:`build_key`
+    requires (a key with nothing to place needs none)."""
     for k in keys:
-        rows = np.asarray(k.rows, dtype=np.int64)
-        others = float(np.nansum(values[rows[rows != i]]))
-        if others <= 0 and (new <= 0 or i not in set(rows.tolist())):
-            return False
+        if not len(k.rows) or k.total <= 0:
+            continue
+        where = np.flatnonzero(np.asarray(k.rows) == i)
+        for col in k._columns:
+            crit = col.criterion
+            if crit.weight <= 0 or name not in crit.indicators_used:
+                continue
+            v = col.values.copy()
+            b = None if col.base is None else col.base.copy()
+            if len(where):
+                if crit.indicator == name:
+                    v[where] = new
+                if crit.base == name and b is not None:
+                    b[where] = new
+            s = (v.max() + v.min()) - v if crit.direction == "lower" else v
+            e = s * b if b is not None else s
+            if not float(e.sum()) > 0:
+                return False
     return True
 
 
@@ -438,19 +475,7 @@ def _margin(
     if direction == "fewer" and x[i] <= lo[i]:
         return None
     q = float(step)
-    # which way of the indicator raises the target
-    probe = max(q, abs(value) * 1e-6)
-    up = pert.targets(probe)[i] >= pert.targets(0.0)[i]
-    sign = 1 if (up == (direction == "more")) else -1
-    # the largest whole number of steps allowed that way: within the indicator's reach
-    now = Fraction(value)
-    slack = reach.slack
-    if sign > 0:
-        top = reach.high
-        limit = _MAX_STEPS if top is None else math.floor((top + slack - now) / step)
-    else:
-        limit = math.floor((now + slack - max(reach.low, Fraction(0))) / step)
-    limit = min(limit, _MAX_STEPS)
+    sign, limit = _span(pert, direction, step, value, reach)
 
     def moves(k: int) -> bool:
         return _moves(pert, method, x, lo, hi, direction, sign * k * q)
@@ -472,6 +497,109 @@ def _margin(
         else:
             lo_k = mid
     return _confirm(pert, method, x, lo, hi, direction, step, sign, hi_k, limit)
+
+
+def _span(
+    pert: _Perturbed, direction: Direction, step: Fraction, value: float, reach: Reach
+) -> tuple[int, int]:
+    """Which way the indicator is changed (``+1``: up, when that raises the target for a move
+    up) and the largest whole number of steps allowed that way, within its reach."""
+    i = pert.row
+    probe = max(float(step), abs(value) * 1e-6)
+    up = pert.targets(probe)[i] >= pert.targets(0.0)[i]
+    sign = 1 if (up == (direction == "more")) else -1
+    now = Fraction(value)
+    slack = reach.slack
+    if sign > 0:
+        top = reach.high
+        limit = _MAX_STEPS if top is None else math.floor((top + slack - now) / step)
+    else:
+        limit = math.floor((now + slack - max(reach.low, Fraction(0))) / step)
+    return sign, min(limit, _MAX_STEPS)
+
+
+def _with_value(problem: Problem, row: int, name: str, value: Fraction) -> Problem | None:
+    """``problem`` with indicator ``name`` of municipality ``row`` at ``value`` (``None``
+    when no valid problem has that value: a population that is not whole, a key without
+    shares)."""
+    ms = list(problem.municipalities)
+    m = ms[row]
+    if name == POPULATION and name not in m.indicators:
+        if value.denominator != 1:
+            return None
+        ms[row] = m.model_copy(update={"population": int(value)})
+    else:
+        ms[row] = m.model_copy(update={"indicators": {**m.indicators, name: float(value)}})
+    try:
+        return Problem(
+            municipalities=ms,
+            criteria=problem.criteria,
+            minors_criteria=problem.minors_criteria,
+            need=problem.need,
+            rules=problem.rules,
+        )
+    except (InputError, ValueError):  # pragma: no cover - the reach keeps values valid
+        return None
+
+
+def _margin_by_allocation(
+    alloc: Allocation,
+    pert: _Perturbed,
+    direction: Direction,
+    step: Fraction,
+    value: float,
+    reach: Reach,
+    unit: int,
+) -> Fraction | None:
+    """The margin when the minors key reads the indicator too: its change moves the minors,
+    and the minors can hold the requests up, so the minors are not held at their numbers;
+    each candidate change is allocated anew (exact), and the smallest that moves the request
+    is found by doubling and halving: the change found moves it, one step less does not."""
+    from busetting._allocate import allocate  # the layer below: allocation itself
+
+    if not pert.used or alloc.requests is None:
+        return None
+    p, i = alloc.problem, pert.row
+    mid = p.ids[i]
+    x0 = int(alloc.requests[mid])
+    want = 1 if direction == "more" else -1
+    sign, limit = _span(pert, direction, step, value, reach)
+    if limit <= 0:
+        return None
+    memo: dict[int, int | None] = {}
+
+    def request(k: int) -> int | None:
+        if k not in memo:
+            q = _with_value(p, i, pert.indicator, Fraction(value) + sign * k * step)
+            got: int | None = None
+            if q is not None:
+                try:
+                    a = allocate(q, method=alloc.method)
+                except InputError:  # a key without shares: no problem has that value
+                    a = None
+                if a is not None and a.success and a.requests is not None:
+                    got = int(a.requests[mid])
+            memo[k] = got
+        return memo[k]
+
+    def moves(k: int) -> bool:
+        got = request(k)
+        return got is not None and want * (got - x0) >= unit
+
+    hi_k = 1
+    while not moves(hi_k):
+        if hi_k >= limit:
+            return None
+        hi_k = min(hi_k * 2, limit)
+    lo_k = hi_k // 2
+    while hi_k - lo_k > 1:
+        mid_k = (lo_k + hi_k) // 2
+        if moves(mid_k):
+            hi_k = mid_k
+        else:
+            lo_k = mid_k
+    # minimal: hi_k moves and hi_k - 1 does not (allocated, or no change at all)
+    return Fraction(sign * hi_k) * step
 
 
 def _confirm(

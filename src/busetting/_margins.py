@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from busetting._allocate import allocate
 from busetting._criteria import Key, build_key
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
@@ -555,7 +556,6 @@ def _margin_by_allocation(
     and the minors can hold the requests up, so the minors are not held at their numbers;
     each candidate change is allocated anew (exact), and the smallest that moves the request
     is found by doubling and halving: the change found moves it, one step less does not."""
-    from busetting._allocate import allocate  # the layer below: allocation itself
 
     if not pert.used or alloc.requests is None:
         return None

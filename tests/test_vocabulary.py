@@ -262,3 +262,24 @@ def test_every_command_output_with_a_schema_validates_against_it(tmp_path: Path)
     for name, argv in runs.items():
         out, err = _json_of(argv, tmp_path)
         COMMAND_OUTPUTS[name].model_validate_json(err if name == "error" else out)
+
+
+def test_an_input_table_with_english_headers_gets_english_outputs(tmp_path: Path) -> None:
+    """Norwegian ids in a table written with English headers: answered in English; the same
+    ids under Norwegian headers (or the embedded data): bokmål, the one default."""
+    from clirun import run
+
+    english = tmp_path / "in.csv"
+    english.write_text(
+        "municipality_id,name,population\n0301,Oslo,700\n1103,Stavanger,150\n", encoding="utf-8"
+    )
+    norwegian = tmp_path / "kommuner.csv"
+    norwegian.write_text(
+        "kommunenummer,kommune,population\n0301,Oslo,700\n1103,Stavanger,150\n", encoding="utf-8"
+    )
+    args = ("--total", "20", "--weights", "population=1")
+    en = run("allocate", "-i", str(english), *args, "-o", str(tmp_path / "en.csv"))
+    nb = run("allocate", "-i", str(norwegian), *args, "-o", str(tmp_path / "nb.csv"))
+    assert en.returncode == 0 and nb.returncode == 0, (en.stderr, nb.stderr)
+    assert (tmp_path / "en.csv").read_text("utf-8-sig").startswith("municipality_id,")
+    assert (tmp_path / "nb.csv").read_text("utf-8-sig").startswith("kommunenummer;")

@@ -289,7 +289,8 @@ def _add_output_flags(p: argparse.ArgumentParser, *, lang: bool = True) -> None:
             default=None,
             help="language of written files and printed text: en, nb (bokmål) or nn "
             "(nynorsk); default: nb for the Norway data (every municipality one of the "
-            "embedded 2024 municipalities), en otherwise",
+            "embedded 2024 municipalities), en otherwise and for an --input CSV with English "
+            "headers (municipality_id)",
         )
 
 
@@ -1633,6 +1634,8 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
         raw = buffer.read() if buffer is not None else inp.read().encode("utf-8", "surrogateescape")
         args.input.write_bytes(raw)
         args.stdin_file = str(args.input)  # named "standard input" in messages
+    if getattr(args, "lang", "") is None and getattr(args, "input", None) is not None:
+        args.lang = _input_language(args.input)  # None: the one default, by the ids
     to_stdout = getattr(args, "out", None) == Path(STDIO)
     if to_stdout:
         if getattr(args, "json", False):
@@ -1656,6 +1659,21 @@ def _run(args: argparse.Namespace, inp: TextIO, out: TextIO, err: TextIO, tmp: P
                 file=err,
             )
     return code
+
+
+def _input_language(path: Path) -> str | None:
+    """``"en"`` for an input CSV whose header row names ``municipality_id`` (English headers)
+    and not ``kommunenummer``; ``None`` otherwise (the one default by the ids: bokmål for the
+    Norway data). Answered in the language it was asked in: a table a user wrote with English
+    headers gets English outputs, even when its ids are Norwegian municipalities."""
+    if path.suffix.lower() not in (".csv", ".txt"):
+        return None
+    try:
+        with path.open("rb") as f:
+            head = f.readline(4096).decode("utf-8", "replace").lower()
+    except OSError:
+        return None  # the reader names the problem
+    return "en" if "municipality_id" in head and "kommunenummer" not in head else None
 
 
 def _shown(args: argparse.Namespace) -> str:

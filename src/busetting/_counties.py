@@ -29,6 +29,7 @@ from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import (
+    LANGUAGES,
     column_words,
     method_words,
     rules_words,
@@ -864,21 +865,7 @@ _CHANGE_HEADERS: dict[str, tuple[str, str, str]] = {
 """The change report's own headers (en, nb, nn), beside :data:`REPORT_HEADERS`."""
 
 _CASES: dict[str, dict[str, str]] = {
-    "en": {},
-    "nb": {
-        "none": "ingen",
-        "matches": "stemmer",
-        "blanks": "blanke",
-        "above": "over",
-        "below": "under",
-    },
-    "nn": {
-        "none": "ingen",
-        "matches": "stemmer",
-        "blanks": "blanke",
-        "above": "over",
-        "below": "under",
-    },
+    language: terms("counties.case.", language) for language in LANGUAGES
 }
 
 

@@ -37,7 +37,7 @@ import pandas as pd
 
 from busetting._edge import check_types
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 from busetting._methods import DIVISOR_METHODS, Method, exact_signpost_key, parse_method
 
 __all__ = ["PLACEMENT_COLUMNS", "Placements", "next_placements"]
@@ -59,46 +59,7 @@ WHERE = "next_placements"
 _LANGUAGES = ("en", "nb", "nn")
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "reason": "{name} has settled {settled} of {decision} ({share})",
-        "reason_minor": "{name} has settled {settled} of {decision} minors decided ({share})",
-        "priority": "{method} priority {decision}/{signpost} = {value}",
-        "highest": "the highest of all",
-        "lowest_county": "the lowest share in {county}",
-        "lowest_all": "the lowest share of all",
-        "first": "nobody settled yet: first in line",
-        "above": "above its decision, as allowed",
-        "person": "person",
-        "minor": "minor",
-    },
-    "nb": {
-        "reason": "{name} har bosatt {settled} av {decision} ({share})",
-        "reason_minor": (
-            "{name} har bosatt {settled} av {decision} vedtatte enslige mindreårige ({share})"
-        ),
-        "priority": "{method}-prioritet {decision}/{signpost} = {value}",
-        "highest": "den høyeste av alle",
-        "lowest_county": "den laveste andelen i {county}",
-        "lowest_all": "den laveste andelen av alle",
-        "first": "ingen bosatt ennå: først i køen",
-        "above": "over vedtaket, som tillatt",
-        "person": "person",
-        "minor": "enslig mindreårig",
-    },
-    "nn": {
-        "reason": "{name} har busett {settled} av {decision} ({share})",
-        "reason_minor": (
-            "{name} har busett {settled} av {decision} vedtekne einslege mindreårige ({share})"
-        ),
-        "priority": "{method}-prioritet {decision}/{signpost} = {value}",
-        "highest": "den høgaste av alle",
-        "lowest_county": "den lågaste delen i {county}",
-        "lowest_all": "den lågaste delen av alle",
-        "first": "ingen busett enno: først i køen",
-        "above": "over vedtaket, som tillate",
-        "person": "person",
-        "minor": "einsleg mindreårig",
-    },
+    language: terms("placement.", language) for language in LANGUAGES
 }
 """Words of the placement reasons (en, nb, nn); to be folded into the term catalogue."""
 

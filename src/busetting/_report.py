@@ -39,6 +39,7 @@ from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._hosts import to_confirm_sentence
 from busetting._language import (
+    LANGUAGES,
     NBSP,
     binding_words,
     criterion_words,
@@ -49,6 +50,7 @@ from busetting._language import (
     reason_words,
     rules_words,
     status_words,
+    terms,
 )
 from busetting._map import MapArea, choropleth_svg
 from busetting._status import RulesCertificate
@@ -451,78 +453,7 @@ _W["nn"] = {
 
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title_year": "Settlement requests {year}: {n} persons",
-        "title_county_year": "Settlement requests {year} for {county}: {n} persons",
-        "prepared": "Prepared {date}",
-        "months": "January February March April May June July August September October "
-        "November December",
-        "date": "{month} {day}, {year}",
-        "total": "Total",
-        "total_of": "Total {what}",
-        "total_shown": "Total of these {n}",
-        "haram_total": "Haram has no change of its own, so the total change leaves out "
-        "Haram's request of {h}.",
-        "page": "Page",
-        "of": "of",
-        "map_title": "Requests per municipality",
-        "facts": "In brief",
-        "fact_need": "Need: {n} persons, of whom {m} unaccompanied minors",
-        "fact_asked": "{k} of {n} municipalities asked",
-        "fact_rate": "{per} per 1,000 residents (the country)",
-        "fact_county": "{county}: {x} persons ({share} of the need), {per} per 1,000 residents",
-        "map_note": "Colour: requests per 1,000 residents against the national rate; "
-        "circle: the request in persons.",
-        "geo": "Map borders: Kartverket (2024 municipalities and counties), CC BY 4.0.",
-    },
-    "nb": {
-        "title_year": "Anmodning om bosetting av flyktninger i {year}: {n} personer",
-        "title_county_year": "Anmodning om bosetting i {county} i {year}: {n} personer",
-        "prepared": "Utarbeidet {date}",
-        "months": "januar februar mars april mai juni juli august september oktober "
-        "november desember",
-        "date": "{day}. {month} {year}",
-        "total": "I alt",
-        "total_of": "I alt {what}",
-        "total_shown": "I alt, disse {n}",
-        "haram_total": "Haram har derfor ingen egen endring, og endringen i alt er uten Harams "
-        "anmodning på {h}.",
-        "page": "Side",
-        "of": "av",
-        "map_title": "Anmodning per kommune",
-        "facts": "Kort fortalt",
-        "fact_need": "Behov: {n} personer, av dem {m} enslige mindreårige",
-        "fact_asked": "{k} av {n} kommuner får anmodning",
-        "fact_rate": "{per} per 1 000 innbyggere i hele landet",
-        "fact_county": "{county}: {x} personer ({share} av behovet), {per} per 1 000 innbyggere",
-        "map_note": "Farge: anmodning per 1 000 innbyggere målt mot landet som helhet; "
-        "sirkel: anmodningen i personer.",
-        "geo": "Kartgrenser: Kartverket (kommuner og fylker 2024), CC BY 4.0.",
-    },
-    "nn": {
-        "title_year": "Oppmoding om busetjing av flyktningar i {year}: {n} personar",
-        "title_county_year": "Oppmoding om busetjing i {county} i {year}: {n} personar",
-        "prepared": "Utarbeidd {date}",
-        "months": "januar februar mars april mai juni juli august september oktober "
-        "november desember",
-        "date": "{day}. {month} {year}",
-        "total": "I alt",
-        "total_of": "I alt {what}",
-        "total_shown": "I alt, desse {n}",
-        "haram_total": "Haram har difor inga eiga endring, og endringa i alt er utan "
-        "oppmodinga til Haram på {h}.",
-        "page": "Side",
-        "of": "av",
-        "map_title": "Oppmoding per kommune",
-        "facts": "Kort fortalt",
-        "fact_need": "Behov: {n} personar, av dei {m} einslege mindreårige",
-        "fact_asked": "{k} av {n} kommunar får oppmoding",
-        "fact_rate": "{per} per 1 000 innbyggjarar i heile landet",
-        "fact_county": "{county}: {x} personar ({share} av behovet), {per} per 1 000 innbyggjarar",
-        "map_note": "Farge: oppmoding per 1 000 innbyggjarar målt mot landet som heilskap; "
-        "sirkel: oppmodinga i personar.",
-        "geo": "Kartgrenser: Kartverket (kommunar og fylke 2024), CC BY 4.0.",
-    },
+    language: terms("report.words.", language) for language in LANGUAGES
 }
 """The report's new words (title with the year, date, totals, pages, the first page), for
 the term catalogue."""
@@ -714,30 +645,7 @@ def _changes(d: _Data) -> str:
 
 
 _PART_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Change from last year's request, in parts",
-        "intro": (
-            "Each change is compared with last year's request; the parts (the need, each "
-            "criterion, bounds, rules and rounding) add up to it exactly. The biggest {n}:"
-        ),
-        "head": "municipality|last year's request|request|change|why (parts)",
-    },
-    "nb": {
-        "title": "Endring fra fjorårets anmodning, i deler",
-        "intro": (
-            "Hver endring sammenlignes med fjorårets anmodning; delene (behovet, hvert "
-            "kriterium, grenser, regler og avrunding) summerer nøyaktig til den. De {n} største:"
-        ),
-        "head": "kommune|fjorårets anmodning|anmodning|endring|hvorfor (deler)",
-    },
-    "nn": {
-        "title": "Endring frå oppmodinga i fjor, i delar",
-        "intro": (
-            "Kvar endring blir samanlikna med oppmodinga i fjor; delane (behovet, kvart "
-            "kriterium, grenser, reglar og avrunding) summerer nøyaktig til henne. Dei {n} største:"
-        ),
-        "head": "kommune|oppmoding i fjor|oppmoding|endring|kvifor (delar)",
-    },
+    language: terms("report.parts.", language) for language in LANGUAGES
 }
 PART_ROWS = 15
 """How many of the biggest changes from last year the report lists with their parts."""

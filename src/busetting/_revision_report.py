@@ -21,7 +21,7 @@ import pandas as pd
 
 from busetting._accounting import Accounting
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 from busetting._revise import Revision
 from busetting.io import Sheet, atomic_write, parameter_table, write_workbook
 
@@ -31,139 +31,7 @@ TOP = 15
 """How many of the biggest cuts and increases are listed."""
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Revision of the requests: {old} to {new}",
-        "municipality_id": "municipality_id",
-        "name": "municipality",
-        "county": "county",
-        "previous": "request being revised",
-        "decision": "council decision",
-        "settled": "settled",
-        "request": "revised request",
-        "change": "change",
-        "parts": "why (parts of the change)",
-        "summary": "Summary",
-        "cuts": "Biggest cuts",
-        "increases": "Biggest increases",
-        "counties": "County sums",
-        "all": "Every municipality",
-        "rule": "The rule used",
-        "sheet_all": "revision",
-        "sheet_counties": "counties",
-        "sheet_cuts": "biggest cuts",
-        "sheet_increases": "biggest increases",
-        "sheet_rule": "rule",
-        "item": "item",
-        "value": "value",
-        "direction": "direction",
-        "up": "increase: nobody's request falls; the increases go by the key",
-        "down": "cut: nobody's request rises; decisions and requests are ceilings",
-        "none": "no change of the need",
-        "need": "national need",
-        "decided": "council decisions",
-        "key_original": "the cut is spread by the problem's own key (cut_key='original')",
-        "key_commitment": (
-            "the cut is spread in proportion to each commitment, the smaller of request and "
-            "council decision (cut_key='commitment')"
-        ),
-        "cut_key": "key at a cut",
-        "gave_way": "floors that gave way (no request rises)",
-        "method": "method",
-        "kept": "kept from the previous allocation",
-        "compared": "Every number is compared with the request being revised; the parts add "
-        "up to the change exactly.",
-        "moved": "municipalities whose request changed",
-        "none_moved": "none",
-    },
-    "nb": {
-        "title": "Revisjon av anmodningene: {old} til {new}",
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "previous": "anmodning som revideres",
-        "decision": "kommunestyrevedtak",
-        "settled": "bosatt",
-        "request": "revidert anmodning",
-        "change": "endring",
-        "parts": "hvorfor (deler av endringen)",
-        "summary": "Sammendrag",
-        "cuts": "Største kutt",
-        "increases": "Største økninger",
-        "counties": "Summer per fylke",
-        "all": "Alle kommuner",
-        "rule": "Regelen som er brukt",
-        "sheet_all": "revisjon",
-        "sheet_counties": "fylker",
-        "sheet_cuts": "største kutt",
-        "sheet_increases": "største økninger",
-        "sheet_rule": "regel",
-        "item": "punkt",
-        "value": "verdi",
-        "direction": "retning",
-        "up": "økning: ingen anmodning går ned; økningene fordeles etter nøkkelen",
-        "down": "kutt: ingen anmodning går opp; vedtak og anmodninger er tak",
-        "none": "behovet er uendret",
-        "need": "nasjonalt behov",
-        "decided": "kommunestyrevedtak",
-        "key_original": "kuttet fordeles etter problemets egen nøkkel (cut_key='original')",
-        "key_commitment": (
-            "kuttet fordeles i forhold til hver kommunes forpliktelse, det minste av anmodning "
-            "og vedtak (cut_key='commitment')"
-        ),
-        "cut_key": "nøkkel ved kutt",
-        "gave_way": "gulv som ga etter (ingen anmodning går opp)",
-        "method": "metode",
-        "kept": "beholdt fra forrige fordeling",
-        "compared": "Hvert tall sammenlignes med anmodningen som revideres; delene summerer "
-        "nøyaktig til endringen.",
-        "moved": "kommuner med endret anmodning",
-        "none_moved": "ingen",
-    },
-    "nn": {
-        "title": "Revisjon av oppmodingane: {old} til {new}",
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "previous": "oppmoding som blir revidert",
-        "decision": "kommunestyrevedtak",
-        "settled": "busett",
-        "request": "revidert oppmoding",
-        "change": "endring",
-        "parts": "kvifor (delar av endringa)",
-        "summary": "Samandrag",
-        "cuts": "Største kutt",
-        "increases": "Største aukingar",
-        "counties": "Summar per fylke",
-        "all": "Alle kommunar",
-        "rule": "Regelen som er brukt",
-        "sheet_all": "revisjon",
-        "sheet_counties": "fylke",
-        "sheet_cuts": "største kutt",
-        "sheet_increases": "største aukingar",
-        "sheet_rule": "regel",
-        "item": "punkt",
-        "value": "verdi",
-        "direction": "retning",
-        "up": "auking: inga oppmoding går ned; aukingane blir fordelte etter nøkkelen",
-        "down": "kutt: inga oppmoding går opp; vedtak og oppmodingar er tak",
-        "none": "behovet er uendra",
-        "need": "nasjonalt behov",
-        "decided": "kommunestyrevedtak",
-        "key_original": "kuttet blir fordelt etter den eigne nøkkelen til problemet "
-        "(cut_key='original')",
-        "key_commitment": (
-            "kuttet blir fordelt i høve til forpliktinga til kvar kommune, det minste av "
-            "oppmoding og vedtak (cut_key='commitment')"
-        ),
-        "cut_key": "nøkkel ved kutt",
-        "gave_way": "golv som gav etter (inga oppmoding går opp)",
-        "method": "metode",
-        "kept": "halde fram frå førre fordeling",
-        "compared": "Kvart tal blir samanlikna med oppmodinga som blir revidert; delane "
-        "summerer nøyaktig til endringa.",
-        "moved": "kommunar med endra oppmoding",
-        "none_moved": "ingen",
-    },
+    language: terms("revision.", language) for language in LANGUAGES
 }
 
 _COLUMNS = ("name", "county", "previous", "decision", "settled", "request", "change", "parts")

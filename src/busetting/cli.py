@@ -1003,10 +1003,13 @@ def _revise_problem(
                 + (str(args.input) if args.input else "the embedded data"),
                 file=err,
             )
-        lines.append(f"kept from {name}: {'; '.join(settings.describe())}")
+        lang = "en" if args.json else _options(args, problem).language
+        what = "; ".join(settings.describe(lang))
+        lines.append(term("settings.kept", lang, name=name, what=what))
     overridden = _overridden(args)
     if overridden:
-        lines.append(f"overridden by {', '.join(overridden)}")
+        lang = "en" if args.json else _options(args, problem).language
+        lines.append(term("settings.overridden", lang, flags=", ".join(overridden)))
     return _apply_rules(args, problem), method, lines
 
 
@@ -1575,15 +1578,19 @@ def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "e
     )
     for name, row in result.counties.iterrows():
         shown = "-" if _isna(row["recommendation"]) else _n(int(row["recommendation"]), lang)
+        case = term(f"counties.case.{row['case']}", lang)
         print(
             f"{name!s:<34} {_n(int(row['share']), lang):>7} {shown:>11} "
-            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {row['case']}",
+            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {case}",
             file=out,
         )
-    for change in result.changes.itertuples(index=False):
+    from busetting._reconcile import change_report
+
+    changes = result.changes if lang == "en" else change_report(result, lang)
+    for change in changes.itertuples(index=False):
         print(
             f"  {change.county}: {change.municipality_id} {change.name}: "
-            f"{_text(change.recommendation)} -> {change.request}, minors "
+            f"{_text(change.recommendation)} -> {change.request}, {w['minors']} "
             f"{_text(change.recommended_minors)} -> {change.minors}: {change.reason}",
             file=out,
         )

@@ -39,8 +39,11 @@ from busetting._language import (
     check_language,
     column_words,
     criterion_words,
+    format_number,
     indicator_words,
     is_norwegian,
+    method_words,
+    rules_words,
     term,
     translate_value,
 )
@@ -1438,19 +1441,39 @@ class Settings:
                 "the previous run's parameters", failures
             ) from exc.__cause__
 
-    def describe(self) -> list[str]:
-        """What is kept, in words."""
-        out = [f"method {self.method}"]
+    def describe(self, language: str = "en") -> list[str]:
+        """What is kept, in words of ``language`` (``"en"``, ``"nb"`` or ``"nn"``)."""
+        if language == "en":
+            out = [f"method {self.method}"]
+        else:
+            out = [term("settings.method", language, method=method_words(self.method, language))]
         if self.criteria is not None:
-            out.append("criteria " + ", ".join(f"{c.name}={c.weight:g}" for c in self.criteria))
+            criteria = ", ".join(
+                f"{c.name if language == 'en' else criterion_words(c.name, language)}="
+                + (f"{c.weight:g}" if language == "en" else format_number(c.weight, language, 3))
+                for c in self.criteria
+            )
+            out.append(term("settings.criteria", language, criteria=criteria))
         if self.rules is not None:
-            rules = self.rules.describe()
-            out.append("rules " + ", ".join(rules) if rules else "no process rules")
+            rules = rules_words(self.rules, language)
+            out.append(
+                term("settings.rules", language, rules=", ".join(rules))
+                if rules
+                else term("settings.no_rules", language)
+            )
         if self.bounds is not None:
             n_fixed = sum("fixed" in b for b in self.bounds.values())
-            out.append(f"{n_fixed} fixed value{'s' * (n_fixed != 1)}")
-            out.append(f"bounds on {len(self.bounds)} municipalities")
-        out.append(f"need {self.total:,} (minors {self.minors:,})")
+            key = "settings.fixed_one" if n_fixed == 1 else "settings.fixed"
+            out.append(term(key, language, n=n_fixed))
+            out.append(term("settings.bounds", language, n=len(self.bounds)))
+        out.append(
+            term(
+                "settings.need",
+                language,
+                total=format_number(self.total, language),
+                minors=format_number(self.minors, language),
+            )
+        )
         return out
 
 

@@ -42,7 +42,7 @@ from busetting._criteria import build_key
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
-from busetting._language import LANGUAGES, criterion_words, terms
+from busetting._language import LANGUAGES, criterion_words, term, terms
 from busetting._methods import parse_method
 from busetting._model import Rules
 from busetting._solvers.threshold import UNBOUNDED
@@ -185,6 +185,14 @@ class Accounting:
         frame = pd.DataFrame(rows, columns=list(PART_COLUMNS))
         for col in ("baseline", "new", "change"):
             frame[col] = frame[col].astype(np.int64)
+        if language != "en":  # the codes in words too: what a reader of the workbook sees
+            words = _WORDS.get(language, _WORDS["en"])
+            frame["compared_with"] = [words.get(c, c) for c in frame["compared_with"]]
+            frame["cause"] = [
+                _cause_words(k, c, language, names)
+                for k, c in zip(frame["kind"], frame["cause"], strict=True)
+            ]
+            frame["kind"] = [term(f"accounting.kind.{k}", language) for k in frame["kind"]]
         return frame
 
     def wide(self) -> pd.DataFrame:
@@ -267,6 +275,21 @@ def part_words(
     if kind == "key_weight":
         return words["key_weight"].format(name=cause)
     return words.get(kind, kind)
+
+
+def _cause_words(
+    kind: str, cause: str, language: str, names: Mapping[str, str] | None = None
+) -> str:
+    """A part's cause (``Part.cause``, a code) as a short name in ``language``."""
+    if not cause:
+        return cause
+    words = _WORDS.get(language, _WORDS["en"])
+    if kind == "criterion":
+        return (names or {}).get(cause) or _criterion(cause, language)
+    if kind == "rule":
+        rule, _, value = cause.partition("=")
+        return words.get(rule, rule).format(g=value, k=value)
+    return words.get(cause, cause)
 
 
 def _criterion(name: str, language: str) -> str:

@@ -351,6 +351,14 @@ def rules_words(rules: Rules, language: str) -> list[str]:
 
 _COLUMNS: dict[str, dict[str, str]] = {
     "en": {
+        "compared_with": "compared_with",
+        "baseline": "baseline",
+        "new": "new",
+        "cause": "cause",
+        "words": "words",
+        "persons": "persons",
+        "order": "order",
+        "reason": "reason",
         "municipality_id": "municipality_id",
         "name": "name",
         "county": "county",
@@ -382,6 +390,14 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "total": "total",
     },
     "nb": {
+        "compared_with": "sammenlignet med",
+        "baseline": "grunnlag",
+        "new": "ny",
+        "cause": "årsak",
+        "words": "forklaring",
+        "persons": "personer",
+        "order": "rekkefølge",
+        "reason": "begrunnelse",
         "municipality_id": "kommunenummer",
         "name": "kommune",
         "county": "fylke",
@@ -413,6 +429,14 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "total": "i alt",
     },
     "nn": {
+        "compared_with": "samanlikna med",
+        "baseline": "grunnlag",
+        "new": "ny",
+        "cause": "årsak",
+        "words": "forklaring",
+        "persons": "personar",
+        "order": "rekkjefølgje",
+        "reason": "grunngiving",
         "municipality_id": "kommunenummer",
         "name": "kommune",
         "county": "fylke",
@@ -1833,23 +1857,25 @@ _YEARSTATUS_WORDS: dict[str, dict[str, str]] = {
         "settled_share": "bosatt av vedtatt",
         "asked_not_answered": "anmodet, ikke svart ennå",
         "need": "nasjonalt behov",
-        "gap": "gap til behovet",
+        "gap": "udekket behov",
         "yes": "ja",
         "no": "nei",
         "gap_line": (
             "Behov {need} = vedtatt {decided} + anmodet hos dem som ikke har svart {open} + "
-            "gap {gap}."
+            "udekket {gap}."
         ),
         "answered_line": (
             "{answered} av {asked_count} anmodede kommuner har svart; de har vedtatt "
             "{decided}, {diff} mot de {asked_answered} de ble anmodet om."
         ),
-        "covers": "Den tilbudte ekstra kapasiteten ({extra}) dekker gapet ({gap}).",
-        "short": (
-            "Den tilbudte ekstra kapasiteten ({extra}) dekker ikke gapet ({gap}): det mangler "
-            "{short}."
+        "covers": (
+            "Den tilbudte ekstra kapasiteten ({extra}) dekker det udekkede behovet ({gap})."
         ),
-        "no_gap": "Det er ikke noe gap: vedtakene og de åpne anmodningene når behovet.",
+        "short": (
+            "Den tilbudte ekstra kapasiteten ({extra}) dekker ikke det udekkede behovet "
+            "({gap}): det mangler {short}."
+        ),
+        "no_gap": "Hele behovet er dekket: vedtakene og de åpne anmodningene når behovet.",
         "settled_line": (
             "Bosatt hittil: {settled} = {in_decided} i kommunene som har vedtatt ({share} av "
             "de {decided} vedtatte, {diff}) + {elsewhere} i andre kommuner."
@@ -1858,7 +1884,7 @@ _YEARSTATUS_WORDS: dict[str, dict[str, str]] = {
         "col_municipalities": "anmodede kommuner",
         "no_extra": (
             "Ingen ekstra kapasitet er registrert, så det er ikke kjent hva som kan dekke "
-            "gapet ({gap})."
+            "det udekkede behovet ({gap})."
         ),
         "municipality_id": "kommunenummer",
         "sheet_national": "nasjonalt",
@@ -1888,23 +1914,23 @@ _YEARSTATUS_WORDS: dict[str, dict[str, str]] = {
         "settled_share": "busett av vedteke",
         "asked_not_answered": "oppmoda, ikkje svart enno",
         "need": "nasjonalt behov",
-        "gap": "gap til behovet",
+        "gap": "udekt behov",
         "yes": "ja",
         "no": "nei",
         "gap_line": (
             "Behov {need} = vedteke {decided} + oppmoda hos dei som ikkje har svart {open} + "
-            "gap {gap}."
+            "udekt {gap}."
         ),
         "answered_line": (
             "{answered} av {asked_count} oppmoda kommunar har svart; dei har vedteke "
             "{decided}, {diff} mot dei {asked_answered} dei vart oppmoda om."
         ),
-        "covers": "Den tilbodne ekstra kapasiteten ({extra}) dekkjer gapet ({gap}).",
+        "covers": ("Den tilbodne ekstra kapasiteten ({extra}) dekkjer det udekte behovet ({gap})."),
         "short": (
-            "Den tilbodne ekstra kapasiteten ({extra}) dekkjer ikkje gapet ({gap}): det manglar "
-            "{short}."
+            "Den tilbodne ekstra kapasiteten ({extra}) dekkjer ikkje det udekte behovet "
+            "({gap}): det manglar {short}."
         ),
-        "no_gap": "Det er ikkje noko gap: vedtaka og dei opne oppmodingane når behovet.",
+        "no_gap": "Heile behovet er dekt: vedtaka og dei opne oppmodingane når behovet.",
         "settled_line": (
             "Busett så langt: {settled} = {in_decided} i kommunane som har vedteke ({share} av "
             "dei {decided} vedtekne, {diff}) + {elsewhere} i andre kommunar."
@@ -1913,7 +1939,7 @@ _YEARSTATUS_WORDS: dict[str, dict[str, str]] = {
         "col_municipalities": "oppmoda kommunar",
         "no_extra": (
             "Ingen ekstra kapasitet er registrert, så det er ikkje kjent kva som kan dekkje "
-            "gapet ({gap})."
+            "det udekte behovet ({gap})."
         ),
         "municipality_id": "kommunenummer",
         "sheet_national": "nasjonalt",
@@ -1925,6 +1951,80 @@ _YEARSTATUS_WORDS: dict[str, dict[str, str]] = {
 }
 """The words of ``busetting._yearstatus`` (was its ``_WORDS``)."""
 _group(_YEARSTATUS_WORDS, "yearstatus.")
+
+
+_group(
+    {
+        "en": {
+            "need": "need",
+            "county_share": "county share",
+            "recommended": "recommended",
+            "key_weight": "key weight",
+            "draft_deviation": "draft deviation",
+            "key": "key",
+            "criterion": "criterion",
+            "redistribution": "redistribution",
+            "ceiling": "ceiling",
+            "floor": "floor",
+            "rule": "rule",
+            "rounding": "rounding",
+        },
+        "nb": {
+            "need": "behov",
+            "county_share": "fylkets andel",
+            "recommended": "tilrådd",
+            "key_weight": "nøkkelens vekt",
+            "draft_deviation": "utkastets avvik",
+            "key": "nøkkel",
+            "criterion": "kriterium",
+            "redistribution": "omfordeling",
+            "ceiling": "tak",
+            "floor": "gulv",
+            "rule": "regel",
+            "rounding": "avrunding",
+        },
+        "nn": {
+            "need": "behov",
+            "county_share": "delen til fylket",
+            "recommended": "tilrådd",
+            "key_weight": "vekta til nøkkelen",
+            "draft_deviation": "avvik i utkastet",
+            "key": "nøkkel",
+            "criterion": "kriterium",
+            "redistribution": "omfordeling",
+            "ceiling": "tak",
+            "floor": "golv",
+            "rule": "regel",
+            "rounding": "avrunding",
+        },
+    },
+    "accounting.kind.",
+)
+"""The kinds of part of a change (``Part.kind``), as a column of :meth:`Accounting.to_frame`."""
+
+
+_group(
+    {
+        "en": {
+            "letters_written": (
+                "written: {letters} letters and {forms} answer forms to {folder} "
+                "(deadline {deadline})"
+            ),
+        },
+        "nb": {
+            "letters_written": (
+                "skrevet: {letters} brev og {forms} svarskjemaer til {folder} (frist {deadline})"
+            ),
+        },
+        "nn": {
+            "letters_written": (
+                "skrive: {letters} brev og {forms} svarskjema til {folder} (frist {deadline})"
+            ),
+        },
+    },
+    "year.",
+)
+"""The command line's lines for the year commands (``letters``, ``status``, ``next``)."""
 
 
 def _merge_groups() -> None:

@@ -351,6 +351,9 @@ def rules_words(rules: Rules, language: str) -> list[str]:
 
 _COLUMNS: dict[str, dict[str, str]] = {
     "en": {
+        "settled_before": "settled_before",
+        "decision": "decision",
+        "priority": "priority",
         "compared_with": "compared_with",
         "baseline": "baseline",
         "new": "new",
@@ -390,6 +393,9 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "total": "total",
     },
     "nb": {
+        "settled_before": "bosatt før",
+        "decision": "vedtak",
+        "priority": "prioritet",
         "compared_with": "sammenlignet med",
         "baseline": "grunnlag",
         "new": "ny",
@@ -429,6 +435,9 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "total": "i alt",
     },
     "nn": {
+        "settled_before": "busett før",
+        "decision": "vedtak",
+        "priority": "prioritet",
         "compared_with": "samanlikna med",
         "baseline": "grunnlag",
         "new": "ny",
@@ -865,6 +874,7 @@ _group(
             "settings.fixed_one": "{n} fixed value",
             "settings.fixed": "{n} fixed values",
             "settings.bounds": "bounds on {n} municipalities",
+            "settings.bounds_one": "bounds on {n} municipality",
             "settings.need": "need {total} (minors {minors})",
             "settings.overridden": "overridden by {flags}",
         },
@@ -877,6 +887,7 @@ _group(
             "settings.fixed_one": "{n} fastsatt verdi",
             "settings.fixed": "{n} fastsatte verdier",
             "settings.bounds": "grenser for {n} kommuner",
+            "settings.bounds_one": "grenser for {n} kommune",
             "settings.need": "behov {total} (enslige mindreårige {minors})",
             "settings.overridden": "overstyrt av {flags}",
         },
@@ -889,6 +900,7 @@ _group(
             "settings.fixed_one": "{n} fastsett verdi",
             "settings.fixed": "{n} fastsette verdiar",
             "settings.bounds": "grenser for {n} kommunar",
+            "settings.bounds_one": "grenser for {n} kommune",
             "settings.need": "behov {total} (einslege mindreårige {minors})",
             "settings.overridden": "overstyrt av {flags}",
         },

@@ -21,7 +21,16 @@ import pandas as pd
 
 from busetting._accounting import Accounting
 from busetting._exceptions import InputError
-from busetting._language import LANGUAGES, format_number, terms
+from busetting._language import (
+    LANGUAGES,
+    criterion_words,
+    format_number,
+    method_words,
+    rules_words,
+    term,
+    terms,
+)
+from busetting._model import Problem
 from busetting._revise import Revision
 from busetting.io import Sheet, atomic_write, parameter_table, write_workbook
 
@@ -74,8 +83,39 @@ def _rule_rows(rev: Revision, w: dict[str, str], language: str) -> list[tuple[st
     if rev.gave_way:
         named = ", ".join(f"{i} ({v})" for i, v in sorted(rev.gave_way.items()))
         rows.append((w["gave_way"], named))
-    rows.extend((w["kept"], k) for k in rev.kept)
+    kept = rev.kept
+    if language != "en" and kept and rev.problem is not None:
+        kept = kept_words(rev.problem, rev.allocation.method, language)
+    rows.extend((w["kept"], k) for k in kept)
     return rows
+
+
+def kept_words(problem: Problem, method: str, language: str) -> tuple[str, ...]:
+    """What a revision kept from the previous allocation (``Revision.kept``), in ``language``.
+
+    The method, the criteria and their weights, the process rules, the fixed values and the
+    municipalities with bounds of ``problem`` (the revision's problem: the previous one at the
+    new need).
+    """
+    crit = ", ".join(
+        f"{criterion_words(c.name, language)}={format_number(c.weight, language, 3)}"
+        for c in problem.criteria
+    )
+    rules = rules_words(problem.rules, language)
+    n_fixed = sum(m.fixed is not None for m in problem.municipalities)
+    n_bounds = sum(
+        m.min is not None or m.max is not None or m.minors_max is not None
+        for m in problem.municipalities
+    )
+    return (
+        term("settings.method", language, method=method_words(method, language)),
+        term("settings.criteria", language, criteria=crit),
+        term("settings.rules", language, rules=", ".join(rules))
+        if rules
+        else term("settings.no_rules", language),
+        term("settings.fixed_one" if n_fixed == 1 else "settings.fixed", language, n=n_fixed),
+        term("settings.bounds_one" if n_bounds == 1 else "settings.bounds", language, n=n_bounds),
+    )
 
 
 def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFrame]:

@@ -52,6 +52,8 @@ if TYPE_CHECKING:
     from busetting import _formats as formats
     from busetting._allocate import fingerprint
     from busetting._backtest import year_flags
+    from busetting._defaults import default_csv_dialect
+    from busetting._defaults import default_language as default_language_of
     from busetting._model import Problem, Rules
     from busetting._record import (
         PreviousRun,
@@ -59,8 +61,6 @@ if TYPE_CHECKING:
         previous_problem,
         read_previous_run,
     )
-    from busetting._defaults import default_csv_dialect
-    from busetting._defaults import default_language as default_language_of
     from busetting._sweep import TerminalBar
     from busetting.datasets import (
         HISTORY_YEARS,

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from busetting._defaults import default_csv_dialect
     from busetting._defaults import default_language as default_language_of
     from busetting._model import Problem, Rules
+    from busetting._reconcile import change_report
     from busetting._record import (
         PreviousRun,
         check_previous_run,
@@ -99,6 +100,7 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "read_previous_run": ("busetting._record", "read_previous_run"),
     "default_language": ("busetting._report", "default_language"),
     "default_language_of": ("busetting._defaults", "default_language"),
+    "change_report": ("busetting._reconcile", "change_report"),
     "default_csv_dialect": ("busetting._defaults", "default_csv_dialect"),
     "TerminalBar": ("busetting._sweep", "TerminalBar"),
     "HISTORY_YEARS": ("busetting.datasets", "HISTORY_YEARS"),
@@ -1588,8 +1590,6 @@ def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "e
             f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {case}",
             file=out,
         )
-    from busetting._reconcile import change_report
-
     changes = result.changes if lang == "en" else change_report(result, lang)
     for change in changes.itertuples(index=False):
         print(

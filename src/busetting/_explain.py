@@ -22,13 +22,13 @@ import pandas as pd
 from busetting._certificate import check_certificate
 from busetting._constrained import plan_rules
 from busetting._criteria import Key, build_key
+from busetting._defaults import choose_language
 from busetting._diagnose import Bounds
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import counts_from_series, effective_bounds, violations
 from busetting._language import (
     binding_words,
-    check_language,
     criterion_words,
     format_number,
     indicator_unit,
@@ -298,10 +298,16 @@ def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
     return up, down
 
 
-def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en") -> Explanation:
-    """Explain one municipality's request; see :meth:`Allocation.explain`."""
+def explain(
+    alloc: Allocation, municipality_id: str, *, language: Language | None = None
+) -> Explanation:
+    """Explain one municipality's request; see :meth:`Allocation.explain`.
+
+    ``language=None`` is the one default (:mod:`busetting._defaults`): bokmål for the Norway
+    data, English otherwise.
+    """
     p = alloc.problem
-    lang = check_language(language, "explain")
+    lang = choose_language(language, p.ids, "explain")
     municipality_id = resolve_municipality(
         municipality_id, p.ids, [m.name for m in p.municipalities], language=lang
     )

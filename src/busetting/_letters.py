@@ -26,6 +26,7 @@ from busetting._answers import (
     MAX_ANSWER,
     parse_date,
 )
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import LANGUAGES, format_number, terms
@@ -195,7 +196,7 @@ def letters(
     allocation: Allocation,
     *,
     deadline: dt.date | str,
-    language: str = "nb",
+    language: str | None = None,
     year: int | None = None,
     sender: str = "IMDi",
     include_zero: bool = False,
@@ -208,7 +209,8 @@ def letters(
         The requests (and minors) to send.
     deadline : datetime.date or str
         The deadline for the council's decision (``YYYY-MM-DD`` or ``DD.MM.YYYY``).
-    language : {"nb", "nn", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, optional
+        None is the one default: bokmål for the Norway data, English otherwise.
         Bokmål (anmodningsbrev), nynorsk (oppmodingsbrev) or English.
     year : int, optional
         The settlement year (default: the deadline's year).
@@ -234,6 +236,8 @@ def letters(
     (['0001', '0002', '0003'], True)
     """
     check_types(letters, locals())
+    if isinstance(allocation, Allocation):
+        language = choose_language(language, allocation.problem.ids, WHERE)
     when = _check(allocation, deadline, language)
     the_year = when.year if year is None else int(year)
     requests = allocation.requests
@@ -319,7 +323,7 @@ def write_answer_forms(
     *,
     per: Literal["municipality", "county"] = "municipality",
     deadline: dt.date | str,
-    language: str = "nb",
+    language: str | None = None,
     only: tuple[str, ...] | None = None,
 ) -> list[Path]:
     """Write the answer workbooks: one per municipality (or per county), atomically.
@@ -341,7 +345,8 @@ def write_answer_forms(
         One workbook per municipality (``<id> <name>.xlsx``) or per county (``<county>.xlsx``).
     deadline : datetime.date or str
         The deadline, shown on the guide sheet.
-    language : {"nb", "nn", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, optional
+        None is the one default: bokmål for the Norway data, English otherwise.
         The language of the headers and the guide.
     only : tuple of str, optional
         The municipalities to include (default: every one asked for someone).
@@ -352,6 +357,8 @@ def write_answer_forms(
         The workbooks written.
     """
     check_types(write_answer_forms, locals())
+    if isinstance(allocation, Allocation):
+        language = choose_language(language, allocation.problem.ids, WHERE)
     when = _check(allocation, deadline, language)
     requests, minors = allocation.requests, allocation.minors
     assert requests is not None

@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import LANGUAGES, format_number, terms
@@ -221,7 +222,7 @@ def next_placements(
     method: Method | str = "webster",
     allow_above: bool = False,
     municipalities: pd.DataFrame | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> Placements:
     """The municipalities that receive the next ``k`` persons (and ``minors_k`` minors).
 
@@ -243,8 +244,9 @@ def next_placements(
         Allow placements beyond a decision (only then may ``k`` exceed the room left).
     municipalities : pandas.DataFrame, optional
         Indexed by ``municipality_id`` with ``name`` and ``county`` (for the reasons).
-    language : {"en", "nb", "nn"}, default "en"
-        The language of the reasons.
+    language : {"en", "nb", "nn"}, optional
+        The language of the reasons; None is the one default: bokmål for the Norway data
+        (every id a 2024 kommunenummer), English otherwise.
 
     Returns
     -------
@@ -281,6 +283,9 @@ def next_placements(
             f"The `method` parameter of `{WHERE}` must be a divisor method (webster, dhondt, "
             f"adams, huntington_hill, dean). Got {method!r} instead."
         )
+    if language is None:
+        ids = decisions.index if isinstance(decisions, pd.Series) else list(decisions)
+        language = choose_language(None, [str(i) for i in ids], WHERE)
     if language not in _LANGUAGES:
         raise InputError(
             f"The `language` parameter of `{WHERE}` must be 'en', 'nb' or 'nn'. "

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from busetting._accounting import Accounting
+from busetting._defaults import choose_language
 from busetting._exceptions import InputError
 from busetting._language import (
     LANGUAGES,
@@ -44,6 +45,13 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 _COLUMNS = ("name", "county", "previous", "decision", "settled", "request", "change", "parts")
+
+
+def _language(rev: Revision, language: str | None) -> str:
+    """``language``, or the one default (bokmål for the Norway data, else English) if None."""
+    if language is None and isinstance(rev, Revision):
+        return choose_language(None, rev.allocation.problem.ids, "revision report")
+    return str(language)
 
 
 def _check(rev: Revision, language: str, where: str) -> dict[str, str]:
@@ -118,7 +126,7 @@ def kept_words(problem: Problem, method: str, language: str) -> tuple[str, ...]:
     )
 
 
-def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFrame]:
+def revision_tables(rev: Revision, language: str | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a revision report, headers in ``language``.
 
     Returns
@@ -129,6 +137,7 @@ def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFra
         ``"increases"`` (the :data:`TOP` biggest), ``"counties"`` (the sums per county) and
         ``"rule"`` (the rule used, as item/value rows).
     """
+    language = _language(rev, language)
     w = _check(rev, language, "revision_tables")
     book = rev.accounting()
     frame = _per_municipality(rev, book, language)
@@ -154,7 +163,7 @@ def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFra
     }
 
 
-def write_revision_report(rev: Revision, path: str | Path, *, language: str = "nb") -> Path:
+def write_revision_report(rev: Revision, path: str | Path, *, language: str | None = None) -> Path:
     """Write the revision report as a formatted workbook (``.xlsx``) or a page (``.html``).
 
     Parameters
@@ -165,14 +174,16 @@ def write_revision_report(rev: Revision, path: str | Path, *, language: str = "n
         ``.xlsx`` (sheets: every municipality, the biggest cuts and increases, the county
         sums, the rule; plus the hidden ``requests`` and ``parameters`` sheets a further
         ``revise --previous`` reads) or ``.html``. Written atomically.
-    language : {"nb", "nn", "en"}
-        Headers and words.
+    language : {"nb", "nn", "en"}, optional
+        Headers and words; None is the one default: bokmål for the Norway data, English
+        otherwise.
 
     Returns
     -------
     Path
         The file written.
     """
+    language = _language(rev, language)
     w = _check(rev, language, "write_revision_report")
     p = Path(path)
     suffix = p.suffix.lower()
@@ -247,8 +258,9 @@ _STYLE = (
 )
 
 
-def revision_html(rev: Revision, *, language: str = "nb") -> str:
+def revision_html(rev: Revision, *, language: str | None = None) -> str:
     """The revision report as one self-contained HTML page (see :func:`write_revision_report`)."""
+    language = _language(rev, language)
     w = _check(rev, language, "revision_html")
     tables = revision_tables(rev, language)
     old = format_number(int(rev.previous.sum()), language, space="\u00a0")

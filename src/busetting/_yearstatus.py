@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from busetting._answers import Answers
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import LANGUAGES, format_number, terms
@@ -249,6 +250,13 @@ class YearStatus:
                 "bosatt": m["settled"].astype(float).tolist(),
             }
         )
+
+
+def _default_language(year_status: object, language: object) -> object:
+    """``language``, or the one default for ``year_status``'s municipalities when None."""
+    if language is not None or not isinstance(year_status, YearStatus):
+        return language
+    return choose_language(None, map(str, year_status.municipalities.index), WHERE)
 
 
 def _check_language(language: object) -> str:
@@ -588,9 +596,9 @@ p.lead { font-size: 11pt; }
 """
 
 
-def status_html(year_status: YearStatus, language: str = "nb") -> str:
+def status_html(year_status: YearStatus, language: str | None = None) -> str:
     """The status page as one HTML document (A4 print)."""
-    lang = _check_language(language)
+    lang = _check_language(_default_language(year_status, language))
     w = _WORDS[lang]
     s = year_status
     title = w["title"].format(year=s.year if s.year is not None else "").strip()
@@ -647,7 +655,7 @@ def _header(column: str, w: dict[str, str]) -> str:
     return w.get(f"col_{column}", w.get(column, column))
 
 
-def write_status(year_status: YearStatus, path: str | Path, *, language: str = "nb") -> Path:
+def write_status(year_status: YearStatus, path: str | Path, *, language: str | None = None) -> Path:
     """Write the status of the year, atomically: a page (.html), a workbook (.xlsx) or a table.
 
     Parameters
@@ -657,8 +665,9 @@ def write_status(year_status: YearStatus, path: str | Path, *, language: str = "
     path : str or Path
         ``.html`` (the page, A4), ``.xlsx`` (sheets: national, counties, municipalities) or
         ``.csv`` / ``.json`` (the municipality table).
-    language : {"nb", "nn", "en"}, default "nb"
-        The language of the page and the headers.
+    language : {"nb", "nn", "en"}, optional
+        The language of the page and the headers; None is the one default: bokmål for the
+        Norway data, English otherwise.
 
     Returns
     -------
@@ -666,7 +675,7 @@ def write_status(year_status: YearStatus, path: str | Path, *, language: str = "
         The file written.
     """
     check_types(write_status, locals())
-    lang = _check_language(language)
+    lang = _check_language(_default_language(year_status, language))
     w = _WORDS[lang]
     p = Path(path)
     suffix = p.suffix.lower()

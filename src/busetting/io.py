@@ -20,6 +20,7 @@ import pandas as pd
 
 from busetting._allocate import fingerprint
 from busetting._cells import FailureTable, spreadsheet_row
+from busetting._defaults import choose_language, default_csv_dialect
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._frame import (
@@ -694,8 +695,8 @@ def write_allocation(
     alloc: Allocation,
     path: str | Path,
     *,
-    language: str = "en",
-    csv_dialect: str = "standard",
+    language: str | None = None,
+    csv_dialect: str | None = None,
     county: str | None = None,
 ) -> Path:
     """Write an allocation to ``.csv``, ``.json`` or ``.xlsx`` (format from the suffix).
@@ -729,10 +730,12 @@ def write_allocation(
         The allocation to write.
     path : str or Path
         The output file; its suffix chooses the format.
-    language : str
-        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers).
-    csv_dialect : str
-        ``"standard"`` or ``"excel-nb"`` (CSV only).
+    language : str, optional
+        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers); None is
+        the one default: bokmål for the Norway data, English otherwise.
+    csv_dialect : str, optional
+        ``"standard"`` or ``"excel-nb"`` (CSV only); None: ``"excel-nb"`` for bokmål and
+        nynorsk, ``"standard"`` for English.
     county : str, optional
         Only this county's municipalities in the requests table and the county sheet
         (CSV and XLSX; the record keeps the whole run).
@@ -746,7 +749,9 @@ def write_allocation(
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     _check_county(alloc, county, "write_allocation")
-    lang = check_language(language, "write_allocation")
+    lang = choose_language(language, alloc.problem.ids, "write_allocation")
+    if csv_dialect is None:
+        csv_dialect = default_csv_dialect(lang)
     check_csv_dialect(csv_dialect, "write_allocation")
     if alloc.requests is None:
         raise InputError(

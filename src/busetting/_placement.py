@@ -211,6 +211,14 @@ def _check_room(
         )
 
 
+def _language_of(decisions: object, language: str | None) -> str | None:
+    """``language``, or the one default for the ids of ``decisions`` when None."""
+    if language is not None or not isinstance(decisions, Mapping | pd.Series):
+        return language
+    ids = decisions.index if isinstance(decisions, pd.Series) else list(decisions)
+    return choose_language(None, [str(i) for i in ids], WHERE)
+
+
 def next_placements(
     decisions: Mapping[str, int] | pd.Series,
     settled: Mapping[str, int] | pd.Series | None,
@@ -283,9 +291,7 @@ def next_placements(
             f"The `method` parameter of `{WHERE}` must be a divisor method (webster, dhondt, "
             f"adams, huntington_hill, dean). Got {method!r} instead."
         )
-    if language is None:
-        ids = decisions.index if isinstance(decisions, pd.Series) else list(decisions)
-        language = choose_language(None, [str(i) for i in ids], WHERE)
+    language = _language_of(decisions, language)
     if language not in _LANGUAGES:
         raise InputError(
             f"The `language` parameter of `{WHERE}` must be 'en', 'nb' or 'nn'. "

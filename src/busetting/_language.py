@@ -2144,6 +2144,132 @@ _EXPLAIN_WORDS: dict[str, dict[str, str]] = {
 _group(_EXPLAIN_WORDS, "explain.")
 
 
+_COUNTIES_HEADERS: dict[str, dict[str, str]] = {
+    "en": {
+        "municipality_id": "municipality_id",
+        "name": "name",
+        "county": "county",
+        "population": "population",
+        "draft_request": "draft request",
+        "draft_minors": "draft minors",
+        "recommendation": "recommendation",
+        "recommended_minors": "recommended minors",
+        "comment": "comment",
+    },
+    "nb": {
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "county": "fylke",
+        "population": "innbyggere",
+        "draft_request": "utkast anmodning",
+        "draft_minors": "utkast EM",
+        "recommendation": "tilråding anmodning",
+        "recommended_minors": "tilråding EM",
+        "comment": "kommentar",
+    },
+    "nn": {
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "county": "fylke",
+        "population": "innbyggjarar",
+        "draft_request": "utkast oppmoding",
+        "draft_minors": "utkast EM",
+        "recommendation": "tilråding oppmoding",
+        "recommended_minors": "tilråding EM",
+        "comment": "kommentar",
+    },
+}
+"""The headers of ``busetting._counties.HEADERS`` (column -> words)."""
+_group(_COUNTIES_HEADERS, "counties.header.")
+
+
+_COUNTIES_REPORT_HEADERS: dict[str, dict[str, str]] = {
+    "en": {
+        "county": "county",
+        "municipality_id": "municipality_id",
+        "name": "name",
+        "recommendation": "recommendation",
+        "request": "final request",
+        "change": "change",
+        "recommended_minors": "recommended minors",
+        "minors": "final minors",
+        "minors_change": "minors change",
+        "kind": "kind",
+        "reason": "reason",
+        "share": "share",
+        "minors_share": "minors share",
+        "given": "recommendations given",
+        "municipalities": "municipalities",
+        "case": "case",
+        "changed": "changed",
+    },
+    "nb": {
+        "county": "fylke",
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "recommendation": "tilråding anmodning",
+        "request": "endelig anmodning",
+        "change": "endring",
+        "recommended_minors": "tilråding EM",
+        "minors": "endelig EM",
+        "minors_change": "endring EM",
+        "kind": "type",
+        "reason": "begrunnelse",
+        "share": "ramme anmodning",
+        "minors_share": "ramme EM",
+        "given": "tilrådinger gitt",
+        "municipalities": "kommuner",
+        "case": "tilfelle",
+        "changed": "endret",
+    },
+    "nn": {
+        "county": "fylke",
+        "municipality_id": "kommunenummer",
+        "name": "kommune",
+        "recommendation": "tilråding oppmoding",
+        "request": "endeleg oppmoding",
+        "change": "endring",
+        "recommended_minors": "tilråding EM",
+        "minors": "endeleg EM",
+        "minors_change": "endring EM",
+        "kind": "type",
+        "reason": "grunngiving",
+        "share": "ramme oppmoding",
+        "minors_share": "ramme EM",
+        "given": "tilrådingar gjevne",
+        "municipalities": "kommunar",
+        "case": "tilfelle",
+        "changed": "endra",
+    },
+}
+"""The headers of ``busetting._counties.REPORT_HEADERS`` (column -> words)."""
+_group(_COUNTIES_REPORT_HEADERS, "counties.report.")
+
+
+_COUNTIES_CHANGE_HEADERS: dict[str, dict[str, str]] = {
+    "en": {
+        "draft": "draft",
+        "change_from_draft": "change from draft",
+        "change": "change from recommendation",
+        "parts": "parts of the change",
+    },
+    "nb": {
+        "draft": "utkast",
+        "change_from_draft": "endring fra utkastet",
+        "change": "endring fra tilrådingen",
+        "parts": "deler av endringen",
+    },
+    "nn": {
+        "draft": "utkast",
+        "change_from_draft": "endring frå utkastet",
+        "change": "endring frå tilrådinga",
+        "parts": "delar av endringa",
+    },
+}
+"""The headers of ``busetting._counties._CHANGE_HEADERS`` (column -> words)."""
+_group(_COUNTIES_CHANGE_HEADERS, "counties.change.")
+
+
 def _merge_groups() -> None:
     """Fold every group into :data:`_TERMS`; a key defined twice is a programming error."""
     for table in _GROUPS:

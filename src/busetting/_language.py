@@ -2270,6 +2270,307 @@ _COUNTIES_CHANGE_HEADERS: dict[str, dict[str, str]] = {
 _group(_COUNTIES_CHANGE_HEADERS, "counties.change.")
 
 
+_REPORT_W: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Settlement requests: {n} persons",
+        "title_county": "Settlement requests for {county}: {n} persons",
+        "summary": "Summary",
+        "need": "The need is {n} persons, of whom {m} unaccompanied minors.",
+        "asked": (
+            "{k} of {n} municipalities are asked to settle refugees, {km} of them also "
+            "unaccompanied minors: {per} per 1,000 residents on average."
+        ),
+        "county_asked": (
+            "{county} is asked to settle {x} persons ({share} of the need), of whom {m} "
+            "unaccompanied minors, over {k} of its {n} municipalities: {per} per 1,000 "
+            "residents, against {nper} in the country."
+        ),
+        "criteria": "The need is divided by the criteria the ministry set, with these weights:",
+        "minors_criteria": "Unaccompanied minors are divided by their own key:",
+        "rules": "The requests follow the process rules: {r}.",
+        "norules": "No process rules (multiples, minimum requests) apply.",
+        "ok": (
+            "Checked: the requests sum to exactly {n} and the minors to {m}. The division "
+            "is proven optimal under {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Largest changes from the requests of {y}",
+        "up": "Up",
+        "down": "Down",
+        "nochanges": "No history of last year's requests for these municipalities.",
+        "map": "Map",
+        "map_title": "Requests per municipality",
+        "map_legend.0": "request",
+        "map_legend.1": "of whom unaccompanied minors",
+        "nomap": "No coordinates for these municipalities, so no map.",
+        "counties": "Counties",
+        "county_chart": "Requests per county",
+        "municipality_chart": "Requests per municipality",
+        "chart_legend.0": "requests",
+        "chart_legend.1": "requests {y}",
+        "all": "All municipalities",
+        "all_county": "The municipalities of {county}",
+        "haram": "{y}: Ålesund's figures include Haram (one municipality until 2024).",
+        "appendix": "Technical appendix",
+        "key": "Criteria key",
+        "deviations": "Largest deviations from target",
+        "ties": "Ties at the margin",
+        "noties": "No ties at the margin.",
+        "tie_row": "{key}: {won} won and {lost} lost at unit cost {cost} ({rule})",
+        "plots_off": "Map and charts left out (plots=False).",
+        "data": "Data",
+        "attribution": (
+            "Figures from IMDi (bosettingstall, tilskudd), SSB (Statistics Norway) and UDI,"
+            " published under the Norwegian Licence for Open Government Data (NLOD 2.0) / "
+            "CC BY 4.0."
+        ),
+        "cols.municipality_id": "no.",
+        "cols.name": "municipality",
+        "cols.county": "county",
+        "cols.request": "request",
+        "cols.minors": "of whom minors",
+        "cols.last_request": "request {y}",
+        "cols.last_decision": "decision {y}",
+        "cols.last_settled": "settled {y}",
+        "cols.change": "change from {y}",
+        "cols.per_1000": "per 1,000 residents",
+        "cols.municipalities": "municipalities",
+        "cols.asked": "asked",
+        "cols.population": "residents",
+        "cols.target": "target",
+        "cols.deviation": "deviation",
+        "cols.binding": "held by",
+        "cols.criterion": "criterion",
+        "cols.weight": "weight",
+        "cols.indicator": "indicator",
+        "cols.kind": "kind",
+        "params.status": "status",
+        "params.message": "message",
+        "params.method": "method",
+        "params.solver": "solver",
+        "params.why": "why this solver",
+        "params.rules": "rules",
+        "params.objective": "objective",
+        "params.certificate": "certificate",
+        "params.fingerprint": "input fingerprint",
+        "params.version": "busetting",
+        "cert": "{key}: λ low {lo} ≤ λ high {hi}{exact}",
+        "rules_cert": (
+            "{key}: Lagrangian bound {lo} ≤ objective {hi}, every value within the gap "
+            "{gap} searched (exact rules path)"
+        ),
+        "exact": " (settled exactly)",
+        "keys.requests": "requests",
+        "keys.minors": "minors",
+        "keys.rules": "rules",
+        "nocert": "proven by the solver with a zero gap (integer program)",
+        "kinds.volume": "volume",
+        "kinds.rate": "rate on {base}",
+    },
+    "nb": {
+        "title": "Anmodning om bosetting av flyktninger: {n} personer",
+        "title_county": "Anmodning om bosetting i {county}: {n} personer",
+        "summary": "Sammendrag",
+        "need": "Behovet er {n} personer, av dem {m} enslige mindreårige.",
+        "asked": (
+            "{k} av {n} kommuner blir bedt om å bosette flyktninger, {km} av dem også "
+            "enslige mindreårige: i snitt {per} per 1 000 innbyggere."
+        ),
+        "county_asked": (
+            "{county} blir bedt om å bosette {x} personer ({share} av behovet), av dem {m} "
+            "enslige mindreårige, fordelt på {k} av fylkets {n} kommuner: {per} per 1 000 "
+            "innbyggere, mot {nper} i hele landet."
+        ),
+        "criteria": (
+            "Behovet er fordelt etter kriteriene departementet har fastsatt, med disse vektene:"
+        ),
+        "minors_criteria": "Enslige mindreårige er fordelt etter en egen nøkkel:",
+        "rules": "Anmodningene følger prosessreglene: {r}.",
+        "norules": "Ingen prosessregler (multipler, minste anmodning) gjelder.",
+        "ok": (
+            "Kontrollert: anmodningene summerer seg til nøyaktig {n} og de enslige "
+            "mindreårige til {m}. Fordelingen er bevist optimal etter {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Største endringer fra anmodningene i {y}",
+        "up": "Opp",
+        "down": "Ned",
+        "nochanges": "Ingen historikk over fjorårets anmodninger for disse kommunene.",
+        "map": "Kart",
+        "map_title": "Anmodning per kommune",
+        "map_legend.0": "anmodning",
+        "map_legend.1": "herav enslige mindreårige",
+        "nomap": "Ingen koordinater for disse kommunene, derfor ikke noe kart.",
+        "counties": "Fylker",
+        "county_chart": "Anmodning per fylke",
+        "municipality_chart": "Anmodning per kommune",
+        "chart_legend.0": "anmodning",
+        "chart_legend.1": "anmodning {y}",
+        "all": "Alle kommuner",
+        "all_county": "Kommunene i {county}",
+        "haram": "{y}: Ålesunds tall omfatter Haram (én kommune fram til 2024).",
+        "appendix": "Teknisk vedlegg",
+        "key": "Kriterienøkkelen",
+        "deviations": "Største avvik fra målet",
+        "ties": "Likhet om siste plass",
+        "noties": "Ingen kommuner sto likt om siste plass.",
+        "tie_row": (
+            "{key}: {won} fikk og {lost} fikk ikke plassen til enhetskostnad {cost} ({rule})"
+        ),
+        "plots_off": "Kart og diagrammer er utelatt (plots=False).",
+        "data": "Datakilder",
+        "attribution": (
+            "Tall fra IMDi (bosettingstall, tilskudd), SSB (Statistisk sentralbyrå) og UDI,"
+            " publisert under Norsk lisens for offentlige data (NLOD 2.0) / CC BY 4.0."
+        ),
+        "cols.municipality_id": "nr.",
+        "cols.name": "kommune",
+        "cols.county": "fylke",
+        "cols.request": "anmodning",
+        "cols.minors": "herav enslige mindreårige",
+        "cols.last_request": "anmodning {y}",
+        "cols.last_decision": "vedtak {y}",
+        "cols.last_settled": "bosatt {y}",
+        "cols.change": "endring fra {y}",
+        "cols.per_1000": "per 1 000 innbyggere",
+        "cols.municipalities": "kommuner",
+        "cols.asked": "med anmodning",
+        "cols.population": "innbyggere",
+        "cols.target": "mål",
+        "cols.deviation": "avvik",
+        "cols.binding": "holdt av",
+        "cols.criterion": "kriterium",
+        "cols.weight": "vekt",
+        "cols.indicator": "indikator",
+        "cols.kind": "type",
+        "params.status": "status",
+        "params.message": "melding fra løseren",
+        "params.method": "metode",
+        "params.solver": "løser",
+        "params.why": "hvorfor denne løseren",
+        "params.rules": "prosessregler",
+        "params.objective": "målfunksjon",
+        "params.certificate": "sertifikat",
+        "params.fingerprint": "fingeravtrykk av inndata",
+        "params.version": "busetting",
+        "cert": "{key}: λ lav {lo} ≤ λ høy {hi}{exact}",
+        "rules_cert": (
+            "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, hver verdi innenfor "
+            "gapet {gap} gjennomsøkt (den eksakte regelveien)"
+        ),
+        "exact": " (avgjort eksakt)",
+        "keys.requests": "anmodninger",
+        "keys.minors": "enslige mindreårige",
+        "keys.rules": "prosessreglene",
+        "nocert": "bevist av løseren med null gap (heltallsprogram)",
+        "kinds.volume": "volum",
+        "kinds.rate": "rate på {base}",
+    },
+    "nn": {
+        "title": "Oppmoding om busetjing av flyktningar: {n} personar",
+        "title_county": "Oppmoding om busetjing i {county}: {n} personar",
+        "summary": "Samandrag",
+        "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
+        "asked": (
+            "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
+            "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
+        ),
+        "county_asked": (
+            "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m}"
+            " einslege mindreårige, fordelte på {k} av dei {n} kommunane i fylket: {per} "
+            "per 1 000 innbyggjarar, mot {nper} i heile landet."
+        ),
+        "criteria": (
+            "Behovet er fordelt etter kriteria departementet har fastsett, med desse vektene:"
+        ),
+        "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
+        "rules": "Oppmodingane følgjer prosessreglane: {r}.",
+        "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
+        "ok": (
+            "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
+            "mindreårige til {m}. Fordelinga er provd optimal etter {method}."
+        ),
+        "notok": "Status: {status}. {message}",
+        "changes": "Største endringar frå oppmodingane i {y}",
+        "up": "Opp",
+        "down": "Ned",
+        "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
+        "map": "Kart",
+        "map_title": "Oppmoding per kommune",
+        "map_legend.0": "oppmoding",
+        "map_legend.1": "av dei einslege mindreårige",
+        "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
+        "counties": "Fylke",
+        "county_chart": "Oppmoding per fylke",
+        "municipality_chart": "Oppmoding per kommune",
+        "chart_legend.0": "oppmoding",
+        "chart_legend.1": "oppmoding {y}",
+        "all": "Alle kommunar",
+        "all_county": "Kommunane i {county}",
+        "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
+        "appendix": "Teknisk vedlegg",
+        "key": "Kriterienøkkelen",
+        "deviations": "Største avvik frå målet",
+        "ties": "Likskap om siste plass",
+        "noties": "Ingen kommunar stod likt om siste plass.",
+        "tie_row": (
+            "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} ({rule})"
+        ),
+        "plots_off": "Kart og diagram er utelatne (plots=False).",
+        "data": "Datakjelder",
+        "attribution": (
+            "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
+            "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
+        ),
+        "cols.municipality_id": "nr.",
+        "cols.name": "kommune",
+        "cols.county": "fylke",
+        "cols.request": "oppmoding",
+        "cols.minors": "av dei einslege mindreårige",
+        "cols.last_request": "oppmoding {y}",
+        "cols.last_decision": "vedtak {y}",
+        "cols.last_settled": "busett {y}",
+        "cols.change": "endring frå {y}",
+        "cols.per_1000": "per 1 000 innbyggjarar",
+        "cols.municipalities": "kommunar",
+        "cols.asked": "med oppmoding",
+        "cols.population": "innbyggjarar",
+        "cols.target": "mål",
+        "cols.deviation": "avvik",
+        "cols.binding": "halden av",
+        "cols.criterion": "kriterium",
+        "cols.weight": "vekt",
+        "cols.indicator": "indikator",
+        "cols.kind": "type",
+        "params.status": "status",
+        "params.message": "melding frå løysaren",
+        "params.method": "metode",
+        "params.solver": "løysar",
+        "params.why": "kvifor denne løysaren",
+        "params.rules": "prosessreglar",
+        "params.objective": "målfunksjon",
+        "params.certificate": "sertifikat",
+        "params.fingerprint": "fingeravtrykk av inndata",
+        "params.version": "busetting",
+        "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
+        "rules_cert": (
+            "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi innanfor "
+            "gapet {gap} gjennomsøkt (den eksakte regelvegen)"
+        ),
+        "exact": " (avgjort eksakt)",
+        "keys.requests": "oppmodingar",
+        "keys.minors": "einslege mindreårige",
+        "keys.rules": "prosessreglane",
+        "nocert": "provd av løysaren med null gap (heiltalsprogram)",
+        "kinds.volume": "volum",
+        "kinds.rate": "rate på {base}",
+    },
+}
+"""The words of the report (``busetting._report``): ``key.0`` and ``key.1`` are a pair,
+``cols.x`` a column header."""
+_group(_REPORT_W, "report.page.")
+
+
 def _merge_groups() -> None:
     """Fold every group into :data:`_TERMS`; a key defined twice is a programming error."""
     for table in _GROUPS:

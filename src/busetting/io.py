@@ -1082,10 +1082,8 @@ def county_table(alloc: Allocation) -> pd.DataFrame:
     return out
 
 
-ATTRIBUTION = (
-    "Figures from IMDi (bosettingstall, tilskudd), SSB (Statistics Norway) and UDI, published "
-    "under the Norwegian Licence for Open Government Data (NLOD 2.0) / CC BY 4.0."
-)
+ATTRIBUTION = term("report.page.attribution", "en")
+"""Where the figures come from and under which licence (the catalogue's English words)."""
 
 
 def parameter_table(

@@ -2571,6 +2571,74 @@ _REPORT_W: dict[str, dict[str, str]] = {
 _group(_REPORT_W, "report.page.")
 
 
+_group(
+    {
+        "en": {
+            "01": "January",
+            "02": "February",
+            "03": "March",
+            "04": "April",
+            "05": "May",
+            "06": "June",
+            "07": "July",
+            "08": "August",
+            "09": "September",
+            "10": "October",
+            "11": "November",
+            "12": "December",
+        },
+        "nb": {
+            "01": "januar",
+            "02": "februar",
+            "03": "mars",
+            "04": "april",
+            "05": "mai",
+            "06": "juni",
+            "07": "juli",
+            "08": "august",
+            "09": "september",
+            "10": "oktober",
+            "11": "november",
+            "12": "desember",
+        },
+        "nn": {
+            "01": "januar",
+            "02": "februar",
+            "03": "mars",
+            "04": "april",
+            "05": "mai",
+            "06": "juni",
+            "07": "juli",
+            "08": "august",
+            "09": "september",
+            "10": "oktober",
+            "11": "november",
+            "12": "desember",
+        },
+    },
+    "month.",
+)
+"""The names of the months (``month.01`` is January), for dates written out in words."""
+_group(
+    {
+        "en": {
+            "sources_text": "IMDi, SSB and UDI (NLOD 2.0 / CC BY 4.0); see the data attribution"
+        },
+        "nb": {
+            "sources_text": (
+                "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); se datakildene i dokumentasjonen"
+            )
+        },
+        "nn": {
+            "sources_text": (
+                "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); sjå datakjeldene i dokumentasjonen"
+            )
+        },
+    },
+    "workbook.",
+)
+
+
 def _merge_groups() -> None:
     """Fold every group into :data:`_TERMS`; a key defined twice is a programming error."""
     for table in _GROUPS:

@@ -43,20 +43,10 @@ WHERE = "letters"
 _WORDS: dict[str, dict[str, str]] = {
     language: terms("letters.", language) for language in LANGUAGES
 }
-"""Words of the letters and answer forms (en, nb, nn); to be folded into the term catalogue."""
+"""Words of the letters and answer forms (en, nb, nn), from the term catalogue."""
 
-_NORWEGIAN_MONTHS = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-)  # fmt: skip
-_MONTHS = {
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-    "nb": _NORWEGIAN_MONTHS,
-    "nn": _NORWEGIAN_MONTHS,
-}  # fmt: skip
+_MONTHS = {language: tuple(terms("month.", language).values()) for language in LANGUAGES}
+"""The names of the months, January first, in each language (from the term catalogue)."""
 
 _CSS = """
 @page { size: A4; margin: 22mm 20mm 22mm 22mm; }

@@ -23,6 +23,7 @@ from busetting._language import (
     criterion_words,
     method_words,
     rules_words,
+    term,
     terms,
 )
 from busetting.datasets import load_history
@@ -55,11 +56,7 @@ _WORDS: dict[str, dict[str, str]] = {
     language: terms("workbook.", language) for language in LANGUAGES
 }
 
-_SOURCES = {
-    "en": "IMDi, SSB and UDI (NLOD 2.0 / CC BY 4.0); see the data attribution",
-    "nb": "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); se datakildene i dokumentasjonen",
-    "nn": "IMDi, SSB og UDI (NLOD 2.0 / CC BY 4.0); sjå datakjeldene i dokumentasjonen",
-}
+_SOURCES = {language: term("workbook.sources_text", language) for language in LANGUAGES}
 
 
 PRINT_LANGUAGES = ("en", "nb", "nn")

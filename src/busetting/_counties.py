@@ -88,17 +88,16 @@ HEADERS: dict[str, tuple[str, str, str]] = _headers("counties.header.")
 """Canonical column -> (English, bokmål, nynorsk header)."""
 
 PREVIOUS: dict[str, tuple[str, str]] = {
-    "request": ("anmodning", "oppmoding"),
-    "decision": ("vedtak", "vedtak"),
-    "settled": ("bosatt", "busett"),
+    stem: (term(f"counties.previous.{stem}", "nb"), term(f"counties.previous.{stem}", "nn"))
+    for stem in ("request", "decision", "settled")
 }
 """Last year's figures: canonical stem -> (bokmål, nynorsk) stem (the header adds the year)."""
 
 SHEETS = {
-    "en": ("recommendation", "share"),
-    "nb": ("tilråding", "ramme"),
-    "nn": ("tilråding", "ramme"),
+    language: (term("counties.sheet.main", language), term("counties.sheet.info", language))
+    for language in LANGUAGES
 }
+"""The two sheets of a county draft (the recommendations, the county's share) by language."""
 COMBINED = {lang: term("file.all_counties", lang) for lang in ("en", "nb", "nn")}
 INPUT_COLUMNS = (RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 HEADER_CUTOFF = 0.8

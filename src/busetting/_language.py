@@ -2639,6 +2639,36 @@ _group(
 )
 
 
+_group(
+    {
+        "en": {
+            "sheet.main": "recommendation",
+            "sheet.info": "share",
+            "previous.request": "request",
+            "previous.decision": "decision",
+            "previous.settled": "settled",
+        },
+        "nb": {
+            "sheet.main": "tilråding",
+            "sheet.info": "ramme",
+            "previous.request": "anmodning",
+            "previous.decision": "vedtak",
+            "previous.settled": "bosatt",
+        },
+        "nn": {
+            "sheet.main": "tilråding",
+            "sheet.info": "ramme",
+            "previous.request": "oppmoding",
+            "previous.decision": "vedtak",
+            "previous.settled": "busett",
+        },
+    },
+    "counties.",
+)
+"""The county drafts' sheet names and the stems of last year's columns (the header adds the
+year)."""
+
+
 def _merge_groups() -> None:
     """Fold every group into :data:`_TERMS`; a key defined twice is a programming error."""
     for table in _GROUPS:

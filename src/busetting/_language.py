@@ -11,6 +11,15 @@ The languages are ``"en"`` (English), ``"nb"`` (Norwegian bokmål) and ``"nn"`` 
 nynorsk, the written standard of IMDi's own 2024 request text and of many municipalities in
 Vestland and Møre og Romsdal). Every table has the same keys in all three languages (a test
 checks it); :func:`term` looks up one entry of the general catalogue.
+
+The words of each kind of output are one group of entries with a common prefix (``report.``,
+``workbook.``, ``letters.``, ``yearstatus.``, ``revision.``, ``reconcile.``, ``counties.``,
+``accounting.``, ``explain.``, ``placement.``, ``map.``, ``names.``, ``hosts.``,
+``answers.header.``, ``settings.``, ``month.``, ...), registered with ``_group`` and folded
+into the one table :data:`_TERMS` at import (a key defined twice is an error). A module reads
+its group with :func:`terms` (``terms("letters.", "nn")``) or one entry with :func:`term`; no
+module keeps a word table of its own. This module sits in the bottom layer (it imports only
+the exceptions), so every other module may read it.
 """
 
 from __future__ import annotations

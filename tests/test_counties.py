@@ -470,9 +470,9 @@ def test_cli_counties_then_reconcile(tmp_path: Path) -> None:
         stderr=err,
     )
     assert code == EXIT_OK, err.getvalue()
-    text = out.getvalue()
-    assert f"0301 Oslo: {share + 3} -> {share}" in text
-    assert "3 above its share" in text and "rule: not a multiple of 5" in text
+    text = out.getvalue()  # the Norway data: the summary and its reasons in bokmål
+    assert f"0301 Oslo: {share + 3} -> {share}, EM" in text
+    assert "regel: " in text and "over" in text.splitlines()[8]
     book = openpyxl.load_workbook(tmp_path / "changes.xlsx")
     assert book.sheetnames == ["fylker", "Oslo"]
     assert [c.value for c in book["Oslo"][1]][:4] == [

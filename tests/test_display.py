@@ -154,7 +154,7 @@ def test_revision_displays_its_largest_changes(norway: bs.Allocation) -> None:
 
 
 def test_an_explanation_displays_as_text_not_as_a_field_dump(norway: bs.Allocation) -> None:
-    explanation = norway.explain("4601")
+    explanation = norway.explain("4601", language="en")
     text = repr(explanation)
     assert text.startswith("Explanation(4601 Bergen: request ") and len(text) < 200
     html = explanation._repr_html_()

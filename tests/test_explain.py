@@ -107,7 +107,7 @@ def test_verify_certifies_the_rules_result_by_the_lagrangian_bound(ruled: bs.All
 
 
 def test_explanation_text_in_english_and_bokmal(plain: bs.Allocation) -> None:
-    e = plain.explain("4601")
+    e = plain.explain("4601", language="en")  # the Norway data default to bokmål
     x, m = int(plain.requests["4601"]), int(plain.minors["4601"])
     assert x > 1_000 and m > 0
     assert e.lines[0] == (
@@ -148,7 +148,7 @@ def test_explain_frame_has_one_row_per_municipality(plain: bs.Allocation) -> Non
 def test_explain_errors() -> None:
     alloc = bs.allocate(norway_2024(rules=bs.Rules(), total=100, minors=0))
     with pytest.raises(bs.InputError) as info:
-        alloc.explain("9999")
+        alloc.explain("9999", language="en")
     assert str(info.value) == (
         "The `municipality_id` parameter of `explain` must name one municipality. Got '9999' "
         "instead: it is not a municipality of the problem; no name is close; give the number."

@@ -41,7 +41,7 @@ def test_round_trip(alloc: bs.Allocation, tmp_path: Path, suffix: str) -> None:
 
 
 def test_xlsx_has_requests_counties_and_parameters(alloc: bs.Allocation, tmp_path: Path) -> None:
-    path = write_allocation(alloc, tmp_path / "out.xlsx")
+    path = write_allocation(alloc, tmp_path / "out.xlsx", language="en")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["requests", "counties", "criteria", "parameters", RECORD_SHEET]
     assert book[RECORD_SHEET].sheet_state == "hidden"
@@ -52,7 +52,7 @@ def test_xlsx_has_requests_counties_and_parameters(alloc: bs.Allocation, tmp_pat
 
 
 def test_formula_looking_text_is_neutralised(alloc: bs.Allocation, tmp_path: Path) -> None:
-    path = write_allocation(alloc, tmp_path / "out.xlsx")
+    path = write_allocation(alloc, tmp_path / "out.xlsx", language="en")
     sheet = openpyxl.load_workbook(path)["requests"]
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)

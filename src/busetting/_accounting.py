@@ -42,7 +42,7 @@ from busetting._criteria import build_key
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
-from busetting._language import criterion_words
+from busetting._language import LANGUAGES, criterion_words, term, terms
 from busetting._methods import parse_method
 from busetting._model import Rules
 from busetting._solvers.threshold import UNBOUNDED
@@ -91,108 +91,7 @@ PART_COLUMNS = (
 """The columns of :meth:`Accounting.to_frame` (one row per part)."""
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "last_year_request": "last year's request",
-        "draft": "the draft",
-        "recommendation": "the county's recommendation",
-        "current_request": "the request being revised",
-        "given": "the number given",
-        "need": "the national need changed",
-        "criterion": "criterion {name}",
-        "redistribution": "what municipalities held by a bound leave to the others",
-        "ceiling": "held down by its {name}",
-        "floor": "held up by its {name}",
-        "rule": "the rule: {name}",
-        "rounding": "rounding to whole persons",
-        "county_share": "the county's share of the draft",
-        "recommended": "the county's recommendations",
-        "key_weight": "the national key at weight {name}",
-        "draft_deviation": "the draft's own bounds and rounding",
-        "key": "its share by the key, against the request being revised",
-        "decision": "council decision",
-        "request": "request being cut",
-        "settled": "refugees settled",
-        "max": "maximum",
-        "min": "minimum",
-        "fixed": "fixed value",
-        "per-capita cap": "per-capita cap",
-        "share cap": "share cap",
-        "granularity": "multiples of {g}",
-        "min_request": "0 or at least {k}",
-        "minors": "room for its minors",
-        "county_totals": "the county's total",
-        "rules": "the process rules",
-        "parts": "parts",
-        "change": "change",
-    },
-    "nb": {
-        "last_year_request": "fjorårets anmodning",
-        "draft": "utkastet",
-        "recommendation": "fylkets tilråding",
-        "current_request": "anmodningen som revideres",
-        "given": "tallet som ble gitt",
-        "need": "det nasjonale behovet endret seg",
-        "criterion": "kriteriet {name}",
-        "redistribution": "det kommuner holdt av en grense overlater til de andre",
-        "ceiling": "holdt nede av {name}",
-        "floor": "holdt oppe av {name}",
-        "rule": "regelen: {name}",
-        "rounding": "avrunding til hele personer",
-        "county_share": "fylkets ramme fra utkastet",
-        "recommended": "fylkets tilrådinger",
-        "key_weight": "den nasjonale nøkkelen med vekt {name}",
-        "draft_deviation": "utkastets egne grenser og avrunding",
-        "key": "andelen etter nøkkelen, mot anmodningen som revideres",
-        "decision": "kommunestyrevedtaket",
-        "request": "anmodningen som kuttes",
-        "settled": "antall bosatte",
-        "max": "maksimum",
-        "min": "minimum",
-        "fixed": "fast verdi",
-        "per-capita cap": "tak per innbygger",
-        "share cap": "tak på andel",
-        "granularity": "multipler av {g}",
-        "min_request": "0 eller minst {k}",
-        "minors": "plass til de enslige mindreårige",
-        "county_totals": "fylkets sum",
-        "rules": "prosessreglene",
-        "parts": "deler",
-        "change": "endring",
-    },
-    "nn": {
-        "last_year_request": "oppmodinga i fjor",
-        "draft": "utkastet",
-        "recommendation": "tilrådinga frå fylket",
-        "current_request": "oppmodinga som blir revidert",
-        "given": "talet som vart gitt",
-        "need": "det nasjonale behovet endra seg",
-        "criterion": "kriteriet {name}",
-        "redistribution": "det kommunar haldne av ei grense overlèt til dei andre",
-        "ceiling": "halden nede av {name}",
-        "floor": "halden oppe av {name}",
-        "rule": "regelen: {name}",
-        "rounding": "avrunding til heile personar",
-        "county_share": "ramma til fylket frå utkastet",
-        "recommended": "tilrådingane frå fylket",
-        "key_weight": "den nasjonale nøkkelen med vekt {name}",
-        "draft_deviation": "dei eigne grensene og avrundinga i utkastet",
-        "key": "delen etter nøkkelen, mot oppmodinga som blir revidert",
-        "decision": "kommunestyrevedtaket",
-        "request": "oppmodinga som blir kutta",
-        "settled": "talet på busette",
-        "max": "maksimum",
-        "min": "minimum",
-        "fixed": "fast verdi",
-        "per-capita cap": "tak per innbyggjar",
-        "share cap": "tak på del",
-        "granularity": "multiplar av {g}",
-        "min_request": "0 eller minst {k}",
-        "minors": "plass til dei einslege mindreårige",
-        "county_totals": "summen til fylket",
-        "rules": "prosessreglane",
-        "parts": "delar",
-        "change": "endring",
-    },
+    language: terms("accounting.", language) for language in LANGUAGES
 }
 
 
@@ -286,6 +185,14 @@ class Accounting:
         frame = pd.DataFrame(rows, columns=list(PART_COLUMNS))
         for col in ("baseline", "new", "change"):
             frame[col] = frame[col].astype(np.int64)
+        if language != "en":  # the codes in words too: what a reader of the workbook sees
+            words = _WORDS.get(language, _WORDS["en"])
+            frame["compared_with"] = [words.get(c, c) for c in frame["compared_with"]]
+            frame["cause"] = [
+                _cause_words(k, c, language, names)
+                for k, c in zip(frame["kind"], frame["cause"], strict=True)
+            ]
+            frame["kind"] = [term(f"accounting.kind.{k}", language) for k in frame["kind"]]
         return frame
 
     def wide(self) -> pd.DataFrame:
@@ -368,6 +275,21 @@ def part_words(
     if kind == "key_weight":
         return words["key_weight"].format(name=cause)
     return words.get(kind, kind)
+
+
+def _cause_words(
+    kind: str, cause: str, language: str, names: Mapping[str, str] | None = None
+) -> str:
+    """A part's cause (``Part.cause``, a code) as a short name in ``language``."""
+    if not cause:
+        return cause
+    words = _WORDS.get(language, _WORDS["en"])
+    if kind == "criterion":
+        return (names or {}).get(cause) or _criterion(cause, language)
+    if kind == "rule":
+        rule, _, value = cause.partition("=")
+        return words.get(rule, rule).format(g=value, k=value)
+    return words.get(cause, cause)
 
 
 def _criterion(name: str, language: str) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from busetting._edge import check_types
 from busetting._exceptions import InputError
+from busetting._language import LANGUAGES, terms
 
 if TYPE_CHECKING:
     from busetting._result import Allocation
@@ -66,45 +67,7 @@ MAX_ANSWER = 100_000
 """The largest number of persons an answer cell accepts (more than any national need so far)."""
 
 ANSWER_HEADERS: dict[str, dict[str, str]] = {
-    "en": {
-        "municipality_id": "municipality_id",
-        "name": "name",
-        "county": "county",
-        "request": "request",
-        "request_minors": "of which unaccompanied minors",
-        "decision": "decision",
-        "minors_decision": "of which unaccompanied minors decided",
-        "extra_capacity": "more if the need rises",
-        "extra_minors": "of which minors if the need rises",
-        "answered": "date of decision",
-        "comment": "what it takes to keep capacity high",
-    },
-    "nb": {
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "request": "anmodning",
-        "request_minors": "herav enslige mindreårige",
-        "decision": "vedtak",
-        "minors_decision": "vedtak enslige mindreårige",
-        "extra_capacity": "flere ved økt behov",
-        "extra_minors": "herav enslige mindreårige ved økt behov",
-        "answered": "vedtaksdato",
-        "comment": "hva skal til for å holde kapasiteten høy",
-    },
-    "nn": {
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "request": "oppmoding",
-        "request_minors": "av dei einslege mindreårige",
-        "decision": "vedtak",
-        "minors_decision": "vedtak einslege mindreårige",
-        "extra_capacity": "fleire ved auka behov",
-        "extra_minors": "av dei einslege mindreårige ved auka behov",
-        "answered": "vedtaksdato",
-        "comment": "kva skal til for å halde kapasiteten høg",
-    },
+    language: terms("answers.header.", language) for language in LANGUAGES
 }
 """The header of each answer column in English, bokmål and nynorsk (all are read back)."""
 

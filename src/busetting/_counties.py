@@ -29,6 +29,7 @@ from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._language import (
+    LANGUAGES,
     column_words,
     method_words,
     rules_words,
@@ -70,31 +71,33 @@ Language = Literal["nb", "nn", "en"]
 _WHICH = {"en": 0, "nb": 1, "nn": 2}
 """The position of each language in the header tuples."""
 
-HEADERS: dict[str, tuple[str, str, str]] = {
-    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
-    "name": ("name", "kommune", "kommune"),
-    "county": ("county", "fylke", "fylke"),
-    "population": ("population", "innbyggere", "innbyggjarar"),
-    "draft_request": ("draft request", "utkast anmodning", "utkast oppmoding"),
-    "draft_minors": ("draft minors", "utkast EM", "utkast EM"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
-    "comment": ("comment", "kommentar", "kommentar"),
-}
+
+def _headers(prefix: str) -> dict[str, tuple[str, str, str]]:
+    """Column -> (English, bokmål, nynorsk) header, from the catalogue's ``prefix`` entries."""
+    return {
+        column: (
+            term(prefix + column, "en"),
+            term(prefix + column, "nb"),
+            term(prefix + column, "nn"),
+        )
+        for column in terms(prefix, "en")
+    }
+
+
+HEADERS: dict[str, tuple[str, str, str]] = _headers("counties.header.")
 """Canonical column -> (English, bokmål, nynorsk header)."""
 
 PREVIOUS: dict[str, tuple[str, str]] = {
-    "request": ("anmodning", "oppmoding"),
-    "decision": ("vedtak", "vedtak"),
-    "settled": ("bosatt", "busett"),
+    stem: (term(f"counties.previous.{stem}", "nb"), term(f"counties.previous.{stem}", "nn"))
+    for stem in ("request", "decision", "settled")
 }
 """Last year's figures: canonical stem -> (bokmål, nynorsk) stem (the header adds the year)."""
 
 SHEETS = {
-    "en": ("recommendation", "share"),
-    "nb": ("tilråding", "ramme"),
-    "nn": ("tilråding", "ramme"),
+    language: (term("counties.sheet.main", language), term("counties.sheet.info", language))
+    for language in LANGUAGES
 }
+"""The two sheets of a county draft (the recommendations, the county's share) by language."""
 COMBINED = {lang: term("file.all_counties", lang) for lang in ("en", "nb", "nn")}
 INPUT_COLUMNS = (RECOMMENDATION, RECOMMENDED_MINORS, "comment")
 HEADER_CUTOFF = 0.8
@@ -821,25 +824,7 @@ class _RecommendationReader:
 
 # -- the change report ---------------------------------------------------------------------
 
-REPORT_HEADERS: dict[str, tuple[str, str, str]] = {
-    "county": ("county", "fylke", "fylke"),
-    "municipality_id": ("municipality_id", "kommunenummer", "kommunenummer"),
-    "name": ("name", "kommune", "kommune"),
-    RECOMMENDATION: ("recommendation", "tilråding anmodning", "tilråding oppmoding"),
-    "request": ("final request", "endelig anmodning", "endeleg oppmoding"),
-    "change": ("change", "endring", "endring"),
-    RECOMMENDED_MINORS: ("recommended minors", "tilråding EM", "tilråding EM"),
-    "minors": ("final minors", "endelig EM", "endeleg EM"),
-    "minors_change": ("minors change", "endring EM", "endring EM"),
-    "kind": ("kind", "type", "type"),
-    "reason": ("reason", "begrunnelse", "grunngiving"),
-    "share": ("share", "ramme anmodning", "ramme oppmoding"),
-    "minors_share": ("minors share", "ramme EM", "ramme EM"),
-    "given": ("recommendations given", "tilrådinger gitt", "tilrådingar gjevne"),
-    "municipalities": ("municipalities", "kommuner", "kommunar"),
-    "case": ("case", "tilfelle", "tilfelle"),
-    "changed": ("changed", "endret", "endra"),
-}
+REPORT_HEADERS: dict[str, tuple[str, str, str]] = _headers("counties.report.")
 SHEET_NAME_LIMIT = 31
 """Longest sheet name a workbook accepts."""
 
@@ -855,30 +840,11 @@ def _sheet_name(text: str, taken: set[str]) -> str:
     return name
 
 
-_CHANGE_HEADERS: dict[str, tuple[str, str, str]] = {
-    "draft": ("draft", "utkast", "utkast"),
-    "change_from_draft": ("change from draft", "endring fra utkastet", "endring frå utkastet"),
-    "change": ("change from recommendation", "endring fra tilrådingen", "endring frå tilrådinga"),
-    "parts": ("parts of the change", "deler av endringen", "delar av endringa"),
-}
+_CHANGE_HEADERS: dict[str, tuple[str, str, str]] = _headers("counties.change.")
 """The change report's own headers (en, nb, nn), beside :data:`REPORT_HEADERS`."""
 
 _CASES: dict[str, dict[str, str]] = {
-    "en": {},
-    "nb": {
-        "none": "ingen",
-        "matches": "stemmer",
-        "blanks": "blanke",
-        "above": "over",
-        "below": "under",
-    },
-    "nn": {
-        "none": "ingen",
-        "matches": "stemmer",
-        "blanks": "blanke",
-        "above": "over",
-        "below": "under",
-    },
+    language: terms("counties.case.", language) for language in LANGUAGES
 }
 
 

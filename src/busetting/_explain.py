@@ -22,19 +22,21 @@ import pandas as pd
 from busetting._certificate import check_certificate
 from busetting._constrained import plan_rules
 from busetting._criteria import Key, build_key
+from busetting._defaults import choose_language
 from busetting._diagnose import Bounds
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._feasibility import counts_from_series, effective_bounds, violations
 from busetting._language import (
+    LANGUAGES,
     binding_words,
-    check_language,
     criterion_words,
     format_number,
     indicator_unit,
     indicator_words,
     method_words,
     rules_words,
+    terms,
 )
 from busetting._limits import check_limits
 from busetting._margins import Margin, indicator_margins
@@ -112,105 +114,8 @@ def _fmt(v: float, lang: str, decimals: int = 1) -> str:
     return format_number(v, lang, decimals)
 
 
-_WORDS = {
-    "en": {
-        "asked": "{name} ({mid}, {county}) is asked to settle {x} refugees{minors}.",
-        "minors": ", of whom {m} unaccompanied minors",
-        "target": "Its target under the criteria key is {t}:",
-        "part": "  {c}: {v} ({w} weight)",
-        "round": "Rounding by {method} turns the target into {x} ({d} from the target).",
-        "rules": " with the process rules: {r}",
-        "bound": "What holds the request where it is: {b}.",
-        "nobound": "No bound or rule holds the request; it is the method's rounding.",
-        "compare": (
-            "That is {p} per 1,000 residents, against {c} in {county} and {n} in the country."
-        ),
-        "margins": "What would move the request by {one}, everything else as it is:",
-        "margin": "  {what}, now {now}: {more}; {fewer}.",
-        "count_up": "{d} more {unit}",
-        "count_down": "{d} fewer {unit}",
-        "count_up1": "one more {unit}",
-        "count_down1": "one {unit} fewer",
-        "score_up": "{d} points higher",
-        "score_down": "{d} points lower",
-        "more": "{change} would give {one} more",
-        "fewer": "{change} {one} fewer",
-        "nomore": "no change of it alone would give {one} more",
-        "nofewer": "no change of it alone would give {one} fewer",
-        "within": "{text} within what it can be ({low} to {high})",
-        "through": "{part}; a score times its base, {base}",
-        "one": "one",
-        "nomarginal": (
-            "The margins in the indicators' own units are computed on the threshold path, or "
-            "for Sainte-Laguë on a grid; this result came from the integer program ({solver}) "
-            "with rules that allow neither."
-        ),
-        "tie": "It was tied for the last unit; the documented tie rule decided.",
-    },
-    "nb": {
-        "asked": "{name} ({mid}, {county}) blir bedt om å bosette {x} flyktninger{minors}.",
-        "minors": ", av dem {m} enslige mindreårige",
-        "target": "Målet etter kriterienøkkelen er {t}:",
-        "part": "  {c}: {v} (vekt {w})",
-        "round": "Avrundingen gjør målet om til {x} ({d} fra målet); metode: {method}.",
-        "rules": " med prosessreglene: {r}",
-        "bound": "Det som holder anmodningen der den er: {b}.",
-        "nobound": "Ingen grense eller regel binder anmodningen; den er metodens avrunding.",
-        "compare": ("Det er {p} per 1 000 innbyggere, mot {c} i {county} og {n} i hele landet."),
-        "margins": "Dette ville flyttet anmodningen med {one}, når alt annet er som før:",
-        "margin": "  {what}, nå {now}: {more}; {fewer}.",
-        "count_up": "{d} flere {unit}",
-        "count_down": "{d} færre {unit}",
-        "count_up1": "én {unit} til",
-        "count_down1": "én {unit} færre",
-        "score_up": "{d} poeng høyere",
-        "score_down": "{d} poeng lavere",
-        "more": "{change} ville gitt {one} mer",
-        "fewer": "{change} {one} mindre",
-        "nomore": "ingen endring i den alene ville gitt {one} mer",
-        "nofewer": "ingen endring i den alene ville gitt {one} mindre",
-        "within": "{text} innenfor det den kan være ({low} til {high})",
-        "through": "{part}; en poengsum ganget med grunnlaget, {base}",
-        "one": "én",
-        "nomarginal": (
-            "Marginene i indikatorenes egne enheter regnes ut med terskelmetoden, eller for "
-            "Sainte-Laguës metode med anmodninger i multipler; dette resultatet kom fra "
-            "heltallsprogrammet ({solver}) med regler som ikke tillater noen av delene."
-        ),
-        "tie": "Kommunen sto likt om den siste plassen; den dokumenterte regelen avgjorde.",
-    },
-}
-
-_WORDS["nn"] = {
-    **_WORDS["nb"],  # a key added to the bokmål text later shows in bokmål until translated
-    "asked": "{name} ({mid}, {county}) blir beden om å busetje {x} flyktningar{minors}.",
-    "minors": ", av dei {m} einslege mindreårige",
-    "target": "Målet etter kriterienøkkelen er {t}:",
-    "part": "  {c}: {v} (vekt {w})",
-    "round": "Avrundinga gjer målet om til {x} ({d} frå målet); metode: {method}.",
-    "rules": " med prosessreglane: {r}",
-    "bound": "Det som held oppmodinga der ho er: {b}.",
-    "nobound": "Inga grense eller regel bind oppmodinga; ho er avrundinga til metoden.",
-    "compare": "Det er {p} per 1 000 innbyggjarar, mot {c} i {county} og {n} i heile landet.",
-    "margins": "Dette ville flytt oppmodinga med {one}, når alt anna er som før:",
-    "margin": "  {what}, no {now}: {more}; {fewer}.",
-    "count_up": "{d} fleire {unit}",
-    "count_down": "{d} færre {unit}",
-    "count_up1": "éin {unit} til",
-    "count_down1": "éin {unit} færre",
-    "score_up": "{d} poeng høgare",
-    "score_down": "{d} poeng lågare",
-    "more": "{change} ville gitt {one} meir",
-    "fewer": "{change} {one} mindre",
-    "nomore": "inga endring i den åleine ville gitt {one} meir",
-    "nofewer": "inga endring i den åleine ville gitt {one} mindre",
-    "one": "éin",
-    "nomarginal": (
-        "Marginane i dei eigne einingane til indikatorane blir rekna ut med tersklemetoden, "
-        "eller for Sainte-Laguës metode med oppmodingar i multiplar; dette resultatet kom frå "
-        "heiltalsprogrammet ({solver}) med reglar som ikkje tillèt nokon av delane."
-    ),
-    "tie": "Kommunen stod likt om den siste plassen; den dokumenterte regelen avgjorde.",
+_WORDS: dict[str, dict[str, str]] = {
+    language: terms("explain.", language) for language in LANGUAGES
 }
 
 
@@ -298,10 +203,16 @@ def _thresholds(alloc: Allocation, i: int) -> tuple[float | None, float | None]:
     return up, down
 
 
-def explain(alloc: Allocation, municipality_id: str, *, language: Language = "en") -> Explanation:
-    """Explain one municipality's request; see :meth:`Allocation.explain`."""
+def explain(
+    alloc: Allocation, municipality_id: str, *, language: Language | None = None
+) -> Explanation:
+    """Explain one municipality's request; see :meth:`Allocation.explain`.
+
+    ``language=None`` is the one default (:mod:`busetting._defaults`): bokmål for the Norway
+    data, English otherwise.
+    """
     p = alloc.problem
-    lang = check_language(language, "explain")
+    lang = choose_language(language, p.ids, "explain")
     municipality_id = resolve_municipality(
         municipality_id, p.ids, [m.name for m in p.municipalities], language=lang
     )

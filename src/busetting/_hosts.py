@@ -11,36 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from busetting._language import LANGUAGES, terms
+
 __all__ = ["CONFIRM_COLUMN", "confirm_column", "to_confirm_sentence"]
 
 CONFIRM_COLUMN = "minors_to_confirm"
 """The allocation-frame column that marks a minors host to confirm with the county."""
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "to_confirm": (
-            "Minors hosts chosen on a weak signal (their minors service is new or shrinking "
-            "fast), to confirm with the county: {names}."
-        ),
-        "column": "minors host to confirm with the county",
-    },
-    "nb": {
-        "to_confirm": (
-            "Vertskommuner for enslige mindreårige valgt på et svakt grunnlag (tjenesten for "
-            "enslige mindreårige er ny eller krymper raskt), som må bekreftes med fylket: "
-            "{names}."
-        ),
-        "column": "vertskommune for enslige mindreårige som må bekreftes med fylket",
-    },
-    "nn": {
-        "to_confirm": (
-            "Vertskommunar for einslege mindreårige valde på eit svakt grunnlag (tenesta for "
-            "einslege mindreårige er ny eller krympar raskt), som må stadfestast med fylket: "
-            "{names}."
-        ),
-        "column": "vertskommune for einslege mindreårige som må stadfestast med fylket",
-    },
-}
+_WORDS: dict[str, dict[str, str]] = {language: terms("hosts.", language) for language in LANGUAGES}
 
 
 def to_confirm_sentence(names: Sequence[str], lang: str = "en") -> str | None:

@@ -26,9 +26,10 @@ from busetting._answers import (
     MAX_ANSWER,
     parse_date,
 )
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 from busetting._result import Allocation
 from busetting.io import EXCEL_HINT, atomic_write, neutralise
 
@@ -40,166 +41,12 @@ LETTER_LANGUAGES = ("nb", "nn", "en")
 WHERE = "letters"
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "letter": "request letter",
-        "title": "Request to settle refugees in {year}",
-        "to": "To {name} municipality",
-        "ask": (
-            "{sender} asks {name} municipality to settle {request} refugees in {year}, of "
-            "whom {minors} unaccompanied minors."
-        ),
-        "ask_no_minors": (
-            "{sender} asks {name} municipality to settle {request} refugees in {year}."
-        ),
-        "need": (
-            "The national need is {total} persons, of whom {minors_total} unaccompanied minors. "
-            "The request follows the criteria the ministry has set: steered and spread "
-            "settlement, accurate settlement that weighs services and the labour market, and "
-            "fast settlement."
-        ),
-        "deadline": "We ask for the council's decision by {deadline}.",
-        "must": "The decision must state:",
-        "must_number": (
-            "a clear number: how many refugees the municipality will settle in {year}, and "
-            "how many of them unaccompanied minors;"
-        ),
-        "must_clean": (
-            "no reservations: family reunifications are not counted in the number, and the "
-            "decision is not conditional on other matters;"
-        ),
-        "must_more": (
-            "how many more, including unaccompanied minors, the municipality could settle if "
-            "the need rises;"
-        ),
-        "must_keep": "what it takes for the municipality to keep its capacity high.",
-        "answer": (
-            "Answer in the enclosed answer form ({form}); fill in the open cells only and "
-            "return it by the deadline. A late answer is registered, and marked late."
-        ),
-        "table_request": "Request",
-        "table_minors": "of which unaccompanied minors",
-        "table_deadline": "Deadline for the decision",
-        "greeting": "Yours sincerely,",
-        "sheet": "Answer",
-        "guide": "Guide",
-        "guide_open": "Fill in the white cells only; the grey cells are filled in and locked.",
-        "guide_numbers": "Numbers of persons: whole numbers from 0 to {max}.",
-        "guide_date": "Date of decision: the date of the council's decision (DD.MM.YYYY).",
-        "invalid_number": "A whole number of persons from 0 to {max}.",
-        "invalid_date": "A date, for example 20.02.{year}.",
-    },
-    "nb": {
-        "letter": "anmodningsbrev",
-        "title": "Anmodning om bosetting av flyktninger i {year}",
-        "to": "Til {name} kommune",
-        "ask": (
-            "{sender} anmoder {name} kommune om å bosette {request} flyktninger i {year}, "
-            "herav {minors} enslige mindreårige."
-        ),
-        "ask_no_minors": (
-            "{sender} anmoder {name} kommune om å bosette {request} flyktninger i {year}."
-        ),
-        "need": (
-            "Det nasjonale behovet er {total} personer, herav {minors_total} enslige "
-            "mindreårige. Anmodningen følger kriteriene departementet har fastsatt: styrt og "
-            "spredt bosetting, treffsikker bosetting som vektlegger tjenestetilbud og "
-            "arbeidsmarked, og rask bosetting."
-        ),
-        "deadline": "Vi ber om kommunestyrets vedtak innen {deadline}.",
-        "must": "Vedtaket må inneholde:",
-        "must_number": (
-            "et klart tall: hvor mange flyktninger kommunen vil bosette i {year}, og hvor "
-            "mange av dem som er enslige mindreårige;"
-        ),
-        "must_clean": (
-            "ingen forbehold: familiegjenforente regnes ikke med i tallet, og vedtaket er ikke "
-            "betinget av andre forhold;"
-        ),
-        "must_more": (
-            "hvor mange flere, også enslige mindreårige, kommunen kan bosette dersom behovet øker;"
-        ),
-        "must_keep": "hva som skal til for at kommunen kan holde kapasiteten høy.",
-        "answer": (
-            "Svar i det vedlagte svarskjemaet ({form}); fyll bare ut de åpne cellene og send "
-            "det tilbake innen fristen. Et svar som kommer for sent, blir registrert og merket "
-            "som for sent."
-        ),
-        "table_request": "Anmodning",
-        "table_minors": "herav enslige mindreårige",
-        "table_deadline": "Frist for vedtak",
-        "greeting": "Med hilsen",
-        "sheet": "Svar",
-        "guide": "Veiledning",
-        "guide_open": "Fyll bare ut de hvite cellene; de grå cellene er fylt ut og låst.",
-        "guide_numbers": "Antall personer: hele tall fra 0 til {max}.",
-        "guide_date": "Vedtaksdato: datoen for kommunestyrets vedtak (DD.MM.ÅÅÅÅ).",
-        "invalid_number": "Et helt antall personer fra 0 til {max}.",
-        "invalid_date": "En dato, for eksempel 20.02.{year}.",
-    },
-    "nn": {
-        "letter": "oppmodingsbrev",
-        "title": "Oppmoding om busetjing av flyktningar i {year}",
-        "to": "Til {name} kommune",
-        "ask": (
-            "{sender} oppmodar {name} kommune om å busetje {request} flyktningar i {year}, "
-            "av dei {minors} einslege mindreårige."
-        ),
-        "ask_no_minors": (
-            "{sender} oppmodar {name} kommune om å busetje {request} flyktningar i {year}."
-        ),
-        "need": (
-            "Det nasjonale behovet er {total} personar, av dei {minors_total} einslege "
-            "mindreårige. Oppmodinga følgjer kriteria departementet har fastsett: styrt og "
-            "spreidd busetjing, treffsikker busetjing som vektlegg tenestetilbod og "
-            "arbeidsmarknad, og rask busetjing."
-        ),
-        "deadline": "Vi ber om vedtak i kommunestyret innan {deadline}.",
-        "must": "Vedtaket må innehalde:",
-        "must_number": (
-            "eit klart tal: kor mange flyktningar kommunen vil busetje i {year}, og kor mange "
-            "av dei som er einslege mindreårige;"
-        ),
-        "must_clean": (
-            "ingen atterhald: familiegjeneinte blir ikkje rekna med i talet, og vedtaket er "
-            "ikkje avhengig av andre tilhøve;"
-        ),
-        "must_more": (
-            "kor mange fleire, også einslege mindreårige, kommunen kan busetje dersom behovet "
-            "aukar;"
-        ),
-        "must_keep": "kva som skal til for at kommunen kan halde kapasiteten høg.",
-        "answer": (
-            "Svar i det vedlagde svarskjemaet ({form}); fyll berre ut dei opne cellene og send "
-            "det tilbake innan fristen. Eit svar som kjem for seint, blir registrert og merkt "
-            "som for seint."
-        ),
-        "table_request": "Oppmoding",
-        "table_minors": "av dei einslege mindreårige",
-        "table_deadline": "Frist for vedtak",
-        "greeting": "Med helsing",
-        "sheet": "Svar",
-        "guide": "Rettleiing",
-        "guide_open": "Fyll berre ut dei kvite cellene; dei grå cellene er fylte ut og låste.",
-        "guide_numbers": "Tal på personar: heile tal frå 0 til {max}.",
-        "guide_date": "Vedtaksdato: datoen for vedtaket i kommunestyret (DD.MM.ÅÅÅÅ).",
-        "invalid_number": "Eit heilt tal på personar frå 0 til {max}.",
-        "invalid_date": "Ein dato, til dømes 20.02.{year}.",
-    },
+    language: terms("letters.", language) for language in LANGUAGES
 }
-"""Words of the letters and answer forms (en, nb, nn); to be folded into the term catalogue."""
+"""Words of the letters and answer forms (en, nb, nn), from the term catalogue."""
 
-_NORWEGIAN_MONTHS = (
-    "januar", "februar", "mars", "april", "mai", "juni",
-    "juli", "august", "september", "oktober", "november", "desember",
-)  # fmt: skip
-_MONTHS = {
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-    "nb": _NORWEGIAN_MONTHS,
-    "nn": _NORWEGIAN_MONTHS,
-}  # fmt: skip
+_MONTHS = {language: tuple(terms("month.", language).values()) for language in LANGUAGES}
+"""The names of the months, January first, in each language (from the term catalogue)."""
 
 _CSS = """
 @page { size: A4; margin: 22mm 20mm 22mm 22mm; }
@@ -339,7 +186,7 @@ def letters(
     allocation: Allocation,
     *,
     deadline: dt.date | str,
-    language: str = "nb",
+    language: str | None = None,
     year: int | None = None,
     sender: str = "IMDi",
     include_zero: bool = False,
@@ -352,7 +199,8 @@ def letters(
         The requests (and minors) to send.
     deadline : datetime.date or str
         The deadline for the council's decision (``YYYY-MM-DD`` or ``DD.MM.YYYY``).
-    language : {"nb", "nn", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, optional
+        None is the one default: bokmål for the Norway data, English otherwise.
         Bokmål (anmodningsbrev), nynorsk (oppmodingsbrev) or English.
     year : int, optional
         The settlement year (default: the deadline's year).
@@ -378,6 +226,8 @@ def letters(
     (['0001', '0002', '0003'], True)
     """
     check_types(letters, locals())
+    if isinstance(allocation, Allocation):
+        language = choose_language(language, allocation.problem.ids, WHERE)
     when = _check(allocation, deadline, language)
     the_year = when.year if year is None else int(year)
     requests = allocation.requests
@@ -463,7 +313,7 @@ def write_answer_forms(
     *,
     per: Literal["municipality", "county"] = "municipality",
     deadline: dt.date | str,
-    language: str = "nb",
+    language: str | None = None,
     only: tuple[str, ...] | None = None,
 ) -> list[Path]:
     """Write the answer workbooks: one per municipality (or per county), atomically.
@@ -485,7 +335,8 @@ def write_answer_forms(
         One workbook per municipality (``<id> <name>.xlsx``) or per county (``<county>.xlsx``).
     deadline : datetime.date or str
         The deadline, shown on the guide sheet.
-    language : {"nb", "nn", "en"}, default "nb"
+    language : {"nb", "nn", "en"}, optional
+        None is the one default: bokmål for the Norway data, English otherwise.
         The language of the headers and the guide.
     only : tuple of str, optional
         The municipalities to include (default: every one asked for someone).
@@ -496,6 +347,8 @@ def write_answer_forms(
         The workbooks written.
     """
     check_types(write_answer_forms, locals())
+    if isinstance(allocation, Allocation):
+        language = choose_language(language, allocation.problem.ids, WHERE)
     when = _check(allocation, deadline, language)
     requests, minors = allocation.requests, allocation.minors
     assert requests is not None

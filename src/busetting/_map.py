@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 
 __all__ = [
     "GEO_ATTRIBUTION",
@@ -49,41 +49,7 @@ __all__ = [
 GEO_ATTRIBUTION = "Kartverket, CC BY 4.0"
 """The attribution the borders need wherever they are shown."""
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "rate_title": "Requests per 1,000 residents",
-        "none": "no request",
-        "under": "under {a}",
-        "between": "{a}\u2013{b}",
-        "over": "{a} and over",
-        "national": "the country: {r}",
-        "circles": "circle: persons requested",
-        "minors": "of whom unaccompanied minors",
-        "borders": "Borders: {src}",
-    },
-    "nb": {
-        "rate_title": "Anmodning per 1 000 innbyggere",
-        "none": "ingen anmodning",
-        "under": "under {a}",
-        "between": "{a}\u2013{b}",
-        "over": "{a} og over",
-        "national": "hele landet: {r}",
-        "circles": "sirkel: personer i anmodningen",
-        "minors": "herav enslige mindreårige",
-        "borders": "Grenser: {src}",
-    },
-    "nn": {
-        "rate_title": "Oppmoding per 1 000 innbyggjarar",
-        "none": "inga oppmoding",
-        "under": "under {a}",
-        "between": "{a}\u2013{b}",
-        "over": "{a} og over",
-        "national": "heile landet: {r}",
-        "circles": "sirkel: personar i oppmodinga",
-        "minors": "av dei einslege mindreårige",
-        "borders": "Grenser: {src}",
-    },
-}
+_WORDS: dict[str, dict[str, str]] = {language: terms("map.", language) for language in LANGUAGES}
 
 _FILL = ("#e9ecef", "#fff3b0", "#fed976", "#fdae4b", "#f0702a", "#c2410c")
 """No request, then the five classes from the lowest rate to the highest."""

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 
 from busetting._exceptions import InputError
+from busetting._language import LANGUAGES, terms
 
 __all__ = ["COUNTY_NUMBERS_2024", "resolve_county", "resolve_municipality"]
 
@@ -48,35 +49,7 @@ CANDIDATES = 5
 CUTOFF = 0.6
 """How close (difflib's ratio) a name must be to be suggested."""
 
-_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "municipality": "municipality",
-        "county": "county",
-        "unknown": "it is not a {what} of the problem",
-        "ambiguous": "it matches more than one {what}",
-        "did_you_mean": "did you mean",
-        "none_close": "no name is close; give the number",
-        "lead": "The `{param}` parameter of `{where}` must name one {what}. Got {text} instead",
-    },
-    "nb": {
-        "municipality": "kommune",
-        "county": "fylke",
-        "unknown": "det er ikke en {what} i problemet",
-        "ambiguous": "det passer til mer enn én {what}",
-        "did_you_mean": "mente du",
-        "none_close": "ingen navn ligner; oppgi nummeret",
-        "lead": "Parameteren `{param}` til `{where}` må være én {what}. Fikk {text}",
-    },
-    "nn": {
-        "municipality": "kommune",
-        "county": "fylke",
-        "unknown": "det er ikkje ein {what} i problemet",
-        "ambiguous": "det passar til meir enn éin {what}",
-        "did_you_mean": "meinte du",
-        "none_close": "ingen namn liknar; oppgi nummeret",
-        "lead": "Parameteren `{param}` til `{where}` må vere éin {what}. Fekk {text}",
-    },
-}
+_WORDS: dict[str, dict[str, str]] = {language: terms("names.", language) for language in LANGUAGES}
 
 _SPACES = re.compile(r"\s+")
 _COUNTY_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")

@@ -35,9 +35,10 @@ from typing import Any
 
 import pandas as pd
 
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 from busetting._methods import DIVISOR_METHODS, Method, exact_signpost_key, parse_method
 
 __all__ = ["PLACEMENT_COLUMNS", "Placements", "next_placements"]
@@ -59,46 +60,7 @@ WHERE = "next_placements"
 _LANGUAGES = ("en", "nb", "nn")
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "reason": "{name} has settled {settled} of {decision} ({share})",
-        "reason_minor": "{name} has settled {settled} of {decision} minors decided ({share})",
-        "priority": "{method} priority {decision}/{signpost} = {value}",
-        "highest": "the highest of all",
-        "lowest_county": "the lowest share in {county}",
-        "lowest_all": "the lowest share of all",
-        "first": "nobody settled yet: first in line",
-        "above": "above its decision, as allowed",
-        "person": "person",
-        "minor": "minor",
-    },
-    "nb": {
-        "reason": "{name} har bosatt {settled} av {decision} ({share})",
-        "reason_minor": (
-            "{name} har bosatt {settled} av {decision} vedtatte enslige mindreårige ({share})"
-        ),
-        "priority": "{method}-prioritet {decision}/{signpost} = {value}",
-        "highest": "den høyeste av alle",
-        "lowest_county": "den laveste andelen i {county}",
-        "lowest_all": "den laveste andelen av alle",
-        "first": "ingen bosatt ennå: først i køen",
-        "above": "over vedtaket, som tillatt",
-        "person": "person",
-        "minor": "enslig mindreårig",
-    },
-    "nn": {
-        "reason": "{name} har busett {settled} av {decision} ({share})",
-        "reason_minor": (
-            "{name} har busett {settled} av {decision} vedtekne einslege mindreårige ({share})"
-        ),
-        "priority": "{method}-prioritet {decision}/{signpost} = {value}",
-        "highest": "den høgaste av alle",
-        "lowest_county": "den lågaste delen i {county}",
-        "lowest_all": "den lågaste delen av alle",
-        "first": "ingen busett enno: først i køen",
-        "above": "over vedtaket, som tillate",
-        "person": "person",
-        "minor": "einsleg mindreårig",
-    },
+    language: terms("placement.", language) for language in LANGUAGES
 }
 """Words of the placement reasons (en, nb, nn); to be folded into the term catalogue."""
 
@@ -249,6 +211,14 @@ def _check_room(
         )
 
 
+def _language_of(decisions: object, language: str | None) -> str | None:
+    """``language``, or the one default for the ids of ``decisions`` when None."""
+    if language is not None or not isinstance(decisions, Mapping | pd.Series):
+        return language
+    ids = decisions.index if isinstance(decisions, pd.Series) else list(decisions)
+    return choose_language(None, [str(i) for i in ids], WHERE)
+
+
 def next_placements(
     decisions: Mapping[str, int] | pd.Series,
     settled: Mapping[str, int] | pd.Series | None,
@@ -260,7 +230,7 @@ def next_placements(
     method: Method | str = "webster",
     allow_above: bool = False,
     municipalities: pd.DataFrame | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> Placements:
     """The municipalities that receive the next ``k`` persons (and ``minors_k`` minors).
 
@@ -282,8 +252,9 @@ def next_placements(
         Allow placements beyond a decision (only then may ``k`` exceed the room left).
     municipalities : pandas.DataFrame, optional
         Indexed by ``municipality_id`` with ``name`` and ``county`` (for the reasons).
-    language : {"en", "nb", "nn"}, default "en"
-        The language of the reasons.
+    language : {"en", "nb", "nn"}, optional
+        The language of the reasons; None is the one default: bokmål for the Norway data
+        (every id a 2024 kommunenummer), English otherwise.
 
     Returns
     -------
@@ -320,6 +291,7 @@ def next_placements(
             f"The `method` parameter of `{WHERE}` must be a divisor method (webster, dhondt, "
             f"adams, huntington_hill, dean). Got {method!r} instead."
         )
+    language = _language_of(decisions, language)
     if language not in _LANGUAGES:
         raise InputError(
             f"The `language` parameter of `{WHERE}` must be 'en', 'nb' or 'nn'. "

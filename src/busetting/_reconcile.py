@@ -56,6 +56,7 @@ from busetting._caps import cap_limits
 from busetting._cells import MAX_COUNT, Formula, count_problem
 from busetting._edge import check_types
 from busetting._exceptions import InputError
+from busetting._language import LANGUAGES, terms
 from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
 from busetting._names import resolve_county
@@ -216,30 +217,7 @@ class Reconciliation:
 
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "rule": "rule",
-        "capacity": "capacity",
-        "total": "total",
-        "fixed": "fixed",
-        "as_recommended": "as the county recommended",
-        "moved": "moved with the county's other changes",
-    },
-    "nb": {
-        "rule": "regel",
-        "capacity": "kapasitet",
-        "total": "sum",
-        "fixed": "fast verdi",
-        "as_recommended": "som fylket tilrådde",
-        "moved": "flyttet med fylkets andre endringer",
-    },
-    "nn": {
-        "rule": "regel",
-        "capacity": "kapasitet",
-        "total": "sum",
-        "fixed": "fast verdi",
-        "as_recommended": "som fylket tilrådde",
-        "moved": "flytta med dei andre endringane i fylket",
-    },
+    language: terms("reconcile.", language) for language in LANGUAGES
 }
 
 

@@ -39,6 +39,7 @@ from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._hosts import to_confirm_sentence
 from busetting._language import (
+    LANGUAGES,
     NBSP,
     binding_words,
     criterion_words,
@@ -49,13 +50,14 @@ from busetting._language import (
     reason_words,
     rules_words,
     status_words,
+    terms,
 )
 from busetting._map import MapArea, choropleth_svg
 from busetting._status import RulesCertificate
 from busetting._workbook import last_year_figures as history_figures
 from busetting._workbook import print_language
 from busetting.datasets import load_municipalities
-from busetting.io import ATTRIBUTION, atomic_write
+from busetting.io import atomic_write
 from busetting.plots import Bar, bars_svg
 
 if TYPE_CHECKING:
@@ -65,464 +67,26 @@ if TYPE_CHECKING:
 __all__ = ["default_language", "last_year_figures", "report_html", "write_report"]
 
 
-_W: dict[str, dict[str, Any]] = {
-    "en": {
-        "title": "Settlement requests: {n} persons",
-        "title_county": "Settlement requests for {county}: {n} persons",
-        "summary": "Summary",
-        "need": "The need is {n} persons, of whom {m} unaccompanied minors.",
-        "asked": (
-            "{k} of {n} municipalities are asked to settle refugees, {km} of them also "
-            "unaccompanied minors: {per} per 1,000 residents on average."
-        ),
-        "county_asked": (
-            "{county} is asked to settle {x} persons ({share} of the need), of whom {m} "
-            "unaccompanied minors, over {k} of its {n} municipalities: {per} per 1,000 "
-            "residents, against {nper} in the country."
-        ),
-        "criteria": "The need is divided by the criteria the ministry set, with these weights:",
-        "minors_criteria": "Unaccompanied minors are divided by their own key:",
-        "rules": "The requests follow the process rules: {r}.",
-        "norules": "No process rules (multiples, minimum requests) apply.",
-        "ok": (
-            "Checked: the requests sum to exactly {n} and the minors to {m}. The division "
-            "is proven optimal under {method}."
-        ),
-        "notok": "Status: {status}. {message}",
-        "changes": "Largest changes from the requests of {y}",
-        "up": "Up",
-        "down": "Down",
-        "nochanges": "No history of last year's requests for these municipalities.",
-        "map": "Map",
-        "map_title": "Requests per municipality",
-        "map_legend": ("request", "of whom unaccompanied minors"),
-        "nomap": "No coordinates for these municipalities, so no map.",
-        "counties": "Counties",
-        "county_chart": "Requests per county",
-        "municipality_chart": "Requests per municipality",
-        "chart_legend": ("requests", "requests {y}"),
-        "all": "All municipalities",
-        "all_county": "The municipalities of {county}",
-        "haram": "{y}: Ålesund's figures include Haram (one municipality until 2024).",
-        "appendix": "Technical appendix",
-        "key": "Criteria key",
-        "deviations": "Largest deviations from target",
-        "ties": "Ties at the margin",
-        "noties": "No ties at the margin.",
-        "tie_row": "{key}: {won} won and {lost} lost at unit cost {cost} ({rule})",
-        "plots_off": "Map and charts left out (plots=False).",
-        "data": "Data",
-        "attribution": ATTRIBUTION,
-        "cols": {
-            "municipality_id": "no.",
-            "name": "municipality",
-            "county": "county",
-            "request": "request",
-            "minors": "of whom minors",
-            "last_request": "request {y}",
-            "last_decision": "decision {y}",
-            "last_settled": "settled {y}",
-            "change": "change from {y}",
-            "per_1000": "per 1,000 residents",
-            "municipalities": "municipalities",
-            "asked": "asked",
-            "population": "residents",
-            "target": "target",
-            "deviation": "deviation",
-            "binding": "held by",
-            "criterion": "criterion",
-            "weight": "weight",
-            "indicator": "indicator",
-            "kind": "kind",
-        },
-        "params": {
-            "status": "status",
-            "message": "message",
-            "method": "method",
-            "solver": "solver",
-            "why": "why this solver",
-            "rules": "rules",
-            "objective": "objective",
-            "certificate": "certificate",
-            "fingerprint": "input fingerprint",
-            "version": "busetting",
-        },
-        "cert": "{key}: λ low {lo} ≤ λ high {hi}{exact}",
-        "rules_cert": "{key}: Lagrangian bound {lo} ≤ objective {hi}, every value within the "
-        "gap {gap} searched (exact rules path)",
-        "exact": " (settled exactly)",
-        "keys": {"requests": "requests", "minors": "minors", "rules": "rules"},
-        "nocert": "proven by the solver with a zero gap (integer program)",
-        "kinds": {"volume": "volume", "rate": "rate on {base}"},
-    },
-    "nb": {
-        "title": "Anmodning om bosetting av flyktninger: {n} personer",
-        "title_county": "Anmodning om bosetting i {county}: {n} personer",
-        "summary": "Sammendrag",
-        "need": "Behovet er {n} personer, av dem {m} enslige mindreårige.",
-        "asked": (
-            "{k} av {n} kommuner blir bedt om å bosette flyktninger, {km} av dem også "
-            "enslige mindreårige: i snitt {per} per 1 000 innbyggere."
-        ),
-        "county_asked": (
-            "{county} blir bedt om å bosette {x} personer ({share} av behovet), av dem {m} "
-            "enslige mindreårige, fordelt på {k} av fylkets {n} kommuner: {per} per 1 000 "
-            "innbyggere, mot {nper} i hele landet."
-        ),
-        "criteria": "Behovet er fordelt etter kriteriene departementet har fastsatt, med disse "
-        "vektene:",
-        "minors_criteria": "Enslige mindreårige er fordelt etter en egen nøkkel:",
-        "rules": "Anmodningene følger prosessreglene: {r}.",
-        "norules": "Ingen prosessregler (multipler, minste anmodning) gjelder.",
-        "ok": (
-            "Kontrollert: anmodningene summerer seg til nøyaktig {n} og de enslige "
-            "mindreårige til {m}. Fordelingen er bevist optimal etter {method}."
-        ),
-        "notok": "Status: {status}. {message}",
-        "changes": "Største endringer fra anmodningene i {y}",
-        "up": "Opp",
-        "down": "Ned",
-        "nochanges": "Ingen historikk over fjorårets anmodninger for disse kommunene.",
-        "map": "Kart",
-        "map_title": "Anmodning per kommune",
-        "map_legend": ("anmodning", "herav enslige mindreårige"),
-        "nomap": "Ingen koordinater for disse kommunene, derfor ikke noe kart.",
-        "counties": "Fylker",
-        "county_chart": "Anmodning per fylke",
-        "municipality_chart": "Anmodning per kommune",
-        "chart_legend": ("anmodning", "anmodning {y}"),
-        "all": "Alle kommuner",
-        "all_county": "Kommunene i {county}",
-        "haram": "{y}: Ålesunds tall omfatter Haram (én kommune fram til 2024).",
-        "appendix": "Teknisk vedlegg",
-        "key": "Kriterienøkkelen",
-        "deviations": "Største avvik fra målet",
-        "ties": "Likhet om siste plass",
-        "noties": "Ingen kommuner sto likt om siste plass.",
-        "tie_row": "{key}: {won} fikk og {lost} fikk ikke plassen til enhetskostnad {cost} "
-        "({rule})",
-        "plots_off": "Kart og diagrammer er utelatt (plots=False).",
-        "data": "Datakilder",
-        "attribution": (
-            "Tall fra IMDi (bosettingstall, tilskudd), SSB (Statistisk sentralbyrå) og UDI, "
-            "publisert under Norsk lisens for offentlige data (NLOD 2.0) / CC BY 4.0."
-        ),
-        "cols": {
-            "municipality_id": "nr.",
-            "name": "kommune",
-            "county": "fylke",
-            "request": "anmodning",
-            "minors": "herav enslige mindreårige",
-            "last_request": "anmodning {y}",
-            "last_decision": "vedtak {y}",
-            "last_settled": "bosatt {y}",
-            "change": "endring fra {y}",
-            "per_1000": "per 1 000 innbyggere",
-            "municipalities": "kommuner",
-            "asked": "med anmodning",
-            "population": "innbyggere",
-            "target": "mål",
-            "deviation": "avvik",
-            "binding": "holdt av",
-            "criterion": "kriterium",
-            "weight": "vekt",
-            "indicator": "indikator",
-            "kind": "type",
-        },
-        "params": {
-            "status": "status",
-            "message": "melding fra løseren",
-            "method": "metode",
-            "solver": "løser",
-            "why": "hvorfor denne løseren",
-            "rules": "prosessregler",
-            "objective": "målfunksjon",
-            "certificate": "sertifikat",
-            "fingerprint": "fingeravtrykk av inndata",
-            "version": "busetting",
-        },
-        "cert": "{key}: λ lav {lo} ≤ λ høy {hi}{exact}",
-        "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, hver verdi "
-        "innenfor gapet {gap} gjennomsøkt (den eksakte regelveien)",
-        "exact": " (avgjort eksakt)",
-        "keys": {
-            "requests": "anmodninger",
-            "minors": "enslige mindreårige",
-            "rules": "prosessreglene",
-        },
-        "nocert": "bevist av løseren med null gap (heltallsprogram)",
-        "kinds": {"volume": "volum", "rate": "rate på {base}"},
-    },
-    "nn": {
-        "title": "Oppmoding om busetjing av flyktningar: {n} personar",
-        "title_county": "Oppmoding om busetjing i {county}: {n} personar",
-        "summary": "Samandrag",
-        "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
-        "asked": (
-            "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
-            "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
-        ),
-        "county_asked": (
-            "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m} "
-            "einslege mindreårige, fordelt på {k} av dei {n} kommunane i fylket: {per} per "
-            "1 000 innbyggjarar, mot {nper} i heile landet."
-        ),
-        "criteria": "Behovet er fordelt etter kriteria departementet har fastsett, med desse "
-        "vektene:",
-        "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
-        "rules": "Oppmodingane følgjer prosessreglane: {r}.",
-        "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
-        "ok": (
-            "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
-            "mindreårige til {m}. Fordelinga er prova optimal etter {method}."
-        ),
-        "notok": "Status: {status}. {message}",
-        "changes": "Største endringar frå oppmodingane i {y}",
-        "up": "Opp",
-        "down": "Ned",
-        "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
-        "map": "Kart",
-        "map_title": "Oppmoding per kommune",
-        "map_legend": ("oppmoding", "av dei einslege mindreårige"),
-        "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
-        "counties": "Fylke",
-        "county_chart": "Oppmoding per fylke",
-        "municipality_chart": "Oppmoding per kommune",
-        "chart_legend": ("oppmoding", "oppmoding {y}"),
-        "all": "Alle kommunar",
-        "all_county": "Kommunane i {county}",
-        "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
-        "appendix": "Teknisk vedlegg",
-        "key": "Kriterienøkkelen",
-        "deviations": "Største avvik frå målet",
-        "ties": "Likskap om siste plass",
-        "noties": "Ingen kommunar stod likt om siste plass.",
-        "tie_row": "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} "
-        "({rule})",
-        "plots_off": "Kart og diagram er utelatne (plots=False).",
-        "data": "Datakjelder",
-        "attribution": (
-            "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
-            "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
-        ),
-        "cols": {
-            "municipality_id": "nr.",
-            "name": "kommune",
-            "county": "fylke",
-            "request": "oppmoding",
-            "minors": "av dei einslege mindreårige",
-            "last_request": "oppmoding {y}",
-            "last_decision": "vedtak {y}",
-            "last_settled": "busett {y}",
-            "change": "endring frå {y}",
-            "per_1000": "per 1 000 innbyggjarar",
-            "municipalities": "kommunar",
-            "asked": "med oppmoding",
-            "population": "innbyggjarar",
-            "target": "mål",
-            "deviation": "avvik",
-            "binding": "halde av",
-            "criterion": "kriterium",
-            "weight": "vekt",
-            "indicator": "indikator",
-            "kind": "type",
-        },
-        "params": {
-            "status": "status",
-            "message": "melding frå løysaren",
-            "method": "metode",
-            "solver": "løysar",
-            "why": "kvifor denne løysaren",
-            "rules": "prosessreglar",
-            "objective": "målfunksjon",
-            "certificate": "sertifikat",
-            "fingerprint": "fingeravtrykk av inndata",
-            "version": "busetting",
-        },
-        "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
-        "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
-        "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
-        "exact": " (avgjort eksakt)",
-        "keys": {"requests": "oppmodingar", "minors": "einslege mindreårige"},
-        "nocert": "prova av løysaren med null gap (heiltalsprogram)",
-        "kinds": {"volume": "volum", "rate": "rate på {base}"},
-    },
-}
+def _report_words(language: str) -> dict[str, Any]:
+    """The report's words in ``language``, from the catalogue's ``report.page.`` entries: a pair
+    (``key.0``, ``key.1``) becomes a tuple, ``cols.x`` and the like a table of their own."""
+    words: dict[str, Any] = {}
+    for key, text in terms("report.page.", language).items():
+        head, _, tail = key.partition(".")
+        if not tail:
+            words[key] = text
+        elif tail.isdigit():
+            words[head] = (*words.get(head, ()), text)
+        else:
+            words.setdefault(head, {})[tail] = text
+    return words
 
-_W["nn"] = {
-    **_W["nb"],  # a key added to the bokmål text later shows in bokmål until it is translated
-    "title": "Oppmoding om busetjing av flyktningar: {n} personar",
-    "title_county": "Oppmoding om busetjing i {county}: {n} personar",
-    "summary": "Samandrag",
-    "need": "Behovet er {n} personar, av dei {m} einslege mindreårige.",
-    "asked": (
-        "{k} av {n} kommunar blir bedne om å busetje flyktningar, {km} av dei også "
-        "einslege mindreårige: i snitt {per} per 1 000 innbyggjarar."
-    ),
-    "county_asked": (
-        "{county} blir beden om å busetje {x} personar ({share} av behovet), av dei {m} "
-        "einslege mindreårige, fordelte på {k} av dei {n} kommunane i fylket: {per} per 1 000 "
-        "innbyggjarar, mot {nper} i heile landet."
-    ),
-    "criteria": "Behovet er fordelt etter kriteria departementet har fastsett, med desse vektene:",
-    "minors_criteria": "Einslege mindreårige er fordelte etter ein eigen nøkkel:",
-    "rules": "Oppmodingane følgjer prosessreglane: {r}.",
-    "norules": "Ingen prosessreglar (multiplar, minste oppmoding) gjeld.",
-    "ok": (
-        "Kontrollert: oppmodingane summerer seg til nøyaktig {n} og dei einslege "
-        "mindreårige til {m}. Fordelinga er provd optimal etter {method}."
-    ),
-    "notok": "Status: {status}. {message}",
-    "changes": "Største endringar frå oppmodingane i {y}",
-    "up": "Opp",
-    "down": "Ned",
-    "nochanges": "Ingen historikk over oppmodingane i fjor for desse kommunane.",
-    "map": "Kart",
-    "map_title": "Oppmoding per kommune",
-    "map_legend": ("oppmoding", "av dei einslege mindreårige"),
-    "nomap": "Ingen koordinatar for desse kommunane, difor ikkje noko kart.",
-    "counties": "Fylke",
-    "county_chart": "Oppmoding per fylke",
-    "municipality_chart": "Oppmoding per kommune",
-    "chart_legend": ("oppmoding", "oppmoding {y}"),
-    "all": "Alle kommunar",
-    "all_county": "Kommunane i {county}",
-    "haram": "{y}: Tala for Ålesund omfattar Haram (éin kommune fram til 2024).",
-    "appendix": "Teknisk vedlegg",
-    "key": "Kriterienøkkelen",
-    "deviations": "Største avvik frå målet",
-    "ties": "Likskap om siste plass",
-    "noties": "Ingen kommunar stod likt om siste plass.",
-    "tie_row": "{key}: {won} fekk og {lost} fekk ikkje plassen til einingskostnad {cost} ({rule})",
-    "plots_off": "Kart og diagram er utelatne (plots=False).",
-    "data": "Datakjelder",
-    "attribution": (
-        "Tal frå IMDi (busetjingstal, tilskot), SSB (Statistisk sentralbyrå) og UDI, "
-        "publiserte under Norsk lisens for offentlege data (NLOD 2.0) / CC BY 4.0."
-    ),
-    "cols": {
-        **_W["nb"]["cols"],
-        "municipality_id": "nr.",
-        "name": "kommune",
-        "county": "fylke",
-        "request": "oppmoding",
-        "minors": "av dei einslege mindreårige",
-        "last_request": "oppmoding {y}",
-        "last_decision": "vedtak {y}",
-        "last_settled": "busett {y}",
-        "change": "endring frå {y}",
-        "per_1000": "per 1 000 innbyggjarar",
-        "municipalities": "kommunar",
-        "asked": "med oppmoding",
-        "population": "innbyggjarar",
-        "target": "mål",
-        "deviation": "avvik",
-        "binding": "halden av",
-        "criterion": "kriterium",
-        "weight": "vekt",
-        "indicator": "indikator",
-        "kind": "type",
-    },
-    "params": {
-        **_W["nb"]["params"],
-        "status": "status",
-        "message": "melding frå løysaren",
-        "method": "metode",
-        "solver": "løysar",
-        "why": "kvifor denne løysaren",
-        "rules": "prosessreglar",
-        "objective": "målfunksjon",
-        "certificate": "sertifikat",
-        "fingerprint": "fingeravtrykk av inndata",
-        "version": "busetting",
-    },
-    "cert": "{key}: λ låg {lo} ≤ λ høg {hi}{exact}",
-    "rules_cert": "{key}: lagrangesk nedre grense {lo} ≤ målfunksjon {hi}, kvar verdi "
-    "innanfor gapet {gap} gjennomsøkt (den eksakte regelvegen)",
-    "exact": " (avgjort eksakt)",
-    "keys": {
-        "requests": "oppmodingar",
-        "minors": "einslege mindreårige",
-        "rules": "prosessreglane",
-    },
-    "nocert": "provd av løysaren med null gap (heiltalsprogram)",
-    "kinds": {"volume": "volum", "rate": "rate på {base}"},
-}
+
+_W: dict[str, dict[str, Any]] = {language: _report_words(language) for language in LANGUAGES}
 
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title_year": "Settlement requests {year}: {n} persons",
-        "title_county_year": "Settlement requests {year} for {county}: {n} persons",
-        "prepared": "Prepared {date}",
-        "months": "January February March April May June July August September October "
-        "November December",
-        "date": "{month} {day}, {year}",
-        "total": "Total",
-        "total_of": "Total {what}",
-        "total_shown": "Total of these {n}",
-        "haram_total": "Haram has no change of its own, so the total change leaves out "
-        "Haram's request of {h}.",
-        "page": "Page",
-        "of": "of",
-        "map_title": "Requests per municipality",
-        "facts": "In brief",
-        "fact_need": "Need: {n} persons, of whom {m} unaccompanied minors",
-        "fact_asked": "{k} of {n} municipalities asked",
-        "fact_rate": "{per} per 1,000 residents (the country)",
-        "fact_county": "{county}: {x} persons ({share} of the need), {per} per 1,000 residents",
-        "map_note": "Colour: requests per 1,000 residents against the national rate; "
-        "circle: the request in persons.",
-        "geo": "Map borders: Kartverket (2024 municipalities and counties), CC BY 4.0.",
-    },
-    "nb": {
-        "title_year": "Anmodning om bosetting av flyktninger i {year}: {n} personer",
-        "title_county_year": "Anmodning om bosetting i {county} i {year}: {n} personer",
-        "prepared": "Utarbeidet {date}",
-        "months": "januar februar mars april mai juni juli august september oktober "
-        "november desember",
-        "date": "{day}. {month} {year}",
-        "total": "I alt",
-        "total_of": "I alt {what}",
-        "total_shown": "I alt, disse {n}",
-        "haram_total": "Haram har derfor ingen egen endring, og endringen i alt er uten Harams "
-        "anmodning på {h}.",
-        "page": "Side",
-        "of": "av",
-        "map_title": "Anmodning per kommune",
-        "facts": "Kort fortalt",
-        "fact_need": "Behov: {n} personer, av dem {m} enslige mindreårige",
-        "fact_asked": "{k} av {n} kommuner får anmodning",
-        "fact_rate": "{per} per 1 000 innbyggere i hele landet",
-        "fact_county": "{county}: {x} personer ({share} av behovet), {per} per 1 000 innbyggere",
-        "map_note": "Farge: anmodning per 1 000 innbyggere målt mot landet som helhet; "
-        "sirkel: anmodningen i personer.",
-        "geo": "Kartgrenser: Kartverket (kommuner og fylker 2024), CC BY 4.0.",
-    },
-    "nn": {
-        "title_year": "Oppmoding om busetjing av flyktningar i {year}: {n} personar",
-        "title_county_year": "Oppmoding om busetjing i {county} i {year}: {n} personar",
-        "prepared": "Utarbeidd {date}",
-        "months": "januar februar mars april mai juni juli august september oktober "
-        "november desember",
-        "date": "{day}. {month} {year}",
-        "total": "I alt",
-        "total_of": "I alt {what}",
-        "total_shown": "I alt, desse {n}",
-        "haram_total": "Haram har difor inga eiga endring, og endringa i alt er utan "
-        "oppmodinga til Haram på {h}.",
-        "page": "Side",
-        "of": "av",
-        "map_title": "Oppmoding per kommune",
-        "facts": "Kort fortalt",
-        "fact_need": "Behov: {n} personar, av dei {m} einslege mindreårige",
-        "fact_asked": "{k} av {n} kommunar får oppmoding",
-        "fact_rate": "{per} per 1 000 innbyggjarar i heile landet",
-        "fact_county": "{county}: {x} personar ({share} av behovet), {per} per 1 000 innbyggjarar",
-        "map_note": "Farge: oppmoding per 1 000 innbyggjarar målt mot landet som heilskap; "
-        "sirkel: oppmodinga i personar.",
-        "geo": "Kartgrenser: Kartverket (kommunar og fylke 2024), CC BY 4.0.",
-    },
+    language: terms("report.words.", language) for language in LANGUAGES
 }
 """The report's new words (title with the year, date, totals, pages, the first page), for
 the term catalogue."""
@@ -714,30 +278,7 @@ def _changes(d: _Data) -> str:
 
 
 _PART_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Change from last year's request, in parts",
-        "intro": (
-            "Each change is compared with last year's request; the parts (the need, each "
-            "criterion, bounds, rules and rounding) add up to it exactly. The biggest {n}:"
-        ),
-        "head": "municipality|last year's request|request|change|why (parts)",
-    },
-    "nb": {
-        "title": "Endring fra fjorårets anmodning, i deler",
-        "intro": (
-            "Hver endring sammenlignes med fjorårets anmodning; delene (behovet, hvert "
-            "kriterium, grenser, regler og avrunding) summerer nøyaktig til den. De {n} største:"
-        ),
-        "head": "kommune|fjorårets anmodning|anmodning|endring|hvorfor (deler)",
-    },
-    "nn": {
-        "title": "Endring frå oppmodinga i fjor, i delar",
-        "intro": (
-            "Kvar endring blir samanlikna med oppmodinga i fjor; delane (behovet, kvart "
-            "kriterium, grenser, reglar og avrunding) summerer nøyaktig til henne. Dei {n} største:"
-        ),
-        "head": "kommune|oppmoding i fjor|oppmoding|endring|kvifor (delar)",
-    },
+    language: terms("report.parts.", language) for language in LANGUAGES
 }
 PART_ROWS = 15
 """How many of the biggest changes from last year the report lists with their parts."""

@@ -351,10 +351,11 @@ class Allocation:
 
     # -- explanation -------------------------------------------------------------------------
 
-    def explain(self, municipality_id: str, *, language: str = "en") -> Explanation:
+    def explain(self, municipality_id: str, *, language: str | None = None) -> Explanation:
         """Why ``municipality_id`` is asked for what it is asked for, line by line.
 
-        ``language`` is ``"en"`` (English), ``"nb"`` (bokmål) or ``"nn"`` (nynorsk), for a letter.
+        ``language`` is ``"en"`` (English), ``"nb"`` (bokmål) or ``"nn"`` (nynorsk), for a letter;
+        None (the default) is the one default: bokmål for the Norway data, English otherwise.
         Returns an :class:`~busetting._explain.Explanation`; ``str()`` of it is the text.
         """
         # the documented delegator (docs/architecture.md): the result hands over to the layer

@@ -20,8 +20,18 @@ from pathlib import Path
 import pandas as pd
 
 from busetting._accounting import Accounting
+from busetting._defaults import choose_language
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import (
+    LANGUAGES,
+    criterion_words,
+    format_number,
+    method_words,
+    rules_words,
+    term,
+    terms,
+)
+from busetting._model import Problem
 from busetting._revise import Revision
 from busetting.io import Sheet, atomic_write, parameter_table, write_workbook
 
@@ -31,142 +41,17 @@ TOP = 15
 """How many of the biggest cuts and increases are listed."""
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Revision of the requests: {old} to {new}",
-        "municipality_id": "municipality_id",
-        "name": "municipality",
-        "county": "county",
-        "previous": "request being revised",
-        "decision": "council decision",
-        "settled": "settled",
-        "request": "revised request",
-        "change": "change",
-        "parts": "why (parts of the change)",
-        "summary": "Summary",
-        "cuts": "Biggest cuts",
-        "increases": "Biggest increases",
-        "counties": "County sums",
-        "all": "Every municipality",
-        "rule": "The rule used",
-        "sheet_all": "revision",
-        "sheet_counties": "counties",
-        "sheet_cuts": "biggest cuts",
-        "sheet_increases": "biggest increases",
-        "sheet_rule": "rule",
-        "item": "item",
-        "value": "value",
-        "direction": "direction",
-        "up": "increase: nobody's request falls; the increases go by the key",
-        "down": "cut: nobody's request rises; decisions and requests are ceilings",
-        "none": "no change of the need",
-        "need": "national need",
-        "decided": "council decisions",
-        "key_original": "the cut is spread by the problem's own key (cut_key='original')",
-        "key_commitment": (
-            "the cut is spread in proportion to each commitment, the smaller of request and "
-            "council decision (cut_key='commitment')"
-        ),
-        "cut_key": "key at a cut",
-        "gave_way": "floors that gave way (no request rises)",
-        "method": "method",
-        "kept": "kept from the previous allocation",
-        "compared": "Every number is compared with the request being revised; the parts add "
-        "up to the change exactly.",
-        "moved": "municipalities whose request changed",
-        "none_moved": "none",
-    },
-    "nb": {
-        "title": "Revisjon av anmodningene: {old} til {new}",
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "previous": "anmodning som revideres",
-        "decision": "kommunestyrevedtak",
-        "settled": "bosatt",
-        "request": "revidert anmodning",
-        "change": "endring",
-        "parts": "hvorfor (deler av endringen)",
-        "summary": "Sammendrag",
-        "cuts": "Største kutt",
-        "increases": "Største økninger",
-        "counties": "Summer per fylke",
-        "all": "Alle kommuner",
-        "rule": "Regelen som er brukt",
-        "sheet_all": "revisjon",
-        "sheet_counties": "fylker",
-        "sheet_cuts": "største kutt",
-        "sheet_increases": "største økninger",
-        "sheet_rule": "regel",
-        "item": "punkt",
-        "value": "verdi",
-        "direction": "retning",
-        "up": "økning: ingen anmodning går ned; økningene fordeles etter nøkkelen",
-        "down": "kutt: ingen anmodning går opp; vedtak og anmodninger er tak",
-        "none": "behovet er uendret",
-        "need": "nasjonalt behov",
-        "decided": "kommunestyrevedtak",
-        "key_original": "kuttet fordeles etter problemets egen nøkkel (cut_key='original')",
-        "key_commitment": (
-            "kuttet fordeles i forhold til hver kommunes forpliktelse, det minste av anmodning "
-            "og vedtak (cut_key='commitment')"
-        ),
-        "cut_key": "nøkkel ved kutt",
-        "gave_way": "gulv som ga etter (ingen anmodning går opp)",
-        "method": "metode",
-        "kept": "beholdt fra forrige fordeling",
-        "compared": "Hvert tall sammenlignes med anmodningen som revideres; delene summerer "
-        "nøyaktig til endringen.",
-        "moved": "kommuner med endret anmodning",
-        "none_moved": "ingen",
-    },
-    "nn": {
-        "title": "Revisjon av oppmodingane: {old} til {new}",
-        "municipality_id": "kommunenummer",
-        "name": "kommune",
-        "county": "fylke",
-        "previous": "oppmoding som blir revidert",
-        "decision": "kommunestyrevedtak",
-        "settled": "busett",
-        "request": "revidert oppmoding",
-        "change": "endring",
-        "parts": "kvifor (delar av endringa)",
-        "summary": "Samandrag",
-        "cuts": "Største kutt",
-        "increases": "Største aukingar",
-        "counties": "Summar per fylke",
-        "all": "Alle kommunar",
-        "rule": "Regelen som er brukt",
-        "sheet_all": "revisjon",
-        "sheet_counties": "fylke",
-        "sheet_cuts": "største kutt",
-        "sheet_increases": "største aukingar",
-        "sheet_rule": "regel",
-        "item": "punkt",
-        "value": "verdi",
-        "direction": "retning",
-        "up": "auking: inga oppmoding går ned; aukingane blir fordelte etter nøkkelen",
-        "down": "kutt: inga oppmoding går opp; vedtak og oppmodingar er tak",
-        "none": "behovet er uendra",
-        "need": "nasjonalt behov",
-        "decided": "kommunestyrevedtak",
-        "key_original": "kuttet blir fordelt etter den eigne nøkkelen til problemet "
-        "(cut_key='original')",
-        "key_commitment": (
-            "kuttet blir fordelt i høve til forpliktinga til kvar kommune, det minste av "
-            "oppmoding og vedtak (cut_key='commitment')"
-        ),
-        "cut_key": "nøkkel ved kutt",
-        "gave_way": "golv som gav etter (inga oppmoding går opp)",
-        "method": "metode",
-        "kept": "halde fram frå førre fordeling",
-        "compared": "Kvart tal blir samanlikna med oppmodinga som blir revidert; delane "
-        "summerer nøyaktig til endringa.",
-        "moved": "kommunar med endra oppmoding",
-        "none_moved": "ingen",
-    },
+    language: terms("revision.", language) for language in LANGUAGES
 }
 
 _COLUMNS = ("name", "county", "previous", "decision", "settled", "request", "change", "parts")
+
+
+def _language(rev: Revision, language: str | None) -> str:
+    """``language``, or the one default (bokmål for the Norway data, else English) if None."""
+    if language is None and isinstance(rev, Revision):
+        return choose_language(None, rev.allocation.problem.ids, "revision report")
+    return str(language)
 
 
 def _check(rev: Revision, language: str, where: str) -> dict[str, str]:
@@ -206,11 +91,42 @@ def _rule_rows(rev: Revision, w: dict[str, str], language: str) -> list[tuple[st
     if rev.gave_way:
         named = ", ".join(f"{i} ({v})" for i, v in sorted(rev.gave_way.items()))
         rows.append((w["gave_way"], named))
-    rows.extend((w["kept"], k) for k in rev.kept)
+    kept = rev.kept
+    if language != "en" and kept and rev.problem is not None:
+        kept = kept_words(rev.problem, rev.allocation.method, language)
+    rows.extend((w["kept"], k) for k in kept)
     return rows
 
 
-def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFrame]:
+def kept_words(problem: Problem, method: str, language: str) -> tuple[str, ...]:
+    """What a revision kept from the previous allocation (``Revision.kept``), in ``language``.
+
+    The method, the criteria and their weights, the process rules, the fixed values and the
+    municipalities with bounds of ``problem`` (the revision's problem: the previous one at the
+    new need).
+    """
+    crit = ", ".join(
+        f"{criterion_words(c.name, language)}={format_number(c.weight, language, 3)}"
+        for c in problem.criteria
+    )
+    rules = rules_words(problem.rules, language)
+    n_fixed = sum(m.fixed is not None for m in problem.municipalities)
+    n_bounds = sum(
+        m.min is not None or m.max is not None or m.minors_max is not None
+        for m in problem.municipalities
+    )
+    return (
+        term("settings.method", language, method=method_words(method, language)),
+        term("settings.criteria", language, criteria=crit),
+        term("settings.rules", language, rules=", ".join(rules))
+        if rules
+        else term("settings.no_rules", language),
+        term("settings.fixed_one" if n_fixed == 1 else "settings.fixed", language, n=n_fixed),
+        term("settings.bounds_one" if n_bounds == 1 else "settings.bounds", language, n=n_bounds),
+    )
+
+
+def revision_tables(rev: Revision, language: str | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a revision report, headers in ``language``.
 
     Returns
@@ -221,6 +137,7 @@ def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFra
         ``"increases"`` (the :data:`TOP` biggest), ``"counties"`` (the sums per county) and
         ``"rule"`` (the rule used, as item/value rows).
     """
+    language = _language(rev, language)
     w = _check(rev, language, "revision_tables")
     book = rev.accounting()
     frame = _per_municipality(rev, book, language)
@@ -246,7 +163,7 @@ def revision_tables(rev: Revision, language: str = "nb") -> dict[str, pd.DataFra
     }
 
 
-def write_revision_report(rev: Revision, path: str | Path, *, language: str = "nb") -> Path:
+def write_revision_report(rev: Revision, path: str | Path, *, language: str | None = None) -> Path:
     """Write the revision report as a formatted workbook (``.xlsx``) or a page (``.html``).
 
     Parameters
@@ -257,14 +174,16 @@ def write_revision_report(rev: Revision, path: str | Path, *, language: str = "n
         ``.xlsx`` (sheets: every municipality, the biggest cuts and increases, the county
         sums, the rule; plus the hidden ``requests`` and ``parameters`` sheets a further
         ``revise --previous`` reads) or ``.html``. Written atomically.
-    language : {"nb", "nn", "en"}
-        Headers and words.
+    language : {"nb", "nn", "en"}, optional
+        Headers and words; None is the one default: bokmål for the Norway data, English
+        otherwise.
 
     Returns
     -------
     Path
         The file written.
     """
+    language = _language(rev, language)
     w = _check(rev, language, "write_revision_report")
     p = Path(path)
     suffix = p.suffix.lower()
@@ -339,8 +258,9 @@ _STYLE = (
 )
 
 
-def revision_html(rev: Revision, *, language: str = "nb") -> str:
+def revision_html(rev: Revision, *, language: str | None = None) -> str:
     """The revision report as one self-contained HTML page (see :func:`write_revision_report`)."""
+    language = _language(rev, language)
     w = _check(rev, language, "revision_html")
     tables = revision_tables(rev, language)
     old = format_number(int(rev.previous.sum()), language, space="\u00a0")

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from busetting._answers import Answers
+from busetting._defaults import choose_language
 from busetting._edge import check_types
 from busetting._exceptions import InputError
-from busetting._language import format_number
+from busetting._language import LANGUAGES, format_number, terms
 from busetting._result import Allocation
 from busetting.datasets import load_history
 from busetting.io import EXCEL_HINT, atomic_write, neutralise, write_table
@@ -76,168 +77,7 @@ COUNTY_COLUMNS = (
 )
 
 _WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Status of the year {year}",
-        "national": "Nationally",
-        "counties": "Per county",
-        "municipalities": "Per municipality",
-        "county": "county",
-        "name": "municipality",
-        "asked": "asked",
-        "asked_minors": "asked, minors",
-        "answered": "answered",
-        "late": "late",
-        "decided": "decided",
-        "decided_minus_asked": "decided minus asked",
-        "minors_decided": "decided, minors",
-        "extra_capacity": "extra capacity offered",
-        "extra_minors": "extra capacity, minors",
-        "settled": "settled so far",
-        "settled_minus_decided": "settled minus decided",
-        "settled_share": "settled of decided",
-        "asked_not_answered": "asked, not yet answered",
-        "need": "national need",
-        "gap": "gap to the need",
-        "yes": "yes",
-        "no": "no",
-        "gap_line": (
-            "Need {need} = decided {decided} + asked of those not yet answered {open} + gap {gap}."
-        ),
-        "answered_line": (
-            "{answered} of {asked_count} municipalities asked have answered; they decided "
-            "{decided}, {diff} against the {asked_answered} they were asked."
-        ),
-        "covers": "The extra capacity offered ({extra}) covers the gap ({gap}).",
-        "short": (
-            "The extra capacity offered ({extra}) does not cover the gap ({gap}): {short} short."
-        ),
-        "no_gap": "There is no gap: the decisions and open requests reach the need.",
-        "settled_line": (
-            "Settled so far: {settled} = {in_decided} in the municipalities that decided "
-            "({share} of the {decided} decided, {diff}) + {elsewhere} elsewhere."
-        ),
-        "settled_only": "Settled so far: {settled}.",
-        "col_municipalities": "municipalities asked",
-        "no_extra": (
-            "No extra capacity was recorded, so nothing is known to cover the gap ({gap})."
-        ),
-        "municipality_id": "municipality number",
-        "sheet_national": "national",
-        "sheet_counties": "counties",
-        "sheet_municipalities": "municipalities",
-        "item": "item",
-        "value": "value",
-    },
-    "nb": {
-        "title": "Status for bosettingsåret {year}",
-        "national": "Nasjonalt",
-        "counties": "Per fylke",
-        "municipalities": "Per kommune",
-        "county": "fylke",
-        "name": "kommune",
-        "asked": "anmodet",
-        "asked_minors": "anmodet, enslige mindreårige",
-        "answered": "svart",
-        "late": "for sent",
-        "decided": "vedtatt",
-        "decided_minus_asked": "vedtatt minus anmodet",
-        "minors_decided": "vedtatt, enslige mindreårige",
-        "extra_capacity": "ekstra kapasitet tilbudt",
-        "extra_minors": "ekstra kapasitet, enslige mindreårige",
-        "settled": "bosatt hittil",
-        "settled_minus_decided": "bosatt minus vedtatt",
-        "settled_share": "bosatt av vedtatt",
-        "asked_not_answered": "anmodet, ikke svart ennå",
-        "need": "nasjonalt behov",
-        "gap": "gap til behovet",
-        "yes": "ja",
-        "no": "nei",
-        "gap_line": (
-            "Behov {need} = vedtatt {decided} + anmodet hos dem som ikke har svart {open} + "
-            "gap {gap}."
-        ),
-        "answered_line": (
-            "{answered} av {asked_count} anmodede kommuner har svart; de har vedtatt "
-            "{decided}, {diff} mot de {asked_answered} de ble anmodet om."
-        ),
-        "covers": "Den tilbudte ekstra kapasiteten ({extra}) dekker gapet ({gap}).",
-        "short": (
-            "Den tilbudte ekstra kapasiteten ({extra}) dekker ikke gapet ({gap}): det mangler "
-            "{short}."
-        ),
-        "no_gap": "Det er ikke noe gap: vedtakene og de åpne anmodningene når behovet.",
-        "settled_line": (
-            "Bosatt hittil: {settled} = {in_decided} i kommunene som har vedtatt ({share} av "
-            "de {decided} vedtatte, {diff}) + {elsewhere} i andre kommuner."
-        ),
-        "settled_only": "Bosatt hittil: {settled}.",
-        "col_municipalities": "anmodede kommuner",
-        "no_extra": (
-            "Ingen ekstra kapasitet er registrert, så det er ikke kjent hva som kan dekke "
-            "gapet ({gap})."
-        ),
-        "municipality_id": "kommunenummer",
-        "sheet_national": "nasjonalt",
-        "sheet_counties": "fylker",
-        "sheet_municipalities": "kommuner",
-        "item": "post",
-        "value": "verdi",
-    },
-    "nn": {
-        "title": "Status for busetjingsåret {year}",
-        "national": "Nasjonalt",
-        "counties": "Per fylke",
-        "municipalities": "Per kommune",
-        "county": "fylke",
-        "name": "kommune",
-        "asked": "oppmoda",
-        "asked_minors": "oppmoda, einslege mindreårige",
-        "answered": "svart",
-        "late": "for seint",
-        "decided": "vedteke",
-        "decided_minus_asked": "vedteke minus oppmoda",
-        "minors_decided": "vedteke, einslege mindreårige",
-        "extra_capacity": "ekstra kapasitet tilbode",
-        "extra_minors": "ekstra kapasitet, einslege mindreårige",
-        "settled": "busett så langt",
-        "settled_minus_decided": "busett minus vedteke",
-        "settled_share": "busett av vedteke",
-        "asked_not_answered": "oppmoda, ikkje svart enno",
-        "need": "nasjonalt behov",
-        "gap": "gap til behovet",
-        "yes": "ja",
-        "no": "nei",
-        "gap_line": (
-            "Behov {need} = vedteke {decided} + oppmoda hos dei som ikkje har svart {open} + "
-            "gap {gap}."
-        ),
-        "answered_line": (
-            "{answered} av {asked_count} oppmoda kommunar har svart; dei har vedteke "
-            "{decided}, {diff} mot dei {asked_answered} dei vart oppmoda om."
-        ),
-        "covers": "Den tilbodne ekstra kapasiteten ({extra}) dekkjer gapet ({gap}).",
-        "short": (
-            "Den tilbodne ekstra kapasiteten ({extra}) dekkjer ikkje gapet ({gap}): det manglar "
-            "{short}."
-        ),
-        "no_gap": "Det er ikkje noko gap: vedtaka og dei opne oppmodingane når behovet.",
-        "settled_line": (
-            "Busett så langt: {settled} = {in_decided} i kommunane som har vedteke ({share} av "
-            "dei {decided} vedtekne, {diff}) + {elsewhere} i andre kommunar."
-        ),
-        "settled_only": "Busett så langt: {settled}.",
-        "col_municipalities": "oppmoda kommunar",
-        "no_extra": (
-            "Ingen ekstra kapasitet er registrert, så det er ikkje kjent kva som kan dekkje "
-            "gapet ({gap})."
-        ),
-        "municipality_id": "kommunenummer",
-        "sheet_national": "nasjonalt",
-        "sheet_counties": "fylke",
-        "sheet_municipalities": "kommunar",
-        "item": "post",
-        "value": "verdi",
-    },
+    language: terms("yearstatus.", language) for language in LANGUAGES
 }
 """Words of the status page and workbook (en, nb, nn); to be folded into the term catalogue."""
 
@@ -410,6 +250,13 @@ class YearStatus:
                 "bosatt": m["settled"].astype(float).tolist(),
             }
         )
+
+
+def _default_language(year_status: object, language: object) -> object:
+    """``language``, or the one default for ``year_status``'s municipalities when None."""
+    if language is not None or not isinstance(year_status, YearStatus):
+        return language
+    return choose_language(None, map(str, year_status.municipalities.index), WHERE)
 
 
 def _check_language(language: object) -> str:
@@ -749,9 +596,9 @@ p.lead { font-size: 11pt; }
 """
 
 
-def status_html(year_status: YearStatus, language: str = "nb") -> str:
+def status_html(year_status: YearStatus, language: str | None = None) -> str:
     """The status page as one HTML document (A4 print)."""
-    lang = _check_language(language)
+    lang = _check_language(_default_language(year_status, language))
     w = _WORDS[lang]
     s = year_status
     title = w["title"].format(year=s.year if s.year is not None else "").strip()
@@ -808,7 +655,7 @@ def _header(column: str, w: dict[str, str]) -> str:
     return w.get(f"col_{column}", w.get(column, column))
 
 
-def write_status(year_status: YearStatus, path: str | Path, *, language: str = "nb") -> Path:
+def write_status(year_status: YearStatus, path: str | Path, *, language: str | None = None) -> Path:
     """Write the status of the year, atomically: a page (.html), a workbook (.xlsx) or a table.
 
     Parameters
@@ -818,8 +665,9 @@ def write_status(year_status: YearStatus, path: str | Path, *, language: str = "
     path : str or Path
         ``.html`` (the page, A4), ``.xlsx`` (sheets: national, counties, municipalities) or
         ``.csv`` / ``.json`` (the municipality table).
-    language : {"nb", "nn", "en"}, default "nb"
-        The language of the page and the headers.
+    language : {"nb", "nn", "en"}, optional
+        The language of the page and the headers; None is the one default: bokmål for the
+        Norway data, English otherwise.
 
     Returns
     -------
@@ -827,7 +675,7 @@ def write_status(year_status: YearStatus, path: str | Path, *, language: str = "
         The file written.
     """
     check_types(write_status, locals())
-    lang = _check_language(language)
+    lang = _check_language(_default_language(year_status, language))
     w = _WORDS[lang]
     p = Path(path)
     suffix = p.suffix.lower()

@@ -52,7 +52,10 @@ if TYPE_CHECKING:
     from busetting import _formats as formats
     from busetting._allocate import fingerprint
     from busetting._backtest import year_flags
+    from busetting._defaults import default_csv_dialect
+    from busetting._defaults import default_language as default_language_of
     from busetting._model import Problem, Rules
+    from busetting._reconcile import change_report
     from busetting._record import (
         PreviousRun,
         check_previous_run,
@@ -96,6 +99,9 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "previous_problem": ("busetting._record", "previous_problem"),
     "read_previous_run": ("busetting._record", "read_previous_run"),
     "default_language": ("busetting._report", "default_language"),
+    "default_language_of": ("busetting._defaults", "default_language"),
+    "change_report": ("busetting._reconcile", "change_report"),
+    "default_csv_dialect": ("busetting._defaults", "default_csv_dialect"),
     "TerminalBar": ("busetting._sweep", "TerminalBar"),
     "HISTORY_YEARS": ("busetting.datasets", "HISTORY_YEARS"),
     "MINORS_2024": ("busetting.datasets", "MINORS_2024"),
@@ -1004,10 +1010,13 @@ def _revise_problem(
                 + (str(args.input) if args.input else "the embedded data"),
                 file=err,
             )
-        lines.append(f"kept from {name}: {'; '.join(settings.describe())}")
+        lang = "en" if args.json else _options(args, problem).language
+        what = "; ".join(settings.describe(lang))
+        lines.append(term("settings.kept", lang, name=name, what=what))
     overridden = _overridden(args)
     if overridden:
-        lines.append(f"overridden by {', '.join(overridden)}")
+        lang = "en" if args.json else _options(args, problem).language
+        lines.append(term("settings.overridden", lang, flags=", ".join(overridden)))
     return _apply_rules(args, problem), method, lines
 
 
@@ -1576,15 +1585,17 @@ def _print_reconciliation(result: bs.Reconciliation, out: TextIO, lang: str = "e
     )
     for name, row in result.counties.iterrows():
         shown = "-" if _isna(row["recommendation"]) else _n(int(row["recommendation"]), lang)
+        case = term(f"counties.case.{row['case']}", lang)
         print(
             f"{name!s:<34} {_n(int(row['share']), lang):>7} {shown:>11} "
-            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {row['case']}",
+            f"{_n(int(row['request']), lang):>7} {int(row['changed']):>7}  {case}",
             file=out,
         )
-    for change in result.changes.itertuples(index=False):
+    changes = result.changes if lang == "en" else change_report(result, lang)
+    for change in changes.itertuples(index=False):
         print(
             f"  {change.county}: {change.municipality_id} {change.name}: "
-            f"{_text(change.recommendation)} -> {change.request}, minors "
+            f"{_text(change.recommendation)} -> {change.request}, {w['minors']} "
             f"{_text(change.recommended_minors)} -> {change.minors}: {change.reason}",
             file=out,
         )
@@ -1788,12 +1799,11 @@ def _add_letters(sub: Any) -> None:
         default="municipality",
         help="one answer workbook per municipality (default), per county, or none",
     )
-    _add_year_lang(lt)
     _add_input(lt)
     _add_problem_options(lt)
     _add_method(lt)
     _add_solver(lt)
-    _add_output_flags(lt, lang=False)
+    _add_output_flags(lt)
     _add_debug(lt)
     _add_rule_options(lt)
 
@@ -1815,12 +1825,11 @@ def _add_status(sub: Any) -> None:
         type=_output_path(".html", ".xlsx", ".csv", ".json", stdout=False),
         help="write the page (.html, A4) or the workbook (.xlsx) or the table",
     )
-    _add_year_lang(st)
     _add_input(st)
     _add_problem_options(st)
     _add_method(st)
     _add_solver(st)
-    _add_output_flags(st, lang=False)
+    _add_output_flags(st)
     _add_debug(st)
     _add_rule_options(st)
 
@@ -1855,34 +1864,32 @@ def _add_next(sub: Any) -> None:
     nx.add_argument(
         "-o", "--out", type=_output_path(".csv", ".xlsx", ".json"), help="write the placements"
     )
-    _add_year_lang(nx, default="en")
-    _add_output_flags(nx, lang=False)
+    _add_output_flags(nx)
     _add_debug(nx)
-
-
-def _add_year_lang(p: argparse.ArgumentParser, default: str = "nb") -> None:
-    p.add_argument(
-        "--lang",
-        choices=["nb", "nn", "en"],
-        default=default,
-        help=f"bokmål (nb), nynorsk (nn) or English (en); default {default}",
-    )
 
 
 def _letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    made = bs.letters(alloc, deadline=args.deadline, language=args.lang)
+    lang = _options(args, alloc.problem).language
+    made = bs.letters(alloc, deadline=args.deadline, language=lang)
     paths = made.write(args.out, forms=args.forms)
     n_forms = len(paths) - len(made.pages)
     if args.json:
         print(json.dumps({"letters": len(made.pages), "forms": n_forms, "folder": str(args.out)}),
               file=out)  # fmt: skip
         return EXIT_OK
+    deadline = made.deadline.isoformat() if lang == "en" else made.deadline.strftime("%d.%m.%Y")
     print(
-        f"written: {len(made.pages)} letters and {n_forms} answer forms to {args.out} "
-        f"(deadline {made.deadline.isoformat()})",
+        term(
+            "year.letters_written",
+            lang,
+            letters=len(made.pages),
+            forms=n_forms,
+            folder=args.out,
+            deadline=deadline,
+        ),
         file=out,
     )
     return EXIT_OK
@@ -1909,15 +1916,17 @@ def _status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, result = _year_status(args, err)
     if result is None:
         return code
-    path = bs.write_status(result, args.out, language=args.lang) if args.out else None
+    ids = [str(i) for i in result.municipalities.index]
+    lang = args.lang or default_language_of(ids)
+    path = bs.write_status(result, args.out, language=lang) if args.out else None
     if args.json:
         body = dataclasses.asdict(result.national)
         print(json.dumps({"national": body, "written": str(path) if path else None}), file=out)
         return EXIT_OK
-    for line in result.national.lines(args.lang):
+    for line in result.national.lines(lang):
         print(line, file=out)
     if path is not None:
-        print(f"written: {path}", file=out)
+        print(term("cli.written", lang, path=path), file=out)
     return EXIT_OK
 
 
@@ -1931,6 +1940,7 @@ def _history_year(year: int) -> pd.DataFrame:
 
 def _next(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     part = _history_year(args.year)
+    lang = args.lang or default_language_of([str(i) for i in part.index])
     if args.decisions:
         decisions: Any = read_named_counts(args.decisions, ("decision", "vedtak"))
     else:
@@ -1962,17 +1972,20 @@ def _next(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         method=args.method,
         allow_above=args.allow_above,
         municipalities=part.rename(columns={"kommune": "name", "fylke": "county"}),
-        language=args.lang,
+        language=lang,
     )
     if args.out:
-        write_table(placed.table.set_index("order"), args.out)
+        table = placed.table.set_index("order")
+        if lang != "en":
+            table["kind"] = [term(f"placement.{k}", lang) for k in table["kind"]]
+        write_table(table, args.out, language=lang, csv_dialect=default_csv_dialect(lang))
     if args.json:
         print(placed.table.to_json(orient="records", force_ascii=False), file=out)
         return EXIT_OK
     for row in placed.table.itertuples(index=False):
         print(f"{row.order:>4}  {row.municipality_id}  {row.reason}", file=out)
     if args.out:
-        print(f"written: {args.out}", file=out)
+        print(term("cli.written", lang, path=args.out), file=out)
     return EXIT_OK
 
 

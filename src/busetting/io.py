@@ -20,6 +20,7 @@ import pandas as pd
 
 from busetting._allocate import fingerprint
 from busetting._cells import FailureTable, spreadsheet_row
+from busetting._defaults import choose_language, default_csv_dialect
 from busetting._edge import check_types
 from busetting._exceptions import InputError
 from busetting._frame import (
@@ -39,8 +40,11 @@ from busetting._language import (
     check_language,
     column_words,
     criterion_words,
+    format_number,
     indicator_words,
     is_norwegian,
+    method_words,
+    rules_words,
     term,
     translate_value,
 )
@@ -691,8 +695,8 @@ def write_allocation(
     alloc: Allocation,
     path: str | Path,
     *,
-    language: str = "en",
-    csv_dialect: str = "standard",
+    language: str | None = None,
+    csv_dialect: str | None = None,
     county: str | None = None,
 ) -> Path:
     """Write an allocation to ``.csv``, ``.json`` or ``.xlsx`` (format from the suffix).
@@ -726,10 +730,12 @@ def write_allocation(
         The allocation to write.
     path : str or Path
         The output file; its suffix chooses the format.
-    language : str
-        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers).
-    csv_dialect : str
-        ``"standard"`` or ``"excel-nb"`` (CSV only).
+    language : str, optional
+        ``"en"``, ``"nb"`` or ``"nn"`` (bokmål or nynorsk sheet names and headers); None is
+        the one default: bokmål for the Norway data, English otherwise.
+    csv_dialect : str, optional
+        ``"standard"`` or ``"excel-nb"`` (CSV only); None: ``"excel-nb"`` for bokmål and
+        nynorsk, ``"standard"`` for English.
     county : str, optional
         Only this county's municipalities in the requests table and the county sheet
         (CSV and XLSX; the record keeps the whole run).
@@ -743,7 +749,9 @@ def write_allocation(
     p = Path(path)
     fmt = _format(p, "path", "write_allocation")
     _check_county(alloc, county, "write_allocation")
-    lang = check_language(language, "write_allocation")
+    lang = choose_language(language, alloc.problem.ids, "write_allocation")
+    if csv_dialect is None:
+        csv_dialect = default_csv_dialect(lang)
     check_csv_dialect(csv_dialect, "write_allocation")
     if alloc.requests is None:
         raise InputError(
@@ -1074,10 +1082,8 @@ def county_table(alloc: Allocation) -> pd.DataFrame:
     return out
 
 
-ATTRIBUTION = (
-    "Figures from IMDi (bosettingstall, tilskudd), SSB (Statistics Norway) and UDI, published "
-    "under the Norwegian Licence for Open Government Data (NLOD 2.0) / CC BY 4.0."
-)
+ATTRIBUTION = term("report.page.attribution", "en")
+"""Where the figures come from and under which licence (the catalogue's English words)."""
 
 
 def parameter_table(
@@ -1438,19 +1444,39 @@ class Settings:
                 "the previous run's parameters", failures
             ) from exc.__cause__
 
-    def describe(self) -> list[str]:
-        """What is kept, in words."""
-        out = [f"method {self.method}"]
+    def describe(self, language: str = "en") -> list[str]:
+        """What is kept, in words of ``language`` (``"en"``, ``"nb"`` or ``"nn"``)."""
+        if language == "en":
+            out = [f"method {self.method}"]
+        else:
+            out = [term("settings.method", language, method=method_words(self.method, language))]
         if self.criteria is not None:
-            out.append("criteria " + ", ".join(f"{c.name}={c.weight:g}" for c in self.criteria))
+            criteria = ", ".join(
+                f"{c.name if language == 'en' else criterion_words(c.name, language)}="
+                + (f"{c.weight:g}" if language == "en" else format_number(c.weight, language, 3))
+                for c in self.criteria
+            )
+            out.append(term("settings.criteria", language, criteria=criteria))
         if self.rules is not None:
-            rules = self.rules.describe()
-            out.append("rules " + ", ".join(rules) if rules else "no process rules")
+            rules = rules_words(self.rules, language)
+            out.append(
+                term("settings.rules", language, rules=", ".join(rules))
+                if rules
+                else term("settings.no_rules", language)
+            )
         if self.bounds is not None:
             n_fixed = sum("fixed" in b for b in self.bounds.values())
-            out.append(f"{n_fixed} fixed value{'s' * (n_fixed != 1)}")
-            out.append(f"bounds on {len(self.bounds)} municipalities")
-        out.append(f"need {self.total:,} (minors {self.minors:,})")
+            key = "settings.fixed_one" if n_fixed == 1 else "settings.fixed"
+            out.append(term(key, language, n=n_fixed))
+            out.append(term("settings.bounds", language, n=len(self.bounds)))
+        out.append(
+            term(
+                "settings.need",
+                language,
+                total=format_number(self.total, language),
+                minors=format_number(self.minors, language),
+            )
+        )
         return out
 
 

@@ -101,3 +101,34 @@ def test_the_ends_of_a_count_a_class_and_a_share_are_exact() -> None:
     assert indicator_reach("remoteness", np.array([1.0, 6.0])).slack == 0
     assert indicator_reach("share_x", np.array([0.25, 0.5])).slack == 0
     assert indicator_reach("services", np.array([0.0, 2.5])).slack > 0
+
+
+def test_no_margin_where_every_unit_ties_against_a_target_of_zero() -> None:
+    """Hamilton, need 1, services a rate per resident: 0001 has no residents, so no value of
+    its services or its population alone gives it a target, and its next unit costs 1 (the
+    top of Hamilton's clipped costs), as much as every unit of the others. The exact check
+    counted those others as unbounded and summed them in int64, which wrapped below 0 and
+    read as a move: services 0 -> 1 was said to raise the request, but it stays at 0."""
+    ms = [
+        bs.Municipality(
+            municipality_id=f"000{k}",
+            name=f"Kommune 000{k}",
+            population=1 if k == 4 else 0,
+            indicators={"capacity": float(k == 4), "services": float(k == 4)},
+            minors_eligible=k == 4,
+        )
+        for k in range(1, 7)
+    ]
+    criteria = [
+        bs.Criterion(
+            name="services", indicator="services", weight=1.0, kind="rate", base="population"
+        )
+    ]
+    problem = bs.Problem(municipalities=ms, criteria=criteria, need=bs.Need(total=1, minors=0))
+    alloc = bs.allocate(problem, method="hamilton")
+    assert int(alloc.requests["0001"]) == 0 and int(alloc.requests["0004"]) == 1
+    margins = {(m.indicator, m.direction): m for m in alloc.explain("0001").margins}
+    assert set(margins) == {(n, d) for n in ("services", "population") for d in ("more", "fewer")}
+    assert all(m.change is None for m in margins.values())
+    moved = bs.allocate(_with_indicator(problem, "0001", "services", 1.0), method="hamilton")
+    assert int(moved.requests["0001"]) == 0

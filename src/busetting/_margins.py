@@ -451,10 +451,15 @@ def _moves_exactly(
         while ok(r, k):
             k += 1
         n[r] = k
-    counts = np.where(finite, n, np.iinfo(np.int64).max // 4)
-    counts = np.clip(counts, lo, hi)
+    # no count matters beyond the whole need: capped there, the sum cannot overflow int64
+    # (unbounded counts of several municipalities once wrapped to a negative sum, which
+    # read as a move where every unit of the others was as cheap as the one at stake)
+    total = int(x.sum())
+    counts = np.where(finite, n, total + 1)
+    counts = np.minimum(np.clip(counts, lo, hi), total + 1)
     counts[i] = 0
-    return _decided(direction, int(x[i]), float(counts.sum()), int(x.sum()))
+    others = sum(int(v) for v in counts.tolist())
+    return _decided(direction, int(x[i]), float(others), total)
 
 
 def _margin(

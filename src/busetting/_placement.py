@@ -62,7 +62,7 @@ _LANGUAGES = ("en", "nb", "nn")
 _WORDS: dict[str, dict[str, str]] = {
     language: terms("placement.", language) for language in LANGUAGES
 }
-"""Words of the placement reasons (en, nb, nn); to be folded into the term catalogue."""
+"""Words of the placement reasons (en, nb, nn), read from the term catalogue."""
 
 _METHOD_NAMES = {
     Method.WEBSTER: "Webster",

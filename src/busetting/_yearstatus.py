@@ -79,7 +79,7 @@ COUNTY_COLUMNS = (
 _WORDS: dict[str, dict[str, str]] = {
     language: terms("yearstatus.", language) for language in LANGUAGES
 }
-"""Words of the status page and workbook (en, nb, nn); to be folded into the term catalogue."""
+"""Words of the status page and workbook (en, nb, nn), read from the term catalogue."""
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ def test_the_county_flag_takes_a_name_in_any_case_its_first_part_or_its_number(
     assert (
         main(["report", "--county", "Atlantis", "--out", str(tmp_path / "x.md")], stderr=err) == 2
     )
-    assert "'Atlantis' names no county" in err.getvalue()
+    assert "Fikk 'Atlantis': det er ikke et fylke i problemet" in err.getvalue()  # bokmål: Norway
 
 
 def test_the_county_flag_filters_the_workbook_and_the_csv(tmp_path: Path) -> None:

@@ -90,17 +90,16 @@ def _refuse(
     the labels that matched (empty: none did, and the nearest names are suggested).
     """
     w = _words(language)
-    noun = w[what]
     if matches:
         candidates = list(dict.fromkeys(matches))[:CANDIDATES]
-        why = w["ambiguous"].format(what=noun)
+        why = w["ambiguous"].format(one=w[f"one_{what}"])
     else:
         keys: dict[str, str] = {}
         for name, label in choices.items():
             keys.setdefault(_norm(name), label)
         close = difflib.get_close_matches(_norm(text), list(keys), n=2 * CANDIDATES, cutoff=CUTOFF)
         candidates = list(dict.fromkeys(keys[c] for c in close))[:CANDIDATES]
-        why = w["unknown"].format(what=noun)
+        why = w["unknown"].format(a=w[f"a_{what}"])
     hint = f"{w['did_you_mean']}: " + ", ".join(candidates) if candidates else w["none_close"]
     failure = {
         "row": None,
@@ -110,7 +109,7 @@ def _refuse(
         "reason": f"{why}; {hint}",
     }
     param = "municipality_id" if what == "municipality" else what
-    lead = w["lead"].format(param=param, where=where, what=noun, text=repr(text))
+    lead = w["lead"].format(param=param, where=where, one=w[f"one_{what}"], text=repr(text))
     message = f"{lead}: {why}; {hint}."
     return InputError(message, InputError.from_failures(where, [failure]).failure_cases)
 

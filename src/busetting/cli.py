@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from busetting._defaults import default_csv_dialect
     from busetting._defaults import default_language as default_language_of
     from busetting._model import Problem, Rules
+    from busetting._names import resolve_county
     from busetting._reconcile import change_report
     from busetting._record import (
         PreviousRun,
@@ -98,7 +99,7 @@ _LIBRARY: dict[str, tuple[str, str | None]] = {
     "check_previous_run": ("busetting._record", "check_previous_run"),
     "previous_problem": ("busetting._record", "previous_problem"),
     "read_previous_run": ("busetting._record", "read_previous_run"),
-    "default_language": ("busetting._report", "default_language"),
+    "resolve_county": ("busetting._names", "resolve_county"),
     "default_language_of": ("busetting._defaults", "default_language"),
     "change_report": ("busetting._reconcile", "change_report"),
     "default_csv_dialect": ("busetting._defaults", "default_csv_dialect"),
@@ -1271,7 +1272,8 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     code, alloc = _solved(args, err)
     if alloc is None:
         return code
-    county = None if args.county is None else _county_name(args.county, alloc.problem)
+    lang = args.lang or default_language_of(alloc.problem.ids)
+    county = None if args.county is None else _county_name(args.county, alloc.problem, lang)
     opts = _options(
         args, alloc.problem, county=county, plots=not args.no_plots, by_county=args.by_county
     )
@@ -1283,29 +1285,11 @@ def _report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _county_name(text: str, problem: Problem) -> str:
-    """The county ``text`` names: its name in any case, a name's first part, or its number.
-
-    To be replaced by ``busetting._names.resolve_county`` (the i26 branch) at the merge.
-    The number of a county is the first two digits of its municipalities' ids (2024).
-    """
-    counties: dict[str, set[str]] = {}
-    for m in problem.municipalities:
-        counties.setdefault(m.county, set()).add(m.municipality_id[:2])
-    wanted = " ".join(text.split()).casefold()
-    found = [
-        c
-        for c, numbers in counties.items()
-        if wanted in (c.casefold(), c.split(" - ")[0].strip().casefold())
-        or (wanted.zfill(2) in numbers and wanted.isdigit())
-    ]
-    if len(found) != 1:
-        raise InputError(
-            f"--county: {text!r} names no county of the problem "
-            + ("uniquely " if found else "")
-            + f"(a name, its first part or a county number: {', '.join(sorted(counties))})"
-        )
-    return found[0]
+def _county_name(text: str, problem: Problem, language: str) -> str:
+    """The county ``text`` names (a name in any case, its first part, or its 2024 number),
+    by :func:`busetting._names.resolve_county`; unknown or ambiguous: "did you mean ..."."""
+    counties = sorted({m.county for m in problem.municipalities})
+    return resolve_county(text, counties, language=language, where="--county")
 
 
 def _calibration_year(year: int) -> tuple[Problem, pd.Series]:

@@ -9,52 +9,21 @@ browser is a failure, so CI cannot pass without running them.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import browser_session
 
 import busetting as bs
 from busetting.datasets import load_municipalities, norway_2024
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def _missing() -> str | None:
-    if importlib.util.find_spec("playwright") is None:
-        return "playwright is not installed (pip install playwright; no browser download)"
-    if not CHROMIUM.exists():
-        return f"no browser at {CHROMIUM} (apt-get install -y chromium)"
-    return None
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = _missing()
-    if reason is not None:
-        if os.environ.get("BUSETTING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BUSETTING_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from browser_session()
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+from problem_edits import with_indicator
 
 import busetting as bs
 from busetting._margins import indicator_reach
@@ -38,24 +39,6 @@ def _problem(populations: tuple[int, int, int, int], weights: tuple[float, float
     return bs.Problem(municipalities=ms, criteria=criteria, need=bs.Need(total=3, minors=1))
 
 
-def _with_indicator(problem: bs.Problem, mid: str, name: str, value: float) -> bs.Problem:
-    ms = []
-    for m in problem.municipalities:
-        if m.municipality_id == mid:
-            if name == "population":
-                m = m.model_copy(update={"population": int(value)})
-            else:
-                m = m.model_copy(update={"indicators": {**m.indicators, name: float(value)}})
-        ms.append(m)
-    return bs.Problem(
-        municipalities=ms,
-        criteria=problem.criteria,
-        minors_criteria=problem.minors_criteria,
-        need=problem.need,
-        rules=problem.rules,
-    )
-
-
 def _check(problem: bs.Problem, mid: str) -> dict[tuple[str, str], Fraction | None]:
     """The body of the property test: each margin moves the request, one step less does not."""
     alloc = bs.allocate(problem)
@@ -65,12 +48,12 @@ def _check(problem: bs.Problem, mid: str) -> dict[tuple[str, str], Fraction | No
             continue
         assert mg.reach is not None and mg.reach.holds(Fraction(mg.value) + mg.change)
         sign = 1 if mg.direction == "more" else -1
-        moved = bs.allocate(_with_indicator(problem, mid, mg.indicator, mg.new_value))
+        moved = bs.allocate(with_indicator(problem, mid, mg.indicator, mg.new_value))
         assert sign * (int(moved.requests[mid]) - x) >= 1, mg
         short = mg.change - sign * mg.step
         if short != 0:
             before = bs.allocate(
-                _with_indicator(problem, mid, mg.indicator, mg.value + float(short))
+                with_indicator(problem, mid, mg.indicator, mg.value + float(short))
             )
             tied = any(mid in (*t.winners, *t.losers) for t in before.ties)
             assert int(before.requests[mid]) == x or tied, mg
@@ -130,5 +113,5 @@ def test_no_margin_where_every_unit_ties_against_a_target_of_zero() -> None:
     margins = {(m.indicator, m.direction): m for m in alloc.explain("0001").margins}
     assert set(margins) == {(n, d) for n in ("services", "population") for d in ("more", "fewer")}
     assert all(m.change is None for m in margins.values())
-    moved = bs.allocate(_with_indicator(problem, "0001", "services", 1.0), method="hamilton")
+    moved = bs.allocate(with_indicator(problem, "0001", "services", 1.0), method="hamilton")
     assert int(moved.requests["0001"]) == 0

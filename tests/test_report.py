@@ -14,6 +14,7 @@ import pytest
 from clirun import run
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from problem_edits import with_indicator
 
 import busetting as bs
 from busetting._language import format_number
@@ -313,24 +314,6 @@ def test_bokmal_explanation_states_the_margin_in_the_indicators_units(
     assert format_number(float(more.change), "nb") in lines[0]
 
 
-def _with_indicator(problem: bs.Problem, mid: str, name: str, value: float) -> bs.Problem:
-    ms = []
-    for m in problem.municipalities:
-        if m.municipality_id == mid:
-            if name == "population":
-                m = m.model_copy(update={"population": int(value)})
-            else:
-                m = m.model_copy(update={"indicators": {**m.indicators, name: float(value)}})
-        ms.append(m)
-    return bs.Problem(
-        municipalities=ms,
-        criteria=problem.criteria,
-        minors_criteria=problem.minors_criteria,
-        need=problem.need,
-        rules=problem.rules,
-    )
-
-
 def _check_margins(alloc: bs.Allocation, mid: str) -> int:
     """Every whole-unit margin moves the request by one; one unit less does not."""
     checked = 0
@@ -340,13 +323,13 @@ def _check_margins(alloc: bs.Allocation, mid: str) -> int:
         if mg.change is None or mg.step != 1 or Fraction(mg.value).denominator != 1:
             continue
         sign = 1 if mg.direction == "more" else -1
-        moved = bs.allocate(_with_indicator(alloc.problem, mid, mg.indicator, mg.new_value))
+        moved = bs.allocate(with_indicator(alloc.problem, mid, mg.indicator, mg.new_value))
         assert moved.success
         assert sign * (int(moved.requests[mid]) - x) >= 1, (mg, moved.requests[mid], x)
         short = mg.change - (1 if mg.change > 0 else -1)
         if short != 0:
             before = bs.allocate(
-                _with_indicator(alloc.problem, mid, mg.indicator, mg.value + float(short))
+                with_indicator(alloc.problem, mid, mg.indicator, mg.value + float(short))
             )
             tied = any(mid in (*t.winners, *t.losers) for t in before.ties)
             assert int(before.requests[mid]) == x or tied, (mg, before.requests[mid], x)
@@ -371,14 +354,12 @@ def test_margins_are_exact_on_random_problems(data: st.DataObject, method: str) 
         if mg.change is None or mg.step != 1 or Fraction(mg.value).denominator != 1:
             continue
         sign = 1 if mg.direction == "more" else -1
-        moved = bs.allocate(
-            _with_indicator(problem, mid, mg.indicator, mg.new_value), method=method
-        )
+        moved = bs.allocate(with_indicator(problem, mid, mg.indicator, mg.new_value), method=method)
         assert sign * (int(moved.requests[mid]) - x) >= 1
         short = mg.change - (1 if mg.change > 0 else -1)
         if short != 0:
             before = bs.allocate(
-                _with_indicator(problem, mid, mg.indicator, mg.value + float(short)),
+                with_indicator(problem, mid, mg.indicator, mg.value + float(short)),
                 method=method,
             )
             tied = any(mid in (*t.winners, *t.losers) for t in before.ties)
@@ -397,11 +378,11 @@ def test_margins_on_the_grid_of_the_real_process_move_the_request_by_five(
     for direction, sign in (("more", 1), ("fewer", -1)):
         mg = pop[direction]
         assert mg.unit == 5 and mg.change is not None
-        moved = bs.allocate(_with_indicator(ruled.problem, mid, "population", mg.new_value))
+        moved = bs.allocate(with_indicator(ruled.problem, mid, "population", mg.new_value))
         assert moved.success and int(moved.requests[mid]) == x + 5 * sign
         short = mg.value + float(mg.change - sign)
         if short != mg.value:
-            before = bs.allocate(_with_indicator(ruled.problem, mid, "population", short))
+            before = bs.allocate(with_indicator(ruled.problem, mid, "population", short))
             assert before.success and int(before.requests[mid]) == x
 
 

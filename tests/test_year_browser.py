@@ -6,42 +6,22 @@ Skips without a browser, like tests/test_browser.py, unless ``BUSETTING_REQUIRE_
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import browser_session
 
 import busetting as bs
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]  # fmt: skip
 A4_POINTS = (595, 842)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    reason = None
-    if importlib.util.find_spec("playwright") is None:
-        reason = "playwright is not installed (pip install playwright; no browser download)"
-    elif not CHROMIUM.exists():
-        reason = f"no browser at {CHROMIUM} (apt-get install -y chromium)"
-    if reason is not None:
-        if os.environ.get("BUSETTING_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BUSETTING_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from browser_session()
 
 
 def _pdf_pages(pdf: bytes) -> list[tuple[int, int]]:

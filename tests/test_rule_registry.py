@@ -19,16 +19,29 @@ import ast
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
 
 import busetting as bs
+import busetting._language as language_module
+import busetting._rules as rules_module
 from busetting._criteria import build_key
+from busetting._edge import check_count
 from busetting._feasibility import effective_bounds, violations
-from busetting._language import TABLES, rules_words
-from busetting._rules import RULES, Answer, Rule, needs_program, plan_rules, rules_path_reason
+from busetting._language import TABLES
+from busetting._model import Rules
+from busetting._rules import (
+    RULES,
+    Answer,
+    Parameter,
+    Rule,
+    needs_program,
+    plan_rules,
+    rules_model,
+    rules_path_reason,
+)
 
 M = bs.Municipality
 
@@ -340,13 +353,14 @@ def test_the_rules_model_agrees_with_the_registry() -> None:
         assert len(rules.describe()) == len(active)
 
 
-@pytest.mark.parametrize("language", ["nb", "nn"])
+@pytest.mark.parametrize("language", ["en", "nb", "nn"])
 def test_every_rule_has_its_words_in_the_catalogue(language: str) -> None:
     catalogue = TABLES["rules"][language]
     for rule in RULES:
-        assert rule.words, rule.name
-        missing = [w for w in rule.words if w not in catalogue]
-        assert not missing, (rule.name, missing)
+        assert set(rule.words) == {"en", "nb", "nn"}, rule.name
+        keys = {f"{rule.name}.{key}" for key in rule.words["en"]}
+        assert keys, rule.name
+        assert keys <= set(catalogue), (rule.name, keys - set(catalogue))
     rng = np.random.default_rng(11)
     for _ in range(30):
         kw: dict[str, Any] = {}
@@ -355,4 +369,108 @@ def test_every_rule_has_its_words_in_the_catalogue(language: str) -> None:
                 kw.update(draw(rng))
         rules = bs.Rules(**kw)
         active = [rule.name for rule in RULES if rule.active(rules)]
-        assert len(rules_words(rules, language)) == len(active)
+        words = rules.describe(language)
+        assert len(words) == len(active)
+        if language != "en":
+            assert not set(words) & set(rules.describe("en")), words
+
+
+# -- the parameters and words come from the rules -------------------------------------------------
+
+
+def test_the_rules_model_is_built_from_the_registry() -> None:
+    declared = [p for rule in RULES for p in rule.parameters]
+    fields = bs.Rules.model_fields
+    assert list(fields) == [p.name for p in declared]
+    for p in declared:
+        assert fields[p.name].default == p.default, p.name
+        assert fields[p.name].description == p.doc, p.name
+        assert f"{p.name} : " in (bs.Rules.__doc__ or ""), p.name
+    schema = bs.Rules.model_json_schema()["properties"]
+    assert all(schema[p.name]["description"] == p.doc for p in declared)
+
+
+class _Toy(Rule):
+    """A rule declared only here: a parameter, its check and its words."""
+
+    name = "toy cap"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("toy_cap", int | None, None, "At most this many per municipality.", check_count),
+    )
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"toy_cap": "toy cap {n}"},
+        "nb": {"toy_cap": "høyst {n} per kommune (leke)"},
+        "nn": {"toy_cap": "høgst {n} per kommune (leike)"},
+    }
+
+    def active(self, rules: Any) -> bool:
+        return rules.toy_cap is not None
+
+    def describe(self, rules: Any, language: str) -> str | None:
+        return self.say("toy_cap", language, n=rules.toy_cap) if self.active(rules) else None
+
+
+def test_a_new_rule_needs_no_edit_of_the_model_or_the_catalogue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What docs/contributing.md promises: a rule class in ``_rules`` (and its line in the
+    registry) gives ``Rules`` its parameter, its check and its words in three languages."""
+    toy = _Toy()
+    monkeypatch.setattr(rules_module, "RULES", (*RULES, toy))
+    monkeypatch.setitem(
+        language_module.TABLES, "rules", {k: dict(v) for k, v in TABLES["rules"].items()}
+    )
+    monkeypatch.setattr(language_module, "_RULES", language_module.TABLES["rules"])
+    language_module.add_rule_words(toy.name, toy.words)
+    model = rules_model(Rules.__base__)  # type: ignore[arg-type]
+    assert "toy_cap" in model.model_fields
+    rules = model(toy_cap=3.0, granularity=5)
+    assert rules.toy_cap == 3 and isinstance(rules.toy_cap, int)
+    assert rules.describe() == ["granularity 5", "toy cap 3"]
+    assert rules.describe("nn")[-1] == "høgst 3 per kommune (leike)"
+    with pytest.raises(bs.InputError, match="toy_cap"):
+        model(toy_cap=-1)
+    with pytest.raises(RuntimeError, match="differ in keys"):
+        language_module.add_rule_words("half", {"en": {"a": "a"}, "nb": {}, "nn": {"a": "a"}})
+
+
+def test_the_rule_words_are_checked_when_registered() -> None:
+    with pytest.raises(RuntimeError, match="defined twice"):
+        language_module.add_rule_words(
+            "granularity", {lang: {"granularity": "x"} for lang in ["en", "nb", "nn"]}
+        )
+
+
+# -- no module outside _rules reads a rule's parameter ----------------------------------------------
+
+OUTSIDE_ALLOWED: dict[tuple[str, str], str] = {
+    ("cli.py", "max_minors_hosts"): "argparse's namespace: the --max-minors-hosts flag",
+    ("cli.py", "county_totals"): "argparse's namespace: the --county-totals flag",
+    ("datasets/__init__.py", "county_totals"): (
+        "the county recipe sets the county totals and refuses a problem that already has them"
+    ),
+}
+"""Reads of a name of a ``Rules`` field outside ``_rules``, each with why it is not a rule's
+logic: the flags that set a parameter, and the recipe that sets one."""
+
+
+def _attribute_reads(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set(bs.Rules.model_fields)
+    return [
+        (node.lineno, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in names
+    ]
+
+
+def test_no_module_outside_the_rules_reads_a_rule_parameter() -> None:
+    root = Path(bs.__file__).parent
+    found = [
+        f"{rel}:{line} reads {name}"
+        for path in sorted(root.rglob("*.py"))
+        if (rel := path.relative_to(root).as_posix()) != "_rules.py"
+        for line, name in _attribute_reads(path)
+        if (rel, name) not in OUTSIDE_ALLOWED
+    ]
+    assert not found, found

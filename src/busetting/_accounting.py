@@ -45,6 +45,8 @@ from busetting._feasibility import effective_bounds
 from busetting._language import LANGUAGES, criterion_words, term, terms
 from busetting._methods import parse_method
 from busetting._model import Rules
+from busetting._rules import label, needs_program, source_words
+from busetting._rules import part_words as rule_part_words
 from busetting._solvers.threshold import UNBOUNDED
 
 if TYPE_CHECKING:
@@ -267,11 +269,11 @@ def part_words(
             name=(names or {}).get(cause) or _criterion(cause, language)
         )
     if kind in ("ceiling", "floor"):
-        return words[kind].format(name=words.get(cause, cause))
+        return words[kind].format(name=source_words(cause, language) or words.get(cause, cause))
     if kind == "rule":
-        rule, _, value = cause.partition("=")
-        text = words.get(rule, rule).format(g=value, k=value)
-        return words["rule"].format(name=text)
+        return words["rule"].format(
+            name=rule_part_words(cause, language) or words.get(cause, cause)
+        )
     if kind == "key_weight":
         return words["key_weight"].format(name=cause)
     return words.get(kind, kind)
@@ -287,9 +289,8 @@ def _cause_words(
     if kind == "criterion":
         return (names or {}).get(cause) or _criterion(cause, language)
     if kind == "rule":
-        rule, _, value = cause.partition("=")
-        return words.get(rule, rule).format(g=value, k=value)
-    return words.get(cause, cause)
+        return rule_part_words(cause, language) or words.get(cause, cause)
+    return source_words(cause, language) or words.get(cause, cause)
 
 
 def _criterion(name: str, language: str) -> str:
@@ -328,30 +329,6 @@ def _scale(t: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float) -> float
     return b
 
 
-def _rule_of(rules: Rules, x: int, kept: float, binding: str) -> str:
-    """The process rule that moved ``x`` off ``kept`` (its share within its bounds)."""
-    if binding == "minors":
-        return "minors"
-    k = rules.min_request
-    if k and abs(x - kept) >= 1 and ((x == 0 and kept > 0) or (x == k and kept < x)):
-        return f"min_request={k}"
-    if rules.granularity > 1:
-        return f"granularity={rules.granularity}"
-    if rules.county_totals:
-        return "county_totals"
-    return "rules"
-
-
-def _rules_active(rules: Rules) -> bool:
-    return bool(
-        rules.granularity > 1
-        or rules.min_request
-        or rules.minors_min_group
-        or rules.max_minors_hosts is not None
-        or rules.county_totals
-    )
-
-
 @dataclass(frozen=True)
 class _Frame:
     """What the parts are computed from, per municipality (arrays in the problem's order)."""
@@ -386,7 +363,7 @@ def account_parts(frame: _Frame, compared_with: str | Sequence[str]) -> Accounti
     mu = _scale(t, lo, hi, float(x.sum()))
     scaled = mu * t
     kept = np.clip(scaled, lo, hi)
-    rules_on = _rules_active(frame.rules)
+    rules_on = needs_program(frame.rules)
     # every part in whole hundredths, vectorised; the last part balances exactly
     moves = [
         np.rint(np.asarray(v, dtype=np.float64) * CENTS).astype(np.int64) for *_, v in frame.moves
@@ -413,7 +390,11 @@ def account_parts(frame: _Frame, compared_with: str | Sequence[str]) -> Accounti
                 parts.append(Part(kind, source or ("max" if above else "min"), int(own[i])))
         if balance[i]:
             if ruled[i]:
-                rule = _rule_of(frame.rules, int(x[i]), float(kept[i]), frame.binding[i])
+                rule = (
+                    "minors"
+                    if frame.binding[i] == "minors"
+                    else label(frame.rules, int(x[i]), float(kept[i]))
+                )
                 parts.append(Part("rule", rule, int(balance[i])))
             else:
                 parts.append(Part("rounding", "", int(balance[i])))

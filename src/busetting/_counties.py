@@ -32,7 +32,6 @@ from busetting._language import (
     LANGUAGES,
     column_words,
     method_words,
-    rules_words,
     term,
     terms,
 )
@@ -281,7 +280,7 @@ def _info_rows(
             (w["national_need"], national.problem.total),
             (w["national_minors"], national.problem.minors_total),
             (w["method"], method_words(national.method, language)),
-            (w["rules"], ", ".join(rules_words(national.problem.rules, language)) or "-"),
+            (w["rules"], ", ".join(national.problem.rules.describe(language)) or "-"),
             (w["fingerprint"], national.fingerprint),
             ("busetting", national.version),
         ]

@@ -20,6 +20,7 @@ import collections.abc
 import enum
 import functools
 import inspect
+import math
 import numbers
 import os
 import sys
@@ -30,7 +31,7 @@ from typing import Any
 
 from busetting._exceptions import InputError
 
-__all__ = ["check_types", "type_problem"]
+__all__ = ["COUNT_REASON", "check_count", "check_types", "type_problem"]
 
 Check = Callable[[Any], bool]
 
@@ -168,3 +169,23 @@ def _build(hint: Any) -> tuple[Check, str] | None:
         word = _WORDS.get(cls, f"a {_qualified(cls)}")
         return (lambda v: isinstance(v, cls)), word
     return None
+
+
+COUNT_REASON = "must be a whole number >= 0"
+
+
+def check_count(value: Any) -> int:
+    """Accept a whole number >= 0 (an int, or a float holding one); else ValueError."""
+    if hasattr(value, "item") and not isinstance(value, (str, bool, int, float)):
+        value = value.item()  # numpy scalars
+    if isinstance(value, bool):
+        raise ValueError(COUNT_REASON)
+    if isinstance(value, int):
+        n = value
+    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        n = int(value)
+    else:
+        raise ValueError(COUNT_REASON)
+    if n < 0:
+        raise ValueError(COUNT_REASON)
+    return n

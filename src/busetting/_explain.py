@@ -35,7 +35,6 @@ from busetting._language import (
     indicator_unit,
     indicator_words,
     method_words,
-    rules_words,
     terms,
 )
 from busetting._limits import check_limits
@@ -45,6 +44,7 @@ from busetting._model import Municipality, Problem
 from busetting._names import resolve_municipality
 from busetting._optimality import improving_cycle, local_improvement
 from busetting._result import Allocation
+from busetting._rules import explanation_step
 from busetting._solvers.milp import RuleSpec, penalty_value
 from busetting._solvers.sets import dual_bound
 from busetting._status import Certificate, RulesCertificate
@@ -314,7 +314,7 @@ def _lines(
             part = w["through"].format(part=part, base=indicator_words(base, lang).split(" (")[0])
         lines.append(part)
     method = method_words(alloc.method, lang)
-    rules = rules_words(p.rules, lang)
+    rules = p.rules.describe(lang)
     if rules:
         method += w["rules"].format(r=", ".join(rules))
     lines.append(w["round"].format(method=method, x=_fmt(x, lang, 0), d=_signed(x - t, lang)))
@@ -520,7 +520,8 @@ def _lagrangian(
             + penalty_value(x2, spec)
         )
 
-    steps = (1,) if problem.rules.granularity == 1 else (1, problem.rules.granularity)
+    step = explanation_step(problem.rules)
+    steps = (1,) if step == 1 else (1, step)
     better = local_improvement(method, key, mkey, x, m, feasible, value_of, steps)
     if better:
         return Verification(True, False, (better,))

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from busetting._edge import COUNT_REASON
 from busetting._exceptions import InputError
 from busetting._model import (
     ANY_ID_REASON,
-    COUNT_REASON,
     ID_PATTERN,
     ID_REASON,
     INT64_MAX,

@@ -25,17 +25,16 @@ the exceptions), so every other module may read it.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from busetting._exceptions import InputError
-
-if TYPE_CHECKING:
-    from busetting._model import Rules
 
 __all__ = [
     "LANGUAGES",
     "NORWEGIAN",
     "Language",
+    "add_rule_words",
     "binding_words",
     "check_language",
     "column_words",
@@ -46,7 +45,7 @@ __all__ = [
     "is_norwegian",
     "method_words",
     "reason_words",
-    "rules_words",
+    "rule_term",
     "status_words",
     "term",
     "terms",
@@ -288,79 +287,35 @@ def binding_words(label: str, language: str) -> str:
     return _BINDING.get(language, {}).get(label, label)
 
 
-_RULES: dict[str, dict[str, str]] = {
-    "en": {},  # English is Rules.describe()
-    "nb": {
-        "granularity": "anmodninger i multipler av {g}",
-        "min_request": "ingen anmodning under {k}",
-        "min_request_all": " (og alle kommuner blir spurt)",
-        "minors_min_group": "enslige mindreårige i grupper på minst {k}",
-        "minors_min_group_all": " i alle kommuner som kan ta imot",
-        "exactly": "nøyaktig",
-        "at_most": "høyst",
-        "max_minors_hosts": "{kind} {h} kommuner bes om enslige mindreårige",
-        "absolute": "absolutte",
-        "soft": "veiledende, straff {p}",
-        "county_totals": "fylkestall ({kind})",
-        "per_capita_cap": "høyst {r} per innbygger",
-        "share_cap": "høyst {s} av behovet per kommune",
-        "county_share_cap": "høyst {s} av behovet per fylke",
-    },
-    "nn": {
-        "granularity": "oppmodingar i multiplar av {g}",
-        "min_request": "inga oppmoding under {k}",
-        "min_request_all": " (og alle kommunar blir spurde)",
-        "minors_min_group": "einslege mindreårige i grupper på minst {k}",
-        "minors_min_group_all": " i alle kommunar som kan ta imot",
-        "exactly": "nøyaktig",
-        "at_most": "høgst",
-        "max_minors_hosts": "{kind} {h} kommunar blir bedne om einslege mindreårige",
-        "absolute": "absolutte",
-        "soft": "rettleiande, straff {p}",
-        "county_totals": "fylkestal ({kind})",
-        "per_capita_cap": "høgst {r} per innbyggjar",
-        "share_cap": "høgst {s} av behovet per kommune",
-        "county_share_cap": "høgst {s} av behovet per fylke",
-    },
-}
+_RULES: dict[str, dict[str, str]] = {"en": {}, "nb": {}, "nn": {}}
+"""The process rules' words: each rule declares its own (``Rule.words`` in
+:mod:`busetting._rules`) and the registry adds them here with :func:`add_rule_words`, so
+they are part of the one catalogue (and of its parity test)."""
 
 
-def rules_words(rules: Rules, language: str) -> list[str]:
-    """The active process rules in words (``Rules.describe`` is the English form)."""
-    if language not in NORWEGIAN:
-        return rules.describe()
-    w = _RULES[language]
-    out = []
-    if rules.granularity > 1:
-        out.append(w["granularity"].format(g=rules.granularity))
-    if rules.min_request:
-        out.append(
-            w["min_request"].format(k=rules.min_request)
-            + (w["min_request_all"] if rules.min_request_all else "")
-        )
-    if rules.minors_min_group:
-        out.append(
-            w["minors_min_group"].format(k=rules.minors_min_group)
-            + (w["minors_min_group_all"] if rules.minors_min_group_all else "")
-        )
-    if rules.max_minors_hosts is not None:
-        kind = w["exactly"] if rules.exact_minors_hosts else w["at_most"]
-        out.append(w["max_minors_hosts"].format(kind=kind, h=rules.max_minors_hosts))
-    if rules.county_totals is not None:
-        kind = (
-            w["absolute"]
-            if rules.county_penalty is None
-            else w["soft"].format(p=format_number(rules.county_penalty, language, 2))
-        )
-        out.append(w["county_totals"].format(kind=kind))
-    if rules.per_capita_cap is not None:
-        out.append(w["per_capita_cap"].format(r=format_number(rules.per_capita_cap, language, 4)))
-    if rules.share_cap is not None:
-        out.append(w["share_cap"].format(s=format_number(rules.share_cap, language, 4)))
-    if rules.county_share_cap is not None:
-        share = format_number(rules.county_share_cap, language, 4)
-        out.append(w["county_share_cap"].format(s=share))
-    return out
+def add_rule_words(rule: str, table: Mapping[str, Mapping[str, str]]) -> None:
+    """Add a rule's words (language -> key -> text) to the catalogue's ``rules`` table, each
+    key as ``"<rule>.<key>"``.
+
+    Raises
+    ------
+    RuntimeError
+        When the rule lacks a language or a key in one of them, or its words are already
+        there (a programming error).
+    """
+    keys = set(table.get("en", {}))
+    for language in LANGUAGES:
+        if set(table.get(language, {})) != keys:
+            raise RuntimeError(f"the words of the rule {rule!r} differ in keys in {language!r}")
+        for key, text in table[language].items():
+            if _RULES[language].setdefault(f"{rule}.{key}", text) != text:
+                raise RuntimeError(f"the words of the rule {rule!r} are defined twice: {key!r}")
+
+
+def rule_term(key: str, language: str, **values: Any) -> str:
+    """A rule's words ``key`` in ``language`` (English for an unknown language)."""
+    text = _RULES[language if language in _RULES else "en"][key]
+    return text.format(**values) if values else text
 
 
 _COLUMNS: dict[str, dict[str, str]] = {
@@ -947,12 +902,7 @@ _ACCOUNTING_WORDS: dict[str, dict[str, str]] = {
         "max": "maximum",
         "min": "minimum",
         "fixed": "fixed value",
-        "per-capita cap": "per-capita cap",
-        "share cap": "share cap",
-        "granularity": "multiples of {g}",
-        "min_request": "0 or at least {k}",
         "minors": "room for its minors",
-        "county_totals": "the county's total",
         "rules": "the process rules",
         "parts": "parts",
         "change": "change",
@@ -981,12 +931,7 @@ _ACCOUNTING_WORDS: dict[str, dict[str, str]] = {
         "max": "maksimum",
         "min": "minimum",
         "fixed": "fast verdi",
-        "per-capita cap": "tak per innbygger",
-        "share cap": "tak på andel",
-        "granularity": "multipler av {g}",
-        "min_request": "0 eller minst {k}",
         "minors": "plass til de enslige mindreårige",
-        "county_totals": "fylkets sum",
         "rules": "prosessreglene",
         "parts": "deler",
         "change": "endring",
@@ -1015,12 +960,7 @@ _ACCOUNTING_WORDS: dict[str, dict[str, str]] = {
         "max": "maksimum",
         "min": "minimum",
         "fixed": "fast verdi",
-        "per-capita cap": "tak per innbyggjar",
-        "share cap": "tak på del",
-        "granularity": "multiplar av {g}",
-        "min_request": "0 eller minst {k}",
         "minors": "plass til dei einslege mindreårige",
-        "county_totals": "summen til fylket",
         "rules": "prosessreglane",
         "parts": "delar",
         "change": "endring",
@@ -2716,7 +2656,7 @@ TABLES: dict[str, dict[str, dict[str, Any]]] = {
 }
 """Every table of the catalogue by name: language -> key -> words (the parity test reads it).
 
-The rules table has no English entries: English rules are ``Rules.describe()``."""
+The rules table is filled by the rule registry (:func:`add_rule_words`)."""
 
 _merge_groups()
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from busetting._exceptions import InputError
 from busetting._model import Problem
+from busetting._rules import counts
 
 __all__ = [
     "MAX_INDICATOR",
@@ -58,9 +59,9 @@ def limit_failures(problem: Problem) -> list[dict[str, Any]]:
     for name, value in (("total", problem.total), ("minors", problem.minors_total)):
         if value > MAX_PERSONS:
             out.append(_failure(None, f"need.{name}", value, persons))
-    for county, value in sorted((problem.rules.county_totals or {}).items()):
+    for name, value in counts(problem.rules):
         if value > MAX_PERSONS:
-            out.append(_failure(None, f"county_totals[{county!r}]", value, persons))
+            out.append(_failure(None, name, value, persons))
     out.extend(_column_failures(problem, persons))
     return out
 

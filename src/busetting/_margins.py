@@ -42,6 +42,7 @@ from busetting._feasibility import effective_bounds
 from busetting._limits import MAX_INDICATOR, MAX_PERSONS
 from busetting._methods import Method, exact_unit_cost, unit_cost, units_at_most
 from busetting._model import POPULATION, Problem
+from busetting._rules import margins_step, request_floor_everywhere
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -234,21 +235,16 @@ def _grid(alloc: Allocation) -> int | None:
     p = alloc.problem
     if alloc.certificate and not p.rules.needs_program:
         return 1
-    r = p.rules
-    if not r.needs_program:
+    if not p.rules.needs_program:
         return None  # the integer program because minors and requests are coupled
-    g = r.granularity
-    if (
-        alloc.method != Method.WEBSTER.value
-        or r.county_totals is not None
-        or r.min_request > g
-        or not alloc.success
-    ):
+    if alloc.method != Method.WEBSTER.value or not alloc.success:
         return None
     # On a grid of g, Sainte-Laguë's cost of the block from x to x + g orders as
     # (x + g/2) / t = (x/g + 1/2) / (t/g): Sainte-Laguë in blocks, on the targets over g.
-    # The minors rules only couple through minors <= request, held here as lower bounds.
-    return g
+    # Each active rule says whether it keeps that argument (the minors rules only couple
+    # through minors <= request, held here as lower bounds; county totals and joining rows
+    # do not).
+    return margins_step(p.rules)
 
 
 def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, ...] | None:
@@ -265,8 +261,7 @@ def indicator_margins(alloc: Allocation, municipality_id: str) -> tuple[Margin, 
     if np.any(x % g):
         return None
     lo = np.maximum(bounds.lower, alloc.minors.to_numpy(dtype=np.int64))
-    if p.rules.min_request_all:
-        lo = np.maximum(lo, p.rules.min_request)
+    lo = np.maximum(lo, request_floor_everywhere(p.rules))
     hi = bounds.effective_upper()
     # in blocks of g: lower bounds round up to the grid, upper bounds down
     x, lo, hi = x // g, -((-lo) // g), hi // g

@@ -30,7 +30,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
-from typing import Annotated, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -45,8 +45,13 @@ from pydantic import (
 )
 from pydantic_core import ValidationError, core_schema
 
+from busetting._edge import check_count as _check_count
 from busetting._edge import check_types
 from busetting._exceptions import InputError
+from busetting._rules import describe as describe_rules
+from busetting._rules import needs_program, rules_model
+from busetting._rules import problem_failures as rule_problem_failures
+from busetting._rules import validate as validate_rules
 
 __all__ = [
     "Columns",
@@ -152,26 +157,6 @@ class _Checked(BaseModel):
             return super().model_validate_json(json_data, *args, **kwargs)
         except ValidationError as exc:
             raise InputError.from_failures(cls.__name__, validation_failures(exc)) from exc
-
-
-COUNT_REASON = "must be a whole number >= 0"
-
-
-def _check_count(value: Any) -> int:
-    """Accept a whole number >= 0 (an int, or a float holding one); else ValueError."""
-    if hasattr(value, "item") and not isinstance(value, (str, bool, int, float)):
-        value = value.item()  # numpy scalars
-    if isinstance(value, bool):
-        raise ValueError(COUNT_REASON)
-    if isinstance(value, int):
-        n = value
-    elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        n = int(value)
-    else:
-        raise ValueError(COUNT_REASON)
-    if n < 0:
-        raise ValueError(COUNT_REASON)
-    return n
 
 
 def id_problem(value: Any) -> str | None:
@@ -470,148 +455,41 @@ class Need(_Checked):
         return self
 
 
-class Rules(_Checked):
+class _RulesBase(_Checked):
     """Rules of the real process on top of the bounds (all off by default).
 
-    Attributes
-    ----------
-    granularity : int
-        Requests in multiples of ``g`` (IMDi uses 5). The national total stays exact: when the
-        total left after fixed values is not a multiple of ``g``, exactly ``r = N' mod g``
-        municipalities get a request one above a multiple of ``g`` (the smallest step off the
-        grid), chosen by the objective. Fixed values are held as they are.
-    min_request : int
-        Nobody is asked for fewer than ``k``: each request is 0 or at least ``k``.
-    min_request_all : bool
-        Every municipality whose bounds allow it is asked for at least ``min_request``.
-    minors_min_group : int
-        Minors in groups: each municipality's minors are 0 or at least this many.
-    minors_min_group_all : bool
-        Every eligible municipality gets at least ``minors_min_group`` minors.
-    max_minors_hosts : int, optional
-        At most this many municipalities are asked for minors (exactly, with
-        ``exact_minors_hosts``), chosen by the objective among the eligible.
-    county_totals : dict of str to int, optional
-        Totals per county (the counties' recommendations), as hard equalities, or as targets
-        with ``county_penalty`` per person of deviation added to the objective.
-    county_penalty : float, optional
-        ``None`` (default): county totals are hard. A positive number: soft, with this penalty.
-    per_capita_cap : float, optional
-        ``x_i <= floor(r * population_i)``: spread.
-    share_cap : float, optional
-        ``x_i <= floor(s * N)``: no municipality takes more than this share of the need.
-    county_share_cap : float, optional
-        ``sum of x_i in a county <= floor(s * N)``: no county takes more than this share of
-        the need.
-    """
+    One field per parameter of a process rule, built from the rule registry
+    (:mod:`busetting._rules`): each rule declares its own parameters, checks and words."""
 
     model_config = _FROZEN
 
-    granularity: int = 1
-    min_request: int = 0
-    min_request_all: bool = False
-    minors_min_group: int = 0
-    minors_min_group_all: bool = False
-    max_minors_hosts: int | None = None
-    exact_minors_hosts: bool = False
-    county_totals: dict[str, int] | None = None
-    county_penalty: float | None = None
-    per_capita_cap: float | None = None
-    share_cap: float | None = None
-    county_share_cap: float | None = None
-
-    @field_validator("granularity", mode="before")
-    @classmethod
-    def _granularity(cls, v: Any) -> int:
-        n = _check_count(v)
-        if n < 1:
-            raise ValueError("must be a whole number >= 1")
-        return n
-
-    @field_validator("min_request", "minors_min_group", mode="before")
-    @classmethod
-    def _minimums(cls, v: Any) -> int:
-        return _check_count(v)
-
-    @field_validator("max_minors_hosts", mode="before")
-    @classmethod
-    def _hosts(cls, v: Any) -> int | None:
-        return None if v is None else _check_count(v)
-
-    @field_validator("county_totals", mode="before")
-    @classmethod
-    def _county_totals(cls, v: Any) -> dict[str, int] | None:
-        if v is None:
-            return None
-        if not isinstance(v, Mapping):
-            raise ValueError("must be a mapping of county to a whole number >= 0")
-        return {str(k): _check_count(n) for k, n in v.items()}
-
-    @field_validator(
-        "county_penalty", "per_capita_cap", "share_cap", "county_share_cap", mode="before"
-    )
-    @classmethod
-    def _positive(cls, v: Any) -> float | None:
-        if v is None:
-            return None
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            raise ValueError("must be a positive finite number") from None
-        if isinstance(v, bool) or not math.isfinite(f) or f <= 0:
-            raise ValueError("must be a positive finite number")
-        return f
-
     @model_validator(mode="after")
-    def _share(self) -> Rules:
-        if self.share_cap is not None and self.share_cap > 1:
-            raise ValueError(f"share_cap ({self.share_cap}) must not exceed 1")
-        if self.county_share_cap is not None and self.county_share_cap > 1:
-            raise ValueError(f"county_share_cap ({self.county_share_cap}) must not exceed 1")
-        if self.exact_minors_hosts and self.max_minors_hosts is None:
-            raise ValueError("exact_minors_hosts needs max_minors_hosts")
+    def _together(self) -> Self:
+        validate_rules(cast("Rules", self))
         return self
 
     @property
     def needs_program(self) -> bool:
         """Whether the rules need the integer program (caps are plain bounds)."""
-        return (
-            self.granularity > 1
-            or self.min_request > 0
-            or self.minors_min_group > 0
-            or self.max_minors_hosts is not None
-            or self.county_totals is not None
-            or self.county_share_cap is not None
-        )
+        return needs_program(cast("Rules", self))
 
-    def describe(self) -> list[str]:
-        """The active rules in words, for messages and reports."""
-        out = []
-        if self.granularity > 1:
-            out.append(f"granularity {self.granularity}")
-        if self.min_request:
-            out.append(
-                f"minimum request {self.min_request}"
-                + (" for every municipality" if self.min_request_all else "")
-            )
-        if self.minors_min_group:
-            out.append(
-                f"minors in groups of at least {self.minors_min_group}"
-                + (" in every eligible municipality" if self.minors_min_group_all else "")
-            )
-        if self.max_minors_hosts is not None:
-            kind = "exactly" if self.exact_minors_hosts else "at most"
-            out.append(f"{kind} {self.max_minors_hosts} minors hosts")
-        if self.county_totals is not None:
-            kind = "hard" if self.county_penalty is None else f"penalty {self.county_penalty:g}"
-            out.append(f"county totals ({kind})")
-        if self.per_capita_cap is not None:
-            out.append(f"per-capita cap {self.per_capita_cap:g}")
-        if self.share_cap is not None:
-            out.append(f"share cap {self.share_cap:g}")
-        if self.county_share_cap is not None:
-            out.append(f"county share cap {self.county_share_cap:g}")
-        return out
+    def describe(self, language: str = "en") -> list[str]:
+        """The active rules in words (``"en"``, ``"nb"`` or ``"nn"``), for messages and
+        reports."""
+        return describe_rules(cast("Rules", self), language)
+
+
+if TYPE_CHECKING:
+
+    class Rules(_RulesBase):
+        """Rules of the real process on top of the bounds (all off by default)."""
+
+        def __init__(self, **data: Any) -> None: ...
+
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    Rules = rules_model(_RulesBase)
 
 
 def parse_criteria(value: Any, where: str = "criteria") -> tuple[Criterion, ...]:
@@ -994,9 +872,9 @@ def check_problem(
         mid = columns.ids[i]
         fail("municipality_id must be unique", mid, mid, "municipality_id")
     failures.extend(check_criteria(criteria, "criteria"))
-    if rules is not None and rules.county_totals:
-        for name in sorted(set(rules.county_totals) - set(columns.counties)):
-            fail("county_totals: no municipality is in this county", name, column="county")
+    if rules is not None:
+        for reason, value in rule_problem_failures(rules, set(columns.counties)):
+            fail(reason, value, column="county")
     if minors_criteria is not None:
         failures.extend(check_criteria(minors_criteria, "minors_criteria"))
     for label, crits in (("criteria", criteria), ("minors_criteria", minors_criteria)):

@@ -52,7 +52,6 @@ import pandas as pd
 
 from busetting._accounting import Accounting, account_parts, frame_of
 from busetting._allocate import allocate
-from busetting._caps import cap_limits
 from busetting._cells import MAX_COUNT, Formula, count_problem
 from busetting._edge import check_types
 from busetting._exceptions import InputError
@@ -61,6 +60,14 @@ from busetting._methods import Method, parse_method
 from busetting._model import Criterion, Municipality, Problem, Rules
 from busetting._names import resolve_county
 from busetting._result import Allocation
+from busetting._rules import (
+    host_limit,
+    minors_group,
+    reconcile_hosts_reasons,
+    reconcile_minors_reasons,
+    reconcile_reasons,
+    upper_limits,
+)
 from busetting._status import Status
 
 __all__ = ["Recommendations", "Reconciliation", "change_report", "reconcile"]
@@ -432,7 +439,7 @@ def _plan_county(
             minors_share, m_all[eligible], m_values[eligible], minors_key[rows][eligible], weight
         )
         minors_targets[eligible] = t
-        group = problem.rules.minors_min_group
+        group = minors_group(problem.rules)
         hold = (
             int(m_values.sum()) == minors_share
             and not bool(((m_values > 0) & ~eligible).any())
@@ -454,7 +461,7 @@ def _upper(m: Municipality, problem: Problem) -> tuple[int | None, str]:
     best: tuple[int | None, str] = (m.max, "max")
     rules = problem.rules
     pops = np.array([m.population], dtype=np.float64)
-    caps = [(int(cap[0]), label) for label, cap in cap_limits(rules, pops, problem.total)]
+    caps = [(int(cap[0]), label) for label, cap in upper_limits(rules, pops, problem.total)]
     for value, label in caps:
         if best[0] is None or value < best[0]:
             best = (value, label)
@@ -483,10 +490,7 @@ def _reasons(
             out.append(("capacity", f"capacity: above its {label} of {upper}"))
         if m.min is not None and rec < m.min:
             out.append(("capacity", f"capacity: below its minimum of {m.min}"))
-        if rules.granularity > 1 and rec % rules.granularity:
-            out.append(("rule", f"rule: not a multiple of {rules.granularity}"))
-        if rules.min_request and 0 < rec < rules.min_request:
-            out.append(("rule", f"rule: below the minimum request of {rules.min_request}"))
+        out.extend(("rule", why) for why in reconcile_reasons(rules, rec))
         if rmin is not None and rmin > rec:
             out.append(("rule", f"rule: {rmin} minors recommended, more than the request"))
         if final < final_minors and rec < final_minors:  # pragma: no cover - verified away
@@ -506,13 +510,11 @@ def _reasons(
             out.append(("rule", "rule: not eligible for minors"))
         if m.minors_max is not None and rmin > m.minors_max:
             out.append(("capacity", f"capacity: above its minors capacity of {m.minors_max}"))
-        group = rules.minors_min_group
-        if group and 0 < rmin < group:
-            out.append(("rule", f"rule: minors in groups of at least {group}"))
+        out.extend(("rule", why) for why in reconcile_minors_reasons(rules, rmin))
         if rmin > final:
             out.append(("rule", f"rule: {rmin} minors do not fit in a request of {final}"))
         if hosts_full and rmin > 0 and final_minors == 0:
-            out.append(("rule", f"rule: at most {rules.max_minors_hosts} minors hosts"))
+            out.extend(("rule", why) for why in reconcile_hosts_reasons(rules))
         if minors_note:
             out.append(("total", minors_note))
         if len(out) == before:
@@ -805,7 +807,7 @@ def _report(
     key_weight: float,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The change report (one row per changed municipality) and the per-county summary."""
-    limit = problem.rules.max_minors_hosts
+    limit = host_limit(problem.rules)
     final_minors = alloc.minors
     hosts_full = (
         limit is not None and final_minors is not None and int((final_minors > 0).sum()) >= limit

@@ -48,7 +48,6 @@ from busetting._language import (
     is_norwegian,
     method_words,
     reason_words,
-    rules_words,
     status_words,
     terms,
 )
@@ -224,7 +223,7 @@ def _summary(alloc: Allocation, d: _Data) -> str:
             sentence = to_confirm_sentence(list(weak["name"]), d.lang)
             if sentence is not None:
                 html_parts.append(f'<p class="warn">{_e(sentence)}</p>')
-    rules = rules_words(p.rules, d.lang)
+    rules = p.rules.describe(d.lang)
     html_parts.append(
         f"<p>{_e(w['rules'].format(r=', '.join(rules)) if rules else w['norules'])}</p>"
     )
@@ -599,7 +598,7 @@ def _params(alloc: Allocation, d: _Data) -> list[tuple[str, str]]:
         (pw["method"], f"{method_words(alloc.method, d.lang)} ({alloc.method})"),
         (pw["solver"], f"{alloc.solver} {alloc.solver_version}"),
         (pw["why"], reason_words(alloc.solver_reason, d.lang, alloc.solver)),
-        (pw["rules"], ", ".join(rules_words(alloc.problem.rules, d.lang)) or DASH),
+        (pw["rules"], ", ".join(alloc.problem.rules.describe(d.lang)) or DASH),
         (pw["objective"], DASH if alloc.objective is None else d.tech(alloc.objective)),
         (pw["certificate"], "; ".join(_certificate_lines(alloc, d))),
         (pw["fingerprint"], alloc.fingerprint),

@@ -27,7 +27,6 @@ from busetting._language import (
     criterion_words,
     format_number,
     method_words,
-    rules_words,
     term,
     terms,
 )
@@ -109,7 +108,7 @@ def kept_words(problem: Problem, method: str, language: str) -> tuple[str, ...]:
         f"{criterion_words(c.name, language)}={format_number(c.weight, language, 3)}"
         for c in problem.criteria
     )
-    rules = rules_words(problem.rules, language)
+    rules = problem.rules.describe(language)
     n_fixed = sum(m.fixed is not None for m in problem.municipalities)
     n_bounds = sum(
         m.min is not None or m.max is not None or m.minors_max is not None

@@ -1,9 +1,14 @@
 """The process rules as objects: one class per rule, one registry that every route asks.
 
 Each rule of the real process (granularity, minimum request, minors in groups, the number of
-minors hosts, county totals, the per-capita and share caps) is one :class:`Rule` here. A rule
-states
+minors hosts, county totals, the per-capita, share and county share caps) is one :class:`Rule`
+here. A rule states
 
+* its parameters (:attr:`Rule.parameters`): the fields of :class:`~busetting._model.Rules` it
+  owns, with their type, default, check and documentation; ``Rules`` is built from the
+  registry (:func:`rules_model`), so a new rule's parameter needs no edit of ``_model``;
+* its words (:attr:`Rule.words`) in English, bokmål and nynorsk, registered into the one term
+  catalogue (``_language``'s ``rules`` table) and written by :meth:`Rule.describe`;
 * whether it is active and whether it needs the integer program (:meth:`Rule.needs_program`);
 * its bounds on the solve (:meth:`Rule.upper_limits`: the caps);
 * the allowed values it gives each variable (:meth:`Rule.narrow_requests`,
@@ -18,37 +23,44 @@ states
 * its diagnosis before the solve (:meth:`Rule.diagnose`);
 * whether one sweep of a divisor method's unit order gives every total (:meth:`Rule.sweepable`,
   read by ``revise``'s and ``scenarios``' fast path);
-* its words: the keys of the term catalogue (``_language.rules_words``) it is written with.
+* what the explanations need to know of it (:meth:`Rule.request_floor`, :meth:`Rule.step`,
+  :meth:`Rule.moves_margins`, :meth:`Rule.label`).
 
 :data:`RULES` is the registry. The routes (the threshold path's bounds, the rules path, the
-integer program, ``revise``, ``verify``, the diagnosis) call the functions at the end of this
-module, which walk the registry; no route names a rule (``tests/test_rule_registry.py`` checks
-both). Fixed values, council decisions as ceilings and settled floors are bounds of each
-municipality (``fixed``, ``min``, ``max``; ``revise`` writes them there) and are checked by the
-bounds model of :mod:`busetting._feasibility`, not here.
+integer program, ``revise``, ``verify``, the diagnosis) and the explanations call the functions
+at the end of this module, which walk the registry; no module outside this one reads a field
+of ``Rules`` (``tests/test_rule_registry.py`` checks both). This module sits below
+:mod:`busetting._model` in the layers: it uses the model's classes only as types.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel, Field, create_model, field_validator
 
-from busetting._caps import cap_limits
-from busetting._criteria import Key
 from busetting._diagnose import Bounds, count_noun
-from busetting._model import Problem, Rules
+from busetting._edge import check_count
+from busetting._language import NORWEGIAN, add_rule_words, format_number, rule_term
 from busetting._solvers.milp import JoinRow, RuleSpec
 from busetting._solvers.sets import VarSets
 from busetting._status import Shortfall
+
+if TYPE_CHECKING:
+    from busetting._criteria import Key
+    from busetting._model import Problem, Rules
 
 __all__ = [
     "RULES",
     "Answer",
     "MinorsDraft",
+    "Parameter",
     "ProgramDraft",
     "Reach",
     "RequestDraft",
@@ -56,13 +68,29 @@ __all__ = [
     "RulePlan",
     "Violation",
     "check",
+    "counts",
+    "describe",
     "diagnose",
+    "explanation_step",
+    "host_limit",
+    "label",
+    "margins_step",
+    "minors_group",
     "needs_program",
+    "part_words",
     "plan_rules",
+    "problem_failures",
+    "reconcile_hosts_reasons",
+    "reconcile_minors_reasons",
+    "reconcile_reasons",
     "request_floor",
+    "request_floor_everywhere",
+    "rules_model",
     "rules_path_reason",
+    "source_words",
     "sweepable",
     "upper_limits",
+    "validate",
 ]
 
 IntArray = NDArray[np.int64]
@@ -165,16 +193,139 @@ class Reach:
     large: IntArray
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """A field of :class:`~busetting._model.Rules` that a rule owns.
+
+    ``check`` takes the value a user gives and returns the value kept (a ``ValueError`` with
+    the reason otherwise; ``None``: pydantic's own check of ``annotation``); ``doc`` is its
+    entry in the ``Rules`` docstring and JSON schema."""
+
+    name: str
+    annotation: Any
+    default: Any
+    doc: str
+    check: Callable[[Any], Any] | None = None
+
+
+def _at_least_one(value: Any) -> int:
+    n = check_count(value)
+    if n < 1:
+        raise ValueError("must be a whole number >= 1")
+    return n
+
+
+def _optional_count(value: Any) -> int | None:
+    return None if value is None else check_count(value)
+
+
+def _positive(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ValueError("must be a positive finite number") from None
+    if isinstance(value, bool) or not math.isfinite(f) or f <= 0:
+        raise ValueError("must be a positive finite number")
+    return f
+
+
+def _county_counts(value: Any) -> dict[str, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise ValueError("must be a mapping of county to a whole number >= 0")
+    return {str(k): check_count(n) for k, n in value.items()}
+
+
+def _number(value: float, language: str, decimals: int) -> str:
+    """A rule's number in its words: ``:g`` in English, the decimal comma in Norwegian."""
+    return format_number(value, language, decimals) if language in NORWEGIAN else f"{value:g}"
+
+
 class Rule:
     """One process rule. Every method has a neutral default, so a rule states only what it
     does; see the module docstring for who asks which method."""
 
     name: ClassVar[str] = ""
     """A short name (used in messages of the registry test)."""
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+    """The fields of :class:`~busetting._model.Rules` it owns (no other rule reads them)."""
     fields: ClassVar[tuple[str, ...]] = ()
-    """The fields of :class:`~busetting._model.Rules` it reads (no other rule reads them)."""
-    words: ClassVar[tuple[str, ...]] = ()
-    """Its keys in the ``rules`` group of the term catalogue."""
+    """The names of its parameters (set from :attr:`parameters`)."""
+    words: ClassVar[Mapping[str, Mapping[str, str]]] = {}
+    """Its words: language (``en``, ``nb``, ``nn``) -> key -> text with ``{placeholders}``;
+    registered into the ``rules`` table of the term catalogue."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.fields = tuple(p.name for p in cls.parameters)
+
+    def say(self, key: str, language: str, **values: Any) -> str:
+        """The rule's words ``key`` in ``language`` with ``values`` filled in."""
+        return rule_term(f"{self.name}.{key}", language, **values)
+
+    def validate(self, rules: Rules) -> None:
+        """Raise ``ValueError`` when the rule's parameters do not go together."""
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        """The rule in words when it is active (``None`` when it is not)."""
+        return None
+
+    def label(self, rules: Rules, x: int, kept: float) -> tuple[int, str] | None:
+        """The rule as the cause of a part of the accounting: request ``x`` where its share
+        within its bounds was ``kept``. A code (``field=value`` or ``field``; its words are
+        the rule's ``part`` words) with a rank: 0 when the rule alone moved the request, 1
+        when it shapes every request, 2 when it shapes sums; ``None`` when it did not act."""
+        return None
+
+    def request_floor(self, rules: Rules) -> int:
+        """The smallest nonzero request the rule allows a free municipality (0: none)."""
+        return 0
+
+    def request_floor_everywhere(self, rules: Rules) -> bool:
+        """Whether every municipality the bounds allow must get at least
+        :meth:`request_floor`."""
+        return False
+
+    def step(self, rules: Rules) -> int:
+        """The step between the requests the rule allows (1: any whole number)."""
+        return 1
+
+    def margins_in_blocks(self, rules: Rules, step: int) -> bool:
+        """Whether Sainte-Laguë's margins, counted in blocks of ``step`` persons between the
+        bounds, stay exact with the rule active (a rule that needs no program only bounds)."""
+        return not self.needs_program(rules)
+
+    def minors_group(self, rules: Rules) -> int:
+        """The smallest group of minors a host takes (0: no such rule)."""
+        return 0
+
+    def host_limit(self, rules: Rules) -> int | None:
+        """The most municipalities that may host minors (``None``: no limit)."""
+        return None
+
+    def counts(self, rules: Rules) -> list[tuple[str, int]]:
+        """The counts of persons among the rule's parameters, by name (for the limits)."""
+        return []
+
+    def problem_failures(self, rules: Rules, counties: set[str]) -> list[tuple[str, str]]:
+        """What the rule's parameters ask of a problem with these ``counties`` that it cannot
+        give: (reason, value) for its failure table."""
+        return []
+
+    def reconcile_reason(self, rules: Rules, value: int) -> str | None:
+        """Why a county's recommended request ``value`` cannot stand under the rule."""
+        return None
+
+    def reconcile_minors_reason(self, rules: Rules, value: int) -> str | None:
+        """Why a county's recommended minors ``value`` cannot stand under the rule."""
+        return None
+
+    def reconcile_hosts_reason(self, rules: Rules) -> str | None:
+        """Why a recommended minors host was left out when the hosts are all taken."""
+        return None
 
     def active(self, rules: Rules) -> bool:
         """Whether ``rules`` switch this rule on."""
@@ -231,11 +382,45 @@ class Granularity(Rule):
     """Requests in multiples of ``g``; exactly ``N' mod g`` requests one above the grid."""
 
     name = "granularity"
-    fields = ("granularity",)
-    words = ("granularity",)
+    parameters = (
+        Parameter(
+            "granularity",
+            int,
+            1,
+            "Requests in multiples of ``g`` (IMDi uses 5). The national total stays exact: "
+            "when the total left after fixed values is not a multiple of ``g``, exactly "
+            "``r = N' mod g`` municipalities get a request one above a multiple of ``g`` (the "
+            "smallest step off the grid), chosen by the objective. Fixed values are held as "
+            "they are.",
+            _at_least_one,
+        ),
+    )
+    words = {
+        "en": {"granularity": "granularity {g}", "part": "multiples of {g}"},
+        "nb": {"granularity": "anmodninger i multipler av {g}", "part": "multipler av {g}"},
+        "nn": {"granularity": "oppmodingar i multiplar av {g}", "part": "multiplar av {g}"},
+    }
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        return self.say("granularity", language, g=rules.granularity)
+
+    def label(self, rules: Rules, x: int, kept: float) -> tuple[int, str] | None:
+        return (1, f"granularity={rules.granularity}") if self.active(rules) else None
+
+    def step(self, rules: Rules) -> int:
+        return int(rules.granularity)
+
+    def margins_in_blocks(self, rules: Rules, step: int) -> bool:
+        return True
+
+    def reconcile_reason(self, rules: Rules, value: int) -> str | None:
+        g = rules.granularity
+        return f"rule: not a multiple of {g}" if g > 1 and value % g else None
 
     def active(self, rules: Rules) -> bool:
-        return rules.granularity > 1
+        return bool(rules.granularity > 1)
 
     def needs_program(self, rules: Rules) -> bool:
         return self.active(rules)
@@ -290,11 +475,66 @@ class MinRequest(Rule):
     """Each request is 0 or at least ``k`` (at least ``k`` everywhere with ``min_request_all``)."""
 
     name = "minimum request"
-    fields = ("min_request", "min_request_all")
-    words = ("min_request", "min_request_all")
+    parameters = (
+        Parameter(
+            "min_request",
+            int,
+            0,
+            "Nobody is asked for fewer than ``k``: each request is 0 or at least ``k``.",
+            check_count,
+        ),
+        Parameter(
+            "min_request_all",
+            bool,
+            False,
+            "Every municipality whose bounds allow it is asked for at least ``min_request``.",
+        ),
+    )
+    words = {
+        "en": {
+            "min_request": "minimum request {k}",
+            "min_request_all": " for every municipality",
+            "part": "0 or at least {k}",
+        },
+        "nb": {
+            "min_request": "ingen anmodning under {k}",
+            "min_request_all": " (og alle kommuner blir spurt)",
+            "part": "0 eller minst {k}",
+        },
+        "nn": {
+            "min_request": "inga oppmoding under {k}",
+            "min_request_all": " (og alle kommunar blir spurde)",
+            "part": "0 eller minst {k}",
+        },
+    }
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        every = self.say("min_request_all", language) if rules.min_request_all else ""
+        return self.say("min_request", language, k=rules.min_request) + every
+
+    def label(self, rules: Rules, x: int, kept: float) -> tuple[int, str] | None:
+        k = rules.min_request
+        if k and abs(x - kept) >= 1 and ((x == 0 and kept > 0) or (x == k and kept < x)):
+            return (0, f"min_request={k}")
+        return None
+
+    def request_floor(self, rules: Rules) -> int:
+        return int(rules.min_request)
+
+    def request_floor_everywhere(self, rules: Rules) -> bool:
+        return bool(rules.min_request_all)
+
+    def margins_in_blocks(self, rules: Rules, step: int) -> bool:
+        return bool(rules.min_request <= step)
+
+    def reconcile_reason(self, rules: Rules, value: int) -> str | None:
+        k = rules.min_request
+        return f"rule: below the minimum request of {k}" if k and 0 < value < k else None
 
     def active(self, rules: Rules) -> bool:
-        return rules.min_request > 0
+        return bool(rules.min_request > 0)
 
     def needs_program(self, rules: Rules) -> bool:
         return self.active(rules)
@@ -320,8 +560,69 @@ class CountyTotals(Rule):
     """Totals per county: hard equalities, or targets with a penalty per person of deviation."""
 
     name = "county totals"
-    fields = ("county_totals", "county_penalty")
-    words = ("county_totals", "absolute", "soft")
+    parameters = (
+        Parameter(
+            "county_totals",
+            dict[str, int] | None,
+            None,
+            "Totals per county (the counties' recommendations), as hard equalities, or as "
+            "targets with ``county_penalty`` per person of deviation added to the objective.",
+            _county_counts,
+        ),
+        Parameter(
+            "county_penalty",
+            float | None,
+            None,
+            "``None`` (default): county totals are hard. A positive number: soft, with this "
+            "penalty.",
+            _positive,
+        ),
+    )
+    words = {
+        "en": {
+            "county_totals": "county totals ({kind})",
+            "absolute": "hard",
+            "soft": "penalty {p}",
+            "part": "the county's total",
+        },
+        "nb": {
+            "county_totals": "fylkestall ({kind})",
+            "absolute": "absolutte",
+            "soft": "veiledende, straff {p}",
+            "part": "fylkets sum",
+        },
+        "nn": {
+            "county_totals": "fylkestal ({kind})",
+            "absolute": "absolutte",
+            "soft": "rettleiande, straff {p}",
+            "part": "summen til fylket",
+        },
+    }
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        penalty = rules.county_penalty
+        kind = (
+            self.say("absolute", language)
+            if penalty is None
+            else self.say("soft", language, p=_number(penalty, language, 2))
+        )
+        return self.say("county_totals", language, kind=kind)
+
+    def label(self, rules: Rules, x: int, kept: float) -> tuple[int, str] | None:
+        return (2, "county_totals") if rules.county_totals else None
+
+    def problem_failures(self, rules: Rules, counties: set[str]) -> list[tuple[str, str]]:
+        named = set(rules.county_totals or ())
+        reason = "county_totals: no municipality is in this county"
+        return [(reason, name) for name in sorted(named - counties)]
+
+    def counts(self, rules: Rules) -> list[tuple[str, int]]:
+        return [
+            (f"county_totals[{county!r}]", value)
+            for county, value in sorted((rules.county_totals or {}).items())
+        ]
 
     def active(self, rules: Rules) -> bool:
         return rules.county_totals is not None
@@ -446,11 +747,56 @@ class MinorsGroups(Rule):
     ``minors_min_group_all``)."""
 
     name = "minors groups"
-    fields = ("minors_min_group", "minors_min_group_all")
-    words = ("minors_min_group", "minors_min_group_all")
+    parameters = (
+        Parameter(
+            "minors_min_group",
+            int,
+            0,
+            "Minors in groups: each municipality's minors are 0 or at least this many.",
+            check_count,
+        ),
+        Parameter(
+            "minors_min_group_all",
+            bool,
+            False,
+            "Every eligible municipality gets at least ``minors_min_group`` minors.",
+        ),
+    )
+    words = {
+        "en": {
+            "minors_min_group": "minors in groups of at least {k}",
+            "minors_min_group_all": " in every eligible municipality",
+        },
+        "nb": {
+            "minors_min_group": "enslige mindreårige i grupper på minst {k}",
+            "minors_min_group_all": " i alle kommuner som kan ta imot",
+        },
+        "nn": {
+            "minors_min_group": "einslege mindreårige i grupper på minst {k}",
+            "minors_min_group_all": " i alle kommunar som kan ta imot",
+        },
+    }
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        every = self.say("minors_min_group_all", language) if rules.minors_min_group_all else ""
+        return self.say("minors_min_group", language, k=rules.minors_min_group) + every
+
+    def margins_in_blocks(self, rules: Rules, step: int) -> bool:
+        return True  # minors couple to the requests only through minors <= request
+
+    def minors_group(self, rules: Rules) -> int:
+        return int(rules.minors_min_group)
+
+    def reconcile_minors_reason(self, rules: Rules, value: int) -> str | None:
+        group = rules.minors_min_group
+        return (
+            f"rule: minors in groups of at least {group}" if group and 0 < value < group else None
+        )
 
     def active(self, rules: Rules) -> bool:
-        return rules.minors_min_group > 0
+        return bool(rules.minors_min_group > 0)
 
     def needs_program(self, rules: Rules) -> bool:
         return self.active(rules)
@@ -514,8 +860,59 @@ class MinorsHosts(Rule):
     """At most (exactly, with ``exact_minors_hosts``) this many municipalities host minors."""
 
     name = "minors hosts"
-    fields = ("max_minors_hosts", "exact_minors_hosts")
-    words = ("max_minors_hosts", "exactly", "at_most")
+    parameters = (
+        Parameter(
+            "max_minors_hosts",
+            int | None,
+            None,
+            "At most this many municipalities are asked for minors (exactly, with "
+            "``exact_minors_hosts``), chosen by the objective among the eligible.",
+            _optional_count,
+        ),
+        Parameter(
+            "exact_minors_hosts",
+            bool,
+            False,
+            "Exactly ``max_minors_hosts`` municipalities are asked for minors.",
+        ),
+    )
+    words = {
+        "en": {
+            "max_minors_hosts": "{kind} {h} minors hosts",
+            "exactly": "exactly",
+            "at_most": "at most",
+        },
+        "nb": {
+            "max_minors_hosts": "{kind} {h} kommuner bes om enslige mindreårige",
+            "exactly": "nøyaktig",
+            "at_most": "høyst",
+        },
+        "nn": {
+            "max_minors_hosts": "{kind} {h} kommunar blir bedne om einslege mindreårige",
+            "exactly": "nøyaktig",
+            "at_most": "høgst",
+        },
+    }
+
+    def validate(self, rules: Rules) -> None:
+        if rules.exact_minors_hosts and rules.max_minors_hosts is None:
+            raise ValueError("exact_minors_hosts needs max_minors_hosts")
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        kind = self.say("exactly" if rules.exact_minors_hosts else "at_most", language)
+        return self.say("max_minors_hosts", language, kind=kind, h=rules.max_minors_hosts)
+
+    def margins_in_blocks(self, rules: Rules, step: int) -> bool:
+        return True  # minors couple to the requests only through minors <= request
+
+    def host_limit(self, rules: Rules) -> int | None:
+        return None if rules.max_minors_hosts is None else int(rules.max_minors_hosts)
+
+    def reconcile_hosts_reason(self, rules: Rules) -> str | None:
+        limit = rules.max_minors_hosts
+        return None if limit is None else f"rule: at most {limit} minors hosts"
 
     def active(self, rules: Rules) -> bool:
         return rules.max_minors_hosts is not None
@@ -609,8 +1006,25 @@ class PerCapitaCap(Rule):
     """``x_i <= floor(r * population_i)``: a plain upper bound (no program needed)."""
 
     name = "per-capita cap"
-    fields = ("per_capita_cap",)
-    words = ("per_capita_cap",)
+    parameters = (
+        Parameter(
+            "per_capita_cap",
+            float | None,
+            None,
+            "``x_i <= floor(r * population_i)``: spread.",
+            _positive,
+        ),
+    )
+    words = {
+        "en": {"per_capita_cap": "per-capita cap {r}", "source": "per-capita cap"},
+        "nb": {"per_capita_cap": "høyst {r} per innbygger", "source": "tak per innbygger"},
+        "nn": {"per_capita_cap": "høgst {r} per innbyggjar", "source": "tak per innbyggjar"},
+    }
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        return self.say("per_capita_cap", language, r=_number(rules.per_capita_cap, language, 4))
 
     def active(self, rules: Rules) -> bool:
         return rules.per_capita_cap is not None
@@ -618,7 +1032,12 @@ class PerCapitaCap(Rule):
     def upper_limits(
         self, rules: Rules, population: FloatArray, total: int
     ) -> list[tuple[str, FloatArray]]:
-        return [c for c in cap_limits(rules, population, total) if c[0] == self.name]
+        """``floor(r * population)`` persons (``1e-9`` absorbs the rounding of a product that
+        is a whole number in exact arithmetic, e.g. ``0.004 * 2500``)."""
+        if rules.per_capita_cap is None:
+            return []
+        pops = np.asarray(population, dtype=np.float64)
+        return [(self.name, np.floor(rules.per_capita_cap * pops + 1e-9))]
 
 
 class ShareCap(Rule):
@@ -626,8 +1045,29 @@ class ShareCap(Rule):
     the unit order cannot give every total)."""
 
     name = "share cap"
-    fields = ("share_cap",)
-    words = ("share_cap",)
+    parameters = (
+        Parameter(
+            "share_cap",
+            float | None,
+            None,
+            "``x_i <= floor(s * N)``: no municipality takes more than this share of the need.",
+            _positive,
+        ),
+    )
+    words = {
+        "en": {"share_cap": "share cap {s}", "source": "share cap"},
+        "nb": {"share_cap": "høyst {s} av behovet per kommune", "source": "tak på andel"},
+        "nn": {"share_cap": "høgst {s} av behovet per kommune", "source": "tak på del"},
+    }
+
+    def validate(self, rules: Rules) -> None:
+        if rules.share_cap is not None and rules.share_cap > 1:
+            raise ValueError(f"share_cap ({rules.share_cap}) must not exceed 1")
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        return self.say("share_cap", language, s=_number(rules.share_cap, language, 4))
 
     def active(self, rules: Rules) -> bool:
         return rules.share_cap is not None
@@ -638,7 +1078,11 @@ class ShareCap(Rule):
     def upper_limits(
         self, rules: Rules, population: FloatArray, total: int
     ) -> list[tuple[str, FloatArray]]:
-        return [c for c in cap_limits(rules, population, total) if c[0] == self.name]
+        """``floor(s * N)`` persons for every municipality."""
+        if rules.share_cap is None:
+            return []
+        share = float(math.floor(rules.share_cap * total + 1e-9))
+        return [(self.name, np.full(len(population), share))]
 
 
 class CountyShareCap(Rule):
@@ -646,8 +1090,32 @@ class CountyShareCap(Rule):
     to at most ``floor(s * N)`` (a joining row per county; held values count)."""
 
     name = "county share cap"
-    fields = ("county_share_cap",)
-    words = ("county_share_cap",)
+    parameters = (
+        Parameter(
+            "county_share_cap",
+            float | None,
+            None,
+            "``sum of x_i in a county <= floor(s * N)``: no county takes more than this share "
+            "of the need.",
+            _positive,
+        ),
+    )
+    words = {
+        "en": {"county_share_cap": "county share cap {s}"},
+        "nb": {"county_share_cap": "høyst {s} av behovet per fylke"},
+        "nn": {"county_share_cap": "høgst {s} av behovet per fylke"},
+    }
+
+    def validate(self, rules: Rules) -> None:
+        if rules.county_share_cap is not None and rules.county_share_cap > 1:
+            raise ValueError(f"county_share_cap ({rules.county_share_cap}) must not exceed 1")
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        return self.say(
+            "county_share_cap", language, s=_number(rules.county_share_cap, language, 4)
+        )
 
     def active(self, rules: Rules) -> bool:
         return rules.county_share_cap is not None
@@ -751,7 +1219,11 @@ RULES: tuple[Rule, ...] = (
     ShareCap(),
     CountyShareCap(),
 )
-"""The registry: every process rule, in the order their checks and diagnoses are reported."""
+"""The registry: every process rule, in the order their parameters, words, checks and
+diagnoses are reported."""
+
+for _rule in RULES:
+    add_rule_words(_rule.name, _rule.words)
 
 
 # -- what the routes call: each walks the registry ----------------------------------------------
@@ -782,7 +1254,143 @@ def rules_path_reason(rules: Rules) -> str | None:
 
 def request_floor(rules: Rules) -> int:
     """The smallest nonzero request the rules allow a free municipality (0: no such floor)."""
-    return rules.min_request
+    return max((rule.request_floor(rules) for rule in RULES), default=0)
+
+
+def request_floor_everywhere(rules: Rules) -> int:
+    """The request every municipality the bounds allow must get at least (0: none)."""
+    return max(
+        (rule.request_floor(rules) for rule in RULES if rule.request_floor_everywhere(rules)),
+        default=0,
+    )
+
+
+def validate(rules: Rules) -> None:
+    """Raise ``ValueError`` when the parameters of a rule do not go together."""
+    for rule in RULES:
+        rule.validate(rules)
+
+
+def describe(rules: Rules, language: str = "en") -> list[str]:
+    """The active rules in words, in registry order."""
+    return [text for rule in RULES if (text := rule.describe(rules, language)) is not None]
+
+
+def label(rules: Rules, x: int, kept: float) -> str:
+    """The rule that moved request ``x`` off ``kept`` (its share within its bounds), as a
+    code for the accounting: the lowest rank wins, then registry order; ``"rules"`` when no
+    rule names itself."""
+    found = [(hit, n) for n, rule in enumerate(RULES) if (hit := rule.label(rules, x, kept))]
+    return min(found)[0][1] if found else "rules"
+
+
+def part_words(cause: str, language: str) -> str | None:
+    """The words of a rule's code from :func:`label` (``granularity=5`` -> "multiples of 5")
+    in ``language``; ``None`` when no rule owns the code."""
+    name, _, value = cause.partition("=")
+    for rule in RULES:
+        if name in rule.fields and "part" in rule.words.get("en", {}):
+            return rule.say("part", language, g=value, k=value)
+    return None
+
+
+def source_words(source: str, language: str) -> str | None:
+    """The words of a bound's source when a rule sets it (``"share cap"``); ``None`` when no
+    rule does."""
+    for rule in RULES:
+        if rule.name == source and "source" in rule.words.get("en", {}):
+            return rule.say("source", language)
+    return None
+
+
+def explanation_step(rules: Rules) -> int:
+    """The step between allowed requests (the granularity; 1 without one)."""
+    return max((rule.step(rules) for rule in RULES), default=1)
+
+
+def margins_step(rules: Rules) -> int | None:
+    """The step in which Sainte-Laguë's margins are exact under ``rules`` (``None``: an
+    active rule moves requests in other ways, so no exact margin)."""
+    step = explanation_step(rules)
+    ok = all(rule.margins_in_blocks(rules, step) for rule in RULES if rule.active(rules))
+    return step if ok else None
+
+
+def minors_group(rules: Rules) -> int:
+    """The smallest group of minors a host takes (0: no such rule)."""
+    return max((rule.minors_group(rules) for rule in RULES), default=0)
+
+
+def host_limit(rules: Rules) -> int | None:
+    """The most municipalities that may host minors (``None``: no limit)."""
+    limits = [n for rule in RULES if (n := rule.host_limit(rules)) is not None]
+    return min(limits) if limits else None
+
+
+def problem_failures(rules: Rules, counties: set[str]) -> list[tuple[str, str]]:
+    """What the rules ask of a problem with these ``counties`` that it cannot give:
+    (reason, value) pairs, in registry order."""
+    return [f for rule in RULES for f in rule.problem_failures(rules, counties)]
+
+
+def counts(rules: Rules) -> list[tuple[str, int]]:
+    """Every count of persons among the rules' parameters, by name (for the limits)."""
+    return [c for rule in RULES for c in rule.counts(rules)]
+
+
+def reconcile_reasons(rules: Rules, value: int) -> list[str]:
+    """Why a recommended request ``value`` cannot stand under the rules, one reason each."""
+    return [w for rule in RULES if (w := rule.reconcile_reason(rules, value)) is not None]
+
+
+def reconcile_minors_reasons(rules: Rules, value: int) -> list[str]:
+    """Why recommended minors ``value`` cannot stand under the rules, one reason each."""
+    return [w for rule in RULES if (w := rule.reconcile_minors_reason(rules, value)) is not None]
+
+
+def reconcile_hosts_reasons(rules: Rules) -> list[str]:
+    """Why a recommended host was left out when the minors hosts are all taken."""
+    return [w for rule in RULES if (w := rule.reconcile_hosts_reason(rules)) is not None]
+
+
+def _field_check(check: Callable[[Any], Any]) -> Any:
+    """``check`` as a pydantic "before" validator of a field."""
+
+    def run(cls: type, value: Any) -> Any:
+        return check(value)
+
+    return classmethod(run)
+
+
+def rules_model(base: type[BaseModel]) -> type[BaseModel]:
+    """The ``Rules`` model: ``base`` with one field per parameter of the registry, in
+    registry order, each with its check, and a docstring built from the parameters' docs."""
+    fields: dict[str, Any] = {}
+    validators: dict[str, Any] = {}
+    doc = [base.__doc__ or "", "", "Attributes", "----------"]
+    for rule in RULES:
+        for p in rule.parameters:
+            if p.name in fields:
+                raise RuntimeError(f"two rules declare the parameter {p.name!r}")
+            fields[p.name] = (p.annotation, Field(default=p.default, description=p.doc))
+            if p.check is not None:
+                validators[f"_check_{p.name}"] = field_validator(p.name, mode="before")(
+                    _field_check(p.check)
+                )
+            kind = getattr(p.annotation, "__name__", None) or str(p.annotation)
+            doc += [
+                f"{p.name} : {kind}",
+                textwrap.fill(p.doc, 92, initial_indent="    ", subsequent_indent="    "),
+            ]
+    model: type[BaseModel] = create_model(
+        "Rules",
+        __base__=base,
+        __module__=base.__module__,
+        __doc__="\n".join(doc),
+        __validators__=validators,
+        **fields,
+    )
+    return model
 
 
 def plan_rules(problem: Problem, key: Key, mkey: Key, bounds: Bounds) -> RulePlan:

@@ -22,7 +22,6 @@ from busetting._language import (
     column_words,
     criterion_words,
     method_words,
-    rules_words,
     term,
     terms,
 )
@@ -176,7 +175,7 @@ def readable_parameters(
     else:  # many criteria: one row of text, so the sheet stays within 25 rows
         rows.append((w["weights"], _key_text(p.criteria, base)))
     rows.append((w["minors_key"], _key_text(p.effective_minors_criteria, base)))
-    rules = rules_words(p.rules, base)
+    rules = p.rules.describe(base)
     rows.append((w["rules"], "; ".join(rules) if rules else w["norules"]))
     bounded = sum(
         1

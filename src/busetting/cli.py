@@ -38,7 +38,6 @@ from busetting._kinds import CSV_DIALECTS, SUFFIXES
 from busetting._language import (
     LANGUAGES,
     format_number,
-    rules_words,
     status_words,
     term,
     terms,
@@ -855,7 +854,7 @@ def _summary(alloc: bs.Allocation, top: int, out: TextIO, lang: str = "en") -> N
         file=out,
     )
     if p.rules.describe():
-        print(t("cli.rules", rules=", ".join(rules_words(p.rules, lang))), file=out)
+        print(t("cli.rules", rules=", ".join(p.rules.describe(lang))), file=out)
     ok = t("cli.ok") if (req, mnr) == (p.total, p.minors_total) else t("cli.mismatch")
     print(
         t(

@@ -44,7 +44,6 @@ from busetting._language import (
     indicator_words,
     is_norwegian,
     method_words,
-    rules_words,
     term,
     translate_value,
 )
@@ -1458,7 +1457,7 @@ class Settings:
             )
             out.append(term("settings.criteria", language, criteria=criteria))
         if self.rules is not None:
-            rules = rules_words(self.rules, language)
+            rules = self.rules.describe(language)
             out.append(
                 term("settings.rules", language, rules=", ".join(rules))
                 if rules

@@ -23,11 +23,11 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from busetting._caps import cap_limits
 from busetting._criteria import DEFAULT_WEIGHTS
 from busetting._exceptions import InputError
 from busetting._model import Criterion, Problem, Rules
 from busetting._recipes import Recipe, county_totals_at_shares, parse_recipe
+from busetting._rules import explanation_step, request_floor, upper_limits
 
 __all__ = [
     "CRITERION_GROUPS",
@@ -727,7 +727,7 @@ def with_recipe(
         pd.Series(cols.counties),
         problem.total,
         floors=pd.Series(np.maximum(cols.min, 0)),
-        granularity=rules.granularity,
+        granularity=explanation_step(rules),
     )
     return out.with_rules(rules.model_copy(update={"county_totals": totals}))
 
@@ -736,11 +736,11 @@ def _floors(
     frame: pd.DataFrame, rules: Rules, total: int, ask_everyone: bool | None
 ) -> np.ndarray | None:
     """The lower bound ``min`` of every municipality under ``ask_everyone`` (or None)."""
-    floor = rules.min_request
+    floor = request_floor(rules)
     if not floor or ask_everyone is False:
         return None
     able = frame["able_to_settle"].to_numpy(dtype=bool).copy()
-    for _, cap in cap_limits(rules, frame["population"].to_numpy(dtype=float), total):
+    for _, cap in upper_limits(rules, frame["population"].to_numpy(dtype=float), total):
         able &= cap >= floor
     floors = np.where(able, floor, 0).astype(np.int64)
     needed = int(floors.sum())

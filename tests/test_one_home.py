@@ -1,4 +1,5 @@
-"""One idea, one home (issue 30): the cap rules' formula is written once, in ``_caps``."""
+"""One idea, one home (issue 30): the cap rules' formula is written once, in their rule
+objects in ``_rules``."""
 
 from __future__ import annotations
 
@@ -8,21 +9,21 @@ from pathlib import Path
 import numpy as np
 
 import busetting as bs
-from busetting._caps import cap_limits
+from busetting._rules import upper_limits as cap_limits
 
 SRC = Path(bs.__file__).parent
 
 
-def test_the_cap_formula_is_written_only_in_caps() -> None:
+def test_the_cap_formula_is_written_only_in_the_rules() -> None:
     formula = re.compile(r"(per_capita_cap|share_cap)\s*\*")
     found = [
         f"{path.relative_to(SRC)}:{n}"
         for path in sorted(SRC.rglob("*.py"))
-        if path.name != "_caps.py"
+        if path.name != "_rules.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if formula.search(line)
     ]
-    assert not found, f"the cap formula written outside _caps.py: {found}"
+    assert not found, f"the cap formula written outside _rules.py: {found}"
 
 
 def test_the_caps_allow_whole_persons_and_absorb_rounding() -> None:

@@ -31,7 +31,7 @@ from busetting._criteria import build_key
 from busetting._edge import check_count
 from busetting._feasibility import effective_bounds, violations
 from busetting._language import TABLES
-from busetting._model import Rules
+from busetting._model import Rules, canonical_rules
 from busetting._rules import (
     RULES,
     Answer,
@@ -428,6 +428,9 @@ def test_a_new_rule_needs_no_edit_of_the_model_or_the_catalogue(
     assert rules.toy_cap == 3 and isinstance(rules.toy_cap, int)
     assert rules.describe() == ["granularity 5", "toy cap 3"]
     assert rules.describe("nn")[-1] == "høgst 3 per kommune (leike)"
+    # the new parameter, off by default, changes no fingerprint; set, it does
+    assert canonical_rules(model(granularity=5)) == canonical_rules(bs.Rules(granularity=5))
+    assert canonical_rules(model(toy_cap=1)) != canonical_rules(bs.Rules())
     with pytest.raises(bs.InputError, match="toy_cap"):
         model(toy_cap=-1)
     with pytest.raises(RuntimeError, match="differ in keys"):

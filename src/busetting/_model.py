@@ -901,6 +901,19 @@ def _canonical(model: BaseModel) -> str:
     return f"{type(model).__name__}{pairs!r}"
 
 
+def canonical_rules(rules: BaseModel) -> str:
+    """The rules as text for the fingerprint: only the parameters set away from their
+    defaults, sorted by name (so a new rule, off by default, or a new order of the registry
+    changes no fingerprint)."""
+    defaults = {name: f.default for name, f in type(rules).model_fields.items()}
+    pairs = sorted(
+        (name, sorted(value.items()) if isinstance(value, dict) else value)
+        for name, value in vars(rules).items()
+        if value != defaults.get(name, object())
+    )
+    return f"Rules{pairs!r}"
+
+
 @functools.lru_cache(maxsize=256)
 def _criteria_text(criteria: tuple[Criterion, ...] | None) -> str:
     """:func:`_canonical` of each criterion (frozen, so the text is kept per key)."""
@@ -932,8 +945,9 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     ``minors_eligible`` as bytes; the sorted indicator names like the ids, then each
     indicator as float64 with one NaN for "missing"); the criteria, the minors criteria, the
     need and the rules, each as the Python ``repr`` of its (field, value) pairs (mappings
-    sorted; the ``repr`` of a float is exact) in UTF-8 after its length in bytes (uint64,
-    little-endian); and ``str(method)``.
+    sorted; the ``repr`` of a float is exact; of the rules only the parameters set away from
+    their defaults, sorted by name, so a new rule changes no fingerprint) in UTF-8 after its
+    length in bytes (uint64, little-endian); and ``str(method)``.
 
     Examples
     --------
@@ -946,13 +960,13 @@ def fingerprint(problem: Problem, method: object = "") -> str:
     True
     """
     check_types(fingerprint, locals())
-    h = hashlib.sha256(b"busetting problem v2\n")
+    h = hashlib.sha256(b"busetting problem v3\n")
     h.update(problem.columns.digest)
     parts = [
         _criteria_text(problem.criteria),
         _criteria_text(problem.minors_criteria),
         _canonical(problem.need),
-        _canonical(problem.rules),
+        canonical_rules(problem.rules),
     ]
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")

@@ -53,6 +53,7 @@ ACTIVATE: dict[str, Callable[[np.random.Generator], dict[str, Any]]] = {
     "minors hosts": lambda rng: {"max_minors_hosts": int(rng.integers(1, 3))},
     "per-capita cap": lambda rng: {"per_capita_cap": 0.01},
     "share cap": lambda rng: {"share_cap": 0.35},
+    "maximum request": lambda rng: {"max_request": int(rng.integers(5, 8))},
     "county share cap": lambda rng: {"county_share_cap": float(rng.choice([0.5, 0.55, 0.6]))},
 }
 """Rules keywords that switch each rule on (drawn per seed)."""
@@ -264,6 +265,10 @@ INFEASIBLE: dict[str, tuple[Callable[[], bs.Problem], str]] = {
     "share cap": (
         lambda: _p(_few(3), 10, 0, share_cap=0.2),
         "share cap",
+    ),
+    "maximum request": (
+        lambda: _p(_few(3), 10, 0, max_request=3),
+        "maximum request",
     ),
     "county share cap": (
         lambda: _p(_few(3), 10, 0, county_share_cap=0.4),
@@ -477,3 +482,21 @@ def test_no_module_outside_the_rules_reads_a_rule_parameter() -> None:
         if (rel, name) not in OUTSIDE_ALLOWED
     ]
     assert not found, found
+
+
+def test_the_maximum_request_holds_every_request_and_names_itself() -> None:
+    towns = [
+        M(municipality_id=f"{i:04d}", name=f"K{i}", population=p)
+        for i, p in enumerate((9_000, 3_000, 2_000, 1_000), start=1)
+    ]
+    problem = bs.Problem(municipalities=towns, criteria={"population": 1.0}, need=bs.Need(total=60))
+    assert bs.allocate(problem).requests["0001"] == 36
+    capped = bs.allocate(problem.with_rules(max_request=25))
+    assert capped.requests.max() == 25 and capped.requests.sum() == 60
+    assert capped.status == "optimal" and capped.certificate is not None  # the threshold path
+    assert capped.problem.rules.describe("nb") == ["ingen anmodning over 25"]
+    parts = bs.account(capped, baseline=capped.requests * 0 + 15)["0001"].parts
+    assert any(p.kind == "ceiling" and p.cause == "maximum request" for p in parts)
+    assert "høyeste anmodning" in " ".join(p.words("nb") for p in parts)
+    with pytest.raises(bs.InputError, match="max_request"):
+        bs.Rules(max_request=-1)

@@ -1085,6 +1085,47 @@ class ShareCap(Rule):
         return [(self.name, np.full(len(population), share))]
 
 
+class MaxRequest(Rule):
+    """``x_i <= m``: no municipality is asked for more than ``m`` persons, a plain upper bound
+    that does not move with the need (so the threshold path and one sweep still apply)."""
+
+    name = "maximum request"
+    parameters = (
+        Parameter(
+            "max_request",
+            int | None,
+            None,
+            "``x_i <= m``: no municipality is asked for more than this many persons (fixed "
+            "values are held as they are).",
+            _optional_count,
+        ),
+    )
+    words = {
+        "en": {"max_request": "no request above {m}", "source": "maximum request"},
+        "nb": {"max_request": "ingen anmodning over {m}", "source": "høyeste anmodning"},
+        "nn": {"max_request": "inga oppmoding over {m}", "source": "høgaste oppmoding"},
+    }
+
+    def active(self, rules: Rules) -> bool:
+        return rules.max_request is not None
+
+    def describe(self, rules: Rules, language: str) -> str | None:
+        if not self.active(rules):
+            return None
+        m = format_number(rules.max_request, language) if language in NORWEGIAN else None
+        return self.say("max_request", language, m=m or f"{rules.max_request:,}")
+
+    def upper_limits(
+        self, rules: Rules, population: FloatArray, total: int
+    ) -> list[tuple[str, FloatArray]]:
+        if rules.max_request is None:
+            return []
+        return [(self.name, np.full(len(population), float(rules.max_request)))]
+
+    def counts(self, rules: Rules) -> list[tuple[str, int]]:
+        return [] if rules.max_request is None else [("max_request", int(rules.max_request))]
+
+
 class CountyShareCap(Rule):
     """No county takes more than a share ``s`` of the need: the requests of each county sum
     to at most ``floor(s * N)`` (a joining row per county; held values count)."""
@@ -1217,6 +1258,7 @@ RULES: tuple[Rule, ...] = (
     MinorsHosts(),
     PerCapitaCap(),
     ShareCap(),
+    MaxRequest(),
     CountyShareCap(),
 )
 """The registry: every process rule, in the order their parameters, words, checks and

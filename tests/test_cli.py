@@ -334,4 +334,19 @@ def test_no_rules_switches_the_process_rules_off() -> None:
 def test_a_bad_rule_option_is_exit_code_2() -> None:
     out = run("allocate", "--granularity", "0")
     assert out.returncode == 2
-    assert out.stderr == "busetting: error: bad rule option: must be a whole number >= 1\n"
+    assert out.stderr == (
+        "busetting: error: bad rule option: granularity must be a whole number >= 1; got 0\n"
+    )
+
+
+def test_any_rule_parameter_is_set_by_name() -> None:
+    data = json.loads(run("allocate", "--json", "--rule", "max_request=900").stdout)
+    assert max(m["request"] for m in data["municipalities"]) == 900
+    out = run("allocate", "--rule", "max_reqest=900")
+    assert out.returncode == 2
+    assert "did you mean max_request" in out.stderr
+    out = run("allocate", "--rule", "max_request=-3")
+    assert out.returncode == 2
+    assert out.stderr == (
+        "busetting: error: bad rule option: max_request must be a whole number >= 0; got -3\n"
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import functools
 import importlib
 import io
@@ -377,7 +378,37 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
         help="CSV with columns municipality_id (or "
         "kommunenummer) and fixed: requests already decided, held exactly",
     )
+    r.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set any parameter of the process rules by name (repeatable; VALUE is read as "
+        "JSON: --rule max_request=1500 --rule county_share_cap=0.2); see docs/constraints.md",
+    )
     r.add_argument("--no-rules", action="store_true", help="switch every process rule off")
+
+
+def _named_rules(given: list[str]) -> dict[str, Any]:
+    """The ``--rule NAME=VALUE`` options: each a parameter of ``Rules`` by name, its value
+    read as JSON (a bare word is kept as text, for the model to judge)."""
+    known = list(Rules.model_fields)
+    out: dict[str, Any] = {}
+    for item in given:
+        name, sep, text = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in known:
+            close = difflib.get_close_matches(name, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise InputError(
+                f"bad rule option: --rule {item!r} must be NAME=VALUE with NAME one of "
+                f"{', '.join(known)}{hint}"
+            )
+        try:
+            out[name] = json.loads(text)
+        except json.JSONDecodeError:
+            out[name] = text
+    return out
 
 
 def _rules(args: argparse.Namespace, base: Any) -> Any:
@@ -401,10 +432,18 @@ def _rules(args: argparse.Namespace, base: Any) -> Any:
         changes["max_minors_hosts"] = args.max_minors_hosts or None
     if args.county_totals is not None:
         changes["county_totals"] = read_county_totals(args.county_totals)
+    changes.update(_named_rules(args.rule))
     try:
         rules = Rules.model_validate({**base.model_dump(), **changes})
     except InputError as exc:
-        first = exc.failure_cases["reason"].iloc[0] if len(exc.failure_cases) else str(exc)
+        first = str(exc)
+        if len(exc.failure_cases):
+            case = exc.failure_cases.iloc[0]
+            where = case["column"] if isinstance(case["column"], str) else ""
+            first = f"{where} {case['reason']}".strip()
+            if where:
+                value = case["value"]
+                first += f"; got {value!r}" if isinstance(value, str) else f"; got {value}"
         raise InputError(f"bad rule option: {first}") from exc.__cause__
     return rules
 

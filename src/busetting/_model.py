@@ -482,7 +482,15 @@ class _RulesBase(_Checked):
 if TYPE_CHECKING:
 
     class Rules(_RulesBase):
-        """Rules of the real process on top of the bounds (all off by default)."""
+        """Rules of the real process on top of the bounds (all off by default).
+
+        One field per parameter of a process rule, built from the rule registry of
+        ``busetting._rules`` (each rule declares its parameters, their checks and words).
+        What each means and which route solves it is in
+        [the rules of the real process](constraints.md); at run time
+        ``help(busetting.Rules)`` and ``Rules.model_json_schema()`` give every parameter
+        with its documentation.
+        """
 
         def __init__(self, **data: Any) -> None: ...
 

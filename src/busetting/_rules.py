@@ -35,6 +35,7 @@ of ``Rules`` (``tests/test_rule_registry.py`` checks both). This module sits bel
 
 from __future__ import annotations
 
+import inspect
 import math
 import textwrap
 from collections.abc import Callable, Mapping
@@ -1409,7 +1410,7 @@ def rules_model(base: type[BaseModel]) -> type[BaseModel]:
     registry order, each with its check, and a docstring built from the parameters' docs."""
     fields: dict[str, Any] = {}
     validators: dict[str, Any] = {}
-    doc = [base.__doc__ or "", "", "Attributes", "----------"]
+    doc = [inspect.cleandoc(base.__doc__ or ""), "", "Attributes", "----------"]
     for rule in RULES:
         for p in rule.parameters:
             if p.name in fields:

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from busetting import _constrained  # its functions by module: tests replace them there
 from busetting._constrained import RulePlan
 from busetting._criteria import Key, build_key
-from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
+from busetting._diagnose import Bounds, count_noun
 from busetting._edge import check_types
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
@@ -49,7 +49,7 @@ from busetting._methods import (
 )
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
-from busetting._rules import needs_program, request_floor
+from busetting._rules import diagnose_given, needs_program, request_floor
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import (
@@ -146,9 +146,7 @@ def _diagnosis(
 ) -> tuple[tuple[Shortfall, ...], RulePlan | None]:
     """Every failing constraint group (bounds first, then the process rules) and the rule
     plan (``None`` without process rules or when the bounds already fail)."""
-    found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method, source
-    )
+    found = diagnose_given(problem, bounds, method, source)
     if found or not needs_program(problem.rules):
         return found, None
     plan = _constrained.plan_rules(problem, key, mkey, bounds)

@@ -348,3 +348,24 @@ def test_a_minors_floor_on_a_zero_target_is_diagnosed_as_before() -> None:
     assert [s.message for s in bs.diagnose(problem, method="dhondt")] == [
         "minors: 0002 B has minors_min 2 above its request limit 0 (zero target)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("rules", "solver", "requests", "binding"),
+    [
+        ({}, "threshold", [3, 9, 2, 5, 1], ["fixed", "min", "max", "", "max"]),
+        (
+            {"min_request": 2},
+            "lagrange",
+            [3, 9, 2, 6, 0],
+            ["fixed", "min", "max", "", "minimum request (0)"],
+        ),
+    ],
+)
+def test_the_binding_labels_of_the_bounds_are_unchanged(
+    rules: dict[str, Any], solver: str, requests: list[int], binding: list[str]
+) -> None:
+    ms = [_mk(1, fixed=3), _mk(2, min=9), _mk(3, max=2), _mk(4), _mk(5, max=1)]
+    alloc = bs.allocate(_p(ms, 20, **rules))
+    assert (alloc.solver, alloc.requests.tolist()) == (solver, requests)
+    assert alloc.binding.tolist() == binding

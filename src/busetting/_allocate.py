@@ -49,7 +49,14 @@ from busetting._methods import (
 )
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
-from busetting._rules import diagnose_given, needs_program, request_floor
+from busetting._rules import (
+    CEILING_LABEL,
+    FLOOR_LABEL,
+    HELD_LABEL,
+    diagnose_given,
+    needs_program,
+    request_floor,
+)
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import (
@@ -712,7 +719,7 @@ def _certificates(
 def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
     """Which bound holds each request of a threshold solution where it is."""
     x, t, bounds, source = sol.x, run.key.targets, run.bounds, run.source
-    labels = ["fixed" if s == "fixed" else "" for s in source]
+    labels = [HELD_LABEL if s == HELD_LABEL else "" for s in source]
     nxt = unit_cost(run.method, x, t)
     last = unit_cost(run.method, np.maximum(x - 1, 0), t)
     for i in range(len(x)):
@@ -721,9 +728,9 @@ def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
         if bounds.zero_held[i]:
             labels[i] = "zero target"
         elif x[i] >= bounds.upper[i] and nxt[i] < sol.lambda_low:
-            labels[i] = source[i] or "max"
+            labels[i] = source[i] or CEILING_LABEL
         elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
-            labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
+            labels[i] = "minors" if lower[i] > bounds.lower[i] else FLOOR_LABEL
     return labels
 
 
@@ -760,14 +767,14 @@ def _rules_binding(run: Run, x: IntArray, m: IntArray) -> list[str]:
     labels = []
     for i, t in enumerate(run.key.targets.tolist()):
         xi = int(x[i])
-        if source[i] == "fixed":
-            labels.append("fixed")
+        if source[i] == HELD_LABEL:
+            labels.append(HELD_LABEL)
         elif bounds.zero_held[i]:
             labels.append("zero target")
         elif xi >= hi[i] and t > xi:
-            labels.append(source[i] or "max")
+            labels.append(source[i] or CEILING_LABEL)
         elif xi <= lo[i] and xi > 0 and t < xi:
-            labels.append("min")
+            labels.append(FLOOR_LABEL)
         elif k and xi == 0 and t > 0:
             labels.append("minimum request (0)")
         elif k and xi == k and t < xi:

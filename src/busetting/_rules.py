@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOUNDS",
+    "CEILING_LABEL",
+    "FLOOR_LABEL",
+    "HELD_LABEL",
     "LOWER_LABELS",
     "RULES",
     "UPPER_LABELS",
@@ -1044,6 +1047,12 @@ BOUNDS: tuple[Bound, ...] = (MinorsFloor(), MinorsCeiling(), Floor(), Ceiling(),
 """The registry of the municipality bounds, in the order their diagnoses are reported (a held
 value is stated last: it overrides the floor and the ceiling of its row)."""
 
+HELD_LABEL: str = Fixed.upper_label
+"""The label of a held value (``fixed``): both bounds of its request."""
+FLOOR_LABEL: str = Floor.lower_label
+"""The label of a floor of a request (``min``)."""
+CEILING_LABEL: str = Ceiling.upper_label
+"""The label of a ceiling of a request (``max``)."""
 LOWER_LABELS: tuple[str, ...] = tuple(b.lower_label for b in BOUNDS if b.lower_label)
 """The labels of the given lower bounds of a request (``min``, ``fixed``)."""
 UPPER_LABELS: tuple[str, ...] = tuple(b.upper_label for b in BOUNDS if b.upper_label)

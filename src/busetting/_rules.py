@@ -24,8 +24,10 @@ states
 integer program, ``revise``, ``verify``, the diagnosis) call the functions at the end of this
 module, which walk the registry; no route names a rule (``tests/test_rule_registry.py`` checks
 both). Fixed values, council decisions as ceilings and settled floors are bounds of each
-municipality (``fixed``, ``min``, ``max``; ``revise`` writes them there) and are checked by the
-bounds model of :mod:`busetting._feasibility`, not here.
+municipality (``fixed``, ``max``, ``min``, and ``minors_min``, ``minors_max``; ``revise`` writes
+them there): each is a :class:`Bound` (:class:`Fixed`, :class:`Ceiling`, :class:`Floor`,
+:class:`MinorsFloor`, :class:`MinorsCeiling`) in the registry :data:`BOUNDS`, which
+:func:`given_bounds`, the ``explain_*`` functions and :func:`diagnose_given` walk.
 """
 
 from __future__ import annotations

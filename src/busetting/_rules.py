@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar, cast
 
 import numpy as np
@@ -775,15 +776,21 @@ def _counties(problem: Problem) -> list[tuple[str, IntArray]]:
 class GivenBounds:
     """The bounds the municipalities give in their own columns, while the bound rules state
     theirs (see :class:`Bound`): which rows are held (exempt from every other rule), the lower
-    and upper bound of each request, the label of the bound that set each upper bound (``""``:
-    none), and the minors bounds on the eligible rows. Kept read-only with the columns."""
+    and upper bound of each request, the label of the bound that set each upper bound
+    (``labels``; ``""``: none), and the minors bounds on the eligible rows. Kept read-only with
+    the columns."""
 
     held: BoolArray
     lower: IntArray
     upper: IntArray
-    source: tuple[str, ...]
+    labels: NDArray[np.object_]
     minors_lower: IntArray
     minors_upper: IntArray
+
+    @cached_property
+    def source(self) -> tuple[str, ...]:
+        """The label of each upper bound, as the routes read it."""
+        return tuple(self.labels.tolist())
 
 
 class Bound(Rule):
@@ -985,10 +992,10 @@ class Ceiling(Bound):
 
     def bound(self, cols: Columns, given: GivenBounds) -> None:
         has = (cols.max >= 0) & ~given.held
+        if not has.any():
+            return
         given.upper = np.where(has, cols.max, given.upper)
-        given.source = tuple(
-            np.where(has, self.upper_label, np.array(given.source, dtype=object)).tolist()
-        )
+        given.labels = np.where(has, self.upper_label, given.labels)
 
     def explain_above(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
         return None if given.held[i] else "upper bound"
@@ -1019,12 +1026,12 @@ class Fixed(Bound):
 
     def bound(self, cols: Columns, given: GivenBounds) -> None:
         held = cols.fixed >= 0
+        if not held.any():
+            return
         given.held = given.held | held
         given.lower = np.where(held, cols.fixed, given.lower)
         given.upper = np.where(held, cols.fixed, given.upper)
-        given.source = tuple(
-            np.where(held, self.upper_label, np.array(given.source, dtype=object)).tolist()
-        )
+        given.labels = np.where(held, self.upper_label, given.labels)
 
     def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
         return "fixed value" if cols.fixed[i] >= 0 else None
@@ -1348,15 +1355,15 @@ def given_bounds(cols: Columns) -> GivenBounds:
             held=np.zeros(n, dtype=bool),
             lower=np.zeros(n, dtype=np.int64),
             upper=np.full(n, UNBOUNDED, dtype=np.int64),
-            source=("",) * n,
+            labels=np.full(n, "", dtype=object),
             minors_lower=np.zeros(k, dtype=np.int64),
             minors_upper=np.full(k, UNBOUNDED, dtype=np.int64),
         )
         for bound in BOUNDS:
             bound.bound(cols, given)
-        for array in (given.held, given.lower, given.upper, given.minors_lower):
+        arrays = (given.held, given.lower, given.upper, given.labels)
+        for array in (*arrays, given.minors_lower, given.minors_upper):
             array.flags.writeable = False
-        given.minors_upper.flags.writeable = False
         hit = cols.memo[("given bounds",)] = given
     return cast("GivenBounds", hit)
 

@@ -34,9 +34,29 @@ def test_no_module_keeps_a_word_table_of_its_own() -> None:
     words = [
         (name, line)
         for name, line in _language_dicts()
-        if (name, line) not in NOT_WORDS and not _maps_language_to_itself(name, line)
+        if (name, line) not in NOT_WORDS
+        and not _maps_language_to_itself(name, line)
+        and (name, line) not in _rule_words()
     ]
     assert words == [], "fold these word tables into busetting._language"
+
+
+def _rule_words() -> set[tuple[str, int]]:
+    """The ``words`` of each rule class in ``_rules`` (issue 30: a rule's words live on the
+    rule, and the catalogue reads them from there)."""
+    out = set()
+    for node in ast.walk(ast.parse((SRC / "_rules.py").read_text("utf-8"))):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if (
+                isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and item.target.id == "words"
+                and isinstance(item.value, ast.Dict)
+            ):
+                out.add(("_rules.py", item.value.lineno))
+    return out
 
 
 def _maps_language_to_itself(name: str, line: int) -> bool:

@@ -801,7 +801,10 @@ class Bound(Rule):
     :attr:`upper_label`), its check (the words a request or minors count outside it is
     explained with: :meth:`explain_below`, :meth:`explain_above`, :meth:`explain_minors_below`,
     :meth:`explain_minors_above`), its diagnosis before the solve (:meth:`diagnose_bounds`) and
-    its words. Every method has a neutral default; :data:`BOUNDS` is their registry.
+    its words. Every method has a neutral default; :data:`BOUNDS` is their registry. A bound
+    is no field of :class:`~busetting._model.Rules`, so the rule methods it inherits keep their
+    neutral defaults (never active, no program, no upper limit): it is given where its column
+    is (:meth:`given`), and it narrows the process rules only through the bounds they read.
     """
 
     column: ClassVar[str] = ""

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import busetting as bs
@@ -33,8 +34,10 @@ from busetting._feasibility import effective_bounds, violations
 from busetting._language import TABLES
 from busetting._model import Rules, canonical_rules
 from busetting._rules import (
+    BOUNDS,
     RULES,
     Answer,
+    Bound,
     Parameter,
     Rule,
     needs_program,
@@ -500,3 +503,228 @@ def test_the_maximum_request_holds_every_request_and_names_itself() -> None:
     assert "høyeste anmodning" in " ".join(p.words("nb") for p in parts)
     with pytest.raises(bs.InputError, match="max_request"):
         bs.Rules(max_request=-1)
+
+
+# -- the municipality bounds: the same walk over BOUNDS ------------------------------------------
+
+BOUND_WORDS: dict[str, str] = {
+    "fixed": "fixed value",
+    "floor": "lower bound (min)",
+    "ceiling": "upper bound",
+    "minors floor": "minors_min",
+    "minors ceiling": "minors limit",
+}
+"""What a broken bound is called in the feasibility checker's sentences."""
+
+
+def _with(problem: bs.Problem, updates: dict[int, dict[str, Any]]) -> bs.Problem:
+    ms = [
+        m.model_copy(update=updates[i]) if i in updates else m
+        for i, m in enumerate(problem.municipalities)
+    ]
+    return bs.Problem(
+        municipalities=ms,
+        criteria=problem.criteria,
+        minors_criteria=problem.minors_criteria,
+        need=problem.need,
+        rules=problem.rules,
+    )
+
+
+def _bind(bound: Bound, problem: bs.Problem, method: str) -> bs.Problem:
+    """``problem`` with ``bound`` given where it binds: at a municipality's plain answer moved
+    one or two persons against the key (a held value, a floor above, a ceiling below)."""
+    alloc = bs.allocate(problem, method=method)
+    x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
+    eligible = [i for i, mm in enumerate(problem.municipalities) if mm.minors_eligible]
+    big = int(np.argmax(x))
+    small = int(np.argmin(x))
+    most = max(eligible, key=lambda i: (m[i], -i))
+    fewest = min(eligible, key=lambda i: (m[i], i))
+    updates: dict[str, dict[int, dict[str, Any]]] = {
+        "fixed": {big: {"fixed": int(x[big]) - 2}, small: {"fixed": int(x[small]) + 1}},
+        "floor": {small: {"min": int(x[small]) + 2}},
+        "ceiling": {big: {"max": int(x[big]) - 2}},
+        "minors floor": {fewest: {"minors_min": int(m[fewest]) + 1}},
+        "minors ceiling": {most: {"minors_max": max(int(m[most]) - 1, 0)}},
+    }
+    return _with(problem, updates[bound.name])
+
+
+def _without(bound: Bound, problem: bs.Problem) -> bs.Problem:
+    """``problem`` with no municipality giving ``bound``."""
+    return _with(problem, {i: {bound.column: None} for i in range(len(problem.municipalities))})
+
+
+def _bound_cases(bound: Bound) -> list[tuple[bs.Problem, str]]:
+    """Seeds whose problem gives the bound (with and without a process rule, so both the
+    threshold path and the rules path meet it) and passes the pre-solve diagnosis."""
+    out = []
+    for seed in SEEDS:
+        method = ("webster", "dhondt", "hamilton")[seed % 3]
+        rules = {} if seed % 2 else {"min_request": 2}
+        problem = _bind(bound, _problem(seed, rules), method)
+        assert bound.given(problem.columns).any()
+        if not bs.diagnose(problem, method=method):
+            out.append((problem, method))
+    assert out, f"no feasible instance gives {bound.name}"
+    return out
+
+
+def test_every_bound_has_a_walk() -> None:
+    names = [bound.name for bound in BOUNDS]
+    assert len(set(names)) == len(names)
+    assert set(BOUND_WORDS) == set(names) == set(BOUND_INFEASIBLE)
+    assert not set(names) & {rule.name for rule in RULES}
+
+
+def test_every_bound_column_belongs_to_one_bound() -> None:
+    columns = [bound.column for bound in BOUNDS]
+    assert len(columns) == len(set(columns))
+    assert set(columns) == {"fixed", "min", "max", "minors_min", "minors_max"}
+    assert set(columns) <= set(bs.Municipality.model_fields)
+
+
+def test_every_bound_has_its_words_in_three_languages() -> None:
+    for bound in BOUNDS:
+        assert set(bound.words) == {"en", "nb", "nn"}, bound.name
+        keys = set(bound.words["en"])
+        assert keys, bound.name
+        for language in ("nb", "nn"):
+            assert set(bound.words[language]) == keys, (bound.name, language)
+            assert all(bound.words[language].values()), (bound.name, language)
+            assert bound.words[language] != bound.words["en"], (bound.name, language)
+
+
+@pytest.mark.parametrize("bound", BOUNDS, ids=lambda b: b.name)
+def test_every_route_honours_the_bound(bound: Bound) -> None:
+    paths = set()
+    for problem, method in _bound_cases(bound):
+        ours = bs.allocate(problem, method=method)  # threshold, or the exact rules path
+        cbc = bs.allocate(problem, method=method, solver="cbc")
+        assert ours.status == cbc.status == "optimal", (ours.message, cbc.message)
+        paths.add(ours.solver)
+        free = bs.allocate(_without(bound, problem), method=method)
+        for alloc in (ours, cbc):
+            x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
+            assert violations(problem, x, m, method=method) == []
+            assert bs.verify(problem, alloc).feasible
+        assert math.isclose(ours.objective, cbc.objective, rel_tol=1e-9, abs_tol=1e-9)
+        # the bound binds: without it the best answer breaks it
+        found = violations(problem, free.requests.to_numpy(), free.minors.to_numpy(), method=method)
+        assert any(BOUND_WORDS[bound.name] in v.message for v in found), found
+
+        revision = bs.revise(ours, total=problem.total + 3)
+        after = revision.allocation
+        if after.status != "optimal":  # the rise cannot be placed: then it is diagnosed
+            assert after.diagnosis
+            continue
+        x, m = after.requests.to_numpy(), after.minors.to_numpy()
+        assert violations(after.problem, x, m, method=method) == []
+    assert "threshold" in paths and paths & {"lagrange", "cbc"}, paths
+
+
+@pytest.mark.parametrize("bound", BOUNDS, ids=lambda b: b.name)
+def test_verify_catches_an_answer_that_breaks_only_the_bound(bound: Bound) -> None:
+    caught = 0
+    for problem, method in _bound_cases(bound):
+        alloc = bs.allocate(problem, method=method)
+        plain = _without(bound, problem)
+        x, m = alloc.requests.to_numpy(), alloc.minors.to_numpy()
+        for x2, m2 in _moves(x, m):
+            if violations(plain, x2, m2, method=method):
+                continue  # broken without the bound too
+            found = violations(problem, x2, m2, method=method)
+            if not found:
+                continue
+            # the bound's words first; a process rule may restate it (its allowed set)
+            assert BOUND_WORDS[bound.name] in found[0].message, found
+            assert all(BOUND_WORDS[bound.name] in v.message for v in found if v.group != "rules")
+            ids = problem.ids
+            verdict = bs.verify(
+                problem, pd.Series(x2, index=ids), pd.Series(m2, index=ids), method=method
+            )
+            assert not verdict.feasible
+            assert found[0].message in " ".join(verdict.reasons)
+            caught += 1
+            break
+    assert caught, f"no answer breaking only {bound.name} was found"
+
+
+BOUND_INFEASIBLE: dict[str, tuple[Callable[[], bs.Problem], str]] = {
+    "fixed": (
+        lambda: _p(_few(3, fixed=6), 5, 0),
+        "lower bounds (min, fixed) sum to 12, 7 more",
+    ),
+    "floor": (
+        lambda: _p(_few(3, min=9), 10, 0, per_capita_cap=0.02),
+        "has min 9 above its per-capita cap 4",
+    ),
+    "ceiling": (
+        lambda: _p([m.model_copy(update={"max": 2}) for m in _few(3)], 10, 0),
+        "upper bounds (max, fixed) sum to 6, 4 short",
+    ),
+    "minors floor": (
+        lambda: _p(_few(3, minors_min=5), 10, 6, per_capita_cap=0.02),
+        "0002 Kommune 2 has minors_min 5 above its request limit 4 (per-capita cap)",
+    ),
+    "minors ceiling": (
+        lambda: _p([m.model_copy(update={"minors_max": 1}) for m in _few(3)], 10, 6),
+        "minors capacity, request upper bound) sums to 3, 3 short",
+    ),
+}
+"""An infeasible instance of each bound, and the words its diagnosis must contain."""
+
+
+@pytest.mark.parametrize("bound", BOUNDS, ids=lambda b: b.name)
+def test_an_infeasible_instance_is_diagnosed_naming_the_bound(bound: Bound) -> None:
+    make, words = BOUND_INFEASIBLE[bound.name]
+    problem = make()
+    assert bound.given(problem.columns).any()
+    found = bs.diagnose(problem)
+    assert any(words in s.message for s in found), [s.message for s in found]
+    alloc = bs.allocate(problem)
+    assert alloc.status == "infeasible"
+    assert any(words in s.message for s in alloc.diagnosis)
+    assert not bs.diagnose(_without(bound, problem))  # the bound is what fails
+
+
+BOUND_COLUMNS = frozenset({"fixed", "min", "max", "minors_min", "minors_max"})
+
+BOUND_ALLOWED: frozenset[tuple[str, str]] = frozenset(
+    {("_revise.py", c) for c in BOUND_COLUMNS} | {("_solvers/lagrange.py", "fixed")}
+)
+"""(module, name) pairs a route may read: ``revise`` writes decisions and settled numbers into
+the bound columns (and reads them back); the rules path's dual bound has a ``fixed`` part."""
+
+
+def _named_bound_columns(path: Path) -> list[tuple[int, str]]:
+    """Each read of a bound column in a module: an attribute that is not a method call
+    (``x.max()`` is numpy's), or a string naming the column."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in BOUND_COLUMNS:
+            if id(node) not in calls:
+                out.append((node.lineno, node.attr))
+        elif isinstance(node, ast.Constant) and node.value in BOUND_COLUMNS:
+            out.append((node.lineno, str(node.value)))
+    return out
+
+
+def test_no_route_names_a_bound_column() -> None:
+    root = Path(bs.__file__).parent
+    found = [
+        f"{module}:{line} reads {name}"
+        for module in ROUTES
+        for line, name in _named_bound_columns(root / module)
+        if (module, name) not in BOUND_ALLOWED
+    ]
+    assert not found, found
+
+
+def test_the_bound_check_catches_a_route_naming_a_ceiling(tmp_path: Path) -> None:
+    route = tmp_path / "route.py"
+    route.write_text("def f(cols, x):\n    return x.max() > cols.max[0] or 'fixed'\n")
+    assert sorted(_named_bound_columns(route)) == [(2, "fixed"), (2, "max")]

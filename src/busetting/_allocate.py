@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from busetting import _constrained  # its functions by module: tests replace them there
 from busetting._constrained import RulePlan
 from busetting._criteria import Key, build_key
-from busetting._diagnose import Bounds, count_noun, crossed_bounds, diagnose_bounds
+from busetting._diagnose import Bounds, count_noun
 from busetting._edge import check_types
 from busetting._exceptions import InputError, SolverError
 from busetting._feasibility import effective_bounds, raise_for_violations, violations
@@ -49,7 +49,14 @@ from busetting._methods import (
 )
 from busetting._model import Problem, fingerprint
 from busetting._result import Allocation, Later, Matrix
-from busetting._rules import needs_program, request_floor
+from busetting._rules import (
+    CEILING_LABEL,
+    FLOOR_LABEL,
+    HELD_LABEL,
+    diagnose_given,
+    needs_program,
+    request_floor,
+)
 from busetting._solvers import SOLVERS, solver_version
 from busetting._solvers.lagrange import solve_plan, supports
 from busetting._solvers.milp import (
@@ -146,9 +153,7 @@ def _diagnosis(
 ) -> tuple[tuple[Shortfall, ...], RulePlan | None]:
     """Every failing constraint group (bounds first, then the process rules) and the rule
     plan (``None`` without process rules or when the bounds already fail)."""
-    found = crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method, source
-    )
+    found = diagnose_given(problem, bounds, method, source)
     if found or not needs_program(problem.rules):
         return found, None
     plan = _constrained.plan_rules(problem, key, mkey, bounds)
@@ -714,7 +719,7 @@ def _certificates(
 def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
     """Which bound holds each request of a threshold solution where it is."""
     x, t, bounds, source = sol.x, run.key.targets, run.bounds, run.source
-    labels = ["fixed" if s == "fixed" else "" for s in source]
+    labels = [HELD_LABEL if s == HELD_LABEL else "" for s in source]
     nxt = unit_cost(run.method, x, t)
     last = unit_cost(run.method, np.maximum(x - 1, 0), t)
     for i in range(len(x)):
@@ -723,9 +728,9 @@ def _binding(run: Run, lower: IntArray, sol: SeparableSolution) -> list[str]:
         if bounds.zero_held[i]:
             labels[i] = "zero target"
         elif x[i] >= bounds.upper[i] and nxt[i] < sol.lambda_low:
-            labels[i] = source[i] or "max"
+            labels[i] = source[i] or CEILING_LABEL
         elif x[i] <= lower[i] and x[i] > 0 and last[i] > sol.lambda_high:
-            labels[i] = "minors" if lower[i] > bounds.lower[i] else "min"
+            labels[i] = "minors" if lower[i] > bounds.lower[i] else FLOOR_LABEL
     return labels
 
 
@@ -762,14 +767,14 @@ def _rules_binding(run: Run, x: IntArray, m: IntArray) -> list[str]:
     labels = []
     for i, t in enumerate(run.key.targets.tolist()):
         xi = int(x[i])
-        if source[i] == "fixed":
-            labels.append("fixed")
+        if source[i] == HELD_LABEL:
+            labels.append(HELD_LABEL)
         elif bounds.zero_held[i]:
             labels.append("zero target")
         elif xi >= hi[i] and t > xi:
-            labels.append(source[i] or "max")
+            labels.append(source[i] or CEILING_LABEL)
         elif xi <= lo[i] and xi > 0 and t < xi:
-            labels.append("min")
+            labels.append(FLOOR_LABEL)
         elif k and xi == 0 and t > 0:
             labels.append("minimum request (0)")
         elif k and xi == k and t < xi:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,10 +13,7 @@ from busetting._methods import DIVISOR_METHODS, Method
 from busetting._solvers.threshold import UNBOUNDED
 from busetting._status import Shortfall
 
-if TYPE_CHECKING:
-    from busetting._model import Problem
-
-__all__ = ["Bounds", "count_noun", "crossed_bounds", "diagnose_bounds"]
+__all__ = ["Bounds", "count_noun", "diagnose_bounds"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -73,24 +69,36 @@ def count_noun(n: int, noun: str) -> str:
 
 
 def diagnose_bounds(
-    bounds: Bounds, total: int, minors: int, method: Method, source: Sequence[str] = ()
+    bounds: Bounds,
+    total: int,
+    minors: int,
+    method: Method,
+    source: Sequence[str],
+    *,
+    lower_kinds: Sequence[str],
+    upper_kinds: Sequence[str],
 ) -> tuple[Shortfall, ...]:
     """Every constraint group that cannot hold, with the amount short; empty when feasible.
 
     The checks are complete for the core model (bounds, minors eligibility and capacity,
-    minors within requests): when none fails, a feasible allocation exists. ``source`` (the
-    source of each upper bound, see :func:`busetting._feasibility.effective_bounds`) names
-    the rules that set upper bounds (the caps) next to ``max`` and ``fixed``.
+    minors within requests): when none fails, a feasible allocation exists. ``lower_kinds``
+    and ``upper_kinds`` are the labels of the bounds the municipalities give (the bound rules
+    of :mod:`busetting._rules` state them; the route calls
+    :func:`busetting._rules.diagnose_given`); ``source`` (the source of each upper bound, see
+    :func:`busetting._feasibility.effective_bounds`) adds the rules that set upper bounds (the
+    caps).
     """
-    kinds = ("max", "fixed", *(s for s in dict.fromkeys(source) if s not in ("", "max", "fixed")))
+    kinds = (*upper_kinds, *(s for s in dict.fromkeys(source) if s and s not in upper_kinds))
     return (
-        *_request_sums(bounds, total, method, ", ".join(kinds)),
+        *_request_sums(bounds, total, method, ", ".join(lower_kinds), ", ".join(kinds)),
         *_minors_sums(bounds, minors),
         *_minors_room(bounds, total, minors),
     )
 
 
-def _request_sums(bounds: Bounds, total: int, method: Method, kinds: str) -> list[Shortfall]:
+def _request_sums(
+    bounds: Bounds, total: int, method: Method, lower_kinds: str, kinds: str
+) -> list[Shortfall]:
     """The lower bounds above the need, the upper bounds (when all finite) below it."""
     out: list[Shortfall] = []
     sum_lo = int(bounds.lower.sum())
@@ -98,7 +106,7 @@ def _request_sums(bounds: Bounds, total: int, method: Method, kinds: str) -> lis
         out.append(
             Shortfall(
                 "requests",
-                f"requests: lower bounds (min, fixed) sum to {_fmt(sum_lo)}, "
+                f"requests: lower bounds ({lower_kinds}) sum to {_fmt(sum_lo)}, "
                 f"{_fmt(sum_lo - total)} more than the need of {_fmt(total)}",
                 total,
                 sum_lo,
@@ -193,43 +201,3 @@ def _minors_room(bounds: Bounds, total: int, minors: int) -> list[Shortfall]:
             needed,
         )
     ]
-
-
-def crossed_bounds(
-    problem: Problem, bounds: Bounds, source: Sequence[str]
-) -> tuple[Shortfall, ...]:
-    """Municipalities whose lower bound is above their upper bound (a cap below ``min``, or
-    ``minors_min`` above what the request may reach)."""
-    out = []
-    top = bounds.effective_upper()
-    over: list[int] = []
-    if bounds.minors_lower.any():  # a minors floor of 0 is never above a request limit
-        over = np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows]).tolist()
-    for j in over:
-        r, low = int(bounds.minors_rows[j]), int(bounds.minors_lower[j])
-        m = problem.municipalities[r]
-        why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
-        out.append(
-            Shortfall(
-                "minors",
-                f"minors: {m.municipality_id} {m.name} has minors_min {low} above its request "
-                f"limit {int(top[r])} ({why})",
-                low,
-                int(top[r]),
-            )
-        )
-    crossed: list[int] = []
-    if bounds.lower.any():  # upper bounds are >= 0, so a lower bound of 0 never crosses
-        crossed = np.flatnonzero(bounds.lower > bounds.upper).tolist()
-    for i in crossed:
-        m = problem.municipalities[i]
-        out.append(
-            Shortfall(
-                "requests",
-                f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} above its "
-                f"{source[i] or 'upper bound'} {int(bounds.upper[i])}",
-                int(bounds.lower[i]),
-                int(bounds.upper[i]),
-            )
-        )
-    return tuple(out)

@@ -5,17 +5,18 @@ can break them.
 :func:`~busetting.allocate` raises :class:`~busetting._exceptions.SolverError` on its first
 finding, :func:`~busetting.verify` reports its findings as reasons, and
 :func:`busetting.testing.assert_valid_allocation` raises ``AssertionError``. It reads the same
-effective bounds the solvers use (:func:`effective_bounds`: ``min``/``max``/``fixed``, the
-spread caps, a divisor method's zero target held at its lower bound, minors capacity and
-eligibility) and, with process rules, the same per-variable sets the integer program uses
-(:func:`busetting._constrained.plan_rules`); each process rule's own check comes from the
-registry of :mod:`busetting._rules`.
+effective bounds the solvers use (:func:`effective_bounds`: the bounds the municipalities
+give, the spread caps, a divisor method's zero target held at its lower bound, minors
+capacity and eligibility) and, with process rules, the same per-variable sets the integer
+program uses (:func:`busetting._constrained.plan_rules`). Each process rule's own check, and
+the words of each given bound (``fixed``, ``min``, ``max``, ``minors_min``, ``minors_max``) a
+value breaks, come from the registries of :mod:`busetting._rules` (``RULES``, ``BOUNDS``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,8 +27,17 @@ from busetting._criteria import Key, build_key
 from busetting._diagnose import Bounds
 from busetting._exceptions import SolverError
 from busetting._methods import DIVISOR_METHODS, Method, parse_method
-from busetting._model import Columns, Problem
-from busetting._rules import Violation, needs_program, upper_limits
+from busetting._model import Problem
+from busetting._rules import (
+    Violation,
+    explain_above,
+    explain_below,
+    explain_minors_above,
+    explain_minors_below,
+    given_bounds,
+    needs_program,
+    upper_limits,
+)
 from busetting._rules import check as check_rules
 from busetting._solvers.threshold import UNBOUNDED
 
@@ -42,48 +52,22 @@ __all__ = [
 IntArray = NDArray[np.int64]
 
 
-def _given_bounds(cols: Columns) -> tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]:
-    """The bounds the municipalities give (``fixed``, ``min``, ``max``): which are held, the
-    lower and upper bounds and the source of each upper bound; kept with the columns."""
-    hit = cols.memo.get(("given bounds",))
-    if hit is None:
-        held = cols.fixed >= 0
-        lower = np.where(held, cols.fixed, np.maximum(cols.min, 0))
-        upper = np.where(held, cols.fixed, np.where(cols.max >= 0, cols.max, UNBOUNDED))
-        source = np.where(held, "fixed", np.where(cols.max >= 0, "max", ""))
-        for array in (held, lower, upper):
-            array.flags.writeable = False
-        hit = cols.memo[("given bounds",)] = (held, lower, upper, tuple(source.tolist()))
-    return cast("tuple[NDArray[np.bool_], IntArray, IntArray, tuple[str, ...]]", hit)
-
-
-def _given_minors_bounds(cols: Columns) -> tuple[IntArray, IntArray]:
-    """The minors bounds the eligible municipalities give (``minors_max``, ``minors_min``),
-    on the eligible rows; kept with the columns."""
-    hit = cols.memo.get(("given minors bounds",))
-    if hit is None:
-        rows = cols.eligible_rows
-        upper = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)[rows]
-        lower = np.maximum(cols.minors_min, 0)[rows]
-        for array in (upper, lower):
-            array.flags.writeable = False
-        hit = cols.memo[("given minors bounds",)] = (upper, lower)
-    return cast("tuple[IntArray, IntArray]", hit)
-
-
 def effective_bounds(
     problem: Problem, method: Method, key: Key, mkey: Key
 ) -> tuple[Bounds, tuple[str, ...]]:
     """The bounds every path and every check uses, and the source of each upper bound.
 
-    Requests: ``fixed`` (both bounds), ``min``, ``max``, the per-capita and share caps; a
-    divisor method holds a municipality with target 0 at its lower bound. Minors (eligible
-    municipalities only): ``minors_min``, ``minors_max``, never above what the request
-    may reach, and held at ``minors_min`` where the minors target is 0 under a divisor method.
+    Requests: the bounds the municipalities give (the bound rules of
+    :mod:`busetting._rules`: ``fixed`` both bounds, ``min``, ``max``), then the caps (the
+    process rules' upper limits, never on a held row); a divisor method holds a municipality
+    with target 0 at its lower bound. Minors (eligible municipalities only): ``minors_min``,
+    ``minors_max``, never above what the request may reach, and held at ``minors_min`` where
+    the minors target is 0 under a divisor method.
     """
     cols = problem.columns
     n = len(cols)
-    held, lower, upper, source = _given_bounds(cols)
+    given = given_bounds(cols)  # every bound rule states its own (kept with the columns)
+    held, lower, upper, source = given.held, given.lower, given.upper, given.source
     for label, cap in upper_limits(
         problem.rules, cols.population.astype(np.float64), problem.total
     ):
@@ -92,7 +76,7 @@ def effective_bounds(
         upper = np.where(tighter, cap, upper).astype(np.int64)
         source = tuple(np.where(tighter, label, np.array(source, dtype=object)).tolist())
     rows = mkey.rows
-    mup, mlo = _given_minors_bounds(cols)
+    mup, mlo = given.minors_upper, given.minors_lower
     divisor = method in DIVISOR_METHODS
     zero = (key.targets <= 0) if divisor else np.zeros(n, dtype=bool)
     # minors never exceed what the request may reach (a zero target holds it at its floor)
@@ -221,10 +205,10 @@ def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Viola
     top = bounds.effective_upper()
     if not ((x < bounds.lower).any() or (x > top).any()):
         return []
-    ids, fixed = problem.ids, problem.columns.fixed
+    ids, cols = problem.ids, problem.columns
     out = []
     for i in np.flatnonzero(x < bounds.lower).tolist():
-        what = "fixed value" if fixed[i] >= 0 else "lower bound (min)"
+        what = explain_below(cols, i)
         out.append(
             Violation(
                 "requests",
@@ -240,7 +224,7 @@ def _request_bounds(problem: Problem, bounds: Bounds, x: IntArray) -> list[Viola
                 f"its lower bound {int(bounds.lower[i]):,}"
             )
         else:
-            what = "fixed value" if fixed[i] >= 0 else "upper bound"
+            what = explain_above(cols, i)
             text = f"request {int(x[i]):,}, above its {what} {_upper_text(int(top[i]))}"
         out.append(Violation("requests", ids[i], f"municipality {ids[i]} has {text}"))
     return out
@@ -295,17 +279,21 @@ def _minors_bounds(problem: Problem, bounds: Bounds, x: IntArray, m: IntArray) -
         [1, 2, 3, 4, 5],
         0,
     )
+    cols = problem.columns
     for i in np.flatnonzero(wrong).tolist():
         kind = int(chain[i])
-        if kind:
+        if kind == 3:
+            add(i, f"below its {explain_minors_below(cols, i)} {int(floor[i]):,}")
+        elif kind == 5:
+            add(i, f"above its {explain_minors_above(cols, i)} {_upper_text(int(cap[i]))}")
+        elif kind:
             add(
                 i,
                 (
                     "negative",
                     "not eligible for minors",
-                    f"below its minors_min {int(floor[i]):,}",
+                    "",
                     f"its minors target is 0, so a divisor method holds them at {int(floor[i]):,}",
-                    f"above its minors limit {_upper_text(int(cap[i]))}",
                 )[kind - 1],
             )
         if over[i]:

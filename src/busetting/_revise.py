@@ -49,7 +49,7 @@ from busetting._feasibility import effective_bounds
 from busetting._methods import DIVISOR_METHODS, Method, exact_unit_cost, parse_method, unit_cost
 from busetting._model import Criterion, Municipality, Need, Problem
 from busetting._result import Allocation
-from busetting._rules import sweepable
+from busetting._rules import LOWER_LABELS, UPPER_LABELS, sweepable
 from busetting._solvers.threshold import solve_separable
 from busetting._status import EXACT_MARGIN, Status
 from busetting._sweep import (
@@ -241,9 +241,9 @@ class Revision:
         lower, upper = [], []
         for i, lo, up in zip(ids, frame.lower_source, frame.upper_source, strict=True):
             decided = i in self.decisions
-            if up in ("max", "fixed"):
+            if up in UPPER_LABELS:  # a given ceiling: the decision, or the request in a cut
                 up = "decision" if decided else ("request" if self.direction == DOWN else up)
-            if lo in ("min", "fixed"):
+            if lo in LOWER_LABELS:  # a given floor: settled in a cut, else the request
                 if i in self.settled and self.direction == DOWN:
                     lo = "settled"
                 elif self.direction != DOWN:

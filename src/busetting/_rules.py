@@ -31,6 +31,12 @@ integer program, ``revise``, ``verify``, the diagnosis) and the explanations cal
 at the end of this module, which walk the registry; no module outside this one reads a field
 of ``Rules`` (``tests/test_rule_registry.py`` checks both). This module sits below
 :mod:`busetting._model` in the layers: it uses the model's classes only as types.
+
+Fixed values, council decisions as ceilings and settled floors are bounds of each
+municipality (``fixed``, ``max``, ``min``, and ``minors_min``, ``minors_max``; ``revise`` writes
+them there): each is a :class:`Bound` (:class:`Fixed`, :class:`Ceiling`, :class:`Floor`,
+:class:`MinorsFloor`, :class:`MinorsCeiling`) in the registry :data:`BOUNDS`, which
+:func:`given_bounds`, the ``explain_*`` functions and :func:`diagnose_given` walk.
 """
 
 from __future__ import annotations
@@ -38,29 +44,45 @@ from __future__ import annotations
 import inspect
 import math
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, Field, create_model, field_validator
 
-from busetting._diagnose import Bounds, count_noun
+from busetting._diagnose import Bounds, count_noun, diagnose_bounds
 from busetting._edge import check_count
 from busetting._language import NORWEGIAN, add_rule_words, format_number, rule_term
 from busetting._solvers.milp import JoinRow, RuleSpec
 from busetting._solvers.sets import VarSets
+from busetting._solvers.threshold import UNBOUNDED
 from busetting._status import Shortfall
 
 if TYPE_CHECKING:
     from busetting._criteria import Key
-    from busetting._model import Problem, Rules
+    from busetting._methods import Method
+    from busetting._model import Columns, Problem, Rules
 
 __all__ = [
+    "BOUNDS",
+    "CEILING_LABEL",
+    "FLOOR_LABEL",
+    "HELD_LABEL",
+    "LOWER_LABELS",
     "RULES",
+    "UPPER_LABELS",
     "Answer",
+    "Bound",
+    "Ceiling",
+    "Fixed",
+    "Floor",
+    "GivenBounds",
+    "MinorsCeiling",
     "MinorsDraft",
+    "MinorsFloor",
     "Parameter",
     "ProgramDraft",
     "Reach",
@@ -72,7 +94,13 @@ __all__ = [
     "counts",
     "describe",
     "diagnose",
+    "diagnose_given",
+    "explain_above",
+    "explain_below",
+    "explain_minors_above",
+    "explain_minors_below",
     "explanation_step",
+    "given_bounds",
     "host_limit",
     "label",
     "margins_step",
@@ -1251,6 +1279,280 @@ def _counties(problem: Problem) -> list[tuple[str, IntArray]]:
     ]
 
 
+# -- the municipality bounds ---------------------------------------------------------------------
+
+
+@dataclass
+class GivenBounds:
+    """The bounds the municipalities give in their own columns, while the bound rules state
+    theirs (see :class:`Bound`): which rows are held (exempt from every other rule), the lower
+    and upper bound of each request, the label of the bound that set each upper bound
+    (``labels``; ``""``: none), and the minors bounds on the eligible rows. Kept read-only with
+    the columns."""
+
+    held: BoolArray
+    lower: IntArray
+    upper: IntArray
+    labels: NDArray[np.object_]
+    minors_lower: IntArray
+    minors_upper: IntArray
+
+    @cached_property
+    def source(self) -> tuple[str, ...]:
+        """The label of each upper bound, as the routes read it."""
+        return tuple(self.labels.tolist())
+
+
+class Bound(Rule):
+    """A bound a municipality gives in a column of its own (``fixed``, ``max``, ``min``,
+    ``minors_min``, ``minors_max``) rather than a field of :class:`~busetting._model.Rules`.
+
+    A bound states its bounds on the solve (:meth:`bound`, labelled: :attr:`lower_label`,
+    :attr:`upper_label`), its check (the words a request or minors count outside it is
+    explained with: :meth:`explain_below`, :meth:`explain_above`, :meth:`explain_minors_below`,
+    :meth:`explain_minors_above`), its diagnosis before the solve (:meth:`diagnose_bounds`) and
+    its words. Every method has a neutral default; :data:`BOUNDS` is their registry. A bound
+    is no field of :class:`~busetting._model.Rules`, so the rule methods it inherits keep their
+    neutral defaults (never active, no program, no upper limit): it is given where its column
+    is (:meth:`given`), and it narrows the process rules only through the bounds they read.
+    """
+
+    column: ClassVar[str] = ""
+    """The column of the municipalities it reads (no other bound reads it)."""
+    lower_label: ClassVar[str] = ""
+    """Its label as a lower bound of a request (``""``: it sets none)."""
+    upper_label: ClassVar[str] = ""
+    """Its label as an upper bound of a request: the source of the bound (``""``: none)."""
+    words: ClassVar[dict[str, dict[str, str]]] = {}
+    """Its words, by language (``en``, ``nb``, ``nn``; the same keys in each)."""
+
+    def given(self, cols: Columns) -> BoolArray:
+        """The rows whose column gives this bound."""
+        return np.asarray(getattr(cols, self.column)) >= 0
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        """State the bound on the solve (``given`` is changed in place)."""
+
+    def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        """What a request of row ``i`` below its lower bound breaks, if this bound set it."""
+        return None
+
+    def explain_above(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        """What a request of row ``i`` above its upper bound breaks, if this bound set it."""
+        return None
+
+    def explain_minors_below(self, cols: Columns, i: int) -> str | None:
+        """What minors of row ``i`` below their lower bound break, if this bound set it."""
+        return None
+
+    def explain_minors_above(self, cols: Columns, i: int) -> str | None:
+        """What minors of row ``i`` above their upper bound break, if this bound set it."""
+        return None
+
+    def diagnose_bounds(
+        self, problem: Problem, bounds: Bounds, source: Sequence[str]
+    ) -> tuple[Shortfall, ...]:
+        """The bound's shortfalls before the solve: municipalities where it crosses another
+        bound (no value can meet both)."""
+        return ()
+
+
+class MinorsFloor(Bound):
+    """``minors_min``: the least number of unaccompanied minors an eligible municipality
+    takes (``revise`` writes the minors already settled there)."""
+
+    name = "minors floor"
+    column = "minors_min"
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"minors_floor": "lower bound for unaccompanied minors (minors_min)"},
+        "nb": {"minors_floor": "nedre grense for enslige mindreårige (minors_min)"},
+        "nn": {"minors_floor": "nedre grense for einslege mindreårige (minors_min)"},
+    }
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        given.minors_lower = np.maximum(cols.minors_min, 0)[cols.eligible_rows]
+
+    def explain_minors_below(self, cols: Columns, i: int) -> str | None:
+        return "minors_min"
+
+    def diagnose_bounds(
+        self, problem: Problem, bounds: Bounds, source: Sequence[str]
+    ) -> tuple[Shortfall, ...]:
+        """Eligible municipalities whose ``minors_min`` is above what their request may
+        reach."""
+        if not bounds.minors_lower.any():  # a minors floor of 0 is never above a request limit
+            return ()
+        top = bounds.effective_upper()
+        out = []
+        for j in np.flatnonzero(bounds.minors_lower > top[bounds.minors_rows]).tolist():
+            r, low = int(bounds.minors_rows[j]), int(bounds.minors_lower[j])
+            m = problem.municipalities[r]
+            why = "zero target" if bounds.zero_held[r] else (source[r] or "upper bound")
+            out.append(
+                Shortfall(
+                    "minors",
+                    f"minors: {m.municipality_id} {m.name} has minors_min {low} above its "
+                    f"request limit {int(top[r])} ({why})",
+                    low,
+                    int(top[r]),
+                )
+            )
+        return tuple(out)
+
+
+class MinorsCeiling(Bound):
+    """``minors_max``: the most unaccompanied minors an eligible municipality takes (its
+    capacity; never above what its request may reach)."""
+
+    name = "minors ceiling"
+    column = "minors_max"
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {"minors_ceiling": "upper bound for unaccompanied minors (minors_max)"},
+        "nb": {"minors_ceiling": "øvre grense for enslige mindreårige (minors_max)"},
+        "nn": {"minors_ceiling": "øvre grense for einslege mindreårige (minors_max)"},
+    }
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        upper = np.where(cols.minors_max >= 0, cols.minors_max, UNBOUNDED)
+        given.minors_upper = upper[cols.eligible_rows]
+
+    def explain_minors_above(self, cols: Columns, i: int) -> str | None:
+        return "minors limit"
+
+
+class Floor(Bound):
+    """``min``: a floor of the request. ``revise`` writes settled numbers (bosatt) there in a
+    cut, and the request being revised (or the council decision) in a rise; planning floors
+    are floors too. A held row's floor is its fixed value."""
+
+    name = "floor"
+    column = "min"
+    lower_label = "min"
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {
+            "floor": "lower bound (min)",
+            "settled": "refugees already settled (bosatt) as a floor",
+            "crossed": "the lower bound is above the upper bound",
+        },
+        "nb": {
+            "floor": "nedre grense (min)",
+            "settled": "flyktninger som allerede er bosatt, som nedre grense",
+            "crossed": "den nedre grensen er over den øvre grensen",
+        },
+        "nn": {
+            "floor": "nedre grense (min)",
+            "settled": "flyktningar som alt er busette, som nedre grense",
+            "crossed": "den nedre grensa er over den øvre grensa",
+        },
+    }
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        given.lower = np.where(given.held, given.lower, np.maximum(cols.min, 0))
+
+    def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        return None if given.held[i] else "lower bound (min)"
+
+    def diagnose_bounds(
+        self, problem: Problem, bounds: Bounds, source: Sequence[str]
+    ) -> tuple[Shortfall, ...]:
+        """Municipalities whose ``min`` is above their upper bound (``max`` or a cap)."""
+        if not bounds.lower.any():  # upper bounds are >= 0, so a lower bound of 0 never crosses
+            return ()
+        out = []
+        for i in np.flatnonzero(bounds.lower > bounds.upper).tolist():
+            m = problem.municipalities[i]
+            out.append(
+                Shortfall(
+                    "requests",
+                    f"requests: {m.municipality_id} {m.name} has min {int(bounds.lower[i])} "
+                    f"above its {source[i] or 'upper bound'} {int(bounds.upper[i])}",
+                    int(bounds.lower[i]),
+                    int(bounds.upper[i]),
+                )
+            )
+        return tuple(out)
+
+
+class Ceiling(Bound):
+    """``max``: a ceiling of the request. ``revise`` writes council decisions (vedtak) there,
+    and in a cut the request being revised (no request rises). The caps may lower it; a held
+    row's ceiling is its fixed value."""
+
+    name = "ceiling"
+    column = "max"
+    upper_label = "max"
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {
+            "ceiling": "upper bound (max)",
+            "decision": "council decision (vedtak) as a ceiling",
+            "request": "the request being revised as a ceiling (no request rises in a cut)",
+        },
+        "nb": {
+            "ceiling": "øvre grense (maks)",
+            "decision": "kommunestyrevedtak som øvre grense",
+            "request": (
+                "anmodningen som revideres, som øvre grense (ingen anmodning øker i et kutt)"
+            ),
+        },
+        "nn": {
+            "ceiling": "øvre grense (maks)",
+            "decision": "kommunestyrevedtak som øvre grense",
+            "request": (
+                "oppmodinga som blir revidert, som øvre grense (inga oppmoding aukar i eit kutt)"
+            ),
+        },
+    }
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        has = (cols.max >= 0) & ~given.held
+        if not has.any():
+            return
+        given.upper = np.where(has, cols.max, given.upper)
+        given.labels = np.where(has, self.upper_label, given.labels)
+
+    def explain_above(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        return None if given.held[i] else "upper bound"
+
+
+class Fixed(Bound):
+    """``fixed``: a held value, both bounds of the request, exempt from every other rule (the
+    caps, granularity, the minimum request)."""
+
+    name = "fixed"
+    column = "fixed"
+    lower_label = "fixed"
+    upper_label = "fixed"
+    words: ClassVar[dict[str, dict[str, str]]] = {
+        "en": {
+            "fixed": "fixed value",
+            "held": "held at its fixed value, exempt from the other rules",
+        },
+        "nb": {
+            "fixed": "fast verdi",
+            "held": "holdt på den faste verdien, unntatt fra de andre reglene",
+        },
+        "nn": {
+            "fixed": "fast verdi",
+            "held": "halden på den faste verdien, unnateken frå dei andre reglane",
+        },
+    }
+
+    def bound(self, cols: Columns, given: GivenBounds) -> None:
+        held = cols.fixed >= 0
+        if not held.any():
+            return
+        given.held = given.held | held
+        given.lower = np.where(held, cols.fixed, given.lower)
+        given.upper = np.where(held, cols.fixed, given.upper)
+        given.labels = np.where(held, self.upper_label, given.labels)
+
+    def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        return "fixed value" if cols.fixed[i] >= 0 else None
+
+    def explain_above(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
+        return "fixed value" if cols.fixed[i] >= 0 else None
+
+
 RULES: tuple[Rule, ...] = (
     Granularity(),
     MinRequest(),
@@ -1265,8 +1567,25 @@ RULES: tuple[Rule, ...] = (
 """The registry: every process rule, in the order their parameters, words, checks and
 diagnoses are reported."""
 
-for _rule in RULES:
+
+BOUNDS: tuple[Bound, ...] = (MinorsFloor(), MinorsCeiling(), Floor(), Ceiling(), Fixed())
+"""The registry of the municipality bounds, in the order their diagnoses are reported (a held
+value is stated last: it overrides the floor and the ceiling of its row)."""
+
+for _rule in (*RULES, *BOUNDS):
     add_rule_words(_rule.name, _rule.words)
+
+HELD_LABEL: str = Fixed.upper_label
+"""The label of a held value (``fixed``): both bounds of its request."""
+FLOOR_LABEL: str = Floor.lower_label
+"""The label of a floor of a request (``min``)."""
+CEILING_LABEL: str = Ceiling.upper_label
+"""The label of a ceiling of a request (``max``)."""
+LOWER_LABELS: tuple[str, ...] = tuple(b.lower_label for b in BOUNDS if b.lower_label)
+"""The labels of the given lower bounds of a request (``min``, ``fixed``)."""
+UPPER_LABELS: tuple[str, ...] = tuple(b.upper_label for b in BOUNDS if b.upper_label)
+"""The labels of the given upper bounds of a request (``max``, ``fixed``); the caps' labels
+come from :func:`upper_limits`."""
 
 
 # -- what the routes call: each walks the registry ----------------------------------------------
@@ -1471,10 +1790,10 @@ def _request_sets(problem: Problem, bounds: Bounds) -> tuple[VarSets, int]:
     lower = bounds.lower
     top = bounds.effective_upper()
     upper = np.minimum(top, total).astype(np.int64)
-    fixed = np.array([m.fixed is not None for m in problem.municipalities])
+    given = given_bounds(problem.columns).held  # a held value (fixed): exempt from the rules
     # held (exempt from the rules): fixed, a divisor method's zero target, or a lower bound
     # that reaches the upper bound (min == max or a cap). A min equal to the need is not held.
-    const = fixed | bounds.zero_held | (lower >= top)
+    const = given | bounds.zero_held | (lower >= top)
     held = np.where(const, np.minimum(lower, np.maximum(upper, lower)), lower).astype(np.int64)
     draft = RequestDraft(
         lower=lower,
@@ -1676,3 +1995,79 @@ def _need_shortfalls(problem: Problem, small: IntArray, large: IntArray) -> tupl
 
 def _upper_text(u: int, total: int) -> str:
     return "no maximum" if u >= total else str(u)
+
+
+# -- what the routes call for the municipality bounds: each walks BOUNDS -------------------------
+
+
+def given_bounds(cols: Columns) -> GivenBounds:
+    """The bounds the municipalities give, every bound stating its own (kept with the
+    columns: computed once per :class:`~busetting._model.Columns`, arrays read-only)."""
+    hit = cols.memo.get(("given bounds",))
+    if hit is None:
+        n, k = len(cols), len(cols.eligible_rows)
+        given = GivenBounds(
+            held=np.zeros(n, dtype=bool),
+            lower=np.zeros(n, dtype=np.int64),
+            upper=np.full(n, UNBOUNDED, dtype=np.int64),
+            labels=np.full(n, "", dtype=object),
+            minors_lower=np.zeros(k, dtype=np.int64),
+            minors_upper=np.full(k, UNBOUNDED, dtype=np.int64),
+        )
+        for bound in BOUNDS:
+            bound.bound(cols, given)
+        arrays = (given.held, given.lower, given.upper, given.labels)
+        for array in (*arrays, given.minors_lower, given.minors_upper):
+            array.flags.writeable = False
+        hit = cols.memo[("given bounds",)] = given
+    return cast("GivenBounds", hit)
+
+
+def explain_below(cols: Columns, i: int) -> str:
+    """What a request of row ``i`` below its lower bound breaks (the first bound that says)."""
+    given = given_bounds(cols)
+    return next(
+        (w for b in BOUNDS if (w := b.explain_below(cols, given, i)) is not None), "lower bound"
+    )
+
+
+def explain_above(cols: Columns, i: int) -> str:
+    """What a request of row ``i`` above its upper bound breaks (the first bound that says)."""
+    given = given_bounds(cols)
+    return next(
+        (w for b in BOUNDS if (w := b.explain_above(cols, given, i)) is not None), "upper bound"
+    )
+
+
+def explain_minors_below(cols: Columns, i: int) -> str:
+    """What minors of row ``i`` below their lower bound break (the first bound that says)."""
+    return next(
+        (w for b in BOUNDS if (w := b.explain_minors_below(cols, i)) is not None),
+        "minors lower bound",
+    )
+
+
+def explain_minors_above(cols: Columns, i: int) -> str:
+    """What minors of row ``i`` above their upper bound break (the first bound that says)."""
+    return next(
+        (w for b in BOUNDS if (w := b.explain_minors_above(cols, i)) is not None),
+        "minors upper bound",
+    )
+
+
+def diagnose_given(
+    problem: Problem, bounds: Bounds, method: Method, source: Sequence[str]
+) -> tuple[Shortfall, ...]:
+    """The bounds' diagnosis before the solve: every bound's crossed bounds, in registry
+    order; when none, the sums of the bounds against the needs
+    (:func:`busetting._diagnose.diagnose_bounds`, with the bounds' labels)."""
+    crossed = tuple(s for b in BOUNDS for s in b.diagnose_bounds(problem, bounds, source))
+    return crossed or diagnose_bounds(
+        bounds,
+        problem.total,
+        problem.minors_total,
+        method,
+        source,
+        lower_kinds=LOWER_LABELS,
+        upper_kinds=UPPER_LABELS,
+    )

@@ -24,12 +24,11 @@ import numpy as np
 from busetting._allocate import allocate, verify_solution
 from busetting._constrained import diagnose_rules, plan_rules
 from busetting._criteria import build_key
-from busetting._diagnose import crossed_bounds, diagnose_bounds
 from busetting._exceptions import InputError
 from busetting._feasibility import effective_bounds
 from busetting._methods import Method
 from busetting._model import Problem
-from busetting._rules import needs_program
+from busetting._rules import diagnose_given, needs_program
 from busetting._solvers import lagrange
 from busetting._status import RulesCertificate
 
@@ -162,9 +161,7 @@ def _rules_requests(
     key = build_key(problem, "requests")
     mkey = build_key(problem, "minors")
     bounds, source = effective_bounds(problem, method, key, mkey)
-    if crossed_bounds(problem, bounds, source) or diagnose_bounds(
-        bounds, problem.total, problem.minors_total, method, source
-    ):
+    if diagnose_given(problem, bounds, method, source):
         return None, None
     plan = plan_rules(problem, key, mkey, bounds)
     if lagrange.supports(plan.spec) is not None or diagnose_rules(problem, plan, bounds):

@@ -45,7 +45,14 @@ from busetting._feasibility import effective_bounds
 from busetting._language import LANGUAGES, criterion_words, term, terms
 from busetting._methods import parse_method
 from busetting._model import Rules
-from busetting._rules import label, needs_program, source_words
+from busetting._rules import (
+    CEILING_LABEL,
+    FLOOR_LABEL,
+    given_bounds,
+    label,
+    needs_program,
+    source_words,
+)
 from busetting._rules import part_words as rule_part_words
 from busetting._solvers.threshold import UNBOUNDED
 
@@ -387,7 +394,8 @@ def account_parts(frame: _Frame, compared_with: str | Sequence[str]) -> Accounti
                 above = bool(scaled[i] > kept[i])
                 source = frame.upper_source[i] if above else frame.lower_source[i]
                 kind = "ceiling" if above else "floor"
-                parts.append(Part(kind, source or ("max" if above else "min"), int(own[i])))
+                fallback = CEILING_LABEL if above else FLOOR_LABEL
+                parts.append(Part(kind, source or fallback, int(own[i])))
         if balance[i]:
             if ruled[i]:
                 rule = (
@@ -452,8 +460,7 @@ def _bounds(alloc: Allocation) -> tuple[np.ndarray, np.ndarray, list[str], list[
     p = alloc.problem
     key, mkey = build_key(p, "requests"), build_key(p, "minors")
     bounds, source = effective_bounds(p, parse_method(alloc.method, caller="account"), key, mkey)
-    cols = p.columns
-    lower_source = ["fixed" if f >= 0 else "min" for f in cols.fixed]
+    lower_source = [str(v) for v in given_bounds(p.columns).lower_labels.tolist()]
     return bounds.lower, bounds.upper, lower_source, list(source)
 
 

@@ -1296,6 +1296,8 @@ class GivenBounds:
     labels: NDArray[np.object_]
     minors_lower: IntArray
     minors_upper: IntArray
+    lower_labels: NDArray[np.object_]
+    """The label of the bound that set each lower bound (``""``: none)."""
 
     @cached_property
     def source(self) -> tuple[str, ...]:
@@ -1448,6 +1450,7 @@ class Floor(Bound):
 
     def bound(self, cols: Columns, given: GivenBounds) -> None:
         given.lower = np.where(given.held, given.lower, np.maximum(cols.min, 0))
+        given.lower_labels = np.where(given.held, given.lower_labels, self.lower_label)
 
     def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
         return None if given.held[i] else "lower bound (min)"
@@ -1545,6 +1548,7 @@ class Fixed(Bound):
         given.lower = np.where(held, cols.fixed, given.lower)
         given.upper = np.where(held, cols.fixed, given.upper)
         given.labels = np.where(held, self.upper_label, given.labels)
+        given.lower_labels = np.where(held, self.lower_label, given.lower_labels)
 
     def explain_below(self, cols: Columns, given: GivenBounds, i: int) -> str | None:
         return "fixed value" if cols.fixed[i] >= 0 else None
@@ -2013,10 +2017,11 @@ def given_bounds(cols: Columns) -> GivenBounds:
             labels=np.full(n, "", dtype=object),
             minors_lower=np.zeros(k, dtype=np.int64),
             minors_upper=np.full(k, UNBOUNDED, dtype=np.int64),
+            lower_labels=np.full(n, "", dtype=object),
         )
         for bound in BOUNDS:
             bound.bound(cols, given)
-        arrays = (given.held, given.lower, given.upper, given.labels)
+        arrays = (given.held, given.lower, given.upper, given.labels, given.lower_labels)
         for array in (*arrays, given.minors_lower, given.minors_upper):
             array.flags.writeable = False
         hit = cols.memo[("given bounds",)] = given

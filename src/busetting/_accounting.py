@@ -99,6 +99,9 @@ PART_COLUMNS = (
 )
 """The columns of :meth:`Accounting.to_frame` (one row per part)."""
 
+_UNNAMED = {True: CEILING_LABEL, False: FLOOR_LABEL}
+"""The label of an upper (``True``) or lower bound whose source has no name of its own."""
+
 _WORDS: dict[str, dict[str, str]] = {
     language: terms("accounting.", language) for language in LANGUAGES
 }
@@ -394,8 +397,7 @@ def account_parts(frame: _Frame, compared_with: str | Sequence[str]) -> Accounti
                 above = bool(scaled[i] > kept[i])
                 source = frame.upper_source[i] if above else frame.lower_source[i]
                 kind = "ceiling" if above else "floor"
-                fallback = CEILING_LABEL if above else FLOOR_LABEL
-                parts.append(Part(kind, source or fallback, int(own[i])))
+                parts.append(Part(kind, source or _UNNAMED[above], int(own[i])))
         if balance[i]:
             if ruled[i]:
                 rule = (
